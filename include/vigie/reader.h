@@ -1,0 +1,54 @@
+/* vigie: bounded line reader over plain, gzip, xz or lz4 input.
+ *
+ * Compression is detected from the magic bytes, never from the name, so a
+ * rotated "dpkg.log.2.gz" and a plain "status" open the same way. Each line
+ * is capped (VIGIE_READER_MAX_LINE by default); a longer line is an error
+ * naming the file and line, never an unbounded allocation. */
+#ifndef VIGIE_READER_H
+#define VIGIE_READER_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "vigie/error.h"
+
+#define VIGIE_READER_MAX_LINE (1024 * 1024)
+
+enum vigie_compression {
+	VIGIE_COMP_NONE,
+	VIGIE_COMP_GZIP,
+	VIGIE_COMP_XZ,
+	VIGIE_COMP_LZ4
+};
+
+struct vigie_reader;
+
+/* Open path (or "-" for stdin). Returns 0 and *out, or an error. */
+int vigie_reader_open(struct vigie_reader **out, const char *path,
+		      struct vigie_error *err);
+/* Read from memory (not copied: data must outlive the reader). name is
+ * used in messages. Compression is detected as for files. */
+int vigie_reader_open_mem(struct vigie_reader **out, const void *data,
+			  size_t len, const char *name,
+			  struct vigie_error *err);
+/* Set the maximum line length (bytes, without the newline). */
+void vigie_reader_set_max_line(struct vigie_reader *r, size_t max);
+/* Read the next line, without its "\n" (and without a "\r" before it).
+ * Returns 1 with *line and *len set (valid until the next call), 0 at end of
+ * input, or a negative error. *line is NUL-terminated; embedded NULs are an
+ * error. A last line without "\n" is returned and vigie_reader_partial()
+ * tells so. */
+int vigie_reader_getline(struct vigie_reader *r, char **line, size_t *len,
+			 struct vigie_error *err);
+/* Read raw bytes (decompressed). Returns count, 0 at end, or error. */
+long vigie_reader_read(struct vigie_reader *r, void *buf, size_t size,
+		       struct vigie_error *err);
+/* Line number of the last line returned (1-based). */
+unsigned long vigie_reader_lineno(const struct vigie_reader *r);
+/* 1 when the last line returned had no terminating newline. */
+int vigie_reader_partial(const struct vigie_reader *r);
+const char *vigie_reader_name(const struct vigie_reader *r);
+enum vigie_compression vigie_reader_compression(const struct vigie_reader *r);
+void vigie_reader_free(struct vigie_reader *r);
+
+#endif

@@ -1,0 +1,51 @@
+# Shared helpers for CLI tests; source from tests/cli/test_*.sh.
+# Environment (set by ctest): VIGIE, VIGIE_SRCDIR, VIGIE_TESTDATA,
+# VIGIE_SHARED_DATA, VIGIE_BUILDDIR.
+set -u
+: "${VIGIE:?VIGIE must point at the vigie binary}"
+TESTDATA=${VIGIE_TESTDATA:-$VIGIE_SRCDIR/tests/data}
+T=$(mktemp -d "${TMPDIR:-/tmp}/vigie-cli-XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export VIGIE_DB="$T/vigie.db"
+export NO_COLOR=1
+export VIGIE_NOW=${VIGIE_NOW:-2026-11-27T09:00:00Z}
+PASS=0
+FAIL=0
+
+ok() { PASS=$((PASS + 1)); }
+ko() { FAIL=$((FAIL + 1)); echo "FAIL: $*" >&2; }
+
+# run CMD...: runs vigie, captures $OUT, $ERR, $RC.
+run() {
+	set +e
+	OUT=$("$VIGIE" "$@" 2>"$T/stderr")
+	RC=$?
+	ERR=$(cat "$T/stderr")
+	set -e
+}
+expect_rc() { # expect_rc N description
+	if [ "$RC" = "$1" ]; then ok; else ko "$2: exit $RC, expected $1 (stderr: $ERR)"; fi
+}
+expect_out() { # expect_out REGEX description
+	if printf '%s\n' "$OUT" | grep -Eq -- "$1"; then ok; else ko "$2: stdout lacks /$1/: $OUT"; fi
+}
+expect_no_out() {
+	if printf '%s\n' "$OUT" | grep -Eq -- "$1"; then ko "$2: stdout has /$1/"; else ok; fi
+}
+expect_err() {
+	if printf '%s\n' "$ERR" | grep -Eq -- "$1"; then ok; else ko "$2: stderr lacks /$1/: $ERR"; fi
+}
+expect_eq() { # expect_eq ACTUAL EXPECTED description
+	if [ "$1" = "$2" ]; then ok; else ko "$3: got '$1', expected '$2'"; fi
+}
+# need_shared REL: exit 77 (skipped) when ../shared/data/REL is absent.
+need_shared() {
+	if [ -z "${VIGIE_SHARED_DATA:-}" ] || [ ! -e "$VIGIE_SHARED_DATA/$1" ]; then
+		echo "SKIP: reference data $1 not present"
+		exit 77
+	fi
+}
+finish() {
+	echo "$PASS passed, $FAIL failed"
+	[ "$FAIL" = 0 ]
+}
