@@ -1,0 +1,42 @@
+/* vigie: importers of security data into the store. Each import is one
+ * transaction: on any error nothing of it is kept and the previous data of
+ * that source stays as it was. Inputs are streamed and bounded. */
+#ifndef VIGIE_IMPORT_H
+#define VIGIE_IMPORT_H
+
+#include "vigie/error.h"
+#include "vigie/store.h"
+
+struct import_stats {
+	long rows;      /* main rows stored (advisories, issues, CVEs, ...) */
+	long skipped;   /* entries skipped with a warning */
+};
+
+/* Debian security tracker JSON (package -> issue -> releases). */
+int import_tracker_json(struct vigie_store *s, const char *path,
+			struct import_stats *st, struct vigie_error *err);
+/* data/DSA/list, data/DLA/list, data/DTSA/list. kind: "DSA", "DLA", "DTSA". */
+int import_advisory_list(struct vigie_store *s, const char *path,
+			 const char *kind, struct import_stats *st,
+			 struct vigie_error *err);
+/* CISA KEV JSON. */
+int import_kev(struct vigie_store *s, const char *path,
+	       struct import_stats *st, struct vigie_error *err);
+/* CVE JSON 5 records: one file, or every *.json under a directory. */
+int import_cve5(struct vigie_store *s, const char *path,
+		struct import_stats *st, struct vigie_error *err);
+/* NVD CVE API 2.0 response pages (one file). */
+int import_nvd(struct vigie_store *s, const char *path,
+	       struct import_stats *st, struct vigie_error *err);
+/* distro-info debian.csv (default /usr/share/distro-info/debian.csv). */
+int import_distro_info(struct vigie_store *s, const char *path,
+		       struct import_stats *st, struct vigie_error *err);
+/* debian-security-support: security-support-ended.debN (release given by
+ * the file's suffix or by release) and security-support-limited. */
+int import_support_ended(struct vigie_store *s, const char *path,
+			 const char *release, struct import_stats *st,
+			 struct vigie_error *err);
+int import_support_limited(struct vigie_store *s, const char *path,
+			   struct import_stats *st, struct vigie_error *err);
+
+#endif
