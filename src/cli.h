@@ -41,5 +41,11 @@ int cli_word_in(const char *s, const char *list);
 
 /* Commands: one file each. */
 int cmd_compare_versions(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
+
+struct policy;
+/* Load --policy FILE, else $VIGIE_POLICY, else the shipped policy.conf,
+ * else the built-in default. Prints errors; returns 0 or EXIT_ERROR. */
+int cli_policy_load(struct policy *p, const char *path);
 
 #endif

@@ -12,6 +12,7 @@ struct cli cli;
 static const struct cmd cmd_table[] = {
 	{ "compare-versions", cmd_compare_versions,
 	  "compare Debian versions exactly as dpkg does" },
+	{ "scan", cmd_scan, "list the security fixes a host lacks" },
 };
 
 static void usage(FILE *f)

@@ -104,4 +104,52 @@ long store_count(struct vigie_store *s, const char *table,
 
 
 
+/* ================================================================
+ * Reads for the vulnerability index and verdicts (lib/store_vulnindex.c)
+ * ================================================================ */
+struct store_vi_row {
+	const char *source, *vuln, *status, *fixed_version, *urgency, *nodsa,
+		*nodsa_reason, *advisory, *advisory_date, *kind, *note;
+	int next_point_update;
+};
+/* Tracker rows of a release (advisory fields NULL). */
+typedef int store_vi_cb(void *ud, const struct store_vi_row *row);
+int store_vi_tracker(struct vigie_store *s, const char *release,
+		     store_vi_cb *cb, void *ud, struct vigie_error *err);
+/* Advisory-list lines of a release, one row per (advisory, CVE, source):
+ * kind "fixed", "not-affected", "unfixed", "end-of-life", ... */
+int store_vi_advisories(struct vigie_store *s, const char *release,
+			store_vi_cb *cb, void *ud, struct vigie_error *err);
+/* Support ended / limited: source, fixed_version = last supported
+ * version, advisory_date = end date (NULL for limited), note. */
+int store_vi_support(struct vigie_store *s, const char *release,
+		     store_vi_cb *cb, void *ud, struct vigie_error *err);
+/* The newest advisory fixing (release, source, cve) at fixed_version
+ * (or any version when NULL): id and date, malloc'd; NULLs when none. */
+int store_vi_advisory_for(struct vigie_store *s, const char *release,
+			  const char *source, const char *cve,
+			  const char *fixed_version, char **id, char **date,
+			  struct vigie_error *err);
+
+/* What the store knows of one issue, for classes and evidence. Strings
+ * are malloc'd (free with store_vuln_facts_clear); NULL when unknown. */
+struct store_vuln_facts {
+	char *description, *scope;
+	double cvss;       /* -1 when unknown */
+	char *cvss_vector, *cvss_version, *cvss_origin, *published;
+	char *kev_added;   /* CISA KEV date added, NULL when not in KEV */
+};
+int store_vuln_facts_get(struct vigie_store *s, const char *vuln,
+			 struct store_vuln_facts *out, struct vigie_error *err);
+void store_vuln_facts_clear(struct store_vuln_facts *f);
+
+/* A release's lifecycle from distro-info (YYYY-MM-DD strings, malloc'd,
+ * NULL when unknown). VIGIE_ENOTFOUND when the release is unknown. */
+struct store_release {
+	char *codename, *version, *release, *eol, *eol_lts, *eol_elts;
+};
+int store_release_lifecycle(struct vigie_store *s, const char *codename,
+			    struct store_release *out, struct vigie_error *err);
+void store_release_clear(struct store_release *r);
+
 #endif

@@ -1,0 +1,26 @@
+/* vigie: small helpers over yajl_gen writing into a vigie_buf. */
+#ifndef VIGIE_JSON_H
+#define VIGIE_JSON_H
+
+#include <stdint.h>
+#include <yajl/yajl_gen.h>
+
+#include "vigie/util.h"
+
+/* A beautified generator appending to out; NULL on out of memory. */
+yajl_gen json_gen_new(struct vigie_buf *out);
+/* Strings may be NULL (written as null). Invalid UTF-8 is replaced. */
+void json_str(yajl_gen g, const char *s);
+void json_key(yajl_gen g, const char *k);
+void json_kv_str(yajl_gen g, const char *k, const char *v);
+void json_kv_int(yajl_gen g, const char *k, int64_t v);
+void json_kv_bool(yajl_gen g, const char *k, int v);
+/* v < 0 is written as null (unknown score). */
+void json_kv_score(yajl_gen g, const char *k, double v);
+/* RFC 3339 UTC time, or null when t == 0. */
+void json_kv_time(yajl_gen g, const char *k, int64_t t);
+
+/* Append s as one RFC 4180 CSV field (quoted when needed). */
+int csv_add_field(struct vigie_buf *out, const char *s);
+
+#endif

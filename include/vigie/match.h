@@ -1,0 +1,130 @@
+/* vigie: the verdict engine. A host's inventory x a release's vulnerability
+ * index -> findings, each with its state, class and evidence; plus the
+ * running kernel and the release's lifecycle. */
+#ifndef VIGIE_MATCH_H
+#define VIGIE_MATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vigie/error.h"
+#include "vigie/hashmap.h"
+#include "vigie/inventory.h"
+#include "vigie/policy.h"
+#include "vigie/store.h"
+#include "vigie/util.h"
+#include "vigie/vulnindex.h"
+
+enum finding_state {
+	FINDING_FIXED_AVAILABLE = 0, /* a fixed version exists, installed is older */
+	FINDING_NO_FIX,              /* affected, no fix in the release yet */
+	FINDING_UNDETERMINED,        /* Debian has not determined it */
+	FINDING_END_OF_LIFE,         /* security support for the package ended */
+	FINDING_NSTATES
+};
+/* "fixed-available", "no-fix", "undetermined", "end-of-life". */
+const char *finding_state_name(enum finding_state s);
+
+/* ---- per (source, version) answers, shared across hosts ---- */
+struct match_hit {
+	const struct vuln_entry *entry;
+	enum finding_state state;
+};
+struct match_list {
+	struct match_hit *hits;
+	size_t n;
+	size_t hidden_unimportant;
+};
+struct matcher;
+/* A matcher answers once per distinct (source, version, support-ended) and
+ * caches the answer: a fleet rescan costs its distinct pairs. now decides
+ * whether a support end date has passed. */
+int matcher_new(struct matcher **out, const struct vulnindex *idx,
+		int include_unimportant, int64_t now);
+/* The hits for source at version (a parsed, valid version). The list is
+ * owned by the matcher. NULL only on out of memory. */
+const struct match_list *matcher_match(struct matcher *m, const char *source,
+				       const char *version);
+void matcher_free(struct matcher *m);
+
+/* ---- a host's scan ---- */
+struct finding_bin {
+	const char *name, *version, *arch;
+};
+
+struct finding {
+	const char *cve, *source, *source_version;
+	struct finding_bin *bins;
+	size_t nbins;
+	enum finding_state state;
+	const char *fixed_version;   /* NULL when none */
+	const char *advisory, *advisory_date;
+	const char *urgency, *nodsa, *nodsa_reason;
+	const char *scope, *description;
+	double cvss;                 /* -1 when unknown */
+	const char *cvss_vector, *cvss_version;
+	const char *kev_added;       /* NULL when not in CISA KEV */
+	enum vigie_class cls;
+	const char *class_rule;
+	const char *data_source;     /* "debian-security-tracker", "dsa-list", ... */
+	const char *evidence;        /* one sentence */
+	int kernel;                  /* concerns the running kernel */
+	int reboot_required;         /* fix installed but not running */
+};
+
+struct scan_kernel {
+	const char *running_release; /* uname -r, NULL when unknown */
+	const char *running_version; /* Debian version, NULL when unknown */
+	const char *running_package; /* linux-image-..., NULL when none */
+	const char *newest_package, *newest_version;
+	int reboot_required;
+	const char **reboot_fixes;   /* CVEs a reboot would fix */
+	size_t nreboot_fixes;
+	const char **not_running;    /* "package version" of other images */
+	size_t nnot_running;
+	const char *note;            /* how the running kernel was determined */
+};
+
+struct scan_lifecycle {
+	const char *state;           /* supported, lts, elts, unsupported, unknown */
+	const char *version;         /* release number, e.g. "11" */
+	const char *eol, *eol_lts, *eol_elts;
+	const char *message;         /* sentence, NULL when nothing to say */
+	int warn;                    /* message is a warning */
+};
+
+struct scan_result {
+	struct vigie_arena arena;
+	const char *host, *release;
+	int64_t scanned_at;
+	struct finding *findings;    /* sorted: class desc, source, cve */
+	size_t n, cap;
+	size_t count_state[FINDING_NSTATES];
+	size_t count_class[3];
+	size_t packages, sources;    /* scanned */
+	size_t hidden_unimportant;
+	struct scan_kernel kernel;
+	struct scan_lifecycle lifecycle;
+	const char **warnings;       /* data problems worth saying */
+	size_t nwarnings;
+};
+
+struct scan_opts {
+	int include_unimportant;
+	const struct policy *policy; /* NULL: built-in default */
+	int64_t now;                 /* 0: vigie_now() */
+	struct matcher *matcher;     /* optional shared matcher (fleet) */
+};
+
+/* Scan inv against idx. store (may be NULL) supplies CVSS, KEV and
+ * descriptions, advisory evidence and the release's lifecycle. res is
+ * initialised by this call; release it with scan_result_release. */
+int scan_run(struct scan_result *res, const struct inventory *inv,
+	     const struct vulnindex *idx, struct vigie_store *store,
+	     const struct scan_opts *opts, struct vigie_error *err);
+void scan_result_release(struct scan_result *res);
+
+/* 1 when binary package name is a kernel image (linux-image-<digit>...). */
+int match_is_kernel_image(const char *name);
+
+#endif

@@ -1,0 +1,20 @@
+/* vigie: renderers shared by the CLI and the server. They append to a
+ * caller-owned buffer and never print. Return 0 or VIGIE_ENOMEM. */
+#ifndef VIGIE_RENDER_H
+#define VIGIE_RENDER_H
+
+#include "vigie/match.h"
+#include "vigie/store.h"
+#include "vigie/util.h"
+
+/* Schema vigie.scan/1 (docs/vigie-scan.1). store may be NULL; when set,
+ * "database" lists its sources and their dates. */
+int render_scan_json(struct vigie_buf *out, const struct scan_result *r,
+		     struct vigie_store *store);
+/* Grouped by source package, worst class first; ANSI colours when color. */
+int render_scan_text(struct vigie_buf *out, const struct scan_result *r,
+		     int color);
+/* One row per finding, header first. */
+int render_scan_csv(struct vigie_buf *out, const struct scan_result *r);
+
+#endif

@@ -1,0 +1,98 @@
+#include "vigie/json.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void print_cb(void *ctx, const char *str, size_t len)
+{
+	/* out of memory shows up as truncated output; callers check len */
+	vigie_buf_add(ctx, str, len);
+}
+
+yajl_gen json_gen_new(struct vigie_buf *out)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	if (!g)
+		return NULL;
+	yajl_gen_config(g, yajl_gen_beautify, 1);
+	yajl_gen_config(g, yajl_gen_indent_string, "  ");
+	yajl_gen_config(g, yajl_gen_validate_utf8, 1);
+	yajl_gen_config(g, yajl_gen_print_callback, print_cb, out);
+	return g;
+}
+
+void json_str(yajl_gen g, const char *s)
+{
+	if (!s) {
+		yajl_gen_null(g);
+		return;
+	}
+	if (yajl_gen_string(g, (const unsigned char *)s, strlen(s)) == yajl_gen_invalid_string) {
+		/* never emit invalid UTF-8: replace bytes >= 0x80 */
+		struct vigie_buf b = VIGIE_BUF_INIT;
+		for (const char *p = s; *p; p++)
+			vigie_buf_addc(&b, (unsigned char)*p < 0x80 ? *p : '?');
+		yajl_gen_string(g, (const unsigned char *)(b.data ? b.data : ""), b.len);
+		vigie_buf_release(&b);
+	}
+}
+
+void json_key(yajl_gen g, const char *k)
+{
+	yajl_gen_string(g, (const unsigned char *)k, strlen(k));
+}
+
+void json_kv_str(yajl_gen g, const char *k, const char *v)
+{
+	json_key(g, k);
+	json_str(g, v);
+}
+
+void json_kv_int(yajl_gen g, const char *k, int64_t v)
+{
+	json_key(g, k);
+	yajl_gen_integer(g, (long long)v);
+}
+
+void json_kv_bool(yajl_gen g, const char *k, int v)
+{
+	json_key(g, k);
+	yajl_gen_bool(g, v);
+}
+
+void json_kv_score(yajl_gen g, const char *k, double v)
+{
+	char buf[32];
+	json_key(g, k);
+	if (v < 0) {
+		yajl_gen_null(g);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%.1f", v);
+	yajl_gen_number(g, buf, strlen(buf));
+}
+
+void json_kv_time(yajl_gen g, const char *k, int64_t t)
+{
+	char buf[32];
+	json_key(g, k);
+	if (!t) {
+		yajl_gen_null(g);
+		return;
+	}
+	json_str(g, vigie_time_format(t, buf, sizeof(buf)));
+}
+
+int csv_add_field(struct vigie_buf *out, const char *s)
+{
+	if (!s)
+		return 0;
+	if (!strpbrk(s, ",\"\r\n"))
+		return vigie_buf_adds(out, s);
+	if (vigie_buf_addc(out, '"'))
+		return -1;
+	for (; *s; s++)
+		if ((*s == '"' && vigie_buf_addc(out, '"')) || vigie_buf_addc(out, *s))
+			return -1;
+	return vigie_buf_addc(out, '"');
+}

@@ -1,0 +1,245 @@
+/* Reads behind the vulnerability index, the verdicts and their evidence. */
+#include "store_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int each_row(struct vigie_store *s, sqlite3_stmt *st, store_vi_cb *cb,
+		    void *ud, struct vigie_error *err, const char *what,
+		    void (*fill)(sqlite3_stmt *, struct store_vi_row *))
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_vi_row row;
+		int r;
+		memset(&row, 0, sizeof(row));
+		fill(st, &row);
+		r = cb(ud, &row);
+		if (r) {
+			sqlite3_reset(st);
+			return r;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_dberr(s, err, what);
+	return 0;
+}
+
+static void fill_tracker(sqlite3_stmt *st, struct store_vi_row *r)
+{
+	r->source = store_col_text(st, 0);
+	r->vuln = store_col_text(st, 1);
+	r->status = store_col_text(st, 2);
+	r->fixed_version = store_col_text(st, 3);
+	r->urgency = store_col_text(st, 4);
+	r->nodsa = store_col_text(st, 5);
+	r->nodsa_reason = store_col_text(st, 6);
+	r->next_point_update = sqlite3_column_int(st, 7);
+}
+
+int store_vi_tracker(struct vigie_store *s, const char *release,
+		     store_vi_cb *cb, void *ud, struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT source, vuln, status, fixed_version, urgency, nodsa,"
+		" nodsa_reason, next_point_update FROM tracker WHERE release=?";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_text(st, 1, release);
+	return each_row(s, st, cb, ud, err, "read tracker", fill_tracker);
+}
+
+static void fill_adv(sqlite3_stmt *st, struct store_vi_row *r)
+{
+	r->source = store_col_text(st, 0);
+	r->vuln = store_col_text(st, 1);
+	r->fixed_version = store_col_text(st, 2);
+	r->kind = store_col_text(st, 3);
+	r->advisory = store_col_text(st, 4);
+	r->advisory_date = store_col_text(st, 5);
+	r->note = store_col_text(st, 6);
+}
+
+int store_vi_advisories(struct vigie_store *s, const char *release,
+			store_vi_cb *cb, void *ud, struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT f.source, c.cve, f.version, f.kind, a.id, a.date, f.note"
+		" FROM advisory_fixes f JOIN advisory_cves c ON c.advisory=f.advisory"
+		" JOIN advisories a ON a.id=f.advisory WHERE f.release=?"
+		" ORDER BY a.date, a.id";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_text(st, 1, release);
+	return each_row(s, st, cb, ud, err, "read advisories", fill_adv);
+}
+
+static void fill_support(sqlite3_stmt *st, struct store_vi_row *r)
+{
+	r->source = store_col_text(st, 0);
+	r->fixed_version = store_col_text(st, 1);
+	r->advisory_date = store_col_text(st, 2);
+	r->note = store_col_text(st, 3);
+	r->kind = store_col_text(st, 4);
+}
+
+int store_vi_support(struct vigie_store *s, const char *release,
+		     store_vi_cb *cb, void *ud, struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT source, last_version, end_date, note, 'ended'"
+		" FROM support_ended WHERE release=?"
+		" UNION ALL SELECT source, NULL, NULL, note, 'limited'"
+		" FROM support_limited";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_text(st, 1, release);
+	return each_row(s, st, cb, ud, err, "read support lists", fill_support);
+}
+
+static char *dup_col(sqlite3_stmt *st, int i)
+{
+	const char *t = store_col_text(st, i);
+	return t ? strdup(t) : NULL;
+}
+
+int store_vi_advisory_for(struct vigie_store *s, const char *release,
+			  const char *source, const char *cve,
+			  const char *fixed_version, char **id, char **date,
+			  struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT a.id, a.date FROM advisory_fixes f"
+		" JOIN advisory_cves c ON c.advisory=f.advisory"
+		" JOIN advisories a ON a.id=f.advisory"
+		" WHERE f.release=? AND f.source=? AND c.cve=? AND f.kind='fixed'"
+		" AND (?4 IS NULL OR f.version=?4) ORDER BY a.date LIMIT 1";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	int rc;
+	*id = *date = NULL;
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_text(st, 1, release);
+	store_bind_text(st, 2, source);
+	store_bind_text(st, 3, cve);
+	store_bind_text(st, 4, fixed_version);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = dup_col(st, 0);
+		*date = dup_col(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_dberr(s, err, "read advisory");
+	return 0;
+}
+
+void store_vuln_facts_clear(struct store_vuln_facts *f)
+{
+	free(f->description);
+	free(f->scope);
+	free(f->cvss_vector);
+	free(f->cvss_version);
+	free(f->cvss_origin);
+	free(f->published);
+	free(f->kev_added);
+	memset(f, 0, sizeof(*f));
+	f->cvss = -1;
+}
+
+int store_vuln_facts_get(struct vigie_store *s, const char *vuln,
+			 struct store_vuln_facts *out, struct vigie_error *err)
+{
+	static const char q_vuln[] =
+		"SELECT description, scope FROM vulns WHERE name=?";
+	static const char q_cvss[] =
+		"SELECT score, vector, version, origin, published, kev_added"
+		" FROM cvss WHERE cve=?";
+	static const char q_kev[] = "SELECT date_added FROM kev WHERE cve=?";
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->cvss = -1;
+	if (!(st = store_stmt(s, q_vuln, err)))
+		return VIGIE_EDB;
+	store_bind_text(st, 1, vuln);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->description = dup_col(st, 0);
+		out->scope = dup_col(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_dberr(s, err, "read vulns");
+	if (!(st = store_stmt(s, q_cvss, err)))
+		return VIGIE_EDB;
+	store_bind_text(st, 1, vuln);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+			out->cvss = sqlite3_column_double(st, 0);
+		out->cvss_vector = dup_col(st, 1);
+		out->cvss_version = dup_col(st, 2);
+		out->cvss_origin = dup_col(st, 3);
+		out->published = dup_col(st, 4);
+		out->kev_added = dup_col(st, 5);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_dberr(s, err, "read cvss");
+	if (!(st = store_stmt(s, q_kev, err)))
+		return VIGIE_EDB;
+	store_bind_text(st, 1, vuln);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		free(out->kev_added);
+		out->kev_added = dup_col(st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_dberr(s, err, "read kev");
+	return 0;
+}
+
+void store_release_clear(struct store_release *r)
+{
+	free(r->codename);
+	free(r->version);
+	free(r->release);
+	free(r->eol);
+	free(r->eol_lts);
+	free(r->eol_elts);
+	memset(r, 0, sizeof(*r));
+}
+
+int store_release_lifecycle(struct vigie_store *s, const char *codename,
+			    struct store_release *out, struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT codename, version, release, eol, eol_lts, eol_elts"
+		" FROM releases WHERE codename=?";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	int rc;
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_text(st, 1, codename);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->codename = dup_col(st, 0);
+		out->version = dup_col(st, 1);
+		out->release = dup_col(st, 2);
+		out->eol = dup_col(st, 3);
+		out->eol_lts = dup_col(st, 4);
+		out->eol_elts = dup_col(st, 5);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = VIGIE_ENOTFOUND;
+	} else {
+		rc = store_dberr(s, err, "read releases");
+	}
+	sqlite3_reset(st);
+	return rc;
+}

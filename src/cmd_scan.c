@@ -1,0 +1,166 @@
+#include "cli.h"
+#include "vigie/conf.h"
+#include "vigie/inventory.h"
+#include "vigie/match.h"
+#include "vigie/policy.h"
+#include "vigie/render.h"
+#include "vigie/vulnindex.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vigie scan [--status FILE | --root DIR] [--release CODENAME]\n"
+		"                  [--host NAME] [--kernel UNAME_R] [--format text|json|csv]\n"
+		"                  [--fail-on CLASS] [--include-unimportant] [--policy FILE]\n\n"
+		"List the security fixes a host lacks, from Debian's data for its release,\n"
+		"compared in dpkg's order on source packages.\n\n"
+		"  --status FILE         dpkg status file (default: this machine's)\n"
+		"  --root DIR            a chroot or mounted image\n"
+		"  --release CODENAME    override the detected release\n"
+		"  --host NAME           host name in the report\n"
+		"  --kernel UNAME_R      the running kernel (uname -r)\n"
+		"  --format F            text (default), json (vigie.scan/1) or csv\n"
+		"  --fail-on CLASS       exit 1 when a finding is at or above CLASS\n"
+		"                        (standard, critical, highly-critical)\n"
+		"  --include-unimportant also list issues Debian rates unimportant\n"
+		"  --policy FILE         criticality policy (default: $VIGIE_POLICY, else\n"
+		"                        the shipped policy.conf)\n");
+}
+
+/* Shared with other commands: load the policy the user asked for. */
+int cli_policy_load(struct policy *p, const char *path)
+{
+	char buf[4096];
+	struct vigie_error err;
+	cli_error_init(&err);
+	if (!path) {
+		path = conf_data_path(buf, sizeof(buf), "VIGIE_POLICY", "policy.conf");
+		if (!getenv("VIGIE_POLICY") && access(path, R_OK)) {
+			policy_default(p);
+			return 0;
+		}
+	}
+	if (policy_load(p, path, &err))
+		return cli_error(&err);
+	return 0;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "status", required_argument, NULL, 's' },
+		{ "root", required_argument, NULL, 'r' },
+		{ "release", required_argument, NULL, 'R' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "fail-on", required_argument, NULL, 'F' },
+		{ "include-unimportant", no_argument, NULL, 'u' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct inventory_opts io;
+	struct inventory inv;
+	struct vigie_store *store = NULL;
+	struct vulnindex *idx = NULL;
+	struct scan_result res;
+	struct scan_opts so;
+	struct policy *pol = NULL;
+	struct vigie_error err;
+	struct vigie_buf out = VIGIE_BUF_INIT;
+	const char *format = "text", *policy_path = NULL;
+	enum vigie_class fail_on = VIGIE_CLASS_STANDARD;
+	int have_fail_on = 0, c, rc = EXIT_ERROR, scanned = 0;
+
+	memset(&io, 0, sizeof(io));
+	memset(&so, 0, sizeof(so));
+	inventory_init(&inv);
+	cli_error_init(&err);
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': io.status_file = optarg; break;
+		case 'r': io.root = optarg; break;
+		case 'R': io.release = optarg; break;
+		case 'H': io.host = optarg; break;
+		case 'k': io.kernel = optarg; break;
+		case 'f': format = optarg; break;
+		case 'p': policy_path = optarg; break;
+		case 'u': so.include_unimportant = 1; break;
+		case 'F':
+			if (policy_class_parse(&fail_on, optarg))
+				return cli_fail("--fail-on: unknown class '%s'"
+						" (standard, critical, highly-critical)", optarg);
+			have_fail_on = 1;
+			break;
+		case 'h': usage(stdout); return EXIT_OK;
+		default: usage(stderr); return EXIT_ERROR;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return EXIT_ERROR;
+	}
+	if (!cli_word_in(format, "text|json|csv"))
+		return cli_fail("--format: expected text, json or csv, got '%s'", format);
+	if (io.status_file && io.root)
+		return cli_fail("--status and --root are exclusive");
+	if (!(pol = malloc(sizeof(*pol))))
+		return cli_fail("out of memory");
+	if (cli_policy_load(pol, policy_path))
+		goto out;
+	so.policy = pol;
+	if (inventory_load(&inv, &io, &err)) {
+		cli_error(&err);
+		goto out;
+	}
+	if (!inv.release) {
+		cli_fail("cannot determine the Debian release of %s: use --release CODENAME",
+			 inv.host ? inv.host : "this host");
+		goto out;
+	}
+	if (cli_store_open(&store, 0))
+		goto out;
+	if (vulnindex_build(&idx, store, inv.release, &err)) {
+		cli_error(&err);
+		goto out;
+	}
+	if (scan_run(&res, &inv, idx, store, &so, &err)) {
+		cli_error(&err);
+		goto out;
+	}
+	scanned = 1;
+	if (!strcmp(format, "json"))
+		c = render_scan_json(&out, &res, store);
+	else if (!strcmp(format, "csv"))
+		c = render_scan_csv(&out, &res);
+	else
+		c = render_scan_text(&out, &res, cli.color);
+	if (c) {
+		cli_fail("out of memory");
+		goto out;
+	}
+	if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout)) {
+		cli_fail("cannot write output");
+		goto out;
+	}
+	rc = EXIT_OK;
+	if (have_fail_on)
+		for (size_t i = 0; i < res.n; i++)
+			if (res.findings[i].cls >= fail_on)
+				rc = EXIT_FINDINGS;
+out:
+	if (scanned)
+		scan_result_release(&res);
+	vigie_buf_release(&out);
+	vulnindex_free(idx);
+	store_close(store);
+	inventory_release(&inv);
+	free(pol);
+	return rc;
+}
