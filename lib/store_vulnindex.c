@@ -243,3 +243,63 @@ int store_release_lifecycle(struct vigie_store *s, const char *codename,
 	sqlite3_reset(st);
 	return rc;
 }
+
+static int each_issue(struct vigie_store *s, sqlite3_stmt *st, store_issue_cb *cb,
+		      void *ud, struct vigie_error *err, int advisories)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_issue_row r;
+		int x;
+		memset(&r, 0, sizeof(r));
+		r.release = store_col_text(st, 0);
+		r.source = store_col_text(st, 1);
+		r.fixed_version = store_col_text(st, 2);
+		if (advisories) {
+			r.kind = store_col_text(st, 3);
+			r.note = store_col_text(st, 4);
+			r.advisory = store_col_text(st, 5);
+			r.advisory_date = store_col_text(st, 6);
+			r.description = store_col_text(st, 7);
+		} else {
+			r.status = store_col_text(st, 3);
+			r.urgency = store_col_text(st, 4);
+			r.nodsa = store_col_text(st, 5);
+			r.nodsa_reason = store_col_text(st, 6);
+		}
+		if ((x = cb(ud, &r))) {
+			sqlite3_reset(st);
+			return x;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_dberr(s, err, "read issue");
+}
+
+int store_issue_tracker(struct vigie_store *s, const char *vuln,
+			store_issue_cb *cb, void *ud, struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT release, source, fixed_version, status, urgency, nodsa,"
+		" nodsa_reason FROM tracker WHERE vuln=? ORDER BY release, source";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_text(st, 1, vuln);
+	return each_issue(s, st, cb, ud, err, 0);
+}
+
+int store_issue_advisories(struct vigie_store *s, const char *vuln,
+			   store_issue_cb *cb, void *ud, struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT f.release, f.source, f.version, f.kind, f.note, a.id, a.date,"
+		" a.description FROM advisory_cves c JOIN advisories a ON a.id=c.advisory"
+		" JOIN advisory_fixes f ON f.advisory=a.id WHERE c.cve=?"
+		" ORDER BY a.date, a.id, f.release";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_text(st, 1, vuln);
+	return each_issue(s, st, cb, ud, err, 1);
+}

@@ -12,6 +12,9 @@ struct cli cli;
 static const struct cmd cmd_table[] = {
 	{ "compare-versions", cmd_compare_versions,
 	  "compare Debian versions exactly as dpkg does" },
+	{ "debsecan-feed", cmd_debsecan_feed,
+	  "write the security data in debsecan's format" },
+	{ "explain", cmd_explain, "every fact behind one CVE on a host" },
 	{ "scan", cmd_scan, "list the security fixes a host lacks" },
 };
 

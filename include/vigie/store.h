@@ -152,4 +152,19 @@ int store_release_lifecycle(struct vigie_store *s, const char *codename,
 			    struct store_release *out, struct vigie_error *err);
 void store_release_clear(struct store_release *r);
 
+/* Everything stored about one issue: its tracker rows in every release
+ * (release, source, status, fixed_version, urgency, nodsa...) and the
+ * advisory-list lines naming it (advisory, date, description, release,
+ * source, fixed_version, kind, note). Rows ordered by release/date. */
+struct store_issue_row {
+	const char *release, *source, *status, *fixed_version, *urgency,
+		*nodsa, *nodsa_reason;
+	const char *advisory, *advisory_date, *description, *kind, *note;
+};
+typedef int store_issue_cb(void *ud, const struct store_issue_row *row);
+int store_issue_tracker(struct vigie_store *s, const char *vuln,
+			store_issue_cb *cb, void *ud, struct vigie_error *err);
+int store_issue_advisories(struct vigie_store *s, const char *vuln,
+			   store_issue_cb *cb, void *ud, struct vigie_error *err);
+
 #endif
