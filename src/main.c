@@ -12,6 +12,8 @@ struct cli cli;
 static const struct cmd cmd_table[] = {
 	{ "compare-versions", cmd_compare_versions,
 	  "compare Debian versions exactly as dpkg does" },
+	{ "inventory", cmd_inventory, "show a host's release, kernel and packages" },
+	{ "hosts", cmd_hosts, "the fleet: add, list, show, remove hosts and services" },
 };
 
 static void usage(FILE *f)
