@@ -333,6 +333,8 @@ int inventory_load_status_reader(struct inventory *inv, struct vigie_reader *r,
 
 	memset(&L, 0, sizeof(L));
 	L.inv = inv;
+	inv->pkgs = NULL;
+	inv->npkgs = 0;
 	if (!(fname = vigie_arena_strdup(&inv->arena, vigie_reader_name(r)))) {
 		vigie_reader_free(r);
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
@@ -356,8 +358,6 @@ int inventory_load_status_reader(struct inventory *inv, struct vigie_reader *r,
 					     later->arch);
 			goto out;
 		}
-	inv->pkgs = NULL;
-	inv->npkgs = 0;
 	if (L.n) {
 		inv->pkgs = vigie_arena_alloc(&inv->arena, L.n * sizeof(*L.v));
 		if (!inv->pkgs) {
