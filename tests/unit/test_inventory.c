@@ -325,6 +325,16 @@ static void test_load_roots(void **state)
 	assert_string_equal(inv.release, "trixie");
 	inventory_release(&inv);
 
+	/* numeric debian_version, no CSV in the root: the system's distro-info */
+	if (access("/usr/share/distro-info/debian.csv", R_OK) == 0) {
+		snprintf(root, sizeof(root), "%s", test_data("inventory/root-numeric"));
+		inventory_init(&inv);
+		assert_int_equal(inventory_load(&inv, &o, &err), 0);
+		assert_string_equal(inv.release, "bookworm");
+		assert_string_equal(inv.release_version, "12.4");
+		inventory_release(&inv);
+	}
+
 	/* root without a status file */
 	snprintf(root, sizeof(root), "%s", test_data("inventory"));
 	inventory_init(&inv);
