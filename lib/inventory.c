@@ -15,6 +15,7 @@
 #include <yajl/yajl_gen.h>
 
 #define NAME_MAX_LEN 512     /* package, source or architecture name */
+#define VERSION_MAX_LEN 1024 /* a version (real ones stay under 100) */
 #define SMALL_FILE (64 * 1024) /* os-release, debian_version, hostname */
 #define CSV_MAX (1024 * 1024)  /* distro-info's debian.csv */
 
@@ -213,6 +214,9 @@ static int check_version(struct loader *L, const char *what, const char *v,
 	struct vigie_error perr;
 	int rc;
 
+	if (strlen(v) > VERSION_MAX_LEN)
+		return vigie_error_set(err, VIGIE_ELIMIT, L->file, line,
+				       "%s longer than %d bytes", what, VERSION_MAX_LEN);
 	memset(&perr, 0, sizeof(perr));
 	rc = debver_parse(&dv, v, &perr);
 	if (rc < 0)

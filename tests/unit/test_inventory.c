@@ -260,6 +260,18 @@ static void test_limits(void **state)
 	assert_int_equal(err.line, (unsigned long)INVENTORY_MAX_PKGS * 5 + 1);
 	inventory_release(&inv);
 	vigie_buf_release(&b);
+
+	/* an absurdly long version */
+	assert_int_equal(vigie_buf_adds(&b, "Package: a\nStatus: install ok installed\n"
+					"Architecture: amd64\nVersion: 1"), 0);
+	for (int i = 0; i < 2000; i++)
+		assert_int_equal(vigie_buf_addc(&b, '0'), 0);
+	assert_int_equal(vigie_buf_adds(&b, "\n"), 0);
+	inventory_init(&inv);
+	assert_int_equal(inventory_load_status_mem(&inv, b.data, b.len, "long", &err), VIGIE_ELIMIT);
+	assert_int_equal(err.line, 4);
+	inventory_release(&inv);
+	vigie_buf_release(&b);
 }
 
 static void test_load_roots(void **state)
