@@ -5,6 +5,11 @@
 
 void vigie_error_init(struct vigie_error *err)
 {
+	memset(err, 0, sizeof(*err));
+}
+
+void vigie_error_clear(struct vigie_error *err)
+{
 	vigie_warn_fn *w = err->warn;
 	void *ud = err->warn_ud;
 	memset(err, 0, sizeof(*err));

@@ -49,5 +49,7 @@ struct policy;
 /* Load --policy FILE, else $VIGIE_POLICY, else the shipped policy.conf,
  * else the built-in default. Prints errors; returns 0 or EXIT_ERROR. */
 int cli_policy_load(struct policy *p, const char *path);
+int cmd_inventory(int argc, char **argv);
+int cmd_hosts(int argc, char **argv);
 
 #endif

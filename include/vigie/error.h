@@ -37,8 +37,10 @@ struct vigie_error {
 	unsigned long warnings; /* number of warnings emitted */
 };
 
-/* Clear an error struct (keeps nothing). */
+/* Initialise an error struct: everything zero, no warning sink. */
 void vigie_error_init(struct vigie_error *err);
+/* Forget the last error but keep the warning sink. */
+void vigie_error_clear(struct vigie_error *err);
 /* Record an error; returns code so callers can `return vigie_error_set(...)`.
  * err may be NULL. file may be NULL; line 0 means "no line". */
 int vigie_error_set(struct vigie_error *err, int code, const char *file,

@@ -83,6 +83,74 @@ long store_count(struct vigie_store *s, const char *table,
  * Hosts, host packages, services (lib/store_hosts.c)
  * ================================================================ */
 
+struct inventory;
+
+/* One host as stored. Strings are valid only during the callback. */
+struct store_host {
+	int64_t id;
+	const char *name;
+	const char *client;         /* may be NULL */
+	const char *release;        /* may be NULL */
+	const char *arch;           /* may be NULL */
+	const char *kernel_release; /* may be NULL */
+	const char *kernel_version; /* may be NULL */
+	const char *origin;         /* how it came: "cli", "agent", ... */
+	int64_t inventoried_at;
+	long npackages;
+	long nservices;
+};
+typedef int store_host_cb(void *ud, const struct store_host *h);
+typedef int store_service_cb(void *ud, const char *service, const char *origin);
+
+/* Store inv as host inv->host (required), replacing the packages of a host
+ * of that name (its id, services and events stay). client NULL keeps the
+ * stored client. Atomic: inside an open store_begin() it runs as a
+ * savepoint of the caller's transaction, else in its own transaction.
+ * *host_id (may be NULL) receives the host's id. */
+int store_host_put(struct vigie_store *s, const struct inventory *inv,
+		   const char *client, const char *origin, int64_t *host_id,
+		   struct vigie_error *err);
+/* Id of the host called name, or VIGIE_ENOTFOUND. */
+int store_host_id(struct vigie_store *s, const char *name, int64_t *id,
+		  struct vigie_error *err);
+/* Rebuild a host's inventory (packages sorted, strings in inv's arena;
+ * release_version and status_path stay NULL). inv is initialised here and
+ * must be released by the caller, even on error. VIGIE_ENOTFOUND when no
+ * such host. */
+int store_host_load(struct vigie_store *s, const char *name,
+		    struct inventory *inv, struct vigie_error *err);
+/* Call cb with the host called name (VIGIE_ENOTFOUND when absent), or with
+ * every host ordered by name (store_hosts_each). A non-zero return of cb
+ * stops and is returned. */
+int store_host_get(struct vigie_store *s, const char *name, store_host_cb *cb,
+		   void *ud, struct vigie_error *err);
+int store_hosts_each(struct vigie_store *s, store_host_cb *cb, void *ud,
+		     struct vigie_error *err);
+/* Delete a host with its packages, services and events. VIGIE_ENOTFOUND
+ * when absent. */
+int store_host_remove(struct vigie_store *s, const char *name,
+		      struct vigie_error *err);
+/* Attach a service to a host; origin is "manual" or "derived". A manual
+ * service replaces a derived one of the same name, never the reverse.
+ * VIGIE_ENOTFOUND when the host is absent. */
+int store_host_service_add(struct vigie_store *s, const char *host,
+			   const char *service, const char *origin,
+			   struct vigie_error *err);
+/* Detach a service (any origin). VIGIE_ENOTFOUND when host or service is
+ * absent. */
+int store_host_service_remove(struct vigie_store *s, const char *host,
+			      const char *service, struct vigie_error *err);
+/* Replace the derived services of host_id by services[0..n) (manual ones
+ * are kept). Run it in the same transaction as store_host_put(). */
+int store_host_services_set_derived(struct vigie_store *s, int64_t host_id,
+				    const char *const *services, size_t n,
+				    struct vigie_error *err);
+/* Call cb for each service of a host, ordered by name. VIGIE_ENOTFOUND
+ * when the host is absent. */
+int store_host_services_each(struct vigie_store *s, const char *host,
+			     store_service_cb *cb, void *ud,
+			     struct vigie_error *err);
+
 
 
 /* ================================================================

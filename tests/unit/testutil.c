@@ -8,11 +8,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char tmpdir[4096];
+static char tmpdir[1024];
 
 static void cleanup(void)
 {
-	char cmd[4200];
+	char cmd[4096 + 64];
 	if (tmpdir[0] && !getenv("VIGIE_KEEP_TMP")) {
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 		if (system(cmd) != 0)

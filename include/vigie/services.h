@@ -1,0 +1,72 @@
+/* vigie: which services a host runs, derived from its packages through a
+ * table of package-name globs (data/services.conf; format documented at
+ * the top of that file). */
+#ifndef VIGIE_SERVICES_H
+#define VIGIE_SERVICES_H
+
+#include <stddef.h>
+
+#include "vigie/error.h"
+#include "vigie/inventory.h"
+#include "vigie/util.h"
+
+#define SERVICES_MAX_RULES 10000   /* rules in one table */
+#define SERVICES_MAX_PATTERNS 64   /* package or source patterns per rule */
+#define SERVICES_MAX_LINE 4096     /* bytes in one line */
+#define SERVICES_MAX_NAME 128      /* bytes in a service name or pattern */
+
+struct service_rule {
+	const char *service;   /* "Apache HTTP Server" */
+	const char **patterns; /* fnmatch(3) globs on binary package names */
+	size_t npatterns;
+	const char **sources;  /* Debian source packages (globs), may be 0 */
+	size_t nsources;
+	unsigned long line;    /* line in the table file */
+};
+
+struct services_table {
+	struct vigie_arena arena; /* owns every string and array below */
+	const char *path;
+	struct service_rule *rules;
+	size_t nrules;
+};
+
+/* One service a host runs, with the packages that made it so. */
+struct service_found {
+	const char *service;
+	const struct inventory_pkg **pkgs; /* into the inventory, by name/arch */
+	size_t npkgs;
+	const char **sources; /* source patterns of the rules that matched */
+	size_t nsources;
+};
+
+struct services_found {
+	struct vigie_arena arena;
+	struct service_found *v; /* sorted by service name */
+	size_t n;
+};
+
+void services_table_init(struct services_table *t);
+void services_table_release(struct services_table *t);
+/* The table to use: $VIGIE_SERVICES when set, else <datadir>/services.conf
+ * of the installation when it exists, else the source tree's data/
+ * directory. Writes into buf and returns it. */
+const char *services_default_path(char *buf, size_t size);
+/* Load a table (path NULL: services_default_path()). Errors name the file
+ * and line (VIGIE_EPARSE, VIGIE_ELIMIT, VIGIE_EIO); t is then empty. */
+int services_load(struct services_table *t, const char *path,
+		  struct vigie_error *err);
+/* The same from memory (not kept); name is used in messages. */
+int services_load_mem(struct services_table *t, const void *data, size_t len,
+		      const char *name, struct vigie_error *err);
+
+void services_found_init(struct services_found *f);
+void services_found_release(struct services_found *f);
+/* Services of inv according to t (inv's packages must be sorted, as
+ * loaders leave them), sorted by name; rules naming the same service are
+ * merged. out is filled (previous content released); its pkgs point into
+ * inv, which must outlive it. Returns 0 or VIGIE_ENOMEM. */
+int services_derive(struct services_found *out, const struct services_table *t,
+		    const struct inventory *inv, struct vigie_error *err);
+
+#endif
