@@ -41,5 +41,8 @@ int cli_word_in(const char *s, const char *list);
 
 /* Commands: one file each. */
 int cmd_compare_versions(int argc, char **argv);
+int cmd_db(int argc, char **argv);
+/* `vigie db update` (src/cmd_db_update.c), dispatched by cmd_db(). */
+int cmd_db_update(int argc, char **argv);
 
 #endif

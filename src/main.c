@@ -12,6 +12,7 @@ struct cli cli;
 static const struct cmd cmd_table[] = {
 	{ "compare-versions", cmd_compare_versions,
 	  "compare Debian versions exactly as dpkg does" },
+	{ "db", cmd_db, "import security data, show the database status" },
 };
 
 static void usage(FILE *f)
