@@ -471,6 +471,7 @@ static int parse_fix(struct parser *p, const char *s, size_t len, unsigned long 
 	struct advlist_fix f;
 	struct debver dv;
 	struct vigie_error verr;
+	int rc;
 
 	memset(&f, 0, sizeof(f));
 	f.line = ln;
@@ -545,9 +546,13 @@ static int parse_fix(struct parser *p, const char *s, size_t len, unsigned long 
 		if (!(f.version = vigie_arena_strndup(&p->arena, ver, vlen)))
 			return nomem(p, ln);
 		vigie_error_init(&verr);
-		if (debver_parse(&dv, f.version, &verr) < 0)
+		rc = debver_parse(&dv, f.version, &verr);
+		if (rc < 0)
 			return perr(p, ln, VIGIE_EPARSE, "invalid version '%s' for %s: %s",
 				    f.version, f.source, verr.msg);
+		if (rc > 0)
+			vigie_warn(p->err, p->name, ln, "version '%s' for %s: %s",
+				   f.version, f.source, verr.msg);
 	}
 	if (p->nfixes == p->capfixes) {
 		size_t nc = p->capfixes ? p->capfixes * 2 : 8;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <yajl/yajl_gen.h>
 
@@ -260,6 +261,14 @@ static int db_status(int argc, char **argv)
 		return cli_fail("db status: unexpected argument '%s'", argv[optind]);
 	if (!cli_word_in(format, "text|json"))
 		return cli_fail("db status: unknown format '%s' (text or json)", format);
+	{
+		char def[4096];
+		const char *path = cli.db_path ? cli.db_path
+					       : store_default_path(def, sizeof(def));
+		if (access(path, F_OK))
+			return cli_fail("no database at %s: run 'vigie db import' or"
+					" 'vigie db update' first", path);
+	}
 	if ((rc = cli_store_open(&s, 1)))
 		return rc;
 	cli_error_init(&err);

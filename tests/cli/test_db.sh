@@ -15,6 +15,8 @@ expect_out "import" "help lists import"
 run db; expect_rc 2 "db without subcommand"
 run db frobnicate; expect_rc 2 "unknown subcommand"
 run db import; expect_rc 2 "import without source"
+run db status; expect_rc 2 "status without a database"
+expect_err "no database at $VIGIE_DB" "status names the missing database"
 run db import --bogus x; expect_rc 2 "unknown import option"
 run db import --dsa-list "$A/dsa.list" extra; expect_rc 2 "stray argument"
 

@@ -247,6 +247,30 @@ static void test_callback_stops(void **state)
 	assert_int_equal(n, 2);
 }
 
+static void warn_sink(void *ud, const struct vigie_error *w)
+{
+	unsigned long *line = ud;
+	*line = w->line;
+}
+
+/* dpkg accepts "a1.0" with a warning: so does the parser */
+static void test_version_warning(void **state)
+{
+	static const char text[] = HDR "\t{CVE-2023-1234}\n\t[woody] - foo a1.0\n";
+	struct vigie_reader *r = NULL;
+	struct vigie_error err;
+	unsigned long wline = 0;
+	(void)state;
+	vigie_error_init(&err);
+	err.warn = warn_sink;
+	err.warn_ud = &wline;
+	assert_int_equal(vigie_reader_open_mem(&r, text, strlen(text), "w.list", &err), 0);
+	assert_int_equal(advlist_parse(r, ADVLIST_DSA, NULL, NULL, &err), 0);
+	assert_int_equal(wline, 3);
+	assert_int_equal(err.warnings, 1);
+	vigie_reader_free(r);
+}
+
 static void test_names(void **state)
 {
 	enum advlist_kind k;
@@ -268,6 +292,7 @@ int main(void)
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_callback_stops),
+		cmocka_unit_test(test_version_warning),
 		cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
