@@ -200,7 +200,7 @@ int import_distro_info(struct vigie_store *s, const char *path,
 	struct vigie_reader *r = NULL;
 	struct import_stats dummy;
 	int colmap[DI_NCOLS], ncols = 0, rc, began = 0;
-	char *line, newest[11] = "";
+	char *line;
 	size_t len;
 
 	if (!st)
@@ -310,8 +310,6 @@ int import_distro_info(struct vigie_store *s, const char *path,
 		memcpy(rel.codename, rel.series, sizeof(rel.codename));
 		if ((rc = store_release_put(s, &rel, err)))
 			goto out;
-		if (strcmp(rel.created, newest) > 0)
-			memcpy(newest, rel.created, sizeof(newest));
 	}
 	if (rc < 0)
 		goto out;
@@ -320,7 +318,9 @@ int import_distro_info(struct vigie_store *s, const char *path,
 				     "no release found (empty or not a distro-info CSV)");
 		goto out;
 	}
-	if ((rc = put_source(s, "distro-info", path, newest, st->rows, err)) ||
+	/* the file carries no date of its own (creation dates run into the
+	 * future): data_date stays unknown */
+	if ((rc = put_source(s, "distro-info", path, NULL, st->rows, err)) ||
 	    (rc = store_commit(s, err)))
 		goto out;
 out:
@@ -401,7 +401,6 @@ static int read_support_list(const char *path, support_line_fn *fn, void *ud,
 struct ended_ctx {
 	struct vigie_store *s;
 	const char *release;
-	char newest[11];
 };
 
 static int ended_line(void *ud, char *line, unsigned long ln, const char *path,
@@ -429,8 +428,6 @@ static int ended_line(void *ud, char *line, unsigned long ln, const char *path,
 	if (!is_iso_date(date))
 		return vigie_error_set(err, VIGIE_EPARSE, path, ln,
 				       "bad date '%.20s' (expected YYYY-MM-DD)", date);
-	if (strcmp(date, c->newest) > 0)
-		memcpy(c->newest, date, sizeof(c->newest));
 	return store_support_ended_put(c->s, c->release, src, ver, date, note, err);
 }
 
@@ -483,11 +480,12 @@ int import_support_ended(struct vigie_store *s, const char *path,
 	}
 	c.release = rel;
 	snprintf(name, sizeof(name), "support-ended-%s", rel);
+	/* as for distro-info, end dates are no date of the data: unknown */
 	if ((rc = store_begin(s, err)))
 		return rc;
 	if ((rc = store_support_ended_clear(s, rel, err)) ||
 	    (rc = read_support_list(path, ended_line, &c, &st->rows, err)) ||
-	    (rc = put_source(s, name, path, c.newest, st->rows, err)) ||
+	    (rc = put_source(s, name, path, NULL, st->rows, err)) ||
 	    (rc = store_commit(s, err))) {
 		store_rollback(s);
 		st->rows = 0;

@@ -108,6 +108,8 @@ run db status --format json
 expect_eq "$(json '[s["name"] for s in d["sources"] if s["name"].startswith("support-ended")]')" \
 	"['support-ended-bullseye']" "release from the .deb11 suffix"
 expect_eq "$(json 'd["counts"]["releases"]')" 6 "releases count"
+expect_eq "$(json '[s["data_date"] for s in d["sources"] if s["name"] == "distro-info"][0]')" \
+	None "distro-info has no data date"
 
 cp "$A/security-support-ended.deb11" "$T/ended.txt"
 run db import --support-ended "$T/ended.txt"; expect_rc 2 "no suffix, no --release"
