@@ -151,6 +151,15 @@ static int db_import(int argc, char **argv)
 		free(ims);
 		return cli_fail("db import: unexpected argument '%s'", argv[optind]);
 	}
+	if (release) {
+		size_t k;
+		for (k = 0; k < nims && ims[k].kind != IMP_SUPPORT_ENDED; k++)
+			;
+		if (k == nims) {
+			free(ims);
+			return cli_fail("db import: --release applies to --support-ended only");
+		}
+	}
 	if (nims == 0) {
 		import_usage(stderr);
 		free(ims);

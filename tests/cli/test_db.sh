@@ -19,6 +19,7 @@ run db status; expect_rc 2 "status without a database"
 expect_err "no database at $VIGIE_DB" "status names the missing database"
 run db import --bogus x; expect_rc 2 "unknown import option"
 run db import --dsa-list "$A/dsa.list" extra; expect_rc 2 "stray argument"
+run db import --dsa-list "$A/dsa.list" --release bookworm; expect_rc 2 "--release without --support-ended"
 
 run db import --dsa-list "$A/dsa.list" --dla-list "$A/dla.list" --dtsa-list "$A/dtsa.list"
 expect_rc 0 "import the three lists"
