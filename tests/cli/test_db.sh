@@ -96,6 +96,23 @@ run db import --dsa-list "$T/does-not-exist"; expect_rc 2 "missing file"
 expect_err "does-not-exist" "missing file named"
 unchanged "missing file"
 
+# A killed import leaves the store as it was (SIGKILL mid-transaction).
+awk 'BEGIN { for (i = 40000; i > 0; i--) {
+	printf "[01 Jan 2020] DSA-%d-1 pkg%d - security update\n", i, i
+	printf "\t{CVE-2020-%d}\n\t[buster] - pkg%d 1.0-%d\n", 10000 + i, i, i } }' > "$T/big.list"
+"$VIGIE" db import --dsa-list "$T/big.list" >/dev/null 2>&1 &
+pid=$!
+sleep 0.5
+if kill -9 "$pid" 2>/dev/null; then
+	set +e; wait "$pid"; krc=$?; set -e
+	expect_eq "$krc" 137 "import killed"
+	unchanged "killed import"
+else
+	wait "$pid" || true
+	echo "note: the import finished before it could be killed"
+	run db import --dsa-list "$A/dsa.list"; expect_rc 0 "restore fixture after big import"
+fi
+
 # distro-info and security-support lists: support-ended is given first but
 # distro-info is imported first so that .deb11 resolves.
 cp "$A/security-support-ended.deb11" "$T/security-support-ended.deb11"
