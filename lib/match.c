@@ -565,51 +565,49 @@ static void lifecycle(struct scan_ctx *c)
 
 	l->state = "unknown";
 	if (!c->store || !c->res->release ||
-	    store_release_lifecycle(c->store, c->res->release, &rel, NULL))
+	    store_release_get(c->store, c->res->release, &rel, NULL))
 		return;
 	vigie_date_format(now, today, sizeof(today));
 	vigie_date_format(now + 90 * 86400, soon, sizeof(soon));
-	l->version = adup(c->res, rel.version);
-	l->eol = adup(c->res, rel.eol);
-	l->eol_lts = adup(c->res, rel.eol_lts);
-	l->eol_elts = adup(c->res, rel.eol_elts);
+	l->version = *rel.version ? adup(c->res, rel.version) : NULL;
+	l->eol = *rel.eol ? adup(c->res, rel.eol) : NULL;
+	l->eol_lts = *rel.eol_lts ? adup(c->res, rel.eol_lts) : NULL;
+	l->eol_elts = *rel.eol_elts ? adup(c->res, rel.eol_elts) : NULL;
 #define PAST(d) ((d) && *(d) && strcmp((d), today) <= 0)
 #define SOON(d) ((d) && *(d) && strcmp((d), soon) <= 0)
-	if (!PAST(rel.eol)) {
+	if (!*rel.eol || !PAST(rel.eol)) {
 		l->state = "supported";
 		if (SOON(rel.eol)) {
 			l->warn = 1;
 			l->message = aprintf(c->res,
 				"Debian %s leaves regular security support on %s%s%s.",
-				c->res->release, rel.eol, rel.eol_lts ? "; LTS covers it until " : "",
-				rel.eol_lts ? rel.eol_lts : "");
+				c->res->release, rel.eol, *rel.eol_lts ? "; LTS covers it until " : "",
+				rel.eol_lts);
 		}
-	} else if (rel.eol_lts && *rel.eol_lts && !PAST(rel.eol_lts)) {
+	} else if (*rel.eol_lts && !PAST(rel.eol_lts)) {
 		l->state = "lts";
 		l->warn = 1;
 		l->message = aprintf(c->res,
 			"Debian %s is past regular security support (ended %s); LTS covers it until %s%s.",
 			c->res->release, rel.eol, rel.eol_lts,
 			SOON(rel.eol_lts) ? ", in less than 90 days" : "");
-	} else if (rel.eol_elts && *rel.eol_elts && !PAST(rel.eol_elts)) {
+	} else if (*rel.eol_elts && !PAST(rel.eol_elts)) {
 		l->state = "elts";
 		l->warn = 1;
 		l->message = aprintf(c->res,
 			"Debian %s is past regular and LTS security support (LTS ended %s);"
 			" only Extended LTS (commercial) covers it, until %s.",
-			c->res->release, rel.eol_lts ? rel.eol_lts : rel.eol, rel.eol_elts);
+			c->res->release, *rel.eol_lts ? rel.eol_lts : rel.eol, rel.eol_elts);
 	} else {
 		l->state = "unsupported";
 		l->warn = 1;
 		l->message = aprintf(c->res,
 			"Debian %s no longer receives security support (ended %s).",
 			c->res->release,
-			rel.eol_elts && *rel.eol_elts ? rel.eol_elts
-			: rel.eol_lts && *rel.eol_lts ? rel.eol_lts : rel.eol);
+			*rel.eol_elts ? rel.eol_elts : *rel.eol_lts ? rel.eol_lts : rel.eol);
 	}
 #undef PAST
 #undef SOON
-	store_release_clear(&rel);
 }
 
 void scan_result_release(struct scan_result *res)

@@ -203,47 +203,6 @@ int store_vuln_facts_get(struct vigie_store *s, const char *vuln,
 	return 0;
 }
 
-void store_release_clear(struct store_release *r)
-{
-	free(r->codename);
-	free(r->version);
-	free(r->release);
-	free(r->eol);
-	free(r->eol_lts);
-	free(r->eol_elts);
-	memset(r, 0, sizeof(*r));
-}
-
-int store_release_lifecycle(struct vigie_store *s, const char *codename,
-			    struct store_release *out, struct vigie_error *err)
-{
-	static const char sql[] =
-		"SELECT codename, version, release, eol, eol_lts, eol_elts"
-		" FROM releases WHERE codename=?";
-	sqlite3_stmt *st = store_stmt(s, sql, err);
-	int rc;
-	memset(out, 0, sizeof(*out));
-	if (!st)
-		return VIGIE_EDB;
-	store_bind_text(st, 1, codename);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->codename = dup_col(st, 0);
-		out->version = dup_col(st, 1);
-		out->release = dup_col(st, 2);
-		out->eol = dup_col(st, 3);
-		out->eol_lts = dup_col(st, 4);
-		out->eol_elts = dup_col(st, 5);
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		rc = VIGIE_ENOTFOUND;
-	} else {
-		rc = store_dberr(s, err, "read releases");
-	}
-	sqlite3_reset(st);
-	return rc;
-}
-
 static int each_issue(struct vigie_store *s, sqlite3_stmt *st, store_issue_cb *cb,
 		      void *ud, struct vigie_error *err, int advisories)
 {

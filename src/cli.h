@@ -51,5 +51,8 @@ struct policy;
 int cli_policy_load(struct policy *p, const char *path);
 int cmd_inventory(int argc, char **argv);
 int cmd_hosts(int argc, char **argv);
+int cmd_db(int argc, char **argv);
+/* `vigie db update` (src/cmd_db_update.c), dispatched by cmd_db(). */
+int cmd_db_update(int argc, char **argv);
 
 #endif

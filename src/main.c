@@ -18,6 +18,7 @@ static const struct cmd cmd_table[] = {
 	{ "scan", cmd_scan, "list the security fixes a host lacks" },
 	{ "inventory", cmd_inventory, "show a host's release, kernel and packages" },
 	{ "hosts", cmd_hosts, "the fleet: add, list, show, remove hosts and services" },
+	{ "db", cmd_db, "import security data, show the database status" },
 };
 
 static void usage(FILE *f)

@@ -77,6 +77,118 @@ long store_count(struct vigie_store *s, const char *table,
  * (lib/store_advisories.c)
  * ================================================================ */
 
+/* One advisory (strings borrowed: valid during a call or callback). */
+struct store_advisory {
+	const char *id;          /* "DSA-5376-1" */
+	const char *kind;        /* "DSA", "DLA", "DTSA" */
+	const char *date;        /* "YYYY-MM-DD" */
+	const char *description;
+	const char *packages;    /* source packages named, space-separated */
+};
+/* Delete every advisory of kind (and its CVEs and fixes). Use inside a
+ * transaction. */
+int store_advisories_clear(struct vigie_store *s, const char *kind,
+			   struct vigie_error *err);
+/* Insert one advisory. Returns 0, 1 when an advisory with that id already
+ * exists (nothing written), or VIGIE_EDB. */
+int store_advisory_put(struct vigie_store *s, const struct store_advisory *a,
+		       struct vigie_error *err);
+/* Link an advisory to a CVE id (idempotent). */
+int store_advisory_cve_put(struct vigie_store *s, const char *advisory,
+			   const char *cve, struct vigie_error *err);
+
+/* One "[release] - source version" line of an advisory. kind is "fixed"
+ * (version set) or a pseudo-version name ("not-affected", "end-of-life",
+ * "unfixed", ...; version NULL). date is the advisory's date (read only). */
+struct store_advisory_fix {
+	const char *advisory;
+	const char *date;
+	const char *release;
+	const char *source;
+	const char *version;
+	const char *kind;
+	const char *note;        /* "( ... )" text or NULL */
+};
+int store_advisory_fix_put(struct vigie_store *s,
+			   const struct store_advisory_fix *f,
+			   struct vigie_error *err);
+/* Calls cb for every advisory fix line of release (NULL: all releases),
+ * ordered by release, source, advisory date, advisory id. cb returning
+ * non-zero stops and that value is returned. */
+typedef int store_advisory_fix_cb(void *ud, const struct store_advisory_fix *f);
+int store_advisory_fixes_each(struct vigie_store *s, const char *release,
+			      store_advisory_fix_cb *cb, void *ud,
+			      struct vigie_error *err);
+/* Calls cb for each advisory listing cve, oldest first. */
+typedef int store_advisory_cb(void *ud, const struct store_advisory *a);
+int store_advisories_for_cve(struct vigie_store *s, const char *cve,
+			     store_advisory_cb *cb, void *ud,
+			     struct vigie_error *err);
+/* One advisory with its CVE ids, owned by the caller: release with
+ * store_advisory_info_release(). */
+struct store_advisory_info {
+	char *id, *kind, *date, *description, *packages;
+	char **cves;             /* sorted */
+	size_t ncves;
+};
+/* Fetch advisory id into out. VIGIE_ENOTFOUND when unknown. */
+int store_advisory_get(struct vigie_store *s, const char *id,
+		       struct store_advisory_info *out, struct vigie_error *err);
+void store_advisory_info_release(struct store_advisory_info *a);
+/* Distinct counts for `db status`: vulnerability ids known (tracker
+ * vulnerabilities and advisory CVEs) and source packages (tracker and
+ * advisory fixes). -1 on error. */
+long store_count_known_vulns(struct vigie_store *s, struct vigie_error *err);
+long store_count_known_packages(struct vigie_store *s, struct vigie_error *err);
+
+/* A Debian release (distro-info). Dates are "YYYY-MM-DD" or "" when not
+ * known; version is "" for sid/experimental. */
+struct store_release {
+	char codename[32];
+	char version[16];
+	char series[32];
+	char created[11], release[11], eol[11], eol_lts[11], eol_elts[11];
+};
+/* Replace the whole releases table by the next store_release_put() calls
+ * (use inside a transaction). */
+int store_releases_clear(struct vigie_store *s, struct vigie_error *err);
+int store_release_put(struct vigie_store *s, const struct store_release *r,
+		      struct vigie_error *err);
+/* Fetch one release by codename; VIGIE_ENOTFOUND when unknown. */
+int store_release_get(struct vigie_store *s, const char *codename,
+		      struct store_release *out, struct vigie_error *err);
+/* Fetch the release whose version number is major ("11", or "6" for
+ * "6.0"); VIGIE_ENOTFOUND when unknown. */
+int store_release_by_number(struct vigie_store *s, const char *major,
+			    struct store_release *out, struct vigie_error *err);
+/* Calls cb for each release, oldest (creation date) first. */
+typedef int store_release_cb(void *ud, const struct store_release *r);
+int store_releases_each(struct vigie_store *s, store_release_cb *cb, void *ud,
+			struct vigie_error *err);
+
+/* debian-security-support lists. source may be a regular expression in
+ * the files ("node-.*"); lookups match it as a whole-name POSIX ERE. */
+int store_support_ended_clear(struct vigie_store *s, const char *release,
+			      struct vigie_error *err);
+int store_support_ended_put(struct vigie_store *s, const char *release,
+			    const char *source, const char *last_version,
+			    const char *end_date, const char *note,
+			    struct vigie_error *err);
+/* Security support of source in release ended (or ends) early: fills the
+ * malloc'd *last_version, *end_date, *note (each may be NULL; pass NULL
+ * pointers for what is not wanted). VIGIE_ENOTFOUND when not listed. */
+int store_support_ended_get(struct vigie_store *s, const char *release,
+			    const char *source, char **last_version,
+			    char **end_date, char **note,
+			    struct vigie_error *err);
+int store_support_limited_clear(struct vigie_store *s, struct vigie_error *err);
+int store_support_limited_put(struct vigie_store *s, const char *source,
+			      const char *note, struct vigie_error *err);
+/* Security support of source is limited: *note malloc'd (may be NULL).
+ * VIGIE_ENOTFOUND when not listed. */
+int store_support_limited_get(struct vigie_store *s, const char *source,
+			      char **note, struct vigie_error *err);
+
 
 
 /* ================================================================
@@ -211,14 +323,6 @@ int store_vuln_facts_get(struct vigie_store *s, const char *vuln,
 			 struct store_vuln_facts *out, struct vigie_error *err);
 void store_vuln_facts_clear(struct store_vuln_facts *f);
 
-/* A release's lifecycle from distro-info (YYYY-MM-DD strings, malloc'd,
- * NULL when unknown). VIGIE_ENOTFOUND when the release is unknown. */
-struct store_release {
-	char *codename, *version, *release, *eol, *eol_lts, *eol_elts;
-};
-int store_release_lifecycle(struct vigie_store *s, const char *codename,
-			    struct store_release *out, struct vigie_error *err);
-void store_release_clear(struct store_release *r);
 
 /* Everything stored about one issue: its tracker rows in every release
  * (release, source, status, fixed_version, urgency, nodsa...) and the
