@@ -225,7 +225,8 @@ int render_scan_text(struct vigie_buf *out, const struct scan_result *r, int col
 			srcs[k].cls = r->findings[i].cls;
 		}
 	}
-	qsort(srcs, ns, sizeof(*srcs), cmp_src);
+	if (ns > 1)
+		qsort(srcs, ns, sizeof(*srcs), cmp_src);
 	for (size_t k = 0; k < ns; k++) {
 		size_t nf = 0;
 		const struct finding *first = NULL;
