@@ -444,11 +444,25 @@ static void xml_root(const char *p, const char *end, char *name, size_t size)
 			if (!q)
 				return;
 			p = q;
-		} else if (end - p >= 2 && (p[1] == '?' || p[1] == '!')) {
+		} else if (end - p >= 2 && p[1] == '?') {
 			const char *q = memchr(p, '>', (size_t)(end - p));
 			if (!q)
 				return;
 			p = q + 1;
+		} else if (end - p >= 2 && p[1] == '!') {
+			/* DOCTYPE, possibly with an internal subset in [...] */
+			int bracket = 0;
+			for (p += 2; p < end; p++) {
+				if (*p == '[')
+					bracket++;
+				else if (*p == ']' && bracket)
+					bracket--;
+				else if (*p == '>' && !bracket)
+					break;
+			}
+			if (p >= end)
+				return;
+			p++;
 		} else {
 			size_t n = 0;
 			p++;
@@ -783,9 +797,11 @@ static int read_csv(struct report_ctx *c, const char *data, size_t len,
 			if (nd && det[0].cpe)
 				f.cpe = det[0].cpe;
 		}
+		/* Debian local security checks name binary packages */
 		if (npk && pk[0].package)
-			f.package_kind = fmt == REPORT_FMT_NESSUS_CSV ? REPORT_PKG_BINARY
-								      : REPORT_PKG_UNKNOWN;
+			f.package_kind = f.title && !strncmp(f.title, "Debian", 6)
+						 ? REPORT_PKG_BINARY
+						 : REPORT_PKG_UNKNOWN;
 		if ((rc = report_emit(c, &f, &cves, pk, npk)))
 			goto out;
 	}

@@ -342,12 +342,18 @@ static int nessus_item(struct report_ctx *c, xmlNodePtr it, const struct report_
 			if (rc)
 				goto out;
 		} else if (is(k, "cpe") && !f.cpe) {
+			/* one CPE per line; "p-cpe:" lines name Debian packages */
 			xmlChar *s = xmlNodeGetContent(k);
-			const char *p = s ? strstr((const char *)s, "cpe:/a:") : NULL;
-			if (!p && s)
-				p = strstr((const char *)s, "cpe:2.3:a:");
-			if (p && (p == (const char *)s || p[-1] != '-'))
-				f.cpe = report_strn(c, p, strcspn(p, " \t\r\n"));
+			const char *p = (const char *)s;
+			while (p && *p && !f.cpe) {
+				size_t l;
+				while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+					p++;
+				l = strcspn(p, " \t\r\n");
+				if (!strncmp(p, "cpe:/a:", 7) || !strncmp(p, "cpe:2.3:a:", 10))
+					f.cpe = report_strn(c, p, l);
+				p += l;
+			}
 			xmlFree(s);
 		}
 	}
