@@ -50,7 +50,7 @@ static void test_table(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct vigie_buf out = VIGIE_BUF_INIT;
-		struct vigie_error err;
+		struct vigie_error err = { 0 };
 		int rc = dump(cases[i].in, strlen(cases[i].in), NULL, &out, &err);
 		if (rc != 0 || strcmp(out.data ? out.data : "", cases[i].out))
 			fail_msg("case %zu: rc %d (%s)\n got  [%s]\n want [%s]", i, rc, err.msg,
@@ -74,7 +74,7 @@ static void test_errors(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct vigie_buf out = VIGIE_BUF_INIT;
-		struct vigie_error err;
+		struct vigie_error err = { 0 };
 		int rc = dump(bad[i].in, strlen(bad[i].in), NULL, &out, &err);
 		if (rc != bad[i].rc || err.line != bad[i].line)
 			fail_msg("case %zu: rc %d line %lu (%s)", i, rc, err.line, err.msg);
@@ -84,7 +84,7 @@ static void test_errors(void **state)
 	/* NUL byte */
 	{
 		struct vigie_buf out = VIGIE_BUF_INIT;
-		struct vigie_error err;
+		struct vigie_error err = { 0 };
 		assert_int_equal(dump("a,b\nc,\0d\n", 9, NULL, &out, &err), VIGIE_EPARSE);
 		assert_int_equal(err.line, 2);
 		vigie_buf_release(&out);
@@ -95,7 +95,7 @@ static void test_limits(void **state)
 {
 	struct vigie_csv_opts o = { 0, 8, 4, 0 };
 	struct vigie_buf out = VIGIE_BUF_INIT;
-	struct vigie_error err;
+	struct vigie_error err = { 0 };
 	(void)state;
 	assert_int_equal(dump("a,b\n12345678,x\n123456789,x\n", 27, &o, &out, &err), VIGIE_ELIMIT);
 	assert_int_equal(err.line, 3);
@@ -112,7 +112,7 @@ static void test_huge_field(void **state)
 	size_t big = 50u * 1024 * 1024;
 	char *text = malloc(big + 32);
 	struct vigie_buf out = VIGIE_BUF_INIT;
-	struct vigie_error err;
+	struct vigie_error err = { 0 };
 	size_t n;
 	(void)state;
 	assert_non_null(text);
@@ -142,7 +142,7 @@ static void test_quote(void **state)
 	/* round trip through the reader */
 	{
 		struct vigie_buf out = VIGIE_BUF_INIT;
-		struct vigie_error err;
+		struct vigie_error err = { 0 };
 		assert_int_equal(dump(b.data, b.len, NULL, &out, &err), 0);
 		assert_string_equal(out.data, "plain|a,b|say \"x\"\n|@1\n");
 		vigie_buf_release(&out);

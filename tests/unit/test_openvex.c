@@ -152,7 +152,7 @@ static void test_document(void **state)
 	};
 	struct openvex_doc doc = { 0 };
 	struct vigie_buf a = VIGIE_BUF_INIT, b = VIGIE_BUF_INIT;
-	struct vigie_error err;
+	struct vigie_error err = { 0 };
 	yajl_val tree;
 	(void)state;
 	setenv("VIGIE_NOW", "2026-11-27T09:00:00Z", 1);
@@ -227,7 +227,7 @@ static void test_required_fields(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct vigie_buf b = VIGIE_BUF_INIT;
-		struct vigie_error err;
+		struct vigie_error err = { 0 };
 		vigie_error_init(&err);
 		if (openvex_write(&b, NULL, &bad[i], 1, &err) != VIGIE_EUSAGE)
 			fail_msg("case %zu accepted", i);
@@ -235,7 +235,7 @@ static void test_required_fields(void **state)
 	}
 	{
 		struct vigie_buf b = VIGIE_BUF_INIT;
-		struct vigie_error err;
+		struct vigie_error err = { 0 };
 		vigie_error_init(&err);
 		assert_int_equal(openvex_write(&b, NULL, &ok, 1, &err), 0);
 		assert_int_equal(validate(b.data), 1);

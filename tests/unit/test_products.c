@@ -9,7 +9,7 @@ static struct products *shipped;
 
 static int setup(void **state)
 {
-	struct vigie_error err;
+	struct vigie_error err = { 0 };
 	char path[4096];
 	(void)state;
 	vigie_error_init(&err);
@@ -131,7 +131,7 @@ static void test_longest_match(void **state)
 		"# comment\n\napache = apache2\napache tomcat = tomcat{major}\n"
 		"cpe:Apache:Tomcat = tomcat{major}   # trailing comment\n";
 	struct products *p;
-	struct vigie_error err;
+	struct vigie_error err = { 0 };
 	struct vigie_strv out;
 	(void)state;
 	vigie_error_init(&err);
@@ -166,7 +166,7 @@ static void test_bad_tables(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct products *p = NULL;
-		struct vigie_error err;
+		struct vigie_error err = { 0 };
 		vigie_error_init(&err);
 		if (products_load_mem(&p, bad[i].text, strlen(bad[i].text), "bad.conf", &err) == 0)
 			fail_msg("case %zu accepted", i);
@@ -176,7 +176,7 @@ static void test_bad_tables(void **state)
 	}
 	{
 		struct products *p = NULL;
-		struct vigie_error err;
+		struct vigie_error err = { 0 };
 		vigie_error_init(&err);
 		assert_int_equal(products_load(&p, "/nonexistent/products.conf", &err), VIGIE_EIO);
 	}

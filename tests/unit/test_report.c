@@ -55,7 +55,7 @@ static void expect_findings(const struct report *rep, const char *const *want, s
 static int load(struct report *rep, const char *rel, enum report_format fmt,
 		struct warnings *ws)
 {
-	struct vigie_error err;
+	struct vigie_error err = { 0 };
 	int rc;
 	vigie_error_init(&err);
 	if (ws) {
@@ -152,7 +152,7 @@ static void test_nessus_headers(void **state)
 		"Plugin ID,CVE,CVSS v2.0 Base Score,Risk,Host,Protocol,Port,Name,Synopsis,Description,Solution,See Also,Plugin Output,STIG Severity,CVSS v4.0 Base Score,CVSS v4.0 Base+Threat Score,CVSS v3.0 Base Score,CVSS v2.0 Temporal Score,CVSS v3.0 Temporal Score,VPR Score,EPSS Score,Risk Factor,BID,XREF,MSKB,Plugin Publication Date,Plugin Modification Date,Metasploit,Core Impact,CANVAS\r\n"
 		"175123,CVE-2022-28615,7.5,Critical,192.0.2.10,tcp,0,Debian dla-3401 : apache2 - security update,s,d,u,,\"Remote package installed : apache2_2.4.56-1~deb11u1\r\nShould be                : apache2_2.4.56-1~deb11u2\r\n\",,,,9.1,,,6.7,0.9,Critical,,,,2023/04/20,2023/04/20,,,\r\n";
 	struct report rep;
-	struct vigie_error err;
+	struct vigie_error err = { 0 };
 	(void)state;
 	report_init(&rep);
 	vigie_error_init(&err);
@@ -256,7 +256,7 @@ static void test_generic_missing_columns(void **state)
 {
 	static const char txt[] = "host,package\nweb1,apache2\n";
 	struct report rep;
-	struct vigie_error err;
+	struct vigie_error err = { 0 };
 	(void)state;
 	report_init(&rep);
 	vigie_error_init(&err);
@@ -395,7 +395,7 @@ static void test_xxe(void **state)
 	static const char undeclared[] =
 		"<report><report><results><result><name>&xxe;</name></result></results></report></report>";
 	struct report rep;
-	struct vigie_error err;
+	struct vigie_error err = { 0 };
 	(void)state;
 
 	assert_int_equal(load_text(xxe, strlen(xxe), REPORT_FMT_AUTO, &err, &rep), VIGIE_EPARSE);
@@ -420,7 +420,7 @@ static void test_billion_laughs(void **state)
 {
 	struct vigie_buf b = VIGIE_BUF_INIT;
 	struct report rep;
-	struct vigie_error err;
+	struct vigie_error err = { 0 };
 	(void)state;
 	assert_int_equal(vigie_buf_adds(&b, "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n"
 					    " <!ENTITY lol0 \"lol\">\n"), 0);
@@ -442,7 +442,7 @@ static void test_xml_limits(void **state)
 {
 	struct vigie_buf b = VIGIE_BUF_INIT;
 	struct report rep;
-	struct vigie_error err;
+	struct vigie_error err = { 0 };
 	(void)state;
 	/* nesting deeper than the bound */
 	assert_int_equal(vigie_buf_adds(&b, "<report>"), 0);
@@ -473,7 +473,7 @@ static void test_json_hostile(void **state)
 {
 	struct vigie_buf b = VIGIE_BUF_INIT;
 	struct report rep;
-	struct vigie_error err;
+	struct vigie_error err = { 0 };
 	static const char bad_utf8[] = "{\"SchemaVersion\":2,\"ArtifactName\":\"h\xc3\x28\",\"Results\":[]}";
 	static const char truncated[] = "{\"SchemaVersion\":2,\"Results\":[{\"Vulnerabilities\":[";
 	static const char wrong[] = "{\"SchemaVersion\":2,\"Results\":{}}";
@@ -502,7 +502,7 @@ static void test_csv_huge_field(void **state)
 	char *text = malloc(big + 64);
 	FILE *f;
 	struct report rep;
-	struct vigie_error err;
+	struct vigie_error err = { 0 };
 	(void)state;
 	assert_non_null(text);
 	path = test_write("huge.csv", "");
@@ -536,7 +536,7 @@ static void test_csv_invalid_utf8(void **state)
 				  "web2,CVE-2022-28615,Apa\xffhe\r\nweb3,CVE-2022-28615,nginx\r\n";
 	static const char badhead[] = "host,cve,\xfe\nweb1,CVE-2022-28615,x\n";
 	struct report rep;
-	struct vigie_error err;
+	struct vigie_error err = { 0 };
 	struct warnings ws;
 	(void)state;
 	report_init(&rep);
@@ -560,7 +560,7 @@ static void test_csv_invalid_utf8(void **state)
 static void test_unknown_format(void **state)
 {
 	struct report rep;
-	struct vigie_error err;
+	struct vigie_error err = { 0 };
 	(void)state;
 	assert_int_equal(load_text("hello world\n", 12, REPORT_FMT_AUTO, &err, &rep), VIGIE_EPARSE);
 	assert_non_null(strstr(err.msg, "unrecognised"));
@@ -574,7 +574,7 @@ static void test_unknown_format(void **state)
 static void test_max_findings(void **state)
 {
 	struct report rep;
-	struct vigie_error err;
+	struct vigie_error err = { 0 };
 	struct report_opts o = { 0, 0, 2, 0 };
 	(void)state;
 	report_init(&rep);
@@ -658,7 +658,7 @@ static void test_samples(void **state)
 		const char *p = test_shared(s[i].rel);
 		char path[4096];
 		struct report rep;
-		struct vigie_error err;
+		struct vigie_error err = { 0 };
 		long want;
 		int rc;
 		if (!p)
