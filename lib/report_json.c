@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include <yajl/yajl_parse.h>
 #include <yajl/yajl_tree.h>
 
 /* yajl_tree frees recursively: refuse deep nesting before building a tree. */
@@ -56,12 +57,26 @@ static int parse(struct report_ctx *c, const char *data, size_t len, yajl_val *o
 		return vigie_error_set(c->err, VIGIE_ENOMEM, c->name, 0, "out of memory");
 	errbuf[0] = '\0';
 	*out = yajl_tree_parse(buf.data, errbuf, sizeof(errbuf));
-	vigie_buf_release(&buf);
 	if (!*out) {
+		/* the tree parser gives no position: find the line again */
+		yajl_handle h = yajl_alloc(NULL, NULL, NULL);
+		if (h) {
+			size_t at;
+			if (yajl_parse(h, (const unsigned char *)data, len) == yajl_status_ok)
+				(void)yajl_complete_parse(h);
+			at = yajl_get_bytes_consumed(h);
+			line = 1;
+			for (size_t i = 0; i < at && i < len; i++)
+				if (data[i] == '\n')
+					line++;
+			yajl_free(h);
+		}
+		vigie_buf_release(&buf);
 		errbuf[strcspn(errbuf, "\n")] = '\0';
-		return vigie_error_set(c->err, VIGIE_EPARSE, c->name, 0, "malformed JSON: %s",
+		return vigie_error_set(c->err, VIGIE_EPARSE, c->name, line, "malformed JSON: %s",
 				       errbuf[0] ? errbuf : "parse error");
 	}
+	vigie_buf_release(&buf);
 	if (!YAJL_IS_OBJECT(*out)) {
 		yajl_tree_free(*out);
 		*out = NULL;

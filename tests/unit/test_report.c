@@ -252,6 +252,37 @@ static void test_generic_csv(void **state)
 	report_release(&rep);
 }
 
+static void test_wrappers_and_separators(void **state)
+{
+	/* a GMP response around the outer report; an inner report alone; ';' CSV */
+	static const char gmp[] =
+		"<get_reports_response status=\"200\" status_text=\"OK\"><report id=\"r\">"
+		"<report id=\"r\"><results><result id=\"1\"><name>n</name><host>192.0.2.5</host>"
+		"<port>22/tcp</port><nvt oid=\"1.2\"><name>OpenSSH</name><refs><ref type=\"cve\" id=\"CVE-2023-38408\"/>"
+		"</refs></nvt><severity>9.8</severity></result></results></report></report></get_reports_response>";
+	static const char inner[] =
+		"<report id=\"r\"><results><result id=\"1\"><host>192.0.2.6</host><nvt oid=\"1.2\">"
+		"<refs><ref type=\"cve\" id=\"CVE-2023-38408\"/><ref type=\"cve\" id=\"CVE-2023-38408\"/>"
+		"</refs></nvt></result></results></report>";
+	static const char semi[] = "Host;CVE;Package;Version\nweb1;CVE-2023-38408;openssh;1:9.2p1-2+deb12u1\n";
+	struct report rep;
+	struct vigie_error err = { 0 };
+	(void)state;
+	report_init(&rep);
+	assert_int_equal(report_load_mem(&rep, gmp, strlen(gmp), "gmp.xml", REPORT_FMT_AUTO, NULL, &err), 0);
+	assert_int_equal(report_load_mem(&rep, inner, strlen(inner), "inner.xml", REPORT_FMT_AUTO, NULL, &err), 0);
+	assert_int_equal(report_load_mem(&rep, semi, strlen(semi), "semi.csv", REPORT_FMT_AUTO, NULL, &err), 0);
+	assert_int_equal(rep.nfindings, 3);
+	assert_string_equal(rep.findings[0].host, "192.0.2.5");
+	assert_string_equal(rep.findings[0].port, "22/tcp");
+	assert_string_equal(rep.findings[1].host, "192.0.2.6");
+	assert_string_equal(rep.findings[1].cve, "CVE-2023-38408"); /* listed twice, one finding */
+	assert_string_equal(rep.findings[2].package, "openssh");
+	assert_string_equal(rep.findings[2].installed_version, "1:9.2p1-2+deb12u1");
+	assert_int_equal(rep.format, REPORT_FMT_GENERIC_CSV);
+	report_release(&rep);
+}
+
 static void test_generic_missing_columns(void **state)
 {
 	static const char txt[] = "host,package\nweb1,apache2\n";
@@ -477,6 +508,7 @@ static void test_json_hostile(void **state)
 	static const char bad_utf8[] = "{\"SchemaVersion\":2,\"ArtifactName\":\"h\xc3\x28\",\"Results\":[]}";
 	static const char truncated[] = "{\"SchemaVersion\":2,\"Results\":[{\"Vulnerabilities\":[";
 	static const char wrong[] = "{\"SchemaVersion\":2,\"Results\":{}}";
+	static const char syntax[] = "{\"SchemaVersion\": 2,\n\"Results\": [\n{,}]}";
 	(void)state;
 	assert_int_equal(vigie_buf_adds(&b, "{\"SchemaVersion\":2,\"Results\":"), 0);
 	for (int i = 0; i < 100000; i++)
@@ -484,6 +516,11 @@ static void test_json_hostile(void **state)
 	assert_int_equal(load_text(b.data, b.len, REPORT_FMT_AUTO, &err, &rep), VIGIE_ELIMIT);
 	report_release(&rep);
 	assert_int_equal(load_text(bad_utf8, strlen(bad_utf8), REPORT_FMT_TRIVY_JSON, &err, &rep), VIGIE_EPARSE);
+	report_release(&rep);
+	/* the line of a syntax error is found */
+	assert_int_equal(load_text(syntax, strlen(syntax),
+				   REPORT_FMT_TRIVY_JSON, &err, &rep), VIGIE_EPARSE);
+	assert_int_equal(err.line, 3);
 	report_release(&rep);
 	assert_int_equal(load_text(truncated, strlen(truncated), REPORT_FMT_TRIVY_JSON, &err, &rep), VIGIE_EPARSE);
 	report_release(&rep);
@@ -698,6 +735,7 @@ int main(void)
 		cmocka_unit_test(test_trivy),
 		cmocka_unit_test(test_grype),
 		cmocka_unit_test(test_generic_csv),
+		cmocka_unit_test(test_wrappers_and_separators),
 		cmocka_unit_test(test_generic_missing_columns),
 		cmocka_unit_test(test_detect),
 		cmocka_unit_test(test_format_names),
