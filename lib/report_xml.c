@@ -161,6 +161,25 @@ static const char *text(struct report_ctx *c, xmlNodePtr n)
 	return r;
 }
 
+/* 1 when the text of n, without surrounding space, is want. */
+static int text_is(xmlNodePtr n, const char *want)
+{
+	xmlChar *s = n ? xmlNodeGetContent(n) : NULL;
+	const char *p = (const char *)s;
+	size_t len;
+	int eq = 0;
+	if (p) {
+		while (isspace((unsigned char)*p))
+			p++;
+		len = strlen(p);
+		while (len && isspace((unsigned char)p[len - 1]))
+			len--;
+		eq = len == strlen(want) && !memcmp(p, want, len);
+	}
+	xmlFree(s);
+	return eq;
+}
+
 /* Direct text children only (Greenbone's <host>IP<asset/>...</host>). */
 static const char *own_text(struct report_ctx *c, xmlNodePtr n, struct vigie_buf *tmp)
 {
@@ -188,7 +207,68 @@ static int oom(struct report_ctx *c, xmlNodePtr n)
 
 /* ------------------------------------------------------------ Greenbone */
 
-static int greenbone_result(struct report_ctx *c, xmlNodePtr r, struct vigie_buf *tmp)
+/* Host names from the report's per-host details (<host><ip>..</ip><detail>
+ * <name>hostname</name><value>..</value></detail>), used when a result
+ * names only the address: collected once, sorted by address. */
+struct hostname_entry {
+	const char *ip, *name; /* ip first: cmp_ip compares it */
+};
+
+struct hostname_map {
+	struct hostname_entry *v;
+	size_t n;
+};
+
+static int cmp_ip(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int hostnames_collect(struct report_ctx *c, xmlNodePtr report, struct hostname_map *m)
+{
+	size_t cap = 0;
+	m->v = NULL;
+	m->n = 0;
+	for (xmlNodePtr h = report->children; h; h = h->next) {
+		const char *ip, *name = NULL;
+		if (!is(h, "host"))
+			continue;
+		for (xmlNodePtr d = h->children; d && !name; d = d->next)
+			if (is(d, "detail") && (text_is(child(d, "name"), "hostname") ||
+						text_is(child(d, "name"), "best_hostname")))
+				name = text(c, child(d, "value"));
+		ip = name ? text(c, child(h, "ip")) : NULL;
+		if (!ip)
+			continue;
+		if (m->n == cap) {
+			size_t ncap = cap ? cap * 2 : 32;
+			void *nv = realloc(m->v, ncap * sizeof(*m->v));
+			if (!nv)
+				return oom(c, h);
+			m->v = nv;
+			cap = ncap;
+		}
+		m->v[m->n].ip = ip;
+		m->v[m->n].name = name;
+		m->n++;
+	}
+	if (m->n)
+		qsort(m->v, m->n, sizeof(*m->v), cmp_ip);
+	return 0;
+}
+
+static const char *hostname_find(const struct hostname_map *m, const char *ip)
+{
+	const char *key = ip;
+	const struct hostname_entry *e;
+	if (!ip || !m->n)
+		return NULL;
+	e = bsearch(&key, m->v, m->n, sizeof(*m->v), cmp_ip);
+	return e ? e->name : NULL;
+}
+
+static int greenbone_result(struct report_ctx *c, const struct hostname_map *hosts,
+			    xmlNodePtr r, struct vigie_buf *tmp)
 {
 	struct report_finding f;
 	struct vigie_strv cves;
@@ -202,7 +282,12 @@ static int greenbone_result(struct report_ctx *c, xmlNodePtr r, struct vigie_buf
 	vigie_strv_init(&cves);
 	c->too_long = 0;
 	f.line = (unsigned long)xmlGetLineNo(r);
-	report_set_host(c, &f, own_text(c, host, tmp), text(c, child(host, "hostname")));
+	{
+		const char *ip = own_text(c, host, tmp), *hn = text(c, child(host, "hostname"));
+		if (!hn)
+			hn = hostname_find(hosts, ip);
+		report_set_host(c, &f, ip, hn);
+	}
 	if (!f.host) {
 		report_skip(c, f.line, "result without a host: skipped");
 		goto out;
@@ -275,6 +360,7 @@ int report_read_greenbone_xml(struct report_ctx *c, const char *data, size_t len
 	xmlDocPtr doc = NULL;
 	xmlNodePtr n, results;
 	struct vigie_buf tmp = VIGIE_BUF_INIT;
+	struct hostname_map hosts = { NULL, 0 };
 	int rc = parse(c, data, len, &doc);
 	if (rc)
 		return rc;
@@ -297,10 +383,13 @@ int report_read_greenbone_xml(struct report_ctx *c, const char *data, size_t len
 				     "Greenbone report without <results>");
 		goto out;
 	}
+	if ((rc = hostnames_collect(c, n, &hosts)))
+		goto out;
 	for (xmlNodePtr r = results->children; r; r = r->next)
-		if (is(r, "result") && (rc = greenbone_result(c, r, &tmp)))
+		if (is(r, "result") && (rc = greenbone_result(c, &hosts, r, &tmp)))
 			goto out;
 out:
+	free(hosts.v);
 	vigie_buf_release(&tmp);
 	xmlFreeDoc(doc);
 	return rc;

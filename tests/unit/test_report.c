@@ -263,7 +263,10 @@ static void test_wrappers_and_separators(void **state)
 	static const char inner[] =
 		"<report id=\"r\"><results><result id=\"1\"><host>192.0.2.6</host><nvt oid=\"1.2\">"
 		"<refs><ref type=\"cve\" id=\"CVE-2023-38408\"/><ref type=\"cve\" id=\"CVE-2023-38408\"/>"
-		"</refs></nvt></result></results></report>";
+		"</refs></nvt></result></results><host><ip>192.0.2.5</ip><detail><name>hostname</name>"
+		"<value>wrong</value></detail></host><host><ip>192.0.2.6</ip><detail><name>OS</name>"
+		"<value>cpe:/o:debian:debian_linux:12</value></detail><detail><name>hostname</name>"
+		"<value>mail1</value></detail></host></report>";
 	static const char semi[] = "Host;CVE;Package;Version\nweb1;CVE-2023-38408;openssh;1:9.2p1-2+deb12u1\n";
 	struct report rep;
 	struct vigie_error err = { 0 };
@@ -275,7 +278,8 @@ static void test_wrappers_and_separators(void **state)
 	assert_int_equal(rep.nfindings, 3);
 	assert_string_equal(rep.findings[0].host, "192.0.2.5");
 	assert_string_equal(rep.findings[0].port, "22/tcp");
-	assert_string_equal(rep.findings[1].host, "192.0.2.6");
+	assert_string_equal(rep.findings[1].host, "mail1"); /* from the host details */
+	assert_string_equal(rep.findings[1].host_ip, "192.0.2.6");
 	assert_string_equal(rep.findings[1].cve, "CVE-2023-38408"); /* listed twice, one finding */
 	assert_string_equal(rep.findings[2].package, "openssh");
 	assert_string_equal(rep.findings[2].installed_version, "1:9.2p1-2+deb12u1");
