@@ -28,6 +28,15 @@ static unsigned long line_at(const char *data, const char *p)
 static int check_prolog(struct report_ctx *c, const char *data, size_t len)
 {
 	const char *p = data, *end = data + len;
+	/* UTF-16/32 would hide a DOCTYPE from the scan below: scanner reports
+	 * are UTF-8 (or ASCII), so other encodings are refused outright */
+	if (len >= 2 && (((unsigned char)data[0] == 0xfe && (unsigned char)data[1] == 0xff) ||
+			 ((unsigned char)data[0] == 0xff && (unsigned char)data[1] == 0xfe)))
+		return vigie_error_set(c->err, VIGIE_EPARSE, c->name, 1,
+				       "UTF-16 XML is not accepted (expected UTF-8)");
+	if (memchr(data, '\0', len < 4 ? len : 4))
+		return vigie_error_set(c->err, VIGIE_EPARSE, c->name, 1,
+				       "NUL byte at the start of the XML document (UTF-16/32 is not accepted)");
 	for (int guard = 0; guard < 1000; guard++) {
 		while (p < end && (isspace((unsigned char)*p) || (unsigned char)*p >= 0x80))
 			p++; /* whitespace, byte order mark */

@@ -444,6 +444,23 @@ static void test_xxe(void **state)
 	assert_int_equal(err.line, 3);
 	report_release(&rep);
 
+	/* the same payload in UTF-16 cannot slip past the prolog check */
+	{
+		struct vigie_buf u = VIGIE_BUF_INIT;
+		assert_int_equal(vigie_buf_add(&u, "\xff\xfe", 2), 0);
+		for (const char *p = xxe; *p; p++) {
+			assert_int_equal(vigie_buf_addc(&u, *p), 0);
+			assert_int_equal(vigie_buf_addc(&u, '\0'), 0);
+		}
+		assert_int_equal(load_text(u.data, u.len, REPORT_FMT_GREENBONE_XML, &err, &rep), VIGIE_EPARSE);
+		assert_non_null(strstr(err.msg, "UTF-16"));
+		report_release(&rep);
+		assert_int_equal(load_text(u.data + 2, u.len - 2, REPORT_FMT_GREENBONE_XML, &err, &rep),
+				 VIGIE_EPARSE);
+		report_release(&rep);
+		vigie_buf_release(&u);
+	}
+
 	assert_int_equal(load_text(undeclared, strlen(undeclared), REPORT_FMT_GREENBONE_XML, &err, &rep),
 			 VIGIE_EPARSE);
 	assert_int_equal(err.line, 1);
