@@ -6,7 +6,9 @@
  * size, field size, findings) and never resolve XML entities, load DTDs or
  * touch the network. A malformed document is an error naming the file and
  * line; a row that cannot be used is skipped with a warning naming its line
- * (err->warn) and counted in report.skipped. */
+ * (err->warn) and counted in report.skipped. Findings keep the report's
+ * order and are not merged: a scanner that repeats a (host, CVE) pair (the
+ * Nessus CSV does, per plugin output) yields repeated findings. */
 #ifndef VIGIE_REPORT_H
 #define VIGIE_REPORT_H
 
@@ -102,9 +104,9 @@ enum report_format report_detect(const char *data, size_t len);
 /* Stable names: "greenbone-xml", "greenbone-csv", "nessus-csv", "nessus",
  * "trivy", "grype", "csv", "auto", "unknown". */
 const char *report_format_name(enum report_format fmt);
-/* Parse a name (also "openvas", "openvas-xml", "openvas-csv",
- * "nessus-xml", "trivy-json", "grype-json", "generic"). Returns 0 or
- * VIGIE_EUSAGE. */
+/* Parse a name, case-insensitively (also "auto", "openvas", "openvas-xml",
+ * "openvas-csv", "greenbone", "nessus-xml", "trivy-json", "grype-json",
+ * "generic", "generic-csv"). Returns 0 or VIGIE_EUSAGE. */
 int report_format_parse(enum report_format *out, const char *name);
 
 /* Lenient reader of the scanner's free text ("Vulnerable package: X",
