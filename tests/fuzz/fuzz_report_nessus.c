@@ -1,0 +1,27 @@
+/* libFuzzer target: Nessus .nessus v2 XML and CSV reports. */
+#include "vigie/report.h"
+
+#include <stdint.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct report rep;
+	struct vigie_error err = { 0 };
+	struct report_opts o = { 1u << 20, 4096, 10000, 32 };
+	enum report_format fmt;
+
+	if (size > (1u << 20))
+		return 0;
+	(void)report_detect((const char *)data, size);
+	fmt = size && data[0] == '<' ? REPORT_FMT_NESSUS_XML : REPORT_FMT_NESSUS_CSV;
+	report_init(&rep);
+	vigie_error_init(&err);
+	(void)report_load_mem(&rep, (const char *)data, size, "fuzz", fmt, &o, &err);
+	for (size_t i = 0; i < rep.nfindings; i++)
+		if (!rep.findings[i].host || !rep.findings[i].cve)
+			__builtin_trap();
+	report_release(&rep);
+	return 0;
+}
