@@ -492,6 +492,28 @@ out:
 	return rc;
 }
 
+/* Items outlive the hosts' inventories and scans: copy what they point to. */
+static int own_item(struct triage_result *r, struct triage_item *it)
+{
+#define OWN(f) do { if (it->f && !(it->f = adup(r, it->f))) return VIGIE_ENOMEM; } while (0)
+	OWN(host);
+	OWN(release);
+	OWN(source);
+	OWN(source_version);
+	OWN(fixed_version);
+	OWN(advisory);
+	OWN(advisory_date);
+	OWN(class_rule);
+	OWN(evidence);
+	for (size_t i = 0; i < it->npkgs; i++) {
+		OWN(pkgs[i].name);
+		OWN(pkgs[i].version);
+		OWN(pkgs[i].arch);
+	}
+#undef OWN
+	return 0;
+}
+
 void triage_result_release(struct triage_result *res)
 {
 	free(res->items);
@@ -568,7 +590,7 @@ int triage_run(struct triage_result *res, const struct report *rep,
 				goto out;
 			}
 		}
-		if (!it->evidence) {
+		if (!it->evidence || own_item(res, it)) {
 			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 			goto out;
 		}

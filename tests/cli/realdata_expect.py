@@ -103,5 +103,42 @@ def main():
             exp.append("%s %s undetermined -" % (c, p))
     with open(out + "/expected", "w") as f:
         f.write("".join(sorted(e + "\n" for e in exp)))
+    # A generic CSV report over the host: one row per (CVE, source) the
+    # lists name for an installed source, plus rows for sources that are
+    # not installed; and the verdict each row must get.
+    binary = {}
+    for st in stanzas:
+        fields = dict(l.split(": ", 1) for l in st.strip().split("\n"))
+        if fields["Status"].endswith(" installed") or fields["Status"].endswith(" unpacked"):
+            binary.setdefault(fields.get("Source", fields["Package"]).split(" ")[0],
+                              fields["Package"])
+    rows, verdicts = [], []
+    absent = [p for p in sources if p not in host][:40]
+    for (c, p), vs in sorted(by.items()):
+        if p in host:
+            fixed = [v for v in vs if not v.startswith("<")]
+            pseudo = [v for v in vs if v.startswith("<")]
+            if fixed:
+                best = functools.reduce(lambda a, b: a if dpkg_cmp(a, b) >= 0 else b, fixed)
+                v = ("confirmed:fix-available" if dpkg_lt(host[p], best)
+                     else "false-positive:fixed-by-backport")
+            elif any(x in ("<unfixed>", "<end-of-life>", "<no-dsa>", "<ignored>",
+                           "<postponed>") for x in pseudo):
+                v = "confirmed:no-fix"
+            elif "<not-affected>" in pseudo:
+                v = "false-positive:not-affected"
+            else:
+                v = "unknown"
+            rows.append((c, binary[p]))
+            verdicts.append("%s %s %s" % (c, binary[p], v))
+        elif p in absent:
+            rows.append((c, p))
+            verdicts.append("%s %s false-positive:not-affected" % (c, p))
+    with open(out + "/report.csv", "w") as f:
+        f.write("host,cve,package,severity\n")
+        for c, b in rows:
+            f.write("real,%s,%s,High\n" % (c, b))
+    with open(out + "/expected-triage", "w") as f:
+        f.write("".join(sorted(v + "\n" for v in verdicts)))
 
 main()
