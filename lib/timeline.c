@@ -1,0 +1,287 @@
+#include "vigie/timeline.h"
+#include "vigie/changelog.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct cl_cache {
+	char *package;
+	struct changelog cl;
+	int loaded; /* 1 when at least one file parsed */
+	char note[160];
+};
+
+struct builder {
+	struct timeline *tl;
+	struct timeline_cve *cves;
+	size_t n, cap;
+	int oom;
+};
+
+static int add_cve(void *ud, const char *cve, const char *source, const char *version,
+		   int64_t date, const char *evidence)
+{
+	struct builder *b = ud;
+	struct timeline_cve *c;
+	for (size_t i = 0; i < b->n; i++)
+		if (!strcmp(b->cves[i].cve, cve) && !strcmp(b->cves[i].source, source ? source : ""))
+			return 0;
+	if (b->n >= TIMELINE_MAX_CVES)
+		return VIGIE_ELIMIT;
+	if (b->n == b->cap) {
+		size_t nc = b->cap ? b->cap * 2 : 16;
+		struct timeline_cve *nv = realloc(b->cves, nc * sizeof(*nv));
+		if (!nv)
+			return VIGIE_ENOMEM;
+		b->cves = nv;
+		b->cap = nc;
+	}
+	c = &b->cves[b->n];
+	c->cve = vigie_arena_strdup(&b->tl->arena, cve);
+	c->source = vigie_arena_strdup(&b->tl->arena, source ? source : "");
+	c->version = vigie_arena_strdup(&b->tl->arena, version ? version : "");
+	c->evidence = vigie_arena_strdup(&b->tl->arena, evidence ? evidence : "");
+	c->date = date;
+	if (!c->cve || !c->source || !c->version || !c->evidence)
+		return VIGIE_ENOMEM;
+	b->n++;
+	return 0;
+}
+
+static int file_exists(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static void load_changelogs(struct cl_cache *c, const char *root, const char *pkg,
+			    const char *arch)
+{
+	static const char *const names[] = { "changelog.Debian.gz", "changelog.Debian",
+					     "changelog.gz" };
+	char path[4096];
+	struct vigie_error e;
+	int found = 0;
+
+	changelog_init(&c->cl);
+	if (arch && *arch) {
+		snprintf(path, sizeof(path), "%s/usr/share/doc/%s/changelog.Debian.%s.gz",
+			 root, pkg, arch);
+		if (file_exists(path)) {
+			vigie_error_init(&e);
+			found = 1;
+			if (changelog_load(&c->cl, path, &e) == 0)
+				c->loaded = 1;
+		}
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/usr/share/doc/%s/%s", root, pkg, names[i]);
+		if (!file_exists(path))
+			continue;
+		found = 1;
+		vigie_error_init(&e);
+		if (changelog_load(&c->cl, path, &e) == 0)
+			c->loaded = 1;
+		else
+			snprintf(c->note, sizeof(c->note), "changelog unreadable: %.120s", e.msg);
+		break;
+	}
+	if (!found)
+		snprintf(c->note, sizeof(c->note), "no changelog in /usr/share/doc/%.60s", pkg);
+}
+
+void timeline_release(struct timeline *tl)
+{
+	if (!tl)
+		return;
+	free(tl->ups);
+	vigie_arena_release(&tl->arena);
+	memset(tl, 0, sizeof(*tl));
+}
+
+int timeline_build(struct timeline *tl, const struct history *h,
+		   const struct timeline_opts *o, struct vigie_error *err)
+{
+	struct cl_cache *cache = NULL;
+	size_t ncache = 0, capcache = 0;
+	const char *root = o && o->root ? o->root : "";
+	int no_changelogs = root[0] == '-' && !root[1];
+	struct builder b;
+	int rc = 0;
+
+	memset(tl, 0, sizeof(*tl));
+	vigie_arena_init(&tl->arena);
+	memset(&b, 0, sizeof(b));
+	b.tl = tl;
+	if (!strcmp(root, "/"))
+		root = "";
+	if (h->nevents && !(tl->ups = calloc(h->nevents, sizeof(*tl->ups))))
+		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	for (size_t i = 0; i < h->nevents; i++) {
+		const struct history_event *ev = &h->events[i];
+		struct timeline_upgrade *up;
+		struct cl_cache *c = NULL;
+
+		if (ev->action != HISTORY_UPGRADE)
+			continue;
+		if (o && o->since && ev->time < o->since)
+			continue;
+		if (o && o->until && ev->time >= o->until)
+			continue;
+		up = &tl->ups[tl->n++];
+		up->ev = ev;
+		up->note = "";
+		b.n = 0;
+		if (!no_changelogs) {
+			for (size_t k = 0; k < ncache; k++)
+				if (!strcmp(cache[k].package, ev->package))
+					c = &cache[k];
+			if (!c) {
+				if (ncache == capcache) {
+					size_t nc = capcache ? capcache * 2 : 32;
+					struct cl_cache *nv = realloc(cache, nc * sizeof(*nv));
+					if (!nv) {
+						rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+						goto out;
+					}
+					cache = nv;
+					capcache = nc;
+				}
+				c = &cache[ncache];
+				memset(c, 0, sizeof(*c));
+				if (!(c->package = strdup(ev->package))) {
+					rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+					goto out;
+				}
+				ncache++;
+				load_changelogs(c, root, ev->package, ev->arch);
+			}
+			if (c->note[0] && !(up->note = vigie_arena_strdup(&tl->arena, c->note))) {
+				rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+				goto out;
+			}
+			if (c->loaded) {
+				const struct changelog_entry **es = NULL;
+				size_t ne = 0;
+				if (changelog_entries_between(&c->cl, ev->old_version,
+							      ev->new_version, &es, &ne)) {
+					rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+					goto out;
+				}
+				for (size_t k = 0; k < ne && !rc; k++) {
+					char evid[320];
+					snprintf(evid, sizeof(evid), "changelog entry %.100s (%.100s)",
+						 es[k]->version, es[k]->distributions);
+					for (size_t j = 0; j < es[k]->ncves && !rc; j++)
+						rc = add_cve(&b, es[k]->cves[j], es[k]->source,
+							     es[k]->version, es[k]->date, evid);
+				}
+				free(es);
+				if (rc) {
+					rc = vigie_error_set(err, rc, ev->origin, ev->line,
+							     rc == VIGIE_ELIMIT ? "too many CVEs" : "out of memory");
+					goto out;
+				}
+			}
+		}
+		if (o && o->extra) {
+			if ((rc = o->extra(o->extra_ud, ev, add_cve, &b, err)))
+				goto out;
+		}
+		if (b.n) {
+			up->cves = vigie_arena_alloc(&tl->arena, b.n * sizeof(*up->cves));
+			if (!up->cves) {
+				rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+				goto out;
+			}
+			memcpy(up->cves, b.cves, b.n * sizeof(*up->cves));
+			up->ncves = b.n;
+		}
+	}
+out:
+	for (size_t k = 0; k < ncache; k++) {
+		free(cache[k].package);
+		changelog_release(&cache[k].cl);
+	}
+	free(cache);
+	free(b.cves);
+	if (rc)
+		timeline_release(tl);
+	return rc;
+}
+
+int timeline_sla_items(struct sla_item **out, size_t *n, size_t *undated,
+		       struct timeline *tl, const struct sla_policy *p,
+		       const struct timeline_sla_hooks *hooks,
+		       struct vigie_error *err)
+{
+	struct sla_item *items = NULL;
+	size_t k = 0, cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	*undated = 0;
+	for (size_t i = 0; i < tl->n; i++) {
+		const struct timeline_upgrade *up = &tl->ups[i];
+		for (size_t j = 0; j < up->ncves; j++) {
+			const struct timeline_cve *c = &up->cves[j];
+			const char *src = *c->source ? c->source : up->ev->package;
+			struct sla_item *it;
+			int64_t pub = 0;
+			const char *evid = NULL;
+			enum sla_class cls = SLA_STANDARD;
+			int dup = 0;
+
+			for (size_t q = 0; q < k && !dup; q++)
+				dup = !strcmp(items[q].cve, c->cve) && !strcmp(items[q].package, src);
+			if (dup)
+				continue; /* first installation counts */
+			if (hooks && hooks->advisory &&
+			    hooks->advisory(hooks->ud, c->cve, src, c->version, &pub, &evid) == 1 &&
+			    pub) {
+				evid = vigie_arena_strdup(&tl->arena, evid ? evid : "advisory");
+			} else if (c->date) {
+				char buf[256];
+				pub = c->date;
+				snprintf(buf, sizeof(buf),
+					 "date of %.200s (no advisory date known)", c->evidence);
+				evid = vigie_arena_strdup(&tl->arena, buf);
+			} else {
+				(*undated)++;
+				continue;
+			}
+			if (!evid)
+				goto oom;
+			if (hooks && hooks->classify)
+				if (hooks->classify(hooks->ud, c->cve, src, &cls) != 1 ||
+				    (unsigned)cls >= SLA_NCLASSES)
+					cls = SLA_STANDARD;
+			if (k == cap) {
+				size_t nc = cap ? cap * 2 : 64;
+				struct sla_item *nv = realloc(items, nc * sizeof(*nv));
+				if (!nv)
+					goto oom;
+				items = nv;
+				cap = nc;
+			}
+			it = &items[k++];
+			memset(it, 0, sizeof(*it));
+			it->cve = c->cve;
+			it->package = src;
+			it->version = *c->version ? c->version : up->ev->new_version;
+			it->cls = cls;
+			it->published = pub;
+			it->published_from = evid;
+			it->installed = up->ev->time;
+			sla_evaluate(p, it);
+		}
+	}
+	*out = items;
+	*n = k;
+	return 0;
+oom:
+	free(items);
+	return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+}
