@@ -1,12 +1,14 @@
 #define _GNU_SOURCE
 #include "vigie/history.h"
 #include "vigie/debver.h"
+#include "vigie/store.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const action_names[] = {
 	"install", "upgrade", "remove", "purge", "downgrade", "reinstall"
@@ -503,7 +505,7 @@ int history_load_apt_reader(struct history *h, struct vigie_reader *r,
 			struct history_item *items;
 			size_t n;
 			struct vigie_error e2;
-			vigie_error_init(&e2);
+			memset(&e2, 0, sizeof(e2));
 			rc = history_parse_apt_list(&items, &n, &h->arena, key, val, &e2);
 			if (rc == VIGIE_ENOMEM)
 				return vigie_error_set(err, rc, name, ln, "out of memory");
@@ -754,4 +756,117 @@ int history_default_logs(struct vigie_strv *dpkg, struct vigie_strv *apt,
 	if (apt && (rc = list_rotations(apt, dir, "history.log", err)))
 		return rc;
 	return 0;
+}
+
+int history_store(struct vigie_store *s, const char *host, const struct history *h,
+		  size_t *added, struct vigie_error *err)
+{
+	int64_t host_id, *ids = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (added)
+		*added = 0;
+	if ((rc = store_begin(s, err)))
+		return rc;
+	if ((rc = store_events_host_id(s, host, &host_id, err)))
+		goto out;
+	if (h->ntxns && !(ids = calloc(h->ntxns, sizeof(*ids)))) {
+		rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < h->ntxns; i++) {
+		const struct history_txn *t = &h->txns[i];
+		struct store_apt_transaction st = { t->start, t->end, t->commandline,
+						    t->requested_by, t->error };
+		if ((rc = store_events_put_transaction(s, host_id, &st, &ids[i], err)))
+			goto out;
+	}
+	for (size_t i = 0; i < h->nevents; i++) {
+		const struct history_event *e = &h->events[i];
+		struct store_event se = { e->time, history_action_name(e->action), e->package,
+					  e->arch, e->old_version, e->new_version, e->origin,
+					  e->txn >= 0 ? ids[e->txn] : 0 };
+		int add = 0;
+		if ((rc = store_events_put(s, host_id, &se, &add, err)))
+			goto out;
+		n += add != 0;
+	}
+	rc = store_commit(s, err);
+out:
+	if (rc)
+		store_rollback(s);
+	else if (added)
+		*added = n;
+	free(ids);
+	return rc;
+}
+
+int history_load_all(struct history *h, const struct vigie_strv *dpkg,
+		     const struct vigie_strv *apt, const char *root,
+		     struct vigie_error *err)
+{
+	struct vigie_strv dd, da;
+	int rc = 0;
+
+	vigie_strv_init(&dd);
+	vigie_strv_init(&da);
+	if ((!dpkg || !dpkg->n) && (!apt || !apt->n)) {
+		if ((rc = history_default_logs(&dd, &da, root, err)))
+			goto out;
+		dpkg = &dd;
+		apt = &da;
+	}
+	for (size_t i = 0; dpkg && i < dpkg->n && !rc; i++)
+		rc = history_load_dpkg_log(h, dpkg->v[i], err);
+	for (size_t i = 0; apt && i < apt->n && !rc; i++)
+		rc = history_load_apt_history(h, apt->v[i], err);
+	if (!rc)
+		rc = history_finish(h, err);
+out:
+	vigie_strv_release(&dd);
+	vigie_strv_release(&da);
+	return rc;
+}
+
+int history_parse_bound(int64_t *out, const char *s, int is_until)
+{
+	int64_t t;
+	if (!s || vigie_time_parse(&t, s, 1))
+		return VIGIE_EPARSE;
+	if (is_until && strlen(s) == 10) {
+		int y, m, d;
+		vigie_civil_from_days(vigie_days_from_civil(atoi(s), atoi(s + 5), atoi(s + 8)) + 1,
+				      &y, &m, &d);
+		char next[16];
+		snprintf(next, sizeof(next), "%04d-%02d-%02d", y, m, d);
+		if (vigie_time_parse(&t, next, 1))
+			return VIGIE_EPARSE;
+	}
+	*out = t;
+	return 0;
+}
+
+const char *history_host_name(const char *root, char *buf, size_t size)
+{
+	char path[4096];
+	struct vigie_buf b = VIGIE_BUF_INIT;
+	struct vigie_error e;
+	int is_root = !root || !*root || !strcmp(root, "/");
+
+	memset(&e, 0, sizeof(e));
+	snprintf(path, sizeof(path), "%s/etc/hostname", is_root ? "" : root);
+	buf[0] = '\0';
+	if (vigie_read_file(&b, path, 4096, &e) == 0 && b.data) {
+		char *w = vigie_strip(b.data);
+		w[strcspn(w, " \t\r\n")] = '\0';
+		if (*w && vigie_utf8_valid(w, strlen(w)))
+			snprintf(buf, size, "%s", w);
+	}
+	vigie_buf_release(&b);
+	if (!buf[0] && is_root && gethostname(buf, size) == 0 && size)
+		buf[size - 1] = '\0';
+	if (!buf[0])
+		snprintf(buf, size, "localhost");
+	return buf;
 }

@@ -70,7 +70,7 @@ static void load_changelogs(struct cl_cache *c, const char *root, const char *pk
 		snprintf(path, sizeof(path), "%s/usr/share/doc/%s/changelog.Debian.%s.gz",
 			 root, pkg, arch);
 		if (file_exists(path)) {
-			vigie_error_init(&e);
+			memset(&e, 0, sizeof(e));
 			found = 1;
 			if (changelog_load(&c->cl, path, &e) == 0)
 				c->loaded = 1;
@@ -81,7 +81,7 @@ static void load_changelogs(struct cl_cache *c, const char *root, const char *pk
 		if (!file_exists(path))
 			continue;
 		found = 1;
-		vigie_error_init(&e);
+		memset(&e, 0, sizeof(e));
 		if (changelog_load(&c->cl, path, &e) == 0)
 			c->loaded = 1;
 		else

@@ -41,5 +41,8 @@ int cli_word_in(const char *s, const char *list);
 
 /* Commands: one file each. */
 int cmd_compare_versions(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_timeline(int argc, char **argv);
+int cmd_sla(int argc, char **argv);
 
 #endif

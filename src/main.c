@@ -12,6 +12,9 @@ struct cli cli;
 static const struct cmd cmd_table[] = {
 	{ "compare-versions", cmd_compare_versions,
 	  "compare Debian versions exactly as dpkg does" },
+	{ "history", cmd_history, "package install/upgrade/remove events from dpkg and apt logs" },
+	{ "timeline", cmd_timeline, "per day, the upgrades applied and the CVEs they fixed" },
+	{ "sla", cmd_sla, "delays of installed security fixes against the SLA policy" },
 };
 
 static void usage(FILE *f)

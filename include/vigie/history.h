@@ -114,6 +114,30 @@ int history_parse_apt_list(struct history_item **out, size_t *n,
 int history_default_logs(struct vigie_strv *dpkg, struct vigie_strv *apt,
 			 const char *root, struct vigie_error *err);
 
+/* Load the given logs (dpkg and apt lists, either may be NULL or empty);
+ * when both are empty, this machine's logs under root
+ * (history_default_logs). Then history_finish(). */
+int history_load_all(struct history *h, const struct vigie_strv *dpkg,
+		     const struct vigie_strv *apt, const char *root,
+		     struct vigie_error *err);
+
+/* Period bound from the command line, local time: "YYYY-MM-DD" or a full
+ * time (vigie_time_parse). For an until bound a bare date means the end of
+ * that day (next day 00:00), so --until 2026-06-30 includes June 30.
+ * Returns 0 or VIGIE_EPARSE. */
+int history_parse_bound(int64_t *out, const char *s, int is_until);
+/* Host name for the logs under root: root/etc/hostname (first word), else
+ * gethostname() when root is "/" or empty, else "localhost". */
+const char *history_host_name(const char *root, char *buf, size_t size);
+
+struct vigie_store;
+/* Store h's transactions and events for host (created when absent) in one
+ * store transaction; identical rows already stored are skipped, so
+ * importing the same logs twice adds nothing. *added (may be NULL) gets
+ * the number of new events. On error nothing is stored. */
+int history_store(struct vigie_store *s, const char *host, const struct history *h,
+		  size_t *added, struct vigie_error *err);
+
 /* "install", "upgrade", "remove", "purge", "downgrade", "reinstall". */
 const char *history_action_name(enum history_action a);
 /* Parse one of those names; -1 when unknown. */
