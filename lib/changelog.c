@@ -74,8 +74,9 @@ static int parse_header(struct changelog *cl, const char *line,
 		return -1;
 	}
 	for (tok = strtok_r(kw, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(tok, '=');
-		vigie_strip(tok);
+		char *eq;
+		vigie_strip(tok); /* may move the text: find '=' after */
+		eq = strchr(tok, '=');
 		if (!eq)
 			continue;
 		*eq = '\0';

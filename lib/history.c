@@ -599,7 +599,9 @@ static int txn_has(const struct history_txn *t, const struct history_event *e)
 		const struct history_item *it = &t->items[i];
 		if (strcmp(it->package, e->package))
 			continue;
-		if (*it->arch && *e->arch && strcmp(it->arch, e->arch))
+		/* apt logs Architecture: all packages with the native arch */
+		if (*it->arch && *e->arch && strcmp(it->arch, e->arch) &&
+		    strcmp(it->arch, "all") && strcmp(e->arch, "all"))
 			continue;
 		return 1;
 	}

@@ -371,6 +371,31 @@ static int count_cb(void *ud, const struct store_event *ev)
 	return 0;
 }
 
+/* apt writes Architecture: all packages with the native arch */
+static void test_link_arch_all(void **state)
+{
+	struct history h;
+	struct vigie_error e;
+	struct warns ws;
+	(void)state;
+	history_init(&h);
+	err_init(&e, &ws);
+	assert_int_equal(load_mem(&h,
+		"2025-06-24 14:36:29 install perl-modules-5.36:all <none> 5.36.0-7+deb12u2\n"
+		"2025-06-24 14:36:30 install libfoo:i386 <none> 1.0\n"
+		"2025-06-24 14:40:00 install late:amd64 <none> 1.0\n", 0, &e), 0);
+	assert_int_equal(load_mem(&h,
+		"\nStart-Date: 2025-06-24  14:36:29\n"
+		"Install: perl-modules-5.36:amd64 (5.36.0-7+deb12u2, automatic), libfoo:amd64 (1.0), late:amd64 (1.0)\n"
+		"End-Date: 2025-06-24  14:37:04\n", 1, &e), 0);
+	history_finish(&h, &e);
+	assert_int_equal(h.nevents, 3);
+	assert_int_equal(h.events[0].txn, 0);  /* all ~ amd64 */
+	assert_int_equal(h.events[1].txn, -1); /* i386 is not amd64 */
+	assert_int_equal(h.events[2].txn, -1); /* after End-Date */
+	history_release(&h);
+}
+
 static void test_store_idempotent(void **state)
 {
 	struct history h;
@@ -495,6 +520,7 @@ int main(void)
 		cmocka_unit_test(test_apt_history),
 		cmocka_unit_test(test_apt_list),
 		cmocka_unit_test(test_apt_robust),
+		cmocka_unit_test(test_link_arch_all),
 		cmocka_unit_test(test_store_idempotent),
 		cmocka_unit_test(test_store_range),
 		cmocka_unit_test(test_bounds_and_host),
