@@ -335,3 +335,43 @@ int changelog_entries_between(const struct changelog *cl, const char *old_versio
 	*n = k;
 	return 0;
 }
+
+const char *changelog_keyword(const struct changelog_entry *e, const char *key,
+			      char *buf, size_t size)
+{
+	const char *p = e->keywords;
+	size_t kl = strlen(key);
+	while (p && *p) {
+		const char *end = strchr(p, ','), *eq;
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		while (n && (*p == ' ' || *p == '\t')) {
+			p++;
+			n--;
+		}
+		eq = memchr(p, '=', n);
+		if (eq) {
+			size_t k = (size_t)(eq - p);
+			while (k && (p[k - 1] == ' ' || p[k - 1] == '\t'))
+				k--;
+			if (k == kl && !strncasecmp(p, key, kl)) {
+				const char *v = eq + 1;
+				size_t vl = n - (size_t)(v - p);
+				while (vl && (*v == ' ' || *v == '\t')) {
+					v++;
+					vl--;
+				}
+				while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+					vl--;
+				if (!size)
+					return NULL;
+				if (vl >= size)
+					vl = size - 1;
+				memcpy(buf, v, vl);
+				buf[vl] = '\0';
+				return buf;
+			}
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return NULL;
+}

@@ -427,7 +427,7 @@ int history_load_apt_reader(struct history *h, struct vigie_reader *r,
 
 	if (!origin)
 		return vigie_error_set(err, VIGIE_ENOMEM, name, 0, "out of memory");
-	vigie_reader_set_max_line(r, HISTORY_MAX_LINE);
+	vigie_reader_set_max_line(r, HISTORY_MAX_APT_LINE);
 	while ((got = vigie_reader_getline(r, &line, &len, err)) > 0) {
 		unsigned long ln = vigie_reader_lineno(r);
 		char *colon, *key, *val;

@@ -52,6 +52,11 @@ int changelog_load(struct changelog *cl, const char *path, struct vigie_error *e
 int changelog_load_reader(struct changelog *cl, struct vigie_reader *r,
 			  struct vigie_error *err);
 
+/* Value of keyword key (case-insensitive, e.g. "binary-only") in the
+ * entry's keyword list, copied to buf; NULL when absent. */
+const char *changelog_keyword(const struct changelog_entry *e, const char *key,
+			      char *buf, size_t size);
+
 /* Entries with old < version <= new in dpkg order (old "" = no lower
  * bound). *out is a malloc'd array of pointers into cl (caller frees),
  * NULL when none; entries with an invalid version are skipped. Returns 0

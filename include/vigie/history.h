@@ -15,7 +15,8 @@
 #include "vigie/reader.h"
 #include "vigie/util.h"
 
-#define HISTORY_MAX_LINE 65536      /* bytes per log line */
+#define HISTORY_MAX_LINE 65536      /* bytes per dpkg.log line */
+#define HISTORY_MAX_APT_LINE (4u << 20) /* bytes per history.log line (long Install:) */
 #define HISTORY_MAX_EVENTS 5000000  /* events over all files */
 #define HISTORY_MAX_TXNS 1000000    /* apt transactions over all files */
 #define HISTORY_MAX_ITEMS 5000000   /* packages over all apt transactions */

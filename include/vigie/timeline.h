@@ -63,9 +63,11 @@ int timeline_build(struct timeline *tl, const struct history *h,
 		   const struct timeline_opts *o, struct vigie_error *err);
 void timeline_release(struct timeline *tl);
 
-/* Hooks for SLA: publication date of a fix (advisory) and its class.
- * advisory returns 1 and sets *published and *evidence (static or owned by
- * ud, copied) when known, else 0. classify returns 1 and sets *cls when
+/* Hooks for SLA: publication date of a fix and its class. advisory
+ * returns 1 and sets *published and *evidence (static or owned by ud,
+ * copied) when known, else 0: the DSA/DLA date, or else a first-seen time
+ * the caller knows (e.g. the version's first sighting on a mirror), said
+ * in *evidence. classify returns 1 and sets *cls when
  * known, else 0 (the class is then "standard"). Either may be NULL. */
 struct timeline_sla_hooks {
 	int (*advisory)(void *ud, const char *cve, const char *source,

@@ -73,6 +73,13 @@ static void test_odd(void **state)
 	assert_string_equal(x->cves[1], "CVE-2026-0002");
 	assert_string_equal(x->cves[2], "CVE-2026-0003");
 	assert_int_equal(x->line, 1);
+	{
+		char kb[32];
+		assert_string_equal(changelog_keyword(x, "Binary-Only", kb, sizeof(kb)), "yes");
+		assert_string_equal(changelog_keyword(x, "urgency", kb, sizeof(kb)), "HIGH (for hurd)");
+		assert_null(changelog_keyword(x, "binary", kb, sizeof(kb)));
+		assert_null(changelog_keyword(x, "only=yes", kb, sizeof(kb)));
+	}
 	assert_non_null(strstr(x->text, "  * Fix CVE-2026-0001"));
 	x = &cl.entries[1];
 	assert_string_equal(x->version, "1.0-2");

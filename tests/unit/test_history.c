@@ -396,6 +396,29 @@ static void test_link_arch_all(void **state)
 	history_release(&h);
 }
 
+/* Installing a whole system gives Install: lines far over 64 KiB. */
+static void test_apt_long_line(void **state)
+{
+	struct history h;
+	struct vigie_error e;
+	struct warns ws;
+	struct vigie_buf b = VIGIE_BUF_INIT;
+	(void)state;
+	vigie_buf_adds(&b, "\nStart-Date: 2026-01-01  10:00:00\nInstall: ");
+	for (int i = 0; i < 5000; i++)
+		vigie_buf_addf(&b, "%spackage-number-%d:amd64 (1.0-%d, automatic)", i ? ", " : "", i, i);
+	vigie_buf_adds(&b, "\nEnd-Date: 2026-01-01  10:10:00\n");
+	assert_true(b.len > 200000);
+	history_init(&h);
+	err_init(&e, &ws);
+	assert_int_equal(load_mem(&h, b.data, 1, &e), 0);
+	assert_int_equal(h.ntxns, 1);
+	assert_int_equal(h.txns[0].nitems, 5000);
+	assert_string_equal(h.txns[0].items[4999].new_version, "1.0-4999");
+	vigie_buf_release(&b);
+	history_release(&h);
+}
+
 static void test_store_idempotent(void **state)
 {
 	struct history h;
@@ -521,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_apt_list),
 		cmocka_unit_test(test_apt_robust),
 		cmocka_unit_test(test_link_arch_all),
+		cmocka_unit_test(test_apt_long_line),
 		cmocka_unit_test(test_store_idempotent),
 		cmocka_unit_test(test_store_range),
 		cmocka_unit_test(test_bounds_and_host),
