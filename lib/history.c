@@ -872,3 +872,43 @@ const char *history_host_name(const char *root, char *buf, size_t size)
 		snprintf(buf, size, "localhost");
 	return buf;
 }
+
+struct load_ctx {
+	struct history *h;
+	struct vigie_error *err;
+	const char *origin;
+};
+
+static int load_stored(void *ud, const struct store_event *se)
+{
+	struct load_ctx *c = ud;
+	struct history_event ev;
+	int act = history_action_parse(se->action);
+	if (act < 0 || act > HISTORY_PURGE)
+		return 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.time = se->time;
+	ev.action = (enum history_action)act;
+	ev.package = vigie_arena_strdup(&c->h->arena, se->package);
+	ev.arch = vigie_arena_strdup(&c->h->arena, se->arch);
+	ev.old_version = vigie_arena_strdup(&c->h->arena, se->old_version);
+	ev.new_version = vigie_arena_strdup(&c->h->arena, se->new_version);
+	ev.origin = se->origin ? vigie_arena_strdup(&c->h->arena, se->origin) : c->origin;
+	ev.txn = -1;
+	if (!ev.package || !ev.arch || !ev.old_version || !ev.new_version || !ev.origin)
+		return vigie_error_set(c->err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	return push_event(c->h, &ev, c->origin, 0, c->err);
+}
+
+int history_load_store(struct history *h, struct vigie_store *s, const char *host,
+		       int64_t since, int64_t until, struct vigie_error *err)
+{
+	struct load_ctx c = { h, err, "database" };
+	int64_t id;
+	int rc = store_events_host_find(s, host, &id, err);
+	if (rc)
+		return rc;
+	if ((rc = store_events_each(s, id, since, until, load_stored, &c, err)))
+		return rc;
+	return history_finish(h, err);
+}

@@ -31,6 +31,28 @@ int store_events_host_id(struct vigie_store *s, const char *name, int64_t *id,
 	return 0;
 }
 
+int store_events_host_find(struct vigie_store *s, const char *name, int64_t *id,
+			   struct vigie_error *err)
+{
+	static const char sel[] = "SELECT id FROM hosts WHERE name = ?1";
+	sqlite3_stmt *st = store_stmt(s, sel, err);
+	int rc;
+
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_text(st, 1, name);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		return 0;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return vigie_error_set(err, VIGIE_ENOTFOUND, NULL, 0, "no host named '%s' in the database", name);
+	return store_dberr(s, err, "select host");
+}
+
 static const char *nz(const char *v)
 {
 	return v ? v : "";

@@ -15,7 +15,7 @@ static void usage(FILE *f)
 		"                     [--host NAME] [--since DATE] [--until DATE]\n"
 		"                     [--format text|json|csv|html]\n"
 		"                     [--histogram [--year YYYY] [--by day|week|month]]\n"
-		"                     [--store]\n\n"
+		"                     [--store | --from-store]\n\n"
 		"List install, upgrade, remove and purge events from dpkg.log (and its\n"
 		"rotations), linked to the apt transactions of apt's history.log.\n"
 		"Without --dpkg-log/--apt-history, reads ROOT/var/log/dpkg.log* and\n"
@@ -24,7 +24,9 @@ static void usage(FILE *f)
 		"                         --until date includes that day\n"
 		"  --histogram            upgrades per day/week/month over --year\n"
 		"                         (default: this year); html gives an SVG page\n"
-		"  --store                also store the events for --host in the database\n\n"
+		"  --store                also store the events for --host in the database\n"
+		"  --from-store           read the events stored for --host instead of logs\n"
+		"                         (apt transactions are not restored)\n\n"
 		"Exit: 0 success, 2 usage or input error (file:line).\n");
 }
 
@@ -42,6 +44,7 @@ int cmd_history(int argc, char **argv)
 		{ "year", required_argument, NULL, 'y' },
 		{ "by", required_argument, NULL, 'b' },
 		{ "store", no_argument, NULL, 'S' },
+		{ "from-store", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -53,7 +56,7 @@ int cmd_history(int argc, char **argv)
 	struct report_opts ro;
 	const char *root = NULL, *host = NULL, *format = "text";
 	char hostbuf[256];
-	int histogram = 0, store = 0, year = 0, by = HISTOGRAM_MONTH, c, rc = EXIT_ERROR;
+	int from_store = 0, histogram = 0, store = 0, year = 0, by = HISTOGRAM_MONTH, c, rc = EXIT_ERROR;
 
 	vigie_strv_init(&dpkg);
 	vigie_strv_init(&apt);
@@ -105,6 +108,7 @@ int cmd_history(int argc, char **argv)
 			}
 			break;
 		case 'S': store = 1; break;
+		case 'F': from_store = 1; break;
 		case 'h':
 			usage(stdout);
 			rc = EXIT_OK;
@@ -134,7 +138,25 @@ int cmd_history(int argc, char **argv)
 		host = history_host_name(root, hostbuf, sizeof(hostbuf));
 	ro.host = host;
 	ro.color = cli.color;
-	if (history_load_all(&h, &dpkg, &apt, root, &err)) {
+	if (from_store && store) {
+		cli_fail("--store and --from-store exclude each other");
+		goto out;
+	}
+	if (from_store && (dpkg.n || apt.n)) {
+		cli_fail("--from-store reads no log file");
+		goto out;
+	}
+	if (from_store) {
+		struct vigie_store *s = NULL;
+		if (cli_store_open(&s, 1))
+			goto out;
+		c = history_load_store(&h, s, host, 0, 0, &err);
+		store_close(s);
+		if (c) {
+			rc = cli_error(&err);
+			goto out;
+		}
+	} else if (history_load_all(&h, &dpkg, &apt, root, &err)) {
 		rc = cli_error(&err);
 		goto out;
 	}

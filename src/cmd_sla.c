@@ -14,6 +14,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: vigie sla [--dpkg-log F]... [--apt-history F]... [--root DIR]\n"
 		"                 [--host NAME] [--since DATE] [--until DATE]\n"
+		"                 [--from-store]\n"
 		"                 [--config FILE] [--format text|json|csv]\n\n"
 		"For each CVE fixed by an upgrade (as in 'vigie timeline'): publication\n"
 		"date, installation time, delay in business days and hours, the deadline\n"
@@ -25,6 +26,8 @@ static void usage(FILE *f)
 		"  --config FILE  policy file (default $VIGIE_CONFIG, else\n"
 		"                 /etc/vigie/vigie.conf if present, else built-in:\n"
 		"                 1 business day per class, French holidays)\n\n"
+		"--from-store reads the events stored for --host ('vigie history --store')\n"
+		"instead of log files.\n\n"
 		"Exit: 0 success, 2 usage or input error (file:line).\n");
 }
 
@@ -39,6 +42,7 @@ int cmd_sla(int argc, char **argv)
 		{ "until", required_argument, NULL, 'u' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "config", required_argument, NULL, 'c' },
+		{ "from-store", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -55,7 +59,7 @@ int cmd_sla(int argc, char **argv)
 	struct report_opts ro;
 	const char *root = NULL, *format = "text", *config = NULL, *path;
 	char hostbuf[256];
-	int c, rc = EXIT_ERROR, required;
+	int from_store = 0, c, rc = EXIT_ERROR, required;
 
 	vigie_strv_init(&dpkg);
 	vigie_strv_init(&apt);
@@ -93,6 +97,7 @@ int cmd_sla(int argc, char **argv)
 			break;
 		case 'f': format = optarg; break;
 		case 'c': config = optarg; break;
+		case 'F': from_store = 1; break;
 		case 'h':
 			usage(stdout);
 			rc = EXIT_OK;
@@ -119,7 +124,21 @@ int cmd_sla(int argc, char **argv)
 		ro.host = history_host_name(root && strcmp(root, "-") ? root : NULL, hostbuf,
 					    sizeof(hostbuf));
 	ro.color = cli.color;
-	if (history_load_all(&h, &dpkg, &apt, root && strcmp(root, "-") ? root : NULL, &err)) {
+	if (from_store && (dpkg.n || apt.n)) {
+		cli_fail("--from-store reads no log file");
+		goto out;
+	}
+	if (from_store) {
+		struct vigie_store *s = NULL;
+		if (cli_store_open(&s, 1))
+			goto out;
+		c = history_load_store(&h, s, ro.host, 0, 0, &err);
+		store_close(s);
+		if (c) {
+			rc = cli_error(&err);
+			goto out;
+		}
+	} else if (history_load_all(&h, &dpkg, &apt, root && strcmp(root, "-") ? root : NULL, &err)) {
 		rc = cli_error(&err);
 		goto out;
 	}

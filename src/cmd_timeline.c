@@ -13,12 +13,14 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: vigie timeline [--dpkg-log F]... [--apt-history F]... [--root DIR]\n"
 		"                      [--host NAME] [--since DATE] [--until DATE]\n"
-		"                      [--title TEXT] [--format text|json|csv|html]\n\n"
+		"                      [--from-store] [--title TEXT] [--format text|json|csv|html]\n\n"
 		"Per day, the package upgrades applied and the CVEs they fixed, taken from\n"
 		"the changelog entries between the old and the new version\n"
 		"(ROOT/usr/share/doc/PKG/changelog.Debian[.ARCH].gz). --format html writes\n"
 		"one self-contained page (inline CSS and SVG) to send as a report.\n"
 		"Logs: as for 'vigie history'. --root - reads no changelog.\n\n"
+		"--from-store reads the events stored for --host ('vigie history --store')\n"
+		"instead of log files.\n\n"
 		"Exit: 0 success, 2 usage or input error (file:line).\n");
 }
 
@@ -33,6 +35,7 @@ int cmd_timeline(int argc, char **argv)
 		{ "until", required_argument, NULL, 'u' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "title", required_argument, NULL, 't' },
+		{ "from-store", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -45,7 +48,7 @@ int cmd_timeline(int argc, char **argv)
 	struct report_opts ro;
 	const char *root = NULL, *format = "text";
 	char hostbuf[256];
-	int c, rc = EXIT_ERROR;
+	int from_store = 0, c, rc = EXIT_ERROR;
 
 	vigie_strv_init(&dpkg);
 	vigie_strv_init(&apt);
@@ -81,6 +84,7 @@ int cmd_timeline(int argc, char **argv)
 			break;
 		case 'f': format = optarg; break;
 		case 't': ro.title = optarg; break;
+		case 'F': from_store = 1; break;
 		case 'h':
 			usage(stdout);
 			rc = EXIT_OK;
@@ -102,7 +106,21 @@ int cmd_timeline(int argc, char **argv)
 		ro.host = history_host_name(root && strcmp(root, "-") ? root : NULL, hostbuf,
 					    sizeof(hostbuf));
 	ro.color = cli.color;
-	if (history_load_all(&h, &dpkg, &apt, root && strcmp(root, "-") ? root : NULL, &err)) {
+	if (from_store && (dpkg.n || apt.n)) {
+		cli_fail("--from-store reads no log file");
+		goto out;
+	}
+	if (from_store) {
+		struct vigie_store *s = NULL;
+		if (cli_store_open(&s, 1))
+			goto out;
+		c = history_load_store(&h, s, ro.host, 0, 0, &err);
+		store_close(s);
+		if (c) {
+			rc = cli_error(&err);
+			goto out;
+		}
+	} else if (history_load_all(&h, &dpkg, &apt, root && strcmp(root, "-") ? root : NULL, &err)) {
 		rc = cli_error(&err);
 		goto out;
 	}

@@ -139,6 +139,12 @@ struct vigie_store;
 int history_store(struct vigie_store *s, const char *host, const struct history *h,
 		  size_t *added, struct vigie_error *err);
 
+/* Append the events stored for host with since <= time < until (0 = no
+ * bound), then history_finish(). Transactions are not restored (events
+ * have txn -1). VIGIE_ENOTFOUND when the host is unknown. */
+int history_load_store(struct history *h, struct vigie_store *s, const char *host,
+		       int64_t since, int64_t until, struct vigie_error *err);
+
 /* "install", "upgrade", "remove", "purge", "downgrade", "reinstall". */
 const char *history_action_name(enum history_action a);
 /* Parse one of those names; -1 when unknown. */

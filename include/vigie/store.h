@@ -95,6 +95,10 @@ long store_count(struct vigie_store *s, const char *table,
 int store_events_host_id(struct vigie_store *s, const char *name, int64_t *id,
 			 struct vigie_error *err);
 
+/* Id of an existing host row; VIGIE_ENOTFOUND when there is none. */
+int store_events_host_find(struct vigie_store *s, const char *name, int64_t *id,
+			   struct vigie_error *err);
+
 /* One event row (strings borrowed; "" for absent versions/arch). */
 struct store_event {
 	int64_t time;

@@ -76,5 +76,14 @@ run history --root "$ROOT" --store --host web01; expect_rc 0 "store"
 expect_err "stored 8 new events for web01" "first import"
 run history --root "$ROOT" --store --host web01; expect_rc 0 "store again"
 expect_err "stored 0 new events for web01" "idempotent"
+run history --from-store --host web01 --format json; expect_rc 0 "from store"
+expect_eq "$(printf '%s' "$OUT" | jq '.events | length')" "8" "stored events read back"
+expect_eq "$(printf '%s' "$OUT" | jq -r '.events[3] | [.time, .action, .package, .old_version, .new_version] | join(" ")')" \
+	"2026-01-19T08:00:00Z upgrade libfoo1 1.0-1 1.0-1+deb13u1" "stored event"
+run history --from-store --host nosuchhost; expect_rc 2 "unknown host"
+expect_err "no host named 'nosuchhost'" "unknown host message"
+run history --from-store --store --host web01; expect_rc 2 "store and from-store"
+run timeline --from-store --host web01 --root "$ROOT" --format json; expect_rc 0 "timeline from store"
+expect_eq "$(printf '%s' "$OUT" | jq '.summary.distinct_cves')" "5" "timeline from stored events"
 
 finish
