@@ -452,6 +452,11 @@ int history_load_apt_reader(struct history *h, struct vigie_reader *r,
 		}
 		*colon = '\0';
 		key = line;
+		if (strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-") !=
+		    strlen(key)) {
+			vigie_warn(err, name, ln, "not an apt history line, skipped");
+			continue;
+		}
 		val = colon[1] ? colon + 2 : colon + 1;
 		if (!strcmp(key, "Start-Date")) {
 			int64_t t;

@@ -315,6 +315,18 @@ int history_report_csv(struct vigie_buf *out, const struct history *h,
 	return rc ? VIGIE_ENOMEM : 0;
 }
 
+/* Text for a terminal: control characters from logs (escape sequences)
+ * become '?'. Returns a static buffer. */
+static const char *tty_safe(const char *s)
+{
+	static char buf[1024];
+	size_t i = 0;
+	for (; s && *s && i + 1 < sizeof(buf); s++)
+		buf[i++] = ((unsigned char)*s < 0x20 || *s == 0x7f) ? '?' : *s;
+	buf[i] = '\0';
+	return buf;
+}
+
 static const char *action_color(enum history_action a)
 {
 	switch (a) {
@@ -338,10 +350,13 @@ int history_report_text(struct vigie_buf *out, const struct history *h,
 		n++;
 		if (e->txn >= 0 && e->txn != last_txn) {
 			const struct history_txn *t = &h->txns[e->txn];
-			rc |= vigie_buf_addf(out, "%s# %s%s%s%s%s\n", o->color ? "\033[2m" : "",
-					     *t->commandline ? t->commandline : "(apt)",
-					     *t->requested_by ? " by " : "", t->requested_by,
-					     *t->error ? " ERROR: " : "", t->error);
+			rc |= vigie_buf_addf(out, "%s# ", o->color ? "\033[2m" : "");
+			rc |= vigie_buf_adds(out, *t->commandline ? tty_safe(t->commandline) : "(apt)");
+			if (*t->requested_by)
+				rc |= vigie_buf_addf(out, " by %s", tty_safe(t->requested_by));
+			if (*t->error)
+				rc |= vigie_buf_addf(out, " ERROR: %s", tty_safe(t->error));
+			rc |= vigie_buf_adds(out, "\n");
 			if (o->color)
 				rc |= vigie_buf_adds(out, "\033[0m");
 		}
@@ -558,7 +573,7 @@ int timeline_report_text(struct vigie_buf *out, const struct timeline *tl,
 			if (u->ncves > 12)
 				rc |= vigie_buf_addf(out, " (+%zu more)", u->ncves - 12);
 			if (!u->ncves && *u->note)
-				rc |= vigie_buf_addf(out, "  (%s)", u->note);
+				rc |= vigie_buf_addf(out, "  (%s)", tty_safe(u->note));
 			rc |= vigie_buf_adds(out, "\n");
 		}
 	}
@@ -866,7 +881,8 @@ int sla_report_text(struct vigie_buf *out, const struct sla_policy *p,
 			if (items[i].met)
 				continue;
 			item_evidence(&items[i], buf, sizeof(buf));
-			rc |= vigie_buf_addf(out, "  [%s] %s\n", sla_class_name(items[i].cls), buf);
+			rc |= vigie_buf_addf(out, "  [%s] %s\n", sla_class_name(items[i].cls),
+					     tty_safe(buf));
 		}
 	} else {
 		rc |= vigie_buf_adds(out, "\nNo breach.\n");

@@ -66,6 +66,11 @@ static void load_changelogs(struct cl_cache *c, const char *root, const char *pk
 	int found = 0;
 
 	changelog_init(&c->cl);
+	/* names come from logs or the database: never leave the doc directory */
+	if (!*pkg || pkg[0] == '.' || strchr(pkg, '/') || (arch && strchr(arch, '/'))) {
+		snprintf(c->note, sizeof(c->note), "unsafe package name, changelog not read");
+		return;
+	}
 	if (arch && *arch) {
 		snprintf(path, sizeof(path), "%s/usr/share/doc/%s/changelog.Debian.%s.gz",
 			 root, pkg, arch);

@@ -57,6 +57,12 @@ run history --dpkg-log "$ROOT/var/log/dpkg.log" --format json; expect_rc 0 "one 
 expect_eq "$(printf '%s' "$OUT" | jq '.events | length')" "3" "one file's events"
 expect_eq "$(printf '%s' "$OUT" | jq '.events[0].transaction')" "null" "no apt log given"
 
+# control characters from a log never reach the terminal
+printf '2026-01-01 10:00:00 upgrade a:amd64 1 2\n' > "$T/d.log"
+printf '\nStart-Date: 2026-01-01  10:00:00\nCommandline: apt-get \033[2Jupgrade\nUpgrade: a:amd64 (1, 2)\nEnd-Date: 2026-01-01  10:00:01\n' > "$T/h.log"
+run history --dpkg-log "$T/d.log" --apt-history "$T/h.log"; expect_rc 0 "escape in commandline"
+expect_out "^# apt-get \?\[2Jupgrade$" "escape replaced"
+
 # histogram
 run history --root "$ROOT" --histogram --year 2026 --by month; expect_rc 0 "histogram"
 expect_out "^2026-01 +1 #+$" "january bar"

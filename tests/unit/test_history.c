@@ -341,6 +341,7 @@ static void test_apt_robust(void **state)
 		"\nStart-Date: 2026-01-01  10:00:00\n"
 		"Install: a:amd64 (1.0\n"                   /* bad list: warning */
 		"what is this\n"                            /* garbage: warning */
+		"Odd key: value\n"                         /* not a field name */
 		"End-Date: 2026-01-01  10:00:01\n"
 		"\nStart-Date: 2026-01-01  09:00:00\n"      /* backwards */
 		"Upgrade: b:amd64 (1, 2)\n"
@@ -348,9 +349,10 @@ static void test_apt_robust(void **state)
 		"Commandline: apt", 1, &e), 0);          /* partial last line */
 	assert_non_null(strstr(ws.all, "mem:3:"));
 	assert_non_null(strstr(ws.all, "mem:4: not an apt history line"));
-	assert_non_null(strstr(ws.all, "mem:7: clock went backwards"));
-	assert_non_null(strstr(ws.all, "mem:7: stanza without End-Date"));
-	assert_non_null(strstr(ws.all, "mem:11: truncated last line"));
+	assert_non_null(strstr(ws.all, "mem:5: not an apt history line"));
+	assert_non_null(strstr(ws.all, "mem:8: clock went backwards"));
+	assert_non_null(strstr(ws.all, "mem:8: stanza without End-Date"));
+	assert_non_null(strstr(ws.all, "mem:12: truncated last line"));
 	history_finish(&h, &e);
 	assert_int_equal(h.ntxns, 3);
 	history_release(&h);
