@@ -490,14 +490,20 @@ static int html_head(struct vigie_buf *out, const char *title)
 	return rc;
 }
 
-static int html_period(struct vigie_buf *out, const struct report_opts *o)
+/* Period line: the requested bounds, else the first/last event shown
+ * (0 = none). until is exclusive: show its last second. */
+static int html_period(struct vigie_buf *out, const struct report_opts *o,
+		       int64_t first, int64_t last)
 {
 	char a[32], b[32], n[32];
+	int64_t from = o->since ? o->since : first, to = o->until ? o->until - 1 : last;
 	int rc = vigie_buf_adds(out, "<p class=\"meta\">Host <b>");
 	rc |= html_esc(out, o->host ? o->host : "");
-	rc |= vigie_buf_addf(out, "</b> &middot; period %s to %s &middot; generated %s</p>\n",
-			     o->since ? local_str(o->since, a, sizeof(a)) : "the first log entry",
-			     o->until ? local_str(o->until, b, sizeof(b)) : "the last log entry",
+	rc |= vigie_buf_adds(out, "</b>");
+	if (from && to)
+		rc |= vigie_buf_addf(out, " &middot; period %s to %s",
+				     local_str(from, a, sizeof(a)), local_str(to, b, sizeof(b)));
+	rc |= vigie_buf_addf(out, " &middot; generated %s</p>\n",
 			     vigie_time_format(vigie_now(), n, sizeof(n)));
 	return rc;
 }
@@ -506,6 +512,7 @@ int histogram_report_html(struct vigie_buf *out, const struct histogram *hg,
 			  const struct report_opts *o)
 {
 	char cap[128], a[16], b[16];
+	struct report_opts ro;
 	int rc;
 	snprintf(cap, sizeof(cap), "Upgrades per %s, %s to %s", histogram_by_name(hg->by),
 		 hg->n ? day_str(hg->bins[0].first_day, a, sizeof(a)) : "",
@@ -514,7 +521,10 @@ int histogram_report_html(struct vigie_buf *out, const struct histogram *hg,
 	rc |= vigie_buf_adds(out, "<h1>");
 	rc |= html_esc(out, o->title ? o->title : "Package upgrades");
 	rc |= vigie_buf_adds(out, "</h1>\n");
-	rc |= html_period(out, o);
+	ro = *o;
+	ro.since = ro.until = 0; /* the histogram's own period */
+	rc |= html_period(out, &ro, hg->n ? calendar_local_midnight(hg->bins[0].first_day) : 0,
+			  hg->n ? calendar_local_midnight(hg->bins[hg->n - 1].last_day + 1) - 1 : 0);
 	rc |= vigie_buf_addf(out, "<p>%lu package upgrades.</p>\n", hg->total);
 	rc |= histogram_report_svg(out, hg, cap);
 	rc |= vigie_buf_adds(out, "<footer>vigie</footer>\n</body>\n</html>\n");
@@ -675,7 +685,8 @@ int timeline_report_html(struct vigie_buf *out, const struct timeline *tl,
 	rc |= vigie_buf_adds(out, "<h1>");
 	rc |= html_esc(out, title);
 	rc |= vigie_buf_adds(out, "</h1>\n");
-	rc |= html_period(out, o);
+	rc |= html_period(out, o, tl->n ? tl->ups[0].ev->time : 0,
+			  tl->n ? tl->ups[tl->n - 1].ev->time : 0);
 	rc |= vigie_buf_addf(out, "<div class=\"sum\"><div><b>%zu</b>package upgrades</div>"
 				  "<div><b>%zu</b>distinct CVEs fixed</div></div>\n",
 			     tl->n, count_cves(tl, 0, tl->n));
