@@ -800,7 +800,7 @@ int sla_report_json(struct vigie_buf *out, const struct sla_policy *p,
 	yajl_gen_map_open(g);
 	YS(g, "deadline_business_days");
 	yajl_gen_map_open(g);
-	for (int c = 0; c < SLA_NCLASSES; c++)
+	for (int c = SLA_NCLASSES - 1; c >= 0; c--) /* most critical first */
 		yki(g, sla_class_name((enum sla_class)c), p->deadline_days[c]);
 	yajl_gen_map_close(g);
 	ykv(g, "country", p->cal.country);
@@ -814,7 +814,7 @@ int sla_report_json(struct vigie_buf *out, const struct sla_policy *p,
 	yajl_gen_map_close(g);
 	YS(g, "summary");
 	yajl_gen_array_open(g);
-	for (int c = 0; c < SLA_NCLASSES; c++) {
+	for (int c = SLA_NCLASSES - 1; c >= 0; c--) {
 		yajl_gen_map_open(g);
 		ykv(g, "class", sla_class_name(sum[c].cls));
 		yki(g, "count", (long long)sum[c].count);
@@ -875,10 +875,11 @@ int sla_report_text(struct vigie_buf *out, const struct sla_policy *p,
 	rc |= vigie_buf_addf(out, "SLA for %s (holidays: %s; deadlines in business days: "
 				  "highly-critical %d, critical %d, standard %d)\n\n",
 			     o->host ? o->host : "this host", p->cal.country,
-			     p->deadline_days[0], p->deadline_days[1], p->deadline_days[2]);
+			     p->deadline_days[SLA_HIGHLY_CRITICAL], p->deadline_days[SLA_CRITICAL],
+			     p->deadline_days[SLA_STANDARD]);
 	rc |= vigie_buf_addf(out, "%-16s %6s %6s %8s %8s %8s\n", "class", "fixes", "met",
 			     "share", "median", "p90");
-	for (int c = 0; c < SLA_NCLASSES; c++)
+	for (int c = SLA_NCLASSES - 1; c >= 0; c--)
 		rc |= vigie_buf_addf(out, "%-16s %6zu %6zu %7.1f%% %7.2fd %7.2fd\n",
 				     sla_class_name(sum[c].cls), sum[c].count, sum[c].met,
 				     sum[c].share_met * 100.0, sum[c].median_days, sum[c].p90_days);

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 static const char *const class_names[SLA_NCLASSES] = {
-	"highly-critical", "critical", "standard"
+	"standard", "critical", "highly-critical"
 };
 
 const char *sla_class_name(enum sla_class c)

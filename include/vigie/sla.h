@@ -24,7 +24,14 @@
 #define SLA_MAX_DEADLINE 3650 /* business days */
 #define SLA_MAX_CONFIG (1024 * 1024)
 
-enum sla_class { SLA_HIGHLY_CRITICAL, SLA_CRITICAL, SLA_STANDARD, SLA_NCLASSES };
+/* Same numbering as the criticality policy's classes (standard 0,
+ * critical 1, highly-critical 2), so a class converts by value. */
+enum sla_class {
+	SLA_STANDARD = 0,
+	SLA_CRITICAL = 1,
+	SLA_HIGHLY_CRITICAL = 2,
+	SLA_NCLASSES = 3
+};
 
 struct sla_policy {
 	int deadline_days[SLA_NCLASSES];
