@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 
 struct cl_cache {
-	char *package;
 	struct changelog cl;
 	int loaded; /* 1 when at least one file parsed */
 	char note[160];
@@ -106,13 +105,71 @@ void timeline_release(struct timeline *tl)
 	memset(tl, 0, sizeof(*tl));
 }
 
+/* Sort upgrade indices by package so that each changelog is read once
+ * and released before the next: memory stays one changelog, whatever the
+ * number of packages. */
+struct by_pkg {
+	const char *package;
+	size_t i;
+};
+
+static int cmp_by_package(const void *pa, const void *pb)
+{
+	const struct by_pkg *a = pa, *b = pb;
+	int c = strcmp(a->package, b->package);
+	if (c)
+		return c;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* CVEs of one upgrade from the loaded changelog (c may be NULL) and the
+ * extra source; stores them in up. */
+static int upgrade_cves(struct timeline *tl, struct timeline_upgrade *up,
+			const struct cl_cache *c, const struct timeline_opts *o,
+			struct builder *b, struct vigie_error *err)
+{
+	const struct history_event *ev = up->ev;
+	int rc = 0;
+
+	b->n = 0;
+	if (c && c->note[0] && !(up->note = vigie_arena_strdup(&tl->arena, c->note)))
+		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	if (c && c->loaded) {
+		const struct changelog_entry **es = NULL;
+		size_t ne = 0;
+		if (changelog_entries_between(&c->cl, ev->old_version, ev->new_version, &es, &ne))
+			return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		for (size_t k = 0; k < ne && !rc; k++) {
+			char evid[320];
+			snprintf(evid, sizeof(evid), "changelog entry %.100s (%.100s)",
+				 es[k]->version, es[k]->distributions);
+			for (size_t j = 0; j < es[k]->ncves && !rc; j++)
+				rc = add_cve(b, es[k]->cves[j], es[k]->source, es[k]->version,
+					     es[k]->date, evid);
+		}
+		free(es);
+		if (rc)
+			return vigie_error_set(err, rc, ev->origin, ev->line,
+					       rc == VIGIE_ELIMIT ? "too many CVEs" : "out of memory");
+	}
+	if (o && o->extra && (rc = o->extra(o->extra_ud, ev, add_cve, b, err)))
+		return rc;
+	if (b->n) {
+		up->cves = vigie_arena_alloc(&tl->arena, b->n * sizeof(*up->cves));
+		if (!up->cves)
+			return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		memcpy(up->cves, b->cves, b->n * sizeof(*up->cves));
+		up->ncves = b->n;
+	}
+	return 0;
+}
+
 int timeline_build(struct timeline *tl, const struct history *h,
 		   const struct timeline_opts *o, struct vigie_error *err)
 {
-	struct cl_cache *cache = NULL;
-	size_t ncache = 0, capcache = 0;
 	const char *root = o && o->root ? o->root : "";
 	int no_changelogs = root[0] == '-' && !root[1];
+	struct by_pkg *idx = NULL;
 	struct builder b;
 	int rc = 0;
 
@@ -126,91 +183,41 @@ int timeline_build(struct timeline *tl, const struct history *h,
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 	for (size_t i = 0; i < h->nevents; i++) {
 		const struct history_event *ev = &h->events[i];
-		struct timeline_upgrade *up;
-		struct cl_cache *c = NULL;
-
 		if (ev->action != HISTORY_UPGRADE)
 			continue;
 		if (o && o->since && ev->time < o->since)
 			continue;
 		if (o && o->until && ev->time >= o->until)
 			continue;
-		up = &tl->ups[tl->n++];
-		up->ev = ev;
-		up->note = "";
-		b.n = 0;
-		if (!no_changelogs) {
-			for (size_t k = 0; k < ncache; k++)
-				if (!strcmp(cache[k].package, ev->package))
-					c = &cache[k];
-			if (!c) {
-				if (ncache == capcache) {
-					size_t nc = capcache ? capcache * 2 : 32;
-					struct cl_cache *nv = realloc(cache, nc * sizeof(*nv));
-					if (!nv) {
-						rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
-						goto out;
-					}
-					cache = nv;
-					capcache = nc;
-				}
-				c = &cache[ncache];
-				memset(c, 0, sizeof(*c));
-				if (!(c->package = strdup(ev->package))) {
-					rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
-					goto out;
-				}
-				ncache++;
-				load_changelogs(c, root, ev->package, ev->arch);
-			}
-			if (c->note[0] && !(up->note = vigie_arena_strdup(&tl->arena, c->note))) {
-				rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
-				goto out;
-			}
-			if (c->loaded) {
-				const struct changelog_entry **es = NULL;
-				size_t ne = 0;
-				if (changelog_entries_between(&c->cl, ev->old_version,
-							      ev->new_version, &es, &ne)) {
-					rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
-					goto out;
-				}
-				for (size_t k = 0; k < ne && !rc; k++) {
-					char evid[320];
-					snprintf(evid, sizeof(evid), "changelog entry %.100s (%.100s)",
-						 es[k]->version, es[k]->distributions);
-					for (size_t j = 0; j < es[k]->ncves && !rc; j++)
-						rc = add_cve(&b, es[k]->cves[j], es[k]->source,
-							     es[k]->version, es[k]->date, evid);
-				}
-				free(es);
-				if (rc) {
-					rc = vigie_error_set(err, rc, ev->origin, ev->line,
-							     rc == VIGIE_ELIMIT ? "too many CVEs" : "out of memory");
-					goto out;
-				}
-			}
-		}
-		if (o && o->extra) {
-			if ((rc = o->extra(o->extra_ud, ev, add_cve, &b, err)))
-				goto out;
-		}
-		if (b.n) {
-			up->cves = vigie_arena_alloc(&tl->arena, b.n * sizeof(*up->cves));
-			if (!up->cves) {
-				rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
-				goto out;
-			}
-			memcpy(up->cves, b.cves, b.n * sizeof(*up->cves));
-			up->ncves = b.n;
-		}
+		tl->ups[tl->n].ev = ev;
+		tl->ups[tl->n++].note = "";
+	}
+	if (tl->n && !(idx = malloc(tl->n * sizeof(*idx)))) {
+		rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < tl->n; i++) {
+		idx[i].package = tl->ups[i].ev->package;
+		idx[i].i = i;
+	}
+	if (tl->n)
+		qsort(idx, tl->n, sizeof(*idx), cmp_by_package);
+	for (size_t i = 0; i < tl->n && !rc;) {
+		const char *pkg = idx[i].package;
+		struct cl_cache c;
+		size_t j = i;
+
+		memset(&c, 0, sizeof(c));
+		if (!no_changelogs)
+			load_changelogs(&c, root, pkg, tl->ups[idx[i].i].ev->arch);
+		for (; j < tl->n && !strcmp(idx[j].package, pkg) && !rc; j++)
+			rc = upgrade_cves(tl, &tl->ups[idx[j].i], no_changelogs ? NULL : &c, o, &b, err);
+		if (!no_changelogs)
+			changelog_release(&c.cl);
+		i = j;
 	}
 out:
-	for (size_t k = 0; k < ncache; k++) {
-		free(cache[k].package);
-		changelog_release(&cache[k].cl);
-	}
-	free(cache);
+	free(idx);
 	free(b.cves);
 	if (rc)
 		timeline_release(tl);

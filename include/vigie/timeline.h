@@ -43,7 +43,8 @@ struct timeline {
 /* Add one CVE for the upgrade being examined; strings are copied. */
 typedef int timeline_add_fn(void *add_ud, const char *cve, const char *source,
 			    const char *version, int64_t date, const char *evidence);
-/* An extra CVE source, called once per upgrade. Return 0 or a negative
+/* An extra CVE source, called once per upgrade (grouped by package, not
+ * in time order). Return 0 or a negative
  * VIGIE_E* (err set), which stops timeline_build(). */
 typedef int timeline_cve_source_fn(void *ud, const struct history_event *ev,
 				   timeline_add_fn *add, void *add_ud,
