@@ -224,76 +224,109 @@ out:
 	return rc;
 }
 
+struct cand {
+	const char *cve, *source;
+	size_t up, j; /* upgrade (time order) and CVE index */
+};
+
+static int cmp_cand(const void *pa, const void *pb)
+{
+	const struct cand *a = pa, *b = pb;
+	int c = strcmp(a->cve, b->cve);
+	if (!c)
+		c = strcmp(a->source, b->source);
+	if (c)
+		return c;
+	if (a->up != b->up)
+		return a->up < b->up ? -1 : 1;
+	return a->j < b->j ? -1 : a->j > b->j;
+}
+
+static int cmp_item(const void *pa, const void *pb)
+{
+	const struct sla_item *a = pa, *b = pb;
+	if (a->installed != b->installed)
+		return a->installed < b->installed ? -1 : 1;
+	return strcmp(a->cve, b->cve);
+}
+
 int timeline_sla_items(struct sla_item **out, size_t *n, size_t *undated,
 		       struct timeline *tl, const struct sla_policy *p,
 		       const struct timeline_sla_hooks *hooks,
 		       struct vigie_error *err)
 {
+	struct cand *cands = NULL;
 	struct sla_item *items = NULL;
-	size_t k = 0, cap = 0;
+	size_t nc = 0, k = 0;
 
 	*out = NULL;
 	*n = 0;
 	*undated = 0;
-	for (size_t i = 0; i < tl->n; i++) {
-		const struct timeline_upgrade *up = &tl->ups[i];
-		for (size_t j = 0; j < up->ncves; j++) {
-			const struct timeline_cve *c = &up->cves[j];
-			const char *src = *c->source ? c->source : up->ev->package;
-			struct sla_item *it;
-			int64_t pub = 0;
-			const char *evid = NULL;
-			enum sla_class cls = SLA_STANDARD;
-			int dup = 0;
-
-			for (size_t q = 0; q < k && !dup; q++)
-				dup = !strcmp(items[q].cve, c->cve) && !strcmp(items[q].package, src);
-			if (dup)
-				continue; /* first installation counts */
-			if (hooks && hooks->advisory &&
-			    hooks->advisory(hooks->ud, c->cve, src, c->version, &pub, &evid) == 1 &&
-			    pub) {
-				evid = vigie_arena_strdup(&tl->arena, evid ? evid : "advisory");
-			} else if (c->date) {
-				char buf[256];
-				pub = c->date;
-				snprintf(buf, sizeof(buf),
-					 "date of %.200s (no advisory date known)", c->evidence);
-				evid = vigie_arena_strdup(&tl->arena, buf);
-			} else {
-				(*undated)++;
-				continue;
-			}
-			if (!evid)
-				goto oom;
-			if (hooks && hooks->classify)
-				if (hooks->classify(hooks->ud, c->cve, src, &cls) != 1 ||
-				    (unsigned)cls >= SLA_NCLASSES)
-					cls = SLA_STANDARD;
-			if (k == cap) {
-				size_t nc = cap ? cap * 2 : 64;
-				struct sla_item *nv = realloc(items, nc * sizeof(*nv));
-				if (!nv)
-					goto oom;
-				items = nv;
-				cap = nc;
-			}
-			it = &items[k++];
-			memset(it, 0, sizeof(*it));
-			it->cve = c->cve;
-			it->package = src;
-			it->version = *c->version ? c->version : up->ev->new_version;
-			it->cls = cls;
-			it->published = pub;
-			it->published_from = evid;
-			it->installed = up->ev->time;
-			sla_evaluate(p, it);
+	for (size_t i = 0; i < tl->n; i++)
+		nc += tl->ups[i].ncves;
+	if (!nc)
+		return 0;
+	if (!(cands = malloc(nc * sizeof(*cands))) || !(items = malloc(nc * sizeof(*items))))
+		goto oom;
+	nc = 0;
+	for (size_t i = 0; i < tl->n; i++)
+		for (size_t j = 0; j < tl->ups[i].ncves; j++) {
+			const struct timeline_cve *c = &tl->ups[i].cves[j];
+			cands[nc].cve = c->cve;
+			cands[nc].source = *c->source ? c->source : tl->ups[i].ev->package;
+			cands[nc].up = i;
+			cands[nc++].j = j;
 		}
+	/* one item per (CVE, source): the first installation counts */
+	qsort(cands, nc, sizeof(*cands), cmp_cand);
+	for (size_t q = 0; q < nc; q++) {
+		const struct timeline_upgrade *up = &tl->ups[cands[q].up];
+		const struct timeline_cve *c = &up->cves[cands[q].j];
+		const char *src = cands[q].source;
+		struct sla_item *it;
+		int64_t pub = 0;
+		const char *evid = NULL;
+		enum sla_class cls = SLA_STANDARD;
+
+		if (q && !strcmp(cands[q - 1].cve, c->cve) && !strcmp(cands[q - 1].source, src))
+			continue;
+		if (hooks && hooks->advisory &&
+		    hooks->advisory(hooks->ud, c->cve, src, c->version, &pub, &evid) == 1 && pub) {
+			evid = vigie_arena_strdup(&tl->arena, evid ? evid : "advisory");
+		} else if (c->date) {
+			char buf[256];
+			pub = c->date;
+			snprintf(buf, sizeof(buf), "date of %.200s (no advisory date known)",
+				 c->evidence);
+			evid = vigie_arena_strdup(&tl->arena, buf);
+		} else {
+			(*undated)++;
+			continue;
+		}
+		if (!evid)
+			goto oom;
+		if (hooks && hooks->classify)
+			if (hooks->classify(hooks->ud, c->cve, src, &cls) != 1 ||
+			    (unsigned)cls >= SLA_NCLASSES)
+				cls = SLA_STANDARD;
+		it = &items[k++];
+		memset(it, 0, sizeof(*it));
+		it->cve = c->cve;
+		it->package = src;
+		it->version = *c->version ? c->version : up->ev->new_version;
+		it->cls = cls;
+		it->published = pub;
+		it->published_from = evid;
+		it->installed = up->ev->time;
+		sla_evaluate(p, it);
 	}
+	qsort(items, k, sizeof(*items), cmp_item);
+	free(cands);
 	*out = items;
 	*n = k;
 	return 0;
 oom:
+	free(cands);
 	free(items);
 	return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 }

@@ -81,7 +81,8 @@ struct timeline_sla_hooks {
 /* One SLA item per (CVE, source) fixed in tl, installed at the first
  * upgrade that brought it; publication from hooks->advisory, else the
  * changelog entry date (said in published_from); fixes with no date at
- * all are left out and counted in *undated. Items are evaluated under p.
+ * all are left out and counted in *undated. Items are evaluated under p
+ * and sorted by installation time, then CVE.
  * *out is malloc'd (caller frees); strings live in tl's arena. */
 int timeline_sla_items(struct sla_item **out, size_t *n, size_t *undated,
 		       struct timeline *tl, const struct sla_policy *p,
