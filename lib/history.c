@@ -821,6 +821,9 @@ int history_load_all(struct history *h, const struct vigie_strv *dpkg,
 	if ((!dpkg || !dpkg->n) && (!apt || !apt->n)) {
 		if ((rc = history_default_logs(&dd, &da, root, err)))
 			goto out;
+		if (!dd.n)
+			vigie_warn(err, NULL, 0, "no dpkg.log under %s/var/log",
+				   root && *root && strcmp(root, "/") ? root : "");
 		dpkg = &dd;
 		apt = &da;
 	}

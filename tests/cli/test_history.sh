@@ -22,6 +22,10 @@ expect_err "notalog:1: not a dpkg log" "file:line of a foreign file"
 run history --apt-history "$T/notalog"; expect_rc 2 "not an apt history"
 expect_err "notalog:1: not an apt history" "file:line of a foreign apt file"
 
+mkdir -p "$T/emptyroot"
+run history --root "$T/emptyroot"; expect_rc 0 "no logs is not an error"
+expect_err "warning: no dpkg.log under .*/emptyroot/var/log" "but it is said"
+
 # Fixture: three rotations (.2.gz, .1, live) with one upgrade duplicated
 # across .2.gz/.1, a clock going backwards, a garbage line and a truncated
 # last line.
