@@ -55,5 +55,8 @@ int cmd_hosts(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 /* `vigie db update` (src/cmd_db_update.c), dispatched by cmd_db(). */
 int cmd_db_update(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_timeline(int argc, char **argv);
+int cmd_sla(int argc, char **argv);
 
 #endif

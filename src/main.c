@@ -20,6 +20,9 @@ static const struct cmd cmd_table[] = {
 	{ "inventory", cmd_inventory, "show a host's release, kernel and packages" },
 	{ "hosts", cmd_hosts, "the fleet: add, list, show, remove hosts and services" },
 	{ "db", cmd_db, "import security data, show the database status" },
+	{ "history", cmd_history, "package install/upgrade/remove events from dpkg and apt logs" },
+	{ "timeline", cmd_timeline, "per day, the upgrades applied and the CVEs they fixed" },
+	{ "sla", cmd_sla, "delays of installed security fixes against the SLA policy" },
 };
 
 static void usage(FILE *f)

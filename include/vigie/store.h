@@ -269,6 +269,55 @@ int store_host_services_each(struct vigie_store *s, const char *host,
  * Events: dpkg.log, apt history (lib/store_events.c)
  * ================================================================ */
 
+/* Id of the host row named name, created (name only) when absent. A
+ * minimal get-or-create for the events code; the hosts module owns the
+ * full host functions. */
+int store_events_host_id(struct vigie_store *s, const char *name, int64_t *id,
+			 struct vigie_error *err);
+
+/* Id of an existing host row; VIGIE_ENOTFOUND when there is none. */
+int store_events_host_find(struct vigie_store *s, const char *name, int64_t *id,
+			   struct vigie_error *err);
+
+/* One event row (strings borrowed; "" for absent versions/arch). */
+struct store_event {
+	int64_t time;
+	const char *action;       /* install, upgrade, remove, purge */
+	const char *package;
+	const char *arch;
+	const char *old_version;
+	const char *new_version;
+	const char *origin;       /* log file, may be NULL */
+	int64_t transaction_id;   /* 0 = none */
+};
+
+/* One apt transaction row (strings borrowed, NULL taken as ""). */
+struct store_apt_transaction {
+	int64_t start_time, end_time;
+	const char *commandline;
+	const char *requested_by;
+	const char *error;
+};
+
+/* Insert a transaction unless the same (host, start, commandline) exists;
+ * *id gets the row id either way. */
+int store_events_put_transaction(struct vigie_store *s, int64_t host_id,
+				 const struct store_apt_transaction *t, int64_t *id,
+				 struct vigie_error *err);
+/* Insert an event unless identical (UNIQUE key) to a stored one; *added
+ * (may be NULL) is 1 when a row was inserted. Call inside a transaction
+ * for speed. */
+int store_events_put(struct vigie_store *s, int64_t host_id,
+		     const struct store_event *ev, int *added,
+		     struct vigie_error *err);
+/* Call cb for each event of host with since <= time < until (0 = no
+ * bound), by time then id. cb returning non-zero stops and that value is
+ * returned. The struct is valid during the call only. */
+typedef int store_event_cb(void *ud, const struct store_event *ev);
+int store_events_each(struct vigie_store *s, int64_t host_id, int64_t since,
+		      int64_t until, store_event_cb *cb, void *ud,
+		      struct vigie_error *err);
+
 
 
 /* ================================================================

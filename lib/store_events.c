@@ -1,0 +1,162 @@
+#include "store_internal.h"
+#include "vigie/util.h"
+
+#include <string.h>
+
+int store_events_host_id(struct vigie_store *s, const char *name, int64_t *id,
+			 struct vigie_error *err)
+{
+	static const char ins[] = "INSERT OR IGNORE INTO hosts(name) VALUES(?1)";
+	static const char sel[] = "SELECT id FROM hosts WHERE name = ?1";
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!name || !*name)
+		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0, "empty host name");
+	if (!(st = store_stmt(s, ins, err)))
+		return VIGIE_EDB;
+	store_bind_text(st, 1, name);
+	if ((rc = store_step_done(s, st, err, "insert host")))
+		return rc;
+	if (!(st = store_stmt(s, sel, err)))
+		return VIGIE_EDB;
+	store_bind_text(st, 1, name);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return store_dberr(s, err, "select host");
+	}
+	*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int store_events_host_find(struct vigie_store *s, const char *name, int64_t *id,
+			   struct vigie_error *err)
+{
+	static const char sel[] = "SELECT id FROM hosts WHERE name = ?1";
+	sqlite3_stmt *st = store_stmt(s, sel, err);
+	int rc;
+
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_text(st, 1, name);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		return 0;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return vigie_error_set(err, VIGIE_ENOTFOUND, NULL, 0, "no host named '%s' in the database", name);
+	return store_dberr(s, err, "select host");
+}
+
+static const char *nz(const char *v)
+{
+	return v ? v : "";
+}
+
+int store_events_put_transaction(struct vigie_store *s, int64_t host_id,
+				 const struct store_apt_transaction *t, int64_t *id,
+				 struct vigie_error *err)
+{
+	static const char ins[] =
+		"INSERT OR IGNORE INTO apt_transactions(host_id, start_time, end_time,"
+		" commandline, requested_by, error) VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+	static const char sel[] =
+		"SELECT id FROM apt_transactions WHERE host_id = ?1 AND start_time = ?2"
+		" AND commandline = ?3";
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!(st = store_stmt(s, ins, err)))
+		return VIGIE_EDB;
+	store_bind_int64(st, 1, host_id);
+	store_bind_int64(st, 2, t->start_time);
+	if (t->end_time)
+		store_bind_int64(st, 3, t->end_time);
+	store_bind_text(st, 4, nz(t->commandline));
+	store_bind_text(st, 5, nz(t->requested_by));
+	store_bind_text(st, 6, nz(t->error));
+	if ((rc = store_step_done(s, st, err, "insert apt transaction")))
+		return rc;
+	if (!(st = store_stmt(s, sel, err)))
+		return VIGIE_EDB;
+	store_bind_int64(st, 1, host_id);
+	store_bind_int64(st, 2, t->start_time);
+	store_bind_text(st, 3, nz(t->commandline));
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return store_dberr(s, err, "select apt transaction");
+	}
+	*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int store_events_put(struct vigie_store *s, int64_t host_id,
+		     const struct store_event *ev, int *added,
+		     struct vigie_error *err)
+{
+	static const char ins[] =
+		"INSERT OR IGNORE INTO events(host_id, time, action, package, arch,"
+		" old_version, new_version, origin, transaction_id)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+	sqlite3_stmt *st = store_stmt(s, ins, err);
+	int rc;
+
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_int64(st, 1, host_id);
+	store_bind_int64(st, 2, ev->time);
+	store_bind_text(st, 3, nz(ev->action));
+	store_bind_text(st, 4, nz(ev->package));
+	store_bind_text(st, 5, nz(ev->arch));
+	store_bind_text(st, 6, nz(ev->old_version));
+	store_bind_text(st, 7, nz(ev->new_version));
+	store_bind_text(st, 8, ev->origin);
+	if (ev->transaction_id)
+		store_bind_int64(st, 9, ev->transaction_id);
+	if ((rc = store_step_done(s, st, err, "insert event")))
+		return rc;
+	if (added)
+		*added = sqlite3_changes(s->db) > 0;
+	return 0;
+}
+
+int store_events_each(struct vigie_store *s, int64_t host_id, int64_t since,
+		      int64_t until, store_event_cb *cb, void *ud,
+		      struct vigie_error *err)
+{
+	static const char sel[] =
+		"SELECT time, action, package, arch, old_version, new_version, origin,"
+		" transaction_id FROM events WHERE host_id = ?1 AND time >= ?2"
+		" AND time < ?3 ORDER BY time, id";
+	sqlite3_stmt *st = store_stmt(s, sel, err);
+	int rc, ret = 0;
+
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_int64(st, 1, host_id);
+	store_bind_int64(st, 2, since ? since : INT64_MIN);
+	store_bind_int64(st, 3, until ? until : INT64_MAX);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_event ev;
+		ev.time = sqlite3_column_int64(st, 0);
+		ev.action = nz(store_col_text(st, 1));
+		ev.package = nz(store_col_text(st, 2));
+		ev.arch = nz(store_col_text(st, 3));
+		ev.old_version = nz(store_col_text(st, 4));
+		ev.new_version = nz(store_col_text(st, 5));
+		ev.origin = store_col_text(st, 6);
+		ev.transaction_id = sqlite3_column_int64(st, 7);
+		if ((ret = cb(ud, &ev)))
+			break;
+	}
+	if (!ret && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		ret = store_dberr(s, err, "select events");
+	sqlite3_reset(st);
+	return ret;
+}

@@ -1,0 +1,221 @@
+#include "cli.h"
+#include "vigie/calendar.h"
+#include "vigie/history.h"
+#include "vigie/history_report.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vigie history [--dpkg-log F]... [--apt-history F]... [--root DIR]\n"
+		"                     [--host NAME] [--since DATE] [--until DATE]\n"
+		"                     [--format text|json|csv|html]\n"
+		"                     [--histogram [--year YYYY] [--by day|week|month]]\n"
+		"                     [--store | --from-store]\n\n"
+		"List install, upgrade, remove and purge events from dpkg.log (and its\n"
+		"rotations), linked to the apt transactions of apt's history.log.\n"
+		"Without --dpkg-log/--apt-history, reads ROOT/var/log/dpkg.log* and\n"
+		"ROOT/var/log/apt/history.log*, oldest rotation first.\n\n"
+		"  --since, --until DATE  period [since, until), local time; a bare\n"
+		"                         --until date includes that day\n"
+		"  --histogram            upgrades per day/week/month over --year\n"
+		"                         (default: this year); html gives an SVG page\n"
+		"  --store                also store the events for --host in the database\n"
+		"  --from-store           read the events stored for --host instead of logs\n"
+		"                         (apt transactions are not restored)\n\n"
+		"Exit: 0 success, 2 usage or input error (file:line).\n");
+}
+
+int cmd_history(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dpkg-log", required_argument, NULL, 'd' },
+		{ "apt-history", required_argument, NULL, 'a' },
+		{ "root", required_argument, NULL, 'r' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "since", required_argument, NULL, 's' },
+		{ "until", required_argument, NULL, 'u' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "histogram", no_argument, NULL, 'g' },
+		{ "year", required_argument, NULL, 'y' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "store", no_argument, NULL, 'S' },
+		{ "from-store", no_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vigie_strv dpkg, apt;
+	struct history h;
+	struct histogram hg;
+	struct vigie_buf out = VIGIE_BUF_INIT;
+	struct vigie_error err;
+	struct report_opts ro;
+	const char *root = NULL, *host = NULL, *format = "text";
+	char hostbuf[256];
+	int from_store = 0, histogram = 0, store = 0, year = 0, by = HISTOGRAM_MONTH, c, rc = EXIT_ERROR;
+
+	vigie_strv_init(&dpkg);
+	vigie_strv_init(&apt);
+	history_init(&h);
+	memset(&hg, 0, sizeof(hg));
+	memset(&ro, 0, sizeof(ro));
+	cli_error_init(&err);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (vigie_strv_push(&dpkg, optarg))
+				goto oom;
+			break;
+		case 'a':
+			if (vigie_strv_push(&apt, optarg))
+				goto oom;
+			break;
+		case 'r': root = optarg; break;
+		case 'H': host = optarg; break;
+		case 's':
+			if (history_parse_bound(&ro.since, optarg, 0)) {
+				cli_fail("bad --since '%s' (expected YYYY-MM-DD[ HH:MM[:SS]])", optarg);
+				goto out;
+			}
+			break;
+		case 'u':
+			if (history_parse_bound(&ro.until, optarg, 1)) {
+				cli_fail("bad --until '%s' (expected YYYY-MM-DD[ HH:MM[:SS]])", optarg);
+				goto out;
+			}
+			break;
+		case 'f': format = optarg; break;
+		case 'g': histogram = 1; break;
+		case 'y': {
+			char *end;
+			long y = strtol(optarg, &end, 10);
+			if (*end || y < 1970 || y > 9999) {
+				cli_fail("bad --year '%s'", optarg);
+				goto out;
+			}
+			year = (int)y;
+			break;
+		}
+		case 'b':
+			if ((by = histogram_by_parse(optarg)) < 0) {
+				cli_fail("bad --by '%s' (day, week or month)", optarg);
+				goto out;
+			}
+			break;
+		case 'S': store = 1; break;
+		case 'F': from_store = 1; break;
+		case 'h':
+			usage(stdout);
+			rc = EXIT_OK;
+			goto out;
+		default:
+			usage(stderr);
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		cli_fail("unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (!cli_word_in(format, "text|json|csv|html")) {
+		cli_fail("bad --format '%s' (text, json, csv or html)", format);
+		goto out;
+	}
+	if (!strcmp(format, "html") && !histogram) {
+		cli_fail("--format html needs --histogram (see also 'vigie timeline --format html')");
+		goto out;
+	}
+	if ((year || by != HISTOGRAM_MONTH) && !histogram) {
+		cli_fail("--year and --by go with --histogram");
+		goto out;
+	}
+	if (!host)
+		host = history_host_name(root, hostbuf, sizeof(hostbuf));
+	ro.host = host;
+	ro.color = cli.color;
+	if (from_store && store) {
+		cli_fail("--store and --from-store exclude each other");
+		goto out;
+	}
+	if (from_store && (dpkg.n || apt.n)) {
+		cli_fail("--from-store reads no log file");
+		goto out;
+	}
+	if (from_store) {
+		struct vigie_store *s = NULL;
+		if (cli_store_open(&s, 1))
+			goto out;
+		c = history_load_store(&h, s, host, 0, 0, &err);
+		store_close(s);
+		if (c) {
+			rc = cli_error(&err);
+			goto out;
+		}
+	} else if (history_load_all(&h, &dpkg, &apt, root, &err)) {
+		rc = cli_error(&err);
+		goto out;
+	}
+	if (store) {
+		struct vigie_store *s = NULL;
+		size_t added = 0;
+		if (cli_store_open(&s, 0))
+			goto out;
+		if (history_store(s, host, &h, &added, &err)) {
+			store_close(s);
+			rc = cli_error(&err);
+			goto out;
+		}
+		store_close(s);
+		fprintf(stderr, "vigie: stored %zu new event%s for %s\n", added,
+			added == 1 ? "" : "s", host);
+	}
+	if (histogram) {
+		int64_t first, last;
+		if (!year) {
+			int m, d;
+			vigie_civil_from_days(calendar_local_day(vigie_now()), &year, &m, &d);
+		}
+		first = vigie_days_from_civil(year, 1, 1);
+		last = vigie_days_from_civil(year, 12, 31);
+		if (histogram_compute(&hg, &h, first, last, (enum histogram_by)by, &err)) {
+			rc = cli_error(&err);
+			goto out;
+		}
+	}
+	if (!strcmp(format, "json"))
+		c = history_report_json(&out, &h, histogram ? &hg : NULL, &ro);
+	else if (!strcmp(format, "csv"))
+		c = history_report_csv(&out, &h, &ro);
+	else if (!strcmp(format, "html"))
+		c = histogram_report_html(&out, &hg, &ro);
+	else if (histogram)
+		c = histogram_report_text(&out, &hg, &ro);
+	else
+		c = history_report_text(&out, &h, &ro);
+	if (c)
+		goto oom;
+	if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len) {
+		cli_fail("cannot write output");
+		goto out;
+	}
+	if (fflush(stdout)) {
+		cli_fail("cannot write output");
+		goto out;
+	}
+	rc = EXIT_OK;
+	goto out;
+oom:
+	cli_fail("out of memory");
+out:
+	vigie_buf_release(&out);
+	histogram_release(&hg);
+	history_release(&h);
+	vigie_strv_release(&dpkg);
+	vigie_strv_release(&apt);
+	return rc;
+}
