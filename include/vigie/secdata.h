@@ -1,0 +1,31 @@
+/* vigie: Debian's security data as hooks for the timeline and SLA work:
+ * the CVEs an upgrade fixed according to the release's fixed versions,
+ * the publication date of each fix (its DSA/DLA date) and its class. */
+#ifndef VIGIE_SECDATA_H
+#define VIGIE_SECDATA_H
+
+#include "vigie/error.h"
+#include "vigie/history.h"
+#include "vigie/inventory.h"
+#include "vigie/policy.h"
+#include "vigie/store.h"
+#include "vigie/timeline.h"
+
+struct secdata;
+
+/* Build the release's index from s. inv (release, and binary -> source
+ * names for the upgrades) and s must outlive the secdata; pol may be
+ * NULL (built-in). */
+int secdata_open(struct secdata **out, struct vigie_store *s,
+		 const struct inventory *inv, const struct policy *pol,
+		 struct vigie_error *err);
+void secdata_free(struct secdata *sd);
+/* timeline_cve_source_fn: CVEs whose fixed version for the release lies in
+ * (old, new] of the upgrade's source package. ud is the secdata. */
+int secdata_timeline_cves(void *ud, const struct history_event *ev,
+			  timeline_add_fn *add, void *add_ud,
+			  struct vigie_error *err);
+/* Fill hooks with the advisory-date and class lookups of sd. */
+void secdata_sla_hooks(struct secdata *sd, struct timeline_sla_hooks *hooks);
+
+#endif
