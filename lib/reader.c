@@ -52,7 +52,8 @@ static int fill_in(struct vigie_reader *r, struct vigie_error *err)
 		n = r->memlen - r->mempos;
 		if (n > sizeof(r->in))
 			n = sizeof(r->in);
-		memcpy(r->in, r->mem + r->mempos, n);
+		if (n) /* data may be NULL when len is 0 */
+			memcpy(r->in, r->mem + r->mempos, n);
 		r->mempos += n;
 	}
 	r->inlen = n;
