@@ -102,14 +102,138 @@ struct pair {
 	unsigned a, b;
 };
 
+static struct debver *vv;
+static struct pair *pairs;
+
+static int sign(int v)
+{
+	return (v > 0) - (v < 0);
+}
+
+static long run_vigie(void)
+{
+	long s = 0;
+	for (size_t i = 0; i < NPAIRS; i++)
+		s += sign(debver_cmp(&vv[pairs[i].a], &vv[pairs[i].b]));
+	return s;
+}
+
+static long run_vigie_str(void)
+{
+	long s = 0;
+	for (size_t i = 0; i < NPAIRS; i++)
+		s += sign(debver_cmp_str(strings.v[pairs[i].a], strings.v[pairs[i].b]));
+	return s;
+}
+
+#ifdef HAVE_LIBDPKG
+static struct dpkg_version *dv;
+
+static long run_dpkg(void)
+{
+	long s = 0;
+	for (size_t i = 0; i < NPAIRS; i++)
+		s += sign(dpkg_version_compare(&dv[pairs[i].a], &dv[pairs[i].b]));
+	return s;
+}
+
+/* String to string as dpkg does it: parse both, compare. The parsed copies
+ * live in dpkg's pool, emptied after each run (outside the timing would be
+ * fairer to dpkg by a little; inside is what a caller pays). */
+static long run_dpkg_str(void)
+{
+	long s = 0;
+	for (size_t i = 0; i < NPAIRS; i++) {
+		struct dpkg_version a, b;
+		struct dpkg_error e = DPKG_ERROR_INIT;
+		if (parseversion(&a, strings.v[pairs[i].a], &e) < 0)
+			dpkg_error_destroy(&e);
+		if (parseversion(&b, strings.v[pairs[i].b], &e) < 0)
+			dpkg_error_destroy(&e);
+		s += sign(dpkg_version_compare(&a, &b));
+	}
+	nffreeall();
+	return s;
+}
+#endif
+
+static void timed(double *best, long *sum, long (*fn)(void))
+{
+	double t0 = now_ns(), t;
+	*sum = fn();
+	t = now_ns() - t0;
+	if (t < *best)
+		*best = t;
+}
+
+/* The same number of pairs, among 1,000 versions only: 500 real ones (or
+ * random ones when fewer) and their mutations, paired as in the spread set. */
+static void make_hot(struct pair *hot, const struct pair *spread, size_t n, size_t nreal)
+{
+	unsigned idx[1000];
+	for (unsigned k = 0; k < 500; k++) {
+		unsigned r = (unsigned)(rnd() % (nreal >= 500 ? nreal : n));
+		idx[2 * k] = r;
+		idx[2 * k + 1] = r < nreal ? (unsigned)(r + nreal) : (unsigned)(rnd() % n);
+	}
+	for (size_t i = 0; i < NPAIRS; i++) {
+		unsigned a = (unsigned)(rnd() % 1000);
+		hot[i].a = idx[a];
+		hot[i].b = i % 2 == 0 ? idx[a ^ 1] : idx[rnd() % 1000];
+	}
+	(void)spread;
+}
+
+/* Time every way of comparing on one set of pairs. The machine may be
+ * shared: runs are interleaved and the best of each kind is kept. */
+static int measure(const char *label, struct pair *set)
+{
+	double best[4] = { 1e30, 1e30, 1e30, 1e30 };
+	long sums[4] = { 0 };
+	unsigned long disagree = 0;
+
+	pairs = set;
+	printf("-- %s\n", label);
+#ifdef HAVE_LIBDPKG
+	for (size_t i = 0; i < NPAIRS; i++) {
+		int a = debver_cmp(&vv[pairs[i].a], &vv[pairs[i].b]);
+		int b = dpkg_version_compare(&dv[pairs[i].a], &dv[pairs[i].b]);
+		disagree += sign(a) != sign(b);
+	}
+#endif
+	for (int run = 0; run < RUNS; run++) {
+		timed(&best[0], &sums[0], run_vigie);
+		timed(&best[1], &sums[1], run_vigie_str);
+#ifdef HAVE_LIBDPKG
+		timed(&best[2], &sums[2], run_dpkg);
+		timed(&best[3], &sums[3], run_dpkg_str);
+#endif
+	}
+	printf("vigie debver_cmp (pre-parsed):          %7.2f ns/compare\n", best[0] / NPAIRS);
+	printf("vigie debver_cmp_str (strings):         %7.2f ns/compare\n", best[1] / NPAIRS);
+	if (sums[0] != sums[1]) {
+		fprintf(stderr, "debver_cmp and debver_cmp_str disagree\n");
+		return -1;
+	}
+#ifdef HAVE_LIBDPKG
+	printf("dpkg dpkg_version_compare (pre-parsed): %7.2f ns/compare\n", best[2] / NPAIRS);
+	printf("dpkg parseversion x2 + compare:         %7.2f ns/compare\n", best[3] / NPAIRS);
+	printf("pre-parsed: vigie is %.2fx dpkg's speed\n", best[2] / best[0]);
+	printf("strings:    vigie is %.2fx dpkg's speed\n", best[3] / best[1]);
+	printf("results differing from dpkg: %lu of %d\n", disagree, NPAIRS);
+	if (disagree || sums[2] != sums[0] || sums[3] != sums[0])
+		return -1;
+#else
+	printf("libdpkg not available: no comparison with dpkg\n");
+#endif
+	return 0;
+}
+
 int main(void)
 {
-	struct debver *vv = NULL;
-	struct pair *pairs = NULL;
 	size_t n, nreal;
 	char buf[256];
-	double best_v = 1e30, best_vs = 1e30;
-	long sum_v = 0, sum_vs = 0;
+	struct pair *set_spread = NULL, *set_hot = NULL;
 	int rc = 1;
 
 	vigie_strv_init(&strings);
@@ -127,8 +251,8 @@ int main(void)
 	}
 	n = strings.n;
 	vv = calloc(n, sizeof(*vv));
-	pairs = calloc(NPAIRS, sizeof(*pairs));
-	if (!vv || !pairs)
+	set_spread = calloc(NPAIRS, sizeof(*set_spread));
+	if (!vv || !set_spread)
 		goto out;
 	for (size_t i = 0; i < n; i++)
 		if (debver_parse(&vv[i], strings.v[i], NULL) < 0) {
@@ -145,115 +269,54 @@ int main(void)
 			b = (unsigned)((a + 1) % n);
 		else
 			b = (unsigned)(rnd() % n);
-		pairs[i].a = a;
-		pairs[i].b = b;
-	}
-	printf("pairs: %d (from %zu versions: %zu real, %zu mutated, %zu generated)\n",
-	       NPAIRS, n, nreal, nreal, n - 2 * nreal);
-
-	for (int run = 0; run < RUNS; run++) {
-		double t0 = now_ns(), t;
-		long s = 0;
-		for (size_t i = 0; i < NPAIRS; i++) {
-			int c = debver_cmp(&vv[pairs[i].a], &vv[pairs[i].b]);
-			s += (c > 0) - (c < 0);
-		}
-		t = now_ns() - t0;
-		if (t < best_v)
-			best_v = t;
-		sum_v = s;
-		t0 = now_ns();
-		s = 0;
-		for (size_t i = 0; i < NPAIRS; i++) {
-			int c = debver_cmp_str(strings.v[pairs[i].a], strings.v[pairs[i].b]);
-			s += (c > 0) - (c < 0);
-		}
-		t = now_ns() - t0;
-		if (t < best_vs)
-			best_vs = t;
-		sum_vs = s;
-	}
-	printf("vigie debver_cmp (pre-parsed):       %7.2f ns/compare\n", best_v / NPAIRS);
-	printf("vigie debver_cmp_str (strings):      %7.2f ns/compare\n", best_vs / NPAIRS);
-	if (sum_v != sum_vs) {
-		fprintf(stderr, "debver_cmp and debver_cmp_str disagree\n");
-		goto out;
+		set_spread[i].a = a;
+		set_spread[i].b = b;
 	}
 
 #ifdef HAVE_LIBDPKG
-	{
-		struct dpkg_version *dv = calloc(n, sizeof(*dv));
-		double best_d = 1e30, best_ds = 1e30;
-		long sum_d = 0, sum_ds = 0;
-		unsigned long disagree = 0;
-		if (!dv)
-			goto out;
-		dpkg_set_progname("bench_debver");
-		for (size_t i = 0; i < n; i++) {
-			struct dpkg_error e = DPKG_ERROR_INIT;
-			if (parseversion(&dv[i], strings.v[i], &e) < 0 && e.type != DPKG_MSG_WARN) {
-				fprintf(stderr, "dpkg rejects '%s': %s\n", strings.v[i], e.str);
-				dpkg_error_destroy(&e);
-				free(dv);
-				goto out;
-			}
+	dv = calloc(n, sizeof(*dv));
+	if (!dv)
+		goto out;
+	dpkg_set_progname("bench_debver");
+	for (size_t i = 0; i < n; i++) {
+		struct dpkg_error e = DPKG_ERROR_INIT;
+		if (parseversion(&dv[i], strings.v[i], &e) < 0 && e.type != DPKG_MSG_WARN) {
+			fprintf(stderr, "dpkg rejects '%s': %s\n", strings.v[i], e.str);
 			dpkg_error_destroy(&e);
+			dv[i].version = dv[i].revision = NULL;
+			n = i; /* only the entries before were copied */
+			goto out;
 		}
-		for (size_t i = 0; i < NPAIRS; i++) {
-			int a = debver_cmp(&vv[pairs[i].a], &vv[pairs[i].b]);
-			int b = dpkg_version_compare(&dv[pairs[i].a], &dv[pairs[i].b]);
-			disagree += ((a > 0) - (a < 0)) != ((b > 0) - (b < 0));
-		}
-		for (int run = 0; run < RUNS; run++) {
-			double t0 = now_ns(), t;
-			long s = 0;
-			for (size_t i = 0; i < NPAIRS; i++) {
-				int c = dpkg_version_compare(&dv[pairs[i].a], &dv[pairs[i].b]);
-				s += (c > 0) - (c < 0);
-			}
-			t = now_ns() - t0;
-			if (t < best_d)
-				best_d = t;
-			sum_d = s;
-		}
-		/* String to string as dpkg does it: parse both, compare. The
-		 * parsed copies live in dpkg's pool, emptied after each run. */
-		for (int run = 0; run < RUNS; run++) {
-			double t0 = now_ns(), t;
-			long s = 0;
-			for (size_t i = 0; i < NPAIRS; i++) {
-				struct dpkg_version a, b;
-				struct dpkg_error e = DPKG_ERROR_INIT;
-				int c;
-				if (parseversion(&a, strings.v[pairs[i].a], &e) < 0)
-					dpkg_error_destroy(&e);
-				if (parseversion(&b, strings.v[pairs[i].b], &e) < 0)
-					dpkg_error_destroy(&e);
-				c = dpkg_version_compare(&a, &b);
-				s += (c > 0) - (c < 0);
-			}
-			t = now_ns() - t0;
-			nffreeall();
-			if (t < best_ds)
-				best_ds = t;
-			sum_ds = s;
-		}
-		printf("dpkg dpkg_version_compare (pre-parsed): %7.2f ns/compare\n", best_d / NPAIRS);
-		printf("dpkg parseversion x2 + compare:      %7.2f ns/compare\n", best_ds / NPAIRS);
-		printf("pre-parsed: vigie is %.2fx dpkg's speed\n", best_d / best_v);
-		printf("strings:    vigie is %.2fx dpkg's speed\n", best_ds / best_vs);
-		printf("results differing from dpkg: %lu of %d\n", disagree, NPAIRS);
-		free(dv);
-		if (disagree || sum_d != sum_v || sum_ds != sum_v)
+		dpkg_error_destroy(&e);
+		/* Own copies: dpkg's pool is emptied by run_dpkg_str(). */
+		dv[i].version = strdup(dv[i].version);
+		dv[i].revision = strdup(dv[i].revision);
+		if (!dv[i].version || !dv[i].revision)
 			goto out;
 	}
-#else
-	printf("libdpkg not available: no comparison with dpkg\n");
+	nffreeall();
 #endif
+	set_hot = calloc(NPAIRS, sizeof(*set_hot));
+	if (!set_hot)
+		goto out;
+	make_hot(set_hot, set_spread, n, nreal);
+	printf("pairs: %d per set (from %zu versions: %zu real, %zu mutated, %zu generated)\n",
+	       NPAIRS, n, nreal, nreal, n - 2 * nreal);
+	if (measure("spread: random pairs over all versions (memory-bound)", set_spread) ||
+	    measure("hot: pairs among 1,000 versions (cache-resident)", set_hot))
+		goto out;
 	rc = 0;
 out:
+#ifdef HAVE_LIBDPKG
+	for (size_t i = 0; dv && i < n; i++) {
+		free((char *)dv[i].version);
+		free((char *)dv[i].revision);
+	}
+	free(dv);
+#endif
 	free(vv);
-	free(pairs);
+	free(set_spread);
+	free(set_hot);
 	vigie_strv_release(&strings);
 	return rc;
 }
