@@ -355,7 +355,7 @@ static void test_against_libdpkg(void **state)
 	while (strings.n > 40000)
 		free(strings.v[--strings.n]);
 	n = strings.n;
-	for (unsigned round = 0; round < (n < 5000 ? 6 : 1) || strings.n < n + 20000; round++)
+	for (unsigned round = 0; n && (round < (n < 5000 ? 6 : 1) || strings.n < n + 20000); round++)
 		for (size_t i = 0; i < n && strings.n < n + 60000; i++) {
 			mutate(buf, sizeof(buf), strings.v[i]);
 			add(buf);
