@@ -355,6 +355,7 @@ static void test_against_libdpkg(void **state)
 	while (strings.n > 40000)
 		free(strings.v[--strings.n]);
 	n = strings.n;
+	fprintf(stdout, "real versions read: %lu, %zu unique kept\n", nreal, n);
 	for (unsigned round = 0; n && (round < (n < 5000 ? 6 : 1) || strings.n < n + 20000); round++)
 		for (size_t i = 0; i < n && strings.n < n + 60000; i++) {
 			mutate(buf, sizeof(buf), strings.v[i]);
@@ -416,9 +417,9 @@ static void test_against_libdpkg(void **state)
 			mismatch("order: dpkg puts '%s' after '%s'", ents[i - 1].s, ents[i].s);
 	}
 
-	printf("strings: %zu (real %lu, mutated %lu, generated %lu); dpkg says "
+	printf("strings: %zu (mutated %lu, generated %lu); dpkg says "
 	       "%zu valid, %zu warning, %zu error\n",
-	       n, nreal, nmut, ngen, nvalid, nwarn, nerr);
+	       n, nmut, ngen, nvalid, nwarn, nerr);
 	printf("pairs compared: %lu; mismatches: %lu\n", npairs, mismatches);
 	free(ents);
 	vigie_strv_release(&strings);
