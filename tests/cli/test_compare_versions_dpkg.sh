@@ -60,17 +60,21 @@ expect_eq "$(wc -l <"$T/pairs")" "$NPAIRS" "pairs generated"
 expect_rc 0 "batch exit status"
 expect_eq "$(wc -l <"$T/vigie")" "$NPAIRS" "one result per pair"
 
-# dpkg: "a lt b" true -> -1; error (exit 2) -> dpkg's reason; else "a eq b".
-while read -r a b; do
-	if dpkg --compare-versions "$a" lt "$b" 2>"$T/derr"; then
-		echo -1
-	else
-		case $? in
-		1)	if dpkg --compare-versions "$a" eq "$b" 2>/dev/null; then echo 0; else echo 1; fi ;;
-		*)	sed -n 's/^dpkg: error: /error: /p' "$T/derr" | head -1 ;;
-		esac
-	fi
-done <"$T/pairs" >"$T/dpkg"
+# One dpkg call per pair confirms (or refutes) vigie's answer: "lt" for -1,
+# "eq" for 0, "gt" for 1; for an invalid version dpkg must fail (exit 2) with
+# the same reason. dpkg's verdict is written in vigie's format: the claim
+# when dpkg agrees, "not CLAIM" when it does not.
+while read -r a b && read -r claim <&3; do
+	case $claim in
+	-1) op=lt ;; 0) op=eq ;; 1) op=gt ;; *) op=eq ;;
+	esac
+	dpkg --compare-versions "$a" $op "$b" 2>"$T/derr"
+	case $? in
+	0)	case $claim in -1|0|1) echo "$claim" ;; *) echo "dpkg: $a $op $b is true" ;; esac ;;
+	1)	echo "not $claim" ;;
+	*)	sed -n 's/^dpkg: error: /error: /p' "$T/derr" | head -1 | grep . || echo "dpkg failed" ;;
+	esac
+done <"$T/pairs" 3<"$T/vigie" >"$T/dpkg"
 
 paste -d '|' "$T/pairs" "$T/vigie" "$T/dpkg" | awk -F'|' '$2 != $3' >"$T/diff"
 ndiff=$(wc -l <"$T/diff")
