@@ -237,6 +237,16 @@ static void test_limits(void **state)
 	assert_string_equal(err.file, "mem.txt");
 	assert_int_equal(err.line, 2);
 	assert_string_equal(lines.data, "ok");
+	/* The '\r' of a CRLF does not count, a lone one does. */
+	vigie_buf_reset(&lines);
+	assert_int_equal(read_all("0123456789\r\nabc\r\n", 17, &lines, NULL, &err, 10), 0);
+	assert_string_equal(lines.data, "0123456789|abc");
+	vigie_buf_reset(&lines);
+	assert_int_equal(read_all("0123456789\rx\n", 13, &lines, NULL, &err, 10),
+			 VIGIE_ELIMIT);
+	assert_int_equal(err.line, 1);
+	vigie_buf_reset(&lines);
+	assert_int_equal(read_all("0123456789\r", 11, &lines, NULL, &err, 10), 0);
 	/* Partial last line over the limit. */
 	vigie_buf_reset(&lines);
 	assert_int_equal(read_all("01234567890", 11, &lines, NULL, &err, 10), VIGIE_ELIMIT);
