@@ -52,7 +52,8 @@ static int fill_in(struct vigie_reader *r, struct vigie_error *err)
 		n = r->memlen - r->mempos;
 		if (n > sizeof(r->in))
 			n = sizeof(r->in);
-		memcpy(r->in, r->mem + r->mempos, n);
+		if (n) /* data may be NULL when len is 0 */
+			memcpy(r->in, r->mem + r->mempos, n);
 		r->mempos += n;
 	}
 	r->inlen = n;
@@ -296,7 +297,10 @@ int vigie_reader_getline(struct vigie_reader *r, char **line, size_t *len,
 		avail = r->outlen - r->outpos;
 		nl = memchr(start, '\n', avail);
 		take = nl ? (size_t)(nl - start) : avail;
-		if (r->line.len + take > r->max_line)
+		/* One byte over is kept until the line ends: it may be the
+		 * '\r' of a CRLF, which does not count. */
+		if (r->line.len + take > r->max_line &&
+		    r->line.len + take - r->max_line > 1)
 			return vigie_error_set(err, VIGIE_ELIMIT, r->name, r->lineno + 1,
 					       "line longer than %zu bytes", r->max_line);
 		if (vigie_buf_add(&r->line, start, take))
@@ -311,6 +315,9 @@ int vigie_reader_getline(struct vigie_reader *r, char **line, size_t *len,
 		return vigie_error_set(err, VIGIE_ENOMEM, r->name, r->lineno, "out of memory");
 	if (r->line.len && r->line.data[r->line.len - 1] == '\r')
 		r->line.data[--r->line.len] = '\0';
+	if (r->line.len > r->max_line)
+		return vigie_error_set(err, VIGIE_ELIMIT, r->name, r->lineno,
+				       "line longer than %zu bytes", r->max_line);
 	if (memchr(r->line.data, '\0', r->line.len))
 		return vigie_error_set(err, VIGIE_EPARSE, r->name, r->lineno,
 				       "NUL byte in text (binary file?)");

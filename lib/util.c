@@ -314,7 +314,10 @@ int vigie_time_parse(int64_t *out, const char *s, int local)
 		return VIGIE_EPARSE;
 	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
 		return VIGIE_EPARSE;
-	if (*p == 'T' || *p == 't' || *p == ' ') {
+	/* A space separates a time only when one follows: "2026-11-27 " is
+	 * a date with trailing blanks. */
+	if (*p == 'T' || *p == 't' ||
+	    (*p == ' ' && isdigit((unsigned char)p[strspn(p, " ")]))) {
 		p++;
 		while (*p == ' ')
 			p++;
