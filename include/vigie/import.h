@@ -4,6 +4,8 @@
 #ifndef VIGIE_IMPORT_H
 #define VIGIE_IMPORT_H
 
+#include <stddef.h>
+
 #include "vigie/error.h"
 #include "vigie/store.h"
 
@@ -15,6 +17,11 @@ struct import_stats {
 /* Debian security tracker JSON (package -> issue -> releases). */
 int import_tracker_json(struct vigie_store *s, const char *path,
 			struct import_stats *st, struct vigie_error *err);
+/* Same from memory (gzip/xz/lz4 detected as for files); name is used in
+ * messages and recorded as the source location. */
+int import_tracker_json_mem(struct vigie_store *s, const void *data,
+			    size_t len, const char *name,
+			    struct import_stats *st, struct vigie_error *err);
 /* data/DSA/list, data/DLA/list, data/DTSA/list. kind: "DSA", "DLA", "DTSA". */
 int import_advisory_list(struct vigie_store *s, const char *path,
 			 const char *kind, struct import_stats *st,

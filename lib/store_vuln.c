@@ -1,0 +1,268 @@
+/* Tracker issues, vulns, KEV and CVSS rows. */
+#include "store_internal.h"
+
+#include <string.h>
+
+/* Copy n text columns of st into s->scratch and point out[i] at them
+ * (NULL for SQL NULL). The statement can then be reset. */
+static int copy_cols(struct vigie_store *s, sqlite3_stmt *st, const int *cols,
+		     const char **out[], int n, struct vigie_error *err)
+{
+	size_t off[16];
+	int isnull[16];
+	vigie_buf_reset(&s->scratch);
+	for (int i = 0; i < n; i++) {
+		const char *v = store_col_text(st, cols[i]);
+		isnull[i] = v == NULL;
+		off[i] = s->scratch.len;
+		if (v && vigie_buf_add(&s->scratch, v, strlen(v) + 1))
+			return vigie_error_set(err, VIGIE_ENOMEM, s->path, 0,
+					       "out of memory");
+	}
+	for (int i = 0; i < n; i++)
+		*out[i] = isnull[i] ? NULL : s->scratch.data + off[i];
+	return 0;
+}
+
+int store_tracker_clear(struct vigie_store *s, struct vigie_error *err)
+{
+	int rc;
+	if ((rc = store_exec(s, "DELETE FROM tracker", err)))
+		return rc;
+	return store_exec(s, "DELETE FROM vulns", err);
+}
+
+int store_tracker_put(struct vigie_store *s, const struct store_tracker_row *r,
+		      struct vigie_error *err)
+{
+	static const char sql[] =
+		"INSERT OR REPLACE INTO tracker(release, source, vuln, status,"
+		" fixed_version, urgency, nodsa, nodsa_reason, next_point_update,"
+		" repositories) VALUES(?,?,?,?,?,?,?,?,?,?)";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_text(st, 1, r->release);
+	store_bind_text(st, 2, r->source);
+	store_bind_text(st, 3, r->vuln);
+	store_bind_text(st, 4, r->status);
+	store_bind_text(st, 5, r->fixed_version);
+	store_bind_text(st, 6, r->urgency);
+	store_bind_text(st, 7, r->nodsa);
+	store_bind_text(st, 8, r->nodsa_reason);
+	store_bind_int64(st, 9, r->next_point_update ? 1 : 0);
+	store_bind_text(st, 10, r->repositories);
+	return store_step_done(s, st, err, "store tracker row");
+}
+
+int store_vuln_put(struct vigie_store *s, const struct store_vuln *v,
+		   struct vigie_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO vulns(name, description, scope, debianbug)"
+		" VALUES(?1,?2,?3,?4) ON CONFLICT(name) DO UPDATE SET"
+		" description=coalesce(vulns.description, excluded.description),"
+		" scope=coalesce(vulns.scope, excluded.scope),"
+		" debianbug=coalesce(vulns.debianbug, excluded.debianbug)";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_text(st, 1, v->name);
+	store_bind_text(st, 2, v->description);
+	store_bind_text(st, 3, v->scope);
+	if (v->debianbug > 0)
+		store_bind_int64(st, 4, v->debianbug);
+	else
+		sqlite3_bind_null(st, 4);
+	return store_step_done(s, st, err, "store vuln");
+}
+
+static int tracker_rows(struct vigie_store *s, sqlite3_stmt *st,
+			store_tracker_cb *cb, void *ud, struct vigie_error *err)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_tracker_row r = {
+			store_col_text(st, 0), store_col_text(st, 1),
+			store_col_text(st, 2), store_col_text(st, 3),
+			store_col_text(st, 4), store_col_text(st, 5),
+			store_col_text(st, 6), store_col_text(st, 7),
+			sqlite3_column_int(st, 8) != 0, store_col_text(st, 9)
+		};
+		int r2 = cb(ud, &r);
+		if (r2) {
+			sqlite3_reset(st);
+			return r2;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_dberr(s, err, "list tracker rows");
+	return 0;
+}
+
+int store_tracker_each(struct vigie_store *s, const char *release,
+		       store_tracker_cb *cb, void *ud, struct vigie_error *err)
+{
+	static const char sql_all[] =
+		"SELECT release, source, vuln, status, fixed_version, urgency,"
+		" nodsa, nodsa_reason, next_point_update, repositories"
+		" FROM tracker ORDER BY release, source, vuln";
+	static const char sql_rel[] =
+		"SELECT release, source, vuln, status, fixed_version, urgency,"
+		" nodsa, nodsa_reason, next_point_update, repositories"
+		" FROM tracker WHERE release=? ORDER BY release, source, vuln";
+	sqlite3_stmt *st = store_stmt(s, release ? sql_rel : sql_all, err);
+	if (!st)
+		return VIGIE_EDB;
+	if (release)
+		store_bind_text(st, 1, release);
+	return tracker_rows(s, st, cb, ud, err);
+}
+
+int store_vuln_get(struct vigie_store *s, const char *name,
+		   struct store_vuln *out, struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT name, description, scope, debianbug FROM vulns WHERE name=?";
+	static const int cols[] = { 0, 1, 2 };
+	const char **ptrs[] = { &out->name, &out->description, &out->scope };
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	int rc;
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_text(st, 1, name);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		rc = copy_cols(s, st, cols, ptrs, 3, err);
+		out->debianbug = (long)sqlite3_column_int64(st, 3);
+	} else if (rc == SQLITE_DONE) {
+		rc = VIGIE_ENOTFOUND;
+	} else {
+		rc = store_dberr(s, err, "read vuln");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_kev_clear(struct vigie_store *s, struct vigie_error *err)
+{
+	return store_exec(s, "DELETE FROM kev", err);
+}
+
+int store_kev_put(struct vigie_store *s, const struct store_kev *k,
+		  struct vigie_error *err)
+{
+	static const char sql[] =
+		"INSERT OR REPLACE INTO kev(cve, vendor, product, name, date_added,"
+		" due_date, ransomware) VALUES(?,?,?,?,?,?,?)";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_text(st, 1, k->cve);
+	store_bind_text(st, 2, k->vendor);
+	store_bind_text(st, 3, k->product);
+	store_bind_text(st, 4, k->name);
+	store_bind_text(st, 5, k->date_added);
+	store_bind_text(st, 6, k->due_date);
+	store_bind_text(st, 7, k->ransomware);
+	return store_step_done(s, st, err, "store KEV entry");
+}
+
+int store_kev_get(struct vigie_store *s, const char *cve,
+		  struct store_kev *out, struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT cve, vendor, product, name, date_added, due_date, ransomware"
+		" FROM kev WHERE cve=?";
+	static const int cols[] = { 0, 1, 2, 3, 4, 5, 6 };
+	const char **ptrs[] = { &out->cve, &out->vendor, &out->product,
+				&out->name, &out->date_added, &out->due_date,
+				&out->ransomware };
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	int rc;
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_text(st, 1, cve);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = copy_cols(s, st, cols, ptrs, 7, err);
+	else if (rc == SQLITE_DONE)
+		rc = VIGIE_ENOTFOUND;
+	else
+		rc = store_dberr(s, err, "read KEV entry");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int store_cvss_put(struct vigie_store *s, const struct store_cvss *c,
+		   struct vigie_error *err)
+{
+	/* "keep" = the new row has no v3/v4 score while the stored one has */
+#define KEEP "((excluded.version IS NULL OR excluded.version LIKE '2%')" \
+	     " AND cvss.version IS NOT NULL AND cvss.version NOT LIKE '2%')"
+	static const char sql[] =
+		"INSERT INTO cvss(cve, origin, version, score, vector, published,"
+		" kev_added) VALUES(?1,?2,?3,?4,?5,?6,?7)"
+		" ON CONFLICT(cve) DO UPDATE SET"
+		" origin=CASE WHEN " KEEP " OR excluded.version IS NULL"
+		"  THEN cvss.origin ELSE excluded.origin END,"
+		" score=CASE WHEN " KEEP " OR excluded.version IS NULL"
+		"  THEN cvss.score ELSE excluded.score END,"
+		" vector=CASE WHEN " KEEP " OR excluded.version IS NULL"
+		"  THEN cvss.vector ELSE excluded.vector END,"
+		" version=CASE WHEN " KEEP " OR excluded.version IS NULL"
+		"  THEN cvss.version ELSE excluded.version END,"
+		" published=CASE WHEN " KEEP
+		"  THEN coalesce(cvss.published, excluded.published)"
+		"  ELSE coalesce(excluded.published, cvss.published) END,"
+		" kev_added=CASE WHEN " KEEP
+		"  THEN coalesce(cvss.kev_added, excluded.kev_added)"
+		"  ELSE coalesce(excluded.kev_added, cvss.kev_added) END";
+#undef KEEP
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_text(st, 1, c->cve);
+	store_bind_text(st, 2, c->origin);
+	store_bind_text(st, 3, c->version);
+	if (c->version && c->score >= 0)
+		sqlite3_bind_double(st, 4, c->score);
+	else
+		sqlite3_bind_null(st, 4);
+	store_bind_text(st, 5, c->vector);
+	store_bind_text(st, 6, c->published);
+	store_bind_text(st, 7, c->kev_added);
+	return store_step_done(s, st, err, "store CVSS");
+}
+
+int store_cvss_get(struct vigie_store *s, const char *cve,
+		   struct store_cvss *out, struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT cve, origin, version, score, vector, published, kev_added"
+		" FROM cvss WHERE cve=?";
+	static const int cols[] = { 0, 1, 2, 4, 5, 6 };
+	const char **ptrs[] = { &out->cve, &out->origin, &out->version,
+				&out->vector, &out->published, &out->kev_added };
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	int rc;
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_text(st, 1, cve);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		rc = copy_cols(s, st, cols, ptrs, 6, err);
+		out->score = sqlite3_column_type(st, 3) == SQLITE_NULL
+				     ? -1 : sqlite3_column_double(st, 3);
+	} else if (rc == SQLITE_DONE) {
+		rc = VIGIE_ENOTFOUND;
+	} else {
+		rc = store_dberr(s, err, "read CVSS");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
