@@ -633,6 +633,23 @@ static int feed(struct trk *t, yajl_handle h, const unsigned char *buf, size_t l
 	int rc;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = buf[i];
+		if (t->in_str && !t->esc) {
+			/* fast path: plain string bytes */
+			size_t j = i;
+			while (j < len && buf[j] != '"' && buf[j] != '\\' && buf[j] != '\n')
+				j++;
+			t->toklen += j - i;
+			if (t->toklen > TRK_MAX_STRING)
+				return t->rc = vigie_error_set(t->err, VIGIE_ELIMIT, t->name, t->line,
+							       "string longer than %d bytes",
+							       TRK_MAX_STRING);
+			if (j == len) {
+				t->last_nl = 0;
+				break;
+			}
+			i = j;
+			c = buf[i];
+		}
 		if (t->in_str) {
 			if (t->esc)
 				t->esc = 0;
@@ -729,6 +746,8 @@ static int run(struct vigie_store *s, struct vigie_reader *r, const char *name,
 	if (t.warnings > TRK_MAX_WARNINGS)
 		vigie_warn(err, name, 0, "%lu more warnings not shown",
 			   t.warnings - TRK_MAX_WARNINGS);
+	if ((rc = store_tracker_finish(s, err)))
+		goto out;
 	{
 		struct store_source src;
 		memset(&src, 0, sizeof(src));
@@ -749,8 +768,10 @@ static int run(struct vigie_store *s, struct vigie_reader *r, const char *name,
 		st->skipped = 0;
 	}
 out:
-	if (in_tx)
+	if (in_tx) {
 		store_rollback(s);
+		store_tracker_abort(s);
+	}
 	if (h)
 		yajl_free(h);
 	free(chunk);

@@ -100,8 +100,13 @@ struct store_vuln {
 };
 
 /* Import side (call inside store_begin/store_commit). */
-/* Delete every tracker and vulns row (the tracker import replaces them). */
+/* Start a full tracker import: delete every tracker and vulns row and
+ * prepare for bulk inserts (larger page cache, vuln index dropped).
+ * Call store_tracker_finish before store_commit, or store_tracker_abort
+ * after store_rollback. */
 int store_tracker_clear(struct vigie_store *s, struct vigie_error *err);
+int store_tracker_finish(struct vigie_store *s, struct vigie_error *err);
+void store_tracker_abort(struct vigie_store *s);
 /* Insert one tracker row (replaces the same release/source/vuln). */
 int store_tracker_put(struct vigie_store *s, const struct store_tracker_row *r,
 		      struct vigie_error *err);
