@@ -89,7 +89,71 @@ struct trk {
 	unsigned long warnings;
 	struct vigie_strv warned_keys;
 	char where[600];
+	/* issues already stored, with the fields they had (an issue listed
+	 * under several packages is written once, or again only to fill a
+	 * field missing the first time) */
+	struct vigie_arena seen_mem;
+	char **seen;
+	unsigned char *seen_fields;
+	size_t seen_cap, seen_n;
 };
+
+/* FNV-1a */
+static size_t hash_str(const char *s)
+{
+	size_t h = (size_t)1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * (size_t)1099511628211ULL;
+	return h;
+}
+
+static int seen_grow(struct trk *t)
+{
+	size_t cap = t->seen_cap ? t->seen_cap * 2 : 4096;
+	char **keys = calloc(cap, sizeof(*keys));
+	unsigned char *fl = calloc(cap, 1);
+	if (!keys || !fl) {
+		free(keys);
+		free(fl);
+		return VIGIE_ENOMEM;
+	}
+	for (size_t i = 0; i < t->seen_cap; i++) {
+		size_t j;
+		if (!t->seen[i])
+			continue;
+		for (j = hash_str(t->seen[i]) & (cap - 1); keys[j]; j = (j + 1) & (cap - 1))
+			;
+		keys[j] = t->seen[i];
+		fl[j] = t->seen_fields[i];
+	}
+	free(t->seen);
+	free(t->seen_fields);
+	t->seen = keys;
+	t->seen_fields = fl;
+	t->seen_cap = cap;
+	return 0;
+}
+
+/* Record that issue name was stored with fields; returns 1 when the store
+ * must be written (new issue or new fields), 0 when not, or an error. */
+static int seen_update(struct trk *t, const char *name, unsigned char fields)
+{
+	size_t j;
+	if ((t->seen_n + 1) * 2 > t->seen_cap && seen_grow(t))
+		return VIGIE_ENOMEM;
+	for (j = hash_str(name) & (t->seen_cap - 1); t->seen[j];
+	     j = (j + 1) & (t->seen_cap - 1))
+		if (!strcmp(t->seen[j], name)) {
+			unsigned char add = fields & (unsigned char)~t->seen_fields[j];
+			t->seen_fields[j] |= fields;
+			return add != 0;
+		}
+	if (!(t->seen[j] = vigie_arena_strdup(&t->seen_mem, name)))
+		return VIGIE_ENOMEM;
+	t->seen_fields[j] = fields;
+	t->seen_n++;
+	return 1;
+}
 
 static void trk_warn(struct trk *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -219,7 +283,12 @@ static int finish_issue(struct trk *t)
 	v.scope = trk_sv(&t->scope);
 	v.debianbug = t->debianbug;
 	t->issues++;
-	if ((rc = store_vuln_put(t->s, &v, t->err))) {
+	rc = seen_update(t, v.name, (unsigned char)((v.description ? 1 : 0) |
+						      (v.scope ? 2 : 0) |
+						      (v.debianbug ? 4 : 0)));
+	if (rc < 0)
+		return trk_fail(t, VIGIE_ENOMEM, "out of memory");
+	if (rc && (rc = store_vuln_put(t->s, &v, t->err))) {
 		t->rc = rc;
 		return 0;
 	}
@@ -698,6 +767,7 @@ static int run(struct vigie_store *s, struct vigie_reader *r, const char *name,
 	t.name = name;
 	t.line = 1;
 	vigie_strv_init(&t.warned_keys);
+	vigie_arena_init(&t.seen_mem);
 
 	chunk = malloc(TRK_CHUNK);
 	h = yajl_alloc(&trk_callbacks, NULL, &t);
@@ -788,6 +858,9 @@ out:
 	vigie_buf_release(&t.reason.b);
 	vigie_buf_release(&t.repos);
 	vigie_strv_release(&t.warned_keys);
+	vigie_arena_release(&t.seen_mem);
+	free(t.seen);
+	free(t.seen_fields);
 	return rc;
 }
 

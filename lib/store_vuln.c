@@ -32,6 +32,16 @@ static int copy_cols(struct vigie_store *s, sqlite3_stmt *st, const int *cols,
 #define TRACKER_IMPORT_CACHE "PRAGMA cache_size=-131072" /* 128 MiB */
 #define DEFAULT_CACHE "PRAGMA cache_size=-2000"
 
+/* Bulk inserts: the caller's strings outlive the step (the statement is
+ * reset, and its bindings cleared before any reuse), so skip the copy. */
+static void bind_static(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 int store_tracker_clear(struct vigie_store *s, struct vigie_error *err)
 {
 	int rc;
@@ -66,16 +76,16 @@ int store_tracker_put(struct vigie_store *s, const struct store_tracker_row *r,
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
-	store_bind_text(st, 1, r->release);
-	store_bind_text(st, 2, r->source);
-	store_bind_text(st, 3, r->vuln);
-	store_bind_text(st, 4, r->status);
-	store_bind_text(st, 5, r->fixed_version);
-	store_bind_text(st, 6, r->urgency);
-	store_bind_text(st, 7, r->nodsa);
-	store_bind_text(st, 8, r->nodsa_reason);
+	bind_static(st, 1, r->release);
+	bind_static(st, 2, r->source);
+	bind_static(st, 3, r->vuln);
+	bind_static(st, 4, r->status);
+	bind_static(st, 5, r->fixed_version);
+	bind_static(st, 6, r->urgency);
+	bind_static(st, 7, r->nodsa);
+	bind_static(st, 8, r->nodsa_reason);
 	store_bind_int64(st, 9, r->next_point_update ? 1 : 0);
-	store_bind_text(st, 10, r->repositories);
+	bind_static(st, 10, r->repositories);
 	return store_step_done(s, st, err, "store tracker row");
 }
 
@@ -91,9 +101,9 @@ int store_vuln_put(struct vigie_store *s, const struct store_vuln *v,
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
-	store_bind_text(st, 1, v->name);
-	store_bind_text(st, 2, v->description);
-	store_bind_text(st, 3, v->scope);
+	bind_static(st, 1, v->name);
+	bind_static(st, 2, v->description);
+	bind_static(st, 3, v->scope);
 	if (v->debianbug > 0)
 		store_bind_int64(st, 4, v->debianbug);
 	else
