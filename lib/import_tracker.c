@@ -84,6 +84,14 @@ struct trk {
 	struct trk_str status, fixed, urgency, nodsa, reason;
 	struct vigie_buf repos;
 	int npu;
+	/* rows waiting to be written, STORE_TRACKER_BATCH at a time: their
+	 * strings live in pend_mem at offsets (PEND_NULL = absent) */
+	struct {
+		size_t off[9];
+		int npu;
+	} pend[STORE_TRACKER_BATCH];
+	int npend;
+	struct vigie_buf pend_mem;
 	/* counters */
 	long rows, issues;
 	unsigned long warnings;
@@ -244,10 +252,42 @@ static const char *key_name(enum trk_key k)
 
 /* ---- row output ---- */
 
+#define PEND_NULL ((size_t)-1)
+
+static int flush_rows(struct trk *t)
+{
+	struct store_tracker_row rows[STORE_TRACKER_BATCH];
+	int rc;
+	for (int i = 0; i < t->npend; i++) {
+		const char *f[9];
+		for (int k = 0; k < 9; k++)
+			f[k] = t->pend[i].off[k] == PEND_NULL ? NULL
+							     : t->pend_mem.data + t->pend[i].off[k];
+		rows[i].release = f[0];
+		rows[i].source = f[1];
+		rows[i].vuln = f[2];
+		rows[i].status = f[3];
+		rows[i].fixed_version = f[4];
+		rows[i].urgency = f[5];
+		rows[i].nodsa = f[6];
+		rows[i].nodsa_reason = f[7];
+		rows[i].repositories = f[8];
+		rows[i].next_point_update = t->pend[i].npu;
+	}
+	rc = store_tracker_put_batch(t->s, rows, (size_t)t->npend, t->err);
+	t->npend = 0;
+	vigie_buf_reset(&t->pend_mem);
+	if (rc) {
+		t->rc = rc;
+		return 0;
+	}
+	return 1;
+}
+
 static int finish_release(struct trk *t)
 {
-	struct store_tracker_row r;
-	int rc;
+	const char *f[9];
+	int i;
 	if (!t->status.set)
 		return trk_fail(t, VIGIE_EPARSE, "%s: release %s has no status",
 				where(t), t->release.data);
@@ -257,20 +297,24 @@ static int finish_release(struct trk *t)
 	if (++t->rows > TRK_MAX_ROWS)
 		return trk_fail(t, VIGIE_ELIMIT, "more than %ld tracker rows",
 				TRK_MAX_ROWS);
-	r.release = t->release.data;
-	r.source = t->pkg.data;
-	r.vuln = t->issue.data;
-	r.status = trk_sv(&t->status);
-	r.fixed_version = trk_sv(&t->fixed);
-	r.urgency = trk_sv(&t->urgency);
-	r.nodsa = trk_sv(&t->nodsa);
-	r.nodsa_reason = trk_sv(&t->reason);
-	r.next_point_update = t->npu;
-	r.repositories = t->repos.len ? t->repos.data : NULL;
-	if ((rc = store_tracker_put(t->s, &r, t->err))) {
-		t->rc = rc;
-		return 0;
+	f[0] = t->release.data;
+	f[1] = t->pkg.data;
+	f[2] = t->issue.data;
+	f[3] = trk_sv(&t->status);
+	f[4] = trk_sv(&t->fixed);
+	f[5] = trk_sv(&t->urgency);
+	f[6] = trk_sv(&t->nodsa);
+	f[7] = trk_sv(&t->reason);
+	f[8] = t->repos.len ? t->repos.data : NULL;
+	i = t->npend++;
+	for (int k = 0; k < 9; k++) {
+		t->pend[i].off[k] = f[k] ? t->pend_mem.len : PEND_NULL;
+		if (f[k] && vigie_buf_add(&t->pend_mem, f[k], strlen(f[k]) + 1))
+			return trk_fail(t, VIGIE_ENOMEM, "out of memory");
 	}
+	t->pend[i].npu = t->npu;
+	if (t->npend == STORE_TRACKER_BATCH)
+		return flush_rows(t);
 	return 1;
 }
 
@@ -704,8 +748,11 @@ static int feed(struct trk *t, yajl_handle h, const unsigned char *buf, size_t l
 		unsigned char c = buf[i];
 		if (t->in_str && !t->esc) {
 			/* fast path: plain string bytes */
+			static const unsigned char stop[256] = {
+				['"'] = 1, ['\\'] = 1, ['\n'] = 1
+			};
 			size_t j = i;
-			while (j < len && buf[j] != '"' && buf[j] != '\\' && buf[j] != '\n')
+			while (j < len && !stop[buf[j]])
 				j++;
 			t->toklen += j - i;
 			if (t->toklen > TRK_MAX_STRING)
@@ -816,6 +863,10 @@ static int run(struct vigie_store *s, struct vigie_reader *r, const char *name,
 	if (t.warnings > TRK_MAX_WARNINGS)
 		vigie_warn(err, name, 0, "%lu more warnings not shown",
 			   t.warnings - TRK_MAX_WARNINGS);
+	if (t.npend && !flush_rows(&t)) {
+		rc = t.rc;
+		goto out;
+	}
 	if ((rc = store_tracker_finish(s, err)))
 		goto out;
 	{
@@ -857,6 +908,7 @@ out:
 	vigie_buf_release(&t.nodsa.b);
 	vigie_buf_release(&t.reason.b);
 	vigie_buf_release(&t.repos);
+	vigie_buf_release(&t.pend_mem);
 	vigie_strv_release(&t.warned_keys);
 	vigie_arena_release(&t.seen_mem);
 	free(t.seen);

@@ -1,6 +1,7 @@
 /* Tracker issues, vulns, KEV and CVSS rows. */
 #include "store_internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Copy n text columns of st into s->scratch and point out[i] at them
@@ -87,6 +88,57 @@ int store_tracker_put(struct vigie_store *s, const struct store_tracker_row *r,
 	store_bind_int64(st, 9, r->next_point_update ? 1 : 0);
 	bind_static(st, 10, r->repositories);
 	return store_step_done(s, st, err, "store tracker row");
+}
+
+/* INSERT of STORE_TRACKER_BATCH rows in one statement: built once; the
+ * statement cache keys on the buffer's (stable) address. */
+static const char *tracker_batch_sql(void)
+{
+	static char sql[160 + STORE_TRACKER_BATCH * 24];
+	if (!sql[0]) {
+		size_t n = (size_t)snprintf(sql, sizeof(sql),
+			"INSERT OR REPLACE INTO tracker(release, source, vuln, status,"
+			" fixed_version, urgency, nodsa, nodsa_reason,"
+			" next_point_update, repositories) VALUES");
+		for (int i = 0; i < STORE_TRACKER_BATCH; i++)
+			n += (size_t)snprintf(sql + n, sizeof(sql) - n, "%s(?,?,?,?,?,?,?,?,?,?)",
+					      i ? "," : "");
+	}
+	return sql;
+}
+
+int store_tracker_put_batch(struct vigie_store *s,
+			    const struct store_tracker_row *rows, size_t n,
+			    struct vigie_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+	while (n >= STORE_TRACKER_BATCH) {
+		if (!(st = store_stmt(s, tracker_batch_sql(), err)))
+			return VIGIE_EDB;
+		for (int i = 0; i < STORE_TRACKER_BATCH; i++) {
+			const struct store_tracker_row *r = &rows[i];
+			int b = i * 10;
+			bind_static(st, b + 1, r->release);
+			bind_static(st, b + 2, r->source);
+			bind_static(st, b + 3, r->vuln);
+			bind_static(st, b + 4, r->status);
+			bind_static(st, b + 5, r->fixed_version);
+			bind_static(st, b + 6, r->urgency);
+			bind_static(st, b + 7, r->nodsa);
+			bind_static(st, b + 8, r->nodsa_reason);
+			store_bind_int64(st, b + 9, r->next_point_update ? 1 : 0);
+			bind_static(st, b + 10, r->repositories);
+		}
+		if ((rc = store_step_done(s, st, err, "store tracker rows")))
+			return rc;
+		rows += STORE_TRACKER_BATCH;
+		n -= STORE_TRACKER_BATCH;
+	}
+	for (size_t i = 0; i < n; i++)
+		if ((rc = store_tracker_put(s, &rows[i], err)))
+			return rc;
+	return 0;
 }
 
 int store_vuln_put(struct vigie_store *s, const struct store_vuln *v,
