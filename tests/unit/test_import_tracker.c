@@ -406,6 +406,105 @@ static int count_rows(void *ud, const struct store_tracker_row *r)
 
 /* The osv.dev mock of the real tracker output (when available): counts
  * computed by python3 from the same file. */
+
+/* Many rows (more than one insert batch, not a multiple of it): every
+ * field of every row checked against the formula that generated it. */
+#define GEN_PKGS 37
+#define GEN_ISSUES 3
+static const char *const gen_rels[] = { "bookworm", "bullseye", "sid" };
+
+struct gen_check {
+	long n, bad;
+	char first[512];
+};
+
+static int gen_row(void *ud, const struct store_tracker_row *r)
+{
+	struct gen_check *g = ud;
+	int p, i, rel = -1;
+	char want_fixed[64], want_repos[128], want_src[32];
+	g->n++;
+	for (int k = 0; k < 3; k++)
+		if (!strcmp(r->release, gen_rels[k]))
+			rel = k;
+	if (rel < 0 || sscanf(r->source, "pkg%d", &p) != 1 ||
+	    sscanf(r->vuln, "CVE-2024-%d", &i) != 1) {
+		g->bad++;
+		return 0;
+	}
+	i -= 10000 + p * 10;
+	snprintf(want_src, sizeof(want_src), "pkg%03d", p);
+	snprintf(want_fixed, sizeof(want_fixed), "%d.%d-%d", p, i, rel);
+	snprintf(want_repos, sizeof(want_repos), "%s=%d.%d-%d %s-security=%d.%d-%d+b1",
+		 gen_rels[rel], p, i, rel, gen_rels[rel], p, i, rel);
+	if (strcmp(r->source, want_src) || i < 0 || i >= GEN_ISSUES ||
+	    strcmp(r->status, (p + i + rel) % 2 ? "open" : "resolved") ||
+	    !streq(r->fixed_version, (p + i + rel) % 2 ? NULL : want_fixed) ||
+	    strcmp(r->urgency, rel == 2 ? "low**" : "medium") ||
+	    !streq(r->nodsa, rel == 1 ? "Minor issue" : NULL) ||
+	    !streq(r->nodsa_reason, rel == 1 ? "" : NULL) ||
+	    r->next_point_update != (p % 5 == 0) ||
+	    strcmp(r->repositories, want_repos)) {
+		if (!g->bad)
+			snprintf(g->first, sizeof(g->first), "%s/%s/%s %s %s %s", r->release,
+				 r->source, r->vuln, r->status,
+				 r->fixed_version ? r->fixed_version : "-", r->repositories);
+		g->bad++;
+	}
+	return 0;
+}
+
+static void test_many_rows(void **state)
+{
+	struct vigie_store *s = NULL;
+	struct vigie_error err;
+	struct import_stats st = { 0, 0 };
+	struct vigie_buf b = VIGIE_BUF_INIT;
+	struct gen_check g;
+	(void)state;
+
+	vigie_buf_adds(&b, "{");
+	for (int p = 0; p < GEN_PKGS; p++) {
+		vigie_buf_addf(&b, "%s\"pkg%03d\":{", p ? "," : "", p);
+		for (int i = 0; i < GEN_ISSUES; i++) {
+			vigie_buf_addf(&b, "%s\"CVE-2024-%d\":{\"description\":\"d%d\",\"releases\":{",
+				       i ? "," : "", 10000 + p * 10 + i, i);
+			for (int rel = 0; rel < 3; rel++) {
+				int open = (p + i + rel) % 2;
+				vigie_buf_addf(&b, "%s\"%s\":{\"status\":\"%s\",", rel ? "," : "",
+					       gen_rels[rel], open ? "open" : "resolved");
+				if (!open)
+					vigie_buf_addf(&b, "\"fixed_version\":\"%d.%d-%d\",", p, i, rel);
+				if (rel == 1)
+					vigie_buf_adds(&b, "\"nodsa\":\"Minor issue\",\"nodsa_reason\":\"\",");
+				if (p % 5 == 0)
+					vigie_buf_adds(&b, "\"next_point_update\":true,");
+				vigie_buf_addf(&b, "\"repositories\":{\"%s\":\"%d.%d-%d\",\"%s-security\":\"%d.%d-%d+b1\"},"
+					       "\"urgency\":\"%s\"}", gen_rels[rel], p, i, rel,
+					       gen_rels[rel], p, i, rel, rel == 2 ? "low**" : "medium");
+			}
+			vigie_buf_adds(&b, "}}");
+		}
+		vigie_buf_adds(&b, "}");
+	}
+	vigie_buf_adds(&b, "}");
+
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(store_open(&s, ":memory:", 0, &err), 0);
+	if (import_tracker_json_mem(s, b.data, b.len, "gen.json", &st, &err))
+		fail_msg("%s:%lu: %s", err.file, err.line, err.msg);
+	assert_int_equal(st.rows, GEN_PKGS * GEN_ISSUES * 3);
+	assert_int_equal(store_count(s, "tracker", &err), GEN_PKGS * GEN_ISSUES * 3);
+	assert_int_equal(store_count(s, "vulns", &err), GEN_PKGS * GEN_ISSUES);
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(store_tracker_each(s, NULL, gen_row, &g, &err), 0);
+	if (g.bad)
+		fail_msg("%ld bad rows, first: %s", g.bad, g.first);
+	assert_int_equal(g.n, GEN_PKGS * GEN_ISSUES * 3);
+	vigie_buf_release(&b);
+	store_close(s);
+}
+
 static int shared_missing;
 
 static void test_real_sample(void **state)
@@ -453,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_import_small),
 		cmocka_unit_test(test_failures_keep_data),
 		cmocka_unit_test(test_warnings),
+		cmocka_unit_test(test_many_rows),
 		cmocka_unit_test(test_real_sample),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
