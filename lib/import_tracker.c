@@ -93,7 +93,7 @@ struct trk {
 	int npend;
 	struct vigie_buf pend_mem;
 	/* counters */
-	long rows, issues;
+	long rows, issues, duplicates;
 	unsigned long warnings;
 	struct vigie_strv warned_keys;
 	char where[600];
@@ -257,6 +257,7 @@ static const char *key_name(enum trk_key k)
 static int flush_rows(struct trk *t)
 {
 	struct store_tracker_row rows[STORE_TRACKER_BATCH];
+	size_t ignored = 0;
 	int rc;
 	for (int i = 0; i < t->npend; i++) {
 		const char *f[9];
@@ -274,12 +275,17 @@ static int flush_rows(struct trk *t)
 		rows[i].repositories = f[8];
 		rows[i].next_point_update = t->pend[i].npu;
 	}
-	rc = store_tracker_put_batch(t->s, rows, (size_t)t->npend, t->err);
+	rc = store_tracker_put_batch(t->s, rows, (size_t)t->npend, &ignored, t->err);
 	t->npend = 0;
 	vigie_buf_reset(&t->pend_mem);
 	if (rc) {
 		t->rc = rc;
 		return 0;
+	}
+	if (ignored) {
+		/* the same package, issue or release key twice in the JSON */
+		t->duplicates += (long)ignored;
+		trk_warn(t, "%zu duplicate release entries ignored up to here (first kept)", ignored);
 	}
 	return 1;
 }
@@ -875,7 +881,7 @@ static int run(struct vigie_store *s, struct vigie_reader *r, const char *name,
 		src.name = "tracker-json";
 		src.location = name;
 		src.imported_at = vigie_now();
-		src.rows = t.rows;
+		src.rows = t.rows - t.duplicates;
 		if ((rc = store_source_put(s, &src, err)))
 			goto out;
 	}
@@ -885,8 +891,8 @@ static int run(struct vigie_store *s, struct vigie_reader *r, const char *name,
 	}
 	in_tx = 0;
 	if (st) {
-		st->rows = t.rows;
-		st->skipped = 0;
+		st->rows = t.rows - t.duplicates;
+		st->skipped = t.duplicates;
 	}
 out:
 	if (in_tx) {

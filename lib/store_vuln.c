@@ -71,7 +71,7 @@ int store_tracker_put(struct vigie_store *s, const struct store_tracker_row *r,
 		      struct vigie_error *err)
 {
 	static const char sql[] =
-		"INSERT OR REPLACE INTO tracker(release, source, vuln, status,"
+		"INSERT OR IGNORE INTO tracker(release, source, vuln, status,"
 		" fixed_version, urgency, nodsa, nodsa_reason, next_point_update,"
 		" repositories) VALUES(?,?,?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st = store_stmt(s, sql, err);
@@ -97,7 +97,7 @@ static const char *tracker_batch_sql(void)
 	static char sql[160 + STORE_TRACKER_BATCH * 24];
 	if (!sql[0]) {
 		size_t n = (size_t)snprintf(sql, sizeof(sql),
-			"INSERT OR REPLACE INTO tracker(release, source, vuln, status,"
+			"INSERT OR IGNORE INTO tracker(release, source, vuln, status,"
 			" fixed_version, urgency, nodsa, nodsa_reason,"
 			" next_point_update, repositories) VALUES");
 		for (int i = 0; i < STORE_TRACKER_BATCH; i++)
@@ -109,10 +109,11 @@ static const char *tracker_batch_sql(void)
 
 int store_tracker_put_batch(struct vigie_store *s,
 			    const struct store_tracker_row *rows, size_t n,
-			    struct vigie_error *err)
+			    size_t *ignored, struct vigie_error *err)
 {
 	sqlite3_stmt *st;
 	int rc;
+	*ignored = 0;
 	while (n >= STORE_TRACKER_BATCH) {
 		if (!(st = store_stmt(s, tracker_batch_sql(), err)))
 			return VIGIE_EDB;
@@ -132,12 +133,15 @@ int store_tracker_put_batch(struct vigie_store *s,
 		}
 		if ((rc = store_step_done(s, st, err, "store tracker rows")))
 			return rc;
+		*ignored += (size_t)(STORE_TRACKER_BATCH - sqlite3_changes(s->db));
 		rows += STORE_TRACKER_BATCH;
 		n -= STORE_TRACKER_BATCH;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if ((rc = store_tracker_put(s, &rows[i], err)))
 			return rc;
+		*ignored += (size_t)(1 - sqlite3_changes(s->db));
+	}
 	return 0;
 }
 

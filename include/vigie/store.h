@@ -107,14 +107,17 @@ struct store_vuln {
 int store_tracker_clear(struct vigie_store *s, struct vigie_error *err);
 int store_tracker_finish(struct vigie_store *s, struct vigie_error *err);
 void store_tracker_abort(struct vigie_store *s);
-/* Insert one tracker row (replaces the same release/source/vuln). */
+/* Insert one tracker row. A row with the same release/source/vuln already
+ * stored is kept (first wins: INSERT OR IGNORE, which also spares SQLite a
+ * statement journal during bulk imports). */
 int store_tracker_put(struct vigie_store *s, const struct store_tracker_row *r,
 		      struct vigie_error *err);
-/* Insert n rows, STORE_TRACKER_BATCH per statement (faster for bulk). */
+/* Insert n rows, STORE_TRACKER_BATCH per statement (faster for bulk);
+ * *ignored = rows skipped because their key was already stored. */
 #define STORE_TRACKER_BATCH 32
 int store_tracker_put_batch(struct vigie_store *s,
 			    const struct store_tracker_row *rows, size_t n,
-			    struct vigie_error *err);
+			    size_t *ignored, struct vigie_error *err);
 /* Insert or merge one issue: fields already stored win, NULL/0 fields of
  * the stored row are filled from v (one row per issue name). */
 int store_vuln_put(struct vigie_store *s, const struct store_vuln *v,

@@ -394,6 +394,26 @@ static void test_warnings(void **state)
 	assert_int_equal(store_tracker_each(s, "bookworm", get_status, got, &err), 0);
 	assert_string_equal(got, "fixed-ish|severe");
 	free(doc);
+
+	/* duplicate keys: the first entry is kept, with a warning */
+	{
+		static const char dup[] =
+			"{\"p\":{\"CVE-2024-0001\":{\"releases\":{"
+			"\"sid\":{\"status\":\"open\",\"urgency\":\"low\"},"
+			"\"sid\":{\"status\":\"resolved\",\"fixed_version\":\"1\"}}}},"
+			"\"p\":{\"CVE-2024-0001\":{\"releases\":{"
+			"\"sid\":{\"status\":\"undetermined\"}}}}}";
+		struct import_stats st = { 0, 0 };
+		memset(&ws, 0, sizeof(ws));
+		assert_int_equal(import_tracker_json_mem(s, dup, strlen(dup), "dup.json", &st, &err), 0);
+		assert_int_equal(st.rows, 1);
+		assert_int_equal(st.skipped, 2);
+		assert_int_equal(ws.n, 1);
+		assert_non_null(strstr(ws.msgs[0], "2 duplicate"));
+		assert_int_equal(store_count(s, "tracker", &err), 1);
+		assert_int_equal(store_tracker_each(s, "sid", get_status, got, &err), 0);
+		assert_string_equal(got, "open|low");
+	}
 	store_close(s);
 }
 
