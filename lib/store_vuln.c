@@ -30,7 +30,7 @@ static int copy_cols(struct vigie_store *s, sqlite3_stmt *st, const int *cols,
  * vuln index is rebuilt once at the end (sorted) instead of being updated
  * in random order for every row. Both are undone by store_tracker_finish;
  * a rollback restores the index. */
-#define TRACKER_IMPORT_CACHE "PRAGMA cache_size=-131072" /* 128 MiB */
+#define TRACKER_IMPORT_CACHE "PRAGMA cache_size=-65536" /* 64 MiB */
 #define DEFAULT_CACHE "PRAGMA cache_size=-2000"
 
 /* Bulk inserts: the caller's strings outlive the step (the statement is
