@@ -27,10 +27,16 @@ if [ ! -s "$json" ]; then
 	mv "$json.tmp" "$json"
 fi
 echo "input: $json ($(du -m "$json" | cut -f1) MB)"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPU(s)"
 out=$("$bin" "$json")
 echo "$out"
-secs=$(sed -n 's/.* seconds=\([0-9.]*\).*/\1/p' <<<"$out")
-rss=$(sed -n 's/.* peak_rss_mb=\([0-9.]*\).*/\1/p' <<<"$out")
-awk -v s="$secs" -v r="$rss" 'BEGIN {
-	printf "goal wall <= 3 s: %s; goal peak RSS <= 300 MB: %s\n",
-	       (s <= 3 ? "met" : "NOT met"), (r <= 300 ? "met" : "NOT met") }'
+# the goals apply to each import (fresh and replace)
+awk '{
+	for (i = 1; i <= NF; i++) {
+		split($i, kv, "=")
+		if (kv[1] == "seconds") s = kv[2]
+		if (kv[1] == "peak_rss_mb") r = kv[2]
+	}
+	printf "%s: goal wall <= 3 s: %s; goal peak RSS <= 300 MB: %s\n", $2,
+	       (s <= 3 ? "met" : "NOT met"), (r <= 300 ? "met" : "NOT met")
+}' <<<"$out"
