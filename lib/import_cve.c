@@ -410,8 +410,9 @@ static int json_name(const char *name)
 	       has_suffix(name, ".json.xz");
 }
 
-static int walk(struct vigie_strv *out, const char *dir, int depth,
-		struct vigie_error *err)
+/* Collect the JSON files under dir whose names start with prefix. */
+static int walk(struct vigie_strv *out, const char *dir, const char *prefix,
+		int depth, struct vigie_error *err)
 {
 	DIR *d;
 	struct dirent *de;
@@ -434,8 +435,10 @@ static int walk(struct vigie_strv *out, const char *dir, int depth,
 			break;
 		}
 		if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-			rc = walk(out, p, depth + 1, err);
-		} else if (json_name(de->d_name) && stat(p, &sb) == 0 && S_ISREG(sb.st_mode)) {
+			rc = walk(out, p, prefix, depth + 1, err);
+		} else if (json_name(de->d_name) &&
+			   !strncmp(de->d_name, prefix, strlen(prefix)) &&
+			   stat(p, &sb) == 0 && S_ISREG(sb.st_mode)) {
 			if (out->n >= DIR_MAX_FILES)
 				rc = vigie_error_set(err, VIGIE_ELIMIT, dir, 0,
 						     "more than %d JSON files", DIR_MAX_FILES);
@@ -450,9 +453,10 @@ static int walk(struct vigie_strv *out, const char *dir, int depth,
 	return rc;
 }
 
-/* The JSON files named by path: itself, or every *.json under it (sorted). */
+/* The JSON files named by path: itself, or every <prefix>*.json under it
+ * (sorted). */
 static int list_inputs(struct vigie_strv *out, const char *path,
-		       struct vigie_error *err)
+		       const char *prefix, struct vigie_error *err)
 {
 	struct stat sb;
 	int rc;
@@ -463,10 +467,11 @@ static int list_inputs(struct vigie_strv *out, const char *path,
 		return vigie_strv_push(out, path)
 			       ? vigie_error_set(err, VIGIE_ENOMEM, path, 0, "out of memory")
 			       : 0;
-	if ((rc = walk(out, path, 0, err)))
+	if ((rc = walk(out, path, prefix, 0, err)))
 		return rc;
 	if (!out->n)
-		return vigie_error_set(err, VIGIE_ENOTFOUND, path, 0, "no *.json file found");
+		return vigie_error_set(err, VIGIE_ENOTFOUND, path, 0, "no %s*.json file found",
+				       prefix);
 	vigie_strv_sort(out);
 	return 0;
 }
@@ -547,7 +552,8 @@ int import_cve5(struct vigie_store *s, const char *path,
 	int rc, in_tx = 0;
 
 	vigie_strv_init(&files);
-	if ((rc = list_inputs(&files, path, err)))
+	/* in a cvelistV5 checkout, skip delta.json, deltaLog.json, ... */
+	if ((rc = list_inputs(&files, path, "CVE-", err)))
 		goto out;
 	if ((rc = store_begin(s, err)))
 		goto out;
@@ -695,7 +701,7 @@ int import_nvd(struct vigie_store *s, const char *path,
 	int rc, in_tx = 0;
 
 	vigie_strv_init(&files);
-	if ((rc = list_inputs(&files, path, err)))
+	if ((rc = list_inputs(&files, path, "", err)))
 		goto out;
 	if ((rc = store_begin(s, err)))
 		goto out;

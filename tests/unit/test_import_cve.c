@@ -457,18 +457,19 @@ static void test_cvss_precedence(void **state)
 
 	/* a directory where one file is bad: the whole import is rolled back */
 	assert_int_equal(test_system("mkdir -p '%s/dir/sub' && cp '%s/CVE-2099-0003.json' '%s/dir/' &&"
-				     " printf '{\"cveMetadata\": {\"cveId\": \"CVE-2099-0009\"}}' > '%s/dir/a.json' &&"
-				     " printf '{' > '%s/dir/sub/z.json' && echo x > '%s/dir/notjson.txt'",
+				     " printf '{\"cveMetadata\": {\"cveId\": \"CVE-2099-0009\"}}' > '%s/dir/CVE-2099-0009.json' &&"
+				     " printf '{' > '%s/dir/sub/CVE-2099-9999.json' && echo x > '%s/dir/notjson.txt' &&"
+				     " printf '{\"new\": []}' > '%s/dir/delta.json'",
 				     test_tmpdir(), test_tmpdir(), test_tmpdir(), test_tmpdir(),
-				     test_tmpdir(), test_tmpdir()), 0);
+				     test_tmpdir(), test_tmpdir(), test_tmpdir()), 0);
 	{
 		char dir[4200];
 		struct store_cvss c;
 		snprintf(dir, sizeof(dir), "%s/dir", test_tmpdir());
 		assert_int_equal(import_cve5(s, dir, NULL, &err), VIGIE_EPARSE);
-		assert_non_null(strstr(err.file, "sub/z.json"));
+		assert_non_null(strstr(err.file, "sub/CVE-2099-9999.json"));
 		assert_int_equal(store_cvss_get(s, "CVE-2099-0009", &c, &err), VIGIE_ENOTFOUND);
-		assert_int_equal(test_system("rm '%s/dir/sub/z.json'", test_tmpdir()), 0);
+		assert_int_equal(test_system("rm '%s/dir/sub/CVE-2099-9999.json'", test_tmpdir()), 0);
 		assert_int_equal(import_cve5(s, dir, NULL, &err), 0);
 		assert_int_equal(store_cvss_get(s, "CVE-2099-0009", &c, &err), 0);
 		assert_null(c.version);
