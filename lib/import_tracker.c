@@ -704,12 +704,11 @@ static const yajl_callbacks trk_callbacks = {
 /* ---- feeding ---- */
 
 /* Report yajl's error (or the callback's) for the piece just parsed. */
-static int parse_error(struct trk *t, yajl_handle h, yajl_status ys,
-		       const unsigned char *piece, size_t len)
+/* len: bytes of the piece given to yajl_parse (0 after complete_parse). */
+static int parse_error(struct trk *t, yajl_handle h, yajl_status ys, size_t len)
 {
 	size_t used = yajl_get_bytes_consumed(h);
 	unsigned long long at = t->offset + (used <= len ? used : len);
-	(void)piece;
 	if (ys == yajl_status_client_canceled && t->rc) {
 		size_t n = strlen(t->err ? t->err->msg : "");
 		if (t->err && n + 40 < sizeof(t->err->msg))
@@ -738,7 +737,7 @@ static int feed_piece(struct trk *t, yajl_handle h, const unsigned char *p, size
 		return 0;
 	ys = yajl_parse(h, p, n);
 	if (ys != yajl_status_ok)
-		return parse_error(t, h, ys, p, n);
+		return parse_error(t, h, ys, n);
 	if (t->rc)
 		return t->rc;
 	t->offset += n;
@@ -854,7 +853,7 @@ static int run(struct vigie_store *s, struct vigie_reader *r, const char *name,
 			/* name the last line that has content */
 			if (t.line > 1 && t.last_nl)
 				t.line--;
-			rc = parse_error(&t, h, ys, NULL, 0);
+			rc = parse_error(&t, h, ys, 0);
 			if (!(ys == yajl_status_client_canceled && t.rc))
 				rc = vigie_error_set(err, VIGIE_EPARSE, name, t.line,
 						     "truncated JSON: end of input inside a value "
