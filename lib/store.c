@@ -169,7 +169,9 @@ int store_open(struct vigie_store **out, const char *path, int flags,
 		free(s);
 		return vigie_error_set(err, VIGIE_ENOMEM, path, 0, "out of memory");
 	}
-	if (!(flags & STORE_READONLY) && (rc = mkdirs_for(path, err)))
+	/* ":memory:" (tests, fuzzers) has no directory to create */
+	if (!(flags & STORE_READONLY) && strcmp(path, ":memory:") &&
+	    (rc = mkdirs_for(path, err)))
 		goto fail;
 	oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY
 					  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -208,6 +210,7 @@ void store_close(struct vigie_store *s)
 	for (int i = 0; i < s->nstmt; i++)
 		sqlite3_finalize(s->stmt[i]);
 	sqlite3_close(s->db);
+	vigie_buf_release(&s->scratch);
 	free(s->path);
 	free(s);
 }

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "vigie/store.h"
+#include "vigie/util.h"
 
 #define STORE_MAX_STMTS 128
 
@@ -16,6 +17,9 @@ struct vigie_store {
 	const char *stmt_sql[STORE_MAX_STMTS];
 	sqlite3_stmt *stmt[STORE_MAX_STMTS];
 	int nstmt;
+	/* memory behind strings returned by store_*_get (valid until the
+	 * next such call) */
+	struct vigie_buf scratch;
 };
 
 /* A cached, reset statement for a string literal; NULL on error (err set). */

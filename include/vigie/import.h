@@ -4,6 +4,8 @@
 #ifndef VIGIE_IMPORT_H
 #define VIGIE_IMPORT_H
 
+#include <stddef.h>
+
 #include "vigie/error.h"
 #include "vigie/store.h"
 
@@ -12,20 +14,37 @@ struct import_stats {
 	long skipped;   /* entries skipped with a warning */
 };
 
-/* Debian security tracker JSON (package -> issue -> releases). */
+/* Debian security tracker JSON (package -> issue -> releases), streamed
+ * (constant memory; plain, gzip, xz or lz4). Replaces every tracker and
+ * vulns row in one transaction and records source "tracker-json". Errors
+ * (bad JSON or UTF-8, wrong types, invalid fixed_version, nesting > 8,
+ * strings > 1 MiB) name the file and line; unknown status/urgency values
+ * and unknown keys are kept/skipped with a warning. st->rows = rows. */
 int import_tracker_json(struct vigie_store *s, const char *path,
 			struct import_stats *st, struct vigie_error *err);
+/* Same from memory (gzip/xz/lz4 detected as for files); name is used in
+ * messages and recorded as the source location. */
+int import_tracker_json_mem(struct vigie_store *s, const void *data,
+			    size_t len, const char *name,
+			    struct import_stats *st, struct vigie_error *err);
 /* data/DSA/list, data/DLA/list, data/DTSA/list. kind: "DSA", "DLA", "DTSA". */
 int import_advisory_list(struct vigie_store *s, const char *path,
 			 const char *kind, struct import_stats *st,
 			 struct vigie_error *err);
-/* CISA KEV JSON. */
+/* CISA KEV JSON (<= 64 MiB): replaces the kev table; source "kev". */
 int import_kev(struct vigie_store *s, const char *path,
 	       struct import_stats *st, struct vigie_error *err);
-/* CVE JSON 5 records: one file, or every *.json under a directory. */
+/* CVE JSON 5 records: one file, or every *.json under a directory
+ * (recursive, sorted). Stores the CNA's best CVSS (v4.0 > v3.1 > v3.0 >
+ * v2.0), else CISA-ADP's, the publication date and the ADP KEV date into
+ * cvss (origin "cve5", see store_cvss_put); REJECTED records are skipped
+ * (st->skipped). Source "cve5". */
 int import_cve5(struct vigie_store *s, const char *path,
 		struct import_stats *st, struct vigie_error *err);
-/* NVD CVE API 2.0 response pages (one file). */
+/* NVD CVE API 2.0 response pages (one file, or every *.json under a
+ * directory): per CVE the highest CVSS version, its Primary (NVD) entry
+ * else the first, published and cisaExploitAdd into cvss (origin "nvd").
+ * Source "nvd". */
 int import_nvd(struct vigie_store *s, const char *path,
 	       struct import_stats *st, struct vigie_error *err);
 /* distro-info debian.csv (default /usr/share/distro-info/debian.csv). */
