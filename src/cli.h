@@ -50,6 +50,14 @@ struct policy;
 /* Load --policy FILE, else $VIGIE_POLICY, else the shipped policy.conf,
  * else the built-in default. Prints errors; returns 0 or EXIT_ERROR. */
 int cli_policy_load(struct policy *p, const char *path);
+
+struct cli_secdata;
+struct secdata;
+/* The host's inventory (root, release) and the database as timeline/SLA
+ * hooks; NULL (with a warning printed) when they cannot be had. */
+struct cli_secdata *cli_secdata_open(const char *root, const char *release);
+struct secdata *cli_secdata_get(struct cli_secdata *c);
+void cli_secdata_free(struct cli_secdata *c);
 int cmd_inventory(int argc, char **argv);
 int cmd_hosts(int argc, char **argv);
 int cmd_db(int argc, char **argv);

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "vigie/secdata.h"
 #include "vigie/history.h"
 #include "vigie/history_report.h"
 #include "vigie/sla.h"
@@ -14,15 +15,17 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: vigie sla [--dpkg-log F]... [--apt-history F]... [--root DIR]\n"
 		"                 [--host NAME] [--since DATE] [--until DATE]\n"
-		"                 [--from-store]\n"
+		"                 [--from-store] [--release CODENAME] [--no-security-data]\n"
 		"                 [--config FILE] [--format text|json|csv]\n\n"
 		"For each CVE fixed by an upgrade (as in 'vigie timeline'): publication\n"
 		"date, installation time, delay in business days and hours, the deadline\n"
 		"of its class, met or breached; per class: count, median and p90 delay,\n"
 		"share within the deadline, and the breaches with their evidence.\n"
-		"Publication is the changelog entry date until advisory dates are wired\n"
-		"in (said in each item's evidence); every fix is class 'standard' until\n"
-		"the scan's classifier provides one.\n\n"
+		"Publication is the DSA/DLA date from the database (00:00 UTC of that\n"
+		"day), else the changelog entry date (each item's evidence says which);\n"
+		"the class comes from the criticality policy (docs/POLICY.md) with the\n"
+		"database's CVSS, KEV and urgency. --no-security-data uses changelogs\n"
+		"only (every fix 'standard'); --release overrides the host's release.\n\n"
 		"  --config FILE  policy file (default $VIGIE_CONFIG, else\n"
 		"                 /etc/vigie/vigie.conf if present, else built-in:\n"
 		"                 1 business day per class, French holidays)\n\n"
@@ -37,6 +40,8 @@ int cmd_sla(int argc, char **argv)
 		{ "dpkg-log", required_argument, NULL, 'd' },
 		{ "apt-history", required_argument, NULL, 'a' },
 		{ "root", required_argument, NULL, 'r' },
+		{ "release", required_argument, NULL, 'R' },
+		{ "no-security-data", no_argument, NULL, 'N' },
 		{ "host", required_argument, NULL, 'H' },
 		{ "since", required_argument, NULL, 's' },
 		{ "until", required_argument, NULL, 'u' },
@@ -50,6 +55,10 @@ int cmd_sla(int argc, char **argv)
 	struct history h;
 	struct timeline tl;
 	struct timeline_opts to;
+	struct cli_secdata *secd = NULL;
+	struct timeline_sla_hooks hooks;
+	const char *release = NULL;
+	int no_secdata = 0;
 	struct sla_policy pol;
 	struct sla_item *items = NULL;
 	struct sla_summary sum[SLA_NCLASSES];
@@ -82,6 +91,8 @@ int cmd_sla(int argc, char **argv)
 				goto oom;
 			break;
 		case 'r': root = optarg; break;
+		case 'R': release = optarg; break;
+		case 'N': no_secdata = 1; break;
 		case 'H': ro.host = optarg; break;
 		case 's':
 			if (history_parse_bound(&ro.since, optarg, 0)) {
@@ -143,10 +154,16 @@ int cmd_sla(int argc, char **argv)
 		goto out;
 	}
 	to.root = root;
+	if (!no_secdata && (secd = cli_secdata_open(root, release))) {
+		to.extra = secdata_timeline_cves;
+		to.extra_ud = cli_secdata_get(secd);
+		secdata_sla_hooks(cli_secdata_get(secd), &hooks);
+	}
 	to.since = ro.since;
 	to.until = ro.until;
 	if (timeline_build(&tl, &h, &to, &err) ||
-	    timeline_sla_items(&items, &nitems, &undated, &tl, &pol, NULL, &err) ||
+	    timeline_sla_items(&items, &nitems, &undated, &tl, &pol, secd ? &hooks : NULL,
+			       &err) ||
 	    sla_summarize(sum, items, nitems, &err)) {
 		rc = cli_error(&err);
 		goto out;
@@ -171,6 +188,7 @@ out:
 	free(items);
 	vigie_buf_release(&out);
 	timeline_release(&tl);
+	cli_secdata_free(secd);
 	history_release(&h);
 	sla_policy_release(&pol);
 	vigie_strv_release(&dpkg);

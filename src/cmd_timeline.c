@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "vigie/secdata.h"
 #include "vigie/history.h"
 #include "vigie/history_report.h"
 #include "vigie/timeline.h"
@@ -13,9 +14,12 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: vigie timeline [--dpkg-log F]... [--apt-history F]... [--root DIR]\n"
 		"                      [--host NAME] [--since DATE] [--until DATE]\n"
-		"                      [--from-store] [--title TEXT] [--format text|json|csv|html]\n\n"
-		"Per day, the package upgrades applied and the CVEs they fixed, taken from\n"
-		"the changelog entries between the old and the new version\n"
+		"                      [--from-store] [--title TEXT] [--format text|json|csv|html]\n"
+		"                      [--release CODENAME] [--no-security-data]\n\n"
+		"Per day, the package upgrades applied and the CVEs they fixed: those whose\n"
+		"fixed version for the host's release lies between the old and the new\n"
+		"version in the database (with their DSA/DLA), and those named by the\n"
+		"changelog entries in between\n"
 		"(ROOT/usr/share/doc/PKG/changelog.Debian[.ARCH].gz). --format html writes\n"
 		"one self-contained page (inline CSS and SVG) to send as a report.\n"
 		"Logs: as for 'vigie history'. --root - reads no changelog.\n\n"
@@ -30,6 +34,8 @@ int cmd_timeline(int argc, char **argv)
 		{ "dpkg-log", required_argument, NULL, 'd' },
 		{ "apt-history", required_argument, NULL, 'a' },
 		{ "root", required_argument, NULL, 'r' },
+		{ "release", required_argument, NULL, 'R' },
+		{ "no-security-data", no_argument, NULL, 'N' },
 		{ "host", required_argument, NULL, 'H' },
 		{ "since", required_argument, NULL, 's' },
 		{ "until", required_argument, NULL, 'u' },
@@ -43,6 +49,9 @@ int cmd_timeline(int argc, char **argv)
 	struct history h;
 	struct timeline tl;
 	struct timeline_opts to;
+	struct cli_secdata *secd = NULL;
+	const char *release = NULL;
+	int no_secdata = 0;
 	struct vigie_buf out = VIGIE_BUF_INIT;
 	struct vigie_error err;
 	struct report_opts ro;
@@ -69,6 +78,8 @@ int cmd_timeline(int argc, char **argv)
 				goto oom;
 			break;
 		case 'r': root = optarg; break;
+		case 'R': release = optarg; break;
+		case 'N': no_secdata = 1; break;
 		case 'H': ro.host = optarg; break;
 		case 's':
 			if (history_parse_bound(&ro.since, optarg, 0)) {
@@ -125,6 +136,10 @@ int cmd_timeline(int argc, char **argv)
 		goto out;
 	}
 	to.root = root;
+	if (!no_secdata && (secd = cli_secdata_open(root, release))) {
+		to.extra = secdata_timeline_cves;
+		to.extra_ud = cli_secdata_get(secd);
+	}
 	to.since = ro.since;
 	to.until = ro.until;
 	if (timeline_build(&tl, &h, &to, &err)) {
@@ -152,6 +167,7 @@ oom:
 out:
 	vigie_buf_release(&out);
 	timeline_release(&tl);
+	cli_secdata_free(secd);
 	history_release(&h);
 	vigie_strv_release(&dpkg);
 	vigie_strv_release(&apt);
