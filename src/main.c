@@ -12,6 +12,8 @@ struct cli cli;
 static const struct cmd cmd_table[] = {
 	{ "compare-versions", cmd_compare_versions,
 	  "compare Debian versions exactly as dpkg does" },
+	{ "feeds", cmd_feeds, "advisory feeds: add, list, poll, items, coverage" },
+	{ "alerts", cmd_alerts, "alert once on new feed items that concern hosts" },
 };
 
 static void usage(FILE *f)
