@@ -162,6 +162,12 @@ char *feed_html_to_text(const char *html, size_t max)
 			p++;
 			continue;
 		}
+		if (!strncmp(p, "&nbsp;", 6) || !strncmp(p, "&#160;", 6) ||
+		    !strncmp(p, "\xc2\xa0", 2)) {
+			space = 1;
+			p += (*p == '&') ? 6 : 2;
+			continue;
+		}
 		if (space && b.len > 0)
 			rc = vigie_buf_addc(&b, ' ');
 		space = 0;
@@ -474,6 +480,11 @@ static int services_parse(struct feed_services *s, const char *text,
 		if (!sep)
 			return vigie_error_set(err, VIGIE_EPARSE, path, line,
 					       "expected 'name: aliases' or 'key = value'");
+		if (*sep == ':')
+			cur = NULL; /* "name: aliases" always starts a service */
+		else if (!cur)
+			return vigie_error_set(err, VIGIE_EPARSE, path, line,
+					       "'key = value' outside a [service] section");
 		*sep = '\0';
 		{
 			char *k = vigie_strip(l), *v = vigie_strip(sep + 1);

@@ -299,7 +299,7 @@ static int finish_job(struct vigie_store *s, struct job *j, long code,
 	char msg[1200];
 	int rc;
 
-	vigie_error_init(&perr);
+	memset(&perr, 0, sizeof(perr));
 	perr.warn = err ? err->warn : NULL;
 	perr.warn_ud = err ? err->warn_ud : NULL;
 	f.last_poll = js->now;
@@ -356,7 +356,7 @@ static int poll_local(struct vigie_store *s, struct job *j,
 	const char *path = !strncmp(j->url, "file://", 7) ? j->url + 7 : j->url;
 	struct vigie_error ferr;
 	char msg[1200];
-	vigie_error_init(&ferr);
+	memset(&ferr, 0, sizeof(ferr));
 	if (vigie_read_file(&j->body, path, o->max_body, &ferr)) {
 		vigie_error_format(&ferr, msg, sizeof(msg));
 		return finish_job(s, j, 0, msg, o, js, failed, err);
