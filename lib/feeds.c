@@ -181,9 +181,13 @@ static int collect_feed(void *ud, const struct store_feed *f)
 	if (!j->url || !j->name || (f->services && !j->services) ||
 	    (f->etag && !j->etag) || (f->last_modified && !j->last_modified))
 		return VIGIE_ENOMEM;
+	/* the row's strings die with the statement: point at our copies */
 	j->feed.url = j->url;
 	j->feed.name = j->name;
 	j->feed.services = j->services;
+	j->feed.etag = j->etag;
+	j->feed.last_modified = j->last_modified;
+	j->feed.last_error = NULL;
 	return 0;
 }
 
@@ -265,7 +269,7 @@ static int setup_easy(struct job *j, const struct feeds_poll_opts *o)
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, o->connect_timeout);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 32L); /* bytes/s, averaged by curl over ~5 s */
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, o->low_speed_time);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, o->total_timeout);
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);

@@ -522,12 +522,57 @@ out:
 	return rc;
 }
 
+/* ---- test fixtures (only with VIGIE_TEST_FIXTURES=1) ----
+ * vigie feeds _fixture HOST [pkg=BINARY/SOURCE/VERSION]... [svc=NAME]...
+ * Stands in for host imports until the hosts module provides them. */
+static int feeds_fixture(int argc, char **argv)
+{
+	const char *gate = getenv("VIGIE_TEST_FIXTURES");
+	struct vigie_store *s = NULL;
+	struct vigie_error err;
+	int64_t id;
+	int rc;
+
+	if (!gate || strcmp(gate, "1") || argc < 2)
+		return cli_fail("unknown feeds command '_fixture'");
+	cli_error_init(&err);
+	if ((rc = cli_store_open(&s, 0)))
+		return rc;
+	if (store_feeds_test_add_host(s, argv[1], &id, &err)) {
+		rc = cli_error(&err);
+		goto out;
+	}
+	for (int i = 2; i < argc && rc == EXIT_OK; i++) {
+		char buf[512], *b, *src, *ver;
+		if (!strncmp(argv[i], "svc=", 4)) {
+			if (store_feeds_test_add_service(s, id, argv[i] + 4, "test", &err))
+				rc = cli_error(&err);
+			continue;
+		}
+		snprintf(buf, sizeof(buf), "%s", argv[i]);
+		if (strncmp(buf, "pkg=", 4) || !(src = strchr(buf + 4, '/')) ||
+		    !(ver = strchr(src + 1, '/'))) {
+			rc = cli_fail("expected pkg=BINARY/SOURCE/VERSION or svc=NAME");
+			break;
+		}
+		b = buf + 4;
+		*src++ = '\0';
+		*ver++ = '\0';
+		if (store_feeds_test_add_package(s, id, b, ver, src, ver, &err))
+			rc = cli_error(&err);
+	}
+out:
+	store_close(s);
+	return rc;
+}
+
 int cmd_feeds(int argc, char **argv)
 {
 	static const struct { const char *name; cmd_fn *fn; } subs[] = {
 		{ "add", feeds_add },         { "list", feeds_list },
 		{ "remove", feeds_remove },   { "poll", feeds_poll_cmd },
 		{ "items", feeds_items_cmd }, { "coverage", feeds_coverage_cmd },
+		{ "_fixture", feeds_fixture },
 	};
 	if (argc < 2) {
 		feeds_usage(stderr);

@@ -25,7 +25,7 @@ int feeds_is_debian(const char *url, const char *services);
 struct feeds_poll_opts {
 	int parallel;            /* connections at once (default 8) */
 	long connect_timeout;    /* seconds (default 10) */
-	long low_speed_time;     /* abort below 1 byte/s for this long (30) */
+	long low_speed_time;     /* abort below 32 bytes/s for this long (30) */
 	long total_timeout;      /* seconds per transfer (default 120) */
 	size_t max_body;         /* bytes (default FEED_MAX_DOC) */
 	long max_redirs;         /* default 5 */
