@@ -59,6 +59,7 @@ int alerts_config_load(struct alerts_config *out, const char *path,
 	}
 	if ((rc = vigie_read_file(&b, path, 256 * 1024, err)))
 		goto out;
+	b.data[b.len] = '\0'; /* an empty file leaves the buffer unset */
 	snprintf(out->origin, sizeof(out->origin), "%s", path);
 	for (p = b.data; *p;) {
 		const char *e = strchr(p, '\n');

@@ -146,6 +146,7 @@ char *feed_html_to_text(const char *html, size_t max)
 
 	if (vigie_buf_grow(&b, 0))
 		return NULL;
+	b.data[0] = '\0';
 	while (*p && !rc) {
 		if (*p == '<' && (isalpha((unsigned char)p[1]) || p[1] == '/' ||
 				  p[1] == '!' || p[1] == '?')) {
@@ -554,6 +555,7 @@ int feed_services_load(struct feed_services *out, const char *path,
 		fclose(f);
 		if ((rc = vigie_read_file(&b, cands[i], 1024 * 1024, err)))
 			goto out;
+		b.data[b.len] = '\0'; /* an empty file leaves the buffer unset */
 		if ((rc = services_parse(out, b.data, cands[i], err)))
 			goto out;
 		snprintf(out->origin, sizeof(out->origin), "%s", cands[i]);

@@ -1091,6 +1091,7 @@ int feeds_catalogue_load(struct feeds_catalogue *out, const char *path,
 				       "no feeds.conf found (set VIGIE_FEEDS_CONF)");
 	if ((rc = vigie_read_file(&b, path, 1024 * 1024, err)))
 		goto out;
+	b.data[b.len] = '\0'; /* an empty file leaves the buffer unset */
 	for (p = b.data; *p;) {
 		const char *e = strchr(p, '\n');
 		size_t len = e ? (size_t)(e - p) : strlen(p);

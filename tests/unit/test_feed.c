@@ -302,6 +302,10 @@ static void test_text(void **state)
 	t = feed_html_to_text("\xc3\xa9\xc3\xa9\xc3\xa9", 3);
 	assert_string_equal(t, "\xc3\xa9");
 	free(t);
+	/* only tags and spaces: empty, terminated (found by fuzzing) */
+	t = feed_html_to_text("<p> </p>\n", 100);
+	assert_string_equal(t, "");
+	free(t);
 	t = feed_html_to_text("a < b", 10);
 	assert_string_equal(t, "a < b");
 	free(t);
