@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <yajl/yajl_gen.h>
+
 #include "vigie/feeds.h"
 
 static void feeds_usage(FILE *f)
@@ -115,61 +117,42 @@ out:
 
 /* ---- list ---- */
 struct list_ctx {
-	int json;
+	yajl_gen g; /* NULL for text */
 	size_t n;
-	struct vigie_buf *b;
 };
 
-static void json_str(struct vigie_buf *b, const char *s)
+static void gstr(yajl_gen g, const char *k, const char *v)
 {
-	if (!s) {
-		vigie_buf_adds(b, "null");
-		return;
-	}
-	vigie_buf_addc(b, '"');
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			vigie_buf_addf(b, "\\%c", ch);
-		else if (ch < 0x20)
-			vigie_buf_addf(b, "\\u%04x", ch);
-		else
-			vigie_buf_addc(b, (char)ch);
-	}
-	vigie_buf_addc(b, '"');
+	yajl_gen_string(g, (const unsigned char *)k, strlen(k));
+	if (v)
+		yajl_gen_string(g, (const unsigned char *)v, strlen(v));
+	else
+		yajl_gen_null(g);
 }
 
-static void json_time(struct vigie_buf *b, int64_t t)
+static void gtime(yajl_gen g, const char *k, int64_t t)
 {
 	char tb[32];
-	if (t)
-		json_str(b, vigie_time_format(t, tb, sizeof(tb)));
-	else
-		vigie_buf_adds(b, "null");
+	gstr(g, k, t ? vigie_time_format(t, tb, sizeof(tb)) : NULL);
 }
 
 static int list_cb(void *ud, const struct store_feed *f)
 {
 	struct list_ctx *c = ud;
 	char t1[32], t2[32];
-	if (c->json) {
-		struct vigie_buf *b = c->b;
-		vigie_buf_adds(b, c->n ? ",\n    {" : "\n    {");
-		vigie_buf_adds(b, "\"name\": ");
-		json_str(b, f->name);
-		vigie_buf_adds(b, ", \"url\": ");
-		json_str(b, f->url);
-		vigie_buf_adds(b, ", \"services\": ");
-		json_str(b, f->services);
-		vigie_buf_adds(b, ", \"last_poll\": ");
-		json_time(b, f->last_poll);
-		vigie_buf_adds(b, ", \"last_success\": ");
-		json_time(b, f->last_success);
-		vigie_buf_adds(b, ", \"last_error\": ");
-		json_str(b, f->last_error);
-		vigie_buf_addf(b, ", \"failures\": %ld, \"next_poll\": ", f->failures);
-		json_time(b, f->next_poll);
-		vigie_buf_adds(b, "}");
+	if (c->g) {
+		yajl_gen g = c->g;
+		yajl_gen_map_open(g);
+		gstr(g, "name", f->name);
+		gstr(g, "url", f->url);
+		gstr(g, "services", f->services);
+		gtime(g, "last_poll", f->last_poll);
+		gtime(g, "last_success", f->last_success);
+		gstr(g, "last_error", f->last_error);
+		yajl_gen_string(g, (const unsigned char *)"failures", 8);
+		yajl_gen_integer(g, f->failures);
+		gtime(g, "next_poll", f->next_poll);
+		yajl_gen_map_close(g);
 	} else {
 		printf("%s\n  url:          %s\n", f->name ? f->name : f->url, f->url);
 		if (f->services)
@@ -203,8 +186,7 @@ static int feeds_list(int argc, char **argv)
 	const char *format = "text";
 	struct vigie_store *s = NULL;
 	struct vigie_error err;
-	struct vigie_buf b = VIGIE_BUF_INIT;
-	struct list_ctx c = { .b = &b };
+	struct list_ctx c = { 0 };
 	int ch, rc;
 
 	cli_error_init(&err);
@@ -224,21 +206,33 @@ static int feeds_list(int argc, char **argv)
 	}
 	if ((rc = cli_store_open(&s, 0)))
 		return rc;
-	c.json = !strcmp(format, "json");
-	if (c.json)
-		vigie_buf_adds(&b, "{\n  \"schema\": \"vigie.feeds.list/1\",\n  \"feeds\": [");
-	if (store_feeds_each(s, list_cb, &c, &err))
+	if (!strcmp(format, "json")) {
+		if (!(c.g = yajl_gen_alloc(NULL))) {
+			store_close(s);
+			return cli_fail("out of memory");
+		}
+		yajl_gen_config(c.g, yajl_gen_beautify, 1);
+		yajl_gen_map_open(c.g);
+		gstr(c.g, "schema", "vigie.feeds.list/1");
+		yajl_gen_string(c.g, (const unsigned char *)"feeds", 5);
+		yajl_gen_array_open(c.g);
+	}
+	if (store_feeds_each(s, list_cb, &c, &err)) {
 		rc = cli_error(&err);
-	else if (c.json) {
-		vigie_buf_adds(&b, c.n ? "\n  ]\n}\n" : "]\n}\n");
-		if (!b.data)
-			rc = cli_fail("out of memory");
+	} else if (c.g) {
+		const unsigned char *buf;
+		size_t len;
+		yajl_gen_array_close(c.g);
+		yajl_gen_map_close(c.g);
+		if (yajl_gen_get_buf(c.g, &buf, &len) == yajl_gen_status_ok)
+			fwrite(buf, 1, len, stdout);
 		else
-			fputs(b.data, stdout);
+			rc = cli_fail("JSON generation failed");
 	} else if (c.n == 0) {
 		printf("no feeds (add some with 'vigie feeds add --defaults')\n");
 	}
-	vigie_buf_release(&b);
+	if (c.g)
+		yajl_gen_free(c.g);
 	store_close(s);
 	return rc;
 }
