@@ -160,14 +160,38 @@ int alerts_pending(struct vigie_store *s, const struct feeds_match_opts *o,
 	}
 	out->n = keep;
 	free(sent);
+	/* same advisory through two feeds (dsa and dsa-long): show it once */
+	for (size_t i = 0; i < out->n; i++) {
+		struct feeds_item *x = &out->v[i];
+		size_t n = x->it.advisory ? strcspn(x->it.advisory, " ") : 0;
+		for (size_t j = 0; n && j < i && !x->duplicate; j++) {
+			const struct feeds_item *y = &out->v[j];
+			int covered = 1;
+			if (y->duplicate || !y->it.advisory ||
+			    strcspn(y->it.advisory, " ") != n ||
+			    strncmp(y->it.advisory, x->it.advisory, n))
+				continue;
+			for (size_t k = 0; k < x->match.n && covered; k++)
+				covered = feeds_match_has_host(&y->match, x->match.v[k].host);
+			x->duplicate = covered;
+		}
+	}
 	return 0;
+}
+
+size_t alerts_count(const struct feeds_items *l)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < l->n; i++)
+		n += !l->v[i].duplicate;
+	return n;
 }
 
 /* Distinct hosts of l, sorted. */
 static int hosts_of(struct vigie_strv *hosts, const struct feeds_items *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		for (size_t k = 0; k < l->v[i].match.n; k++)
+		for (size_t k = 0; !l->v[i].duplicate && k < l->v[i].match.n; k++)
 			if (vigie_strv_push_unique(hosts, l->v[i].match.v[k].host))
 				return VIGIE_ENOMEM;
 	vigie_strv_sort(hosts);
@@ -189,7 +213,7 @@ static int text_body(struct vigie_buf *out, const struct feeds_items *l)
 			const struct feeds_item *x = &l->v[i];
 			struct vigie_buf why = VIGIE_BUF_INIT;
 			int fixed = -2;
-			if (!feeds_match_has_host(&x->match, hosts.v[h]))
+			if (x->duplicate || !feeds_match_has_host(&x->match, hosts.v[h]))
 				continue;
 			for (size_t k = 0; k < x->match.n; k++) {
 				const struct feeds_hit *hit = &x->match.v[k];
@@ -276,7 +300,7 @@ int alerts_json(struct vigie_buf *out, const struct feeds_items *l,
 		yajl_gen_array_open(g);
 		for (size_t i = 0; i < l->n; i++) {
 			const struct feeds_item *x = &l->v[i];
-			if (!feeds_match_has_host(&x->match, hosts.v[h]))
+			if (x->duplicate || !feeds_match_has_host(&x->match, hosts.v[h]))
 				continue;
 			yajl_gen_map_open(g);
 			gs(g, "feed");
@@ -360,14 +384,22 @@ int alerts_mail(struct vigie_buf *out, const struct feeds_items *l,
 	rc |= vigie_buf_addf(out, "From: %s\n", cfg->from);
 	rc |= vigie_buf_addf(out, "To: %s\n", cfg->to);
 	rc |= vigie_buf_addf(out, "Subject: vigie: %zu new advisor%s for %zu host%s\n",
-			     l->n, l->n == 1 ? "y" : "ies", hosts.n, hosts.n == 1 ? "" : "s");
+			     alerts_count(l), alerts_count(l) == 1 ? "y" : "ies", hosts.n,
+			     hosts.n == 1 ? "" : "s");
 	rc |= vigie_buf_addf(out, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\n",
 			     wd[((days % 7) + 7) % 7], d, mo[m - 1], y, (int)(rem / 3600),
 			     (int)(rem / 60 % 60), (int)(rem % 60));
-	rc |= vigie_buf_addf(out, "Message-ID: <vigie-alerts.%lld.%016llx@%s>\n",
-			     (long long)now,
-			     (unsigned long long)feed_fnv1a64(l->n ? (l->v[0].it.key ? l->v[0].it.key : "") : "", l->n ? strlen(l->v[0].it.key ? l->v[0].it.key : "") : 0),
-			     host);
+	{
+		/* unique per run and content: time and a hash of the item keys */
+		uint64_t hv = 0xcbf29ce484222325ULL;
+		for (size_t i = 0; i < l->n; i++) {
+			const char *k = l->v[i].it.key ? l->v[i].it.key : "";
+			hv ^= feed_fnv1a64(k, strlen(k));
+			hv *= 0x100000001b3ULL;
+		}
+		rc |= vigie_buf_addf(out, "Message-ID: <vigie-alerts.%lld.%016llx@%s>\n",
+				     (long long)now, (unsigned long long)hv, host);
+	}
 	rc |= vigie_buf_adds(out, "MIME-Version: 1.0\n"
 				  "Content-Type: text/plain; charset=UTF-8\n"
 				  "Content-Transfer-Encoding: 8bit\n"

@@ -98,8 +98,8 @@ int cmd_alerts(int argc, char **argv)
 		if (dry)
 			fputs(out.data, stdout);
 		else
-			fprintf(stderr, "vigie: mailed %zu alert%s to %s\n", l.n,
-				l.n == 1 ? "" : "s", cfg.to);
+			fprintf(stderr, "vigie: mailed %zu alert%s to %s\n", alerts_count(&l),
+				alerts_count(&l) == 1 ? "" : "s", cfg.to);
 	} else if (!strcmp(format, "json")) {
 		printf("%s\n", json.data);
 	} else {

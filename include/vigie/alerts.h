@@ -27,9 +27,14 @@ int alerts_config_load(struct alerts_config *out, const char *path,
 		       struct vigie_error *err);
 
 /* Items with at least one host not yet alerted (the hits of each item are
- * reduced to those hosts). Release with feeds_items_release(). */
+ * reduced to those hosts); an item repeating the first advisory id of an
+ * earlier item for hosts already listed is flagged duplicate. Release with
+ * feeds_items_release(). */
 int alerts_pending(struct vigie_store *s, const struct feeds_match_opts *o,
 		   struct feeds_items *out, struct vigie_error *err);
+/* Items of l shown in alerts (duplicates of an advisory already listed
+ * for the same hosts are recorded as sent but not shown). */
+size_t alerts_count(const struct feeds_items *l);
 /* Renderings, grouped by host (appended to out). */
 int alerts_text(struct vigie_buf *out, const struct feeds_items *l);
 int alerts_json(struct vigie_buf *out, const struct feeds_items *l,

@@ -109,6 +109,8 @@ struct feeds_item {
 	struct store_feed_item it; /* strings point into owned copies */
 	struct feeds_match match;
 	char *strs[13];
+	int duplicate; /* alerts: the same advisory for the same hosts came
+			  through an earlier item (e.g. dsa and dsa-long) */
 };
 struct feeds_items {
 	struct feeds_item *v;

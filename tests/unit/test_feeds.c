@@ -257,10 +257,17 @@ static void test_alerts(void **state)
 	struct vigie_error err;
 	memset(&err, 0, sizeof(err));
 	add_fixture_feeds(fx);
+	{
+		/* the same advisories through a second feed (like dsa-long) */
+		char url[1100];
+		snprintf(url, sizeof(url), "file://%s", test_data("feeds/dsa.rdf"));
+		assert_int_equal(store_feed_add(fx->s, url, "dsa-copy", NULL, &err), 0);
+	}
 	assert_int_equal(feeds_poll(fx->s, &o, NULL, NULL, &err), 0);
 	assert_int_equal(alerts_pending(fx->s, &mo, &l, &err), 0);
-	/* apache2, openssl, postgresql-15, samba */
-	assert_int_equal(l.n, 4);
+	/* apache2, openssl, postgresql-15 (each twice), samba */
+	assert_int_equal(l.n, 7);
+	assert_int_equal(alerts_count(&l), 4);
 	assert_int_equal(alerts_text(&b, &l), 0);
 	assert_non_null(strstr(b.data, "db1\n"));
 	assert_true(strstr(b.data, "db1\n") < strstr(b.data, "fr1\n"));
@@ -288,7 +295,8 @@ static void test_alerts(void **state)
 							      NULL, NULL, &err), 0);
 	}
 	assert_int_equal(alerts_pending(fx->s, &mo, &l, &err), 0);
-	assert_int_equal(l.n, 1);
+	assert_int_equal(l.n, 2); /* through both feeds, shown once */
+	assert_int_equal(alerts_count(&l), 1);
 	assert_int_equal(l.v[0].match.n, 1);
 	assert_string_equal(l.v[0].match.v[0].host, "web2");
 	feeds_items_release(&l);
