@@ -185,6 +185,27 @@ static void test_rejects(void **state)
 	assert_null(f);
 	assert_int_equal(rc, VIGIE_EPARSE);
 	assert_true(err.line > 0);
+	/* an external DTD is never loaded: its entity stays undefined */
+	{
+		char doc[2048], decl[1200], dtd[1100];
+		snprintf(decl, sizeof(decl), "<!ENTITY xxe SYSTEM \"file://%s\">\n",
+			 test_write("secret", "TOPSECRET\n"));
+		snprintf(dtd, sizeof(dtd), "%s", test_write("evil.dtd", decl));
+		snprintf(doc, sizeof(doc),
+			 "<?xml version=\"1.0\"?>\n<!DOCTYPE rss SYSTEM \"%s\">\n"
+			 "<rss><channel><item><title>a &xxe; b</title><link>u</link>"
+			 "</item></channel></rss>", dtd);
+		memset(&err, 0, sizeof(err));
+		rc = feed_parse(&f, doc, strlen(doc), "extdtd", NULL, &err);
+		if (rc == 0) {
+			assert_int_equal(f->n, 1);
+			assert_null(strstr(f->items[0].title, "TOPSECRET"));
+			assert_string_equal(f->items[0].title, "a b");
+			feed_free(f);
+		} else {
+			assert_int_equal(rc, VIGIE_EPARSE);
+		}
+	}
 	/* not a feed */
 	memset(&err, 0, sizeof(err));
 	rc = feed_parse(&f, "<html><body/></html>", 20, "x.html", NULL, &err);
