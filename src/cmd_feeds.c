@@ -263,10 +263,12 @@ static int feeds_remove(int argc, char **argv)
 }
 
 /* ---- poll ---- */
+#define RED(s) (cli.color ? "\033[31m" s "\033[0m" : s)
+
 static void poll_status(void *ud, const struct feeds_poll_status *st)
 {
 	char t[32];
-	(void)ud;
+	(*(size_t *)ud)++;
 	switch (st->outcome) {
 	case FEEDS_OK:
 		printf("%s: ok, %zu item%s, %zu new\n", st->name, st->items,
@@ -276,7 +278,7 @@ static void poll_status(void *ud, const struct feeds_poll_status *st)
 		printf("%s: not modified\n", st->name);
 		break;
 	case FEEDS_FAILED:
-		printf("%s: error: %s (next poll %s)\n", st->name, st->error,
+		printf("%s: %s: %s (next poll %s)\n", st->name, RED("error"), st->error,
 		       vigie_time_format(st->next_poll, t, sizeof(t)));
 		break;
 	default:
@@ -307,6 +309,7 @@ static int feeds_poll_cmd(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct feeds_poll_opts o = { 0 };
+	size_t reported = 0;
 	struct feed_services svc;
 	struct vigie_store *s = NULL;
 	struct vigie_error err;
@@ -348,7 +351,9 @@ static int feeds_poll_cmd(int argc, char **argv)
 		feed_services_release(&svc);
 		return rc;
 	}
-	r = feeds_poll(s, &o, poll_status, NULL, &err);
+	r = feeds_poll(s, &o, poll_status, &reported, &err);
+	if (r == 0 && reported == 0)
+		printf("no feeds (add some with 'vigie feeds add --defaults')\n");
 	if (r < 0)
 		rc = cli_error(&err);
 	else if (r > 0)
@@ -498,8 +503,8 @@ static int feeds_coverage_cmd(int argc, char **argv)
 	} else {
 		for (size_t i = 0; i < cov.n; i++) {
 			const struct feeds_cov *v = &cov.v[i];
-			printf("%-10s %-20s %-12s ", v->feeds.n ? "covered" : "UNCOVERED", v->host,
-			       v->service);
+			printf("%s %-20s %-12s ", v->feeds.n ? "covered  " : RED("UNCOVERED"),
+			       v->host, v->service);
 			for (size_t k = 0; k < v->feeds.n; k++)
 				printf("%s%s", k ? ", " : "", v->feeds.v[k]);
 			printf("\n");
