@@ -105,61 +105,60 @@ out:
 	return rc;
 }
 
+struct pending_ctx {
+	struct vigie_store *s;
+	struct feeds_items *out;
+	struct vigie_error *err;
+};
+
+/* Keep the item's hits not alerted yet; memory follows what is pending,
+ * not what is stored. */
+static int pending_item(void *ud, const struct feeds_item *cx)
+{
+	struct pending_ctx *c = ud;
+	struct feeds_item *x = (struct feeds_item *)cx; /* ours to trim */
+	size_t k2 = 0;
+	for (size_t k = 0; k < x->match.n; k++) {
+		struct feeds_hit *h = &x->match.v[k];
+		int sent = store_alert_was_sent(c->s, x->it.id, h->host_id, c->err);
+		if (sent < 0) {
+			/* keep the match consistent for its release */
+			for (size_t j = k; j < x->match.n; j++)
+				x->match.v[k2++] = x->match.v[j];
+			x->match.n = k2;
+			return sent;
+		}
+		if (sent) {
+			free(h->host);
+			free(h->via);
+			free(h->what);
+			free(h->source);
+			free(h->source_version);
+			continue;
+		}
+		x->match.v[k2++] = *h;
+	}
+	x->match.n = k2;
+	if (k2 == 0)
+		return 0;
+	return feeds_items_push(c->out, x) ? VIGIE_ENOMEM : 0;
+}
+
 int alerts_pending(struct vigie_store *s, const struct feeds_match_opts *o,
 		   struct feeds_items *out, struct vigie_error *err)
 {
 	struct feeds_items_query q = { .concerned_only = 1 };
-	unsigned char *sent = NULL;
-	size_t keep = 0, total = 0, pos = 0;
+	struct pending_ctx c = { .s = s, .out = out, .err = err };
 	int rc;
 
-	if ((rc = feeds_items_load(s, &q, o, out, err)))
-		return rc;
-	/* ask the store first, so that filtering below cannot fail midway */
-	for (size_t i = 0; i < out->n; i++)
-		total += out->v[i].match.n;
-	if (total && !(sent = malloc(total))) {
+	memset(out, 0, sizeof(*out));
+	rc = feeds_items_each(s, &q, o, pending_item, &c, err);
+	if (rc) {
+		if (rc == VIGIE_ENOMEM)
+			vigie_error_set(err, rc, NULL, 0, "out of memory");
 		feeds_items_release(out);
-		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		return rc;
 	}
-	for (size_t i = 0; i < out->n; i++)
-		for (size_t k = 0; k < out->v[i].match.n; k++) {
-			int r = store_alert_was_sent(s, out->v[i].it.id,
-						     out->v[i].match.v[k].host_id, err);
-			if (r < 0) {
-				free(sent);
-				feeds_items_release(out);
-				return r;
-			}
-			sent[pos++] = (unsigned char)r;
-		}
-	pos = 0;
-	for (size_t i = 0; i < out->n; i++) {
-		struct feeds_item *x = &out->v[i];
-		size_t k2 = 0;
-		for (size_t k = 0; k < x->match.n; k++) {
-			struct feeds_hit *h = &x->match.v[k];
-			if (sent[pos++]) {
-				free(h->host);
-				free(h->via);
-				free(h->what);
-				free(h->source);
-				free(h->source_version);
-				continue;
-			}
-			x->match.v[k2++] = *h;
-		}
-		x->match.n = k2;
-		if (k2 == 0) {
-			for (int m = 0; m < 13; m++)
-				free(x->strs[m]);
-			feeds_match_release(&x->match);
-			continue;
-		}
-		out->v[keep++] = *x;
-	}
-	out->n = keep;
-	free(sent);
 	/* same advisory through two feeds (dsa and dsa-long): show it once */
 	for (size_t i = 0; i < out->n; i++) {
 		struct feeds_item *x = &out->v[i];

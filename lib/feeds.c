@@ -510,9 +510,11 @@ static int add_hit(struct match_ctx *c, int64_t host_id, const char *host,
 {
 	struct feeds_match *m = c->m;
 	struct feeds_hit *h;
+	/* one hit per (host, source package) or (host, service): a host with
+	 * ten binaries of one source needs one answer */
 	for (size_t i = 0; i < m->n; i++)
 		if (m->v[i].host_id == host_id && !strcmp(m->v[i].via, c->via) &&
-		    !strcmp(m->v[i].what, what))
+		    !strcmp(source ? m->v[i].source : m->v[i].what, source ? source : what))
 			return 0;
 	if (m->n == m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 8;
@@ -628,46 +630,6 @@ out:
 }
 
 /* ---- item lists ---- */
-struct load_ctx {
-	struct feeds_items *l;
-	int fail;
-};
-
-static int load_item(void *ud, const struct store_feed_item *it)
-{
-	struct load_ctx *c = ud;
-	struct feeds_items *l = c->l;
-	struct feeds_item *x;
-	const char *src[13] = { it->feed, it->feed_services, it->key, it->title,
-				it->link, it->summary, it->cves, it->advisory,
-				it->packages, it->services, NULL, NULL, NULL };
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 32;
-		struct feeds_item *v = realloc(l->v, cap * sizeof(*v));
-		if (!v)
-			return VIGIE_ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
-	x = &l->v[l->n++];
-	memset(x, 0, sizeof(*x));
-	x->it = *it;
-	for (int i = 0; i < 10; i++)
-		if (src[i] && !(x->strs[i] = strdup(src[i])))
-			return VIGIE_ENOMEM;
-	x->it.feed = x->strs[0];
-	x->it.feed_services = x->strs[1];
-	x->it.key = x->strs[2];
-	x->it.title = x->strs[3];
-	x->it.link = x->strs[4];
-	x->it.summary = x->strs[5];
-	x->it.cves = x->strs[6];
-	x->it.advisory = x->strs[7];
-	x->it.packages = x->strs[8];
-	x->it.services = x->strs[9];
-	return 0;
-}
-
 void feeds_items_release(struct feeds_items *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
@@ -679,48 +641,108 @@ void feeds_items_release(struct feeds_items *l)
 	memset(l, 0, sizeof(*l));
 }
 
+struct each_ctx {
+	struct vigie_store *s;
+	const struct feeds_items_query *q;
+	const struct feeds_match_opts *o;
+	feeds_item_cb *cb;
+	void *ud;
+	size_t shown;
+	struct vigie_error *err;
+};
+
+/* One stored item: match it, filter, hand it over, release the match.
+ * The row's strings stay valid during the call (the statement is only
+ * stepped again afterwards; the matching uses other statements). */
+static int each_item(void *ud, const struct store_feed_item *it)
+{
+	struct each_ctx *c = ud;
+	struct feeds_item x;
+	int rc;
+
+	if (c->q->limit && c->shown >= c->q->limit)
+		return 0;
+	memset(&x, 0, sizeof(x));
+	x.it = *it;
+	if ((rc = feeds_match_item(c->s, &x.it, c->o, &x.match, c->err)))
+		return rc;
+	if ((c->q->host && !feeds_match_has_host(&x.match, c->q->host)) ||
+	    (c->q->concerned_only && x.match.n == 0)) {
+		feeds_match_release(&x.match);
+		return 0;
+	}
+	c->shown++;
+	rc = c->cb(c->ud, &x);
+	feeds_match_release(&x.match);
+	return rc;
+}
+
+int feeds_items_each(struct vigie_store *s, const struct feeds_items_query *q,
+		     const struct feeds_match_opts *o, feeds_item_cb *cb, void *ud,
+		     struct vigie_error *err)
+{
+	struct each_ctx c = { .s = s, .q = q, .o = o, .cb = cb, .ud = ud, .err = err };
+	int rc = store_feed_items_each(s, q->since, q->unalerted, each_item, &c, err);
+	if (rc == VIGIE_ENOMEM)
+		vigie_error_set(err, rc, NULL, 0, "out of memory");
+	return rc;
+}
+
+int feeds_items_push(struct feeds_items *l, struct feeds_item *in)
+{
+	const struct store_feed_item *it = &in->it;
+	struct feeds_item *x;
+	const char *src[10] = { it->feed, it->feed_services, it->key, it->title,
+				it->link, it->summary, it->cves, it->advisory,
+				it->packages, it->services };
+	const char **dst[10];
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 32;
+		struct feeds_item *v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return VIGIE_ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	x = &l->v[l->n++];
+	memset(x, 0, sizeof(*x));
+	x->it = *it;
+	dst[0] = &x->it.feed;
+	dst[1] = &x->it.feed_services;
+	dst[2] = &x->it.key;
+	dst[3] = &x->it.title;
+	dst[4] = &x->it.link;
+	dst[5] = &x->it.summary;
+	dst[6] = &x->it.cves;
+	dst[7] = &x->it.advisory;
+	dst[8] = &x->it.packages;
+	dst[9] = &x->it.services;
+	for (int i = 0; i < 10; i++) {
+		if (src[i] && !(x->strs[i] = strdup(src[i])))
+			return VIGIE_ENOMEM;
+		*dst[i] = x->strs[i];
+	}
+	x->match = in->match;
+	memset(&in->match, 0, sizeof(in->match));
+	return 0;
+}
+
+/* The item handed to a feeds_item_cb lives in each_item(); its match may
+ * be taken over. */
+static int keep_item(void *ud, const struct feeds_item *in)
+{
+	return feeds_items_push(ud, (struct feeds_item *)in);
+}
+
 int feeds_items_load(struct vigie_store *s, const struct feeds_items_query *q,
 		     const struct feeds_match_opts *o, struct feeds_items *out,
 		     struct vigie_error *err)
 {
-	struct load_ctx c = { .l = out };
-	size_t keep = 0;
 	int rc;
-
 	memset(out, 0, sizeof(*out));
-	rc = store_feed_items_each(s, q->since, q->unalerted, load_item, &c, err);
-	if (rc == VIGIE_ENOMEM)
-		vigie_error_set(err, rc, NULL, 0, "out of memory");
-	if (rc)
-		goto fail;
-	for (size_t i = 0; i < out->n; i++) {
-		struct feeds_item *x = &out->v[i];
-		if ((rc = feeds_match_item(s, &x->it, o, &x->match, err))) {
-			/* items before keep are moved, i.. are still in place */
-			size_t total = out->n;
-			for (size_t k = i; k < total; k++) {
-				for (int m = 0; m < 13; m++)
-					free(out->v[k].strs[m]);
-				if (k != i)
-					feeds_match_release(&out->v[k].match);
-			}
-			out->n = keep;
-			goto fail;
-		}
-		if ((q->host && !feeds_match_has_host(&x->match, q->host)) ||
-		    (q->concerned_only && x->match.n == 0) ||
-		    (q->limit && keep >= q->limit)) {
-			for (int k = 0; k < 13; k++)
-				free(x->strs[k]);
-			feeds_match_release(&x->match);
-			continue;
-		}
-		out->v[keep++] = *x;
-	}
-	out->n = keep;
-	return 0;
-fail:
-	feeds_items_release(out);
+	if ((rc = feeds_items_each(s, q, o, keep_item, out, err)))
+		feeds_items_release(out);
 	return rc;
 }
 
@@ -774,13 +796,74 @@ static int gen_finish(yajl_gen g, struct vigie_buf *out, struct vigie_error *err
 
 #define K(g, s) gs(g, s)
 
-int feeds_items_json(struct vigie_buf *out, const struct feeds_items *l,
-		     struct vigie_error *err)
+void feeds_item_json(yajl_gen g, const struct feeds_item *x)
 {
-	yajl_gen g = yajl_gen_alloc(NULL);
-	if (!g)
-		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
-	yajl_gen_config(g, yajl_gen_beautify, 1);
+	const struct store_feed_item *it = &x->it;
+	char first[32] = "";
+	yajl_gen_map_open(g);
+	K(g, "feed");
+	gs(g, it->feed);
+	K(g, "title");
+	gs(g, it->title);
+	K(g, "link");
+	gs(g, it->link);
+	K(g, "published");
+	gtime(g, it->published);
+	K(g, "first_seen");
+	gtime(g, it->first_seen);
+	K(g, "cves");
+	glist(g, it->cves);
+	K(g, "advisory");
+	if (it->advisory) {
+		sscanf(it->advisory, "%31s", first);
+		gs(g, first);
+	} else {
+		yajl_gen_null(g);
+	}
+	K(g, "advisories");
+	glist(g, it->advisory);
+	K(g, "packages");
+	glist(g, it->packages);
+	K(g, "services");
+	glist(g, it->services);
+	K(g, "hosts");
+	yajl_gen_array_open(g);
+	for (size_t k = 0; k < x->match.n; k++)
+		if (k == 0 || strcmp(x->match.v[k].host, x->match.v[k - 1].host))
+			gs(g, x->match.v[k].host);
+	yajl_gen_array_close(g);
+	K(g, "matches");
+	yajl_gen_array_open(g);
+	for (size_t k = 0; k < x->match.n; k++) {
+		const struct feeds_hit *h = &x->match.v[k];
+		yajl_gen_map_open(g);
+		K(g, "host");
+		gs(g, h->host);
+		K(g, "via");
+		gs(g, h->via);
+		K(g, h->source ? "package" : "service");
+		gs(g, h->what);
+		if (h->source) {
+			K(g, "source");
+			gs(g, h->source);
+			K(g, "source_version");
+			gs(g, h->source_version);
+		}
+		K(g, "fixed");
+		if (h->fixed < 0)
+			yajl_gen_null(g);
+		else
+			yajl_gen_bool(g, h->fixed);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	K(g, "summary");
+	gs(g, it->summary);
+	yajl_gen_map_close(g);
+}
+
+void feeds_items_json_open(yajl_gen g)
+{
 	yajl_gen_map_open(g);
 	K(g, "schema");
 	gs(g, "vigie.feeds/1");
@@ -788,73 +871,25 @@ int feeds_items_json(struct vigie_buf *out, const struct feeds_items *l,
 	gtime(g, vigie_now());
 	K(g, "items");
 	yajl_gen_array_open(g);
-	for (size_t i = 0; i < l->n; i++) {
-		const struct feeds_item *x = &l->v[i];
-		const struct store_feed_item *it = &x->it;
-		char first[32] = "";
-		yajl_gen_map_open(g);
-		K(g, "feed");
-		gs(g, it->feed);
-		K(g, "title");
-		gs(g, it->title);
-		K(g, "link");
-		gs(g, it->link);
-		K(g, "published");
-		gtime(g, it->published);
-		K(g, "first_seen");
-		gtime(g, it->first_seen);
-		K(g, "cves");
-		glist(g, it->cves);
-		K(g, "advisory");
-		if (it->advisory) {
-			sscanf(it->advisory, "%31s", first);
-			gs(g, first);
-		} else {
-			yajl_gen_null(g);
-		}
-		K(g, "advisories");
-		glist(g, it->advisory);
-		K(g, "packages");
-		glist(g, it->packages);
-		K(g, "services");
-		glist(g, it->services);
-		K(g, "hosts");
-		yajl_gen_array_open(g);
-		for (size_t k = 0; k < x->match.n; k++)
-			if (k == 0 || strcmp(x->match.v[k].host, x->match.v[k - 1].host))
-				gs(g, x->match.v[k].host);
-		yajl_gen_array_close(g);
-		K(g, "matches");
-		yajl_gen_array_open(g);
-		for (size_t k = 0; k < x->match.n; k++) {
-			const struct feeds_hit *h = &x->match.v[k];
-			yajl_gen_map_open(g);
-			K(g, "host");
-			gs(g, h->host);
-			K(g, "via");
-			gs(g, h->via);
-			K(g, h->source ? "package" : "service");
-			gs(g, h->what);
-			if (h->source) {
-				K(g, "source");
-				gs(g, h->source);
-				K(g, "source_version");
-				gs(g, h->source_version);
-			}
-			K(g, "fixed");
-			if (h->fixed < 0)
-				yajl_gen_null(g);
-			else
-				yajl_gen_bool(g, h->fixed);
-			yajl_gen_map_close(g);
-		}
-		yajl_gen_array_close(g);
-		K(g, "summary");
-		gs(g, it->summary);
-		yajl_gen_map_close(g);
-	}
+}
+
+void feeds_items_json_close(yajl_gen g)
+{
 	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
+}
+
+int feeds_items_json(struct vigie_buf *out, const struct feeds_items *l,
+		     struct vigie_error *err)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	if (!g)
+		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	yajl_gen_config(g, yajl_gen_beautify, 1);
+	feeds_items_json_open(g);
+	for (size_t i = 0; i < l->n; i++)
+		feeds_item_json(g, &l->v[i]);
+	feeds_items_json_close(g);
 	return gen_finish(g, out, err);
 }
 

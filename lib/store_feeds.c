@@ -224,14 +224,19 @@ int store_feed_hosts_with_package(struct vigie_store *s, const char *name,
 				  store_feed_host_pkg_cb *cb, void *ud,
 				  struct vigie_error *err)
 {
-	/* source is indexed; the binary name is the second PK column, so the
-	 * OR costs a scan of host_packages per call */
+	/* source is indexed; the binary name is the second column of the
+	 * primary key, so walk the hosts (CROSS JOIN fixes that order) and
+	 * look each (host_id, package) up instead of scanning every row */
 	static const char sql[] =
 		"SELECT h.id, h.name, p.package, p.source, p.source_version"
 		" FROM host_packages p JOIN hosts h ON h.id = p.host_id"
-		" WHERE (p.source = ?1 OR p.package = ?1)"
-		" AND p.status NOT IN ('config-files', 'not-installed')"
-		" ORDER BY h.name, p.package";
+		" WHERE p.source = ?1 AND p.status NOT IN ('config-files', 'not-installed')"
+		" UNION"
+		" SELECT h.id, h.name, p.package, p.source, p.source_version"
+		" FROM hosts h CROSS JOIN host_packages p"
+		" ON p.host_id = h.id AND p.package = ?1"
+		" WHERE p.status NOT IN ('config-files', 'not-installed')"
+		" ORDER BY 2, 3";
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	int rc;
 	if (!st)

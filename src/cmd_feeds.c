@@ -364,6 +364,48 @@ static int feeds_poll_cmd(int argc, char **argv)
 }
 
 /* ---- items ---- */
+struct items_out {
+	yajl_gen g; /* NULL for text */
+	size_t n;
+};
+
+static void flush_json(yajl_gen g)
+{
+	const unsigned char *buf;
+	size_t len;
+	if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok) {
+		fwrite(buf, 1, len, stdout);
+		yajl_gen_clear(g);
+	}
+}
+
+static int print_item(void *ud, const struct feeds_item *x)
+{
+	struct items_out *o = ud;
+	char t[32];
+	o->n++;
+	if (o->g) {
+		feeds_item_json(o->g, x);
+		flush_json(o->g);
+		return 0;
+	}
+	printf("%s  [%s] %s\n",
+	       x->it.published ? vigie_date_format(x->it.published, t, sizeof(t)) : "(no date) ",
+	       x->it.feed, x->it.title ? x->it.title : "(no title)");
+	if (x->it.link)
+		printf("    %s\n", x->it.link);
+	if (x->it.cves)
+		printf("    CVEs: %s\n", x->it.cves);
+	if (x->match.n) {
+		printf("    hosts:");
+		for (size_t k = 0; k < x->match.n; k++)
+			if (k == 0 || strcmp(x->match.v[k].host, x->match.v[k - 1].host))
+				printf(" %s", x->match.v[k].host);
+		printf("\n");
+	}
+	return 0;
+}
+
 static int feeds_items_cmd(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -376,7 +418,7 @@ static int feeds_items_cmd(int argc, char **argv)
 	};
 	struct feeds_items_query q = { 0 };
 	struct feeds_match_opts mo = { 0 };
-	struct feeds_items l;
+	struct items_out io = { 0 };
 	struct feed_services svc;
 	struct vigie_store *s = NULL;
 	struct vigie_error err;
@@ -412,42 +454,28 @@ static int feeds_items_cmd(int argc, char **argv)
 		feed_services_release(&svc);
 		return rc;
 	}
-	if (feeds_items_load(s, &q, &mo, &l, &err)) {
+	if (!strcmp(format, "json")) {
+		if (!(io.g = yajl_gen_alloc(NULL))) {
+			rc = cli_fail("out of memory");
+			goto out;
+		}
+		yajl_gen_config(io.g, yajl_gen_beautify, 1);
+		feeds_items_json_open(io.g);
+	}
+	if (feeds_items_each(s, &q, &mo, print_item, &io, &err)) {
 		rc = cli_error(&err);
 		goto out;
 	}
-	if (!strcmp(format, "json")) {
-		struct vigie_buf b = VIGIE_BUF_INIT;
-		if (feeds_items_json(&b, &l, &err))
-			rc = cli_error(&err);
-		else
-			printf("%s\n", b.data);
-		vigie_buf_release(&b);
-	} else {
-		for (size_t i = 0; i < l.n; i++) {
-			const struct feeds_item *x = &l.v[i];
-			char t[32];
-			printf("%s  [%s] %s\n",
-			       x->it.published ? vigie_date_format(x->it.published, t, sizeof(t))
-					       : "(no date) ",
-			       x->it.feed, x->it.title ? x->it.title : "(no title)");
-			if (x->it.link)
-				printf("    %s\n", x->it.link);
-			if (x->it.cves)
-				printf("    CVEs: %s\n", x->it.cves);
-			if (x->match.n) {
-				printf("    hosts:");
-				for (size_t k = 0; k < x->match.n; k++)
-					if (k == 0 || strcmp(x->match.v[k].host, x->match.v[k - 1].host))
-						printf(" %s", x->match.v[k].host);
-				printf("\n");
-			}
-		}
-		if (l.n == 0)
-			printf("no items\n");
+	if (io.g) {
+		feeds_items_json_close(io.g);
+		flush_json(io.g);
+		putchar('\n');
+	} else if (io.n == 0) {
+		printf("no items\n");
 	}
-	feeds_items_release(&l);
 out:
+	if (io.g)
+		yajl_gen_free(io.g);
 	store_close(s);
 	feed_services_release(&svc);
 	return rc;
@@ -537,7 +565,7 @@ static int feeds_fixture(int argc, char **argv)
 	cli_error_init(&err);
 	if ((rc = cli_store_open(&s, 0)))
 		return rc;
-	if (store_feeds_test_add_host(s, argv[1], &id, &err)) {
+	if (store_begin(s, &err) || store_feeds_test_add_host(s, argv[1], &id, &err)) {
 		rc = cli_error(&err);
 		goto out;
 	}
@@ -560,6 +588,8 @@ static int feeds_fixture(int argc, char **argv)
 		if (store_feeds_test_add_package(s, id, b, ver, src, ver, &err))
 			rc = cli_error(&err);
 	}
+	if (rc == EXIT_OK && store_commit(s, &err))
+		rc = cli_error(&err);
 out:
 	store_close(s);
 	return rc;

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <yajl/yajl_gen.h>
+
 #include "vigie/error.h"
 #include "vigie/feed.h"
 #include "vigie/store.h"
@@ -86,7 +88,7 @@ struct feeds_hit {
 	char *host;
 	char *via;            /* "package" or "service" */
 	char *what;           /* package (binary) or service name */
-	char *source;         /* NULL for service hits */
+	char *source;         /* NULL for service hits; one hit per source */
 	char *source_version;
 	int fixed;            /* 1 fixed, 0 not fixed, -1 unknown */
 };
@@ -123,14 +125,27 @@ struct feeds_items_query {
 	int concerned_only;    /* only items concerning at least one host */
 	size_t limit;          /* 0: no limit */
 };
+/* Stream items (newest first) with their matches through cb, one at a
+ * time: memory stays bounded by one item whatever the store holds. The item
+ * is valid during the call only. Non-zero from cb stops and is returned. */
+typedef int feeds_item_cb(void *ud, const struct feeds_item *x);
+int feeds_items_each(struct vigie_store *s, const struct feeds_items_query *q,
+		     const struct feeds_match_opts *o, feeds_item_cb *cb, void *ud,
+		     struct vigie_error *err);
 /* Load items with their matches. Release with feeds_items_release(). */
 int feeds_items_load(struct vigie_store *s, const struct feeds_items_query *q,
 		     const struct feeds_match_opts *o, struct feeds_items *out,
 		     struct vigie_error *err);
 void feeds_items_release(struct feeds_items *l);
-/* JSON "vigie.feeds/1" into out (appended). */
+/* Append a copy of x's item to l and take over x's match (emptied). */
+int feeds_items_push(struct feeds_items *l, struct feeds_item *x);
+/* JSON "vigie.feeds/1" into out (appended). For streaming: open, one
+ * feeds_item_json() per item, close, on a caller's yajl generator. */
 int feeds_items_json(struct vigie_buf *out, const struct feeds_items *l,
 		     struct vigie_error *err);
+void feeds_items_json_open(yajl_gen g);
+void feeds_item_json(yajl_gen g, const struct feeds_item *x);
+void feeds_items_json_close(yajl_gen g);
 
 /* ---- coverage ---- */
 struct feeds_cov {
