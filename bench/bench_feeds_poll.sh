@@ -47,3 +47,35 @@ echo "feeds poll: $N feeds x 20 items on loopback ($VIGIE)"
 measure first
 measure second
 echo "items stored: $("$VIGIE" feeds items --format json | grep -c '"first_seen"')"
+
+# Matching every stored item against a fleet: H hosts with P packages each;
+# host h has two binaries of source pkg(h mod 20) (named by 1/20 of the
+# generated items), the rest unrelated.
+H=${BENCH_FEEDS_HOSTS:-300}
+P=${BENCH_FEEDS_PACKAGES:-1000}
+export VIGIE_TEST_FIXTURES=1
+for h in $(seq "$H"); do
+	s=$((h % 20))
+	args=("pkg=bin$s/pkg$s/1.$h" "pkg=bin$s-data/pkg$s/1.$h")
+	for k in $(seq 3 "$P"); do
+		args+=("pkg=lib$k/src$k/1.0")
+	done
+	"$VIGIE" feeds _fixture "host$h" "${args[@]}"
+done
+if [ -x /usr/bin/time ]; then
+	/usr/bin/time -v "$VIGIE" feeds items --format json >"$T/items.json" 2>"$T/time.items"
+	awk -v h="$H" -v p="$P" -F': ' '
+		/Elapsed \(wall clock\)/ { w = $2 }
+		/Maximum resident set size/ { r = $2 }
+		END { printf "feeds items (%s hosts x %s packages): wall %s  peak RSS %.1f MiB\n", h, p, w, r / 1024 }' "$T/time.items"
+else
+	"$VIGIE" feeds items --format json >"$T/items.json"
+fi
+echo "             $(grep -c '"via": "package"' "$T/items.json") (host, source) matches"
+if [ -x /usr/bin/time ]; then
+	/usr/bin/time -v "$VIGIE" alerts --format json --dry-run >"$T/alerts.json" 2>"$T/time.alerts"
+	awk -F': ' '
+		/Elapsed \(wall clock\)/ { w = $2 }
+		/Maximum resident set size/ { r = $2 }
+		END { printf "alerts --dry-run (all pending): wall %s  peak RSS %.1f MiB\n", w, r / 1024 }' "$T/time.alerts"
+fi

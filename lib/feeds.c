@@ -583,9 +583,144 @@ static int cmp_hit(const void *a, const void *b)
 	return strcmp(x->what, y->what);
 }
 
-int feeds_match_item(struct vigie_store *s, const struct store_feed_item *it,
-		     const struct feeds_match_opts *o, struct feeds_match *out,
-		     struct vigie_error *err)
+/* Answers of the store per package or service name, shared by every item
+ * naming it during one listing: a fleet repeats the same names. */
+struct mrow {
+	int64_t host_id;
+	char *host, *what, *source, *version;
+};
+struct mentry {
+	char *key; /* "p:" or "s:" and the name; NULL = free slot */
+	struct mrow *v;
+	size_t n, cap;
+};
+struct match_cache {
+	struct mentry *tab;
+	size_t cap, n, rows;
+};
+#define MATCH_CACHE_MAX_ROWS 2000000
+
+static void entry_clear(struct mentry *e)
+{
+	for (size_t k = 0; k < e->n; k++) {
+		free(e->v[k].host);
+		free(e->v[k].what);
+		free(e->v[k].source);
+		free(e->v[k].version);
+	}
+	free(e->v);
+	free(e->key);
+	memset(e, 0, sizeof(*e));
+}
+
+static void cache_release(struct match_cache *mc)
+{
+	for (size_t i = 0; i < mc->cap; i++)
+		if (mc->tab[i].key)
+			entry_clear(&mc->tab[i]);
+	free(mc->tab);
+	memset(mc, 0, sizeof(*mc));
+}
+
+static struct mentry *cache_slot(struct match_cache *mc, const char *key)
+{
+	size_t i = (size_t)feed_fnv1a64(key, strlen(key)) & (mc->cap - 1);
+	while (mc->tab[i].key && strcmp(mc->tab[i].key, key))
+		i = (i + 1) & (mc->cap - 1);
+	return &mc->tab[i];
+}
+
+static int cache_grow(struct match_cache *mc)
+{
+	struct match_cache nc = { 0 };
+	if (mc->cap && mc->n * 2 < mc->cap)
+		return 0;
+	nc.cap = mc->cap ? mc->cap * 2 : 256;
+	if (!(nc.tab = calloc(nc.cap, sizeof(*nc.tab))))
+		return VIGIE_ENOMEM;
+	for (size_t i = 0; i < mc->cap; i++)
+		if (mc->tab[i].key)
+			*cache_slot(&nc, mc->tab[i].key) = mc->tab[i];
+	nc.n = mc->n;
+	nc.rows = mc->rows;
+	free(mc->tab);
+	*mc = nc;
+	return 0;
+}
+
+static int row_add(struct mentry *e, int64_t host_id, const char *host,
+		   const char *what, const char *source, const char *version)
+{
+	struct mrow *r;
+	if (e->n == e->cap) {
+		size_t cap = e->cap ? e->cap * 2 : 4;
+		struct mrow *v = realloc(e->v, cap * sizeof(*v));
+		if (!v)
+			return VIGIE_ENOMEM;
+		e->v = v;
+		e->cap = cap;
+	}
+	r = &e->v[e->n++];
+	r->host_id = host_id;
+	r->host = xstrdup(host);
+	r->what = xstrdup(what);
+	r->source = xstrdup(source);
+	r->version = xstrdup(version);
+	if (!r->host || !r->what || (source && !r->source) || (version && !r->version))
+		return VIGIE_ENOMEM;
+	return 0;
+}
+
+static int pkg_row(void *ud, int64_t host_id, const char *host,
+		   const char *package, const char *source, const char *sv)
+{
+	return row_add(ud, host_id, host, package, source, sv);
+}
+
+static int svc_row(void *ud, int64_t host_id, const char *host,
+		   const char *service, const char *origin)
+{
+	(void)origin;
+	return row_add(ud, host_id, host, service, NULL, NULL);
+}
+
+/* Hits for a package (kind 'p') or service ('s') name into c, through the
+ * cache when there is one and it has room. */
+static int lookup(struct vigie_store *s, struct match_cache *mc, char kind,
+		  const char *name, struct match_ctx *c, struct vigie_error *err)
+{
+	struct mentry *e, tmp = { 0 };
+	char key[160];
+	int rc = 0;
+
+	if (!mc || mc->rows >= MATCH_CACHE_MAX_ROWS || strlen(name) > 150)
+		return kind == 'p'
+			? store_feed_hosts_with_package(s, name, pkg_hit, c, err)
+			: store_feed_hosts_with_service(s, name, svc_hit, c, err);
+	snprintf(key, sizeof(key), "%c:%s", kind, name);
+	if (cache_grow(mc))
+		return VIGIE_ENOMEM;
+	e = cache_slot(mc, key);
+	if (!e->key) {
+		rc = kind == 'p' ? store_feed_hosts_with_package(s, name, pkg_row, &tmp, err)
+				 : store_feed_hosts_with_service(s, name, svc_row, &tmp, err);
+		if (rc || !(tmp.key = strdup(key))) {
+			entry_clear(&tmp);
+			return rc ? rc : VIGIE_ENOMEM;
+		}
+		*e = tmp;
+		mc->n++;
+		mc->rows += e->n;
+	}
+	for (size_t i = 0; i < e->n && !rc; i++)
+		rc = add_hit(c, e->v[i].host_id, e->v[i].host, e->v[i].what, e->v[i].source,
+			     e->v[i].version);
+	return rc;
+}
+
+static int match_item(struct vigie_store *s, const struct store_feed_item *it,
+		      const struct feeds_match_opts *o, struct match_cache *mc,
+		      struct feeds_match *out, struct vigie_error *err)
 {
 	struct vigie_strv names, svcs;
 	struct match_ctx c = { .m = out, .it = it, .o = o };
@@ -601,21 +736,20 @@ int feeds_match_item(struct vigie_store *s, const struct store_feed_item *it,
 	}
 	c.via = "package";
 	for (size_t i = 0; i < names.n && !rc; i++)
-		rc = store_feed_hosts_with_package(s, names.v[i], pkg_hit, &c, err);
+		rc = lookup(s, mc, 'p', names.v[i], &c, err);
 	c.via = "service";
 	for (size_t i = 0; i < svcs.n && !rc; i++) {
 		const struct feed_service *fs;
 		if (!strcmp(svcs.v[i], FEEDS_DEBIAN_TOKEN))
 			continue;
-		rc = store_feed_hosts_with_service(s, svcs.v[i], svc_hit, &c, err);
+		rc = lookup(s, mc, 's', svcs.v[i], &c, err);
 		/* hosts may record the service under an alias */
 		fs = o ? feed_services_find(o->services, svcs.v[i]) : NULL;
 		if (fs && !rc && strcmp(fs->name, svcs.v[i]))
-			rc = store_feed_hosts_with_service(s, fs->name, svc_hit, &c, err);
+			rc = lookup(s, mc, 's', fs->name, &c, err);
 		for (size_t k = 0; fs && !rc && k < fs->aliases.n; k++)
 			if (strcmp(fs->aliases.v[k], svcs.v[i]))
-				rc = store_feed_hosts_with_service(s, fs->aliases.v[k],
-								   svc_hit, &c, err);
+				rc = lookup(s, mc, 's', fs->aliases.v[k], &c, err);
 	}
 	if (rc == VIGIE_ENOMEM)
 		vigie_error_set(err, rc, NULL, 0, "out of memory");
@@ -627,6 +761,13 @@ out:
 	if (rc)
 		feeds_match_release(out);
 	return rc;
+}
+
+int feeds_match_item(struct vigie_store *s, const struct store_feed_item *it,
+		     const struct feeds_match_opts *o, struct feeds_match *out,
+		     struct vigie_error *err)
+{
+	return match_item(s, it, o, NULL, out, err);
 }
 
 /* ---- item lists ---- */
@@ -648,6 +789,7 @@ struct each_ctx {
 	feeds_item_cb *cb;
 	void *ud;
 	size_t shown;
+	struct match_cache cache;
 	struct vigie_error *err;
 };
 
@@ -664,7 +806,7 @@ static int each_item(void *ud, const struct store_feed_item *it)
 		return 0;
 	memset(&x, 0, sizeof(x));
 	x.it = *it;
-	if ((rc = feeds_match_item(c->s, &x.it, c->o, &x.match, c->err)))
+	if ((rc = match_item(c->s, &x.it, c->o, &c->cache, &x.match, c->err)))
 		return rc;
 	if ((c->q->host && !feeds_match_has_host(&x.match, c->q->host)) ||
 	    (c->q->concerned_only && x.match.n == 0)) {
@@ -683,6 +825,7 @@ int feeds_items_each(struct vigie_store *s, const struct feeds_items_query *q,
 {
 	struct each_ctx c = { .s = s, .q = q, .o = o, .cb = cb, .ud = ud, .err = err };
 	int rc = store_feed_items_each(s, q->since, q->unalerted, each_item, &c, err);
+	cache_release(&c.cache);
 	if (rc == VIGIE_ENOMEM)
 		vigie_error_set(err, rc, NULL, 0, "out of memory");
 	return rc;
