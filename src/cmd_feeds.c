@@ -95,8 +95,11 @@ static int feeds_add(int argc, char **argv)
 		feeds_catalogue_release(&cat);
 		goto out;
 	}
-	if (!*argv[optind] || strlen(argv[optind]) > 2048) {
-		rc = cli_fail("bad feed URL");
+	if (!*argv[optind] || strlen(argv[optind]) > 2048 ||
+	    (strstr(argv[optind], "://") && strncmp(argv[optind], "http://", 7) &&
+	     strncmp(argv[optind], "https://", 8) && strncmp(argv[optind], "file://", 7))) {
+		rc = cli_fail("bad feed URL '%s' (expected http://, https://, file:// or a path)",
+			      argv[optind]);
 		goto out;
 	}
 	if (svcs.n && !(services = vigie_strv_join(&svcs, " "))) {

@@ -23,6 +23,8 @@ count_items() { "$VIGIE" feeds items --format json 2>/dev/null | grep -c '"first
 run feeds add "$U/f/dsa.rdf" --name dsa --debian; expect_rc 0 "add dsa"
 run feeds add "$U/f/dsa.rdf" --name again; expect_rc 0 "add twice"
 expect_out "already present" "duplicate URL reported"
+run feeds add "ftp://127.0.0.1/x"; expect_rc 2 "ftp refused"
+expect_err "bad feed URL" "ftp refused: reason"
 run feeds add "$U/f/rss2.xml" --name vendor --service nginx --service redis; expect_rc 0 "add rss2"
 run feeds add "$U/redirect/atom.xml" --name atom; expect_rc 0 "add atom"
 run feeds add "$U/gz/latin1.xml" --name latin1; expect_rc 0 "add latin1"
