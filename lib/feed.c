@@ -742,7 +742,11 @@ static int add_item(struct feed *f, const xmlNode *n, const char *name,
 		if (!sn)
 			sn = child(n, "content");
 	} else {
-		it->link = node_text(f, child(n, "link"), FEED_MAX_FIELD, 0);
+		/* the first <link> with text: atom:link elements (href only)
+		 * often sit beside the RSS one */
+		for (const xmlNode *c = n->children; c && !it->link; c = c->next)
+			if (is_name(c, "link"))
+				it->link = node_text(f, c, FEED_MAX_FIELD, 0);
 		it->guid = node_text(f, child(n, "guid"), FEED_MAX_FIELD, 0);
 		if (!it->guid && f->format == FEED_RDF) {
 			xmlChar *a = xmlGetNsProp(n, (const xmlChar *)"about",

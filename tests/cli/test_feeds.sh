@@ -48,7 +48,7 @@ expect_out "^loop: error: .*[Rr]edirect" "redirect limit"
 expect_out "^malformed: error: .*malformed.xml:[0-9]+: malformed XML" "malformed XML named with line"
 expect_out "^xxe: error: .*declares entities" "XXE refused"
 expect_out "^billion: error: .*declares entities" "billion laughs refused"
-expect_err "rss2.xml:25: item without title, link or id: skipped" "rejected item named with line"
+expect_err "rss2.xml:26: item without title, link or id: skipped" "rejected item named with line"
 expect_err "dsa.rdf:37: unparsable date" "bad date is a warning"
 grep -q "root:" "$T/srv/requests" && ko "file content leaked" || ok
 expect_eq "$(count_items)" 10 "items stored"

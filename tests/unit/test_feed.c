@@ -100,7 +100,7 @@ static void test_rss2(void **state)
 	/* the item with no title, link or guid is skipped, with its line */
 	assert_int_equal(f->n, 3);
 	assert_int_equal(nwarn, 2);
-	assert_non_null(strstr(lastwarn, "rss2.xml:25:"));
+	assert_non_null(strstr(lastwarn, "rss2.xml:26:"));
 	it = &f->items[0];
 	/* HTML stripped, entities decoded (twice-escaped in the feed) */
 	assert_string_equal(it->title, "nginx 1.27.4 fixes \"HTTP/3\" bug & CVE-2026-4444");
