@@ -23,6 +23,8 @@ static const struct cmd cmd_table[] = {
 	{ "history", cmd_history, "package install/upgrade/remove events from dpkg and apt logs" },
 	{ "timeline", cmd_timeline, "per day, the upgrades applied and the CVEs they fixed" },
 	{ "sla", cmd_sla, "delays of installed security fixes against the SLA policy" },
+	{ "feeds", cmd_feeds, "advisory feeds: add, list, poll, items, coverage" },
+	{ "alerts", cmd_alerts, "alert once on new feed items that concern hosts" },
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Benchmark: `vigie feeds poll` over N generated feeds (default 500, 20
+# items each) served on loopback by tests/cli/feeds_server.py; reports wall
+# time and peak RSS of the first poll (everything new) and of a second poll
+# (nothing new). Usage: bench/bench_feeds_poll.sh [N]   ($VIGIE = binary)
+set -eu
+N=${1:-500}
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+VIGIE=${VIGIE:-}
+for c in "$VIGIE" "$SRC/build-bench/vigie" "$SRC/build/vigie"; do
+	[ -n "$c" ] && [ -x "$c" ] && { VIGIE=$c; break; }
+done
+[ -x "$VIGIE" ] || { echo "bench_feeds_poll: build vigie first (or set VIGIE)" >&2; exit 2; }
+command -v python3 >/dev/null || { echo "bench_feeds_poll: python3 missing" >&2; exit 2; }
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/vigie-bench-feeds-XXXXXX")
+mkdir -p "$T/srv"
+python3 "$SRC/tests/cli/feeds_server.py" "$SRC/tests/data/feeds" "$T/srv" &
+SRV=$!
+trap 'kill $SRV 2>/dev/null; rm -rf "$T"' EXIT
+for _ in $(seq 100); do [ -s "$T/srv/port" ] && break; sleep 0.1; done
+PORT=$(cat "$T/srv/port")
+export VIGIE_DB="$T/bench.db" VIGIE_NOW=2026-11-27T09:00:00Z
+for i in $(seq "$N"); do
+	echo "gen$i http://127.0.0.1:$PORT/gen/$i.xml"
+done >"$T/feeds.conf"
+"$VIGIE" feeds add --defaults --catalogue "$T/feeds.conf" >/dev/null
+
+measure() { # label
+	local out="$T/time.$1"
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -v "$VIGIE" feeds poll --force >"$T/poll.$1" 2>"$out" || true
+		awk -v l="$1" -F': ' '
+			/Elapsed \(wall clock\)/ { w = $2 }
+			/Maximum resident set size/ { r = $2 }
+			END { printf "%-12s wall %s  peak RSS %.1f MiB\n", l, w, r / 1024 }' "$out"
+	else
+		local s e
+		s=$(date +%s.%N)
+		"$VIGIE" feeds poll --force >"$T/poll.$1" 2>/dev/null || true
+		e=$(date +%s.%N)
+		echo "$1 wall $(echo "$e - $s" | bc) s (peak RSS unavailable: no /usr/bin/time)"
+	fi
+	echo "             $(grep -c ': ok' "$T/poll.$1") ok, $(grep -c ': error' "$T/poll.$1") errors"
+}
+echo "feeds poll: $N feeds x 20 items on loopback ($VIGIE)"
+measure first
+measure second
+echo "items stored: $("$VIGIE" feeds items --format json | grep -c '"first_seen"')"
+
+# Matching every stored item against a fleet: H hosts with P packages each;
+# host h has two binaries of source pkg(h mod 20) (named by 1/20 of the
+# generated items), the rest unrelated.
+H=${BENCH_FEEDS_HOSTS:-300}
+P=${BENCH_FEEDS_PACKAGES:-1000}
+export VIGIE_TEST_FIXTURES=1
+for h in $(seq "$H"); do
+	s=$((h % 20))
+	args=("pkg=bin$s/pkg$s/1.$h" "pkg=bin$s-data/pkg$s/1.$h")
+	for k in $(seq 3 "$P"); do
+		args+=("pkg=lib$k/src$k/1.0")
+	done
+	"$VIGIE" feeds _fixture "host$h" "${args[@]}"
+done
+if [ -x /usr/bin/time ]; then
+	/usr/bin/time -v "$VIGIE" feeds items --format json >"$T/items.json" 2>"$T/time.items"
+	awk -v h="$H" -v p="$P" -F': ' '
+		/Elapsed \(wall clock\)/ { w = $2 }
+		/Maximum resident set size/ { r = $2 }
+		END { printf "feeds items (%s hosts x %s packages): wall %s  peak RSS %.1f MiB\n", h, p, w, r / 1024 }' "$T/time.items"
+else
+	"$VIGIE" feeds items --format json >"$T/items.json"
+fi
+echo "             $(grep -c '"via": "package"' "$T/items.json") (host, source) matches"
+if [ -x /usr/bin/time ]; then
+	/usr/bin/time -v "$VIGIE" alerts --format json --dry-run >"$T/alerts.json" 2>"$T/time.alerts"
+	awk -F': ' '
+		/Elapsed \(wall clock\)/ { w = $2 }
+		/Maximum resident set size/ { r = $2 }
+		END { printf "alerts --dry-run (all pending): wall %s  peak RSS %.1f MiB\n", w, r / 1024 }' "$T/time.alerts"
+fi

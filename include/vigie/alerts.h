@@ -1,0 +1,55 @@
+/* vigie: alerts on new advisory feed items that concern hosts, grouped by
+ * host; rendered as text, JSON ("vigie.alerts/1") or an RFC 5322 message,
+ * delivered through a sendmail-compatible command or a webhook. Each
+ * (item, host) pair is alerted once (alerts_sent in the store). */
+#ifndef VIGIE_ALERTS_H
+#define VIGIE_ALERTS_H
+
+#include <stddef.h>
+
+#include "vigie/error.h"
+#include "vigie/feeds.h"
+#include "vigie/store.h"
+#include "vigie/util.h"
+
+struct alerts_config {
+	char sendmail[1024]; /* command line run by /bin/sh, message on stdin */
+	char to[512];
+	char from[512];
+	char webhook[1024];
+	char origin[512];    /* file read, "" for defaults */
+};
+/* Read the [alerts] section: path, else $VIGIE_ALERTS_CONF, else
+ * alerts.conf in the data directory; defaults (sendmail "/usr/sbin/sendmail
+ * -t -i", from "vigie") when no file exists. A missing explicit path is an
+ * error. Keys: sendmail, to, from, webhook. */
+int alerts_config_load(struct alerts_config *out, const char *path,
+		       struct vigie_error *err);
+
+/* Items with at least one host not yet alerted (the hits of each item are
+ * reduced to those hosts); an item repeating the first advisory id of an
+ * earlier item for hosts already listed is flagged duplicate. Release with
+ * feeds_items_release(). */
+int alerts_pending(struct vigie_store *s, const struct feeds_match_opts *o,
+		   struct feeds_items *out, struct vigie_error *err);
+/* Items of l shown in alerts (duplicates of an advisory already listed
+ * for the same hosts are recorded as sent but not shown). */
+size_t alerts_count(const struct feeds_items *l);
+/* Renderings, grouped by host (appended to out). */
+int alerts_text(struct vigie_buf *out, const struct feeds_items *l);
+int alerts_json(struct vigie_buf *out, const struct feeds_items *l,
+		struct vigie_error *err);
+/* RFC 5322 message (headers from cfg, Date from vigie_now()). */
+int alerts_mail(struct vigie_buf *out, const struct feeds_items *l,
+		const struct alerts_config *cfg, struct vigie_error *err);
+/* Pipe message to cfg->sendmail; error when it cannot run or exits != 0. */
+int alerts_sendmail(const struct alerts_config *cfg, const char *msg,
+		    size_t len, struct vigie_error *err);
+/* POST body (application/json) to url; error on transport or HTTP >= 300. */
+int alerts_webhook(const char *url, const char *body, size_t len,
+		   struct vigie_error *err);
+/* Record every (item, host) of l as sent, in one transaction. */
+int alerts_mark_sent(struct vigie_store *s, const struct feeds_items *l,
+		     struct vigie_error *err);
+
+#endif

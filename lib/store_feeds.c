@@ -1,0 +1,373 @@
+/* Feeds, feed items, alerts sent, and read-only fleet views for matching. */
+#include "store_internal.h"
+#include "vigie/util.h"
+
+#include <string.h>
+
+static int64_t col_i64(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_int64(st, i);
+}
+
+int store_feed_add(struct vigie_store *s, const char *url, const char *name,
+		   const char *services, struct vigie_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO feeds(url, name, services) VALUES(?1, ?2, ?3)"
+		" ON CONFLICT(url) DO NOTHING";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_text(st, 1, url);
+	store_bind_text(st, 2, name && *name ? name : NULL);
+	store_bind_text(st, 3, services && *services ? services : NULL);
+	if ((rc = store_step_done(s, st, err, "add feed")))
+		return rc;
+	return sqlite3_changes(s->db) ? 0 : 1;
+}
+
+int store_feed_remove(struct vigie_store *s, const char *key,
+		      struct vigie_error *err)
+{
+	static const char sql_items[] =
+		"DELETE FROM alerts_sent WHERE item_id IN (SELECT i.id FROM"
+		" feed_items i JOIN feeds f ON f.id = i.feed_id"
+		" WHERE f.url = ?1 OR f.name = ?1)";
+	static const char sql[] = "DELETE FROM feeds WHERE url = ?1 OR name = ?1";
+	sqlite3_stmt *st;
+	int rc;
+	if (!(st = store_stmt(s, sql_items, err)))
+		return VIGIE_EDB;
+	store_bind_text(st, 1, key);
+	if ((rc = store_step_done(s, st, err, "remove feed alerts")))
+		return rc;
+	if (!(st = store_stmt(s, sql, err)))
+		return VIGIE_EDB;
+	store_bind_text(st, 1, key);
+	if ((rc = store_step_done(s, st, err, "remove feed")))
+		return rc;
+	if (!sqlite3_changes(s->db))
+		return vigie_error_set(err, VIGIE_ENOTFOUND, NULL, 0,
+				       "no feed with URL or name '%s'", key);
+	return 0;
+}
+
+int store_feeds_each(struct vigie_store *s, store_feed_cb *cb, void *ud,
+		     struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT id, url, name, services, etag, last_modified, last_poll,"
+		" last_success, last_error, failures, next_poll FROM feeds"
+		" ORDER BY coalesce(name, url), url";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_feed f = {
+			.id = col_i64(st, 0),
+			.url = store_col_text(st, 1),
+			.name = store_col_text(st, 2),
+			.services = store_col_text(st, 3),
+			.etag = store_col_text(st, 4),
+			.last_modified = store_col_text(st, 5),
+			.last_poll = col_i64(st, 6),
+			.last_success = col_i64(st, 7),
+			.last_error = store_col_text(st, 8),
+			.failures = (long)col_i64(st, 9),
+			.next_poll = col_i64(st, 10),
+		};
+		int r = cb(ud, &f);
+		if (r) {
+			sqlite3_reset(st);
+			return r;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_dberr(s, err, "list feeds");
+}
+
+int store_feed_set_state(struct vigie_store *s, const struct store_feed *f,
+			 struct vigie_error *err)
+{
+	static const char sql[] =
+		"UPDATE feeds SET etag = ?2, last_modified = ?3, last_poll = ?4,"
+		" last_success = ?5, last_error = ?6, failures = ?7, next_poll = ?8"
+		" WHERE id = ?1";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_int64(st, 1, f->id);
+	store_bind_text(st, 2, f->etag);
+	store_bind_text(st, 3, f->last_modified);
+	store_bind_int64(st, 4, f->last_poll);
+	if (f->last_success)
+		store_bind_int64(st, 5, f->last_success);
+	store_bind_text(st, 6, f->last_error);
+	store_bind_int64(st, 7, f->failures);
+	store_bind_int64(st, 8, f->next_poll);
+	return store_step_done(s, st, err, "update feed state");
+}
+
+int store_feed_item_put(struct vigie_store *s, const struct store_feed_item *it,
+			int *inserted, struct vigie_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO feed_items(feed_id, key, title, link, published,"
+		" first_seen, summary, cves, advisory, packages, services)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+		" ON CONFLICT(feed_id, key) DO NOTHING";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	int rc;
+	*inserted = 0;
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_int64(st, 1, it->feed_id);
+	store_bind_text(st, 2, it->key);
+	store_bind_text(st, 3, it->title);
+	store_bind_text(st, 4, it->link);
+	if (it->published)
+		store_bind_int64(st, 5, it->published);
+	store_bind_int64(st, 6, it->first_seen);
+	store_bind_text(st, 7, it->summary);
+	store_bind_text(st, 8, it->cves);
+	store_bind_text(st, 9, it->advisory);
+	store_bind_text(st, 10, it->packages);
+	store_bind_text(st, 11, it->services);
+	if ((rc = store_step_done(s, st, err, "store feed item")))
+		return rc;
+	*inserted = sqlite3_changes(s->db) > 0;
+	return 0;
+}
+
+int store_feed_items_each(struct vigie_store *s, int64_t since, int unalerted,
+			  store_feed_item_cb *cb, void *ud,
+			  struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT i.id, i.feed_id, coalesce(f.name, f.url), f.services, i.key,"
+		" i.title, i.link, i.published, i.first_seen, i.summary, i.cves,"
+		" i.advisory, i.packages, i.services FROM feed_items i"
+		" JOIN feeds f ON f.id = i.feed_id WHERE i.first_seen >= ?1"
+		" AND (?2 = 0 OR NOT EXISTS (SELECT 1 FROM alerts_sent a"
+		" WHERE a.item_id = i.id))"
+		" ORDER BY i.first_seen DESC, coalesce(i.published, 0) DESC, i.id DESC";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_int64(st, 1, since);
+	store_bind_int64(st, 2, unalerted ? 1 : 0);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_feed_item it = {
+			.id = col_i64(st, 0),
+			.feed_id = col_i64(st, 1),
+			.feed = store_col_text(st, 2),
+			.feed_services = store_col_text(st, 3),
+			.key = store_col_text(st, 4),
+			.title = store_col_text(st, 5),
+			.link = store_col_text(st, 6),
+			.published = col_i64(st, 7),
+			.first_seen = col_i64(st, 8),
+			.summary = store_col_text(st, 9),
+			.cves = store_col_text(st, 10),
+			.advisory = store_col_text(st, 11),
+			.packages = store_col_text(st, 12),
+			.services = store_col_text(st, 13),
+		};
+		int r = cb(ud, &it);
+		if (r) {
+			sqlite3_reset(st);
+			return r;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_dberr(s, err, "list feed items");
+}
+
+int store_alert_was_sent(struct vigie_store *s, int64_t item_id,
+			 int64_t host_id, struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT 1 FROM alerts_sent WHERE item_id = ?1 AND host_id = ?2";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_int64(st, 1, item_id);
+	store_bind_int64(st, 2, host_id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : store_dberr(s, err, "read alerts");
+}
+
+int store_alert_mark_sent(struct vigie_store *s, int64_t item_id,
+			  int64_t host_id, int64_t when, struct vigie_error *err)
+{
+	static const char sql[] =
+		"INSERT OR IGNORE INTO alerts_sent(item_id, host_id, sent_at)"
+		" VALUES(?1, ?2, ?3)";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_int64(st, 1, item_id);
+	store_bind_int64(st, 2, host_id);
+	store_bind_int64(st, 3, when);
+	return store_step_done(s, st, err, "record alert");
+}
+
+/* ---- fleet views ---- */
+int store_feed_hosts_with_package(struct vigie_store *s, const char *name,
+				  store_feed_host_pkg_cb *cb, void *ud,
+				  struct vigie_error *err)
+{
+	/* source is indexed; the binary name is the second column of the
+	 * primary key, so walk the hosts (CROSS JOIN fixes that order) and
+	 * look each (host_id, package) up instead of scanning every row */
+	static const char sql[] =
+		"SELECT h.id, h.name, p.package, p.source, p.source_version"
+		" FROM host_packages p JOIN hosts h ON h.id = p.host_id"
+		" WHERE p.source = ?1 AND p.status NOT IN ('config-files', 'not-installed')"
+		" UNION"
+		" SELECT h.id, h.name, p.package, p.source, p.source_version"
+		" FROM hosts h CROSS JOIN host_packages p"
+		" ON p.host_id = h.id AND p.package = ?1"
+		" WHERE p.status NOT IN ('config-files', 'not-installed')"
+		" ORDER BY 2, 3";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_text(st, 1, name);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int r = cb(ud, col_i64(st, 0), store_col_text(st, 1), store_col_text(st, 2),
+			   store_col_text(st, 3), store_col_text(st, 4));
+		if (r) {
+			sqlite3_reset(st);
+			return r;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_dberr(s, err, "hosts with package");
+}
+
+static int svc_rows(struct vigie_store *s, sqlite3_stmt *st,
+		    store_feed_host_svc_cb *cb, void *ud, struct vigie_error *err)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int r = cb(ud, col_i64(st, 0), store_col_text(st, 1), store_col_text(st, 2),
+			   store_col_text(st, 3));
+		if (r) {
+			sqlite3_reset(st);
+			return r;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_dberr(s, err, "host services");
+}
+
+int store_feed_hosts_with_service(struct vigie_store *s, const char *service,
+				  store_feed_host_svc_cb *cb, void *ud,
+				  struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT h.id, h.name, v.service, v.origin FROM host_services v"
+		" JOIN hosts h ON h.id = v.host_id WHERE v.service = ?1"
+		" ORDER BY h.name";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_text(st, 1, service);
+	return svc_rows(s, st, cb, ud, err);
+}
+
+int store_feed_services_each(struct vigie_store *s, store_feed_host_svc_cb *cb,
+			     void *ud, struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT h.id, h.name, v.service, v.origin FROM host_services v"
+		" JOIN hosts h ON h.id = v.host_id ORDER BY h.name, v.service";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	return svc_rows(s, st, cb, ud, err);
+}
+
+int store_feed_host_has_package(struct vigie_store *s, int64_t host_id,
+				const char *name, struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT 1 FROM host_packages WHERE host_id = ?1"
+		" AND (package = ?2 OR source = ?2)"
+		" AND status NOT IN ('config-files', 'not-installed') LIMIT 1";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_int64(st, 1, host_id);
+	store_bind_text(st, 2, name);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : store_dberr(s, err, "host package");
+}
+
+/* ---- fixtures ---- */
+int store_feeds_test_add_host(struct vigie_store *s, const char *name,
+			      int64_t *id, struct vigie_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO hosts(name, release, origin) VALUES(?1, 'bookworm', 'test')"
+		" ON CONFLICT(name) DO UPDATE SET origin = origin RETURNING id";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_text(st, 1, name);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = col_i64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : store_dberr(s, err, "add host");
+}
+
+int store_feeds_test_add_package(struct vigie_store *s, int64_t host_id,
+				 const char *package, const char *version,
+				 const char *source, const char *source_version,
+				 struct vigie_error *err)
+{
+	static const char sql[] =
+		"INSERT OR REPLACE INTO host_packages(host_id, package, arch, version,"
+		" source, source_version, status) VALUES(?1, ?2, 'amd64', ?3, ?4, ?5,"
+		" 'installed')";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_int64(st, 1, host_id);
+	store_bind_text(st, 2, package);
+	store_bind_text(st, 3, version);
+	store_bind_text(st, 4, source ? source : package);
+	store_bind_text(st, 5, source_version ? source_version : version);
+	return store_step_done(s, st, err, "add package");
+}
+
+int store_feeds_test_add_service(struct vigie_store *s, int64_t host_id,
+				 const char *service, const char *origin,
+				 struct vigie_error *err)
+{
+	static const char sql[] =
+		"INSERT OR REPLACE INTO host_services(host_id, service, origin)"
+		" VALUES(?1, ?2, ?3)";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_int64(st, 1, host_id);
+	store_bind_text(st, 2, service);
+	store_bind_text(st, 3, origin ? origin : "test");
+	return store_step_done(s, st, err, "add service");
+}

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# vigie feeds / vigie alerts against a loopback HTTP server started here:
+# conditional GET (304), gzip, HTTP 500, a stalled server, a 50 MB body,
+# a redirect loop, malformed XML, XXE and billion laughs, ISO-8859-1;
+# re-polling stores nothing twice; matching, coverage, alerts sent once.
+. "$(dirname "$0")/lib.sh"
+set -e
+command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
+
+FEEDS="$TESTDATA/feeds"
+mkdir -p "$T/srv"
+python3 "$VIGIE_SRCDIR/tests/cli/feeds_server.py" "$FEEDS" "$T/srv" &
+SRV=$!
+trap 'kill $SRV 2>/dev/null; rm -rf "$T"' EXIT
+for _ in $(seq 100); do [ -s "$T/srv/port" ] && break; sleep 0.1; done
+PORT=$(cat "$T/srv/port")
+U="http://127.0.0.1:$PORT"
+export VIGIE_SERVICES="$FEEDS/services.conf"
+export VIGIE_TEST_FIXTURES=1
+
+count_items() { "$VIGIE" feeds items --format json 2>/dev/null | grep -c '"first_seen"' || true; }
+
+run feeds add "$U/f/dsa.rdf" --name dsa --debian; expect_rc 0 "add dsa"
+run feeds add "$U/f/dsa.rdf" --name again; expect_rc 0 "add twice"
+expect_out "already present" "duplicate URL reported"
+run feeds add "ftp://127.0.0.1/x"; expect_rc 2 "ftp refused"
+expect_err "bad feed URL" "ftp refused: reason"
+run feeds add "$U/f/rss2.xml" --name vendor --service nginx --service redis; expect_rc 0 "add rss2"
+run feeds add "$U/redirect/atom.xml" --name atom; expect_rc 0 "add atom"
+run feeds add "$U/gz/latin1.xml" --name latin1; expect_rc 0 "add latin1"
+for x in status/500:e500 stall:stall big:big loop:loop f/malformed.xml:malformed \
+	 f/xxe.xml:xxe f/billion.xml:billion; do
+	run feeds add "$U/${x%%:*}" --name "${x##*:}"; expect_rc 0 "add ${x##*:}"
+done
+
+START=$(date +%s)
+run feeds poll --timeout 2; expect_rc 2 "poll with failing feeds"
+END=$(date +%s)
+[ $((END - START)) -lt 15 ] && ok || ko "poll took $((END - START)) s (timeouts not applied)"
+expect_out "^dsa: ok, 4 items, 4 new$" "dsa polled"
+expect_out "^vendor: ok, 3 items, 3 new$" "rss2 polled (one item rejected)"
+expect_out "^atom: ok, 2 items, 2 new$" "atom through a redirect"
+expect_out "^latin1: ok, 1 item, 1 new$" "gzip + ISO-8859-1"
+expect_out "^e500: error: HTTP 500" "500 reported"
+expect_out "^stall: error: .*(timed out|too slow)" "stalled server times out"
+expect_out "^big: error: body larger than 16777216 bytes" "size cap"
+expect_out "^loop: error: .*[Rr]edirect" "redirect limit"
+expect_out "^malformed: error: .*malformed.xml:[0-9]+: malformed XML" "malformed XML named with line"
+expect_out "^xxe: error: .*declares entities" "XXE refused"
+expect_out "^billion: error: .*declares entities" "billion laughs refused"
+expect_err "rss2.xml:26: item without title, link or id: skipped" "rejected item named with line"
+expect_err "dsa.rdf:37: unparsable date" "bad date is a warning"
+grep -q "root:" "$T/srv/requests" && ko "file content leaked" || ok
+expect_eq "$(count_items)" 10 "items stored"
+run feeds items --format json
+expect_out '"title": "Mise à jour de sécurité pour samba"' "latin1 came out as UTF-8"
+
+# Second poll: the failing feeds back off, the others answer 304; nothing
+# is stored twice.
+run feeds poll --timeout 2; expect_rc 0 "second poll"
+expect_out "^dsa: not modified$" "304 on conditional GET"
+expect_out "^e500: skipped, backing off until 2026-11-27T09:05:00Z" "backoff"
+grep -Eq '^GET /f/dsa.rdf 304 "' "$T/srv/requests" && ok || ko "no If-None-Match sent"
+expect_eq "$(count_items)" 10 "re-polling stores nothing twice"
+VIGIE_NOW=2026-11-28T09:00:00Z run feeds poll --force --timeout 2
+expect_out "^e500: error: HTTP 500 \(next poll 2026-11-28T09:10:00Z\)" "backoff doubles"
+expect_eq "$(count_items)" 10 "forced re-poll stores nothing twice"
+
+run feeds list --format json; expect_rc 0 "list json"
+expect_out '"schema": "vigie.feeds.list/1"' "list schema"
+expect_out '"last_error": "HTTP 500"' "last error listed"
+run feeds list; expect_out "last success: 2026-11-2[78]T09:00:00Z" "last success listed"
+
+# Fleet fixtures: web1 runs apache2 from Debian, db1 PostgreSQL and an
+# in-house app, fr1 samba (not from Debian).
+run feeds _fixture web1 pkg=apache2-bin/apache2/2.4.62-1~deb12u2 svc=apache2; expect_rc 0 "web1"
+run feeds _fixture db1 pkg=postgresql-15/postgresql-15/15.8-0+deb12u1 svc=postgresql svc=custom-app
+expect_rc 0 "db1"
+run feeds _fixture fr1 pkg=libssl3/openssl/3.0.11-1~deb12u2 svc=samba; expect_rc 0 "fr1"
+
+run feeds items --host web1 --format json; expect_rc 0 "items for web1"
+expect_out '"title": "DSA-6101 apache2"' "apache2 advisory for web1"
+expect_no_out '"title": "DSA-6100-2' "openssl advisory not for web1"
+run feeds items --format json
+expect_out '"advisory": "DSA-6100-2"' "advisory id"
+run feeds items --since 2026-12-01; expect_out "^no items$" "--since"
+
+run feeds coverage; expect_rc 1 "uncovered services exit 1"
+expect_eq "$(printf '%s\n' "$OUT" | head -2 | awk '{print $1" "$2" "$3}')" \
+	"$(printf 'UNCOVERED db1 custom-app\nUNCOVERED fr1 samba')" "uncovered listed first"
+expect_out "^covered +db1 +postgresql +dsa" "Debian feed covers Debian packages"
+expect_out "^covered +web1 +apache2 +dsa" "apache2 covered by dsa"
+run feeds coverage --format json; expect_out '"uncovered": 2' "coverage json"
+
+# Alerts: fake sendmail appends to a file.
+cat >"$T/sendmail" <<EOF
+#!/bin/sh
+cat >>"$T/mail"
+echo "--END--" >>"$T/mail"
+EOF
+chmod +x "$T/sendmail"
+printf '[alerts]\nsendmail = %s -t\nto = ops@example.org\nfrom = vigie@example.org\nwebhook = %s/webhook\n' \
+	"$T/sendmail" "$U" >"$T/alerts.conf"
+export VIGIE_ALERTS_CONF="$T/alerts.conf"
+run feeds items --new --host web1; expect_out "DSA-6101 apache2" "--new before alerts"
+run alerts --format mail --dry-run; expect_rc 0 "dry run"
+expect_out "^Subject: vigie: 5 new advisories for 3 hosts$" "dry run prints the message"
+[ -e "$T/mail" ] && ko "dry run sent mail" || ok
+run alerts --format mail; expect_rc 0 "alerts mail"
+expect_eq "$(grep -c -- '--END--' "$T/mail")" 1 "one message sent"
+grep -q "^To: ops@example.org$" "$T/mail" && ok || ko "To header"
+grep -q "^  - \[dsa\] DSA-6101 apache2$" "$T/mail" && ok || ko "item in body"
+run feeds items --new --host web1; expect_out "^no items$" "--new: web1 alerted"
+run feeds items --new; expect_out "DSA-6099-1 nncp" "--new: items concerning nobody stay new"
+run alerts --format mail; expect_rc 0 "alerts again"
+expect_eq "$(grep -c -- '--END--' "$T/mail")" 1 "nothing new, nothing sent"
+run alerts; expect_out "^no new alerts$" "text: nothing new"
+
+# A new host with apache2: alerted once, through the webhook.
+run feeds _fixture web2 pkg=apache2/apache2/2.4.62-1; expect_rc 0 "web2"
+run alerts --format json --webhook; expect_rc 0 "webhook"
+expect_out '"host": "web2"' "json alert for web2"
+grep -q '"schema": "vigie.alerts/1"' "$T/srv/webhook" && ok || ko "webhook body"
+run alerts --format json; expect_out '"hosts": \[' "json when nothing new"
+expect_no_out '"web2"' "web2 alerted once"
+
+run feeds remove vendor; expect_rc 0 "remove by name"
+run feeds remove vendor; expect_rc 2 "remove unknown"
+run feeds add --defaults --catalogue "$VIGIE_SRCDIR/data/feeds.conf"; expect_rc 0 "defaults"
+expect_out "added debian-dsa \(https://www.debian.org/security/dsa.rdf\)" "catalogue"
+
+finish

@@ -1,0 +1,319 @@
+#include "testutil.h"
+#include "vigie/alerts.h"
+#include "vigie/feeds.h"
+#include "vigie/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct fixture {
+	struct vigie_store *s;
+	struct feed_services svc;
+	int64_t web1, db1, fr1;
+};
+
+static int setup(void **state)
+{
+	static int n;
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	struct vigie_error err;
+	char path[1024];
+	memset(&err, 0, sizeof(err));
+	setenv("VIGIE_NOW", "2026-11-27T09:00:00Z", 1);
+	snprintf(path, sizeof(path), "%s/feeds%d.db", test_tmpdir(), n++);
+	assert_int_equal(store_open(&fx->s, path, 0, &err), 0);
+	assert_int_equal(feed_services_load(&fx->svc, test_data("feeds/services.conf"), &err), 0);
+	/* web1: apache2 from Debian; db1: PostgreSQL and an in-house app;
+	 * fr1: samba, libssl3 */
+	assert_int_equal(store_feeds_test_add_host(fx->s, "web1", &fx->web1, &err), 0);
+	assert_int_equal(store_feeds_test_add_host(fx->s, "db1", &fx->db1, &err), 0);
+	assert_int_equal(store_feeds_test_add_host(fx->s, "fr1", &fx->fr1, &err), 0);
+	assert_int_equal(store_feeds_test_add_package(fx->s, fx->web1, "apache2-bin",
+						      "2.4.62-1~deb12u2", "apache2",
+						      "2.4.62-1~deb12u2", &err), 0);
+	assert_int_equal(store_feeds_test_add_package(fx->s, fx->web1, "libssl3",
+						      "3.0.15-1~deb12u1", "openssl",
+						      "3.0.15-1~deb12u1", &err), 0);
+	assert_int_equal(store_feeds_test_add_service(fx->s, fx->web1, "apache2", "systemd",
+						      &err), 0);
+	assert_int_equal(store_feeds_test_add_package(fx->s, fx->db1, "postgresql-15",
+						      "15.8-0+deb12u1", NULL, NULL, &err), 0);
+	assert_int_equal(store_feeds_test_add_service(fx->s, fx->db1, "postgresql", "systemd",
+						      &err), 0);
+	assert_int_equal(store_feeds_test_add_service(fx->s, fx->db1, "custom-app", "systemd",
+						      &err), 0);
+	assert_int_equal(store_feeds_test_add_package(fx->s, fx->fr1, "libssl3",
+						      "3.0.11-1~deb12u2", "openssl",
+						      "3.0.11-1~deb12u2", &err), 0);
+	assert_int_equal(store_feeds_test_add_service(fx->s, fx->fr1, "samba", "systemd",
+						      &err), 0);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+	store_close(fx->s);
+	feed_services_release(&fx->svc);
+	free(fx);
+	return 0;
+}
+
+static size_t npolled, nfailed;
+static void status(void *ud, const struct feeds_poll_status *st)
+{
+	(void)ud;
+	npolled++;
+	if (st->outcome == FEEDS_FAILED)
+		nfailed++;
+}
+
+static void add_fixture_feeds(struct fixture *fx)
+{
+	struct vigie_error err;
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(store_feed_add(fx->s, test_data("feeds/dsa.rdf"), "dsa",
+					FEEDS_DEBIAN_TOKEN, &err), 0);
+	assert_int_equal(store_feed_add(fx->s, test_data("feeds/rss2.xml"), "vendor",
+					"nginx", &err), 0);
+	assert_int_equal(store_feed_add(fx->s, test_data("feeds/latin1.xml"), "fr", NULL,
+					&err), 0);
+	/* same URL again: nothing changes */
+	assert_int_equal(store_feed_add(fx->s, test_data("feeds/latin1.xml"), "other", NULL,
+					&err), 1);
+}
+
+static void test_poll_once(void **state)
+{
+	struct fixture *fx = *state;
+	struct feeds_poll_opts o = { .services = &fx->svc };
+	struct vigie_error err;
+	memset(&err, 0, sizeof(err));
+	add_fixture_feeds(fx);
+	npolled = nfailed = 0;
+	assert_int_equal(feeds_poll(fx->s, &o, status, NULL, &err), 0);
+	assert_int_equal(npolled, 3);
+	assert_int_equal(nfailed, 0);
+	/* 4 (dsa) + 3 (rss2: one item skipped) + 1 */
+	assert_int_equal(store_count(fx->s, "feed_items", &err), 8);
+	setenv("VIGIE_NOW", "2026-11-28T09:00:00Z", 1);
+	assert_int_equal(feeds_poll(fx->s, &o, status, NULL, &err), 0);
+	assert_int_equal(store_count(fx->s, "feed_items", &err), 8);
+	setenv("VIGIE_NOW", "2026-11-27T09:00:00Z", 1);
+}
+
+static void test_backoff(void **state)
+{
+	struct fixture *fx = *state;
+	struct feeds_poll_opts o = { 0 };
+	struct vigie_error err;
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(store_feed_add(fx->s, test_data("feeds/malformed.xml"), "bad", NULL,
+					&err), 0);
+	npolled = nfailed = 0;
+	assert_int_equal(feeds_poll(fx->s, &o, status, NULL, &err), 1);
+	assert_int_equal(nfailed, 1);
+	/* skipped while backing off: reported, not failed again */
+	npolled = nfailed = 0;
+	assert_int_equal(feeds_poll(fx->s, &o, status, NULL, &err), 0);
+	assert_int_equal(npolled, 1);
+	assert_int_equal(nfailed, 0);
+	/* forced: fails again, delay doubles */
+	o.force = 1;
+	assert_int_equal(feeds_poll(fx->s, &o, status, NULL, &err), 1);
+	setenv("VIGIE_NOW", "2026-11-27T09:09:59Z", 1);
+	o.force = 0;
+	npolled = nfailed = 0;
+	assert_int_equal(feeds_poll(fx->s, &o, status, NULL, &err), 0);
+	assert_int_equal(nfailed, 0);
+	setenv("VIGIE_NOW", "2026-11-27T09:10:00Z", 1);
+	assert_int_equal(feeds_poll(fx->s, &o, status, NULL, &err), 1);
+	setenv("VIGIE_NOW", "2026-11-27T09:00:00Z", 1);
+	assert_int_equal(store_feed_remove(fx->s, "bad", &err), 0);
+	assert_int_equal(store_feed_remove(fx->s, "bad", &err), VIGIE_ENOTFOUND);
+}
+
+static const struct feeds_item *item(const struct feeds_items *l, const char *prefix)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].it.title && !strncmp(l->v[i].it.title, prefix, strlen(prefix)))
+			return &l->v[i];
+	return NULL;
+}
+
+/* openssl CVEs fixed on web1 (newer version), not on fr1 */
+static int fixed_lookup(void *ud, const char *host, const char *source,
+			const char *sv, const char *cve)
+{
+	(void)ud;
+	(void)sv;
+	(void)cve;
+	if (strcmp(source, "openssl"))
+		return -1;
+	return !strcmp(host, "web1") ? 1 : 0;
+}
+
+static void test_match(void **state)
+{
+	struct fixture *fx = *state;
+	struct feeds_poll_opts o = { .services = &fx->svc };
+	struct feeds_match_opts mo = { .fixed_lookup = fixed_lookup, .services = &fx->svc };
+	struct feeds_items_query q = { 0 };
+	struct feeds_items l;
+	const struct feeds_item *x;
+	struct vigie_buf json = VIGIE_BUF_INIT;
+	struct vigie_error err;
+	memset(&err, 0, sizeof(err));
+	add_fixture_feeds(fx);
+	assert_int_equal(feeds_poll(fx->s, &o, NULL, NULL, &err), 0);
+	assert_int_equal(feeds_items_load(fx->s, &q, &mo, &l, &err), 0);
+	assert_int_equal(l.n, 8);
+	/* apache2 (source of apache2-bin) and the apache2 service on web1 */
+	x = item(&l, "DSA-6101 apache2");
+	assert_non_null(x);
+	assert_int_equal(x->match.n, 2);
+	assert_string_equal(x->match.v[0].host, "web1");
+	assert_string_equal(x->match.v[0].via, "package");
+	assert_string_equal(x->match.v[0].what, "apache2-bin");
+	assert_string_equal(x->match.v[0].source_version, "2.4.62-1~deb12u2");
+	assert_int_equal(x->match.v[0].fixed, -1); /* no CVE: unknown */
+	assert_string_equal(x->match.v[1].via, "service");
+	/* openssl: both hosts with libssl3, fix state from the hook */
+	x = item(&l, "DSA-6100-2");
+	assert_int_equal(x->match.n, 2);
+	assert_string_equal(x->match.v[0].host, "fr1");
+	assert_int_equal(x->match.v[0].fixed, 0);
+	assert_string_equal(x->match.v[1].host, "web1");
+	assert_int_equal(x->match.v[1].fixed, 1);
+	/* nncp: nobody */
+	assert_int_equal(item(&l, "DSA-6099-1")->match.n, 0);
+	/* postgresql-15 binary name and postgresql service */
+	x = item(&l, "DSA-6098-1");
+	assert_int_equal(x->match.n, 1);
+	assert_string_equal(x->match.v[0].host, "db1");
+	/* samba named in a French title */
+	x = item(&l, "Mise");
+	assert_int_equal(x->match.n, 1);
+	assert_string_equal(x->match.v[0].host, "fr1");
+	assert_int_equal(feeds_items_json(&json, &l, &err), 0);
+	assert_non_null(strstr(json.data, "\"schema\": \"vigie.feeds/1\""));
+	assert_non_null(strstr(json.data, "\"fixed\": true"));
+	vigie_buf_release(&json);
+	feeds_items_release(&l);
+	/* --host filter */
+	q.host = "db1";
+	assert_int_equal(feeds_items_load(fx->s, &q, &mo, &l, &err), 0);
+	assert_int_equal(l.n, 1);
+	feeds_items_release(&l);
+	/* --since after first_seen: nothing */
+	q.host = NULL;
+	assert_int_equal(vigie_time_parse(&q.since, "2026-11-28", 0), 0);
+	assert_int_equal(feeds_items_load(fx->s, &q, &mo, &l, &err), 0);
+	assert_int_equal(l.n, 0);
+	feeds_items_release(&l);
+}
+
+static void test_coverage(void **state)
+{
+	struct fixture *fx = *state;
+	struct feeds_coverage c;
+	struct vigie_buf json = VIGIE_BUF_INIT;
+	struct vigie_error err;
+	memset(&err, 0, sizeof(err));
+	add_fixture_feeds(fx);
+	assert_int_equal(store_feed_add(fx->s, "https://pg.example/news.rss", "pg",
+					"postgres", &err), 0);
+	assert_int_equal(feeds_coverage(fx->s, &fx->svc, &c, &err), 0);
+	assert_int_equal(c.n, 4);
+	/* custom-app has no package from Debian and no feed; samba has no
+	 * package at all on fr1 (only libssl3) */
+	assert_int_equal(c.uncovered, 2);
+	assert_string_equal(c.v[0].service, "custom-app");
+	assert_string_equal(c.v[1].service, "samba");
+	assert_int_equal(c.v[0].feeds.n, 0);
+	/* covered: db1 postgresql (dsa via postgresql-15, pg via alias), web1 apache2 */
+	assert_string_equal(c.v[2].host, "db1");
+	assert_string_equal(c.v[2].service, "postgresql");
+	assert_int_equal(c.v[2].feeds.n, 2);
+	assert_string_equal(c.v[3].service, "apache2");
+	assert_int_equal(c.v[3].feeds.n, 1);
+	assert_string_equal(c.v[3].feeds.v[0], "dsa");
+	assert_int_equal(feeds_coverage_json(&json, &c, &err), 0);
+	assert_non_null(strstr(json.data, "\"uncovered\": 2"));
+	vigie_buf_release(&json);
+	feeds_coverage_release(&c);
+}
+
+static void test_alerts(void **state)
+{
+	struct fixture *fx = *state;
+	struct feeds_poll_opts o = { .services = &fx->svc };
+	struct feeds_match_opts mo = { .services = &fx->svc };
+	struct alerts_config cfg;
+	struct feeds_items l;
+	struct vigie_buf b = VIGIE_BUF_INIT;
+	struct vigie_error err;
+	memset(&err, 0, sizeof(err));
+	add_fixture_feeds(fx);
+	{
+		/* the same advisories through a second feed (like dsa-long) */
+		char url[1100];
+		snprintf(url, sizeof(url), "file://%s", test_data("feeds/dsa.rdf"));
+		assert_int_equal(store_feed_add(fx->s, url, "dsa-copy", NULL, &err), 0);
+	}
+	assert_int_equal(feeds_poll(fx->s, &o, NULL, NULL, &err), 0);
+	assert_int_equal(alerts_pending(fx->s, &mo, &l, &err), 0);
+	/* apache2, openssl, postgresql-15 (each twice), samba */
+	assert_int_equal(l.n, 7);
+	assert_int_equal(alerts_count(&l), 4);
+	assert_int_equal(alerts_text(&b, &l), 0);
+	assert_non_null(strstr(b.data, "db1\n"));
+	assert_true(strstr(b.data, "db1\n") < strstr(b.data, "fr1\n"));
+	assert_true(strstr(b.data, "fr1\n") < strstr(b.data, "web1\n"));
+	vigie_buf_reset(&b);
+	assert_int_equal(alerts_config_load(&cfg, test_write("a.conf",
+		"[sla]\nx = 1\n[alerts]\nto = ops@example.org\r\n"
+		"sendmail = cat >/dev/null\n"), &err), 0);
+	assert_string_equal(cfg.to, "ops@example.org");
+	assert_int_equal(alerts_mail(&b, &l, &cfg, &err), 0);
+	assert_non_null(strstr(b.data, "To: ops@example.org\nSubject: vigie: 4 new advisories for 3 hosts\n"));
+	assert_non_null(strstr(b.data, "Date: Fri, 27 Nov 2026 09:00:00 +0000\n"));
+	assert_int_equal(alerts_sendmail(&cfg, b.data, b.len, &err), 0);
+	assert_int_equal(alerts_mark_sent(fx->s, &l, &err), 0);
+	feeds_items_release(&l);
+	/* sent once */
+	assert_int_equal(alerts_pending(fx->s, &mo, &l, &err), 0);
+	assert_int_equal(l.n, 0);
+	feeds_items_release(&l);
+	/* a new host with apache2 gets its own alert for the old item */
+	{
+		int64_t id;
+		assert_int_equal(store_feeds_test_add_host(fx->s, "web2", &id, &err), 0);
+		assert_int_equal(store_feeds_test_add_package(fx->s, id, "apache2", "2.4.62-1",
+							      NULL, NULL, &err), 0);
+	}
+	assert_int_equal(alerts_pending(fx->s, &mo, &l, &err), 0);
+	assert_int_equal(l.n, 2); /* through both feeds, shown once */
+	assert_int_equal(alerts_count(&l), 1);
+	assert_int_equal(l.v[0].match.n, 1);
+	assert_string_equal(l.v[0].match.v[0].host, "web2");
+	feeds_items_release(&l);
+	/* a failing sendmail is an error */
+	snprintf(cfg.sendmail, sizeof(cfg.sendmail), "exit 3");
+	assert_int_equal(alerts_sendmail(&cfg, "x", 1, &err), VIGIE_EIO);
+	vigie_buf_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_poll_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backoff, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_match, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_coverage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_alerts, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
