@@ -251,7 +251,7 @@ static int fetch_http(struct fetch_result *res, struct sink *k, const char *url,
 		case CURLE_COULDNT_RESOLVE_PROXY:
 			unreach = 1;
 			rc = vigie_error_set(err, VIGIE_ENET, url, 0,
-					     "cannot reach %s (offline?): %s", host, detail);
+					     "cannot reach %s (offline?)", host);
 			break;
 		case CURLE_COULDNT_CONNECT:
 			unreach = 1;

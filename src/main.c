@@ -12,6 +12,8 @@ struct cli cli;
 static const struct cmd cmd_table[] = {
 	{ "compare-versions", cmd_compare_versions,
 	  "compare Debian versions exactly as dpkg does" },
+	{ "db-update", cmd_db_update,
+	  "download and import the security data (until 'db update' is dispatched)" },
 };
 
 static void usage(FILE *f)
