@@ -324,7 +324,8 @@ static int parse_deb822(struct apt_sources *l, struct deb822 *d,
 			/* an inline key spans lines: keep the first (a path or
 			 * a fingerprint, or the armour header) */
 			size_t n = strcspn(sb, "\n");
-			if (!(e.signed_by = vigie_arena_strndup(&l->arena, sb, n)))
+			if (!(e.signed_by = n ? vigie_arena_strndup(&l->arena, sb, n)
+					      : vigie_arena_strdup(&l->arena, "(inline key)")))
 				return vigie_error_set(err, VIGIE_ENOMEM, file, ln, "out of memory");
 		}
 		for (size_t t = 0; t < tn; t++) {
