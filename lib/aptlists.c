@@ -469,6 +469,7 @@ static int add_cand(struct inst *in, struct vigie_arena *a, const struct deb822 
 			}
 		}
 	}
+	int had_security = c->security;
 	if (r->priority > c->prio)
 		c->prio = r->priority;
 	if (r->security)
@@ -476,7 +477,7 @@ static int add_cand(struct inst *in, struct vigie_arena *a, const struct deb822 
 	if (!vigie_strv_contains(&c->suites, suite) && vigie_strv_push(&c->suites, suite))
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 	/* download details: prefer a security repository's copy */
-	if (!c->filename || (r->security && c->uri && !c->security)) {
+	if (!c->filename || (r->security && !had_security)) {
 		const char *fn = deb822_get(d, "Filename"), *sha = deb822_get(d, "SHA256");
 		const char *sz = deb822_get(d, "Size");
 		if (fn) {
