@@ -228,7 +228,7 @@ static int import_one(struct vigie_store *s, const struct update_opts *o,
 	update_import_fn *imp = o->import ? o->import : update_import_default;
 	int rc;
 
-	vigie_error_init(&ierr);
+	memset(&ierr, 0, sizeof(ierr));
 	ierr.warn = err ? err->warn : NULL;
 	ierr.warn_ud = err ? err->warn_ud : NULL;
 	rc = imp(s, src->kind, path, &st, &ierr);
@@ -335,7 +335,7 @@ int update_run(struct vigie_store *s, const struct update_config *cfg,
 			/* conditional GET only when the cached copy is there */
 			fo.etag = have_cache && known ? etag : NULL;
 			fo.last_modified = have_cache && known ? lm : NULL;
-			vigie_error_init(&ferr);
+			memset(&ferr, 0, sizeof(ferr));
 			irc = fetch_to_file(&fr, src->url, cache.data, &fo, &ferr);
 			if (!irc && fr.not_modified) {
 				rep->state = UPDATE_NOT_MODIFIED;

@@ -139,7 +139,7 @@ static void test_candidates(void **state)
 
 	make_root();
 	aptsources_init(&srcs);
-	vigie_error_init(&err);
+	memset(&err, 0, sizeof(err));
 	err.warn = warn_count;
 	err.warn_ud = &warnings;
 	assert_int_equal(aptsources_load(&srcs, root, &err), 0);
@@ -219,7 +219,7 @@ static void test_against_apt(void **state)
 		fprintf(stderr, "SKIP: no apt indexes on this machine\n");
 		skip();
 	}
-	vigie_error_init(&err);
+	memset(&err, 0, sizeof(err));
 	vigie_arena_init(&a);
 	vigie_strv_init(&want);
 	vigie_strv_init(&got);

@@ -12,7 +12,7 @@ static void test_load_root(void **state)
 	(void)state;
 
 	aptsources_init(&l);
-	vigie_error_init(&err);
+	memset(&err, 0, sizeof(err));
 	assert_int_equal(aptsources_load(&l, test_data("aptsources/root"), &err), 0);
 	assert_int_equal(l.n, 15);
 
@@ -104,7 +104,7 @@ static void test_errors(void **state)
 		snprintf(path, sizeof(path), "%s", test_data("aptsources/"));
 		strncat(path, cases[i].file, sizeof(path) - strlen(path) - 1);
 		aptsources_init(&l);
-		vigie_error_init(&err);
+		memset(&err, 0, sizeof(err));
 		rc = strstr(cases[i].file, ".sources") ? aptsources_parse_deb822(&l, path, &err)
 						       : aptsources_parse_list(&l, path, &err);
 		if (rc != VIGIE_EPARSE || err.line != cases[i].line || !strstr(err.msg, cases[i].msg))
@@ -123,7 +123,7 @@ static void test_mem(void **state)
 	(void)state;
 
 	aptsources_init(&l);
-	vigie_error_init(&err);
+	memset(&err, 0, sizeof(err));
 	assert_int_equal(aptsources_parse_list_mem(&l, bad_utf8, sizeof(bad_utf8) - 1, "mem", &err),
 			 VIGIE_EPARSE);
 	assert_int_equal(aptsources_parse_list_mem(&l, ok, sizeof(ok) - 1, "mem", &err), 0);

@@ -37,7 +37,7 @@ static char *slurp(const char *path)
 {
 	struct vigie_buf b = VIGIE_BUF_INIT;
 	struct vigie_error err;
-	vigie_error_init(&err);
+	memset(&err, 0, sizeof(err));
 	if (vigie_read_file(&b, path, 1 << 20, &err))
 		return NULL;
 	return vigie_buf_detach(&b);
@@ -62,7 +62,7 @@ static void test_get_and_conditional(void **state)
 	snprintf(dest, sizeof(dest), "%s", tmp("data.out"));
 	fetch_opts_init(&o);
 	o.user_agent = "vigie/test";
-	vigie_error_init(&err);
+	memset(&err, 0, sizeof(err));
 	assert_int_equal(fetch_to_file(&r, url("/data.txt"), dest, &o, &err), 0);
 	assert_int_equal(r.status, 200);
 	assert_int_equal(r.not_modified, 0);
@@ -116,7 +116,7 @@ static void test_errors(void **state)
 		fclose(f);
 	}
 	fetch_opts_init(&o);
-	vigie_error_init(&err);
+	memset(&err, 0, sizeof(err));
 
 	/* 404 */
 	assert_int_equal(fetch_to_file(&r, url("/missing"), dest, &o, &err), VIGIE_ENET);
@@ -179,7 +179,7 @@ static void test_mem_gzip(void **state)
 	struct vigie_error err;
 	(void)state;
 
-	vigie_error_init(&err);
+	memset(&err, 0, sizeof(err));
 	assert_int_equal(fetch_to_mem(&r, &b, url("/gzip"), NULL, &err), 0);
 	assert_string_equal(b.data, "compressed body\n");
 	fetch_result_release(&r);
@@ -207,7 +207,7 @@ static void test_local(void **state)
 	fetch_opts_init(&o);
 	o.progress = count_progress;
 	o.progress_ud = &calls;
-	vigie_error_init(&err);
+	memset(&err, 0, sizeof(err));
 	assert_int_equal(fetch_to_file(&r, src, tmp("l1"), &o, &err), 0);
 	assert_true(calls > 0);
 	s = slurp(tmp("l1"));

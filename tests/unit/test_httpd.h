@@ -25,6 +25,7 @@ static int start_server(void **state)
 	(void)state;
 
 	snprintf(root, sizeof(root), "%s/www", test_tmpdir());
+	mkdir(root, 0755);
 	snprintf(portfile, sizeof(portfile), "%s/port", test_tmpdir());
 	snprintf(logpath, sizeof(logpath), "%s/httpd.log", test_tmpdir());
 	snprintf(script, sizeof(script), "%s/tests/cli/httpd.py", src ? src : ".");

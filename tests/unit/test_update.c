@@ -46,7 +46,7 @@ static void test_config(void **state)
 	struct vigie_error err;
 	(void)state;
 
-	vigie_error_init(&err);
+	memset(&err, 0, sizeof(err));
 	assert_int_equal(update_config_parse(&cfg,
 		"# comment\n\n  a tracker-json http://x/json  # trailing\nb kev /tmp/kev.json\n",
 		"conf", &err), 0);
@@ -85,7 +85,7 @@ static int count_lines(const char *needle)
 	struct vigie_error err;
 	int n = 0;
 	const char *p;
-	vigie_error_init(&err);
+	memset(&err, 0, sizeof(err));
 	if (vigie_read_file(&b, logpath, 1 << 20, &err))
 		return -1;
 	for (p = b.data; (p = strstr(p, needle)); p++)
@@ -110,7 +110,7 @@ static void test_run(void **state)
 	snprintf(conf, sizeof(conf), "t tracker-json %s/t.json\nk kev %s/k.json\n", base, base);
 	snprintf(db, sizeof(db), "%s/u.db", test_tmpdir());
 	snprintf(cache, sizeof(cache), "%s/cache/sub", test_tmpdir());
-	vigie_error_init(&err);
+	memset(&err, 0, sizeof(err));
 	assert_int_equal(update_config_parse(&cfg, conf, "conf", &err), 0);
 	assert_int_equal(store_open(&s, db, 0, &err), 0);
 	memset(&o, 0, sizeof(o));
