@@ -57,8 +57,9 @@ static int read_data_tar(struct vigie_buf *out, struct archive *outer,
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
 	if (archive_read_open(a, in, NULL, inner_read, NULL) != ARCHIVE_OK) {
-		rc = vigie_error_set(err, VIGIE_EPARSE, deb, 0, "unreadable data.tar: %s",
-				     archive_error_string(a));
+		const char *why = archive_error_string(a);
+		rc = vigie_error_set(err, VIGIE_EPARSE, deb, 0, "truncated or corrupt data.tar%s%s",
+				     why ? ": " : "", why ? why : "");
 		goto out;
 	}
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {

@@ -42,5 +42,6 @@ int cli_word_in(const char *s, const char *list);
 /* Commands: one file each. */
 int cmd_compare_versions(int argc, char **argv);
 int cmd_db_update(int argc, char **argv);
+int cmd_updates(int argc, char **argv);
 
 #endif

@@ -14,6 +14,8 @@ static const struct cmd cmd_table[] = {
 	  "compare Debian versions exactly as dpkg does" },
 	{ "db-update", cmd_db_update,
 	  "download and import the security data (until 'db update' is dispatched)" },
+	{ "updates", cmd_updates,
+	  "pending updates from the host's apt sources and the CVEs they fix" },
 };
 
 static void usage(FILE *f)

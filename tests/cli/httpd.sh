@@ -18,4 +18,5 @@ httpd_start() {
 	HTTPD_PORT=$(cat "$T/httpd.port")
 	HTTPD_URL="http://127.0.0.1:$HTTPD_PORT"
 	trap 'kill "$HTTPD_PID" 2>/dev/null; wait "$HTTPD_PID" 2>/dev/null; rm -rf "$T"' EXIT
+	return 0
 }
