@@ -55,7 +55,19 @@ static int name_ok(const char *s)
 	return 1;
 }
 
+static int config_parse(struct update_config *cfg, const char *text,
+			const char *name, struct vigie_error *err);
+
 int update_config_parse(struct update_config *cfg, const char *text,
+			const char *name, struct vigie_error *err)
+{
+	int rc = config_parse(cfg, text, name, err);
+	if (rc)
+		update_config_release(cfg);
+	return rc;
+}
+
+static int config_parse(struct update_config *cfg, const char *text,
 			const char *name, struct vigie_error *err)
 {
 	unsigned long line = 0;

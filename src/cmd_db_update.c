@@ -66,12 +66,15 @@ static int on_progress(void *ud, int64_t now, int64_t total)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: vigie db update [--offline] [--source NAME]... [--cache DIR]\n\n"
+		"usage: vigie db update [--offline] [--source NAME]... [--cache DIR]\n"
+		"                       [--timeout SECONDS]\n\n"
 		"Download the security data sources (data/sources.conf, or the file named\n"
 		"by $VIGIE_SOURCES_CONF) into the cache and import them.\n\n"
 		"  --offline       import what the cache holds, without network\n"
 		"  --source NAME   update only this source (repeatable)\n"
 		"  --cache DIR     cache directory (default: cache/ beside the database)\n"
+		"  --timeout SEC   give up on a download after SEC seconds (default 600;\n"
+		"                  a transfer stalled for 30 s fails earlier)\n"
 		"  -h, --help      this help\n\n"
 		"Exit status: 0 when data could be imported (warnings for the rest),\n"
 		"2 when nothing could be.\n");
@@ -111,6 +114,7 @@ int cmd_db_update(int argc, char **argv)
 		{ "offline", no_argument, NULL, 'o' },
 		{ "source", required_argument, NULL, 's' },
 		{ "cache", required_argument, NULL, 'c' },
+		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -125,6 +129,7 @@ int cmd_db_update(int argc, char **argv)
 	struct vigie_error err;
 	struct progress prog = { NULL, { 0, 0 }, 0 };
 	int offline = 0, c, rc = EXIT_ERROR;
+	long timeout = 0;
 
 	memset(&cfg, 0, sizeof(cfg));
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -140,6 +145,13 @@ int cmd_db_update(int argc, char **argv)
 		case 'c':
 			cache_dir = optarg;
 			break;
+		case 't': {
+			char *end;
+			timeout = strtol(optarg, &end, 10);
+			if (*end || timeout <= 0 || timeout > 86400)
+				return cli_fail("--timeout takes seconds (1-86400), not '%s'", optarg);
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -153,8 +165,10 @@ int cmd_db_update(int argc, char **argv)
 		return cli_fail("unexpected argument '%s'", argv[optind]);
 	}
 	cli_error_init(&err);
-	if (update_config_load(&cfg, NULL, &err))
+	if (update_config_load(&cfg, NULL, &err)) {
+		update_config_release(&cfg);
 		return cli_error(&err);
+	}
 	if (!cache_dir) {
 		const char *db = cli.db_path ? cli.db_path : store_default_path(dbbuf, sizeof(dbbuf));
 		char tmp[4096];
@@ -174,6 +188,12 @@ int cmd_db_update(int argc, char **argv)
 	uo.only = only;
 	uo.nonly = nonly;
 	uo.fetch.user_agent = "vigie/" VIGIE_VERSION;
+	if (timeout) {
+		/* a whole-transfer limit; a stall fails within it too */
+		uo.fetch.timeout = timeout;
+		uo.fetch.connect_timeout = timeout < FETCH_DEFAULT_CONNECT_TIMEOUT ? timeout : 0;
+		uo.fetch.low_speed_time = timeout < FETCH_DEFAULT_LOW_SPEED_TIME ? timeout : 0;
+	}
 	if (cli.stderr_tty) {
 		uo.fetch.progress = on_progress;
 		uo.fetch.progress_ud = &prog;

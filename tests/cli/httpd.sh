@@ -17,6 +17,6 @@ httpd_start() {
 	fi
 	HTTPD_PORT=$(cat "$T/httpd.port")
 	HTTPD_URL="http://127.0.0.1:$HTTPD_PORT"
-	trap 'kill "$HTTPD_PID" 2>/dev/null; wait "$HTTPD_PID" 2>/dev/null; rm -rf "$T"' EXIT
+	trap 'kill "$HTTPD_PID" 2>/dev/null || true; wait "$HTTPD_PID" 2>/dev/null || true; rm -rf "$T"' EXIT
 	return 0
 }
