@@ -92,11 +92,11 @@ static int add(struct apt_sources *l, const struct apt_source *s,
 }
 
 /* Bytes that must not appear in a URI or suite we later turn into a file
- * name or a URL. */
-static int word_ok(const char *s)
+ * name or a URL (a quoted URI may hold spaces). */
+static int word_ok(const char *s, int space_ok)
 {
 	for (; *s; s++)
-		if ((unsigned char)*s < 0x21 || *s == 0x7f)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f || (*s == ' ' && !space_ok))
 			return 0;
 	return 1;
 }
@@ -108,10 +108,10 @@ static int finish_entry(struct apt_sources *l, struct apt_source *e,
 	size_t ul = strlen(uri);
 	char *u;
 
-	if (!*uri || !word_ok(uri) || !strstr(uri, ":"))
+	if (!*uri || !word_ok(uri, 1) || !strstr(uri, ":"))
 		return vigie_error_set(err, VIGIE_EPARSE, e->file, e->line,
 				       "malformed URI '%s'", uri);
-	if (!*suite || !word_ok(suite))
+	if (!*suite || !word_ok(suite, 0))
 		return vigie_error_set(err, VIGIE_EPARSE, e->file, e->line,
 				       "malformed suite '%s'", suite);
 	if (!(u = vigie_arena_alloc(&l->arena, ul + 2)))
@@ -143,6 +143,38 @@ static int parse_type(int *type, const char *w)
 	else
 		return -1;
 	return 0;
+}
+
+/* Next word of a one-line entry, in place: as apt's ParseQuoteWord, text
+ * in "..." (quotes dropped) or [...] (kept, as in "cdrom:[Debian 12]/")
+ * may hold blanks. NULL when a quote is not closed. */
+static char *quote_word(char **pp)
+{
+	char *p = *pp + strspn(*pp, " \t"), *start = p, *w = p;
+
+	while (*p && *p != ' ' && *p != '\t') {
+		if (*p == '"' || *p == '[') {
+			char close = *p == '"' ? '"' : ']';
+			int keep = *p == '[';
+			if (keep)
+				*w++ = *p;
+			p++;
+			while (*p && *p != close)
+				*w++ = *p++;
+			if (!*p)
+				return NULL;
+			if (keep)
+				*w++ = *p;
+			p++;
+			continue;
+		}
+		*w++ = *p++;
+	}
+	if (*p)
+		p++;
+	*w = '\0';
+	*pp = p;
+	return start;
 }
 
 /* One line of a .list file (comments already removed, not blank). */
@@ -197,16 +229,9 @@ static int parse_line(struct apt_sources *l, char *p, const char *file,
 		}
 		p = end + 1;
 	}
-	p += strspn(p, " \t");
-	uri = p;
-	p += strcspn(p, " \t");
-	if (*p)
-		*p++ = '\0';
-	p += strspn(p, " \t");
-	suite = p;
-	p += strcspn(p, " \t");
-	if (*p)
-		*p++ = '\0';
+	if (!(uri = quote_word(&p)) || !(suite = quote_word(&p)))
+		return vigie_error_set(err, VIGIE_EPARSE, file, line,
+				       "unterminated quote or '[' in the URI or suite");
 	if (!*uri)
 		return vigie_error_set(err, VIGIE_EPARSE, file, line, "no URI");
 	if (!*suite)

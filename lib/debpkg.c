@@ -257,7 +257,11 @@ int debpkg_changelog_summary(struct vigie_buf *out, const char *url,
 			 data = VIGIE_BUF_INIT;
 	int rc;
 
-	if (vigie_buf_addf(&deb, "%s/%s.deb", dir, package) ||
+	/* a fixed name: package names come from outside */
+	if (strchr(package, '/') || !strcmp(package, "..") || !*package)
+		return vigie_error_set(err, VIGIE_EUSAGE, url, 0, "invalid package name '%s'",
+				       package);
+	if (vigie_buf_addf(&deb, "%s/candidate.deb", dir) ||
 	    vigie_buf_addf(&member, "usr/share/doc/%s/changelog.Debian.gz", package)) {
 		rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 		goto out;

@@ -171,9 +171,12 @@ static void print_text(struct row *rows, size_t n)
 	printf("%zu pending update%s, %zu from security suites\n", n, n == 1 ? "" : "s", nsec);
 }
 
-/* uri + filename as something fetch accepts (file:/x -> /x). */
+/* uri + filename as something fetch accepts (file:/x -> /x). A Filename
+ * climbing out of the repository ("..") is refused. */
 static int deb_url(struct vigie_buf *b, const char *uri, const char *filename)
 {
+	if (!strncmp(filename, "../", 3) || strstr(filename, "/../") || filename[0] == '/')
+		return VIGIE_EPARSE;
 	if (!strncmp(uri, "file:", 5)) {
 		uri += 5;
 		if (!strncmp(uri, "//", 2))
@@ -351,12 +354,12 @@ int cmd_updates(int argc, char **argv)
 						goto out;
 					}
 				}
-				if (deb_url(&url, u->uri, u->filename)) {
-					cli_fail("out of memory");
-					goto out;
-				}
-				frc = debpkg_changelog_summary(&sum, url.data, u->sha256, u->package,
-							       tmpdir, &fo, &ferr);
+				if (deb_url(&url, u->uri, u->filename))
+					frc = vigie_error_set(&ferr, VIGIE_EPARSE, NULL, 0,
+							      "refused Filename '%s'", u->filename);
+				else
+					frc = debpkg_changelog_summary(&sum, url.data, u->sha256,
+								       u->package, tmpdir, &fo, &ferr);
 				if (!frc) {
 					if (store_changelog_put(s, u->package, u->candidate, vigie_now(),
 								sum.data, &err)) {

@@ -130,6 +130,29 @@ static void test_mem(void **state)
 	assert_int_equal(l.n, 1);
 	assert_string_equal(l.v[0].uri, "http://x/d/");
 	aptsources_release(&l);
+
+	/* apt's quoting: [..] kept (cdrom), ".." dropped */
+	{
+		static const char q[] =
+			"deb cdrom:[Debian GNU/Linux 12.5.0 _Bookworm_ - Official amd64 DVD]/ bookworm contrib main\n"
+			"deb \"http://x/a b\" s main\n"
+			"deb[arch=amd64]http://x/ t main\n";
+		static const char unterminated[] = "deb \"http://x/ s main\n";
+		aptsources_init(&l);
+		assert_int_equal(aptsources_parse_list_mem(&l, q, sizeof(q) - 1, "mem", &err), 0);
+		assert_int_equal(l.n, 2 + 1);
+		assert_string_equal(l.v[0].uri, "cdrom:[Debian GNU/Linux 12.5.0 _Bookworm_ - Official amd64 DVD]/");
+		assert_string_equal(l.v[0].suite, "bookworm");
+		assert_int_equal(l.v[0].ncomponents, 2);
+		assert_string_equal(l.v[1].uri, "http://x/a b/");
+		assert_string_equal(l.v[1].suite, "s");
+		aptsources_release(&l);
+		aptsources_init(&l);
+		assert_int_equal(aptsources_parse_list_mem(&l, unterminated, sizeof(unterminated) - 1,
+							   "mem", &err), VIGIE_EPARSE);
+		assert_non_null(strstr(err.msg, "unterminated"));
+		aptsources_release(&l);
+	}
 }
 
 int main(void)
