@@ -212,7 +212,7 @@ int changelog_summarize(struct vigie_buf *out, const void *data, size_t len,
 		goto out;
 	FLUSH();
 	rc = 0;
-	if (!out->data && vigie_buf_grow(out, 0))
+	if (!out->data && vigie_buf_add(out, "", 0))
 		rc = vigie_error_set(err, VIGIE_ENOMEM, name, 0, "out of memory");
 #undef FLUSH
 out:

@@ -463,7 +463,7 @@ int fetch_to_mem(struct fetch_result *res, struct vigie_buf *out,
 	memset(&k, 0, sizeof(k));
 	k.mem = out;
 	rc = fetch_any(res, &k, url, opts, err);
-	if (!rc && !out->data && vigie_buf_grow(out, 0))
+	if (!rc && !out->data && vigie_buf_add(out, "", 0))
 		rc = vigie_error_set(err, VIGIE_ENOMEM, url, 0, "out of memory");
 	return rc;
 }
