@@ -185,6 +185,139 @@ static int deb_url(struct vigie_buf *b, const char *uri, const char *filename)
 	return vigie_buf_addf(b, "%s%s", uri, filename);
 }
 
+struct clctx {
+	struct vigie_store *s;
+	char *tmpdir;        /* created on first download */
+	size_t tmpdir_size;
+	int net_down;        /* the mirror was unreachable once: stop */
+};
+
+/* Download one candidate and summarise its changelog into *summary. */
+static int fetch_summary(struct clctx *cx, const struct pending_update *u,
+			 char **summary, struct vigie_error *ferr)
+{
+	struct vigie_buf url = VIGIE_BUF_INIT, sum = VIGIE_BUF_INIT;
+	struct fetch_opts fo;
+	int frc;
+
+	fetch_opts_init(&fo);
+	fo.user_agent = "vigie/" VIGIE_VERSION;
+	if (!cx->tmpdir[0]) {
+		const char *t = getenv("TMPDIR");
+		snprintf(cx->tmpdir, cx->tmpdir_size, "%s/vigie-debs-XXXXXX", t && *t ? t : "/tmp");
+		if (!mkdtemp(cx->tmpdir)) {
+			cx->tmpdir[0] = '\0';
+			return vigie_error_set(ferr, VIGIE_EIO, NULL, 0,
+					       "cannot create a temporary directory");
+		}
+	}
+	if (deb_url(&url, u->uri, u->filename))
+		frc = vigie_error_set(ferr, VIGIE_EPARSE, NULL, 0, "refused Filename '%s'",
+				      u->filename);
+	else
+		frc = debpkg_changelog_summary(&sum, url.data, u->sha256, u->package,
+					       cx->tmpdir, &fo, ferr);
+	if (!frc)
+		*summary = vigie_buf_detach(&sum);
+	vigie_buf_release(&url);
+	vigie_buf_release(&sum);
+	return frc;
+}
+
+/* Changelog CVEs. Binaries of one source version share a changelog (and
+ * many only link their doc directory to a sibling's), so each (source,
+ * version) is read once: from the cache of any of its binaries, else from
+ * the first binary package that holds it. The summary is then cached for
+ * every binary of the group. */
+static int changelog_pass(struct clctx *cx, struct row *rows, size_t n,
+			  struct vigie_error *err)
+{
+	int *done = calloc(n ? n : 1, sizeof(int));
+	int rc = 0;
+
+	if (!done)
+		return cli_fail("out of memory");
+	for (size_t i = 0; i < n && !rc; i++) {
+		const struct pending_update *u = rows[i].u;
+		char *summary = NULL, msg[2048] = "";
+		const struct pending_update *failed = NULL;
+		int unreachable = 0, fresh = 0;
+
+		if (done[i])
+			continue;
+		/* cached under any binary of the group? */
+		for (size_t j = i; j < n && !summary; j++) {
+			const struct pending_update *v = rows[j].u;
+			int grc;
+			if (done[j] || strcmp(v->source, u->source) ||
+			    strcmp(v->source_version, u->source_version))
+				continue;
+			grc = store_changelog_get(cx->s, v->package, v->candidate, &summary, err);
+			if (grc && grc != VIGIE_ENOTFOUND) {
+				free(done);
+				return cli_error(err);
+			}
+		}
+		for (size_t j = i; j < n && !summary && !cx->net_down; j++) {
+			const struct pending_update *v = rows[j].u;
+			struct vigie_error ferr;
+			int frc;
+			if (done[j] || strcmp(v->source, u->source) ||
+			    strcmp(v->source_version, u->source_version) || !v->filename || !v->uri)
+				continue;
+			memset(&ferr, 0, sizeof(ferr));
+			ferr.warn = err->warn;
+			frc = fetch_summary(cx, v, &summary, &ferr);
+			if (!frc) {
+				fresh = 1;
+				break;
+			}
+			failed = v;
+			vigie_error_format(&ferr, msg, sizeof(msg));
+			if (frc == VIGIE_ENET && (strstr(ferr.msg, "cannot reach") ||
+						  strstr(ferr.msg, "cannot connect") ||
+						  strstr(ferr.msg, "timed out")))
+				unreachable = cx->net_down = 1;
+			if (frc == VIGIE_EIO && !strncmp(ferr.msg, "cannot create a temporary", 25)) {
+				free(done);
+				return cli_fail("%s", ferr.msg);
+			}
+		}
+		if (!summary && failed) {
+			fprintf(stderr, "vigie: warning: %s %s: changelog not read: %s\n",
+				failed->package, failed->candidate, msg);
+			if (unreachable)
+				fprintf(stderr, "vigie: warning: mirror unreachable: no further "
+						"changelogs are fetched\n");
+		}
+		for (size_t j = i; j < n; j++) {
+			const struct pending_update *v = rows[j].u;
+			const char *after;
+			if (done[j] || strcmp(v->source, u->source) ||
+			    strcmp(v->source_version, u->source_version))
+				continue;
+			done[j] = 1;
+			if (!summary)
+				continue;
+			after = v->installed_source_version ? v->installed_source_version
+							    : v->installed;
+			if (fresh && store_changelog_put(cx->s, v->package, v->candidate,
+							 vigie_now(), summary, err)) {
+				rc = cli_error(err);
+				break;
+			}
+			if (changelog_summary_cves(&rows[j].cves, summary, after,
+						   v->source_version)) {
+				rc = cli_fail("out of memory");
+				break;
+			}
+		}
+		free(summary);
+	}
+	free(done);
+	return rc;
+}
+
 int cmd_updates(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -201,7 +334,7 @@ int cmd_updates(int argc, char **argv)
 	};
 	const char *root = NULL, *status = NULL, *lists_dir = NULL, *release = NULL;
 	const char *arch = NULL, *format = "text";
-	int security_only = 0, changelogs = 0, c, rc = EXIT_ERROR, net_down = 0;
+	int security_only = 0, changelogs = 0, c, rc = EXIT_ERROR;
 	struct inventory inv;
 	struct inventory_opts io;
 	struct apt_sources srcs;
@@ -331,72 +464,11 @@ int cmd_updates(int argc, char **argv)
 			cli_error(&err);
 			goto out;
 		}
-		if (changelogs && u->filename && u->uri) {
-			char *summary = NULL;
-			int grc = store_changelog_get(s, u->package, u->candidate, &summary, &err);
-			if (grc == VIGIE_ENOTFOUND && !net_down) {
-				struct vigie_buf url = VIGIE_BUF_INIT, sum = VIGIE_BUF_INIT;
-				struct fetch_opts fo;
-				struct vigie_error ferr;
-				int frc;
-
-				memset(&ferr, 0, sizeof(ferr));
-				ferr.warn = err.warn;
-				fetch_opts_init(&fo);
-				fo.user_agent = "vigie/" VIGIE_VERSION;
-				if (!tmpdir[0]) {
-					const char *t = getenv("TMPDIR");
-					snprintf(tmpdir, sizeof(tmpdir), "%s/vigie-debs-XXXXXX",
-						 t && *t ? t : "/tmp");
-					if (!mkdtemp(tmpdir)) {
-						tmpdir[0] = '\0';
-						cli_fail("cannot create a temporary directory");
-						goto out;
-					}
-				}
-				if (deb_url(&url, u->uri, u->filename))
-					frc = vigie_error_set(&ferr, VIGIE_EPARSE, NULL, 0,
-							      "refused Filename '%s'", u->filename);
-				else
-					frc = debpkg_changelog_summary(&sum, url.data, u->sha256,
-								       u->package, tmpdir, &fo, &ferr);
-				if (!frc) {
-					if (store_changelog_put(s, u->package, u->candidate, vigie_now(),
-								sum.data, &err)) {
-						vigie_buf_release(&url);
-						vigie_buf_release(&sum);
-						cli_error(&err);
-						goto out;
-					}
-					summary = vigie_buf_detach(&sum);
-				} else {
-					char m[2048];
-					fprintf(stderr, "vigie: warning: %s %s: changelog not read: %s\n",
-						u->package, u->candidate,
-						vigie_error_format(&ferr, m, sizeof(m)));
-					if (frc == VIGIE_ENET && (strstr(ferr.msg, "cannot reach") ||
-								  strstr(ferr.msg, "cannot connect") ||
-								  strstr(ferr.msg, "timed out"))) {
-						net_down = 1;
-						fprintf(stderr, "vigie: warning: mirror unreachable: no further "
-								"changelogs are fetched\n");
-					}
-				}
-				vigie_buf_release(&url);
-				vigie_buf_release(&sum);
-			} else if (grc && grc != VIGIE_ENOTFOUND) {
-				cli_error(&err);
-				goto out;
-			}
-			if (summary) {
-				if (changelog_summary_cves(&r->cves, summary, after, u->source_version)) {
-					free(summary);
-					cli_fail("out of memory");
-					goto out;
-				}
-				free(summary);
-			}
-		}
+	}
+	if (changelogs) {
+		struct clctx cx = { s, tmpdir, sizeof(tmpdir), 0 };
+		if (changelog_pass(&cx, rows, nrows, &err))
+			goto out;
 	}
 	if (!strcmp(format, "json")) {
 		if (print_json(&inv, release, rows, nrows))

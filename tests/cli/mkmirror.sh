@@ -27,6 +27,7 @@ mkmirror() {
 	{
 		printf 'Package: hello\nVersion: 1.0-3\nArchitecture: all\nFilename: pool/main/h/hello/hello_1.0-3_all.deb\nSize: %s\nSHA256: %s\n\n' \
 			"$(stat -c%s "$T/full.deb")" "$HELLO_SHA"
+		printf 'Package: gir1.2-hello\nSource: hello\nVersion: 1.0-3\nArchitecture: amd64\nFilename: pool/main/h/hello/gir1.2-hello_1.0-3_amd64.deb\n\n'
 		printf 'Package: broken\nVersion: 1.0-2\nArchitecture: amd64\nFilename: pool/main/h/hello/broken_1.0-2_amd64.deb\nSHA256: %s\n\n' "$broken_sha"
 		printf 'Package: badsum\nVersion: 1.0-2\nArchitecture: amd64\nFilename: pool/main/h/hello/badsum_1.0-2_amd64.deb\nSHA256: %s\n' \
 			"0000000000000000000000000000000000000000000000000000000000000000"

@@ -22,7 +22,7 @@ expect_rc 0 "text"
 expect_out '^hello 1\.0-1 -> 1\.0-3 \(stable-security\) \[security\]$' "hello from security"
 expect_out '^world 2\.0-1 -> 2\.1-1 \(stable\)$' "world from stable"
 expect_no_out '^uptodate' "up-to-date package"
-expect_out '^4 pending updates, 3 from security suites$' "summary"
+expect_out '^5 pending updates, 4 from security suites$' "summary"
 expect_err 'no database' "no database warning"
 
 run updates --root "$T/root" --format json --security-only
@@ -32,12 +32,12 @@ import json, sys
 d = json.load(sys.stdin)
 assert d["schema"] == "vigie.updates/1"
 print(" ".join("%s=%s/%s/%s/%s" % (u["package"], u["candidate"], u["suite"], u["security"], u["class"]) for u in d["updates"]))
-')" "badsum=1.0-2/stable-security/True/None broken=1.0-2/stable-security/True/None hello=1.0-3/stable-security/True/None" "json updates"
+')" "badsum=1.0-2/stable-security/True/None broken=1.0-2/stable-security/True/None gir1.2-hello=1.0-3/stable-security/True/None hello=1.0-3/stable-security/True/None" "json updates"
 
 run updates --root "$T/root" --format csv
 expect_rc 0 "csv"
 expect_eq "$(printf '%s\n' "$OUT" | head -1 | tr -d '\r')" "package,arch,source,installed,candidate,suite,security,cves" "csv header"
-expect_eq "$(printf '%s\n' "$OUT" | grep -c ',')" "5" "csv rows"
+expect_eq "$(printf '%s\n' "$OUT" | grep -c ',')" "6" "csv rows"
 
 # changelogs: hello's entries newer than 1.0-1, up to 1.0-3
 run updates --root "$T/root" --changelogs --format json
@@ -47,6 +47,13 @@ import json, sys
 d = json.load(sys.stdin)
 print(" ".join(sorted(c for u in d["updates"] if u["package"] == "hello" for c in u["cves"])))
 ')" "CVE-2026-0002 CVE-2026-0003 CVE-2026-0004" "hello CVEs from its changelog"
+# gir1.2-hello's .deb is missing, but it shares hello's source version
+expect_eq "$(printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(" ".join(sorted(c for u in d["updates"] if u["package"] == "gir1.2-hello" for c in u["cves"])))
+')" "CVE-2026-0002 CVE-2026-0003 CVE-2026-0004" "CVEs shared by the binaries of a source"
+expect_eq "$(printf '%s\n' "$ERR" | grep -c 'gir1.2-hello')" "0" "no warning when a sibling had the changelog"
 expect_err 'badsum 1\.0-2: changelog not read: .*badsum_1\.0-2_amd64\.deb: checksum mismatch' "wrong checksum"
 expect_err 'broken 1\.0-2: changelog not read: .*broken_1\.0-2_amd64\.deb: .*(corrupt|truncated|not a Debian)' "corrupt package"
 expect_eq "$(grep -c 'GET /debian-security/pool/main/h/hello/hello_1.0-3_all.deb' "$HTTPD_LOG")" "1" "one download"
