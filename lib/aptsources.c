@@ -432,8 +432,8 @@ int aptsources_load(struct apt_sources *l, const char *root,
 	int rc = 0;
 
 	vigie_strv_init(&names);
-	if (!root || !*root)
-		root = "/";
+	if (!root || !strcmp(root, "/"))
+		root = "";
 	if (vigie_buf_addf(&p, "%s/etc/apt/sources.list", root))
 		goto oom;
 	if (stat(p.data, &st) == 0 && (rc = aptsources_parse_list(l, p.data, err)))

@@ -406,7 +406,8 @@ int cmd_updates(int argc, char **argv)
 		goto out;
 	}
 	if (!lists_dir) {
-		if (vigie_buf_addf(&lbuf, "%s/var/lib/apt/lists", root && *root ? root : "")) {
+		if (vigie_buf_addf(&lbuf, "%s/var/lib/apt/lists",
+				   root && strcmp(root, "/") ? root : "")) {
 			cli_fail("out of memory");
 			goto out;
 		}

@@ -42,7 +42,7 @@ void aptsources_release(struct apt_sources *l);
 
 /* Read root/etc/apt/sources.list, then root/etc/apt/sources.list.d/ files
  * named [A-Za-z0-9_.-]+ ending in .list or .sources, in name order (as
- * apt does; other names are ignored). root NULL or "" means "/". Missing
+ * apt does; other names are ignored). root NULL, "" or "/" means "/". Missing
  * files are fine; a malformed one is an error naming file and line. */
 int aptsources_load(struct apt_sources *l, const char *root,
 		    struct vigie_error *err);
