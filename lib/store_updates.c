@@ -53,21 +53,13 @@ int store_changelog_put(struct vigie_store *s, const char *package,
 	return store_step_done(s, st, err, "cache changelog");
 }
 
-int store_updates_fixed_cves(struct vigie_store *s, const char *release,
-			     const char *source, const char *after,
-			     const char *upto, struct vigie_strv *out,
-			     struct vigie_error *err)
+static int add_in_range(struct vigie_store *s, sqlite3_stmt *st,
+			const char *after, const char *upto,
+			struct vigie_strv *out, struct vigie_error *err,
+			const char *what)
 {
-	static const char sql[] =
-		"SELECT vuln, fixed_version FROM tracker WHERE release=? AND"
-		" source=? AND fixed_version IS NOT NULL ORDER BY vuln";
-	sqlite3_stmt *st = store_stmt(s, sql, err);
 	int rc;
 
-	if (!st)
-		return VIGIE_EDB;
-	store_bind_text(st, 1, release);
-	store_bind_text(st, 2, source);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *vuln = store_col_text(st, 0), *fixed = store_col_text(st, 1);
 		struct debver dv;
@@ -84,6 +76,35 @@ int store_updates_fixed_cves(struct vigie_store *s, const char *release,
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return store_dberr(s, err, "read tracker fixes");
+		return store_dberr(s, err, what);
 	return 0;
+}
+
+int store_updates_fixed_cves(struct vigie_store *s, const char *release,
+			     const char *source, const char *after,
+			     const char *upto, struct vigie_strv *out,
+			     struct vigie_error *err)
+{
+	static const char tracker_sql[] =
+		"SELECT vuln, fixed_version FROM tracker WHERE release=? AND"
+		" source=? AND fixed_version IS NOT NULL ORDER BY vuln";
+	static const char adv_sql[] =
+		"SELECT c.cve, f.version FROM advisory_fixes f JOIN advisory_cves c"
+		" ON c.advisory = f.advisory WHERE f.release=? AND f.source=? AND"
+		" f.kind='fixed' AND f.version IS NOT NULL ORDER BY c.cve";
+	sqlite3_stmt *st = store_stmt(s, tracker_sql, err);
+	int rc;
+
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_text(st, 1, release);
+	store_bind_text(st, 2, source);
+	if ((rc = add_in_range(s, st, after, upto, out, err, "read tracker fixes")))
+		return rc;
+	/* DSA/DLA fixed versions, for data the tracker JSON does not hold */
+	if (!(st = store_stmt(s, adv_sql, err)))
+		return VIGIE_EDB;
+	store_bind_text(st, 1, release);
+	store_bind_text(st, 2, source);
+	return add_in_range(s, st, after, upto, out, err, "read advisory fixes");
 }

@@ -114,9 +114,9 @@ int store_changelog_get(struct vigie_store *s, const char *package,
 int store_changelog_put(struct vigie_store *s, const char *package,
 			const char *version, int64_t fetched_at,
 			const char *data, struct vigie_error *err);
-/* Append to out (unique, sorted by the tracker) the CVEs the tracker marks
- * fixed in release for source at a version v with after < v <= upto
- * (source versions). Reads the tracker table. */
+/* Append to out (unique) the CVEs fixed in release for source at a version
+ * v with after < v <= upto (source versions): the tracker's fixed versions,
+ * then the DSA/DLA/DTSA "fixed" lines with their advisories' CVEs. */
 int store_updates_fixed_cves(struct vigie_store *s, const char *release,
 			     const char *source, const char *after,
 			     const char *upto, struct vigie_strv *out,

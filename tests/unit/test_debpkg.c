@@ -169,12 +169,20 @@ static void test_store(void **state)
 		"('bookworm','hello','CVE-2026-0009','resolved','1.0-4'),"
 		"('bookworm','hello','CVE-2026-0010','open',NULL),"
 		"('bookworm','hello','CVE-2026-0011','resolved','0'),"
-		"('trixie','hello','CVE-2026-0005','resolved','1.0-2')", NULL, NULL, NULL), SQLITE_OK);
+		"('trixie','hello','CVE-2026-0005','resolved','1.0-2');"
+		"INSERT INTO advisory_fixes(advisory, release, source, version, kind) VALUES"
+		"('DSA-1-1','bookworm','hello','1.0-3','fixed'),"
+		"('DSA-2-1','bookworm','hello','1.0-5','fixed'),"
+		"('DSA-3-1','bookworm','hello',NULL,'not-affected');"
+		"INSERT INTO advisory_cves(advisory, cve) VALUES('DSA-1-1','CVE-2026-0003'),"
+		"('DSA-1-1','CVE-2026-0020'),('DSA-2-1','CVE-2026-0021'),('DSA-3-1','CVE-2026-0022')",
+		NULL, NULL, NULL), SQLITE_OK);
 	vigie_strv_init(&cves);
 	assert_int_equal(store_updates_fixed_cves(s, "bookworm", "hello", "1.0-1", "1.0-3", &cves, &err), 0);
-	assert_int_equal(cves.n, 2);
+	assert_int_equal(cves.n, 3);
 	assert_string_equal(cves.v[0], "CVE-2026-0002");
 	assert_string_equal(cves.v[1], "CVE-2026-0003");
+	assert_string_equal(cves.v[2], "CVE-2026-0020");
 	vigie_strv_release(&cves);
 	store_close(s);
 }
