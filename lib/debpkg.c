@@ -279,7 +279,23 @@ int debpkg_changelog_summary(struct vigie_buf *out, const char *url,
 	} else {
 		vigie_warn(err, url, 0, "no SHA256 in the index: package not verified");
 	}
-	if ((rc = debpkg_read_file(&data, deb.data, member.data, DEBPKG_MAX_MEMBER, err))) {
+	rc = debpkg_read_file(&data, deb.data, member.data, DEBPKG_MAX_MEMBER, err);
+	if (rc == VIGIE_ENOTFOUND) {
+		/* a native package has no changelog.Debian.gz: its changelog.gz
+		 * is the Debian changelog (Debian policy 12.7) */
+		vigie_buf_reset(&member);
+		vigie_buf_reset(&data);
+		if (vigie_buf_addf(&member, "usr/share/doc/%s/changelog.gz", package)) {
+			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+			goto out;
+		}
+		rc = debpkg_read_file(&data, deb.data, member.data, DEBPKG_MAX_MEMBER, err);
+		if (rc == VIGIE_ENOTFOUND)
+			vigie_error_set(err, rc, deb.data, 0,
+					"no usr/share/doc/%s/changelog.Debian.gz (nor changelog.gz) in the package",
+					package);
+	}
+	if (rc) {
 		char msg[sizeof(err->msg)];
 		snprintf(msg, sizeof(msg), "%s", err ? err->msg : "");
 		vigie_error_set(err, rc, url, 0, "%s", msg);

@@ -34,7 +34,8 @@ int changelog_summary_cves(struct vigie_strv *out, const char *summary,
 
 /* Download url (a .deb) into dir, check its SHA-256 (expect_sha256 may be
  * NULL: not checked, with a warning), read
- * usr/share/doc/<package>/changelog.Debian.gz and summarise it into out.
+ * usr/share/doc/<package>/changelog.Debian.gz (changelog.gz for a native
+ * package) and summarise it into out.
  * The downloaded file is removed. Errors name the URL or the file. */
 int debpkg_changelog_summary(struct vigie_buf *out, const char *url,
 			     const char *expect_sha256, const char *package,

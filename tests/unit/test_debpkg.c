@@ -58,11 +58,34 @@ static void build_debs(void)
 				     t, t, debdir, deb, deb, debdir, debdir), 0);
 }
 
+/* A native package: its Debian changelog is changelog.gz. */
+static void build_native(void)
+{
+	const char *t = test_tmpdir();
+	char p[4400];
+	FILE *f;
+
+	assert_int_equal(test_system("mkdir -p '%s/pkg3/DEBIAN' '%s/pkg3/usr/share/doc/native'", t, t), 0);
+	snprintf(p, sizeof(p), "%s/pkg3/DEBIAN/control", t);
+	f = fopen(p, "w");
+	fputs("Package: native\nVersion: 2.1\nArchitecture: all\nMaintainer: A <a@example.org>\n"
+	      "Description: test\n", f);
+	fclose(f);
+	snprintf(p, sizeof(p), "%s/pkg3/usr/share/doc/native/changelog", t);
+	f = fopen(p, "w");
+	fputs("native (2.1) bookworm-security; urgency=high\n\n  * CVE-2026-0100.\n\n"
+	      " -- A <a@example.org>  Mon, 02 Nov 2026 10:00:00 +0000\n", f);
+	fclose(f);
+	assert_int_equal(test_system("gzip -9n '%s' && dpkg-deb -Zxz --root-owner-group -b '%s/pkg3' "
+				     "'%s/native.deb' >/dev/null", p, t, debdir), 0);
+}
+
 static int setup(void **state)
 {
 	if (test_system("command -v dpkg-deb >/dev/null") != 0)
 		return -1;
 	build_debs();
+	build_native();
 	return start_server(state);
 }
 
@@ -139,6 +162,13 @@ static void test_download(void **state)
 	assert_string_equal(err.file, u);
 	snprintf(u, sizeof(u), "%s/trunc.deb", base);
 	assert_int_equal(debpkg_changelog_summary(&s, u, NULL, "hello", dir, NULL, &err), VIGIE_EPARSE);
+	snprintf(u, sizeof(u), "%s/native.deb", base);
+	vigie_buf_reset(&s);
+	assert_int_equal(debpkg_changelog_summary(&s, u, NULL, "native", dir, NULL, &err), 0);
+	assert_string_equal(s.data, "2.1 CVE-2026-0100\n");
+	snprintf(u, sizeof(u), "%s/link.deb", base);
+	assert_int_equal(debpkg_changelog_summary(&s, u, NULL, "hello", dir, NULL, &err), VIGIE_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "nor changelog.gz"));
 	snprintf(u, sizeof(u), "%s/missing.deb", base);
 	assert_int_equal(debpkg_changelog_summary(&s, u, NULL, "hello", dir, NULL, &err), VIGIE_ENET);
 	vigie_buf_release(&s);
