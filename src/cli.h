@@ -68,5 +68,6 @@ int cmd_timeline(int argc, char **argv);
 int cmd_sla(int argc, char **argv);
 int cmd_feeds(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
+int cmd_updates(int argc, char **argv);
 
 #endif

@@ -354,9 +354,7 @@ static int db_status(int argc, char **argv)
 static const struct cmd db_cmds[] = {
 	{ "import", db_import, "import security data from local files" },
 	{ "status", db_status, "show imported sources and counts" },
-	/* "update" goes here: { "update", cmd_db_update, "download and import
-	 * the security data" }, with cmd_db_update() in src/cmd_db_update.c
-	 * (declared in cli.h). */
+	{ "update", cmd_db_update, "download and import the security data" },
 };
 
 static void db_usage(FILE *f)

@@ -25,6 +25,8 @@ static const struct cmd cmd_table[] = {
 	{ "sla", cmd_sla, "delays of installed security fixes against the SLA policy" },
 	{ "feeds", cmd_feeds, "advisory feeds: add, list, poll, items, coverage" },
 	{ "alerts", cmd_alerts, "alert once on new feed items that concern hosts" },
+	{ "updates", cmd_updates,
+	  "pending updates from the host's apt sources and the CVEs they fix" },
 };
 
 static void usage(FILE *f)

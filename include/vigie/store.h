@@ -537,6 +537,26 @@ int store_feeds_test_add_service(struct vigie_store *s, int64_t host_id,
  * (lib/store_updates.c)
  * ================================================================ */
 
+struct vigie_strv;
+
+/* The changelog summary cached for a binary package version ("VERSION
+ * CVE...\n" lines, see debpkg.h), malloc'd into *data. VIGIE_ENOTFOUND
+ * when not cached. */
+int store_changelog_get(struct vigie_store *s, const char *package,
+			const char *version, char **data,
+			struct vigie_error *err);
+/* Cache (replace) the summary of a package version. */
+int store_changelog_put(struct vigie_store *s, const char *package,
+			const char *version, int64_t fetched_at,
+			const char *data, struct vigie_error *err);
+/* Append to out (unique) the CVEs fixed in release for source at a version
+ * v with after < v <= upto (source versions): the tracker's fixed versions,
+ * then the DSA/DLA/DTSA "fixed" lines with their advisories' CVEs. */
+int store_updates_fixed_cves(struct vigie_store *s, const char *release,
+			     const char *source, const char *after,
+			     const char *upto, struct vigie_strv *out,
+			     struct vigie_error *err);
+
 
 
 /* ================================================================

@@ -1,0 +1,37 @@
+/* vigie: SHA-256 (FIPS 180-4), to verify downloads against the checksums of
+ * apt indexes. Incremental: init, update any number of times, final. */
+#ifndef VIGIE_SHA256_H
+#define VIGIE_SHA256_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vigie/error.h"
+
+#define SHA256_DIGEST_LEN 32
+#define SHA256_HEX_LEN 64
+
+struct sha256 {
+	uint32_t h[8];
+	uint64_t len;      /* bytes hashed so far */
+	uint8_t buf[64];
+	size_t nbuf;
+};
+
+void sha256_init(struct sha256 *c);
+void sha256_update(struct sha256 *c, const void *data, size_t len);
+/* Write the 32-byte digest to out; c must be re-initialised before reuse. */
+void sha256_final(struct sha256 *c, uint8_t out[SHA256_DIGEST_LEN]);
+/* One-shot digest as 64 lowercase hex digits plus NUL into hex. */
+void sha256_hex(char hex[SHA256_HEX_LEN + 1], const void *data, size_t len);
+/* Digest of a file's bytes as lowercase hex. VIGIE_EIO naming the file when
+ * it cannot be read. */
+int sha256_file(char hex[SHA256_HEX_LEN + 1], const char *path,
+		struct vigie_error *err);
+/* Check that path's SHA-256 equals expect (hex, either case). Returns 0,
+ * VIGIE_EPARSE when expect is not 64 hex digits, VIGIE_EIO, or VIGIE_EPARSE
+ * "checksum mismatch" naming the file and both digests. */
+int sha256_verify_file(const char *path, const char *expect,
+		       struct vigie_error *err);
+
+#endif

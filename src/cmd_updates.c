@@ -1,0 +1,497 @@
+/* vigie updates: pending updates from the host's own apt sources and the
+ * CVEs they fix (security tracker data in the store, and optionally the
+ * candidate packages' changelogs). */
+#define _GNU_SOURCE
+#include "cli.h"
+
+#include <getopt.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+
+#include "vigie/aptlists.h"
+#include "vigie/aptsources.h"
+#include "vigie/debpkg.h"
+#include "vigie/inventory.h"
+
+struct row {
+	const struct pending_update *u;
+	struct vigie_strv cves;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vigie updates [--root DIR] [--status FILE] [--lists DIR]\n"
+		"                     [--release CODENAME] [--arch ARCH]\n"
+		"                     [--format text|json|csv] [--security-only] [--changelogs]\n\n"
+		"List the updates apt would install from this host's own sources\n"
+		"(/etc/apt/sources.list*, indexes in /var/lib/apt/lists) and the CVEs each fixes.\n\n"
+		"  --root DIR        a mounted image or chroot (sources, lists, dpkg status)\n"
+		"  --status FILE     dpkg status file (default: <root>/var/lib/dpkg/status)\n"
+		"  --lists DIR       apt lists directory (default: <root>/var/lib/apt/lists)\n"
+		"  --release NAME    release codename for tracker data (default: detected)\n"
+		"  --arch ARCH       native architecture (default: detected)\n"
+		"  --format FMT      text (default), json or csv\n"
+		"  --security-only   only updates from security suites\n"
+		"  --changelogs      also read CVE ids from the candidate packages' changelogs\n"
+		"                    (downloads each candidate .deb once; cached in the database)\n"
+		"  -h, --help        this help\n");
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+	if (!s)
+		s = "";
+	if (strpbrk(s, ",\"\r\n")) {
+		fputc('"', f);
+		for (; *s; s++) {
+			if (*s == '"')
+				fputc('"', f);
+			fputc(*s, f);
+		}
+		fputc('"', f);
+	} else {
+		fputs(s, f);
+	}
+}
+
+static void gen_str(yajl_gen g, const char *s)
+{
+	if (s)
+		yajl_gen_string(g, (const unsigned char *)s, strlen(s));
+	else
+		yajl_gen_null(g);
+}
+
+static void gen_key(yajl_gen g, const char *k)
+{
+	yajl_gen_string(g, (const unsigned char *)k, strlen(k));
+}
+
+static int print_json(const struct inventory *inv, const char *release,
+		      struct row *rows, size_t n)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	const unsigned char *buf;
+	size_t len;
+	char ts[32];
+
+	if (!g)
+		return cli_fail("out of memory");
+	yajl_gen_config(g, yajl_gen_beautify, 1);
+	yajl_gen_map_open(g);
+	gen_key(g, "schema");
+	gen_str(g, "vigie.updates/1");
+	gen_key(g, "host");
+	gen_str(g, inv->host);
+	gen_key(g, "release");
+	gen_str(g, release);
+	gen_key(g, "generated_at");
+	gen_str(g, vigie_time_format(vigie_now(), ts, sizeof(ts)));
+	gen_key(g, "updates");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < n; i++) {
+		const struct pending_update *u = rows[i].u;
+		yajl_gen_map_open(g);
+		gen_key(g, "package");
+		gen_str(g, u->package);
+		gen_key(g, "arch");
+		gen_str(g, u->arch);
+		gen_key(g, "source");
+		gen_str(g, u->source);
+		gen_key(g, "installed");
+		gen_str(g, u->installed);
+		gen_key(g, "candidate");
+		gen_str(g, u->candidate);
+		gen_key(g, "suite");
+		gen_str(g, u->suites);
+		gen_key(g, "security");
+		yajl_gen_bool(g, u->security);
+		gen_key(g, "cves");
+		yajl_gen_array_open(g);
+		for (size_t k = 0; k < rows[i].cves.n; k++)
+			gen_str(g, rows[i].cves.v[k]);
+		yajl_gen_array_close(g);
+		gen_key(g, "class");
+		yajl_gen_null(g);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	yajl_gen_get_buf(g, &buf, &len);
+	fwrite(buf, 1, len, stdout);
+	yajl_gen_free(g);
+	return 0;
+}
+
+static void print_csv(struct row *rows, size_t n)
+{
+	printf("package,arch,source,installed,candidate,suite,security,cves\r\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct pending_update *u = rows[i].u;
+		char *cves = vigie_strv_join(&rows[i].cves, " ");
+		csv_field(stdout, u->package);
+		putchar(',');
+		csv_field(stdout, u->arch);
+		putchar(',');
+		csv_field(stdout, u->source);
+		putchar(',');
+		csv_field(stdout, u->installed);
+		putchar(',');
+		csv_field(stdout, u->candidate);
+		putchar(',');
+		csv_field(stdout, u->suites);
+		printf(",%s,", u->security ? "yes" : "no");
+		csv_field(stdout, cves);
+		printf("\r\n");
+		free(cves);
+	}
+}
+
+static void print_text(struct row *rows, size_t n)
+{
+	size_t nsec = 0;
+	const char *bold = cli.color ? "\033[1;31m" : "", *off = cli.color ? "\033[0m" : "";
+
+	for (size_t i = 0; i < n; i++) {
+		const struct pending_update *u = rows[i].u;
+		nsec += u->security != 0;
+		printf("%s%s%s %s -> %s (%s)%s\n", u->security ? bold : "", u->package,
+		       u->security ? off : "", u->installed, u->candidate, u->suites,
+		       u->security ? " [security]" : "");
+		if (rows[i].cves.n) {
+			char *c = vigie_strv_join(&rows[i].cves, " ");
+			printf("    fixes %s\n", c ? c : "");
+			free(c);
+		}
+	}
+	printf("%zu pending update%s, %zu from security suites\n", n, n == 1 ? "" : "s", nsec);
+}
+
+/* uri + filename as something fetch accepts (file:/x -> /x). A Filename
+ * climbing out of the repository ("..") is refused. */
+static int deb_url(struct vigie_buf *b, const char *uri, const char *filename)
+{
+	if (!strncmp(filename, "../", 3) || strstr(filename, "/../") || filename[0] == '/')
+		return VIGIE_EPARSE;
+	if (!strncmp(uri, "file:", 5)) {
+		uri += 5;
+		if (!strncmp(uri, "//", 2))
+			uri += 2;
+	}
+	return vigie_buf_addf(b, "%s%s", uri, filename);
+}
+
+struct clctx {
+	struct vigie_store *s;
+	char *tmpdir;        /* created on first download */
+	size_t tmpdir_size;
+	int net_down;        /* the mirror was unreachable once: stop */
+};
+
+/* Download one candidate and summarise its changelog into *summary. */
+static int fetch_summary(struct clctx *cx, const struct pending_update *u,
+			 char **summary, struct vigie_error *ferr)
+{
+	struct vigie_buf url = VIGIE_BUF_INIT, sum = VIGIE_BUF_INIT;
+	struct fetch_opts fo;
+	int frc;
+
+	fetch_opts_init(&fo);
+	fo.user_agent = "vigie/" VIGIE_VERSION;
+	if (!cx->tmpdir[0]) {
+		const char *t = getenv("TMPDIR");
+		snprintf(cx->tmpdir, cx->tmpdir_size, "%s/vigie-debs-XXXXXX", t && *t ? t : "/tmp");
+		if (!mkdtemp(cx->tmpdir)) {
+			cx->tmpdir[0] = '\0';
+			return vigie_error_set(ferr, VIGIE_EIO, NULL, 0,
+					       "cannot create a temporary directory");
+		}
+	}
+	if (deb_url(&url, u->uri, u->filename))
+		frc = vigie_error_set(ferr, VIGIE_EPARSE, NULL, 0, "refused Filename '%s'",
+				      u->filename);
+	else
+		frc = debpkg_changelog_summary(&sum, url.data, u->sha256, u->package,
+					       cx->tmpdir, &fo, ferr);
+	if (!frc)
+		*summary = vigie_buf_detach(&sum);
+	vigie_buf_release(&url);
+	vigie_buf_release(&sum);
+	return frc;
+}
+
+/* Changelog CVEs. Binaries of one source version share a changelog (and
+ * many only link their doc directory to a sibling's), so each (source,
+ * version) is read once: from the cache of any of its binaries, else from
+ * the first binary package that holds it. The summary is then cached for
+ * every binary of the group. */
+static int changelog_pass(struct clctx *cx, struct row *rows, size_t n,
+			  struct vigie_error *err)
+{
+	int *done = calloc(n ? n : 1, sizeof(int));
+	int rc = 0;
+
+	if (!done)
+		return cli_fail("out of memory");
+	for (size_t i = 0; i < n && !rc; i++) {
+		const struct pending_update *u = rows[i].u;
+		char *summary = NULL, msg[2048] = "";
+		const struct pending_update *failed = NULL;
+		int unreachable = 0, fresh = 0;
+
+		if (done[i])
+			continue;
+		/* cached under any binary of the group? */
+		for (size_t j = i; j < n && !summary; j++) {
+			const struct pending_update *v = rows[j].u;
+			int grc;
+			if (done[j] || strcmp(v->source, u->source) ||
+			    strcmp(v->source_version, u->source_version))
+				continue;
+			grc = store_changelog_get(cx->s, v->package, v->candidate, &summary, err);
+			if (grc && grc != VIGIE_ENOTFOUND) {
+				free(done);
+				return cli_error(err);
+			}
+		}
+		for (size_t j = i; j < n && !summary && !cx->net_down; j++) {
+			const struct pending_update *v = rows[j].u;
+			struct vigie_error ferr;
+			int frc;
+			if (done[j] || strcmp(v->source, u->source) ||
+			    strcmp(v->source_version, u->source_version) || !v->filename || !v->uri)
+				continue;
+			memset(&ferr, 0, sizeof(ferr));
+			ferr.warn = err->warn;
+			frc = fetch_summary(cx, v, &summary, &ferr);
+			if (!frc) {
+				fresh = 1;
+				break;
+			}
+			failed = v;
+			vigie_error_format(&ferr, msg, sizeof(msg));
+			if (frc == VIGIE_ENET && (strstr(ferr.msg, "cannot reach") ||
+						  strstr(ferr.msg, "cannot connect") ||
+						  strstr(ferr.msg, "timed out")))
+				unreachable = cx->net_down = 1;
+			if (frc == VIGIE_EIO && !strncmp(ferr.msg, "cannot create a temporary", 25)) {
+				free(done);
+				return cli_fail("%s", ferr.msg);
+			}
+		}
+		if (!summary && failed) {
+			fprintf(stderr, "vigie: warning: %s %s: changelog not read: %s\n",
+				failed->package, failed->candidate, msg);
+			if (unreachable)
+				fprintf(stderr, "vigie: warning: mirror unreachable: no further "
+						"changelogs are fetched\n");
+		}
+		for (size_t j = i; j < n; j++) {
+			const struct pending_update *v = rows[j].u;
+			const char *after;
+			if (done[j] || strcmp(v->source, u->source) ||
+			    strcmp(v->source_version, u->source_version))
+				continue;
+			done[j] = 1;
+			if (!summary)
+				continue;
+			after = v->installed_source_version ? v->installed_source_version
+							    : v->installed;
+			if (fresh && store_changelog_put(cx->s, v->package, v->candidate,
+							 vigie_now(), summary, err)) {
+				rc = cli_error(err);
+				break;
+			}
+			if (changelog_summary_cves(&rows[j].cves, summary, after,
+						   v->source_version)) {
+				rc = cli_fail("out of memory");
+				break;
+			}
+		}
+		free(summary);
+	}
+	free(done);
+	return rc;
+}
+
+int cmd_updates(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "status", required_argument, NULL, 's' },
+		{ "lists", required_argument, NULL, 'l' },
+		{ "release", required_argument, NULL, 'R' },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "security-only", no_argument, NULL, 'S' },
+		{ "changelogs", no_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *root = NULL, *status = NULL, *lists_dir = NULL, *release = NULL;
+	const char *arch = NULL, *format = "text";
+	int security_only = 0, changelogs = 0, c, rc = EXIT_ERROR;
+	struct inventory inv;
+	struct inventory_opts io;
+	struct apt_sources srcs;
+	struct apt_lists lists;
+	struct pending pend;
+	struct pending_pkg *pkgs = NULL;
+	struct row *rows = NULL;
+	size_t nrows = 0;
+	struct vigie_store *s = NULL;
+	struct vigie_error err;
+	struct vigie_buf lbuf = VIGIE_BUF_INIT;
+	char tmpdir[4096] = "";
+
+	inventory_init(&inv);
+	aptsources_init(&srcs);
+	memset(&lists, 0, sizeof(lists));
+	memset(&pend, 0, sizeof(pend));
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': root = optarg; break;
+		case 's': status = optarg; break;
+		case 'l': lists_dir = optarg; break;
+		case 'R': release = optarg; break;
+		case 'a': arch = optarg; break;
+		case 'f': format = optarg; break;
+		case 'S': security_only = 1; break;
+		case 'c': changelogs = 1; break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_ERROR;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return cli_fail("unexpected argument '%s'", argv[optind]);
+	}
+	if (!cli_word_in(format, "text|json|csv"))
+		return cli_fail("unknown format '%s' (text, json or csv)", format);
+	cli_error_init(&err);
+
+	memset(&io, 0, sizeof(io));
+	io.root = root;
+	io.status_file = status;
+	io.release = release;
+	if (inventory_load(&inv, &io, &err)) {
+		cli_error(&err);
+		goto out;
+	}
+	if (!release)
+		release = inv.release;
+	if (!arch)
+		arch = inv.arch;
+	if (inv.npkgs && !(pkgs = calloc(inv.npkgs, sizeof(*pkgs)))) {
+		cli_fail("out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < inv.npkgs; i++) {
+		pkgs[i].name = inv.pkgs[i].name;
+		pkgs[i].arch = inv.pkgs[i].arch;
+		pkgs[i].version = inv.pkgs[i].version;
+		pkgs[i].source = inv.pkgs[i].source;
+		pkgs[i].source_version = inv.pkgs[i].source_version;
+	}
+	if (aptsources_load(&srcs, root, &err)) {
+		cli_error(&err);
+		goto out;
+	}
+	if (!lists_dir) {
+		if (vigie_buf_addf(&lbuf, "%s/var/lib/apt/lists",
+				   root && strcmp(root, "/") ? root : "")) {
+			cli_fail("out of memory");
+			goto out;
+		}
+		lists_dir = lbuf.data;
+	}
+	if (aptlists_find(&lists, &srcs, lists_dir, &err)) {
+		cli_error(&err);
+		goto out;
+	}
+	if (!lists.nidx)
+		fprintf(stderr, "vigie: warning: no package indexes in %s for the configured "
+				"sources (has 'apt update' run?)\n", lists_dir);
+	if (pending_compute(&pend, &lists, pkgs, inv.npkgs, arch, &err)) {
+		cli_error(&err);
+		goto out;
+	}
+
+	/* the store: tracker fixes, and the changelog cache */
+	{
+		char def[4096];
+		const char *path = cli.db_path ? cli.db_path : store_default_path(def, sizeof(def));
+		struct vigie_error serr;
+		memset(&serr, 0, sizeof(serr));
+		if (changelogs || access(path, F_OK) == 0) {
+			if (store_open(&s, path, changelogs ? 0 : STORE_READONLY, &serr)) {
+				cli_error(&serr);
+				goto out;
+			}
+		} else {
+			fprintf(stderr, "vigie: warning: no database at %s: CVEs from the security "
+					"tracker are not listed (run 'vigie db update')\n", path);
+		}
+	}
+	if (!release && s)
+		fprintf(stderr, "vigie: warning: release unknown: CVEs from the security tracker "
+				"are not listed (use --release)\n");
+	if (pend.n && !(rows = calloc(pend.n, sizeof(*rows)))) {
+		cli_fail("out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < pend.n; i++) {
+		const struct pending_update *u = &pend.v[i];
+		const char *after = u->installed_source_version ? u->installed_source_version
+								: u->installed;
+		struct row *r;
+
+		if (security_only && !u->security)
+			continue;
+		r = &rows[nrows++];
+		r->u = u;
+		vigie_strv_init(&r->cves);
+		if (s && release &&
+		    store_updates_fixed_cves(s, release, u->source, after, u->source_version,
+					     &r->cves, &err)) {
+			cli_error(&err);
+			goto out;
+		}
+	}
+	if (changelogs) {
+		struct clctx cx = { s, tmpdir, sizeof(tmpdir), 0 };
+		if (changelog_pass(&cx, rows, nrows, &err))
+			goto out;
+	}
+	if (!strcmp(format, "json")) {
+		if (print_json(&inv, release, rows, nrows))
+			goto out;
+	} else if (!strcmp(format, "csv")) {
+		print_csv(rows, nrows);
+	} else {
+		print_text(rows, nrows);
+	}
+	rc = EXIT_OK;
+out:
+	for (size_t i = 0; i < nrows; i++)
+		vigie_strv_release(&rows[i].cves);
+	free(rows);
+	if (tmpdir[0])
+		rmdir(tmpdir);
+	store_close(s);
+	pending_release(&pend);
+	aptlists_release(&lists);
+	aptsources_release(&srcs);
+	inventory_release(&inv);
+	free(pkgs);
+	vigie_buf_release(&lbuf);
+	return rc;
+}
