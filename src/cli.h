@@ -45,6 +45,7 @@ int cmd_scan(int argc, char **argv);
 int cmd_debsecan_feed(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_triage(int argc, char **argv);
+int cmd_fleet(int argc, char **argv);
 
 struct policy;
 /* Load --policy FILE, else $VIGIE_POLICY, else the shipped policy.conf,

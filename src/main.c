@@ -16,6 +16,7 @@ static const struct cmd cmd_table[] = {
 	  "write the security data in debsecan's format" },
 	{ "explain", cmd_explain, "every fact behind one CVE on a host" },
 	{ "triage", cmd_triage, "judge other scanners' findings with Debian's data" },
+	{ "fleet", cmd_fleet, "scan every stored host (shared index per release)" },
 	{ "scan", cmd_scan, "list the security fixes a host lacks" },
 	{ "inventory", cmd_inventory, "show a host's release, kernel and packages" },
 	{ "hosts", cmd_hosts, "the fleet: add, list, show, remove hosts and services" },

@@ -1,0 +1,115 @@
+#include "vigie/fleet.h"
+#include "vigie/hashmap.h"
+#include "vigie/inventory.h"
+#include "vigie/vulnindex.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct per_release {
+	struct vulnindex *idx;
+	struct matcher *m;
+};
+
+
+struct ctx {
+	struct vigie_strv names;
+};
+
+static int collect(void *ud, const struct store_host *h)
+{
+	struct ctx *c = ud;
+	return vigie_strv_push(&c->names, h->name) ? VIGIE_ENOMEM : 0;
+}
+
+struct one {
+	struct vigie_store *s;
+	const struct fleet_opts *o;
+	struct vigie_hashmap *releases;
+	struct vigie_arena *arena;
+	fleet_host_cb *cb;
+	void *ud;
+	struct vigie_error *err;
+};
+
+static int scan_host(void *ud, const struct store_host *h)
+{
+	struct one *x = ud;
+	struct inventory inv;
+	struct per_release *pr;
+	struct scan_result res;
+	struct scan_opts so;
+	int rc;
+
+	if (!h->release)
+		return x->cb(x->ud, h, NULL, "release unknown (add the host with --release)");
+	pr = vigie_hashmap_get(x->releases, h->release, strlen(h->release));
+	if (!pr) {
+		void **slot;
+		char *k = vigie_arena_strdup(x->arena, h->release);
+		pr = vigie_arena_alloc(x->arena, sizeof(*pr));
+		if (!k || !pr || !(slot = vigie_hashmap_slot(x->releases, k, strlen(k))))
+			return vigie_error_set(x->err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		if ((rc = vulnindex_build(&pr->idx, x->s, h->release, x->err)))
+			return rc;
+		if (matcher_new(&pr->m, pr->idx, x->o->include_unimportant, x->o->now)) {
+			vulnindex_free(pr->idx);
+			return vigie_error_set(x->err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		}
+		*slot = pr;
+	}
+	if ((rc = store_host_load(x->s, h->name, &inv, x->err))) {
+		inventory_release(&inv);
+		return rc;
+	}
+	memset(&so, 0, sizeof(so));
+	so.include_unimportant = x->o->include_unimportant;
+	so.policy = x->o->policy;
+	so.now = x->o->now;
+	so.matcher = pr->m;
+	rc = scan_run(&res, &inv, pr->idx, x->s, &so, x->err);
+	if (!rc) {
+		rc = x->cb(x->ud, h, &res, NULL);
+		scan_result_release(&res);
+	}
+	inventory_release(&inv);
+	return rc;
+}
+
+int fleet_scan(struct vigie_store *s, const struct fleet_opts *o, fleet_host_cb *cb,
+	       void *ud, struct vigie_error *err)
+{
+	struct ctx c;
+	struct vigie_hashmap releases;
+	struct vigie_arena arena;
+	struct one x;
+	int rc;
+
+	vigie_strv_init(&c.names);
+	vigie_hashmap_init(&releases);
+	vigie_arena_init(&arena);
+	/* names first: the host callbacks run their own queries */
+	if ((rc = store_hosts_each(s, collect, &c, err)))
+		goto out;
+	x.s = s;
+	x.o = o;
+	x.releases = &releases;
+	x.arena = &arena;
+	x.cb = cb;
+	x.ud = ud;
+	x.err = err;
+	for (size_t i = 0; i < c.names.n; i++)
+		if ((rc = store_host_get(s, c.names.v[i], scan_host, &x, err)))
+			goto out;
+out:
+	for (size_t i = 0; i < releases.cap; i++)
+		if (releases.keys && releases.keys[i]) {
+			struct per_release *pr = releases.vals[i];
+			matcher_free(pr->m);
+			vulnindex_free(pr->idx);
+		}
+	vigie_hashmap_release(&releases);
+	vigie_arena_release(&arena);
+	vigie_strv_release(&c.names);
+	return rc;
+}
