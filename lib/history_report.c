@@ -448,12 +448,13 @@ int histogram_report_svg(struct vigie_buf *out, const struct histogram *hg,
 		if (m != last_month && (hg->by == HISTOGRAM_MONTH || d <= 7 || i == 0)) {
 			static const char *const mn[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 							  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+			/* the year goes under its first month, not beside it,
+			 * so that narrow month columns do not overlap */
+			rc |= vigie_buf_addf(out, "<text x=\"%.1f\" y=\"%d\" class=\"lbl\">%s</text>\n",
+					     x, H - B + 14, mn[m - 1]);
 			if (m == 1 || i == 0)
-				rc |= vigie_buf_addf(out, "<text x=\"%.1f\" y=\"%d\" class=\"lbl\">%s %d</text>\n",
-						     x, H - B + 14, mn[m - 1], y);
-			else
-				rc |= vigie_buf_addf(out, "<text x=\"%.1f\" y=\"%d\" class=\"lbl\">%s</text>\n",
-						     x, H - B + 14, mn[m - 1]);
+				rc |= vigie_buf_addf(out, "<text x=\"%.1f\" y=\"%d\" class=\"lbl\">%d</text>\n",
+						     x, H - B + 26, y);
 			last_month = m;
 		}
 	}
