@@ -85,12 +85,7 @@ static int pending_item(void *ud, const struct feeds_item *cx)
 			return sent;
 		}
 		if (sent) {
-			free(h->host);
-			free(h->via);
-			free(h->what);
-			free(h->source);
-			free(h->source_version);
-			free(h->fixed_version);
+			feeds_hit_clear(h);
 			continue;
 		}
 		x->match.v[k2++] = *h;
@@ -289,19 +284,7 @@ int alerts_json(struct vigie_buf *out, const struct feeds_items *l,
 				gs(g, hit->via);
 				gs(g, "name");
 				gs(g, hit->what);
-				gs(g, "fixed");
-				if (hit->fixed < 0)
-					yajl_gen_null(g);
-				else
-					yajl_gen_bool(g, hit->fixed);
-				if (hit->source) {
-					gs(g, "source");
-					gs(g, hit->source);
-					gs(g, "installed");
-					gs(g, hit->source_version);
-					gs(g, "fixed_version");
-					gs(g, hit->fixed_version);
-				}
+				feeds_hit_json_fix(g, hit);
 				yajl_gen_map_close(g);
 			}
 			yajl_gen_array_close(g);

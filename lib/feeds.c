@@ -18,40 +18,45 @@
 
 #define FEEDS_USER_AGENT "vigie-feeds/0.1 (+https://www.debian.org/security/)"
 
+/* The next name of a stored service list at *p: its start, length in *n
+ * (blanks around it stripped); NULL at the end. */
+static const char *next_service(const char **p, size_t *n)
+{
+	while (**p) {
+		const char *w = *p;
+		size_t len = strcspn(w, "|");
+		*p = w[len] ? w + len + 1 : w + len;
+		while (len && *w == ' ') {
+			w++;
+			len--;
+		}
+		while (len && w[len - 1] == ' ')
+			len--;
+		if (len) {
+			*n = len;
+			return w;
+		}
+	}
+	return NULL;
+}
+
 int feeds_service_list(struct vigie_strv *v, const char *list)
 {
-	const char *p = list ? list : "";
-	while (*p) {
-		size_t n = strcspn(p, "|"), k = 0;
-		while (k < n && p[k] == ' ')
-			k++;
-		while (n > k && p[n - 1] == ' ')
-			n--;
-		if (n > k && vigie_strv_pushn(v, p + k, n - k))
+	const char *p = list ? list : "", *w;
+	size_t n;
+	while ((w = next_service(&p, &n)))
+		if (vigie_strv_pushn(v, w, n))
 			return VIGIE_ENOMEM;
-		p += strcspn(p, "|");
-		if (*p)
-			p++;
-	}
 	return 0;
 }
 
 int feeds_is_debian(const char *url, const char *services)
 {
-	const char *p = services ? services : "";
-	size_t tl = strlen(FEEDS_DEBIAN_TOKEN);
-	while (*p) {
-		size_t n = strcspn(p, "|"), k = 0;
-		while (k < n && p[k] == ' ')
-			k++;
-		while (n > k && p[n - 1] == ' ')
-			n--;
-		if (n - k == tl && !memcmp(p + k, FEEDS_DEBIAN_TOKEN, tl))
+	const char *p = services ? services : "", *w;
+	size_t n;
+	while ((w = next_service(&p, &n)))
+		if (n == strlen(FEEDS_DEBIAN_TOKEN) && !memcmp(w, FEEDS_DEBIAN_TOKEN, n))
 			return 1;
-		p += strcspn(p, "|");
-		if (*p)
-			p++;
-	}
 	return url && (strstr(url, "debian.org/security/") ||
 		       strstr(url, "debian.org/lts/security/"));
 }
@@ -508,7 +513,7 @@ out:
 }
 
 /* ---- matching ---- */
-static void hit_clear(struct feeds_hit *h)
+void feeds_hit_clear(struct feeds_hit *h)
 {
 	free(h->host);
 	free(h->via);
@@ -521,7 +526,7 @@ static void hit_clear(struct feeds_hit *h)
 void feeds_match_release(struct feeds_match *m)
 {
 	for (size_t i = 0; i < m->n; i++)
-		hit_clear(&m->v[i]);
+		feeds_hit_clear(&m->v[i]);
 	free(m->v);
 	memset(m, 0, sizeof(*m));
 }
@@ -1224,6 +1229,23 @@ static int gen_finish(yajl_gen g, struct vigie_buf *out, struct vigie_error *err
 
 #define K(g, s) gs(g, s)
 
+void feeds_hit_json_fix(yajl_gen g, const struct feeds_hit *h)
+{
+	K(g, "fixed");
+	if (h->fixed < 0)
+		yajl_gen_null(g);
+	else
+		yajl_gen_bool(g, h->fixed);
+	if (h->source) {
+		K(g, "source");
+		gs(g, h->source);
+		K(g, "installed");
+		gs(g, h->source_version);
+		K(g, "fixed_version");
+		gs(g, h->fixed_version);
+	}
+}
+
 void feeds_item_json(yajl_gen g, const struct feeds_item *x)
 {
 	const struct store_feed_item *it = &x->it;
@@ -1271,19 +1293,7 @@ void feeds_item_json(yajl_gen g, const struct feeds_item *x)
 		gs(g, h->via);
 		K(g, h->source ? "package" : "service");
 		gs(g, h->what);
-		K(g, "fixed");
-		if (h->fixed < 0)
-			yajl_gen_null(g);
-		else
-			yajl_gen_bool(g, h->fixed);
-		if (h->source) {
-			K(g, "source");
-			gs(g, h->source);
-			K(g, "installed");
-			gs(g, h->source_version);
-			K(g, "fixed_version");
-			gs(g, h->fixed_version);
-		}
+		feeds_hit_json_fix(g, h);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);

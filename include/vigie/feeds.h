@@ -135,6 +135,8 @@ int feeds_match_item(struct vigie_store *s, const struct store_feed_item *it,
 		     const struct feeds_match_opts *o, struct feeds_match *out,
 		     struct vigie_error *err);
 void feeds_match_release(struct feeds_match *m);
+/* Free the strings of one hit (not the hit itself). */
+void feeds_hit_clear(struct feeds_hit *h);
 /* 1 when host is among the hits. */
 int feeds_match_has_host(const struct feeds_match *m, const char *host);
 
@@ -177,6 +179,9 @@ int feeds_items_json(struct vigie_buf *out, const struct feeds_items *l,
 		     struct vigie_error *err);
 void feeds_items_json_open(yajl_gen g);
 void feeds_item_json(yajl_gen g, const struct feeds_item *x);
+/* The fix keys of a hit inside an open map: fixed (true, false, null) and,
+ * for package hits, source, installed and fixed_version. */
+void feeds_hit_json_fix(yajl_gen g, const struct feeds_hit *h);
 void feeds_items_json_close(yajl_gen g);
 
 /* ---- coverage ---- */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct fixture {
 	struct vigie_store *s;
@@ -356,6 +357,142 @@ static void test_alerts(void **state)
 	vigie_buf_release(&b);
 }
 
+/* The security-data lookup against rows stored as the importers store
+ * them; expectations follow dpkg's order, computed by hand. */
+static void test_secdata(void **state)
+{
+	static const struct store_tracker_row tr[] = {
+		{ "bookworm", "openssl", "CVE-2026-1111", "resolved", "3.0.15-1~deb12u1",
+		  "medium", NULL, NULL, 0, NULL },
+		{ "bookworm", "openssl", "CVE-2026-2222", "open", NULL, "low", NULL, NULL, 0, NULL },
+		{ "bookworm", "openssl", "CVE-2026-3333", "undetermined", NULL, NULL, NULL, NULL,
+		  0, NULL },
+		{ "bookworm", "openssl", "CVE-2026-4444", "resolved", "0", NULL, NULL, NULL, 0,
+		  NULL },
+	};
+	static const struct store_advisory adv[] = {
+		{ "DSA-6101-1", "DSA", "2026-11-20", "apache2 - security update", "apache2" },
+		{ "DSA-6101-2", "DSA", "2026-11-22", "apache2 - regression update", "apache2" },
+		{ "DSA-6102-1", "DSA", "2026-11-23", "nginx - security update", "nginx" },
+	};
+	static const struct store_advisory_fix fix[] = {
+		{ "DSA-6101-1", NULL, "bookworm", "apache2", "2.4.62-1~deb12u3", "fixed", NULL },
+		{ "DSA-6101-2", NULL, "bookworm", "apache2", "2.4.62-1~deb12u4", "fixed", NULL },
+		{ "DSA-6101-1", NULL, "bullseye", "apache2", "2.4.62-1~deb11u1", "fixed", NULL },
+		{ "DSA-6102-1", NULL, "bookworm", "nginx", NULL, "not-affected", NULL },
+	};
+	static const struct {
+		const char *release, *source, *installed, *id;
+		int want;
+		const char *fv;
+	} cases[] = {
+		{ "bookworm", "openssl", "3.0.15-1~deb12u1", "CVE-2026-1111", FEEDS_FIXED,
+		  "3.0.15-1~deb12u1" },
+		{ "bookworm", "openssl", "3.0.15-1~deb12u2", "CVE-2026-1111", FEEDS_FIXED,
+		  "3.0.15-1~deb12u1" },
+		{ "bookworm", "openssl", "3.0.15-1~deb12u1~1", "CVE-2026-1111", FEEDS_NOT_FIXED,
+		  "3.0.15-1~deb12u1" },
+		{ "bookworm", "openssl", "3.0.15-1~deb12u1", "CVE-2026-2222", FEEDS_NOT_FIXED, NULL },
+		{ "bookworm", "openssl", "3.0.15-1~deb12u1", "CVE-2026-3333", FEEDS_FIXED_UNKNOWN,
+		  NULL },
+		{ "bookworm", "openssl", "1.0", "CVE-2026-4444", FEEDS_FIXED, "0" },
+		{ "bookworm", "openssl", "3.0.15-1~deb12u1", "CVE-2026-9999", FEEDS_FIXED_UNKNOWN,
+		  NULL },
+		{ "bookworm", "libssl3", "3.0.15-1~deb12u1", "CVE-2026-1111", FEEDS_FIXED_UNKNOWN,
+		  NULL },
+		{ "bullseye", "openssl", "1.1.1w-0+deb11u1", "CVE-2026-1111", FEEDS_FIXED_UNKNOWN,
+		  NULL },
+		{ NULL, "openssl", "3.0.15-1~deb12u1", "CVE-2026-1111", FEEDS_FIXED_UNKNOWN, NULL },
+		{ "bookworm", "apache2", "2.4.62-1~deb12u3", "DSA-6101-1", FEEDS_FIXED,
+		  "2.4.62-1~deb12u3" },
+		{ "bookworm", "apache2", "2.4.62-1~deb12u3", "DSA-6101-2", FEEDS_NOT_FIXED,
+		  "2.4.62-1~deb12u4" },
+		/* without its revision: the highest */
+		{ "bookworm", "apache2", "2.4.62-1~deb12u3", "DSA-6101", FEEDS_NOT_FIXED,
+		  "2.4.62-1~deb12u4" },
+		{ "bullseye", "apache2", "2.4.62-1~deb11u1", "DSA-6101", FEEDS_FIXED,
+		  "2.4.62-1~deb11u1" },
+		{ "bookworm", "apache2", "2.4.62-1~deb12u9", "DSA-6101-3", FEEDS_FIXED_UNKNOWN,
+		  NULL },
+		{ "bookworm", "nginx", "1.22.1-9", "DSA-6102-1", FEEDS_FIXED, "0" },
+		{ "bookworm", "apache2", "not a version", "DSA-6101-1", FEEDS_FIXED_UNKNOWN,
+		  "2.4.62-1~deb12u3" },
+		{ "trixie", "apache2", "2.4.62-1", "DSA-6101-1", FEEDS_FIXED_UNKNOWN, NULL },
+	};
+	struct fixture *fx = *state;
+	struct feeds_secdata *sd;
+	struct vigie_error err;
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(store_begin(fx->s, &err), 0);
+	assert_int_equal(store_tracker_clear(fx->s, &err), 0);
+	for (size_t i = 0; i < sizeof(tr) / sizeof(tr[0]); i++)
+		assert_int_equal(store_tracker_put(fx->s, &tr[i], &err), 0);
+	assert_int_equal(store_tracker_finish(fx->s, &err), 0);
+	for (size_t i = 0; i < sizeof(adv) / sizeof(adv[0]); i++)
+		assert_int_equal(store_advisory_put(fx->s, &adv[i], &err), 0);
+	for (size_t i = 0; i < sizeof(fix) / sizeof(fix[0]); i++)
+		assert_int_equal(store_advisory_fix_put(fx->s, &fix[i], &err), 0);
+	assert_int_equal(store_commit(fx->s, &err), 0);
+	assert_int_equal(feeds_secdata_new(&sd, fx->s), 0);
+	/* twice: the second round answers from the cached indexes */
+	for (int round = 0; round < 2; round++)
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			const char *fv = "unset";
+			int r = feeds_secdata_fixed(sd, cases[i].release, cases[i].source,
+						    cases[i].installed, cases[i].id, &fv, &err);
+			if (r != cases[i].want ||
+			    (cases[i].fv ? !fv || strcmp(fv, cases[i].fv) : fv != NULL))
+				fail_msg("case %zu (%s %s %s): got %d '%s'", i, cases[i].source,
+					 cases[i].installed, cases[i].id, r, fv ? fv : "(null)");
+		}
+	feeds_secdata_free(sd);
+	feeds_secdata_free(NULL);
+}
+
+/* [alerts] from the file $VIGIE_CONFIG names; built-in defaults without
+ * a file; a named file that is missing is an error. */
+static void test_alerts_config(void **state)
+{
+	struct alerts_config cfg;
+	struct vigie_error err;
+	const char *path;
+	(void)state;
+	memset(&err, 0, sizeof(err));
+	path = test_write("vigie.conf", "[sla]\ncritical = 2\n\n[alerts]\n"
+					"# mail\nto = sec@example.org\nwebhook = https://h.example/x\n");
+	setenv("VIGIE_CONFIG", path, 1);
+	assert_int_equal(alerts_config_load(&cfg, NULL, &err), 0);
+	assert_string_equal(cfg.to, "sec@example.org");
+	assert_string_equal(cfg.webhook, "https://h.example/x");
+	assert_string_equal(cfg.sendmail, "/usr/sbin/sendmail -t -i");
+	assert_string_equal(cfg.origin, path);
+	setenv("VIGIE_CONFIG", "/nonexistent/vigie.conf", 1);
+	assert_int_equal(alerts_config_load(&cfg, NULL, &err), VIGIE_EIO);
+	unsetenv("VIGIE_CONFIG");
+	/* an explicit file wins over $VIGIE_CONFIG */
+	setenv("VIGIE_CONFIG", "/nonexistent/vigie.conf", 1);
+	assert_int_equal(alerts_config_load(&cfg, path, &err), 0);
+	unsetenv("VIGIE_CONFIG");
+	if (access("/etc/vigie/vigie.conf", R_OK) != 0) {
+		assert_int_equal(alerts_config_load(&cfg, NULL, &err), 0);
+		assert_string_equal(cfg.from, "vigie");
+		assert_string_equal(cfg.to, "");
+		assert_string_equal(cfg.origin, "");
+	}
+	/* the shipped vigie.conf holds both sections */
+	{
+		char shipped[4096];
+		snprintf(shipped, sizeof(shipped), "%s/data/vigie.conf",
+			 getenv("VIGIE_SRCDIR") ? getenv("VIGIE_SRCDIR") : ".");
+		assert_int_equal(alerts_config_load(&cfg, shipped, &err), 0);
+		assert_string_equal(cfg.sendmail, "/usr/sbin/sendmail -t -i");
+		assert_string_equal(cfg.from, "vigie");
+	}
+	path = test_write("bad.conf", "[alerts]\nno equals sign\n");
+	assert_int_equal(alerts_config_load(&cfg, path, &err), VIGIE_EPARSE);
+	assert_int_equal(err.line, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,6 +501,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_match, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_coverage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alerts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_secdata, setup, teardown),
+		cmocka_unit_test(test_alerts_config),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
