@@ -146,13 +146,21 @@ static void gtime(yajl_gen g, const char *k, int64_t t)
 static int list_cb(void *ud, const struct store_feed *f)
 {
 	struct list_ctx *c = ud;
+	struct vigie_strv svcs;
 	char t1[32], t2[32];
+	vigie_strv_init(&svcs);
+	if (feeds_service_list(&svcs, f->services))
+		return VIGIE_ENOMEM;
 	if (c->g) {
 		yajl_gen g = c->g;
 		yajl_gen_map_open(g);
 		gstr(g, "name", f->name);
 		gstr(g, "url", f->url);
-		gstr(g, "services", f->services);
+		yajl_gen_string(g, (const unsigned char *)"services", 8);
+		yajl_gen_array_open(g);
+		for (size_t i = 0; i < svcs.n; i++)
+			yajl_gen_string(g, (const unsigned char *)svcs.v[i], strlen(svcs.v[i]));
+		yajl_gen_array_close(g);
 		gtime(g, "last_poll", f->last_poll);
 		gtime(g, "last_success", f->last_success);
 		gstr(g, "last_error", f->last_error);
@@ -162,8 +170,9 @@ static int list_cb(void *ud, const struct store_feed *f)
 		yajl_gen_map_close(g);
 	} else {
 		printf("%s\n  url:          %s\n", f->name ? f->name : f->url, f->url);
-		if (f->services)
-			printf("  services:     %s\n", f->services);
+		for (size_t i = 0; i < svcs.n; i++)
+			printf("%s%s%s", i ? ", " : "  services:     ", svcs.v[i],
+			       i + 1 == svcs.n ? "\n" : "");
 		printf("  last success: %s\n",
 		       f->last_success ? vigie_time_format(f->last_success, t1, sizeof(t1)) : "never");
 		if (f->last_error)
@@ -172,6 +181,7 @@ static int list_cb(void *ud, const struct store_feed *f)
 			       vigie_time_format(f->next_poll, t2, sizeof(t2)));
 	}
 	c->n++;
+	vigie_strv_release(&svcs);
 	return 0;
 }
 

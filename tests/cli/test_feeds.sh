@@ -68,7 +68,9 @@ expect_eq "$(count_items)" 10 "forced re-poll stores nothing twice"
 run feeds list --format json; expect_rc 0 "list json"
 expect_out '"schema": "vigie.feeds.list/1"' "list schema"
 expect_out '"last_error": "HTTP 500"' "last error listed"
+expect_out '"services": \[' "services listed as an array"
 run feeds list; expect_out "last success: 2026-11-2[78]T09:00:00Z" "last success listed"
+expect_out "^  services: +nginx, redis$" "services listed"
 
 # The fleet, stored by the hosts module: web1 runs apache2 from Debian, db1
 # PostgreSQL and an in-house app, fr1 OpenSSL and samba (no samba package).
@@ -86,7 +88,10 @@ run feeds items --format json
 expect_out '"advisory": "DSA-6100-2"' "advisory id"
 run feeds items --since 2026-12-01; expect_out "^no items$" "--since"
 
+# a feed for the Apache service, given by an alias
+run feeds add "$U/f/none.xml" --name httpd-news --service httpd; expect_rc 0 "feed by alias"
 run feeds coverage; expect_rc 1 "uncovered services exit 1"
+expect_out "^covered +web1 +Apache HTTP Server +dsa, httpd-news$" "alias covers the service"
 expect_eq "$(printf '%s\n' "$OUT" | head -2 | awk '{print $1" "$2" "$3}')" \
 	"$(printf 'UNCOVERED db1 custom-app\nUNCOVERED fr1 samba')" "uncovered listed first"
 expect_out "^covered +db1 +PostgreSQL +dsa" "Debian feed covers Debian packages"
