@@ -99,6 +99,7 @@ struct feeds_match_opts {
  * index of each release (built on first use, cached), and the DSA/DLA/DTSA
  * fixed versions of each release for advisory ids. s must outlive it. */
 struct feeds_secdata;
+/* 0, or VIGIE_ENOMEM (*out NULL). Free with feeds_secdata_free (NULL ok). */
 int feeds_secdata_new(struct feeds_secdata **out, struct vigie_store *s);
 void feeds_secdata_free(struct feeds_secdata *fs);
 /* The lookup (ud is a struct feeds_secdata *). For a CVE: resolved in the
@@ -199,8 +200,9 @@ struct feeds_coverage {
 /* Every service of every host (as `vigie hosts show` lists them) with the
  * feeds covering it: feeds listing the service (name or alias, see
  * services_canonical) at `feeds add --service`, and Debian feeds when the
- * host has a package of the service installed (its services.conf rule's
- * package or source patterns, or a package named like the service). */
+ * host has a package of the service installed (one its services.conf rule
+ * derives the service from, or a binary or source package named like the
+ * service). */
 int feeds_coverage(struct vigie_store *s, const struct services_table *svc,
 		   struct feeds_coverage *out, struct vigie_error *err);
 void feeds_coverage_release(struct feeds_coverage *c);
