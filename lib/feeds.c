@@ -877,8 +877,9 @@ int feeds_match_item(struct vigie_store *s, const struct store_feed_item *it,
 struct fs_release {
 	char *release;
 	struct vulnindex *idx;
-	int adv_loaded;
-	struct vigie_hashmap adv; /* "ID\037source" -> fixed version (arena) */
+	int adv_loaded, cves_loaded;
+	struct vigie_hashmap adv;  /* "ID\037source" -> fixed version (arena) */
+	struct vigie_hashmap cves; /* "source\037CVE" -> struct vuln_entry * */
 	struct vigie_arena arena;
 };
 struct feeds_secdata {
@@ -903,6 +904,7 @@ void feeds_secdata_free(struct feeds_secdata *fs)
 		free(fs->v[i].release);
 		vulnindex_free(fs->v[i].idx);
 		vigie_hashmap_release(&fs->v[i].adv);
+		vigie_hashmap_release(&fs->v[i].cves);
 		vigie_arena_release(&fs->v[i].arena);
 	}
 	free(fs->v);
@@ -931,6 +933,7 @@ static int fs_release(struct feeds_secdata *fs, const char *release,
 	r = &fs->v[fs->n];
 	memset(r, 0, sizeof(*r));
 	vigie_hashmap_init(&r->adv);
+	vigie_hashmap_init(&r->cves);
 	vigie_arena_init(&r->arena);
 	if (!(r->release = strdup(release)))
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
@@ -991,6 +994,31 @@ static int adv_fix(void *ud, const struct store_advisory_fix *f)
 	return rc;
 }
 
+/* Every (source, CVE) entry of the index by key: a fleet asks about the
+ * same few sources again and again, some with thousands of entries. */
+static int cves_load(struct fs_release *r, struct vigie_error *err)
+{
+	const struct vigie_hashmap *m = &r->idx->sources;
+	for (size_t i = 0; i < m->cap; i++) {
+		const struct vuln_source *src = m->keys[i] ? m->vals[i] : NULL;
+		for (size_t k = 0; src && k < src->n; k++) {
+			const struct vuln_entry *e = &src->entries[k];
+			size_t n = strlen(src->name) + 1 + strlen(e->vuln);
+			char *key = vigie_arena_alloc(&r->arena, n + 1);
+			void **slot;
+			if (!key)
+				return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+			snprintf(key, n + 1, "%s\037%s", src->name, e->vuln);
+			if (!(slot = vigie_hashmap_slot(&r->cves, key, n)))
+				return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+			if (!*slot)
+				*slot = (void *)e;
+		}
+	}
+	r->cves_loaded = 1;
+	return 0;
+}
+
 /* installed against fixed: "0" (not affected) is always fixed. */
 static int compare_fixed(const char *installed, const char *fixed)
 {
@@ -1016,19 +1044,20 @@ int feeds_secdata_fixed(void *ud, const char *release, const char *source,
 	if ((rc = fs_release(fs, release, &r, err)))
 		return rc;
 	if (!strncmp(id, "CVE-", 4)) {
-		const struct vuln_source *src = vulnindex_source(r->idx, source);
-		for (size_t i = 0; src && i < src->n; i++) {
-			const struct vuln_entry *e = &src->entries[i];
-			if (strcmp(e->vuln, id))
-				continue;
-			if (e->status == VULN_OPEN)
-				return FEEDS_NOT_FIXED;
-			if (e->status != VULN_RESOLVED || !e->fixed_version)
-				return FEEDS_FIXED_UNKNOWN;
-			*fixed_version = e->fixed_version;
-			return compare_fixed(installed, e->fixed_version);
-		}
-		return FEEDS_FIXED_UNKNOWN;
+		const struct vuln_entry *e;
+		char key[256];
+		int n = snprintf(key, sizeof(key), "%s\037%s", source, id);
+		if (!r->cves_loaded && (rc = cves_load(r, err)))
+			return rc;
+		if (n < 0 || (size_t)n >= sizeof(key) ||
+		    !(e = vigie_hashmap_get(&r->cves, key, (size_t)n)))
+			return FEEDS_FIXED_UNKNOWN;
+		if (e->status == VULN_OPEN)
+			return FEEDS_NOT_FIXED;
+		if (e->status != VULN_RESOLVED || !e->fixed_version)
+			return FEEDS_FIXED_UNKNOWN;
+		*fixed_version = e->fixed_version;
+		return compare_fixed(installed, e->fixed_version);
 	}
 	if (!r->adv_loaded) {
 		rc = store_advisory_fixes_each(fs->s, release, adv_fix, r, err);
