@@ -53,14 +53,13 @@ echo "items stored: $("$VIGIE" feeds items --format json | grep -c '"first_seen"
 # generated items), the rest unrelated.
 H=${BENCH_FEEDS_HOSTS:-300}
 P=${BENCH_FEEDS_PACKAGES:-1000}
-export VIGIE_TEST_FIXTURES=1
+pkg() { printf 'Package: %s\nStatus: install ok installed\nArchitecture: amd64\nSource: %s\nVersion: %s\n\n' "$1" "$2" "$3"; }
+for k in $(seq 3 "$P"); do pkg "lib$k" "src$k" 1.0; done >"$T/common.status"
 for h in $(seq "$H"); do
 	s=$((h % 20))
-	args=("pkg=bin$s/pkg$s/1.$h" "pkg=bin$s-data/pkg$s/1.$h")
-	for k in $(seq 3 "$P"); do
-		args+=("pkg=lib$k/src$k/1.0")
-	done
-	"$VIGIE" feeds _fixture "host$h" "${args[@]}"
+	{ pkg "bin$s" "pkg$s" "1.$h"; pkg "bin$s-data" "pkg$s" "1.$h"; cat "$T/common.status"; } \
+		>"$T/host.status"
+	"$VIGIE" hosts add "host$h" --status "$T/host.status" --release bookworm >/dev/null
 done
 if [ -x /usr/bin/time ]; then
 	/usr/bin/time -v "$VIGIE" feeds items --format json >"$T/items.json" 2>"$T/time.items"

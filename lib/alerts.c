@@ -2,6 +2,7 @@
  * delivery (sendmail-compatible command, webhook). */
 #define _GNU_SOURCE
 #include "vigie/alerts.h"
+#include "vigie/conf.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -27,81 +28,36 @@ static void setstr(char *dst, size_t size, const char *v)
 int alerts_config_load(struct alerts_config *out, const char *path,
 		       struct vigie_error *err)
 {
-	struct vigie_buf b = VIGIE_BUF_INIT;
-	const char *env = getenv("VIGIE_ALERTS_CONF");
-	const char *cands[2];
-	size_t nc = 0;
-	unsigned long line = 0;
-	int in = 0, rc = 0;
-	const char *p;
+	struct vigie_conf conf;
+	int required, rc;
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->sendmail, sizeof(out->sendmail), "/usr/sbin/sendmail -t -i");
 	snprintf(out->from, sizeof(out->from), "vigie");
-	if (!path && env && *env)
-		path = env;
-	if (!path) {
-#ifdef VIGIE_DATADIR
-		cands[nc++] = VIGIE_DATADIR "/alerts.conf";
-#endif
-#ifdef VIGIE_SRCDATADIR
-		cands[nc++] = VIGIE_SRCDATADIR "/alerts.conf";
-#endif
-		for (size_t i = 0; i < nc && !path; i++) {
-			FILE *f = fopen(cands[i], "r");
-			if (f) {
-				fclose(f);
-				path = cands[i];
-			}
-		}
-		if (!path)
-			return 0;
-	}
-	if ((rc = vigie_read_file(&b, path, 256 * 1024, err)))
+	if (!(path = conf_config_path(path, &required)))
+		return 0;
+	memset(&conf, 0, sizeof(conf));
+	if ((rc = conf_load(&conf, path, err)))
 		goto out;
-	b.data[b.len] = '\0'; /* an empty file leaves the buffer unset */
 	snprintf(out->origin, sizeof(out->origin), "%s", path);
-	for (p = b.data; *p;) {
-		const char *e = strchr(p, '\n');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		char l[2048], *k, *v, *eq;
-		line++;
-		if (len >= sizeof(l)) {
-			rc = vigie_error_set(err, VIGIE_ELIMIT, path, line, "line too long");
-			goto out;
-		}
-		memcpy(l, p, len);
-		l[len] = '\0';
-		p = e ? e + 1 : p + len;
-		k = vigie_strip(l);
-		if (!*k || *k == '#' || *k == ';')
+	for (size_t i = 0; i < conf.n; i++) {
+		const struct conf_entry *e = &conf.entries[i];
+		if (strcmp(e->section, "alerts"))
 			continue;
-		if (*k == '[') {
-			in = !strncmp(k, "[alerts]", 8);
-			continue;
-		}
-		if (!in)
-			continue;
-		if (!(eq = strchr(k, '='))) {
-			rc = vigie_error_set(err, VIGIE_EPARSE, path, line, "expected 'key = value'");
-			goto out;
-		}
-		*eq = '\0';
-		k = vigie_strip(k);
-		v = vigie_strip(eq + 1);
-		if (!strcmp(k, "sendmail"))
-			setstr(out->sendmail, sizeof(out->sendmail), v);
-		else if (!strcmp(k, "to"))
-			setstr(out->to, sizeof(out->to), v);
-		else if (!strcmp(k, "from"))
-			setstr(out->from, sizeof(out->from), v);
-		else if (!strcmp(k, "webhook"))
-			setstr(out->webhook, sizeof(out->webhook), v);
+		if (!strcmp(e->key, "sendmail"))
+			setstr(out->sendmail, sizeof(out->sendmail), e->value);
+		else if (!strcmp(e->key, "to"))
+			setstr(out->to, sizeof(out->to), e->value);
+		else if (!strcmp(e->key, "from"))
+			setstr(out->from, sizeof(out->from), e->value);
+		else if (!strcmp(e->key, "webhook"))
+			setstr(out->webhook, sizeof(out->webhook), e->value);
 		else
-			vigie_warn(err, path, line, "unknown key '%s' in [alerts]", k);
+			vigie_warn(err, path, e->line, "unknown key '%.40s' in [alerts], ignored",
+				   e->key);
 	}
 out:
-	vigie_buf_release(&b);
+	conf_release(&conf);
 	return rc;
 }
 
@@ -129,11 +85,7 @@ static int pending_item(void *ud, const struct feeds_item *cx)
 			return sent;
 		}
 		if (sent) {
-			free(h->host);
-			free(h->via);
-			free(h->what);
-			free(h->source);
-			free(h->source_version);
+			feeds_hit_clear(h);
 			continue;
 		}
 		x->match.v[k2++] = *h;
@@ -332,13 +284,7 @@ int alerts_json(struct vigie_buf *out, const struct feeds_items *l,
 				gs(g, hit->via);
 				gs(g, "name");
 				gs(g, hit->what);
-				gs(g, "source_version");
-				gs(g, hit->source_version);
-				gs(g, "fixed");
-				if (hit->fixed < 0)
-					yajl_gen_null(g);
-				else
-					yajl_gen_bool(g, hit->fixed);
+				feeds_hit_json_fix(g, hit);
 				yajl_gen_map_close(g);
 			}
 			yajl_gen_array_close(g);

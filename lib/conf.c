@@ -138,3 +138,17 @@ const char *conf_data_path(char *buf, size_t size, const char *env,
 	}
 	return buf;
 }
+
+const char *conf_config_path(const char *explicit_path, int *required)
+{
+	const char *e = getenv("VIGIE_CONFIG");
+	*required = 1;
+	if (explicit_path && *explicit_path)
+		return explicit_path;
+	if (e && *e)
+		return e;
+	*required = 0;
+	if (access("/etc/vigie/vigie.conf", R_OK) == 0)
+		return "/etc/vigie/vigie.conf";
+	return NULL;
+}

@@ -328,13 +328,27 @@ int feed_extract_packages(struct vigie_strv *out, const char *title,
 	return 0;
 }
 
-static int has_word_ci(const char *text, const char *w)
+/* 1 when all letters of w are capitals ("PHP", "BIND"): such names are
+ * matched case-sensitively, lower-case "bind" being an English word. */
+static int all_caps(const char *w)
+{
+	int letters = 0;
+	for (; *w; w++) {
+		if (islower((unsigned char)*w))
+			return 0;
+		letters += isupper((unsigned char)*w) != 0;
+	}
+	return letters > 1;
+}
+
+static int has_word(const char *text, const char *w)
 {
 	size_t n = strlen(w);
 	const char *p = text;
+	int exact = all_caps(w);
 	if (n == 0)
 		return 0;
-	while ((p = strcasestr(p, w)) != NULL) {
+	while ((p = exact ? strstr(p, w) : strcasestr(p, w)) != NULL) {
 		unsigned char after = (unsigned char)p[n];
 		if (word_start(text, p) && !isalnum(after) && after != '_' &&
 		    !(after == '-' && isalnum((unsigned char)p[n + 1])))
@@ -345,255 +359,19 @@ static int has_word_ci(const char *text, const char *w)
 }
 
 int feed_extract_services(struct vigie_strv *out,
-			  const struct feed_services *svc, const char *text)
+			  const struct services_table *svc, const char *text)
 {
 	if (!svc || !text)
 		return 0;
-	for (size_t i = 0; i < svc->n && out->n < FEED_MAX_NAMES; i++) {
-		const struct feed_service *s = &svc->v[i];
-		int hit = has_word_ci(text, s->name);
-		for (size_t k = 0; !hit && k < s->aliases.n; k++)
-			hit = has_word_ci(text, s->aliases.v[k]);
-		if (hit && vigie_strv_push_unique(out, s->name))
+	for (size_t i = 0; i < svc->nrules && out->n < FEED_MAX_NAMES; i++) {
+		const struct service_rule *r = &svc->rules[i];
+		int hit = has_word(text, r->service);
+		for (size_t k = 0; !hit && k < r->naliases; k++)
+			hit = has_word(text, r->aliases[k]);
+		if (hit && vigie_strv_push_unique(out, r->service))
 			return VIGIE_ENOMEM;
 	}
 	return 0;
-}
-
-/* ---- services mapping ---- */
-/* Built-in list used when no services.conf is found: service, then
- * aliases and packages ("|" separated words; packages after "/"). */
-static const char *const builtin_services[] = {
-	"apache2:apache httpd/apache2",
-	"nginx:/nginx nginx-core nginx-full nginx-light",
-	"postgresql:postgres/postgresql",
-	"mariadb:mysql/mariadb-server mariadb",
-	"redis:redis-server/redis-server redis",
-	"php:php-fpm/php php-defaults",
-	"openssh:ssh sshd/openssh-server openssh",
-	"openssl:libssl/openssl libssl3",
-	"nodejs:node.js/nodejs",
-	"django:/python-django python3-django",
-	"rails:ruby-on-rails/rails ruby-rails",
-	"wordpress:/wordpress",
-	"drupal:/drupal7",
-	"bind9:named/bind9",
-	"postfix:/postfix",
-	"exim4:exim/exim4",
-	"dovecot:/dovecot dovecot-core",
-	"samba:smbd/samba",
-	"tomcat:tomcat9 tomcat10/tomcat9 tomcat10",
-	"squid:/squid",
-	"haproxy:/haproxy",
-	"memcached:/memcached",
-	"openvpn:/openvpn",
-	"sudo:/sudo",
-};
-
-static int svc_add(struct feed_services *s, const char *name, size_t n,
-		   struct feed_service **out)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (strlen(s->v[i].name) == n && !strncmp(s->v[i].name, name, n)) {
-			*out = &s->v[i];
-			return 0;
-		}
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 32;
-		struct feed_service *v;
-		if (cap > 4096 || !(v = realloc(s->v, cap * sizeof(*v))))
-			return VIGIE_ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
-	memset(&s->v[s->n], 0, sizeof(s->v[0]));
-	if (!(s->v[s->n].name = strndup(name, n)))
-		return VIGIE_ENOMEM;
-	vigie_strv_init(&s->v[s->n].aliases);
-	vigie_strv_init(&s->v[s->n].packages);
-	*out = &s->v[s->n++];
-	return 0;
-}
-
-static int add_words(struct vigie_strv *v, const char *p, size_t len)
-{
-	const char *e = p + len;
-	while (p < e) {
-		const char *w;
-		while (p < e && (isspace((unsigned char)*p) || *p == ',' || *p == '|'))
-			p++;
-		w = p;
-		while (p < e && !isspace((unsigned char)*p) && *p != ',' && *p != '|')
-			p++;
-		if (p > w && v->n < FEED_MAX_NAMES) {
-			char tmp[128];
-			snprintf(tmp, sizeof(tmp), "%.*s", (int)(p - w), w);
-			if (vigie_strv_push_unique(v, tmp))
-				return VIGIE_ENOMEM;
-		}
-	}
-	return 0;
-}
-
-/* Accepted services.conf shapes (comments start with '#'):
- *   [service]                     section per service, with keys
- *   aliases = word word           (also: alias, names)
- *   packages = pkg pkg            (also: package, binaries, sources)
- * or one line per service:
- *   service: alias alias ...      (or "service = ...")
- * Unknown keys are ignored so the file can carry more than this module
- * reads. */
-static int services_parse(struct feed_services *s, const char *text,
-			  const char *path, struct vigie_error *err)
-{
-	const char *p = text;
-	unsigned long line = 0;
-	struct feed_service *cur = NULL;
-	int rc = 0;
-
-	while (*p && !rc) {
-		const char *e = strchr(p, '\n');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		char buf[4096];
-		char *l, *sep;
-		line++;
-		if (len >= sizeof(buf))
-			return vigie_error_set(err, VIGIE_ELIMIT, path, line, "line too long");
-		memcpy(buf, p, len);
-		buf[len] = '\0';
-		p = e ? e + 1 : p + len;
-		if ((sep = strchr(buf, '#')))
-			*sep = '\0';
-		l = vigie_strip(buf);
-		if (!*l)
-			continue;
-		if (*l == '[') {
-			char *r = strchr(l, ']');
-			if (!r)
-				return vigie_error_set(err, VIGIE_EPARSE, path, line,
-						       "unterminated section name");
-			*r = '\0';
-			l = vigie_strip(l + 1);
-			rc = svc_add(s, l, strlen(l), &cur);
-			continue;
-		}
-		sep = strpbrk(l, ":=");
-		if (!sep)
-			return vigie_error_set(err, VIGIE_EPARSE, path, line,
-					       "expected 'name: aliases' or 'key = value'");
-		if (*sep == ':')
-			cur = NULL; /* "name: aliases" always starts a service */
-		else if (!cur)
-			return vigie_error_set(err, VIGIE_EPARSE, path, line,
-					       "'key = value' outside a [service] section");
-		*sep = '\0';
-		{
-			char *k = vigie_strip(l), *v = vigie_strip(sep + 1);
-			if (cur) {
-				if (!strcmp(k, "aliases") || !strcmp(k, "alias") || !strcmp(k, "names"))
-					rc = add_words(&cur->aliases, v, strlen(v));
-				else if (!strcmp(k, "packages") || !strcmp(k, "package") ||
-					 !strcmp(k, "binaries") || !strcmp(k, "sources"))
-					rc = add_words(&cur->packages, v, strlen(v));
-			} else {
-				struct feed_service *sv;
-				if (!(rc = svc_add(s, k, strlen(k), &sv)))
-					rc = add_words(&sv->aliases, v, strlen(v));
-			}
-		}
-	}
-	if (rc == VIGIE_ENOMEM)
-		vigie_error_set(err, rc, path, line, "out of memory");
-	return rc;
-}
-
-static int services_builtin(struct feed_services *s)
-{
-	for (size_t i = 0; i < sizeof(builtin_services) / sizeof(builtin_services[0]); i++) {
-		const char *d = builtin_services[i];
-		const char *c = strchr(d, ':'), *sl = strchr(d, '/');
-		struct feed_service *sv;
-		if (svc_add(s, d, (size_t)(c - d), &sv) ||
-		    add_words(&sv->aliases, c + 1, (size_t)(sl - c - 1)) ||
-		    add_words(&sv->packages, sl + 1, strlen(sl + 1)))
-			return VIGIE_ENOMEM;
-	}
-	snprintf(s->origin, sizeof(s->origin), "built-in");
-	return 0;
-}
-
-int feed_services_load(struct feed_services *out, const char *path,
-		       struct vigie_error *err)
-{
-	struct vigie_buf b = VIGIE_BUF_INIT;
-	const char *env = getenv("VIGIE_SERVICES");
-	const char *cands[3];
-	size_t nc = 0;
-	int rc = 0;
-
-	memset(out, 0, sizeof(*out));
-	if (!path && env && *env)
-		path = env;
-	if (path) {
-		cands[nc++] = path;
-	} else {
-#ifdef VIGIE_DATADIR
-		cands[nc++] = VIGIE_DATADIR "/services.conf";
-#endif
-#ifdef VIGIE_SRCDATADIR
-		cands[nc++] = VIGIE_SRCDATADIR "/services.conf";
-#endif
-	}
-	for (size_t i = 0; i < nc; i++) {
-		FILE *f = fopen(cands[i], "r");
-		if (!f) {
-			if (path)
-				return vigie_error_set(err, VIGIE_EIO, path, 0,
-						       "cannot open: %s", strerror(errno));
-			continue;
-		}
-		fclose(f);
-		if ((rc = vigie_read_file(&b, cands[i], 1024 * 1024, err)))
-			goto out;
-		b.data[b.len] = '\0'; /* an empty file leaves the buffer unset */
-		if ((rc = services_parse(out, b.data, cands[i], err)))
-			goto out;
-		snprintf(out->origin, sizeof(out->origin), "%s", cands[i]);
-		goto out;
-	}
-	if ((rc = services_builtin(out)))
-		vigie_error_set(err, rc, NULL, 0, "out of memory");
-out:
-	vigie_buf_release(&b);
-	if (rc)
-		feed_services_release(out);
-	return rc;
-}
-
-void feed_services_release(struct feed_services *s)
-{
-	if (!s)
-		return;
-	for (size_t i = 0; i < s->n; i++) {
-		free(s->v[i].name);
-		vigie_strv_release(&s->v[i].aliases);
-		vigie_strv_release(&s->v[i].packages);
-	}
-	free(s->v);
-	memset(s, 0, sizeof(*s));
-}
-
-const struct feed_service *feed_services_find(const struct feed_services *s,
-					      const char *name)
-{
-	for (size_t i = 0; s && i < s->n; i++) {
-		if (!strcasecmp(s->v[i].name, name))
-			return &s->v[i];
-		for (size_t k = 0; k < s->v[i].aliases.n; k++)
-			if (!strcasecmp(s->v[i].aliases.v[k], name))
-				return &s->v[i];
-	}
-	return NULL;
 }
 
 /* ---- XML ---- */
@@ -695,7 +473,7 @@ static int parse_date(const char *s, int64_t *out)
 }
 
 static int add_item(struct feed *f, const xmlNode *n, const char *name,
-		    const struct feed_services *svc, struct vigie_error *err)
+		    const struct services_table *svc, struct vigie_error *err)
 {
 	struct feed_item *it;
 	const xmlNode *dn = NULL, *sn = NULL;
@@ -809,7 +587,7 @@ static size_t count_items(const xmlNode *parent, const char *local)
 }
 
 int feed_parse(struct feed **out, const char *data, size_t len,
-	       const char *name, const struct feed_services *svc,
+	       const char *name, const struct services_table *svc,
 	       struct vigie_error *err)
 {
 	xmlParserCtxtPtr ctxt = NULL;

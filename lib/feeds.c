@@ -12,16 +12,51 @@
 #include <curl/curl.h>
 #include <yajl/yajl_gen.h>
 
+#include "vigie/debver.h"
+#include "vigie/inventory.h"
+#include "vigie/vulnindex.h"
+
 #define FEEDS_USER_AGENT "vigie-feeds/0.1 (+https://www.debian.org/security/)"
+
+/* The next name of a stored service list at *p: its start, length in *n
+ * (blanks around it stripped); NULL at the end. */
+static const char *next_service(const char **p, size_t *n)
+{
+	while (**p) {
+		const char *w = *p;
+		size_t len = strcspn(w, "|");
+		*p = w[len] ? w + len + 1 : w + len;
+		while (len && *w == ' ') {
+			w++;
+			len--;
+		}
+		while (len && w[len - 1] == ' ')
+			len--;
+		if (len) {
+			*n = len;
+			return w;
+		}
+	}
+	return NULL;
+}
+
+int feeds_service_list(struct vigie_strv *v, const char *list)
+{
+	const char *p = list ? list : "", *w;
+	size_t n;
+	while ((w = next_service(&p, &n)))
+		if (vigie_strv_pushn(v, w, n))
+			return VIGIE_ENOMEM;
+	return 0;
+}
 
 int feeds_is_debian(const char *url, const char *services)
 {
-	if (services) {
-		const char *p = strstr(services, FEEDS_DEBIAN_TOKEN);
-		if (p && (p == services || p[-1] == ' ') &&
-		    (p[strlen(FEEDS_DEBIAN_TOKEN)] == '\0' || p[strlen(FEEDS_DEBIAN_TOKEN)] == ' '))
+	const char *p = services ? services : "", *w;
+	size_t n;
+	while ((w = next_service(&p, &n)))
+		if (n == strlen(FEEDS_DEBIAN_TOKEN) && !memcmp(w, FEEDS_DEBIAN_TOKEN, n))
 			return 1;
-	}
 	return url && (strstr(url, "debian.org/security/") ||
 		       strstr(url, "debian.org/lts/security/"));
 }
@@ -55,7 +90,7 @@ static int split(struct vigie_strv *v, const char *s)
 
 /* ---- ingest ---- */
 int feeds_ingest(struct vigie_store *s, int64_t feed_id, const char *data,
-		 size_t len, const char *name, const struct feed_services *svc,
+		 size_t len, const char *name, const struct services_table *svc,
 		 size_t *items, size_t *new_items, struct vigie_error *err)
 {
 	struct feed *f = NULL;
@@ -72,7 +107,8 @@ int feeds_ingest(struct vigie_store *s, int64_t feed_id, const char *data,
 		char keybuf[32];
 		struct store_feed_item it = { 0 };
 		char *cves = join(&fi->cves), *adv = join(&fi->advisories);
-		char *pk = join(&fi->packages), *sv = join(&fi->services);
+		char *pk = join(&fi->packages);
+		char *sv = fi->services.n ? vigie_strv_join(&fi->services, "|") : NULL;
 		int ins = 0;
 		it.feed_id = feed_id;
 		it.key = feed_item_key(fi, keybuf, sizeof(keybuf));
@@ -477,15 +513,20 @@ out:
 }
 
 /* ---- matching ---- */
+void feeds_hit_clear(struct feeds_hit *h)
+{
+	free(h->host);
+	free(h->via);
+	free(h->what);
+	free(h->source);
+	free(h->source_version);
+	free(h->fixed_version);
+}
+
 void feeds_match_release(struct feeds_match *m)
 {
-	for (size_t i = 0; i < m->n; i++) {
-		free(m->v[i].host);
-		free(m->v[i].via);
-		free(m->v[i].what);
-		free(m->v[i].source);
-		free(m->v[i].source_version);
-	}
+	for (size_t i = 0; i < m->n; i++)
+		feeds_hit_clear(&m->v[i]);
 	free(m->v);
 	memset(m, 0, sizeof(*m));
 }
@@ -501,15 +542,46 @@ int feeds_match_has_host(const struct feeds_match *m, const char *host)
 struct match_ctx {
 	struct feeds_match *m;
 	const char *via;
-	const struct store_feed_item *it;
 	const struct feeds_match_opts *o;
+	struct vigie_strv cves, advisories; /* of the item */
+	struct vigie_error *err;
 };
 
+/* Whether every fix of ids is in source at version sv on release: *ans
+ * 1, 0 or -1 (unknown); *fv gets the highest fixed version answered
+ * (malloc'd, NULL when none). Returns 0 or an error. */
+static int fixed_for(struct match_ctx *c, const struct vigie_strv *ids,
+		     const char *release, const char *source, const char *sv,
+		     int *ans, char **fv)
+{
+	int any_not = 0, unknown = 0;
+	const char *best = NULL;
+	for (size_t k = 0; k < ids->n; k++) {
+		const char *v = NULL;
+		int r = c->o->fixed_lookup(c->o->ud, release, source, sv, ids->v[k], &v,
+					   c->err);
+		if (r < 0)
+			return r;
+		if (r == FEEDS_NOT_FIXED)
+			any_not = 1;
+		else if (r != FEEDS_FIXED)
+			unknown = 1;
+		if (v && (!best || debver_cmp_str(v, best) > 0))
+			best = v;
+	}
+	*ans = any_not ? 0 : unknown ? -1 : 1;
+	if (best && !(*fv = strdup(best)))
+		return VIGIE_ENOMEM;
+	return 0;
+}
+
 static int add_hit(struct match_ctx *c, int64_t host_id, const char *host,
-		   const char *what, const char *source, const char *sv)
+		   const char *release, const char *what, const char *source,
+		   const char *sv)
 {
 	struct feeds_match *m = c->m;
 	struct feeds_hit *h;
+	int r;
 	/* one hit per (host, source package) or (host, service): a host with
 	 * ten binaries of one source needs one answer */
 	for (size_t i = 0; i < m->n; i++)
@@ -537,39 +609,42 @@ static int add_hit(struct match_ctx *c, int64_t host_id, const char *host,
 	if (!h->host || !h->via || !h->what || (source && !h->source) ||
 	    (sv && !h->source_version))
 		return VIGIE_ENOMEM;
-	if (source && c->o && c->o->fixed_lookup && c->it->cves && *c->it->cves) {
-		/* fixed when every CVE of the item is fixed on this host */
-		struct vigie_strv cves;
-		int all = 1, unknown = 0;
-		vigie_strv_init(&cves);
-		if (split(&cves, c->it->cves)) {
-			vigie_strv_release(&cves);
-			return VIGIE_ENOMEM;
+	if (!source || !c->o || !c->o->fixed_lookup)
+		return 0;
+	/* the item's CVEs decide; its advisory ids when it names no CVE or
+	 * the CVEs leave it unknown */
+	if (c->cves.n && (r = fixed_for(c, &c->cves, release, source, sv, &h->fixed,
+					&h->fixed_version)))
+		return r;
+	if (h->fixed == -1 && c->advisories.n) {
+		char *fv = NULL;
+		int ans = -1;
+		if ((r = fixed_for(c, &c->advisories, release, source, sv, &ans, &fv))) {
+			free(fv);
+			return r;
 		}
-		for (size_t k = 0; k < cves.n; k++) {
-			int r = c->o->fixed_lookup(c->o->ud, host, source, sv, cves.v[k]);
-			if (r == 0)
-				all = 0;
-			else if (r < 0)
-				unknown = 1;
+		if (ans != -1 || !h->fixed_version) {
+			free(h->fixed_version);
+			h->fixed_version = fv;
+			h->fixed = ans;
+		} else {
+			free(fv);
 		}
-		vigie_strv_release(&cves);
-		h->fixed = !all ? 0 : unknown ? -1 : 1;
 	}
 	return 0;
 }
 
-static int pkg_hit(void *ud, int64_t host_id, const char *host,
-		   const char *package, const char *source, const char *sv)
+static int pkg_hit(void *ud, const struct store_feed_host_pkg *p)
 {
-	return add_hit(ud, host_id, host, package, source, sv);
+	return add_hit(ud, p->host_id, p->host, p->release, p->package, p->source,
+		       p->source_version);
 }
 
 static int svc_hit(void *ud, int64_t host_id, const char *host,
 		   const char *service, const char *origin)
 {
 	(void)origin;
-	return add_hit(ud, host_id, host, service, NULL, NULL);
+	return add_hit(ud, host_id, host, NULL, service, NULL, NULL);
 }
 
 static int cmp_hit(const void *a, const void *b)
@@ -587,7 +662,7 @@ static int cmp_hit(const void *a, const void *b)
  * naming it during one listing: a fleet repeats the same names. */
 struct mrow {
 	int64_t host_id;
-	char *host, *what, *source, *version;
+	char *host, *release, *what, *source, *version;
 };
 struct mentry {
 	char *key; /* "p:" or "s:" and the name; NULL = free slot */
@@ -604,6 +679,7 @@ static void entry_clear(struct mentry *e)
 {
 	for (size_t k = 0; k < e->n; k++) {
 		free(e->v[k].host);
+		free(e->v[k].release);
 		free(e->v[k].what);
 		free(e->v[k].source);
 		free(e->v[k].version);
@@ -649,7 +725,8 @@ static int cache_grow(struct match_cache *mc)
 }
 
 static int row_add(struct mentry *e, int64_t host_id, const char *host,
-		   const char *what, const char *source, const char *version)
+		   const char *release, const char *what, const char *source,
+		   const char *version)
 {
 	struct mrow *r;
 	if (e->n == e->cap) {
@@ -663,25 +740,27 @@ static int row_add(struct mentry *e, int64_t host_id, const char *host,
 	r = &e->v[e->n++];
 	r->host_id = host_id;
 	r->host = xstrdup(host);
+	r->release = xstrdup(release);
 	r->what = xstrdup(what);
 	r->source = xstrdup(source);
 	r->version = xstrdup(version);
-	if (!r->host || !r->what || (source && !r->source) || (version && !r->version))
+	if (!r->host || !r->what || (release && !r->release) || (source && !r->source) ||
+	    (version && !r->version))
 		return VIGIE_ENOMEM;
 	return 0;
 }
 
-static int pkg_row(void *ud, int64_t host_id, const char *host,
-		   const char *package, const char *source, const char *sv)
+static int pkg_row(void *ud, const struct store_feed_host_pkg *p)
 {
-	return row_add(ud, host_id, host, package, source, sv);
+	return row_add(ud, p->host_id, p->host, p->release, p->package, p->source,
+		       p->source_version);
 }
 
 static int svc_row(void *ud, int64_t host_id, const char *host,
 		   const char *service, const char *origin)
 {
 	(void)origin;
-	return row_add(ud, host_id, host, service, NULL, NULL);
+	return row_add(ud, host_id, host, NULL, service, NULL, NULL);
 }
 
 /* Hits for a package (kind 'p') or service ('s') name into c, through the
@@ -713,9 +792,38 @@ static int lookup(struct vigie_store *s, struct match_cache *mc, char kind,
 		mc->rows += e->n;
 	}
 	for (size_t i = 0; i < e->n && !rc; i++)
-		rc = add_hit(c, e->v[i].host_id, e->v[i].host, e->v[i].what, e->v[i].source,
-			     e->v[i].version);
+		rc = add_hit(c, e->v[i].host_id, e->v[i].host, e->v[i].release, e->v[i].what,
+			     e->v[i].source, e->v[i].version);
 	return rc;
+}
+
+/* Names under which hosts may record the services of list (a stored
+ * service list): each name, its service name and that service's aliases. */
+static int service_names(struct vigie_strv *out, const struct services_table *t,
+			 const char *list)
+{
+	struct vigie_strv v;
+	int rc = 0;
+	vigie_strv_init(&v);
+	if (feeds_service_list(&v, list)) {
+		vigie_strv_release(&v);
+		return VIGIE_ENOMEM;
+	}
+	for (size_t i = 0; i < v.n && !rc; i++) {
+		const char *canon;
+		if (!strcmp(v.v[i], FEEDS_DEBIAN_TOKEN))
+			continue;
+		rc = vigie_strv_push_unique(out, v.v[i]);
+		if (rc || !(canon = services_canonical(t, v.v[i])))
+			continue;
+		rc = vigie_strv_push_unique(out, canon);
+		for (size_t r = 0; r < t->nrules && !rc; r++)
+			if (!strcmp(t->rules[r].service, canon))
+				for (size_t k = 0; k < t->rules[r].naliases && !rc; k++)
+					rc = vigie_strv_push_unique(out, t->rules[r].aliases[k]);
+	}
+	vigie_strv_release(&v);
+	return rc ? VIGIE_ENOMEM : 0;
 }
 
 static int match_item(struct vigie_store *s, const struct store_feed_item *it,
@@ -723,14 +831,18 @@ static int match_item(struct vigie_store *s, const struct store_feed_item *it,
 		      struct feeds_match *out, struct vigie_error *err)
 {
 	struct vigie_strv names, svcs;
-	struct match_ctx c = { .m = out, .it = it, .o = o };
+	struct match_ctx c = { .m = out, .o = o, .err = err };
+	const struct services_table *t = o ? o->services : NULL;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
 	vigie_strv_init(&names);
 	vigie_strv_init(&svcs);
-	if (split(&names, it->packages) || split(&svcs, it->services) ||
-	    split(&svcs, it->feed_services)) {
+	vigie_strv_init(&c.cves);
+	vigie_strv_init(&c.advisories);
+	if (split(&names, it->packages) || split(&c.cves, it->cves) ||
+	    split(&c.advisories, it->advisory) || service_names(&svcs, t, it->services) ||
+	    service_names(&svcs, t, it->feed_services)) {
 		rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 		goto out;
 	}
@@ -738,19 +850,8 @@ static int match_item(struct vigie_store *s, const struct store_feed_item *it,
 	for (size_t i = 0; i < names.n && !rc; i++)
 		rc = lookup(s, mc, 'p', names.v[i], &c, err);
 	c.via = "service";
-	for (size_t i = 0; i < svcs.n && !rc; i++) {
-		const struct feed_service *fs;
-		if (!strcmp(svcs.v[i], FEEDS_DEBIAN_TOKEN))
-			continue;
+	for (size_t i = 0; i < svcs.n && !rc; i++)
 		rc = lookup(s, mc, 's', svcs.v[i], &c, err);
-		/* hosts may record the service under an alias */
-		fs = o ? feed_services_find(o->services, svcs.v[i]) : NULL;
-		if (fs && !rc && strcmp(fs->name, svcs.v[i]))
-			rc = lookup(s, mc, 's', fs->name, &c, err);
-		for (size_t k = 0; fs && !rc && k < fs->aliases.n; k++)
-			if (strcmp(fs->aliases.v[k], svcs.v[i]))
-				rc = lookup(s, mc, 's', fs->aliases.v[k], &c, err);
-	}
 	if (rc == VIGIE_ENOMEM)
 		vigie_error_set(err, rc, NULL, 0, "out of memory");
 	if (out->n > 1)
@@ -758,6 +859,8 @@ static int match_item(struct vigie_store *s, const struct store_feed_item *it,
 out:
 	vigie_strv_release(&names);
 	vigie_strv_release(&svcs);
+	vigie_strv_release(&c.cves);
+	vigie_strv_release(&c.advisories);
 	if (rc)
 		feeds_match_release(out);
 	return rc;
@@ -768,6 +871,212 @@ int feeds_match_item(struct vigie_store *s, const struct store_feed_item *it,
 		     struct vigie_error *err)
 {
 	return match_item(s, it, o, NULL, out, err);
+}
+
+/* ---- security data: is the fix installed? ---- */
+struct fs_release {
+	char *release;
+	struct vulnindex *idx;
+	int adv_loaded, cves_loaded;
+	struct vigie_hashmap adv;  /* "ID\037source" -> fixed version (arena) */
+	struct vigie_hashmap cves; /* "source\037CVE" -> struct vuln_entry * */
+	struct vigie_arena arena;
+};
+struct feeds_secdata {
+	struct vigie_store *s;
+	struct fs_release *v;
+	size_t n, cap;
+};
+
+int feeds_secdata_new(struct feeds_secdata **out, struct vigie_store *s)
+{
+	if (!(*out = calloc(1, sizeof(**out))))
+		return VIGIE_ENOMEM;
+	(*out)->s = s;
+	return 0;
+}
+
+void feeds_secdata_free(struct feeds_secdata *fs)
+{
+	if (!fs)
+		return;
+	for (size_t i = 0; i < fs->n; i++) {
+		free(fs->v[i].release);
+		vulnindex_free(fs->v[i].idx);
+		vigie_hashmap_release(&fs->v[i].adv);
+		vigie_hashmap_release(&fs->v[i].cves);
+		vigie_arena_release(&fs->v[i].arena);
+	}
+	free(fs->v);
+	free(fs);
+}
+
+/* The cached state of release, its index built on first use. */
+static int fs_release(struct feeds_secdata *fs, const char *release,
+		      struct fs_release **out, struct vigie_error *err)
+{
+	struct fs_release *r;
+	int rc;
+	for (size_t i = 0; i < fs->n; i++)
+		if (!strcmp(fs->v[i].release, release)) {
+			*out = &fs->v[i];
+			return 0;
+		}
+	if (fs->n == fs->cap) {
+		size_t cap = fs->cap ? fs->cap * 2 : 4;
+		struct fs_release *v = realloc(fs->v, cap * sizeof(*v));
+		if (!v)
+			return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		fs->v = v;
+		fs->cap = cap;
+	}
+	r = &fs->v[fs->n];
+	memset(r, 0, sizeof(*r));
+	vigie_hashmap_init(&r->adv);
+	vigie_hashmap_init(&r->cves);
+	vigie_arena_init(&r->arena);
+	if (!(r->release = strdup(release)))
+		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	if ((rc = vulnindex_build(&r->idx, fs->s, release, err))) {
+		free(r->release);
+		vigie_arena_release(&r->arena);
+		return rc;
+	}
+	fs->n++;
+	*out = r;
+	return 0;
+}
+
+/* Keep the highest version under key (an advisory with or without its
+ * revision, and a source package). */
+static int adv_put(struct fs_release *r, const char *id, size_t idlen,
+		   const char *source, const char *version)
+{
+	char key[256];
+	int n = snprintf(key, sizeof(key), "%.*s\037%s", (int)idlen, id, source);
+	const char *old;
+	void **slot;
+	char *k;
+	if (n < 0 || (size_t)n >= sizeof(key))
+		return 0;
+	old = vigie_hashmap_get(&r->adv, key, (size_t)n);
+	if (old && debver_cmp_str(version, old) <= 0)
+		return 0;
+	/* the slot keeps the key of its first insertion: copy it only then */
+	if (!(k = old ? key : vigie_arena_strdup(&r->arena, key)) ||
+	    !(slot = vigie_hashmap_slot(&r->adv, k, (size_t)n)))
+		return VIGIE_ENOMEM;
+	if (!(*slot = vigie_arena_strdup(&r->arena, version)))
+		return VIGIE_ENOMEM;
+	return 0;
+}
+
+static int adv_fix(void *ud, const struct store_advisory_fix *f)
+{
+	struct fs_release *r = ud;
+	const char *version, *dash;
+	int rc;
+	if (!f->advisory || !f->source)
+		return 0;
+	if (!strcmp(f->kind ? f->kind : "", "fixed") && f->version &&
+	    debver_parse(&(struct debver){ 0 }, f->version, NULL) >= 0)
+		version = f->version;
+	else if (!strcmp(f->kind ? f->kind : "", "not-affected"))
+		version = "0";
+	else
+		return 0;
+	if ((rc = adv_put(r, f->advisory, strlen(f->advisory), f->source, version)))
+		return rc;
+	/* "DSA-5376-1" also answers for "DSA-5376" */
+	dash = strrchr(f->advisory, '-');
+	if (dash && dash > strchr(f->advisory, '-'))
+		rc = adv_put(r, f->advisory, (size_t)(dash - f->advisory), f->source, version);
+	return rc;
+}
+
+/* Every (source, CVE) entry of the index by key: a fleet asks about the
+ * same few sources again and again, some with thousands of entries. */
+static int cves_load(struct fs_release *r, struct vigie_error *err)
+{
+	const struct vigie_hashmap *m = &r->idx->sources;
+	for (size_t i = 0; i < m->cap; i++) {
+		const struct vuln_source *src = m->keys[i] ? m->vals[i] : NULL;
+		for (size_t k = 0; src && k < src->n; k++) {
+			const struct vuln_entry *e = &src->entries[k];
+			size_t n = strlen(src->name) + 1 + strlen(e->vuln);
+			char *key = vigie_arena_alloc(&r->arena, n + 1);
+			void **slot;
+			if (!key)
+				return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+			snprintf(key, n + 1, "%s\037%s", src->name, e->vuln);
+			if (!(slot = vigie_hashmap_slot(&r->cves, key, n)))
+				return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+			if (!*slot)
+				*slot = (void *)e;
+		}
+	}
+	r->cves_loaded = 1;
+	return 0;
+}
+
+/* installed against fixed: "0" (not affected) is always fixed. */
+static int compare_fixed(const char *installed, const char *fixed)
+{
+	struct debver a, b;
+	if (!strcmp(fixed, "0"))
+		return FEEDS_FIXED;
+	if (debver_parse(&a, installed, NULL) < 0 || debver_parse(&b, fixed, NULL) < 0)
+		return FEEDS_FIXED_UNKNOWN;
+	return debver_cmp(&a, &b) >= 0 ? FEEDS_FIXED : FEEDS_NOT_FIXED;
+}
+
+int feeds_secdata_fixed(void *ud, const char *release, const char *source,
+			const char *installed, const char *id,
+			const char **fixed_version, struct vigie_error *err)
+{
+	struct feeds_secdata *fs = ud;
+	struct fs_release *r;
+	int rc;
+
+	*fixed_version = NULL;
+	if (!release || !*release || !installed || !source || !id)
+		return FEEDS_FIXED_UNKNOWN;
+	if ((rc = fs_release(fs, release, &r, err)))
+		return rc;
+	if (!strncmp(id, "CVE-", 4)) {
+		const struct vuln_entry *e;
+		char key[256];
+		int n = snprintf(key, sizeof(key), "%s\037%s", source, id);
+		if (!r->cves_loaded && (rc = cves_load(r, err)))
+			return rc;
+		if (n < 0 || (size_t)n >= sizeof(key) ||
+		    !(e = vigie_hashmap_get(&r->cves, key, (size_t)n)))
+			return FEEDS_FIXED_UNKNOWN;
+		if (e->status == VULN_OPEN)
+			return FEEDS_NOT_FIXED;
+		if (e->status != VULN_RESOLVED || !e->fixed_version)
+			return FEEDS_FIXED_UNKNOWN;
+		*fixed_version = e->fixed_version;
+		return compare_fixed(installed, e->fixed_version);
+	}
+	if (!r->adv_loaded) {
+		rc = store_advisory_fixes_each(fs->s, release, adv_fix, r, err);
+		if (rc == VIGIE_ENOMEM)
+			vigie_error_set(err, rc, NULL, 0, "out of memory");
+		if (rc)
+			return rc;
+		r->adv_loaded = 1;
+	}
+	{
+		char key[256];
+		int n = snprintf(key, sizeof(key), "%s\037%s", id, source);
+		const char *v = n > 0 && (size_t)n < sizeof(key)
+					? vigie_hashmap_get(&r->adv, key, (size_t)n) : NULL;
+		if (!v)
+			return FEEDS_FIXED_UNKNOWN;
+		*fixed_version = v;
+		return compare_fixed(installed, v);
+	}
 }
 
 /* ---- item lists ---- */
@@ -907,21 +1216,31 @@ static void gtime(yajl_gen g, int64_t t)
 		yajl_gen_null(g);
 }
 
-static void glist(yajl_gen g, const char *spaced)
+/* A stored list as a JSON array: words separated by sep (blanks around
+ * them stripped). */
+static void glist_sep(yajl_gen g, const char *list, char sep)
 {
-	const char *p = spaced ? spaced : "";
+	const char *p = list ? list : "";
 	yajl_gen_array_open(g);
 	while (*p) {
-		const char *w;
-		while (*p == ' ')
+		const char *w, *e;
+		while (*p == ' ' || *p == sep)
 			p++;
 		w = p;
-		while (*p && *p != ' ')
+		while (*p && *p != sep)
 			p++;
-		if (p > w)
-			yajl_gen_string(g, (const unsigned char *)w, (size_t)(p - w));
+		e = p;
+		while (e > w && e[-1] == ' ')
+			e--;
+		if (e > w)
+			yajl_gen_string(g, (const unsigned char *)w, (size_t)(e - w));
 	}
 	yajl_gen_array_close(g);
+}
+
+static void glist(yajl_gen g, const char *spaced)
+{
+	glist_sep(g, spaced, ' ');
 }
 
 static int gen_finish(yajl_gen g, struct vigie_buf *out, struct vigie_error *err)
@@ -938,6 +1257,23 @@ static int gen_finish(yajl_gen g, struct vigie_buf *out, struct vigie_error *err
 }
 
 #define K(g, s) gs(g, s)
+
+void feeds_hit_json_fix(yajl_gen g, const struct feeds_hit *h)
+{
+	K(g, "fixed");
+	if (h->fixed < 0)
+		yajl_gen_null(g);
+	else
+		yajl_gen_bool(g, h->fixed);
+	if (h->source) {
+		K(g, "source");
+		gs(g, h->source);
+		K(g, "installed");
+		gs(g, h->source_version);
+		K(g, "fixed_version");
+		gs(g, h->fixed_version);
+	}
+}
 
 void feeds_item_json(yajl_gen g, const struct feeds_item *x)
 {
@@ -968,7 +1304,7 @@ void feeds_item_json(yajl_gen g, const struct feeds_item *x)
 	K(g, "packages");
 	glist(g, it->packages);
 	K(g, "services");
-	glist(g, it->services);
+	glist_sep(g, it->services, FEEDS_SERVICE_SEP);
 	K(g, "hosts");
 	yajl_gen_array_open(g);
 	for (size_t k = 0; k < x->match.n; k++)
@@ -986,17 +1322,7 @@ void feeds_item_json(yajl_gen g, const struct feeds_item *x)
 		gs(g, h->via);
 		K(g, h->source ? "package" : "service");
 		gs(g, h->what);
-		if (h->source) {
-			K(g, "source");
-			gs(g, h->source);
-			K(g, "source_version");
-			gs(g, h->source_version);
-		}
-		K(g, "fixed");
-		if (h->fixed < 0)
-			yajl_gen_null(g);
-		else
-			yajl_gen_bool(g, h->fixed);
+		feeds_hit_json_fix(g, h);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
@@ -1042,9 +1368,11 @@ struct feed_row {
 };
 struct cov_ctx {
 	struct vigie_store *s;
-	const struct feed_services *svc;
+	const struct services_table *svc;
 	struct feed_row *feeds;
 	size_t nfeeds, cap;
+	struct vigie_strv hosts;    /* names, from store_hosts_each */
+	struct vigie_strv services; /* of the current host: service, origin */
 	struct feeds_coverage *out;
 	struct vigie_error *err;
 };
@@ -1068,51 +1396,64 @@ static int cov_feed(void *ud, const struct store_feed *f)
 	return (!r->name || !r->url || !r->services) ? VIGIE_ENOMEM : 0;
 }
 
-/* 1 when word (or a name of the same service) is in the spaced list. */
-static int lists_service(const struct feed_services *svc, const char *list,
-			 const char *service)
+static int cov_host(void *ud, const struct store_host *h)
 {
-	const struct feed_service *want = feed_services_find(svc, service);
-	const char *p = list;
-	while (*p) {
-		char w[128];
-		size_t n;
-		while (*p == ' ')
-			p++;
-		n = strcspn(p, " ");
-		if (n && n < sizeof(w)) {
-			memcpy(w, p, n);
-			w[n] = '\0';
-			if (!strcasecmp(w, service))
-				return 1;
-			if (want && feed_services_find(svc, w) == want)
-				return 1;
-		}
-		p += n;
-	}
+	struct cov_ctx *c = ud;
+	return vigie_strv_push(&c->hosts, h->name) ? VIGIE_ENOMEM : 0;
+}
+
+static int cov_host_service(void *ud, const char *service, const char *origin)
+{
+	struct cov_ctx *c = ud;
+	if (vigie_strv_push(&c->services, service) ||
+	    vigie_strv_push(&c->services, origin ? origin : ""))
+		return VIGIE_ENOMEM;
 	return 0;
 }
 
-static int from_debian(struct cov_ctx *c, int64_t host_id, const char *service)
+/* 1 when the feed's service list names service (itself, or a name or
+ * alias of the same services.conf service canon). */
+static int lists_service(const struct services_table *t, const char *list,
+			 const char *service, const char *canon, int *rc)
 {
-	const struct feed_service *fs = feed_services_find(c->svc, service);
-	int r = store_feed_host_has_package(c->s, host_id, service, c->err);
-	for (size_t k = 0; fs && r == 0 && k < fs->packages.n; k++)
-		r = store_feed_host_has_package(c->s, host_id, fs->packages.v[k], c->err);
-	if (fs && r == 0 && strcmp(fs->name, service))
-		r = store_feed_host_has_package(c->s, host_id, fs->name, c->err);
-	for (size_t k = 0; fs && r == 0 && k < fs->aliases.n; k++)
-		r = store_feed_host_has_package(c->s, host_id, fs->aliases.v[k], c->err);
-	return r;
+	struct vigie_strv v;
+	int hit = 0;
+	vigie_strv_init(&v);
+	if (feeds_service_list(&v, list)) {
+		*rc = VIGIE_ENOMEM;
+		return 0;
+	}
+	for (size_t i = 0; i < v.n && !hit; i++) {
+		const char *w = services_canonical(t, v.v[i]);
+		hit = !strcasecmp(v.v[i], service) || (canon && w && !strcmp(w, canon));
+	}
+	vigie_strv_release(&v);
+	return hit;
 }
 
-static int cov_service(void *ud, int64_t host_id, const char *host,
-		       const char *service, const char *origin)
+/* 1 when inv has a package of service installed: one its services.conf
+ * rule derives it from, or one (binary or source) named like it. */
+static int has_service_package(const struct services_found *found,
+			       const struct inventory *inv, const char *service,
+			       const char *canon)
 {
-	struct cov_ctx *c = ud;
+	for (size_t i = 0; canon && i < found->n; i++)
+		if (!strcmp(found->v[i].service, canon) && found->v[i].npkgs)
+			return 1;
+	for (size_t i = 0; i < inv->npkgs; i++)
+		if (!strcmp(inv->pkgs[i].name, service) ||
+		    (inv->pkgs[i].source && !strcmp(inv->pkgs[i].source, service)))
+			return 1;
+	return 0;
+}
+
+static int cov_add(struct cov_ctx *c, const char *host, const char *service,
+		   const char *origin, int deb)
+{
 	struct feeds_coverage *o = c->out;
+	const char *canon = services_canonical(c->svc, service);
 	struct feeds_cov *v;
-	int deb = -1;
+	int rc = 0;
 	if (o->n == o->cap) {
 		size_t cap = o->cap ? o->cap * 2 : 32;
 		struct feeds_cov *nv = realloc(o->v, cap * sizeof(*nv));
@@ -1127,22 +1468,44 @@ static int cov_service(void *ud, int64_t host_id, const char *host,
 	v->host = xstrdup(host);
 	v->service = xstrdup(service);
 	v->origin = xstrdup(origin);
-	if (!v->host || !v->service || (origin && !v->origin))
+	if (!v->host || !v->service || !v->origin)
 		return VIGIE_ENOMEM;
-	for (size_t i = 0; i < c->nfeeds; i++) {
+	for (size_t i = 0; i < c->nfeeds && !rc; i++) {
 		const struct feed_row *f = &c->feeds[i];
-		int hit = lists_service(c->svc, f->services, service);
-		if (!hit && feeds_is_debian(f->url, f->services)) {
-			if (deb < 0 && (deb = from_debian(c, host_id, service)) < 0)
-				return deb;
-			hit = deb;
-		}
+		int hit = lists_service(c->svc, f->services, service, canon, &rc) ||
+			  (deb && feeds_is_debian(f->url, f->services));
 		if (hit && vigie_strv_push_unique(&v->feeds, f->name))
-			return VIGIE_ENOMEM;
+			rc = VIGIE_ENOMEM;
 	}
-	if (v->feeds.n == 0)
+	if (!rc && v->feeds.n == 0)
 		o->uncovered++;
-	return 0;
+	return rc;
+}
+
+/* The services of one host with their feeds; its inventory tells which
+ * services have packages installed (for Debian feeds). */
+static int cov_one_host(struct cov_ctx *c, const char *host)
+{
+	struct inventory inv;
+	struct services_found found;
+	int rc;
+
+	services_found_init(&found);
+	vigie_strv_release(&c->services);
+	rc = store_host_load(c->s, host, &inv, c->err);
+	if (!rc && c->svc)
+		rc = services_derive(&found, c->svc, &inv, c->err);
+	if (!rc)
+		rc = store_host_services_each(c->s, host, cov_host_service, c, c->err);
+	for (size_t i = 0; !rc && i + 1 < c->services.n; i += 2) {
+		const char *service = c->services.v[i];
+		int deb = has_service_package(&found, &inv, service,
+					      services_canonical(c->svc, service));
+		rc = cov_add(c, host, service, c->services.v[i + 1], deb);
+	}
+	services_found_release(&found);
+	inventory_release(&inv);
+	return rc;
 }
 
 static int cmp_cov(const void *a, const void *b)
@@ -1156,14 +1519,18 @@ static int cmp_cov(const void *a, const void *b)
 	return strcmp(x->service, y->service);
 }
 
-int feeds_coverage(struct vigie_store *s, const struct feed_services *svc,
+int feeds_coverage(struct vigie_store *s, const struct services_table *svc,
 		   struct feeds_coverage *out, struct vigie_error *err)
 {
 	struct cov_ctx c = { .s = s, .svc = svc, .out = out, .err = err };
 	int rc;
 	memset(out, 0, sizeof(*out));
+	vigie_strv_init(&c.hosts);
+	vigie_strv_init(&c.services);
 	if ((rc = store_feeds_each(s, cov_feed, &c, err)) == 0)
-		rc = store_feed_services_each(s, cov_service, &c, err);
+		rc = store_hosts_each(s, cov_host, &c, err);
+	for (size_t i = 0; !rc && i < c.hosts.n; i++)
+		rc = cov_one_host(&c, c.hosts.v[i]);
 	if (rc == VIGIE_ENOMEM)
 		vigie_error_set(err, rc, NULL, 0, "out of memory");
 	for (size_t i = 0; i < c.nfeeds; i++) {
@@ -1172,6 +1539,8 @@ int feeds_coverage(struct vigie_store *s, const struct feed_services *svc,
 		free(c.feeds[i].services);
 	}
 	free(c.feeds);
+	vigie_strv_release(&c.hosts);
+	vigie_strv_release(&c.services);
 	if (rc) {
 		feeds_coverage_release(out);
 		return rc;
@@ -1311,10 +1680,22 @@ int feeds_catalogue_load(struct feeds_catalogue *out, const char *path,
 			rc = vigie_error_set(err, VIGIE_ENOMEM, path, line, "out of memory");
 			goto out;
 		}
-		/* collapse tabs/runs of spaces in the services list */
-		for (char *q = ce->services; *q; q++)
-			if (*q == '\t')
-				*q = ' ';
+		/* the words of the line become a stored service list */
+		{
+			char *w = ce->services, *q = ce->services;
+			int gap = 0;
+			for (; *q; q++) {
+				if (*q == ' ' || *q == '\t') {
+					gap = w > ce->services;
+					continue;
+				}
+				if (gap)
+					*w++ = FEEDS_SERVICE_SEP;
+				gap = 0;
+				*w++ = *q;
+			}
+			*w = '\0';
+		}
 	}
 out:
 	vigie_buf_release(&b);

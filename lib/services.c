@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #ifndef VIGIE_DATADIR
@@ -81,21 +82,72 @@ static int split_words(const char ***out, size_t *n, struct services_table *t,
 	return 0;
 }
 
+/* A name shown to people (service name or alias): UTF-8, no control
+ * characters, at most SERVICES_MAX_NAME bytes. */
+static int check_name(const char *v, const char *what, const char *file,
+		      unsigned long ln, struct vigie_error *err)
+{
+	if (!*v)
+		return vigie_error_set(err, VIGIE_EPARSE, file, ln, "empty %s", what);
+	if (strlen(v) > SERVICES_MAX_NAME)
+		return vigie_error_set(err, VIGIE_ELIMIT, file, ln,
+				       "%s longer than %d bytes", what, SERVICES_MAX_NAME);
+	if (!vigie_utf8_valid(v, strlen(v)))
+		return vigie_error_set(err, VIGIE_EPARSE, file, ln,
+				       "%s is not valid UTF-8", what);
+	for (const char *c = v; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return vigie_error_set(err, VIGIE_EPARSE, file, ln,
+					       "control character in %s", what);
+	return 0;
+}
+
+/* Comma-separated aliases, each stripped and checked like a name. */
+static int split_aliases(struct service_rule *r, struct services_table *t,
+			 char *field, const char *file, unsigned long ln,
+			 struct vigie_error *err)
+{
+	const char *w[SERVICES_MAX_ALIASES];
+	size_t k = 0;
+	char *save = NULL, *tok;
+	int rc;
+
+	for (tok = strtok_r(field, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		tok = vigie_strip(tok);
+		if (!*tok)
+			continue;
+		if (k == SERVICES_MAX_ALIASES)
+			return vigie_error_set(err, VIGIE_ELIMIT, file, ln,
+					       "more than %d aliases", SERVICES_MAX_ALIASES);
+		if ((rc = check_name(tok, "alias", file, ln, err)))
+			return rc;
+		if (!(w[k++] = vigie_arena_strdup(&t->arena, tok)))
+			return vigie_error_set(err, VIGIE_ENOMEM, file, ln, "out of memory");
+	}
+	r->naliases = k;
+	if (k) {
+		if (!(r->aliases = vigie_arena_alloc(&t->arena, k * sizeof(*r->aliases))))
+			return vigie_error_set(err, VIGIE_ENOMEM, file, ln, "out of memory");
+		memcpy(r->aliases, w, k * sizeof(*w));
+	}
+	return 0;
+}
+
 static int parse_line(struct service_rule *r, struct services_table *t, char *line,
 		      const char *file, unsigned long ln, struct vigie_error *err)
 {
-	char *f[3];
+	char *f[4];
 	char *p = line, *bar;
 	int nf = 0, rc, nbars = 0;
 
 	for (const char *c = line; *c; c++)
 		nbars += *c == '|';
-	if (nbars > 2)
+	if (nbars > 3)
 		return vigie_error_set(err, VIGIE_EPARSE, file, ln,
-				       "more than three '|'-separated fields");
+				       "more than four '|'-separated fields");
 	if (nbars < 1)
 		return vigie_error_set(err, VIGIE_EPARSE, file, ln,
-				       "expected 'SERVICE | PACKAGES [| SOURCES]'");
+				       "expected 'SERVICE | PACKAGES [| SOURCES [| ALIASES]]'");
 	for (;;) {
 		f[nf++] = p;
 		if (!(bar = strchr(p, '|')))
@@ -105,18 +157,8 @@ static int parse_line(struct service_rule *r, struct services_table *t, char *li
 	}
 	for (int i = 0; i < nf; i++)
 		vigie_strip(f[i]);
-	if (!*f[0])
-		return vigie_error_set(err, VIGIE_EPARSE, file, ln, "empty service name");
-	if (strlen(f[0]) > SERVICES_MAX_NAME)
-		return vigie_error_set(err, VIGIE_ELIMIT, file, ln,
-				       "service name longer than %d bytes", SERVICES_MAX_NAME);
-	if (!vigie_utf8_valid(f[0], strlen(f[0])))
-		return vigie_error_set(err, VIGIE_EPARSE, file, ln,
-				       "service name is not valid UTF-8");
-	for (const char *c = f[0]; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			return vigie_error_set(err, VIGIE_EPARSE, file, ln,
-					       "control character in service name");
+	if ((rc = check_name(f[0], "service name", file, ln, err)))
+		return rc;
 	r->line = ln;
 	if (!(r->service = vigie_arena_strdup(&t->arena, f[0])))
 		return vigie_error_set(err, VIGIE_ENOMEM, file, ln, "out of memory");
@@ -125,10 +167,25 @@ static int parse_line(struct service_rule *r, struct services_table *t, char *li
 	if (!r->npatterns)
 		return vigie_error_set(err, VIGIE_EPARSE, file, ln,
 				       "service '%s' has no package pattern", r->service);
-	if (nf == 3 &&
+	if (nf >= 3 &&
 	    (rc = split_words(&r->sources, &r->nsources, t, f[2], "source", file, ln, err)))
 		return rc;
+	if (nf == 4 && (rc = split_aliases(r, t, f[3], file, ln, err)))
+		return rc;
 	return 0;
+}
+
+const char *services_canonical(const struct services_table *t, const char *name)
+{
+	for (size_t i = 0; t && name && i < t->nrules; i++) {
+		const struct service_rule *r = &t->rules[i];
+		if (!strcasecmp(r->service, name))
+			return r->service;
+		for (size_t k = 0; k < r->naliases; k++)
+			if (!strcasecmp(r->aliases[k], name))
+				return r->service;
+	}
+	return NULL;
 }
 
 static int load_reader(struct services_table *t, struct vigie_reader *r,

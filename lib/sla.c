@@ -1,4 +1,5 @@
 #include "vigie/sla.h"
+#include "vigie/conf.h"
 #include "vigie/reader.h"
 #include "vigie/util.h"
 
@@ -42,16 +43,7 @@ void sla_policy_release(struct sla_policy *p)
 
 const char *sla_policy_path(const char *explicit_path, int *required)
 {
-	const char *e = getenv("VIGIE_CONFIG");
-	*required = 1;
-	if (explicit_path && *explicit_path)
-		return explicit_path;
-	if (e && *e)
-		return e;
-	*required = 0;
-	if (access("/etc/vigie/vigie.conf", R_OK) == 0)
-		return "/etc/vigie/vigie.conf";
-	return NULL;
+	return conf_config_path(explicit_path, required);
 }
 
 int sla_policy_load(struct sla_policy *p, const char *path, struct vigie_error *err)

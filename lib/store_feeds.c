@@ -1,4 +1,6 @@
-/* Feeds, feed items, alerts sent, and read-only fleet views for matching. */
+/* Feeds, feed items, alerts sent, and the two fleet-wide lookups matching
+ * needs (hosts having a package, hosts having a service); the hosts module
+ * owns the hosts, their packages and services. */
 #include "store_internal.h"
 #include "vigie/util.h"
 
@@ -228,23 +230,30 @@ int store_feed_hosts_with_package(struct vigie_store *s, const char *name,
 	 * primary key, so walk the hosts (CROSS JOIN fixes that order) and
 	 * look each (host_id, package) up instead of scanning every row */
 	static const char sql[] =
-		"SELECT h.id, h.name, p.package, p.source, p.source_version"
+		"SELECT h.id, h.name, h.release, p.package, p.source, p.source_version"
 		" FROM host_packages p JOIN hosts h ON h.id = p.host_id"
 		" WHERE p.source = ?1 AND p.status NOT IN ('config-files', 'not-installed')"
 		" UNION"
-		" SELECT h.id, h.name, p.package, p.source, p.source_version"
+		" SELECT h.id, h.name, h.release, p.package, p.source, p.source_version"
 		" FROM hosts h CROSS JOIN host_packages p"
 		" ON p.host_id = h.id AND p.package = ?1"
 		" WHERE p.status NOT IN ('config-files', 'not-installed')"
-		" ORDER BY 2, 3";
+		" ORDER BY 2, 4";
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	int rc;
 	if (!st)
 		return VIGIE_EDB;
 	store_bind_text(st, 1, name);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int r = cb(ud, col_i64(st, 0), store_col_text(st, 1), store_col_text(st, 2),
-			   store_col_text(st, 3), store_col_text(st, 4));
+		struct store_feed_host_pkg p = {
+			.host_id = col_i64(st, 0),
+			.host = store_col_text(st, 1),
+			.release = store_col_text(st, 2),
+			.package = store_col_text(st, 3),
+			.source = store_col_text(st, 4),
+			.source_version = store_col_text(st, 5),
+		};
+		int r = cb(ud, &p);
 		if (r) {
 			sqlite3_reset(st);
 			return r;
@@ -276,98 +285,11 @@ int store_feed_hosts_with_service(struct vigie_store *s, const char *service,
 {
 	static const char sql[] =
 		"SELECT h.id, h.name, v.service, v.origin FROM host_services v"
-		" JOIN hosts h ON h.id = v.host_id WHERE v.service = ?1"
+		" JOIN hosts h ON h.id = v.host_id WHERE v.service = ?1 COLLATE NOCASE"
 		" ORDER BY h.name";
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
 	store_bind_text(st, 1, service);
 	return svc_rows(s, st, cb, ud, err);
-}
-
-int store_feed_services_each(struct vigie_store *s, store_feed_host_svc_cb *cb,
-			     void *ud, struct vigie_error *err)
-{
-	static const char sql[] =
-		"SELECT h.id, h.name, v.service, v.origin FROM host_services v"
-		" JOIN hosts h ON h.id = v.host_id ORDER BY h.name, v.service";
-	sqlite3_stmt *st = store_stmt(s, sql, err);
-	if (!st)
-		return VIGIE_EDB;
-	return svc_rows(s, st, cb, ud, err);
-}
-
-int store_feed_host_has_package(struct vigie_store *s, int64_t host_id,
-				const char *name, struct vigie_error *err)
-{
-	static const char sql[] =
-		"SELECT 1 FROM host_packages WHERE host_id = ?1"
-		" AND (package = ?2 OR source = ?2)"
-		" AND status NOT IN ('config-files', 'not-installed') LIMIT 1";
-	sqlite3_stmt *st = store_stmt(s, sql, err);
-	int rc;
-	if (!st)
-		return VIGIE_EDB;
-	store_bind_int64(st, 1, host_id);
-	store_bind_text(st, 2, name);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	return rc == SQLITE_DONE ? 0 : store_dberr(s, err, "host package");
-}
-
-/* ---- fixtures ---- */
-int store_feeds_test_add_host(struct vigie_store *s, const char *name,
-			      int64_t *id, struct vigie_error *err)
-{
-	static const char sql[] =
-		"INSERT INTO hosts(name, release, origin) VALUES(?1, 'bookworm', 'test')"
-		" ON CONFLICT(name) DO UPDATE SET origin = origin RETURNING id";
-	sqlite3_stmt *st = store_stmt(s, sql, err);
-	int rc;
-	if (!st)
-		return VIGIE_EDB;
-	store_bind_text(st, 1, name);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*id = col_i64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : store_dberr(s, err, "add host");
-}
-
-int store_feeds_test_add_package(struct vigie_store *s, int64_t host_id,
-				 const char *package, const char *version,
-				 const char *source, const char *source_version,
-				 struct vigie_error *err)
-{
-	static const char sql[] =
-		"INSERT OR REPLACE INTO host_packages(host_id, package, arch, version,"
-		" source, source_version, status) VALUES(?1, ?2, 'amd64', ?3, ?4, ?5,"
-		" 'installed')";
-	sqlite3_stmt *st = store_stmt(s, sql, err);
-	if (!st)
-		return VIGIE_EDB;
-	store_bind_int64(st, 1, host_id);
-	store_bind_text(st, 2, package);
-	store_bind_text(st, 3, version);
-	store_bind_text(st, 4, source ? source : package);
-	store_bind_text(st, 5, source_version ? source_version : version);
-	return store_step_done(s, st, err, "add package");
-}
-
-int store_feeds_test_add_service(struct vigie_store *s, int64_t host_id,
-				 const char *service, const char *origin,
-				 struct vigie_error *err)
-{
-	static const char sql[] =
-		"INSERT OR REPLACE INTO host_services(host_id, service, origin)"
-		" VALUES(?1, ?2, ?3)";
-	sqlite3_stmt *st = store_stmt(s, sql, err);
-	if (!st)
-		return VIGIE_EDB;
-	store_bind_int64(st, 1, host_id);
-	store_bind_text(st, 2, service);
-	store_bind_text(st, 3, origin ? origin : "test");
-	return store_step_done(s, st, err, "add service");
 }

@@ -33,7 +33,8 @@ int cmd_alerts(int argc, char **argv)
 	const char *format = "text", *config = NULL, *webhook = NULL;
 	int use_webhook = 0, dry = 0, ch, rc = EXIT_OK;
 	struct alerts_config cfg;
-	struct feed_services svc;
+	struct services_table svc;
+	struct feeds_secdata *sd = NULL;
 	struct feeds_match_opts mo = { 0 };
 	struct feeds_items l = { 0 };
 	struct vigie_store *s = NULL;
@@ -65,14 +66,22 @@ int cmd_alerts(int argc, char **argv)
 	if (alerts_config_load(&cfg, config, &err))
 		return cli_error(&err);
 	if (use_webhook && !webhook && !cfg.webhook[0])
-		return cli_fail("--webhook: no URL given and none in the [alerts] section");
+		return cli_fail("--webhook: no URL given and none in the [alerts] section of "
+				"vigie.conf");
 	if (use_webhook && !webhook)
 		webhook = cfg.webhook;
-	if (feed_services_load(&svc, NULL, &err))
+	services_table_init(&svc);
+	if (services_load(&svc, NULL, &err))
 		return cli_error(&err);
 	mo.services = &svc;
 	if ((rc = cli_store_open(&s, 0)))
 		goto out;
+	if (feeds_secdata_new(&sd, s)) {
+		rc = cli_fail("out of memory");
+		goto out;
+	}
+	mo.fixed_lookup = feeds_secdata_fixed;
+	mo.ud = sd;
 	if (alerts_pending(s, &mo, &l, &err)) {
 		rc = cli_error(&err);
 		goto out;
@@ -119,7 +128,8 @@ out:
 	feeds_items_release(&l);
 	vigie_buf_release(&out);
 	vigie_buf_release(&json);
-	feed_services_release(&svc);
+	services_table_release(&svc);
+	feeds_secdata_free(sd);
 	store_close(s);
 	return rc;
 }

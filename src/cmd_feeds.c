@@ -25,11 +25,13 @@ static void feeds_usage(FILE *f)
 		"See vigie-feeds(1).\n");
 }
 
-static int load_services(struct feed_services *svc)
+/* The services table shared with `vigie hosts` (services.conf). */
+static int load_services(struct services_table *svc)
 {
 	struct vigie_error err;
 	cli_error_init(&err);
-	if (feed_services_load(svc, NULL, &err))
+	services_table_init(svc);
+	if (services_load(svc, NULL, &err))
 		return cli_error(&err);
 	return 0;
 }
@@ -59,7 +61,9 @@ static int feeds_add(int argc, char **argv)
 		switch (c) {
 		case 'n': name = optarg; break;
 		case 's':
-			if (strchr(optarg, ' ') || vigie_strv_push_unique(&svcs, optarg)) {
+			if (!*optarg || strchr(optarg, FEEDS_SERVICE_SEP) ||
+			    !vigie_utf8_valid(optarg, strlen(optarg)) ||
+			    vigie_strv_push_unique(&svcs, vigie_strip(optarg))) {
 				rc = cli_fail("bad service name '%s'", optarg);
 				goto out;
 			}
@@ -102,7 +106,7 @@ static int feeds_add(int argc, char **argv)
 			      argv[optind]);
 		goto out;
 	}
-	if (svcs.n && !(services = vigie_strv_join(&svcs, " "))) {
+	if (svcs.n && !(services = vigie_strv_join(&svcs, "|"))) {
 		rc = cli_fail("out of memory");
 		goto out;
 	}
@@ -142,13 +146,21 @@ static void gtime(yajl_gen g, const char *k, int64_t t)
 static int list_cb(void *ud, const struct store_feed *f)
 {
 	struct list_ctx *c = ud;
+	struct vigie_strv svcs;
 	char t1[32], t2[32];
+	vigie_strv_init(&svcs);
+	if (feeds_service_list(&svcs, f->services))
+		return VIGIE_ENOMEM;
 	if (c->g) {
 		yajl_gen g = c->g;
 		yajl_gen_map_open(g);
 		gstr(g, "name", f->name);
 		gstr(g, "url", f->url);
-		gstr(g, "services", f->services);
+		yajl_gen_string(g, (const unsigned char *)"services", 8);
+		yajl_gen_array_open(g);
+		for (size_t i = 0; i < svcs.n; i++)
+			yajl_gen_string(g, (const unsigned char *)svcs.v[i], strlen(svcs.v[i]));
+		yajl_gen_array_close(g);
 		gtime(g, "last_poll", f->last_poll);
 		gtime(g, "last_success", f->last_success);
 		gstr(g, "last_error", f->last_error);
@@ -158,8 +170,9 @@ static int list_cb(void *ud, const struct store_feed *f)
 		yajl_gen_map_close(g);
 	} else {
 		printf("%s\n  url:          %s\n", f->name ? f->name : f->url, f->url);
-		if (f->services)
-			printf("  services:     %s\n", f->services);
+		for (size_t i = 0; i < svcs.n; i++)
+			printf("%s%s%s", i ? ", " : "  services:     ", svcs.v[i],
+			       i + 1 == svcs.n ? "\n" : "");
 		printf("  last success: %s\n",
 		       f->last_success ? vigie_time_format(f->last_success, t1, sizeof(t1)) : "never");
 		if (f->last_error)
@@ -168,6 +181,7 @@ static int list_cb(void *ud, const struct store_feed *f)
 			       vigie_time_format(f->next_poll, t2, sizeof(t2)));
 	}
 	c->n++;
+	vigie_strv_release(&svcs);
 	return 0;
 }
 
@@ -313,7 +327,7 @@ static int feeds_poll_cmd(int argc, char **argv)
 	};
 	struct feeds_poll_opts o = { 0 };
 	size_t reported = 0;
-	struct feed_services svc;
+	struct services_table svc;
 	struct vigie_store *s = NULL;
 	struct vigie_error err;
 	long v;
@@ -351,7 +365,7 @@ static int feeds_poll_cmd(int argc, char **argv)
 		return rc;
 	o.services = &svc;
 	if ((rc = cli_store_open(&s, 0))) {
-		feed_services_release(&svc);
+		services_table_release(&svc);
 		return rc;
 	}
 	r = feeds_poll(s, &o, poll_status, &reported, &err);
@@ -362,7 +376,7 @@ static int feeds_poll_cmd(int argc, char **argv)
 	else if (r > 0)
 		rc = EXIT_ERROR; /* some feeds failed; each was reported */
 	store_close(s);
-	feed_services_release(&svc);
+	services_table_release(&svc);
 	return rc;
 }
 
@@ -399,11 +413,18 @@ static int print_item(void *ud, const struct feeds_item *x)
 		printf("    %s\n", x->it.link);
 	if (x->it.cves)
 		printf("    CVEs: %s\n", x->it.cves);
-	if (x->match.n) {
-		printf("    hosts:");
-		for (size_t k = 0; k < x->match.n; k++)
-			if (k == 0 || strcmp(x->match.v[k].host, x->match.v[k - 1].host))
-				printf(" %s", x->match.v[k].host);
+	for (size_t k = 0; k < x->match.n; k++) {
+		const struct feeds_hit *h = &x->match.v[k];
+		if (!h->source) {
+			printf("    %s: service %s\n", h->host, h->what);
+			continue;
+		}
+		printf("    %s: %s %s %s", h->host, h->source, h->source_version,
+		       h->fixed == 1   ? "fixed"
+		       : h->fixed == 0 ? RED("NOT fixed")
+				       : "unknown");
+		if (h->fixed_version)
+			printf(" (fixed in %s)", h->fixed_version);
 		printf("\n");
 	}
 	return 0;
@@ -422,7 +443,8 @@ static int feeds_items_cmd(int argc, char **argv)
 	struct feeds_items_query q = { 0 };
 	struct feeds_match_opts mo = { 0 };
 	struct items_out io = { 0 };
-	struct feed_services svc;
+	struct feeds_secdata *sd = NULL;
+	struct services_table svc;
 	struct vigie_store *s = NULL;
 	struct vigie_error err;
 	const char *format = "text";
@@ -454,9 +476,15 @@ static int feeds_items_cmd(int argc, char **argv)
 		return rc;
 	mo.services = &svc;
 	if ((rc = cli_store_open(&s, 0))) {
-		feed_services_release(&svc);
+		services_table_release(&svc);
 		return rc;
 	}
+	if (feeds_secdata_new(&sd, s)) {
+		rc = cli_fail("out of memory");
+		goto out;
+	}
+	mo.fixed_lookup = feeds_secdata_fixed;
+	mo.ud = sd;
 	if (!strcmp(format, "json")) {
 		if (!(io.g = yajl_gen_alloc(NULL))) {
 			rc = cli_fail("out of memory");
@@ -479,8 +507,9 @@ static int feeds_items_cmd(int argc, char **argv)
 out:
 	if (io.g)
 		yajl_gen_free(io.g);
+	feeds_secdata_free(sd);
 	store_close(s);
-	feed_services_release(&svc);
+	services_table_release(&svc);
 	return rc;
 }
 
@@ -493,7 +522,7 @@ static int feeds_coverage_cmd(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct feeds_coverage cov;
-	struct feed_services svc;
+	struct services_table svc;
 	struct vigie_store *s = NULL;
 	struct vigie_error err;
 	const char *format = "text";
@@ -517,7 +546,7 @@ static int feeds_coverage_cmd(int argc, char **argv)
 	if ((rc = load_services(&svc)))
 		return rc;
 	if ((rc = cli_store_open(&s, 0))) {
-		feed_services_release(&svc);
+		services_table_release(&svc);
 		return rc;
 	}
 	if (feeds_coverage(s, &svc, &cov, &err)) {
@@ -548,53 +577,7 @@ static int feeds_coverage_cmd(int argc, char **argv)
 	feeds_coverage_release(&cov);
 out:
 	store_close(s);
-	feed_services_release(&svc);
-	return rc;
-}
-
-/* ---- test fixtures (only with VIGIE_TEST_FIXTURES=1) ----
- * vigie feeds _fixture HOST [pkg=BINARY/SOURCE/VERSION]... [svc=NAME]...
- * Stands in for host imports until the hosts module provides them. */
-static int feeds_fixture(int argc, char **argv)
-{
-	const char *gate = getenv("VIGIE_TEST_FIXTURES");
-	struct vigie_store *s = NULL;
-	struct vigie_error err;
-	int64_t id;
-	int rc;
-
-	if (!gate || strcmp(gate, "1") || argc < 2)
-		return cli_fail("unknown feeds command '_fixture'");
-	cli_error_init(&err);
-	if ((rc = cli_store_open(&s, 0)))
-		return rc;
-	if (store_begin(s, &err) || store_feeds_test_add_host(s, argv[1], &id, &err)) {
-		rc = cli_error(&err);
-		goto out;
-	}
-	for (int i = 2; i < argc && rc == EXIT_OK; i++) {
-		char buf[512], *b, *src, *ver;
-		if (!strncmp(argv[i], "svc=", 4)) {
-			if (store_feeds_test_add_service(s, id, argv[i] + 4, "test", &err))
-				rc = cli_error(&err);
-			continue;
-		}
-		snprintf(buf, sizeof(buf), "%s", argv[i]);
-		if (strncmp(buf, "pkg=", 4) || !(src = strchr(buf + 4, '/')) ||
-		    !(ver = strchr(src + 1, '/'))) {
-			rc = cli_fail("expected pkg=BINARY/SOURCE/VERSION or svc=NAME");
-			break;
-		}
-		b = buf + 4;
-		*src++ = '\0';
-		*ver++ = '\0';
-		if (store_feeds_test_add_package(s, id, b, ver, src, ver, &err))
-			rc = cli_error(&err);
-	}
-	if (rc == EXIT_OK && store_commit(s, &err))
-		rc = cli_error(&err);
-out:
-	store_close(s);
+	services_table_release(&svc);
 	return rc;
 }
 
@@ -604,7 +587,6 @@ int cmd_feeds(int argc, char **argv)
 		{ "add", feeds_add },         { "list", feeds_list },
 		{ "remove", feeds_remove },   { "poll", feeds_poll_cmd },
 		{ "items", feeds_items_cmd }, { "coverage", feeds_coverage_cmd },
-		{ "_fixture", feeds_fixture },
 	};
 	if (argc < 2) {
 		feeds_usage(stderr);

@@ -19,10 +19,11 @@ struct alerts_config {
 	char webhook[1024];
 	char origin[512];    /* file read, "" for defaults */
 };
-/* Read the [alerts] section: path, else $VIGIE_ALERTS_CONF, else
- * alerts.conf in the data directory; defaults (sendmail "/usr/sbin/sendmail
- * -t -i", from "vigie") when no file exists. A missing explicit path is an
- * error. Keys: sendmail, to, from, webhook. */
+/* Read the [alerts] section of the operator's vigie.conf: path, else
+ * $VIGIE_CONFIG, else /etc/vigie/vigie.conf (conf_config_path); defaults
+ * (sendmail "/usr/sbin/sendmail -t -i", from "vigie") when there is no
+ * file. A missing explicit or $VIGIE_CONFIG file is an error. Keys:
+ * sendmail, to, from, webhook; other sections are ignored. */
 int alerts_config_load(struct alerts_config *out, const char *path,
 		       struct vigie_error *err);
 

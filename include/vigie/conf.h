@@ -38,5 +38,10 @@ const char *conf_get(const struct vigie_conf *conf, const char *section,
  * exists, else the source tree's data/name. Writes into buf. */
 const char *conf_data_path(char *buf, size_t size, const char *env,
 			   const char *name);
+/* The operator's configuration file (vigie.conf: [sla], [alerts], ...):
+ * explicit_path when non-NULL, else $VIGIE_CONFIG, else
+ * /etc/vigie/vigie.conf when it exists, else NULL (built-in defaults).
+ * *required is 1 when the file must exist. */
+const char *conf_config_path(const char *explicit_path, int *required);
 
 #endif

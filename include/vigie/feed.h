@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "vigie/error.h"
+#include "vigie/services.h"
 #include "vigie/util.h"
 
 #define FEED_MAX_DOC (16u * 1024 * 1024) /* bytes of one document */
@@ -23,20 +24,6 @@
 #define FEED_MAX_NAMES 64                /* ids/packages/services per item */
 
 enum feed_format { FEED_UNKNOWN = 0, FEED_RSS2, FEED_RDF, FEED_ATOM };
-
-/* A service and the words that name it in advisories; packages are the
- * Debian binary or source packages that provide it (may be empty). */
-struct feed_service {
-	char *name;
-	struct vigie_strv aliases;  /* includes nothing but extra names */
-	struct vigie_strv packages;
-};
-
-struct feed_services {
-	struct feed_service *v;
-	size_t n, cap;
-	char origin[512]; /* file it came from, or "built-in" */
-};
 
 struct feed_item {
 	char *guid;      /* NULL when the item has none */
@@ -49,7 +36,7 @@ struct feed_item {
 	struct vigie_strv cves;       /* CVE-YYYY-N... */
 	struct vigie_strv advisories; /* DSA-N[-N], DLA-N[-N], DTSA-N-N */
 	struct vigie_strv packages;   /* Debian source package names */
-	struct vigie_strv services;   /* service names (feed_services) */
+	struct vigie_strv services;   /* service names (services.conf) */
 };
 
 struct feed {
@@ -66,7 +53,7 @@ struct feed {
  * error; free with feed_free(). Errors: VIGIE_EPARSE (malformed XML, not a
  * feed, entity declarations), VIGIE_ELIMIT (size or depth), VIGIE_ENOMEM. */
 int feed_parse(struct feed **out, const char *data, size_t len,
-	       const char *name, const struct feed_services *svc,
+	       const char *name, const struct services_table *svc,
 	       struct vigie_error *err);
 /* Free a parsed feed; accepts NULL. */
 void feed_free(struct feed *f);
@@ -80,10 +67,11 @@ int feed_extract_advisories(struct vigie_strv *out, const char *text);
  * "Package : name" lines of long advisories. */
 int feed_extract_packages(struct vigie_strv *out, const char *title,
 			  const char *summary);
-/* Services whose name or alias appears as a whole word (ASCII
- * case-insensitive) in text. */
+/* Services of svc whose name or alias appears as a whole word in text
+ * (ASCII case-insensitive, except names written all in capitals); their
+ * service names are appended. */
 int feed_extract_services(struct vigie_strv *out,
-			  const struct feed_services *svc, const char *text);
+			  const struct services_table *svc, const char *text);
 
 /* Plain text from HTML-ish text: tags removed, HTML entities decoded,
  * whitespace collapsed, cut at max bytes on a UTF-8 boundary. Returns a
@@ -96,17 +84,5 @@ const char *feed_item_key(const struct feed_item *it, char *buf,
 			  size_t size);
 /* FNV-1a 64 of a byte string. */
 uint64_t feed_fnv1a64(const void *data, size_t len);
-
-/* ---- services mapping ---- */
-/* Load the services mapping: path if not NULL, else $VIGIE_SERVICES, else
- * services.conf in the data directory (installed, then source tree), else
- * the built-in list (documented in docs/vigie-feeds.1). A missing explicit
- * path is an error; formats accepted are described in feed.c. */
-int feed_services_load(struct feed_services *out, const char *path,
-		       struct vigie_error *err);
-void feed_services_release(struct feed_services *s);
-/* The entry for a service name or alias, or NULL. */
-const struct feed_service *feed_services_find(const struct feed_services *s,
-					      const char *name);
 
 #endif

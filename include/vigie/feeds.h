@@ -12,6 +12,7 @@
 
 #include "vigie/error.h"
 #include "vigie/feed.h"
+#include "vigie/services.h"
 #include "vigie/store.h"
 #include "vigie/util.h"
 
@@ -19,9 +20,15 @@
  * service whose package comes from Debian. URLs under debian.org/security/
  * and debian.org/lts/security/ are Debian feeds without it. */
 #define FEEDS_DEBIAN_TOKEN "@debian"
+/* Separator of the service lists stored for feeds and items: service names
+ * contain blanks ("Apache HTTP Server"), never '|' (services.conf). */
+#define FEEDS_SERVICE_SEP '|'
 
 /* 1 when the feed (URL and services list) is a Debian advisory feed. */
 int feeds_is_debian(const char *url, const char *services);
+/* Append to v the names of a stored service list ('|'-separated, blanks
+ * around names stripped). Returns 0 or VIGIE_ENOMEM. */
+int feeds_service_list(struct vigie_strv *v, const char *list);
 
 /* ---- polling ---- */
 struct feeds_poll_opts {
@@ -32,7 +39,7 @@ struct feeds_poll_opts {
 	size_t max_body;         /* bytes (default FEED_MAX_DOC) */
 	long max_redirs;         /* default 5 */
 	int force;               /* ignore next_poll (backoff) */
-	const struct feed_services *services; /* for extraction, may be NULL */
+	const struct services_table *services; /* for extraction, may be NULL */
 };
 #define FEEDS_BACKOFF_BASE 300    /* first retry delay, doubled per failure */
 #define FEEDS_BACKOFF_MAX 86400
@@ -66,22 +73,44 @@ int feeds_poll(struct vigie_store *s, const struct feeds_poll_opts *opts,
 /* Parse one document and store its new items for feed feed_id, in one
  * transaction. *items and *new_items receive the counts (may be NULL). */
 int feeds_ingest(struct vigie_store *s, int64_t feed_id, const char *data,
-		 size_t len, const char *name, const struct feed_services *svc,
+		 size_t len, const char *name, const struct services_table *svc,
 		 size_t *items, size_t *new_items, struct vigie_error *err);
 
 /* ---- matching ---- */
-/* Hook answering whether host's installed source package (at version)
- * already carries the fix for cve: 1 fixed, 0 not fixed, -1 unknown. The
- * security-data module wires it; NULL means "unknown" for every host. */
-typedef int feeds_fixed_lookup_fn(void *ud, const char *host,
-				  const char *source,
-				  const char *source_version,
-				  const char *cve);
+/* Answers of a feeds_fixed_lookup_fn. */
+enum { FEEDS_NOT_FIXED = 0, FEEDS_FIXED = 1, FEEDS_FIXED_UNKNOWN = 2 };
+/* Hook answering whether source package at version installed, on a host of
+ * release, already carries the fix for id (a CVE id, or an advisory id such
+ * as DSA-5376-1 or DSA-5376). Returns FEEDS_FIXED, FEEDS_NOT_FIXED or
+ * FEEDS_FIXED_UNKNOWN, with *fixed_version the release's fixed version
+ * (NULL when none; owned by the hook's state), or a negative error filled
+ * in err. feeds_secdata_fixed() is the one answering from the store. */
+typedef int feeds_fixed_lookup_fn(void *ud, const char *release,
+				  const char *source, const char *installed,
+				  const char *id, const char **fixed_version,
+				  struct vigie_error *err);
 struct feeds_match_opts {
-	feeds_fixed_lookup_fn *fixed_lookup;
+	feeds_fixed_lookup_fn *fixed_lookup; /* NULL: every answer unknown */
 	void *ud;
-	const struct feed_services *services; /* aliases; may be NULL */
+	const struct services_table *services; /* aliases; may be NULL */
 };
+
+/* Debian's security data as a feeds_fixed_lookup_fn: the vulnerability
+ * index of each release (built on first use, cached), and the DSA/DLA/DTSA
+ * fixed versions of each release for advisory ids. s must outlive it. */
+struct feeds_secdata;
+/* 0, or VIGIE_ENOMEM (*out NULL). Free with feeds_secdata_free (NULL ok). */
+int feeds_secdata_new(struct feeds_secdata **out, struct vigie_store *s);
+void feeds_secdata_free(struct feeds_secdata *fs);
+/* The lookup (ud is a struct feeds_secdata *). For a CVE: resolved in the
+ * release with installed >= fixed version (dpkg order) is fixed, "0" (not
+ * affected) is fixed, open is not fixed, undetermined or absent unknown.
+ * For an advisory: its fixed version of source in the release (the highest
+ * among revisions when id has none), unknown when it has none. Without a
+ * release or an installed version: unknown. */
+int feeds_secdata_fixed(void *ud, const char *release, const char *source,
+			const char *installed, const char *id,
+			const char **fixed_version, struct vigie_error *err);
 
 struct feeds_hit {
 	int64_t host_id;
@@ -89,8 +118,10 @@ struct feeds_hit {
 	char *via;            /* "package" or "service" */
 	char *what;           /* package (binary) or service name */
 	char *source;         /* NULL for service hits; one hit per source */
-	char *source_version;
+	char *source_version; /* installed version of source */
 	int fixed;            /* 1 fixed, 0 not fixed, -1 unknown */
+	char *fixed_version;  /* the release's fixed version, NULL if unknown:
+				 the highest when the item names several fixes */
 };
 struct feeds_match {
 	struct feeds_hit *v;
@@ -98,11 +129,15 @@ struct feeds_match {
 };
 /* Hosts concerned by an item: hosts with one of its packages installed
  * (binary or source name), or with one of its services or its feed's
- * services. One hit per (host, via, what); ordered by host. */
+ * services (by service name or alias). One hit per (host, source) or
+ * (host, service); ordered by host. A package hit is fixed when every CVE
+ * of the item is (else every advisory, for items without CVEs). */
 int feeds_match_item(struct vigie_store *s, const struct store_feed_item *it,
 		     const struct feeds_match_opts *o, struct feeds_match *out,
 		     struct vigie_error *err);
 void feeds_match_release(struct feeds_match *m);
+/* Free the strings of one hit (not the hit itself). */
+void feeds_hit_clear(struct feeds_hit *h);
 /* 1 when host is among the hits. */
 int feeds_match_has_host(const struct feeds_match *m, const char *host);
 
@@ -145,6 +180,9 @@ int feeds_items_json(struct vigie_buf *out, const struct feeds_items *l,
 		     struct vigie_error *err);
 void feeds_items_json_open(yajl_gen g);
 void feeds_item_json(yajl_gen g, const struct feeds_item *x);
+/* The fix keys of a hit inside an open map: fixed (true, false, null) and,
+ * for package hits, source, installed and fixed_version. */
+void feeds_hit_json_fix(yajl_gen g, const struct feeds_hit *h);
 void feeds_items_json_close(yajl_gen g);
 
 /* ---- coverage ---- */
@@ -159,11 +197,13 @@ struct feeds_coverage {
 	size_t n, cap;
 	size_t uncovered;
 };
-/* Every service of every host with the feeds covering it: feeds listing
- * the service (name or alias) at `feeds add --service`, and Debian feeds
- * for services whose package (service name, alias or mapped package) is
- * installed from Debian on that host. */
-int feeds_coverage(struct vigie_store *s, const struct feed_services *svc,
+/* Every service of every host (as `vigie hosts show` lists them) with the
+ * feeds covering it: feeds listing the service (name or alias, see
+ * services_canonical) at `feeds add --service`, and Debian feeds when the
+ * host has a package of the service installed (one its services.conf rule
+ * derives the service from, or a binary or source package named like the
+ * service). */
+int feeds_coverage(struct vigie_store *s, const struct services_table *svc,
 		   struct feeds_coverage *out, struct vigie_error *err);
 void feeds_coverage_release(struct feeds_coverage *c);
 /* JSON "vigie.feeds.coverage/1". */
@@ -174,7 +214,7 @@ int feeds_coverage_json(struct vigie_buf *out, const struct feeds_coverage *c,
 struct feeds_catalogue_entry {
 	char *name;
 	char *url;
-	char *services; /* space-separated, may be "" */
+	char *services; /* '|'-separated (FEEDS_SERVICE_SEP), may be "" */
 };
 struct feeds_catalogue {
 	struct feeds_catalogue_entry *v;

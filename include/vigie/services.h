@@ -14,6 +14,7 @@
 #define SERVICES_MAX_PATTERNS 64   /* package or source patterns per rule */
 #define SERVICES_MAX_LINE 4096     /* bytes in one line */
 #define SERVICES_MAX_NAME 128      /* bytes in a service name or pattern */
+#define SERVICES_MAX_ALIASES 16    /* aliases per rule */
 
 struct service_rule {
 	const char *service;   /* "Apache HTTP Server" */
@@ -21,6 +22,9 @@ struct service_rule {
 	size_t npatterns;
 	const char **sources;  /* Debian source packages (globs), may be 0 */
 	size_t nsources;
+	const char **aliases;  /* other names of the service in news and
+				  advisories ("apache", "httpd"), may be 0 */
+	size_t naliases;
 	unsigned long line;    /* line in the table file */
 };
 
@@ -59,6 +63,11 @@ int services_load(struct services_table *t, const char *path,
 /* The same from memory (not kept); name is used in messages. */
 int services_load_mem(struct services_table *t, const void *data, size_t len,
 		      const char *name, struct vigie_error *err);
+
+/* The service called name, or having name among its aliases (ASCII
+ * case-insensitive): the service name of the first such rule (owned by t),
+ * or NULL when t knows no such service. */
+const char *services_canonical(const struct services_table *t, const char *name);
 
 void services_found_init(struct services_found *f);
 void services_found_release(struct services_found *f);

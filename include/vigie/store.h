@@ -497,38 +497,28 @@ int store_alert_was_sent(struct vigie_store *s, int64_t item_id,
 int store_alert_mark_sent(struct vigie_store *s, int64_t item_id,
 			  int64_t host_id, int64_t when, struct vigie_error *err);
 
-/* Read-only views of the fleet for matching (the hosts module owns writes).
- * Hosts having a package whose binary or source name is name: */
-typedef int store_feed_host_pkg_cb(void *ud, int64_t host_id, const char *host,
-				   const char *package, const char *source,
-				   const char *source_version);
+/* Fleet-wide lookups for matching (the hosts module owns hosts, their
+ * packages and services). Installed packages whose binary or source name
+ * is name, with their host, ordered by host then package: */
+struct store_feed_host_pkg {
+	int64_t host_id;
+	const char *host;
+	const char *release;        /* may be NULL */
+	const char *package;
+	const char *source;
+	const char *source_version;
+};
+typedef int store_feed_host_pkg_cb(void *ud, const struct store_feed_host_pkg *p);
 int store_feed_hosts_with_package(struct vigie_store *s, const char *name,
 				  store_feed_host_pkg_cb *cb, void *ud,
 				  struct vigie_error *err);
-/* Hosts with service (exact name): cb(ud, host_id, host, service, origin). */
+/* Hosts with service (name compared ASCII case-insensitively): cb(ud,
+ * host_id, host, service as the host records it, origin). */
 typedef int store_feed_host_svc_cb(void *ud, int64_t host_id, const char *host,
 				   const char *service, const char *origin);
 int store_feed_hosts_with_service(struct vigie_store *s, const char *service,
 				  store_feed_host_svc_cb *cb, void *ud,
 				  struct vigie_error *err);
-/* Every (host, service) pair ordered by host then service. */
-int store_feed_services_each(struct vigie_store *s, store_feed_host_svc_cb *cb,
-			     void *ud, struct vigie_error *err);
-/* 1 when host_id has an installed package whose binary or source name is
- * name, else 0; <0 on error. */
-int store_feed_host_has_package(struct vigie_store *s, int64_t host_id,
-				const char *name, struct vigie_error *err);
-/* Test fixtures until the hosts module lands: add a host (returns its id
- * in *id), a package, a service. */
-int store_feeds_test_add_host(struct vigie_store *s, const char *name,
-			      int64_t *id, struct vigie_error *err);
-int store_feeds_test_add_package(struct vigie_store *s, int64_t host_id,
-				 const char *package, const char *version,
-				 const char *source, const char *source_version,
-				 struct vigie_error *err);
-int store_feeds_test_add_service(struct vigie_store *s, int64_t host_id,
-				 const char *service, const char *origin,
-				 struct vigie_error *err);
 
 
 

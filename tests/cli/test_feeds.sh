@@ -16,7 +16,6 @@ for _ in $(seq 100); do [ -s "$T/srv/port" ] && break; sleep 0.1; done
 PORT=$(cat "$T/srv/port")
 U="http://127.0.0.1:$PORT"
 export VIGIE_SERVICES="$FEEDS/services.conf"
-export VIGIE_TEST_FIXTURES=1
 
 count_items() { "$VIGIE" feeds items --format json 2>/dev/null | grep -c '"first_seen"' || true; }
 
@@ -69,14 +68,18 @@ expect_eq "$(count_items)" 10 "forced re-poll stores nothing twice"
 run feeds list --format json; expect_rc 0 "list json"
 expect_out '"schema": "vigie.feeds.list/1"' "list schema"
 expect_out '"last_error": "HTTP 500"' "last error listed"
+expect_out '"services": \[' "services listed as an array"
 run feeds list; expect_out "last success: 2026-11-2[78]T09:00:00Z" "last success listed"
+expect_out "^  services: +nginx, redis$" "services listed"
 
-# Fleet fixtures: web1 runs apache2 from Debian, db1 PostgreSQL and an
-# in-house app, fr1 samba (not from Debian).
-run feeds _fixture web1 pkg=apache2-bin/apache2/2.4.62-1~deb12u2 svc=apache2; expect_rc 0 "web1"
-run feeds _fixture db1 pkg=postgresql-15/postgresql-15/15.8-0+deb12u1 svc=postgresql svc=custom-app
-expect_rc 0 "db1"
-run feeds _fixture fr1 pkg=libssl3/openssl/3.0.11-1~deb12u2 svc=samba; expect_rc 0 "fr1"
+# The fleet, stored by the hosts module: web1 runs apache2 from Debian, db1
+# PostgreSQL and an in-house app, fr1 OpenSSL and samba (no samba package).
+run hosts add web1 --status "$FEEDS/hosts/web1.status" --release bookworm; expect_rc 0 "web1"
+run hosts add db1 --status "$FEEDS/hosts/db1.status" --release bookworm; expect_rc 0 "db1"
+run hosts service add db1 custom-app; expect_rc 0 "db1 custom-app"
+run hosts add fr1 --status "$FEEDS/hosts/fr1.status" --release bookworm; expect_rc 0 "fr1"
+run hosts service add fr1 samba; expect_rc 0 "fr1 samba"
+run feeds _fixture web9; expect_rc 2 "no hidden fixture command"
 
 run feeds items --host web1 --format json; expect_rc 0 "items for web1"
 expect_out '"title": "DSA-6101 apache2"' "apache2 advisory for web1"
@@ -85,11 +88,14 @@ run feeds items --format json
 expect_out '"advisory": "DSA-6100-2"' "advisory id"
 run feeds items --since 2026-12-01; expect_out "^no items$" "--since"
 
+# a feed for the Apache service, given by an alias
+run feeds add "$U/f/none.xml" --name httpd-news --service httpd; expect_rc 0 "feed by alias"
 run feeds coverage; expect_rc 1 "uncovered services exit 1"
+expect_out "^covered +web1 +Apache HTTP Server +dsa, httpd-news$" "alias covers the service"
 expect_eq "$(printf '%s\n' "$OUT" | head -2 | awk '{print $1" "$2" "$3}')" \
 	"$(printf 'UNCOVERED db1 custom-app\nUNCOVERED fr1 samba')" "uncovered listed first"
-expect_out "^covered +db1 +postgresql +dsa" "Debian feed covers Debian packages"
-expect_out "^covered +web1 +apache2 +dsa" "apache2 covered by dsa"
+expect_out "^covered +db1 +PostgreSQL +dsa" "Debian feed covers Debian packages"
+expect_out "^covered +web1 +Apache HTTP Server +dsa" "apache2 covered by dsa"
 run feeds coverage --format json; expect_out '"uncovered": 2' "coverage json"
 
 # Alerts: fake sendmail appends to a file.
@@ -99,9 +105,9 @@ cat >>"$T/mail"
 echo "--END--" >>"$T/mail"
 EOF
 chmod +x "$T/sendmail"
-printf '[alerts]\nsendmail = %s -t\nto = ops@example.org\nfrom = vigie@example.org\nwebhook = %s/webhook\n' \
-	"$T/sendmail" "$U" >"$T/alerts.conf"
-export VIGIE_ALERTS_CONF="$T/alerts.conf"
+printf '[sla]\ncritical = 2\n\n[alerts]\nsendmail = %s -t\nto = ops@example.org\nfrom = vigie@example.org\nwebhook = %s/webhook\n' \
+	"$T/sendmail" "$U" >"$T/vigie.conf"
+export VIGIE_CONFIG="$T/vigie.conf"
 run feeds items --new --host web1; expect_out "DSA-6101 apache2" "--new before alerts"
 run alerts --format mail --dry-run; expect_rc 0 "dry run"
 expect_out "^Subject: vigie: 5 new advisories for 3 hosts$" "dry run prints the message"
@@ -117,7 +123,7 @@ expect_eq "$(grep -c -- '--END--' "$T/mail")" 1 "nothing new, nothing sent"
 run alerts; expect_out "^no new alerts$" "text: nothing new"
 
 # A new host with apache2: alerted once, through the webhook.
-run feeds _fixture web2 pkg=apache2/apache2/2.4.62-1; expect_rc 0 "web2"
+run hosts add web2 --status "$FEEDS/hosts/web2.status" --release bookworm; expect_rc 0 "web2"
 run alerts --format json --webhook; expect_rc 0 "webhook"
 expect_out '"host": "web2"' "json alert for web2"
 grep -q '"schema": "vigie.alerts/1"' "$T/srv/webhook" && ok || ko "webhook body"

@@ -6,7 +6,7 @@
 #include <string.h>
 
 static struct feed *parse_file(const char *rel, struct vigie_error *err,
-			       const struct feed_services *svc, int *rc)
+			       const struct services_table *svc, int *rc)
 {
 	struct vigie_buf b = VIGIE_BUF_INIT;
 	struct feed *f = NULL;
@@ -38,12 +38,13 @@ static void count_warn(void *ud, const struct vigie_error *w)
 static void test_rdf(void **state)
 {
 	struct vigie_error err;
-	struct feed_services svc;
+	struct services_table svc;
 	const struct feed_item *it;
 	int rc;
 	struct feed *f;
 	(void)state;
-	assert_int_equal(feed_services_load(&svc, test_data("feeds/services.conf"), NULL), 0);
+	services_table_init(&svc);
+	assert_int_equal(services_load(&svc, test_data("feeds/services.conf"), NULL), 0);
 	f = parse_file("feeds/dsa.rdf", &err, &svc, &rc);
 	assert_int_equal(rc, 0);
 	assert_int_equal(f->format, FEED_RDF);
@@ -59,7 +60,9 @@ static void test_rdf(void **state)
 	assert_string_equal(it->advisories.v[0], "DSA-6101");
 	assert_int_equal(it->packages.n, 1);
 	assert_string_equal(it->packages.v[0], "apache2");
-	assert_true(vigie_strv_contains(&it->services, "apache2"));
+	/* the alias apache2 names the service of services.conf */
+	assert_int_equal(it->services.n, 1);
+	assert_string_equal(it->services.v[0], "Apache HTTP Server");
 	/* 2025 generator: revision kept, problem type, no date */
 	it = find(f, "DSA-6099-1");
 	assert_non_null(it);
@@ -75,8 +78,10 @@ static void test_rdf(void **state)
 	assert_non_null(it);
 	assert_false(it->has_published);
 	assert_string_equal(it->packages.v[0], "postgresql-15");
+	/* "postgresql-15" is a package name, not the word PostgreSQL */
+	assert_int_equal(it->services.n, 0);
 	feed_free(f);
-	feed_services_release(&svc);
+	services_table_release(&svc);
 }
 
 static void test_rss2(void **state)
@@ -277,39 +282,42 @@ static void test_extract(void **state)
 
 static void test_services(void **state)
 {
-	struct feed_services svc;
-	struct vigie_strv v;
+	static const char table[] =
+		"Apache HTTP Server | apache2 | apache2 | apache, httpd\n"
+		"PostgreSQL | postgresql-15 | postgresql-15 | postgres, pgsql\n"
+		"PHP | php*-fpm | php*\n"
+		"BIND | bind9 | bind9\n"
+		"Ruby on Rails | ruby-rails | rails | rails\n";
+	static const struct { const char *text; const char *want; } cases[] = {
+		{ "Apache HTTPD 2.4.63 and Postgres", "Apache HTTP Server|PostgreSQL" },
+		{ "apache HTTP SERVER", "Apache HTTP Server" },
+		/* whole words only */
+		{ "apache-commons, postgresql17, pgsql_x", "" },
+		{ "ruby on rails 7.1 (Rails)", "Ruby on Rails" },
+		/* names in capitals only in capitals */
+		{ "Ruby bindings; bind to a php socket", "" },
+		{ "BIND 9.18 and PHP 8.2", "PHP|BIND" },
+		{ "", "" },
+	};
+	struct services_table svc;
 	struct vigie_error err;
-	const char *path;
 	(void)state;
 	memset(&err, 0, sizeof(err));
-	/* both shapes of services.conf */
-	path = test_write("svc.conf", "# test\n[apache2]\naliases = apache, httpd\n"
-				      "packages = apache2 apache2-bin\nport = 80\n\n"
-				      "postgresql: postgres pgsql\n");
-	assert_int_equal(feed_services_load(&svc, path, &err), 0);
-	assert_int_equal(svc.n, 2);
-	assert_non_null(feed_services_find(&svc, "HTTPD"));
-	assert_string_equal(feed_services_find(&svc, "pgsql")->name, "postgresql");
-	assert_int_equal(feed_services_find(&svc, "apache2")->packages.n, 2);
-	vigie_strv_init(&v);
-	assert_int_equal(feed_extract_services(&v, &svc, "Apache HTTPD 2.4.63 and Postgres"), 0);
-	assert_int_equal(v.n, 2);
-	vigie_strv_release(&v);
-	/* whole words only */
-	vigie_strv_init(&v);
-	assert_int_equal(feed_extract_services(&v, &svc, "apache-commons, postgresql17"), 0);
-	assert_int_equal(v.n, 0);
-	vigie_strv_release(&v);
-	feed_services_release(&svc);
-	/* missing explicit file is an error; no file at all gives the built-in list */
-	assert_int_equal(feed_services_load(&svc, "/nonexistent/services.conf", &err), VIGIE_EIO);
-	setenv("VIGIE_SERVICES", "/nonexistent/x.conf", 1);
-	assert_int_equal(feed_services_load(&svc, NULL, &err), VIGIE_EIO);
-	unsetenv("VIGIE_SERVICES");
-	path = test_write("bad.conf", "[apache2\n");
-	assert_int_equal(feed_services_load(&svc, path, &err), VIGIE_EPARSE);
-	assert_int_equal(err.line, 1);
+	services_table_init(&svc);
+	assert_int_equal(services_load_mem(&svc, table, sizeof(table) - 1, "t", &err), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct vigie_strv v;
+		char *got;
+		vigie_strv_init(&v);
+		assert_int_equal(feed_extract_services(&v, &svc, cases[i].text), 0);
+		got = vigie_strv_join(&v, "|");
+		if (strcmp(got ? got : "", cases[i].want))
+			fail_msg("'%s': got '%s', want '%s'", cases[i].text, got ? got : "",
+				 cases[i].want);
+		free(got);
+		vigie_strv_release(&v);
+	}
+	services_table_release(&svc);
 }
 
 static void test_text(void **state)

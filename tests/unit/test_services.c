@@ -113,6 +113,31 @@ static void test_shipped_table(void **state)
 			fail_msg("%s: got '%s', expected no service", none[i], got);
 		inventory_release(&inv);
 	}
+	/* the names feeds use: catalogue words and aliases resolve */
+	{
+		static const struct { const char *name, *want; } names[] = {
+			{ "nginx", "nginx" }, { "postgresql", "PostgreSQL" },
+			{ "mariadb", "MariaDB" }, { "redis", "Redis" }, { "php", "PHP" },
+			{ "nodejs", "Node.js" }, { "django", "Django" },
+			{ "rails", "Ruby on Rails" }, { "wordpress", "WordPress" },
+			{ "drupal", "Drupal" }, { "apache2", "Apache HTTP Server" },
+			{ "httpd", "Apache HTTP Server" }, { "postgres", "PostgreSQL" },
+			{ "sshd", "OpenSSH" }, { "openssl", "OpenSSL" },
+		};
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			const char *canon = services_canonical(&t, names[i].name);
+			if (!canon || strcmp(canon, names[i].want))
+				fail_msg("%s: got '%s', expected '%s'", names[i].name,
+					 canon ? canon : "(null)", names[i].want);
+		}
+		/* no alias names another service */
+		for (size_t i = 0; i < t.nrules; i++)
+			for (size_t k = 0; k < t.rules[i].naliases; k++)
+				if (strcmp(services_canonical(&t, t.rules[i].aliases[k]),
+					   t.rules[i].service))
+					fail_msg("%s:%lu: alias '%s' belongs to another service",
+						 path, t.rules[i].line, t.rules[i].aliases[k]);
+	}
 	/* every rule names a source package */
 	for (size_t i = 0; i < t.nrules; i++)
 		if (!t.rules[i].nsources)
@@ -171,11 +196,54 @@ static void test_derive_merge(void **state)
 	services_table_release(&t);
 }
 
+static void test_aliases(void **state)
+{
+	static const char table[] =
+		"Apache HTTP Server | apache2 | apache2 | apache,  httpd , ,Apache2\n"
+		"Web | nginx\n"
+		"DB | postgresql-15 | | postgres\n"
+		"Web | lighttpd | lighttpd | lighty\n";
+	static const struct { const char *name, *want; } cases[] = {
+		{ "Apache HTTP Server", "Apache HTTP Server" },
+		{ "apache http server", "Apache HTTP Server" },
+		{ "HTTPD", "Apache HTTP Server" }, { "apache2", "Apache HTTP Server" },
+		{ "postgres", "DB" }, { "web", "Web" }, { "lighty", "Web" },
+		{ "apache2-bin", NULL }, { "Apache", "Apache HTTP Server" }, { "", NULL },
+		{ "nginx", NULL },
+	};
+	struct services_table t;
+	struct vigie_error err;
+	(void)state;
+	services_table_init(&t);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(services_load_mem(&t, table, sizeof(table) - 1, "tbl", &err), 0);
+	assert_int_equal(t.nrules, 4);
+	/* blanks stripped, empty aliases skipped */
+	assert_int_equal(t.rules[0].naliases, 3);
+	assert_string_equal(t.rules[0].aliases[0], "apache");
+	assert_string_equal(t.rules[0].aliases[1], "httpd");
+	assert_string_equal(t.rules[0].aliases[2], "Apache2");
+	assert_int_equal(t.rules[0].nsources, 1);
+	assert_int_equal(t.rules[1].naliases, 0);
+	assert_int_equal(t.rules[2].nsources, 0);
+	assert_int_equal(t.rules[2].naliases, 1);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = services_canonical(&t, cases[i].name);
+		if (cases[i].want ? !got || strcmp(got, cases[i].want) : got != NULL)
+			fail_msg("'%s': got '%s'", cases[i].name, got ? got : "(null)");
+	}
+	assert_null(services_canonical(NULL, "x"));
+	services_table_release(&t);
+}
+
 static void test_errors(void **state)
 {
 	static const struct { const char *text; int rc; unsigned long line; } cases[] = {
 		{ "A | a\nB\n", VIGIE_EPARSE, 2 },
-		{ "A | a | b | c\n", VIGIE_EPARSE, 1 },
+		{ "A | a | b | c | d\n", VIGIE_EPARSE, 1 },
+		{ "A | a | b | x\x02y\n", VIGIE_EPARSE, 1 },
+		{ "A | a\nB | b | | ok, \xc3\n", VIGIE_EPARSE, 2 },
+		{ "A | a | | a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q\n", VIGIE_ELIMIT, 1 },
 		{ " | a\n", VIGIE_EPARSE, 1 },
 		{ "A | \n", VIGIE_EPARSE, 1 },
 		{ "A | a b/c\n", VIGIE_EPARSE, 1 },
@@ -242,6 +310,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shipped_table),
 		cmocka_unit_test(test_derive_merge),
+		cmocka_unit_test(test_aliases),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_default_path),
 	};
