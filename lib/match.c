@@ -610,6 +610,18 @@ static void lifecycle(struct scan_ctx *c)
 #undef SOON
 }
 
+void scan_result_recount(struct scan_result *res)
+{
+	if (res->n > 1)
+		qsort(res->findings, res->n, sizeof(*res->findings), cmp_finding);
+	memset(res->count_state, 0, sizeof(res->count_state));
+	memset(res->count_class, 0, sizeof(res->count_class));
+	for (size_t i = 0; i < res->n; i++) {
+		res->count_state[res->findings[i].state]++;
+		res->count_class[res->findings[i].cls]++;
+	}
+}
+
 void scan_result_release(struct scan_result *res)
 {
 	free(res->findings);

@@ -52,6 +52,13 @@ struct finding_bin {
 	const char *name, *version, *arch;
 };
 
+/* The pending update that carries a finding's fix (scan_pending.h). */
+struct finding_pending {
+	const char *package, *candidate;
+	const char *suite;           /* where apt takes it, security first */
+	int security;                /* from a security suite */
+};
+
 struct finding {
 	const char *cve, *source, *source_version;
 	struct finding_bin *bins;
@@ -70,6 +77,7 @@ struct finding {
 	const char *evidence;        /* one sentence */
 	int kernel;                  /* concerns the running kernel */
 	int reboot_required;         /* fix installed but not running */
+	const struct finding_pending *pending; /* NULL: none (or not computed) */
 };
 
 struct scan_kernel {
@@ -107,6 +115,9 @@ struct scan_result {
 	struct scan_lifecycle lifecycle;
 	const char **warnings;       /* data problems worth saying */
 	size_t nwarnings;
+	/* set by scan_add_pending (scan_pending.h) */
+	int pending_known;           /* the host's pending updates were computed */
+	size_t pending_updates, pending_security_updates;
 };
 
 struct scan_opts {
@@ -123,6 +134,9 @@ int scan_run(struct scan_result *res, const struct inventory *inv,
 	     const struct vulnindex *idx, struct vigie_store *store,
 	     const struct scan_opts *opts, struct vigie_error *err);
 void scan_result_release(struct scan_result *res);
+/* Sort res's findings (class desc, source, CVE) and count their states and
+ * classes again, after findings were added or changed. */
+void scan_result_recount(struct scan_result *res);
 
 /* 1 when binary package name is a kernel image (linux-image-<digit>...). */
 int match_is_kernel_image(const char *name);
