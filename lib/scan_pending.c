@@ -113,7 +113,10 @@ static const struct pending_update *carrier(const struct pending *p, const char 
 		if (!u->source || !u->source_version || strcmp(u->source, source) ||
 		    debver_parse(&sv, u->source_version, NULL) < 0 || debver_cmp(&sv, &fv) < 0)
 			continue;
-		if (!best || (u->security && !best->security))
+		/* a security update first, then the binary named like the source */
+		if (!best || (u->security && !best->security) ||
+		    (u->security == best->security && !strcmp(u->package, source) &&
+		     strcmp(best->package, source)))
 			best = u;
 	}
 	return best;
