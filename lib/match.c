@@ -160,9 +160,7 @@ static const char *adup(struct scan_result *r, const char *s)
 	return s ? vigie_arena_strdup(&r->arena, s) : NULL;
 }
 
-static const char *aprintf(struct scan_result *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static const char *aprintf(struct scan_result *r, const char *fmt, ...)
+const char *scan_result_printf(struct scan_result *r, const char *fmt, ...)
 {
 	va_list ap;
 	char small[1024];
@@ -300,13 +298,13 @@ static int group_packages(struct scan_ctx *c)
 	}
 	if (!nimg) {
 		k->note = inv->kernel_release
-				  ? aprintf(c->res, "running kernel %s is not from a Debian package",
+				  ? scan_result_printf(c->res, "running kernel %s is not from a Debian package",
 					    inv->kernel_release)
 				  : "no Debian kernel image installed";
 		return 0;
 	}
 	if (inv->kernel_release && !running) {
-		k->note = aprintf(c->res,
+		k->note = scan_result_printf(c->res,
 				  "running kernel %s is not from an installed Debian package;"
 				  " kernel images are not checked",
 				  inv->kernel_release);
@@ -346,7 +344,7 @@ static int group_packages(struct scan_ctx *c)
 		const struct inventory_pkg *p = &inv->pkgs[i];
 		if (is_kernel_source(p->source) && match_is_kernel_image(p->name) && p != running)
 			k->not_running[k->nnot_running++] =
-				aprintf(c->res, "%s %s", p->name, p->version);
+				scan_result_printf(c->res, "%s %s", p->name, p->version);
 	}
 	return 0;
 }
@@ -418,7 +416,7 @@ static const char *evidence(struct scan_ctx *c, const struct finding *f,
 			 c->newest_kernel);
 	switch (f->state) {
 	case FINDING_FIXED_AVAILABLE:
-		return aprintf(r, "%s, %s: %s is fixed in %s %s%s; installed source version %s is older%s.",
+		return scan_result_printf(r, "%s, %s: %s is fixed in %s %s%s; installed source version %s is older%s.",
 			       lbl, c->idx->release, f->cve, f->source, f->fixed_version, adv,
 			       f->source_version, extra);
 	case FINDING_NO_FIX:
@@ -426,27 +424,64 @@ static const char *evidence(struct scan_ctx *c, const struct finding *f,
 			snprintf(extra, sizeof(extra), " (%s: %s)",
 				 f->nodsa_reason && *f->nodsa_reason ? f->nodsa_reason : "no-dsa",
 				 *f->nodsa ? f->nodsa : "no advisory planned");
-		return aprintf(r, "%s, %s: %s affects %s and no fixed version is available%s;"
+		return scan_result_printf(r, "%s, %s: %s affects %s and no fixed version is available%s;"
 			       " installed source version %s.",
 			       lbl, c->idx->release, f->cve, f->source, extra, f->source_version);
 	case FINDING_UNDETERMINED:
-		return aprintf(r, "%s, %s: whether %s affects %s is undetermined;"
+		return scan_result_printf(r, "%s, %s: whether %s affects %s is undetermined;"
 			       " installed source version %s.",
 			       lbl, c->idx->release, f->cve, f->source, f->source_version);
 	case FINDING_END_OF_LIFE:
 		if (src->eol_date)
-			return aprintf(r, "debian-security-support, %s: security support for %s"
+			return scan_result_printf(r, "debian-security-support, %s: security support for %s"
 				       " ended%s%s%s%s; %s is not fixed in installed source version %s.",
 				       c->idx->release, f->source, *src->eol_date ? " on " : "",
 				       src->eol_date, src->eol_note ? ": " : "",
 				       src->eol_note ? src->eol_note : "", f->cve, f->source_version);
-		return aprintf(r, "%s, %s: %s is end-of-life for security support;"
+		return scan_result_printf(r, "%s, %s: %s is end-of-life for security support;"
 			       " %s is not fixed in installed source version %s.",
 			       lbl, c->idx->release, f->source, f->cve, f->source_version);
 	default:
 		break;
 	}
 	return NULL;
+}
+
+struct finding *scan_result_slot(struct scan_result *r)
+{
+	struct finding *f;
+	if (r->n == r->cap) {
+		size_t nc = r->cap ? r->cap * 2 : 64;
+		struct finding *nf = realloc(r->findings, nc * sizeof(*nf));
+		if (!nf)
+			return NULL;
+		r->findings = nf;
+		r->cap = nc;
+	}
+	f = &r->findings[r->n];
+	memset(f, 0, sizeof(*f));
+	f->cvss = -1;
+	return f;
+}
+
+void scan_finding_set_facts(struct scan_result *r, struct finding *f,
+			    const struct store_vuln_facts *fa, const char *urgency,
+			    const struct policy *policy)
+{
+	struct policy_facts pf;
+	f->scope = adup(r, fa->scope);
+	f->description = adup(r, fa->description);
+	f->cvss = fa->cvss;
+	f->cvss_vector = adup(r, fa->cvss_vector);
+	f->cvss_version = adup(r, fa->cvss_version);
+	f->kev_added = adup(r, fa->kev_added);
+	memset(&pf, 0, sizeof(pf));
+	pf.kev = fa->kev_added != NULL;
+	pf.cvss = fa->cvss;
+	pf.cvss_vector = fa->cvss_vector;
+	pf.scope = fa->scope;
+	pf.urgency = urgency;
+	f->cls = policy_classify(policy, &pf, &f->class_rule);
 }
 
 static int add_finding(struct scan_ctx *c, const struct group *g,
@@ -483,16 +518,8 @@ static int add_finding(struct scan_ctx *c, const struct group *g,
 		rc = 0;
 		goto out;
 	}
-	if (r->n == r->cap) {
-		size_t nc = r->cap ? r->cap * 2 : 64;
-		struct finding *nf = realloc(r->findings, nc * sizeof(*nf));
-		if (!nf)
-			goto out;
-		r->findings = nf;
-		r->cap = nc;
-	}
-	f = &r->findings[r->n];
-	memset(f, 0, sizeof(*f));
+	if (!(f = scan_result_slot(r)))
+		goto out;
 	f->cve = e->vuln;
 	f->source = g->source;
 	f->source_version = g->version;
@@ -512,22 +539,7 @@ static int add_finding(struct scan_ctx *c, const struct group *g,
 		debver_parse(&nk, c->newest_kernel, NULL);
 		f->reboot_required = debver_cmp(&nk, &e->fixed) >= 0;
 	}
-	{
-		const struct store_vuln_facts *fa = facts_for(c, e->vuln);
-		struct policy_facts pf;
-		f->scope = adup(r, fa->scope);
-		f->description = adup(r, fa->description);
-		f->cvss = fa->cvss;
-		f->cvss_vector = adup(r, fa->cvss_vector);
-		f->cvss_version = adup(r, fa->cvss_version);
-		f->kev_added = adup(r, fa->kev_added);
-		pf.kev = fa->kev_added != NULL;
-		pf.cvss = fa->cvss;
-		pf.cvss_vector = fa->cvss_vector;
-		pf.scope = fa->scope;
-		pf.urgency = e->urgency;
-		f->cls = policy_classify(c->policy, &pf, &f->class_rule);
-	}
+	scan_finding_set_facts(r, f, facts_for(c, e->vuln), e->urgency, c->policy);
 	f->evidence = evidence(c, f, src);
 	if (!f->evidence)
 		goto out;
@@ -579,7 +591,7 @@ static void lifecycle(struct scan_ctx *c)
 		l->state = "supported";
 		if (SOON(rel.eol)) {
 			l->warn = 1;
-			l->message = aprintf(c->res,
+			l->message = scan_result_printf(c->res,
 				"Debian %s leaves regular security support on %s%s%s.",
 				c->res->release, rel.eol, *rel.eol_lts ? "; LTS covers it until " : "",
 				rel.eol_lts);
@@ -587,21 +599,21 @@ static void lifecycle(struct scan_ctx *c)
 	} else if (*rel.eol_lts && !PAST(rel.eol_lts)) {
 		l->state = "lts";
 		l->warn = 1;
-		l->message = aprintf(c->res,
+		l->message = scan_result_printf(c->res,
 			"Debian %s is past regular security support (ended %s); LTS covers it until %s%s.",
 			c->res->release, rel.eol, rel.eol_lts,
 			SOON(rel.eol_lts) ? ", in less than 90 days" : "");
 	} else if (*rel.eol_elts && !PAST(rel.eol_elts)) {
 		l->state = "elts";
 		l->warn = 1;
-		l->message = aprintf(c->res,
+		l->message = scan_result_printf(c->res,
 			"Debian %s is past regular and LTS security support (LTS ended %s);"
 			" only Extended LTS (commercial) covers it, until %s.",
 			c->res->release, *rel.eol_lts ? rel.eol_lts : rel.eol, rel.eol_elts);
 	} else {
 		l->state = "unsupported";
 		l->warn = 1;
-		l->message = aprintf(c->res,
+		l->message = scan_result_printf(c->res,
 			"Debian %s no longer receives security support (ended %s).",
 			c->res->release,
 			*rel.eol_elts ? rel.eol_elts : *rel.eol_lts ? rel.eol_lts : rel.eol);
@@ -666,7 +678,7 @@ int scan_run(struct scan_result *res, const struct inventory *inv,
 		m = own;
 	}
 	if (!idx->has_tracker && !idx->has_advisories &&
-	    (rc = add_warning(res, aprintf(res, "no security data for release %s in the"
+	    (rc = add_warning(res, scan_result_printf(res, "no security data for release %s in the"
 					   " database: run 'vigie db update'", idx->release))))
 		goto out;
 	if ((rc = group_packages(&c)))

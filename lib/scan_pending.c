@@ -1,7 +1,6 @@
 /* A scan completed with the host's pending updates (scan_pending.h). */
 #include "vigie/scan_pending.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,25 +53,6 @@ int host_pending_load(struct host_pending *hp, const struct inventory *inv,
 static const char *adup(struct scan_result *r, const char *s)
 {
 	return s ? vigie_arena_strdup(&r->arena, s) : NULL;
-}
-
-static const char *aprintf(struct scan_result *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static const char *aprintf(struct scan_result *r, const char *fmt, ...)
-{
-	va_list ap;
-	char *p;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || !(p = vigie_arena_alloc(&r->arena, (size_t)n + 1)))
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return p;
 }
 
 /* The first suite of u's list (security suites come first). */
@@ -129,7 +109,7 @@ static const char *with_pending(struct scan_result *r, const char *evidence,
 	size_t len = evidence ? strlen(evidence) : 0;
 	if (len && evidence[len - 1] == '.')
 		len--;
-	return aprintf(r, "%.*s; the pending update to %s from %s carries the fix.", (int)len,
+	return scan_result_printf(r, "%.*s; the pending update to %s from %s carries the fix.", (int)len,
 		       evidence ? evidence : "", fp->candidate, fp->suite);
 }
 
@@ -190,7 +170,6 @@ static int changelog_cve(void *ud, const char *version, const char *cve)
 	const struct pending_update *u = w->u;
 	struct vigie_buf key = VIGIE_BUF_INIT;
 	struct store_vuln_facts fa;
-	struct policy_facts pf;
 	struct finding *f;
 	uintptr_t pos;
 	void **slot;
@@ -210,17 +189,8 @@ static int changelog_cve(void *ud, const char *version, const char *cve)
 		rc = f->data_source && !strcmp(f->data_source, "changelog") ? add_bin(r, f, u) : 0;
 		goto out;
 	}
-	if (r->n == r->cap) {
-		size_t nc = r->cap ? r->cap * 2 : 16;
-		struct finding *nf = realloc(r->findings, nc * sizeof(*nf));
-		if (!nf)
-			goto out;
-		r->findings = nf;
-		r->cap = nc;
-	}
-	f = &r->findings[r->n];
-	memset(f, 0, sizeof(*f));
-	f->cvss = -1;
+	if (!(f = scan_result_slot(r)))
+		goto out;
 	f->cve = adup(r, cve);
 	f->source = adup(r, u->source);
 	f->source_version = adup(r, u->installed_source_version ? u->installed_source_version
@@ -236,15 +206,8 @@ static int changelog_cve(void *ud, const char *version, const char *cve)
 		memset(&fa, 0, sizeof(fa));
 		fa.cvss = -1;
 	}
-	f->scope = adup(r, fa.scope);
-	f->description = adup(r, fa.description);
-	f->cvss = fa.cvss;
-	f->cvss_vector = adup(r, fa.cvss_vector);
-	f->cvss_version = adup(r, fa.cvss_version);
-	f->kev_added = adup(r, fa.kev_added);
-	facts_to_policy(&pf, &fa, NULL);
-	f->cls = policy_classify(w->policy, &pf, &f->class_rule);
-	f->evidence = aprintf(r, "Changelog of %s %s (the candidate .deb from %s): the entry for"
+	scan_finding_set_facts(r, f, &fa, NULL, w->policy);
+	f->evidence = scan_result_printf(r, "Changelog of %s %s (the candidate .deb from %s): the entry for"
 			      " %s names %s, which Debian's security data does not list for %s;"
 			      " installed source version %s is older; the pending update to %s"
 			      " from %s carries the fix.",

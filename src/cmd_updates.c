@@ -347,12 +347,13 @@ int cmd_updates(int argc, char **argv)
 	}
 	if (cli_policy_load(pol, NULL))
 		goto out;
-	for (size_t i = 0; i < nrows; i++)
-		if (rows[i].cves.n && s && release && !idx &&
-		    vulnindex_build(&idx, s, release, &err)) {
+	for (size_t i = 0; i < nrows && s && release && !idx; i++) {
+		/* the tracker's urgency, once some update fixes a CVE */
+		if (rows[i].cves.n && vulnindex_build(&idx, s, release, &err)) {
 			cli_error(&err);
 			goto out;
 		}
+	}
 	for (size_t i = 0; i < nrows; i++)
 		if (pending_update_class(&rows[i].cls, s, idx, pol, rows[i].u->source,
 					 &rows[i].cves, &err)) {

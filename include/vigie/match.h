@@ -138,6 +138,19 @@ void scan_result_release(struct scan_result *res);
  * classes again, after findings were added or changed. */
 void scan_result_recount(struct scan_result *res);
 
+/* For modules completing a scan (scan_pending.h). A zeroed finding (cvss
+ * -1) at res->findings[res->n], the array grown as needed: the caller
+ * fills it and then increments res->n. NULL on out of memory. */
+struct finding *scan_result_slot(struct scan_result *res);
+/* Set f's scope, description, CVSS and KEV from fa (copied into res's
+ * arena) and its class and rule from policy (with urgency, may be NULL). */
+void scan_finding_set_facts(struct scan_result *res, struct finding *f,
+			    const struct store_vuln_facts *fa, const char *urgency,
+			    const struct policy *policy);
+/* printf into res's arena; NULL on out of memory. */
+const char *scan_result_printf(struct scan_result *res, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* 1 when binary package name is a kernel image (linux-image-<digit>...). */
 int match_is_kernel_image(const char *name);
 
