@@ -184,6 +184,8 @@ const char *scan_result_printf(struct scan_result *r, const char *fmt, ...)
 	return p;
 }
 
+#define aprintf(...) scan_result_printf(__VA_ARGS__)
+
 static int add_warning(struct scan_result *r, const char *msg)
 {
 	const char **nw = vigie_arena_alloc(&r->arena, (r->nwarnings + 1) * sizeof(*nw));
@@ -298,13 +300,13 @@ static int group_packages(struct scan_ctx *c)
 	}
 	if (!nimg) {
 		k->note = inv->kernel_release
-				  ? scan_result_printf(c->res, "running kernel %s is not from a Debian package",
+				  ? aprintf(c->res, "running kernel %s is not from a Debian package",
 					    inv->kernel_release)
 				  : "no Debian kernel image installed";
 		return 0;
 	}
 	if (inv->kernel_release && !running) {
-		k->note = scan_result_printf(c->res,
+		k->note = aprintf(c->res,
 				  "running kernel %s is not from an installed Debian package;"
 				  " kernel images are not checked",
 				  inv->kernel_release);
@@ -344,7 +346,7 @@ static int group_packages(struct scan_ctx *c)
 		const struct inventory_pkg *p = &inv->pkgs[i];
 		if (is_kernel_source(p->source) && match_is_kernel_image(p->name) && p != running)
 			k->not_running[k->nnot_running++] =
-				scan_result_printf(c->res, "%s %s", p->name, p->version);
+				aprintf(c->res, "%s %s", p->name, p->version);
 	}
 	return 0;
 }
@@ -416,7 +418,7 @@ static const char *evidence(struct scan_ctx *c, const struct finding *f,
 			 c->newest_kernel);
 	switch (f->state) {
 	case FINDING_FIXED_AVAILABLE:
-		return scan_result_printf(r, "%s, %s: %s is fixed in %s %s%s; installed source version %s is older%s.",
+		return aprintf(r, "%s, %s: %s is fixed in %s %s%s; installed source version %s is older%s.",
 			       lbl, c->idx->release, f->cve, f->source, f->fixed_version, adv,
 			       f->source_version, extra);
 	case FINDING_NO_FIX:
@@ -424,21 +426,21 @@ static const char *evidence(struct scan_ctx *c, const struct finding *f,
 			snprintf(extra, sizeof(extra), " (%s: %s)",
 				 f->nodsa_reason && *f->nodsa_reason ? f->nodsa_reason : "no-dsa",
 				 *f->nodsa ? f->nodsa : "no advisory planned");
-		return scan_result_printf(r, "%s, %s: %s affects %s and no fixed version is available%s;"
+		return aprintf(r, "%s, %s: %s affects %s and no fixed version is available%s;"
 			       " installed source version %s.",
 			       lbl, c->idx->release, f->cve, f->source, extra, f->source_version);
 	case FINDING_UNDETERMINED:
-		return scan_result_printf(r, "%s, %s: whether %s affects %s is undetermined;"
+		return aprintf(r, "%s, %s: whether %s affects %s is undetermined;"
 			       " installed source version %s.",
 			       lbl, c->idx->release, f->cve, f->source, f->source_version);
 	case FINDING_END_OF_LIFE:
 		if (src->eol_date)
-			return scan_result_printf(r, "debian-security-support, %s: security support for %s"
+			return aprintf(r, "debian-security-support, %s: security support for %s"
 				       " ended%s%s%s%s; %s is not fixed in installed source version %s.",
 				       c->idx->release, f->source, *src->eol_date ? " on " : "",
 				       src->eol_date, src->eol_note ? ": " : "",
 				       src->eol_note ? src->eol_note : "", f->cve, f->source_version);
-		return scan_result_printf(r, "%s, %s: %s is end-of-life for security support;"
+		return aprintf(r, "%s, %s: %s is end-of-life for security support;"
 			       " %s is not fixed in installed source version %s.",
 			       lbl, c->idx->release, f->source, f->cve, f->source_version);
 	default:
@@ -591,7 +593,7 @@ static void lifecycle(struct scan_ctx *c)
 		l->state = "supported";
 		if (SOON(rel.eol)) {
 			l->warn = 1;
-			l->message = scan_result_printf(c->res,
+			l->message = aprintf(c->res,
 				"Debian %s leaves regular security support on %s%s%s.",
 				c->res->release, rel.eol, *rel.eol_lts ? "; LTS covers it until " : "",
 				rel.eol_lts);
@@ -599,21 +601,21 @@ static void lifecycle(struct scan_ctx *c)
 	} else if (*rel.eol_lts && !PAST(rel.eol_lts)) {
 		l->state = "lts";
 		l->warn = 1;
-		l->message = scan_result_printf(c->res,
+		l->message = aprintf(c->res,
 			"Debian %s is past regular security support (ended %s); LTS covers it until %s%s.",
 			c->res->release, rel.eol, rel.eol_lts,
 			SOON(rel.eol_lts) ? ", in less than 90 days" : "");
 	} else if (*rel.eol_elts && !PAST(rel.eol_elts)) {
 		l->state = "elts";
 		l->warn = 1;
-		l->message = scan_result_printf(c->res,
+		l->message = aprintf(c->res,
 			"Debian %s is past regular and LTS security support (LTS ended %s);"
 			" only Extended LTS (commercial) covers it, until %s.",
 			c->res->release, *rel.eol_lts ? rel.eol_lts : rel.eol, rel.eol_elts);
 	} else {
 		l->state = "unsupported";
 		l->warn = 1;
-		l->message = scan_result_printf(c->res,
+		l->message = aprintf(c->res,
 			"Debian %s no longer receives security support (ended %s).",
 			c->res->release,
 			*rel.eol_elts ? rel.eol_elts : *rel.eol_lts ? rel.eol_lts : rel.eol);
@@ -678,7 +680,7 @@ int scan_run(struct scan_result *res, const struct inventory *inv,
 		m = own;
 	}
 	if (!idx->has_tracker && !idx->has_advisories &&
-	    (rc = add_warning(res, scan_result_printf(res, "no security data for release %s in the"
+	    (rc = add_warning(res, aprintf(res, "no security data for release %s in the"
 					   " database: run 'vigie db update'", idx->release))))
 		goto out;
 	if ((rc = group_packages(&c)))

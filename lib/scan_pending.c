@@ -207,12 +207,12 @@ static int changelog_cve(void *ud, const char *version, const char *cve)
 		fa.cvss = -1;
 	}
 	scan_finding_set_facts(r, f, &fa, NULL, w->policy);
-	f->evidence = scan_result_printf(r, "Changelog of %s %s (the candidate .deb from %s): the entry for"
-			      " %s names %s, which Debian's security data does not list for %s;"
-			      " installed source version %s is older; the pending update to %s"
-			      " from %s carries the fix.",
-			      u->package, u->candidate, f->pending->suite, version, cve, u->source,
-			      f->source_version, u->candidate, f->pending->suite);
+	f->evidence = scan_result_printf(
+		r, "Changelog of %s %s (the candidate .deb from %s): the entry for %s names %s,"
+		" which Debian's security data does not list for %s; installed source version"
+		" %s is older; the pending update to %s from %s carries the fix.",
+		u->package, u->candidate, f->pending->suite, version, cve, u->source,
+		f->source_version, u->candidate, f->pending->suite);
 	if (!f->evidence || !(k = vigie_arena_strndup(&r->arena, key.data, key.len)) ||
 	    !(slot = vigie_hashmap_slot(w->keys, k, key.len)))
 		goto out;
