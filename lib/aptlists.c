@@ -278,7 +278,8 @@ int aptlists_find(struct apt_lists *out, const struct apt_sources *srcs,
 		if (vigie_strv_push(&names, de->d_name))
 			goto oom;
 	}
-	qsort(names.v, names.n, sizeof(*names.v), cmp_str);
+	if (names.n > 1)
+		qsort(names.v, names.n, sizeof(*names.v), cmp_str);
 
 	for (size_t i = 0; i < srcs->n; i++) {
 		const struct apt_source *s = &srcs->v[i];

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vigie/changelog.h"
 #include "vigie/debver.h"
 #include "vigie/reader.h"
 #include "vigie/sha256.h"
@@ -148,81 +149,52 @@ out:
 	return rc;
 }
 
-/* "package (version) dist; urgency=x": the version, or NULL. */
-static const char *entry_version(char *line)
-{
-	char *o, *c;
-	if (line[0] == ' ' || line[0] == '\t' || !line[0])
-		return NULL;
-	o = strchr(line, ' ');
-	if (!o || o[1] != '(' || !(c = strchr(o + 2, ')')))
-		return NULL;
-	*c = '\0';
-	return o + 2;
-}
-
 int changelog_summarize(struct vigie_buf *out, const void *data, size_t len,
 			const char *name, struct vigie_error *err)
 {
 	struct vigie_reader *r = NULL;
-	struct vigie_strv cves;
-	char *line, version[256] = "";
-	size_t llen;
-	long entries = 0;
+	struct changelog cl;
+	struct vigie_error perr;
 	int rc;
 
-	vigie_strv_init(&cves);
+	/* the parser's warnings (odd trailers, latin-1 lines) are not the
+	 * reader's concern here: only what it could not read is reported */
+	vigie_error_init(&perr);
+	changelog_init(&cl);
 	if ((rc = vigie_reader_open_mem(&r, data, len, name, err)))
 		return rc;
-	vigie_reader_set_max_line(r, 65536);
-#define FLUSH()                                                               \
-	do {                                                                  \
-		if (version[0] && cves.n) {                                   \
-			char *j = vigie_strv_join(&cves, " ");                \
-			int bad = !j || vigie_buf_addf(out, "%s %s\n", version, j); \
-			free(j);                                              \
-			if (bad) {                                            \
-				rc = vigie_error_set(err, VIGIE_ENOMEM, name, 0, "out of memory"); \
-				goto out;                                     \
-			}                                                     \
-		}                                                             \
-		vigie_strv_release(&cves);                                    \
-		vigie_strv_init(&cves);                                       \
-	} while (0)
-	while ((rc = vigie_reader_getline(r, &line, &llen, err)) == 1) {
-		const char *v = entry_version(line);
-		if (v) {
-			struct debver dv;
-			FLUSH();
-			if (++entries > CHANGELOG_MAX_ENTRIES)
-				break;
-			if (strlen(v) >= sizeof(version) || debver_parse(&dv, v, NULL) < 0) {
-				version[0] = '\0'; /* not a usable entry */
-				continue;
-			}
-			snprintf(version, sizeof(version), "%s", v);
-			continue;
-		}
-		if (version[0] && vigie_extract_cves(&cves, line)) {
-			rc = vigie_error_set(err, VIGIE_ENOMEM, name, 0, "out of memory");
-			goto out;
-		}
-	}
-	if (rc < 0)
+	if ((rc = changelog_load_reader(&cl, r, &perr))) {
+		vigie_error_set(err, rc, perr.file[0] ? perr.file : name, perr.line, "%s",
+				perr.msg);
 		goto out;
-	FLUSH();
-	rc = 0;
+	}
+	for (size_t i = 0; i < cl.n; i++) {
+		const struct changelog_entry *e = &cl.entries[i];
+		struct debver dv;
+		if (!e->ncves || debver_parse(&dv, e->version, NULL) < 0)
+			continue;
+		if (vigie_buf_adds(out, e->version))
+			goto oom;
+		for (size_t k = 0; k < e->ncves; k++)
+			if (vigie_buf_addc(out, ' ') || vigie_buf_adds(out, e->cves[k]))
+				goto oom;
+		if (vigie_buf_addc(out, '\n'))
+			goto oom;
+	}
 	if (!out->data && vigie_buf_add(out, "", 0))
-		rc = vigie_error_set(err, VIGIE_ENOMEM, name, 0, "out of memory");
-#undef FLUSH
+		goto oom;
+	rc = 0;
+	goto out;
+oom:
+	rc = vigie_error_set(err, VIGIE_ENOMEM, name, 0, "out of memory");
 out:
-	vigie_strv_release(&cves);
+	changelog_release(&cl);
 	vigie_reader_free(r);
 	return rc;
 }
 
-int changelog_summary_cves(struct vigie_strv *out, const char *summary,
-			   const char *after, const char *upto)
+int changelog_summary_each(const char *summary, const char *after, const char *upto,
+			   changelog_summary_cb *cb, void *ud)
 {
 	const char *p = summary;
 	while (p && *p) {
@@ -238,14 +210,28 @@ int changelog_summary_cves(struct vigie_strv *out, const char *summary,
 			if ((!after || debver_cmp_str(line, after) > 0) &&
 			    (!upto || debver_cmp_str(line, upto) <= 0)) {
 				for (tok = strtok_r(line + (sp - p) + 1, " ", &save); tok;
-				     tok = strtok_r(NULL, " ", &save))
-					if (vigie_strv_push_unique(out, tok))
-						return VIGIE_ENOMEM;
+				     tok = strtok_r(NULL, " ", &save)) {
+					int rc = cb(ud, line, tok);
+					if (rc)
+						return rc;
+				}
 			}
 		}
 		p = e ? e + 1 : NULL;
 	}
 	return 0;
+}
+
+static int push_cve(void *ud, const char *version, const char *cve)
+{
+	(void)version;
+	return vigie_strv_push_unique(ud, cve) ? VIGIE_ENOMEM : 0;
+}
+
+int changelog_summary_cves(struct vigie_strv *out, const char *summary,
+			   const char *after, const char *upto)
+{
+	return changelog_summary_each(summary, after, upto, push_cve, out);
 }
 
 int debpkg_changelog_summary(struct vigie_buf *out, const char *url,
@@ -308,5 +294,165 @@ out:
 	vigie_buf_release(&deb);
 	vigie_buf_release(&member);
 	vigie_buf_release(&data);
+	return rc;
+}
+
+/* uri + filename as something fetch accepts (file:/x -> /x). A Filename
+ * climbing out of the repository ("..") is refused. */
+static int deb_url(struct vigie_buf *b, const char *uri, const char *filename)
+{
+	if (!strncmp(filename, "../", 3) || strstr(filename, "/../") || filename[0] == '/' ||
+	    !strcmp(filename, ".."))
+		return VIGIE_EPARSE;
+	if (!strncmp(uri, "file:", 5)) {
+		uri += 5;
+		if (!strncmp(uri, "//", 2))
+			uri += 2;
+	}
+	return vigie_buf_addf(b, "%s%s", uri, filename);
+}
+
+struct clctx {
+	char tmpdir[4096]; /* created on first download */
+	const struct fetch_opts *fo;
+	int net_down;      /* the mirror was unreachable once: stop */
+};
+
+/* Download one candidate and summarise its changelog into *summary. */
+static int fetch_summary(struct clctx *cx, const struct pending_update *u,
+			 char **summary, struct vigie_error *ferr)
+{
+	struct vigie_buf url = VIGIE_BUF_INIT, sum = VIGIE_BUF_INIT;
+	int frc;
+
+	if (!cx->tmpdir[0]) {
+		const char *t = getenv("TMPDIR");
+		snprintf(cx->tmpdir, sizeof(cx->tmpdir), "%s/vigie-debs-XXXXXX",
+			 t && *t ? t : "/tmp");
+		if (!mkdtemp(cx->tmpdir)) {
+			cx->tmpdir[0] = '\0';
+			return vigie_error_set(ferr, VIGIE_EIO, NULL, 0,
+					       "cannot create a temporary directory: %s",
+					       strerror(errno));
+		}
+	}
+	if (deb_url(&url, u->uri, u->filename))
+		frc = vigie_error_set(ferr, VIGIE_EPARSE, NULL, 0, "refused Filename '%s'",
+				      u->filename);
+	else
+		frc = debpkg_changelog_summary(&sum, url.data, u->sha256, u->package,
+					       cx->tmpdir, cx->fo, ferr);
+	if (!frc && !(*summary = vigie_buf_detach(&sum)))
+		frc = vigie_error_set(ferr, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	vigie_buf_release(&url);
+	vigie_buf_release(&sum);
+	return frc;
+}
+
+static int same_source(const struct pending_update *a, const struct pending_update *b)
+{
+	return !strcmp(a->source, b->source) && !strcmp(a->source_version, b->source_version);
+}
+
+int debpkg_pending_changelogs(char **summaries, const struct pending_update *const *ups,
+			      size_t n, struct vigie_store *s, const struct fetch_opts *fo,
+			      struct vigie_error *err)
+{
+	struct clctx *cx = calloc(1, sizeof(*cx));
+	char *done = calloc(n ? n : 1, 1);
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		summaries[i] = NULL;
+	if (!cx || !done) {
+		rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		goto out;
+	}
+	cx->fo = fo;
+	for (size_t i = 0; i < n; i++) {
+		const struct pending_update *u = ups[i];
+		const struct pending_update *failed = NULL;
+		char *summary = NULL, msg[2048] = "";
+		int unreachable = 0, fresh = 0;
+
+		if (done[i])
+			continue;
+		/* cached under any binary of the group? */
+		for (size_t j = i; j < n && !summary && s; j++) {
+			int grc;
+			if (done[j] || !same_source(ups[j], u))
+				continue;
+			grc = store_changelog_get(s, ups[j]->package, ups[j]->candidate, &summary, err);
+			if (grc && grc != VIGIE_ENOTFOUND) {
+				rc = grc;
+				goto out;
+			}
+		}
+		for (size_t j = i; j < n && !summary && !cx->net_down; j++) {
+			const struct pending_update *v = ups[j];
+			struct vigie_error ferr;
+			int frc;
+			if (done[j] || !same_source(v, u) || !v->filename || !v->uri)
+				continue;
+			vigie_error_init(&ferr);
+			ferr.warn = err ? err->warn : NULL;
+			ferr.warn_ud = err ? err->warn_ud : NULL;
+			frc = fetch_summary(cx, v, &summary, &ferr);
+			if (!frc) {
+				fresh = 1;
+				break;
+			}
+			if (frc == VIGIE_ENOMEM) {
+				rc = vigie_error_set(err, frc, NULL, 0, "out of memory");
+				goto out;
+			}
+			if (frc == VIGIE_EIO && !strncmp(ferr.msg, "cannot create a temporary", 25)) {
+				rc = vigie_error_set(err, frc, NULL, 0, "%s", ferr.msg);
+				goto out;
+			}
+			failed = v;
+			vigie_error_format(&ferr, msg, sizeof(msg));
+			if (frc == VIGIE_ENET && (strstr(ferr.msg, "cannot reach") ||
+						  strstr(ferr.msg, "cannot connect") ||
+						  strstr(ferr.msg, "timed out")))
+				unreachable = cx->net_down = 1;
+		}
+		if (!summary && failed) {
+			vigie_warn(err, NULL, 0, "%s %s: changelog not read: %s", failed->package,
+				   failed->candidate, msg);
+			if (unreachable)
+				vigie_warn(err, NULL, 0,
+					   "mirror unreachable: no further changelogs are fetched");
+		}
+		for (size_t j = i; j < n; j++) {
+			if (done[j] || !same_source(ups[j], u))
+				continue;
+			done[j] = 1;
+			if (!summary)
+				continue;
+			if (fresh && s &&
+			    (rc = store_changelog_put(s, ups[j]->package, ups[j]->candidate,
+						      vigie_now(), summary, err))) {
+				free(summary);
+				goto out;
+			}
+			if (!(summaries[j] = strdup(summary))) {
+				free(summary);
+				rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+				goto out;
+			}
+		}
+		free(summary);
+	}
+out:
+	if (cx && cx->tmpdir[0])
+		rmdir(cx->tmpdir);
+	if (rc)
+		for (size_t i = 0; i < n; i++) {
+			free(summaries[i]);
+			summaries[i] = NULL;
+		}
+	free(cx);
+	free(done);
 	return rc;
 }

@@ -160,9 +160,7 @@ static const char *adup(struct scan_result *r, const char *s)
 	return s ? vigie_arena_strdup(&r->arena, s) : NULL;
 }
 
-static const char *aprintf(struct scan_result *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static const char *aprintf(struct scan_result *r, const char *fmt, ...)
+const char *scan_result_printf(struct scan_result *r, const char *fmt, ...)
 {
 	va_list ap;
 	char small[1024];
@@ -185,6 +183,8 @@ static const char *aprintf(struct scan_result *r, const char *fmt, ...)
 	}
 	return p;
 }
+
+#define aprintf(...) scan_result_printf(__VA_ARGS__)
 
 static int add_warning(struct scan_result *r, const char *msg)
 {
@@ -449,6 +449,43 @@ static const char *evidence(struct scan_ctx *c, const struct finding *f,
 	return NULL;
 }
 
+struct finding *scan_result_slot(struct scan_result *r)
+{
+	struct finding *f;
+	if (r->n == r->cap) {
+		size_t nc = r->cap ? r->cap * 2 : 64;
+		struct finding *nf = realloc(r->findings, nc * sizeof(*nf));
+		if (!nf)
+			return NULL;
+		r->findings = nf;
+		r->cap = nc;
+	}
+	f = &r->findings[r->n];
+	memset(f, 0, sizeof(*f));
+	f->cvss = -1;
+	return f;
+}
+
+void scan_finding_set_facts(struct scan_result *r, struct finding *f,
+			    const struct store_vuln_facts *fa, const char *urgency,
+			    const struct policy *policy)
+{
+	struct policy_facts pf;
+	f->scope = adup(r, fa->scope);
+	f->description = adup(r, fa->description);
+	f->cvss = fa->cvss;
+	f->cvss_vector = adup(r, fa->cvss_vector);
+	f->cvss_version = adup(r, fa->cvss_version);
+	f->kev_added = adup(r, fa->kev_added);
+	memset(&pf, 0, sizeof(pf));
+	pf.kev = fa->kev_added != NULL;
+	pf.cvss = fa->cvss;
+	pf.cvss_vector = fa->cvss_vector;
+	pf.scope = fa->scope;
+	pf.urgency = urgency;
+	f->cls = policy_classify(policy, &pf, &f->class_rule);
+}
+
 static int add_finding(struct scan_ctx *c, const struct group *g,
 		       const struct vuln_source *src, const struct match_hit *h)
 {
@@ -483,16 +520,8 @@ static int add_finding(struct scan_ctx *c, const struct group *g,
 		rc = 0;
 		goto out;
 	}
-	if (r->n == r->cap) {
-		size_t nc = r->cap ? r->cap * 2 : 64;
-		struct finding *nf = realloc(r->findings, nc * sizeof(*nf));
-		if (!nf)
-			goto out;
-		r->findings = nf;
-		r->cap = nc;
-	}
-	f = &r->findings[r->n];
-	memset(f, 0, sizeof(*f));
+	if (!(f = scan_result_slot(r)))
+		goto out;
 	f->cve = e->vuln;
 	f->source = g->source;
 	f->source_version = g->version;
@@ -512,22 +541,7 @@ static int add_finding(struct scan_ctx *c, const struct group *g,
 		debver_parse(&nk, c->newest_kernel, NULL);
 		f->reboot_required = debver_cmp(&nk, &e->fixed) >= 0;
 	}
-	{
-		const struct store_vuln_facts *fa = facts_for(c, e->vuln);
-		struct policy_facts pf;
-		f->scope = adup(r, fa->scope);
-		f->description = adup(r, fa->description);
-		f->cvss = fa->cvss;
-		f->cvss_vector = adup(r, fa->cvss_vector);
-		f->cvss_version = adup(r, fa->cvss_version);
-		f->kev_added = adup(r, fa->kev_added);
-		pf.kev = fa->kev_added != NULL;
-		pf.cvss = fa->cvss;
-		pf.cvss_vector = fa->cvss_vector;
-		pf.scope = fa->scope;
-		pf.urgency = e->urgency;
-		f->cls = policy_classify(c->policy, &pf, &f->class_rule);
-	}
+	scan_finding_set_facts(r, f, facts_for(c, e->vuln), e->urgency, c->policy);
 	f->evidence = evidence(c, f, src);
 	if (!f->evidence)
 		goto out;
@@ -608,6 +622,18 @@ static void lifecycle(struct scan_ctx *c)
 	}
 #undef PAST
 #undef SOON
+}
+
+void scan_result_recount(struct scan_result *res)
+{
+	if (res->n > 1)
+		qsort(res->findings, res->n, sizeof(*res->findings), cmp_finding);
+	memset(res->count_state, 0, sizeof(res->count_state));
+	memset(res->count_class, 0, sizeof(res->count_class));
+	for (size_t i = 0; i < res->n; i++) {
+		res->count_state[res->findings[i].state]++;
+		res->count_class[res->findings[i].cls]++;
+	}
 }
 
 void scan_result_release(struct scan_result *res)

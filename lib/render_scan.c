@@ -55,6 +55,16 @@ int render_scan_json(struct vigie_buf *out, const struct scan_result *r,
 		json_kv_int(g, policy_class_name((enum vigie_class)c), (int64_t)r->count_class[c]);
 	yajl_gen_map_close(g);
 	json_kv_int(g, "hidden_unimportant", (int64_t)r->hidden_unimportant);
+	json_key(g, "pending_updates");
+	if (r->pending_known)
+		yajl_gen_integer(g, (long long)r->pending_updates);
+	else
+		yajl_gen_null(g);
+	json_key(g, "pending_security_updates");
+	if (r->pending_known)
+		yajl_gen_integer(g, (long long)r->pending_security_updates);
+	else
+		yajl_gen_null(g);
 	yajl_gen_map_close(g);
 
 	json_key(g, "kernel");
@@ -137,6 +147,17 @@ int render_scan_json(struct vigie_buf *out, const struct scan_result *r,
 		json_kv_bool(g, "reboot_required", f->reboot_required);
 		json_kv_str(g, "data_source", f->data_source);
 		json_kv_str(g, "evidence", f->evidence);
+		json_key(g, "pending_update");
+		if (f->pending) {
+			yajl_gen_map_open(g);
+			json_kv_str(g, "package", f->pending->package);
+			json_kv_str(g, "candidate", f->pending->candidate);
+			json_kv_str(g, "suite", f->pending->suite);
+			json_kv_bool(g, "security", f->pending->security);
+			yajl_gen_map_close(g);
+		} else {
+			yajl_gen_null(g);
+		}
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
@@ -259,6 +280,11 @@ int render_scan_text(struct vigie_buf *out, const struct scan_result *r, int col
 				vigie_buf_addf(out, " %sKEV%s", on_red, off);
 			if (f->reboot_required)
 				vigie_buf_adds(out, " (reboot)");
+			if (f->pending)
+				vigie_buf_addf(out, " (pending update %s from %s)",
+					       f->pending->candidate, f->pending->suite);
+			if (f->data_source && !strcmp(f->data_source, "changelog"))
+				vigie_buf_adds(out, " [changelog]");
 			vigie_buf_addc(out, '\n');
 		}
 	}
@@ -271,6 +297,10 @@ int render_scan_text(struct vigie_buf *out, const struct scan_result *r, int col
 		vigie_buf_addf(out, "; %zu unimportant hidden", r->hidden_unimportant);
 	if (r->kernel.reboot_required)
 		vigie_buf_addf(out, "; reboot required (%zu fixes)", r->kernel.nreboot_fixes);
+	if (r->pending_known)
+		vigie_buf_addf(out, "; %zu pending update%s, %zu from security suites",
+			       r->pending_updates, r->pending_updates == 1 ? "" : "s",
+			       r->pending_security_updates);
 	rc = vigie_buf_adds(out, "\n");
 out:
 	free(srcs);

@@ -108,6 +108,12 @@ static const char *state_text(const struct update_report *r, char *buf, size_t n
 	return buf;
 }
 
+/* Whether the store holds tracker or advisory data from an earlier import. */
+static int has_security_data(struct vigie_store *s)
+{
+	return store_count(s, "tracker", NULL) > 0 || store_count(s, "advisories", NULL) > 0;
+}
+
 int cmd_db_update(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -223,9 +229,12 @@ int cmd_db_update(int argc, char **argv)
 			fprintf(stderr, "vigie: warning: security data unreachable: %s; using cached data from %s\n",
 				res->unreachable_msg,
 				vigie_date_format(res->oldest_cache, d, sizeof(d)));
-		else
+		else if (has_security_data(s))
 			fprintf(stderr, "vigie: warning: security data unreachable: %s; using the data imported before\n",
 				res->unreachable_msg);
+		else
+			fprintf(stderr, "vigie: warning: security data unreachable: %s; the database has no"
+					" security data yet\n", res->unreachable_msg);
 	} else if (!res->usable && res->n) {
 		fprintf(stderr, "vigie: no data could be imported\n");
 	}

@@ -1,9 +1,11 @@
 #include "cli.h"
 #include "vigie/conf.h"
+#include "vigie/debpkg.h"
 #include "vigie/inventory.h"
 #include "vigie/match.h"
 #include "vigie/policy.h"
 #include "vigie/render.h"
+#include "vigie/scan_pending.h"
 #include "vigie/vulnindex.h"
 
 #include <getopt.h>
@@ -16,7 +18,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: vigie scan [--status FILE | --root DIR] [--release CODENAME]\n"
 		"                  [--host NAME] [--kernel UNAME_R] [--format text|json|csv]\n"
-		"                  [--fail-on CLASS] [--include-unimportant] [--policy FILE]\n\n"
+		"                  [--fail-on CLASS] [--include-unimportant] [--policy FILE]\n"
+		"                  [--lists DIR] [--no-updates] [--changelogs]\n\n"
 		"List the security fixes a host lacks, from Debian's data for its release,\n"
 		"compared in dpkg's order on source packages.\n\n"
 		"  --status FILE         dpkg status file (default: this machine's)\n"
@@ -29,7 +32,13 @@ static void usage(FILE *f)
 		"                        (standard, critical, highly-critical)\n"
 		"  --include-unimportant also list issues Debian rates unimportant\n"
 		"  --policy FILE         criticality policy (default: $VIGIE_POLICY, else\n"
-		"                        the shipped policy.conf)\n");
+		"                        the shipped policy.conf)\n"
+		"  --lists DIR           apt lists directory for pending updates\n"
+		"                        (default: <root>/var/lib/apt/lists; with --status,\n"
+		"                        pending updates are computed only when given)\n"
+		"  --no-updates          do not look at pending updates\n"
+		"  --changelogs          also take CVEs from the candidate packages'\n"
+		"                        changelogs (downloads each candidate .deb once)\n");
 }
 
 /* Shared with other commands: load the policy the user asked for. */
@@ -50,6 +59,64 @@ int cli_policy_load(struct policy *p, const char *path)
 	return 0;
 }
 
+/* Complete the scan with the host's pending updates. Sources or indexes
+ * that cannot be read are warnings: the scan stands without them. */
+static int add_pending(struct scan_result *res, const struct inventory *inv,
+		       const char *root, const char *lists_dir, int changelogs,
+		       struct vigie_store *store, const struct vulnindex *idx,
+		       const struct policy *pol, struct vigie_error *err)
+{
+	struct host_pending hp;
+	struct scan_pending_opts po;
+	const struct pending_update **ups = NULL;
+	char **sums = NULL;
+	int rc = 0;
+
+	if (host_pending_load(&hp, inv, root, lists_dir, NULL, err)) {
+		char buf[2048];
+		fprintf(stderr, "vigie: warning: pending updates not computed: %s\n",
+			vigie_error_format(err, buf, sizeof(buf)));
+		goto out;
+	}
+	if (!hp.lists.nidx) {
+		fprintf(stderr, "vigie: warning: no package indexes in %s for the configured "
+				"sources (has 'apt update' run?): pending updates not computed\n",
+			hp.lists_dir);
+		goto out;
+	}
+	memset(&po, 0, sizeof(po));
+	po.policy = pol;
+	po.store = store;
+	po.idx = idx;
+	if (changelogs && hp.pend.n) {
+		struct fetch_opts fo;
+		ups = calloc(hp.pend.n, sizeof(*ups));
+		sums = calloc(hp.pend.n, sizeof(*sums));
+		if (!ups || !sums) {
+			rc = cli_fail("out of memory");
+			goto out;
+		}
+		for (size_t i = 0; i < hp.pend.n; i++)
+			ups[i] = &hp.pend.v[i];
+		fetch_opts_init(&fo);
+		fo.user_agent = "vigie/" VIGIE_VERSION;
+		if (debpkg_pending_changelogs(sums, ups, hp.pend.n, store, &fo, err)) {
+			rc = cli_error(err);
+			goto out;
+		}
+		po.summaries = sums;
+	}
+	if (scan_add_pending(res, &hp.pend, &po, err))
+		rc = cli_error(err);
+out:
+	for (size_t i = 0; sums && i < hp.pend.n; i++)
+		free(sums[i]);
+	free(sums);
+	free(ups);
+	host_pending_release(&hp);
+	return rc;
+}
+
 int cmd_scan(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -62,6 +129,9 @@ int cmd_scan(int argc, char **argv)
 		{ "fail-on", required_argument, NULL, 'F' },
 		{ "include-unimportant", no_argument, NULL, 'u' },
 		{ "policy", required_argument, NULL, 'p' },
+		{ "lists", required_argument, NULL, 'l' },
+		{ "no-updates", no_argument, NULL, 'N' },
+		{ "changelogs", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -74,9 +144,10 @@ int cmd_scan(int argc, char **argv)
 	struct policy *pol = NULL;
 	struct vigie_error err;
 	struct vigie_buf out = VIGIE_BUF_INIT;
-	const char *format = "text", *policy_path = NULL;
+	const char *format = "text", *policy_path = NULL, *lists_dir = NULL;
 	enum vigie_class fail_on = VIGIE_CLASS_STANDARD;
 	int have_fail_on = 0, c, rc = EXIT_ERROR, scanned = 0;
+	int no_updates = 0, changelogs = 0;
 
 	memset(&io, 0, sizeof(io));
 	memset(&so, 0, sizeof(so));
@@ -92,6 +163,9 @@ int cmd_scan(int argc, char **argv)
 		case 'f': format = optarg; break;
 		case 'p': policy_path = optarg; break;
 		case 'u': so.include_unimportant = 1; break;
+		case 'l': lists_dir = optarg; break;
+		case 'N': no_updates = 1; break;
+		case 'c': changelogs = 1; break;
 		case 'F':
 			if (policy_class_parse(&fail_on, optarg))
 				return cli_fail("--fail-on: unknown class '%s'"
@@ -110,6 +184,8 @@ int cmd_scan(int argc, char **argv)
 		return cli_fail("--format: expected text, json or csv, got '%s'", format);
 	if (io.status_file && io.root)
 		return cli_fail("--status and --root are exclusive");
+	if (no_updates && (lists_dir || changelogs))
+		return cli_fail("--no-updates excludes --lists and --changelogs");
 	if (!(pol = malloc(sizeof(*pol))))
 		return cli_fail("out of memory");
 	if (cli_policy_load(pol, policy_path))
@@ -135,6 +211,11 @@ int cmd_scan(int argc, char **argv)
 		goto out;
 	}
 	scanned = 1;
+	/* a status file alone may come from another host: this machine's apt
+	 * lists say nothing about it */
+	if (!no_updates && (!io.status_file || lists_dir) &&
+	    add_pending(&res, &inv, io.root, lists_dir, changelogs, store, idx, pol, &err))
+		goto out;
 	if (!strcmp(format, "json"))
 		c = render_scan_json(&out, &res, store);
 	else if (!strcmp(format, "csv"))

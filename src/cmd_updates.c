@@ -15,10 +15,14 @@
 #include "vigie/aptsources.h"
 #include "vigie/debpkg.h"
 #include "vigie/inventory.h"
+#include "vigie/policy.h"
+#include "vigie/scan_pending.h"
+#include "vigie/vulnindex.h"
 
 struct row {
 	const struct pending_update *u;
 	struct vigie_strv cves;
+	int cls;                /* worst class of its CVEs, -1 when none */
 };
 
 static void usage(FILE *f)
@@ -116,7 +120,10 @@ static int print_json(const struct inventory *inv, const char *release,
 			gen_str(g, rows[i].cves.v[k]);
 		yajl_gen_array_close(g);
 		gen_key(g, "class");
-		yajl_gen_null(g);
+		if (rows[i].cls >= 0)
+			gen_str(g, policy_class_name((enum vigie_class)rows[i].cls));
+		else
+			yajl_gen_null(g);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
@@ -171,150 +178,43 @@ static void print_text(struct row *rows, size_t n)
 	printf("%zu pending update%s, %zu from security suites\n", n, n == 1 ? "" : "s", nsec);
 }
 
-/* uri + filename as something fetch accepts (file:/x -> /x). A Filename
- * climbing out of the repository ("..") is refused. */
-static int deb_url(struct vigie_buf *b, const char *uri, const char *filename)
-{
-	if (!strncmp(filename, "../", 3) || strstr(filename, "/../") || filename[0] == '/')
-		return VIGIE_EPARSE;
-	if (!strncmp(uri, "file:", 5)) {
-		uri += 5;
-		if (!strncmp(uri, "//", 2))
-			uri += 2;
-	}
-	return vigie_buf_addf(b, "%s%s", uri, filename);
-}
-
-struct clctx {
-	struct vigie_store *s;
-	char *tmpdir;        /* created on first download */
-	size_t tmpdir_size;
-	int net_down;        /* the mirror was unreachable once: stop */
-};
-
-/* Download one candidate and summarise its changelog into *summary. */
-static int fetch_summary(struct clctx *cx, const struct pending_update *u,
-			 char **summary, struct vigie_error *ferr)
-{
-	struct vigie_buf url = VIGIE_BUF_INIT, sum = VIGIE_BUF_INIT;
-	struct fetch_opts fo;
-	int frc;
-
-	fetch_opts_init(&fo);
-	fo.user_agent = "vigie/" VIGIE_VERSION;
-	if (!cx->tmpdir[0]) {
-		const char *t = getenv("TMPDIR");
-		snprintf(cx->tmpdir, cx->tmpdir_size, "%s/vigie-debs-XXXXXX", t && *t ? t : "/tmp");
-		if (!mkdtemp(cx->tmpdir)) {
-			cx->tmpdir[0] = '\0';
-			return vigie_error_set(ferr, VIGIE_EIO, NULL, 0,
-					       "cannot create a temporary directory");
-		}
-	}
-	if (deb_url(&url, u->uri, u->filename))
-		frc = vigie_error_set(ferr, VIGIE_EPARSE, NULL, 0, "refused Filename '%s'",
-				      u->filename);
-	else
-		frc = debpkg_changelog_summary(&sum, url.data, u->sha256, u->package,
-					       cx->tmpdir, &fo, ferr);
-	if (!frc)
-		*summary = vigie_buf_detach(&sum);
-	vigie_buf_release(&url);
-	vigie_buf_release(&sum);
-	return frc;
-}
-
-/* Changelog CVEs. Binaries of one source version share a changelog (and
- * many only link their doc directory to a sibling's), so each (source,
- * version) is read once: from the cache of any of its binaries, else from
- * the first binary package that holds it. The summary is then cached for
- * every binary of the group. */
-static int changelog_pass(struct clctx *cx, struct row *rows, size_t n,
+/* Changelog CVEs: the candidates' changelogs (cached in the store), the
+ * entries between the installed and the candidate source versions. */
+static int changelog_pass(struct vigie_store *s, struct row *rows, size_t n,
 			  struct vigie_error *err)
 {
-	int *done = calloc(n ? n : 1, sizeof(int));
+	const struct pending_update **ups = calloc(n ? n : 1, sizeof(*ups));
+	char **sums = calloc(n ? n : 1, sizeof(*sums));
+	struct fetch_opts fo;
 	int rc = 0;
 
-	if (!done)
-		return cli_fail("out of memory");
-	for (size_t i = 0; i < n && !rc; i++) {
-		const struct pending_update *u = rows[i].u;
-		char *summary = NULL, msg[2048] = "";
-		const struct pending_update *failed = NULL;
-		int unreachable = 0, fresh = 0;
-
-		if (done[i])
-			continue;
-		/* cached under any binary of the group? */
-		for (size_t j = i; j < n && !summary; j++) {
-			const struct pending_update *v = rows[j].u;
-			int grc;
-			if (done[j] || strcmp(v->source, u->source) ||
-			    strcmp(v->source_version, u->source_version))
-				continue;
-			grc = store_changelog_get(cx->s, v->package, v->candidate, &summary, err);
-			if (grc && grc != VIGIE_ENOTFOUND) {
-				free(done);
-				return cli_error(err);
-			}
-		}
-		for (size_t j = i; j < n && !summary && !cx->net_down; j++) {
-			const struct pending_update *v = rows[j].u;
-			struct vigie_error ferr;
-			int frc;
-			if (done[j] || strcmp(v->source, u->source) ||
-			    strcmp(v->source_version, u->source_version) || !v->filename || !v->uri)
-				continue;
-			memset(&ferr, 0, sizeof(ferr));
-			ferr.warn = err->warn;
-			frc = fetch_summary(cx, v, &summary, &ferr);
-			if (!frc) {
-				fresh = 1;
-				break;
-			}
-			failed = v;
-			vigie_error_format(&ferr, msg, sizeof(msg));
-			if (frc == VIGIE_ENET && (strstr(ferr.msg, "cannot reach") ||
-						  strstr(ferr.msg, "cannot connect") ||
-						  strstr(ferr.msg, "timed out")))
-				unreachable = cx->net_down = 1;
-			if (frc == VIGIE_EIO && !strncmp(ferr.msg, "cannot create a temporary", 25)) {
-				free(done);
-				return cli_fail("%s", ferr.msg);
-			}
-		}
-		if (!summary && failed) {
-			fprintf(stderr, "vigie: warning: %s %s: changelog not read: %s\n",
-				failed->package, failed->candidate, msg);
-			if (unreachable)
-				fprintf(stderr, "vigie: warning: mirror unreachable: no further "
-						"changelogs are fetched\n");
-		}
-		for (size_t j = i; j < n; j++) {
-			const struct pending_update *v = rows[j].u;
-			const char *after;
-			if (done[j] || strcmp(v->source, u->source) ||
-			    strcmp(v->source_version, u->source_version))
-				continue;
-			done[j] = 1;
-			if (!summary)
-				continue;
-			after = v->installed_source_version ? v->installed_source_version
-							    : v->installed;
-			if (fresh && store_changelog_put(cx->s, v->package, v->candidate,
-							 vigie_now(), summary, err)) {
-				rc = cli_error(err);
-				break;
-			}
-			if (changelog_summary_cves(&rows[j].cves, summary, after,
-						   v->source_version)) {
-				rc = cli_fail("out of memory");
-				break;
-			}
-		}
-		free(summary);
+	if (!ups || !sums) {
+		rc = cli_fail("out of memory");
+		goto out;
 	}
-	free(done);
+	for (size_t i = 0; i < n; i++)
+		ups[i] = rows[i].u;
+	fetch_opts_init(&fo);
+	fo.user_agent = "vigie/" VIGIE_VERSION;
+	if (debpkg_pending_changelogs(sums, ups, n, s, &fo, err)) {
+		rc = cli_error(err);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct pending_update *u = rows[i].u;
+		const char *after = u->installed_source_version ? u->installed_source_version
+								: u->installed;
+		if (sums[i] && changelog_summary_cves(&rows[i].cves, sums[i], after,
+						      u->source_version)) {
+			rc = cli_fail("out of memory");
+			goto out;
+		}
+	}
+out:
+	for (size_t i = 0; sums && i < n; i++)
+		free(sums[i]);
+	free(sums);
+	free(ups);
 	return rc;
 }
 
@@ -337,21 +237,18 @@ int cmd_updates(int argc, char **argv)
 	int security_only = 0, changelogs = 0, c, rc = EXIT_ERROR;
 	struct inventory inv;
 	struct inventory_opts io;
-	struct apt_sources srcs;
-	struct apt_lists lists;
-	struct pending pend;
-	struct pending_pkg *pkgs = NULL;
+	struct host_pending hp;
+	const struct pending *pend;
+	struct policy *pol = NULL;
+	struct vulnindex *idx = NULL;
 	struct row *rows = NULL;
 	size_t nrows = 0;
 	struct vigie_store *s = NULL;
 	struct vigie_error err;
-	struct vigie_buf lbuf = VIGIE_BUF_INIT;
-	char tmpdir[4096] = "";
 
 	inventory_init(&inv);
-	aptsources_init(&srcs);
-	memset(&lists, 0, sizeof(lists));
-	memset(&pend, 0, sizeof(pend));
+	memset(&hp, 0, sizeof(hp));
+	aptsources_init(&hp.srcs);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': root = optarg; break;
@@ -390,40 +287,14 @@ int cmd_updates(int argc, char **argv)
 		release = inv.release;
 	if (!arch)
 		arch = inv.arch;
-	if (inv.npkgs && !(pkgs = calloc(inv.npkgs, sizeof(*pkgs)))) {
-		cli_fail("out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < inv.npkgs; i++) {
-		pkgs[i].name = inv.pkgs[i].name;
-		pkgs[i].arch = inv.pkgs[i].arch;
-		pkgs[i].version = inv.pkgs[i].version;
-		pkgs[i].source = inv.pkgs[i].source;
-		pkgs[i].source_version = inv.pkgs[i].source_version;
-	}
-	if (aptsources_load(&srcs, root, &err)) {
+	if (host_pending_load(&hp, &inv, root, lists_dir, arch, &err)) {
 		cli_error(&err);
 		goto out;
 	}
-	if (!lists_dir) {
-		if (vigie_buf_addf(&lbuf, "%s/var/lib/apt/lists",
-				   root && strcmp(root, "/") ? root : "")) {
-			cli_fail("out of memory");
-			goto out;
-		}
-		lists_dir = lbuf.data;
-	}
-	if (aptlists_find(&lists, &srcs, lists_dir, &err)) {
-		cli_error(&err);
-		goto out;
-	}
-	if (!lists.nidx)
+	if (!hp.lists.nidx)
 		fprintf(stderr, "vigie: warning: no package indexes in %s for the configured "
-				"sources (has 'apt update' run?)\n", lists_dir);
-	if (pending_compute(&pend, &lists, pkgs, inv.npkgs, arch, &err)) {
-		cli_error(&err);
-		goto out;
-	}
+				"sources (has 'apt update' run?)\n", hp.lists_dir);
+	pend = &hp.pend;
 
 	/* the store: tracker fixes, and the changelog cache */
 	{
@@ -444,12 +315,12 @@ int cmd_updates(int argc, char **argv)
 	if (!release && s)
 		fprintf(stderr, "vigie: warning: release unknown: CVEs from the security tracker "
 				"are not listed (use --release)\n");
-	if (pend.n && !(rows = calloc(pend.n, sizeof(*rows)))) {
+	if (pend->n && !(rows = calloc(pend->n, sizeof(*rows)))) {
 		cli_fail("out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < pend.n; i++) {
-		const struct pending_update *u = &pend.v[i];
+	for (size_t i = 0; i < pend->n; i++) {
+		const struct pending_update *u = &pend->v[i];
 		const char *after = u->installed_source_version ? u->installed_source_version
 								: u->installed;
 		struct row *r;
@@ -458,6 +329,7 @@ int cmd_updates(int argc, char **argv)
 			continue;
 		r = &rows[nrows++];
 		r->u = u;
+		r->cls = -1;
 		vigie_strv_init(&r->cves);
 		if (s && release &&
 		    store_updates_fixed_cves(s, release, u->source, after, u->source_version,
@@ -466,11 +338,28 @@ int cmd_updates(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (changelogs) {
-		struct clctx cx = { s, tmpdir, sizeof(tmpdir), 0 };
-		if (changelog_pass(&cx, rows, nrows, &err))
-			goto out;
+	if (changelogs && changelog_pass(s, rows, nrows, &err))
+		goto out;
+	/* classes: policy, store facts, and the tracker's urgency */
+	if (!(pol = malloc(sizeof(*pol)))) {
+		cli_fail("out of memory");
+		goto out;
 	}
+	if (cli_policy_load(pol, NULL))
+		goto out;
+	for (size_t i = 0; i < nrows && s && release && !idx; i++) {
+		/* the tracker's urgency, once some update fixes a CVE */
+		if (rows[i].cves.n && vulnindex_build(&idx, s, release, &err)) {
+			cli_error(&err);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < nrows; i++)
+		if (pending_update_class(&rows[i].cls, s, idx, pol, rows[i].u->source,
+					 &rows[i].cves, &err)) {
+			cli_error(&err);
+			goto out;
+		}
 	if (!strcmp(format, "json")) {
 		if (print_json(&inv, release, rows, nrows))
 			goto out;
@@ -484,14 +373,10 @@ out:
 	for (size_t i = 0; i < nrows; i++)
 		vigie_strv_release(&rows[i].cves);
 	free(rows);
-	if (tmpdir[0])
-		rmdir(tmpdir);
+	vulnindex_free(idx);
 	store_close(s);
-	pending_release(&pend);
-	aptlists_release(&lists);
-	aptsources_release(&srcs);
+	free(pol);
+	host_pending_release(&hp);
 	inventory_release(&inv);
-	free(pkgs);
-	vigie_buf_release(&lbuf);
 	return rc;
 }

@@ -52,6 +52,13 @@ struct finding_bin {
 	const char *name, *version, *arch;
 };
 
+/* The pending update that carries a finding's fix (scan_pending.h). */
+struct finding_pending {
+	const char *package, *candidate;
+	const char *suite;           /* where apt takes it, security first */
+	int security;                /* from a security suite */
+};
+
 struct finding {
 	const char *cve, *source, *source_version;
 	struct finding_bin *bins;
@@ -70,6 +77,7 @@ struct finding {
 	const char *evidence;        /* one sentence */
 	int kernel;                  /* concerns the running kernel */
 	int reboot_required;         /* fix installed but not running */
+	const struct finding_pending *pending; /* NULL: none (or not computed) */
 };
 
 struct scan_kernel {
@@ -107,6 +115,9 @@ struct scan_result {
 	struct scan_lifecycle lifecycle;
 	const char **warnings;       /* data problems worth saying */
 	size_t nwarnings;
+	/* set by scan_add_pending (scan_pending.h) */
+	int pending_known;           /* the host's pending updates were computed */
+	size_t pending_updates, pending_security_updates;
 };
 
 struct scan_opts {
@@ -123,6 +134,22 @@ int scan_run(struct scan_result *res, const struct inventory *inv,
 	     const struct vulnindex *idx, struct vigie_store *store,
 	     const struct scan_opts *opts, struct vigie_error *err);
 void scan_result_release(struct scan_result *res);
+/* Sort res's findings (class desc, source, CVE) and count their states and
+ * classes again, after findings were added or changed. */
+void scan_result_recount(struct scan_result *res);
+
+/* For modules completing a scan (scan_pending.h). A zeroed finding (cvss
+ * -1) at res->findings[res->n], the array grown as needed: the caller
+ * fills it and then increments res->n. NULL on out of memory. */
+struct finding *scan_result_slot(struct scan_result *res);
+/* Set f's scope, description, CVSS and KEV from fa (copied into res's
+ * arena) and its class and rule from policy (with urgency, may be NULL). */
+void scan_finding_set_facts(struct scan_result *res, struct finding *f,
+			    const struct store_vuln_facts *fa, const char *urgency,
+			    const struct policy *policy);
+/* printf into res's arena; NULL on out of memory. */
+const char *scan_result_printf(struct scan_result *res, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* 1 when binary package name is a kernel image (linux-image-<digit>...). */
 int match_is_kernel_image(const char *name);

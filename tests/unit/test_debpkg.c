@@ -89,6 +89,11 @@ static int setup(void **state)
 	return start_server(state);
 }
 
+static int collect(void *ud, const char *version, const char *cve)
+{
+	return vigie_buf_addf(ud, "%s:%s ", version, cve);
+}
+
 static void test_read_and_summarize(void **state)
 {
 	struct vigie_buf b = VIGIE_BUF_INIT, s = VIGIE_BUF_INIT;
@@ -117,6 +122,37 @@ static void test_read_and_summarize(void **state)
 	assert_int_equal(changelog_summary_cves(&cves, s.data, "1.0-1.1", NULL), 0);
 	assert_int_equal(cves.n, 3);
 	vigie_strv_release(&cves);
+
+	/* the entry versions with their CVEs, in the range, newest first */
+	{
+		struct vigie_buf seen = VIGIE_BUF_INIT;
+		assert_int_equal(changelog_summary_each(s.data, "1.0-1", NULL, collect, &seen), 0);
+		assert_string_equal(seen.data, "1.0-3:CVE-2026-0003 1.0-3:CVE-2026-0004 "
+					       "1.0-2:CVE-2026-0002 ");
+		vigie_buf_release(&seen);
+	}
+	/* an entry with an invalid version is left out; parser warnings are
+	 * not passed on; a text without any entry is not a changelog */
+	{
+		static const char odd[] =
+			"x (1.0-2) unstable; urgency=low\n\n  * CVE-2026-0100\n\n"
+			" -- A <a@b.c>  not a date\n\n"
+			"x (:bad) unstable; urgency=low\n\n  * CVE-2026-0101\n\n"
+			" -- A <a@b.c>  Mon, 01 Jun 2026 10:00:00 +0000\n";
+		struct vigie_buf o = VIGIE_BUF_INIT;
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(changelog_summarize(&o, odd, sizeof(odd) - 1, "odd", &err), 0);
+		assert_string_equal(o.data, "1.0-2 CVE-2026-0100\n");
+		assert_int_equal(err.warnings, 0);
+		vigie_buf_reset(&o);
+		assert_int_equal(changelog_summarize(&o, "just text\n", 10, "junk", &err),
+				 VIGIE_EPARSE);
+		assert_string_equal(err.file, "junk");
+		vigie_buf_reset(&o);
+		assert_int_equal(changelog_summarize(&o, "", 0, "empty", &err), 0);
+		assert_string_equal(o.data, "");
+		vigie_buf_release(&o);
+	}
 
 	/* size cap */
 	vigie_buf_reset(&b);
