@@ -270,16 +270,18 @@ usage:
 	if (!seen)
 		return 2;
 	distinct = n; /* each source once at its base version */
-	for (int mode = 0; mode < 2 && nhosts; mode++) {
+	/* modes: 0 scans with one shared matcher, 1 scans with a fresh matcher
+	 * per host (baseline); 2 and 3 the same with matching alone
+	 * (matcher_match for each package, no findings built) */
+	for (int mode = 0; mode < 4 && nhosts; mode++) {
 		struct matcher *m = NULL;
 		size_t findings = 0;
 		unsigned hs = 7;
-		double a = now_ms();
-		if (mode == 0 && matcher_new(&m, idx, 0, vigie_now()))
+		int shared = mode % 2 == 0;
+		double a = now_ms(), ms;
+		if (shared && matcher_new(&m, idx, 0, vigie_now()))
 			return 2;
 		for (size_t h = 0; h < nhosts; h++) {
-			struct scan_result res;
-			struct scan_opts so;
 			memcpy(hpkgs, pkgs, n * sizeof(*hpkgs));
 			for (int k = 0; k < FLEET_CHANGED; k++) {
 				size_t i = ((size_t)lcg(&hs) << 15 | lcg(&hs)) % n;
@@ -290,23 +292,50 @@ usage:
 					distinct++;
 				}
 			}
-			memset(&so, 0, sizeof(so));
-			so.matcher = m;
-			if (scan_run(&res, &host, idx, NULL, &so, &err))
-				die(&err);
-			findings += res.n;
-			scan_result_release(&res);
+			if (mode < 2) {
+				struct scan_result res;
+				struct scan_opts so;
+				memset(&so, 0, sizeof(so));
+				so.matcher = m;
+				if (scan_run(&res, &host, idx, NULL, &so, &err))
+					die(&err);
+				findings += res.n;
+				scan_result_release(&res);
+				continue;
+			}
+			if (!shared && matcher_new(&m, idx, 0, vigie_now()))
+				return 2;
+			for (size_t i = 0; i < n; i++) {
+				const struct match_list *l;
+				if (!vulnindex_source(idx, hpkgs[i].source))
+					continue;
+				l = matcher_match(m, hpkgs[i].source, hpkgs[i].source_version);
+				if (!l)
+					return 2;
+				findings += l->n;
+			}
+			if (!shared) {
+				matcher_free(m);
+				m = NULL;
+			}
 		}
-		if (mode == 0) {
-			shared_ms = (now_ms() - a) / (double)nhosts;
+		ms = (now_ms() - a) / (double)nhosts;
+		matcher_free(m);
+		if (mode == 0)
 			printf("fleet of %zu hosts x %zu packages (%zu changed per host, %zu distinct"
 			       " (source, version) pairs), %zu findings in all:\n",
 			       nhosts, n, (size_t)FLEET_CHANGED, distinct, findings);
-			printf("  shared matcher:         %.3f ms per host\n", shared_ms);
-			matcher_free(m);
+		if (mode == 2)
+			printf("  matching alone (matcher_match per package, %zu hits in all):\n",
+			       findings);
+		if (shared) {
+			shared_ms = ms;
+			printf("  %s shared matcher:         %.3f ms per host\n",
+			       mode < 2 ? "scan_run," : "matching,", ms);
 		} else {
-			fresh_ms = (now_ms() - a) / (double)nhosts;
-			printf("  fresh matcher per host: %.3f ms per host (baseline)\n", fresh_ms);
+			fresh_ms = ms;
+			printf("  %s fresh matcher per host: %.3f ms per host (baseline)\n",
+			       mode < 2 ? "scan_run," : "matching,", ms);
 			printf("  shared matcher is %.2fx the baseline's speed\n", fresh_ms / shared_ms);
 		}
 	}
