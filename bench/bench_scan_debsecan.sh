@@ -59,7 +59,7 @@ if [ -e "$L/DSA-list" ] && [ -e "$L/DLA-list" ]; then
 		mv "$rdb.tmp" "$rdb"
 		rm -f "$rdb.tmp-wal" "$rdb.tmp-shm"
 	fi
-	if [ ! -s "$rstatus" ]; then
+	if [ ! -s "$rstatus" ] || [ /var/lib/dpkg/status -nt "$rstatus" ]; then
 		mkdir -p "$BENCH_DATA/realhost"
 		python3 "$SRC/tests/cli/realdata_expect.py" "$L/DSA-list" "$L/DLA-list" \
 			"$BENCH_DATA/realhost" 3 >/dev/null

@@ -53,6 +53,13 @@ for what in fresh replace; do
 			"see the library program below"
 	fi
 done
+if [ -x /usr/bin/time ]; then
+	# keep the CLI's import for bench_scan*.sh (bench_tracker_db)
+	for x in "" -wal -shm; do
+		rm -f "$BENCH_DATA/tracker.db$x"
+		if [ -e "$db$x" ]; then mv "$db$x" "$BENCH_DATA/tracker.db$x"; fi
+	done
+fi
 rm -f "$db" "$db-wal" "$db-shm"
 
 if [ "$QUICK" != 1 ]; then
