@@ -22,6 +22,37 @@ static int collect(void *ud, const struct store_host *h)
 	return vigie_strv_push(&c->names, h->name) ? VIGIE_ENOMEM : 0;
 }
 
+struct host_copy {
+	struct store_host h;
+	struct vigie_strv strs;
+};
+
+static const char *keep(struct host_copy *c, const char *v)
+{
+	if (!v || vigie_strv_push(&c->strs, v))
+		return NULL;
+	return c->strs.v[c->strs.n - 1];
+}
+
+static int copy_host(void *ud, const struct store_host *h)
+{
+	struct host_copy *c = ud;
+	c->h = *h;
+	c->h.name = keep(c, h->name);
+	c->h.client = keep(c, h->client);
+	c->h.release = keep(c, h->release);
+	c->h.arch = keep(c, h->arch);
+	c->h.kernel_release = keep(c, h->kernel_release);
+	c->h.kernel_version = keep(c, h->kernel_version);
+	c->h.origin = keep(c, h->origin);
+	return c->h.name ? 0 : VIGIE_ENOMEM;
+}
+
+static void host_copy_release(struct host_copy *c)
+{
+	vigie_strv_release(&c->strs);
+}
+
 struct one {
 	struct vigie_store *s;
 	const struct fleet_opts *o;
@@ -98,9 +129,17 @@ int fleet_scan(struct vigie_store *s, const struct fleet_opts *o, fleet_host_cb 
 	x.cb = cb;
 	x.ud = ud;
 	x.err = err;
-	for (size_t i = 0; i < c.names.n; i++)
-		if ((rc = store_host_get(s, c.names.v[i], scan_host, &x, err)))
+	for (size_t i = 0; i < c.names.n; i++) {
+		struct host_copy hc;
+		memset(&hc, 0, sizeof(hc));
+		/* copy the row, then scan with no statement left stepping */
+		rc = store_host_get(s, c.names.v[i], copy_host, &hc, err);
+		if (!rc)
+			rc = scan_host(&x, &hc.h);
+		host_copy_release(&hc);
+		if (rc)
 			goto out;
+	}
 out:
 	for (size_t i = 0; i < releases.cap; i++)
 		if (releases.keys && releases.keys[i]) {

@@ -13,9 +13,66 @@ const char *finding_state_name(enum finding_state s)
 	return (unsigned)s < FINDING_NSTATES ? state_names[s] : "unknown";
 }
 
+int match_inventory_sources(const struct inventory *inv, struct vigie_strv *out)
+{
+	size_t start = out->n, w;
+	for (size_t i = 0; i < inv->npkgs; i++) {
+		const char *src = inv->pkgs[i].source;
+		if (!strncmp(src, "linux-signed-", 13))
+			src = "linux";
+		if (vigie_strv_push(out, src))
+			return VIGIE_ENOMEM;
+	}
+	if (out->n - start > 1) {
+		struct vigie_strv tail = { out->v + start, out->n - start, out->n - start };
+		vigie_strv_sort(&tail);
+	}
+	for (size_t i = w = start; i < out->n; i++) {
+		if (w > start && !strcmp(out->v[w - 1], out->v[i])) {
+			free(out->v[i]);
+			continue;
+		}
+		out->v[w++] = out->v[i];
+	}
+	out->n = w;
+	return 0;
+}
+
 int match_is_kernel_image(const char *name)
 {
 	return !strncmp(name, "linux-image-", 12) && isdigit((unsigned char)name[12]);
+}
+
+/* "a\x1fb" hash keys, on the stack when they fit: scans build one per
+ * package group and per finding, so no malloc on that path. */
+struct pair_key {
+	char small[256];
+	struct vigie_buf big;
+	const char *data;
+	size_t len;
+};
+
+static int key_make(struct pair_key *k, const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	vigie_buf_init(&k->big);
+	if (la + lb + 2 <= sizeof(k->small)) {
+		memcpy(k->small, a, la);
+		k->small[la] = '\x1f';
+		memcpy(k->small + la + 1, b, lb + 1);
+		k->data = k->small;
+	} else {
+		if (vigie_buf_addf(&k->big, "%s\x1f%s", a, b))
+			return VIGIE_ENOMEM;
+		k->data = k->big.data;
+	}
+	k->len = la + lb + 1;
+	return 0;
+}
+
+static void key_release(struct pair_key *k)
+{
+	vigie_buf_release(&k->big);
 }
 
 /* ---------------- matcher ---------------- */
@@ -105,14 +162,14 @@ const struct match_list *matcher_match(struct matcher *m, const char *source,
 {
 	static const struct match_list empty;
 	const struct vuln_source *src = vulnindex_source(m->idx, source);
-	struct vigie_buf key = VIGIE_BUF_INIT;
+	struct pair_key key;
 	struct match_list *l;
 	void **slot;
 	char *k;
 
 	if (!src)
 		return &empty;
-	if (vigie_buf_addf(&key, "%s\x1f%s", source, version))
+	if (key_make(&key, source, version))
 		return NULL;
 	l = vigie_hashmap_get(&m->cache, key.data, key.len);
 	if (l)
@@ -126,7 +183,7 @@ const struct match_list *matcher_match(struct matcher *m, const char *source,
 	}
 	*slot = l;
 out:
-	vigie_buf_release(&key);
+	key_release(&key);
 	return l;
 }
 
@@ -201,11 +258,11 @@ static int add_warning(struct scan_result *r, const char *msg)
 static int add_to_group(struct scan_ctx *c, const char *source, const char *version,
 			const struct inventory_pkg *p, int kernel)
 {
-	struct vigie_buf key = VIGIE_BUF_INIT;
+	struct pair_key key;
 	struct group *g;
 	int rc = VIGIE_ENOMEM;
 
-	if (vigie_buf_addf(&key, "%s\x1f%s", source, version))
+	if (key_make(&key, source, version))
 		goto out;
 	g = vigie_hashmap_get(&c->groups, key.data, key.len);
 	if (!g) {
@@ -246,7 +303,7 @@ static int add_to_group(struct scan_ctx *c, const char *source, const char *vers
 	g->nbins++;
 	rc = 0;
 out:
-	vigie_buf_release(&key);
+	key_release(&key);
 	return rc;
 }
 
@@ -491,12 +548,12 @@ static int add_finding(struct scan_ctx *c, const struct group *g,
 {
 	struct scan_result *r = c->res;
 	const struct vuln_entry *e = h->entry;
-	struct vigie_buf key = VIGIE_BUF_INIT;
+	struct pair_key key;
 	struct finding *f;
 	uintptr_t pos;
 	int rc = VIGIE_ENOMEM;
 
-	if (vigie_buf_addf(&key, "%s\x1f%s", e->vuln, g->source))
+	if (key_make(&key, e->vuln, g->source))
 		goto out;
 	pos = (uintptr_t)vigie_hashmap_get(&c->findings, key.data, key.len);
 	if (pos) {
@@ -555,7 +612,7 @@ static int add_finding(struct scan_ctx *c, const struct group *g,
 	}
 	rc = 0;
 out:
-	vigie_buf_release(&key);
+	key_release(&key);
 	return rc;
 }
 
@@ -683,6 +740,8 @@ int scan_run(struct scan_result *res, const struct inventory *inv,
 	    (rc = add_warning(res, aprintf(res, "no security data for release %s in the"
 					   " database: run 'vigie db update'", idx->release))))
 		goto out;
+	if (store)
+		store_read_begin(store);
 	if ((rc = group_packages(&c)))
 		goto out;
 	res->sources = c.ng;
@@ -722,6 +781,8 @@ int scan_run(struct scan_result *res, const struct inventory *inv,
 	}
 	lifecycle(&c);
 out:
+	if (store)
+		store_read_end(store);
 	for (size_t i = 0; i < c.facts.cap; i++)
 		if (c.facts.keys && c.facts.keys[i]) {
 			store_vuln_facts_clear(c.facts.vals[i]);

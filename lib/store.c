@@ -362,3 +362,29 @@ long store_count(struct vigie_store *s, const char *table, struct vigie_error *e
 	sqlite3_finalize(st);
 	return n;
 }
+
+int store_read_begin(struct vigie_store *s)
+{
+	/* a deferred transaction: one shared lock for a burst of reads
+	 * instead of one per statement */
+	sqlite3_stmt *st = NULL;
+	if (s->in_tx || !sqlite3_get_autocommit(s->db))
+		return 0;
+	/* a statement still stepping (a caller iterating) already holds
+	 * a read snapshot: leave it alone */
+	while ((st = sqlite3_next_stmt(s->db, st)))
+		if (sqlite3_stmt_busy(st))
+			return 0;
+	if (store_exec(s, "BEGIN", NULL))
+		return 0;
+	s->in_read = 1;
+	return 1;
+}
+
+void store_read_end(struct vigie_store *s)
+{
+	if (!s->in_read)
+		return;
+	store_exec(s, "COMMIT", NULL);
+	s->in_read = 0;
+}

@@ -13,6 +13,7 @@ struct vigie_store {
 	sqlite3 *db;
 	char *path;
 	int in_tx;
+	int in_read;      /* store_read_begin() opened a read transaction */
 	/* prepared statements, cached by the address of their SQL literal */
 	const char *stmt_sql[STORE_MAX_STMTS];
 	sqlite3_stmt *stmt[STORE_MAX_STMTS];

@@ -51,6 +51,22 @@ int store_vi_tracker(struct vigie_store *s, const char *release,
 	return each_row(s, st, cb, ud, err, "read tracker", fill_tracker);
 }
 
+int store_vi_tracker_source(struct vigie_store *s, const char *release,
+			    const char *source, store_vi_cb *cb, void *ud,
+			    struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT source, vuln, status, fixed_version, urgency, nodsa,"
+		" nodsa_reason, next_point_update FROM tracker"
+		" WHERE release=? AND source=?";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_text(st, 1, release);
+	store_bind_text(st, 2, source);
+	return each_row(s, st, cb, ud, err, "read tracker", fill_tracker);
+}
+
 static void fill_adv(sqlite3_stmt *st, struct store_vi_row *r)
 {
 	r->source = store_col_text(st, 0);
@@ -154,52 +170,34 @@ void store_vuln_facts_clear(struct store_vuln_facts *f)
 int store_vuln_facts_get(struct vigie_store *s, const char *vuln,
 			 struct store_vuln_facts *out, struct vigie_error *err)
 {
-	static const char q_vuln[] =
-		"SELECT description, scope FROM vulns WHERE name=?";
-	static const char q_cvss[] =
-		"SELECT score, vector, version, origin, published, kev_added"
-		" FROM cvss WHERE cve=?";
-	static const char q_kev[] = "SELECT date_added FROM kev WHERE cve=?";
+	/* one statement for the three tables: scans ask this per CVE */
+	static const char sql[] =
+		"SELECT v.description, v.scope, c.score, c.vector, c.version, c.origin,"
+		" c.published, coalesce(k.date_added, c.kev_added)"
+		" FROM (SELECT ?1 AS id) q LEFT JOIN vulns v ON v.name=q.id"
+		" LEFT JOIN cvss c ON c.cve=q.id LEFT JOIN kev k ON k.cve=q.id";
 	sqlite3_stmt *st;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	out->cvss = -1;
-	if (!(st = store_stmt(s, q_vuln, err)))
+	if (!(st = store_stmt(s, sql, err)))
 		return VIGIE_EDB;
 	store_bind_text(st, 1, vuln);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		out->description = dup_col(st, 0);
 		out->scope = dup_col(st, 1);
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+			out->cvss = sqlite3_column_double(st, 2);
+		out->cvss_vector = dup_col(st, 3);
+		out->cvss_version = dup_col(st, 4);
+		out->cvss_origin = dup_col(st, 5);
+		out->published = dup_col(st, 6);
+		out->kev_added = dup_col(st, 7);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_dberr(s, err, "read vulns");
-	if (!(st = store_stmt(s, q_cvss, err)))
-		return VIGIE_EDB;
-	store_bind_text(st, 1, vuln);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
-			out->cvss = sqlite3_column_double(st, 0);
-		out->cvss_vector = dup_col(st, 1);
-		out->cvss_version = dup_col(st, 2);
-		out->cvss_origin = dup_col(st, 3);
-		out->published = dup_col(st, 4);
-		out->kev_added = dup_col(st, 5);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_dberr(s, err, "read cvss");
-	if (!(st = store_stmt(s, q_kev, err)))
-		return VIGIE_EDB;
-	store_bind_text(st, 1, vuln);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		free(out->kev_added);
-		out->kev_added = dup_col(st, 0);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_dberr(s, err, "read kev");
+		return store_dberr(s, err, "read issue facts");
 	return 0;
 }
 

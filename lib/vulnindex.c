@@ -312,25 +312,50 @@ static int on_support(void *ud, const struct store_vi_row *r)
 	return 0;
 }
 
-int vulnindex_build(struct vulnindex **out, struct vigie_store *s,
-		    const char *release, struct vigie_error *err)
+static int build(struct vulnindex **out, struct vigie_store *s, const char *release,
+		 const struct vigie_strv *sources, struct vigie_error *err)
 {
 	struct build_ctx c;
 	struct vulnindex *idx;
-	int rc;
+	int rc = 0, rd;
 
 	*out = NULL;
 	if (vulnindex_new(&idx, release))
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 	c.idx = idx;
 	c.err = err;
-	if ((rc = store_vi_tracker(s, release, on_tracker, &c, err)) ||
-	    (rc = store_vi_advisories(s, release, on_advisory, &c, err)) ||
-	    (rc = store_vi_support(s, release, on_support, &c, err))) {
+	rd = store_read_begin(s);
+	if (sources) {
+		for (size_t i = 0; !rc && i < sources->n; i++)
+			rc = store_vi_tracker_source(s, release, sources->v[i], on_tracker, &c,
+						     err);
+	} else {
+		rc = store_vi_tracker(s, release, on_tracker, &c, err);
+	}
+	if (!rc)
+		rc = store_vi_advisories(s, release, on_advisory, &c, err);
+	if (!rc)
+		rc = store_vi_support(s, release, on_support, &c, err);
+	if (rd)
+		store_read_end(s);
+	if (rc) {
 		vulnindex_free(idx);
 		return rc;
 	}
 	vulnindex_finish(idx);
 	*out = idx;
 	return 0;
+}
+
+int vulnindex_build(struct vulnindex **out, struct vigie_store *s,
+		    const char *release, struct vigie_error *err)
+{
+	return build(out, s, release, NULL, err);
+}
+
+int vulnindex_build_for(struct vulnindex **out, struct vigie_store *s,
+			const char *release, const struct vigie_strv *sources,
+			struct vigie_error *err)
+{
+	return build(out, s, release, sources, err);
 }

@@ -143,6 +143,7 @@ int cmd_scan(int argc, char **argv)
 	struct scan_opts so;
 	struct policy *pol = NULL;
 	struct vigie_error err;
+	struct vigie_strv sources = { NULL, 0, 0 };
 	struct vigie_buf out = VIGIE_BUF_INIT;
 	const char *format = "text", *policy_path = NULL, *lists_dir = NULL;
 	enum vigie_class fail_on = VIGIE_CLASS_STANDARD;
@@ -202,7 +203,11 @@ int cmd_scan(int argc, char **argv)
 	}
 	if (cli_store_open(&store, 0))
 		goto out;
-	if (vulnindex_build(&idx, store, inv.release, &err)) {
+	if (match_inventory_sources(&inv, &sources)) {
+		cli_fail("out of memory");
+		goto out;
+	}
+	if (vulnindex_build_for(&idx, store, inv.release, &sources, &err)) {
 		cli_error(&err);
 		goto out;
 	}
@@ -236,6 +241,7 @@ int cmd_scan(int argc, char **argv)
 			if (res.findings[i].cls >= fail_on)
 				rc = EXIT_FINDINGS;
 out:
+	vigie_strv_release(&sources);
 	if (scanned)
 		scan_result_release(&res);
 	vigie_buf_release(&out);

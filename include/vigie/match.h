@@ -151,6 +151,11 @@ void scan_finding_set_facts(struct scan_result *res, struct finding *f,
 const char *scan_result_printf(struct scan_result *res, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* The distinct source packages of inv as the index knows them (kernel
+ * images' linux-signed-* as "linux"), sorted, appended to out (for
+ * vulnindex_build_for). Returns 0 or VIGIE_ENOMEM. */
+int match_inventory_sources(const struct inventory *inv, struct vigie_strv *out);
+
 /* 1 when binary package name is a kernel image (linux-image-<digit>...). */
 int match_is_kernel_image(const char *name);
 

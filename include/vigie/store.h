@@ -36,6 +36,11 @@ int store_schema_version(struct vigie_store *s);
 int store_begin(struct vigie_store *s, struct vigie_error *err);
 int store_commit(struct vigie_store *s, struct vigie_error *err);
 void store_rollback(struct vigie_store *s);
+/* Group many reads under one read transaction (a consistent snapshot, one
+ * lock instead of one per statement). Does nothing inside a transaction.
+ * Returns 1 when it opened one; store_read_end closes it (no-op else). */
+int store_read_begin(struct vigie_store *s);
+void store_read_end(struct vigie_store *s);
 
 /* ---- data sources (one row per imported source) ---- */
 struct store_source {
@@ -561,6 +566,10 @@ struct store_vi_row {
 typedef int store_vi_cb(void *ud, const struct store_vi_row *row);
 int store_vi_tracker(struct vigie_store *s, const char *release,
 		     store_vi_cb *cb, void *ud, struct vigie_error *err);
+/* The same for one source package (an indexed range). */
+int store_vi_tracker_source(struct vigie_store *s, const char *release,
+			    const char *source, store_vi_cb *cb, void *ud,
+			    struct vigie_error *err);
 /* Advisory-list lines of a release, one row per (advisory, CVE, source):
  * kind "fixed", "not-affected", "unfixed", "end-of-life", ... */
 int store_vi_advisories(struct vigie_store *s, const char *release,

@@ -67,6 +67,12 @@ struct vulnindex {
  * the advisories that name it for the release. *out NULL on error. */
 int vulnindex_build(struct vulnindex **out, struct vigie_store *s,
 		    const char *release, struct vigie_error *err);
+/* The same, with tracker rows only for the given source packages (one
+ * host's: "linux" for its kernel): faster for a single scan. Advisory and
+ * support lines are read whole (they are small). */
+int vulnindex_build_for(struct vulnindex **out, struct vigie_store *s,
+			const char *release, const struct vigie_strv *sources,
+			struct vigie_error *err);
 /* An empty index, for building by hand (tests, other data sources). */
 int vulnindex_new(struct vulnindex **out, const char *release);
 /* Add or merge an entry (strings copied). With origin ADVISORY it never
