@@ -776,7 +776,7 @@ int history_store(struct vigie_store *s, const char *host, const struct history 
 		*added = 0;
 	if ((rc = store_begin(s, err)))
 		return rc;
-	if ((rc = store_events_host_id(s, host, &host_id, err)))
+	if ((rc = store_host_ensure(s, host, &host_id, err)))
 		goto out;
 	if (h->ntxns && !(ids = calloc(h->ntxns, sizeof(*ids)))) {
 		rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
@@ -913,7 +913,7 @@ int history_load_store(struct history *h, struct vigie_store *s, const char *hos
 {
 	struct load_ctx c = { h, err, "database" };
 	int64_t id;
-	int rc = store_events_host_find(s, host, &id, err);
+	int rc = store_host_id(s, host, &id, err);
 	if (rc)
 		return rc;
 	if ((rc = store_events_each(s, id, since, until, load_stored, &c, err)))

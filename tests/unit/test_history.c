@@ -444,8 +444,8 @@ static void test_store_idempotent(void **state)
 	assert_int_equal(history_store(s, "web02", &h, &added, &e), 0);
 	assert_int_equal(added, 8);
 	assert_int_equal(store_count(s, "events", &e), 16);
-	assert_int_equal(store_events_host_id(s, "web01", &id1, &e), 0);
-	assert_int_equal(store_events_host_id(s, "web02", &id2, &e), 0);
+	assert_int_equal(store_host_ensure(s, "web01", &id1, &e), 0);
+	assert_int_equal(store_host_ensure(s, "web02", &id2, &e), 0);
 	assert_true(id1 != id2 && id1 > 0);
 	{
 		struct range r = { 0, 0, 0 };
@@ -474,7 +474,7 @@ static void test_store_range(void **state)
 	assert_int_equal(history_load_all(&h, NULL, NULL, test_data("history/root"), &e), 0);
 	assert_int_equal(store_open(&s, db, 0, &e), 0);
 	assert_int_equal(history_store(s, "web01", &h, NULL, &e), 0);
-	assert_int_equal(store_events_host_id(s, "web01", &id, &e), 0);
+	assert_int_equal(store_host_ensure(s, "web01", &id, &e), 0);
 	assert_int_equal(store_events_each(s, id, utc("2026-01-19T00:00:00Z"),
 					   utc("2026-04-08T00:00:00Z"), count_cb, &r, &e), 0);
 	assert_int_equal(r.n, 3);
