@@ -268,8 +268,8 @@ static int db_status(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_fail("db status: unexpected argument '%s'", argv[optind]);
-	if (!cli_word_in(format, "text|json"))
-		return cli_fail("db status: unknown format '%s' (text or json)", format);
+	if (cli_format_check(format, "text|json"))
+		return EXIT_ERROR;
 	{
 		char def[4096];
 		const char *path = cli.db_path ? cli.db_path

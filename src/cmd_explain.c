@@ -69,8 +69,8 @@ int cmd_explain(int argc, char **argv)
 	vuln = argv[optind];
 	if (strncmp(vuln, "CVE-", 4) && strncmp(vuln, "TEMP-", 5))
 		return cli_fail("'%s' is not a CVE-... or TEMP-... id", vuln);
-	if (!cli_word_in(format, "text|json"))
-		return cli_fail("--format: expected text or json, got '%s'", format);
+	if (cli_format_check(format, "text|json"))
+		return EXIT_ERROR;
 	eo.json = !strcmp(format, "json");
 	if (!(pol = malloc(sizeof(*pol))))
 		return cli_fail("out of memory");
@@ -93,8 +93,8 @@ int cmd_explain(int argc, char **argv)
 		cli_error(&err);
 		goto out;
 	}
-	fwrite(out.data ? out.data : "", 1, out.len, stdout);
-	rc = affected ? EXIT_FINDINGS : EXIT_OK;
+	if (!(rc = cli_write_buf(&out)))
+		rc = affected ? EXIT_FINDINGS : EXIT_OK;
 out:
 	vigie_buf_release(&out);
 	store_close(store);

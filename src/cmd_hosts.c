@@ -54,12 +54,11 @@ static int jflush(yajl_gen g)
 {
 	const unsigned char *buf;
 	size_t len;
+	int rc;
 	yajl_gen_get_buf(g, &buf, &len);
-	fwrite(buf, 1, len, stdout);
+	rc = cli_write(buf, len);
 	yajl_gen_free(g);
-	if (fflush(stdout) || ferror(stdout))
-		return cli_fail("cannot write output");
-	return EXIT_OK;
+	return rc;
 }
 
 static yajl_gen jnew(void)
@@ -238,8 +237,8 @@ static int parse_format(int argc, char **argv, const char **format, int *package
 	}
 	if (argc - optind != nargs)
 		goto bad;
-	if (!cli_word_in(*format, "text|json"))
-		return cli_fail("unknown format '%s' (text or json)", *format);
+	if (cli_format_check(*format, "text|json"))
+		return EXIT_ERROR;
 	return 0;
 bad:
 	usage(stderr);

@@ -106,8 +106,8 @@ int cmd_inventory(int argc, char **argv)
 	}
 	if (o.status_file && o.root)
 		return cli_fail("--status and --root are mutually exclusive");
-	if (!cli_word_in(format, "text|json"))
-		return cli_fail("unknown format '%s' (text or json)", format);
+	if (cli_format_check(format, "text|json"))
+		return EXIT_ERROR;
 
 	cli_error_init(&err);
 	inventory_init(&inv);

@@ -30,19 +30,6 @@ static void usage(FILE *f)
 		"positive, affected per confirmed finding) for Trivy's or Grype's --vex.\n");
 }
 
-static int write_file(const char *path, const struct vigie_buf *b)
-{
-	FILE *f = fopen(path, "wb");
-	if (!f || fwrite(b->data, 1, b->len, f) != b->len) {
-		if (f)
-			fclose(f);
-		return cli_fail("%s: cannot write", path);
-	}
-	if (fclose(f))
-		return cli_fail("%s: cannot write", path);
-	return 0;
-}
-
 int cmd_triage(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -99,8 +86,8 @@ int cmd_triage(int argc, char **argv)
 		usage(stderr);
 		return EXIT_ERROR;
 	}
-	if (!cli_word_in(format, "text|json|csv|html"))
-		return cli_fail("--format: expected text, json, csv or html, got '%s'", format);
+	if (cli_format_check(format, "text|json|csv|html"))
+		return EXIT_ERROR;
 	if (!(pol = malloc(sizeof(*pol))))
 		return cli_fail("out of memory");
 	if (cli_policy_load(pol, policy_path))
@@ -158,13 +145,11 @@ int cmd_triage(int argc, char **argv)
 			cli_error(&err);
 			goto out;
 		}
-		if (write_file(openvex, &vex))
+		if (cli_write_file(openvex, &vex))
 			goto out;
 	}
-	if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout)) {
-		cli_fail("cannot write output");
+	if (cli_write_buf(&out))
 		goto out;
-	}
 	rc = EXIT_OK;
 out:
 	if (have_res)
