@@ -1,6 +1,7 @@
 /* vigie: a host's inventory from dpkg's status file, os-release, uname. */
 #define _GNU_SOURCE
 #include "vigie/inventory.h"
+#include "vigie/json.h"
 #include "vigie/deb822.h"
 #include "vigie/debver.h"
 
@@ -778,20 +779,6 @@ int inventory_load(struct inventory *inv, const struct inventory_opts *opts,
 
 /* ---- JSON ---- */
 
-static void gen_str(yajl_gen g, const char *s)
-{
-	if (s)
-		yajl_gen_string(g, (const unsigned char *)s, strlen(s));
-	else
-		yajl_gen_null(g);
-}
-
-static void gen_kv(yajl_gen g, const char *k, const char *v)
-{
-	gen_str(g, k);
-	gen_str(g, v);
-}
-
 int inventory_write_json(const struct inventory *inv, struct vigie_buf *out)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
@@ -803,27 +790,27 @@ int inventory_write_json(const struct inventory *inv, struct vigie_buf *out)
 		return VIGIE_ENOMEM;
 	yajl_gen_config(g, yajl_gen_beautify, 1);
 	yajl_gen_map_open(g);
-	gen_kv(g, "schema", "vigie.inventory/1");
-	gen_kv(g, "host", inv->host);
-	gen_kv(g, "release", inv->release);
-	gen_kv(g, "release_version", inv->release_version);
-	gen_kv(g, "arch", inv->arch);
-	gen_str(g, "kernel");
+	json_kv_str(g, "schema", "vigie.inventory/1");
+	json_kv_str(g, "host", inv->host);
+	json_kv_str(g, "release", inv->release);
+	json_kv_str(g, "release_version", inv->release_version);
+	json_kv_str(g, "arch", inv->arch);
+	json_str(g, "kernel");
 	yajl_gen_map_open(g);
-	gen_kv(g, "release", inv->kernel_release);
-	gen_kv(g, "version", inv->kernel_version);
+	json_kv_str(g, "release", inv->kernel_release);
+	json_kv_str(g, "version", inv->kernel_version);
 	yajl_gen_map_close(g);
-	gen_str(g, "packages");
+	json_str(g, "packages");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < inv->npkgs; i++) {
 		const struct inventory_pkg *p = &inv->pkgs[i];
 		yajl_gen_map_open(g);
-		gen_kv(g, "name", p->name);
-		gen_kv(g, "arch", p->arch);
-		gen_kv(g, "version", p->version);
-		gen_kv(g, "source", p->source);
-		gen_kv(g, "source_version", p->source_version);
-		gen_kv(g, "status", p->status);
+		json_kv_str(g, "name", p->name);
+		json_kv_str(g, "arch", p->arch);
+		json_kv_str(g, "version", p->version);
+		json_kv_str(g, "source", p->source);
+		json_kv_str(g, "source_version", p->source_version);
+		json_kv_str(g, "status", p->status);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);

@@ -47,6 +47,7 @@ struct store_source {
 	const char *etag;        /* HTTP validators, may be NULL */
 	const char *last_modified;
 };
+/* Record (insert or replace, by name) what was imported from a source. */
 int store_source_put(struct vigie_store *s, const struct store_source *src,
 		     struct vigie_error *err);
 /* Calls cb for each source, ordered by name. cb returning non-zero stops
@@ -580,6 +581,7 @@ struct store_vi_row {
 		*nodsa_reason, *advisory, *advisory_date, *kind, *note;
 	int next_point_update;
 };
+/* Rows handed to a store_vi_cb are valid during the call only. */
 typedef int store_vi_cb(void *ud, const struct store_vi_row *row);
 /* Support ended / limited: source, fixed_version = last supported
  * version, advisory_date = end date (NULL for limited), note. */
@@ -600,8 +602,12 @@ struct store_vuln_facts {
 	char *cvss_vector, *cvss_version, *cvss_origin, *published;
 	char *kev_added;   /* CISA KEV date added, NULL when not in KEV */
 };
+/* Fill *out for vuln (all NULL / -1 when the store knows nothing of it).
+ * Returns 0 or VIGIE_EDB; release *out with store_vuln_facts_clear even
+ * on error. */
 int store_vuln_facts_get(struct vigie_store *s, const char *vuln,
 			 struct store_vuln_facts *out, struct vigie_error *err);
+/* Free the strings of f and reset it (cvss -1). */
 void store_vuln_facts_clear(struct store_vuln_facts *f);
 
 

@@ -21,6 +21,7 @@ struct vigie_buf {
 	size_t cap;
 };
 #define VIGIE_BUF_INIT { NULL, 0, 0 }
+/* Prepare an empty buffer (data NULL, no allocation). */
 void vigie_buf_init(struct vigie_buf *b);
 /* Release contents; struct can be reused. */
 void vigie_buf_release(struct vigie_buf *b);
@@ -43,6 +44,7 @@ struct vigie_arena {
 	struct vigie_arena_block *head;
 	size_t total; /* bytes allocated, for limits */
 };
+/* Prepare an empty arena (no allocation). */
 void vigie_arena_init(struct vigie_arena *a);
 /* Free every allocation made from a. */
 void vigie_arena_release(struct vigie_arena *a);
@@ -57,8 +59,10 @@ struct vigie_strv {
 	size_t n;
 	size_t cap;
 };
+/* Prepare an empty vector / free every string and the vector. */
 void vigie_strv_init(struct vigie_strv *s);
 void vigie_strv_release(struct vigie_strv *s);
+/* Append a copy of str (of its first n bytes); 0 or VIGIE_ENOMEM. */
 int vigie_strv_push(struct vigie_strv *s, const char *str);
 int vigie_strv_pushn(struct vigie_strv *s, const char *str, size_t n);
 /* Push only when absent (linear scan; for short lists). */
