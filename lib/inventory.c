@@ -414,16 +414,22 @@ static void join(char *buf, size_t size, const char *root, const char *rel)
 	snprintf(buf, size, "%.*s%s", (int)rl, root, rel);
 }
 
+/* 1..max bytes, each an ASCII letter or digit or one of extra. */
+static int valid_chars(const char *s, size_t max, const char *extra)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > max)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr(extra, s[i]))
+			return 0;
+	return 1;
+}
+
 /* A word safe to show and store: [A-Za-z0-9._+~-], 1..64 bytes. */
 static int valid_word(const char *s)
 {
-	size_t n = strlen(s);
-	if (n == 0 || n > 64)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && !strchr("._+~-", s[i]))
-			return 0;
-	return 1;
+	return valid_chars(s, 64, "._+~-");
 }
 
 /* Read a small text file; 1 when read, 0 when absent, <0 on error. */
@@ -573,13 +579,7 @@ int inventory_kernel_version_from_proc(const char *text, char *out, size_t size)
 
 static int valid_hostname(const char *s)
 {
-	size_t n = strlen(s);
-	if (n == 0 || n > 253)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && !strchr(".-_", s[i]))
-			return 0;
-	return 1;
+	return valid_chars(s, 253, ".-_");
 }
 
 static char *csv_lookup(const char *root, const char *version,
