@@ -24,8 +24,11 @@ static const char *ad(struct vigie_arena *a, const char *s)
 	return s ? vigie_arena_strdup(a, s) : NULL;
 }
 
-static struct issue_row *rows_add(struct rows *rs)
+/* A new zeroed row with the fields both kinds have; NULL on OOM. */
+static struct issue_row *rows_add(struct rows *rs, const char *release,
+				  const char *source, const char *fixed_version)
 {
+	struct issue_row *d;
 	if (rs->n == rs->cap) {
 		size_t nc = rs->cap ? rs->cap * 2 : 16;
 		struct issue_row *nv = realloc(rs->v, nc * sizeof(*nv));
@@ -34,20 +37,21 @@ static struct issue_row *rows_add(struct rows *rs)
 		rs->v = nv;
 		rs->cap = nc;
 	}
-	memset(&rs->v[rs->n], 0, sizeof(rs->v[0]));
-	return &rs->v[rs->n++];
+	d = &rs->v[rs->n++];
+	memset(d, 0, sizeof(*d));
+	d->release = ad(&rs->arena, release);
+	d->source = ad(&rs->arena, source);
+	d->fixed_version = ad(&rs->arena, fixed_version);
+	return d;
 }
 
 static int collect_tracker(void *ud, const struct store_tracker_row *r)
 {
 	struct rows *rs = ud;
-	struct issue_row *d = rows_add(rs);
+	struct issue_row *d = rows_add(rs, r->release, r->source, r->fixed_version);
 	if (!d)
 		return VIGIE_ENOMEM;
-	d->release = ad(&rs->arena, r->release);
-	d->source = ad(&rs->arena, r->source);
 	d->status = ad(&rs->arena, r->status);
-	d->fixed_version = ad(&rs->arena, r->fixed_version);
 	d->urgency = ad(&rs->arena, r->urgency);
 	d->nodsa = ad(&rs->arena, r->nodsa);
 	d->nodsa_reason = ad(&rs->arena, r->nodsa_reason);
@@ -57,12 +61,9 @@ static int collect_tracker(void *ud, const struct store_tracker_row *r)
 static int collect_advisory(void *ud, const struct store_advisory_fix *r)
 {
 	struct rows *rs = ud;
-	struct issue_row *d = rows_add(rs);
+	struct issue_row *d = rows_add(rs, r->release, r->source, r->version);
 	if (!d)
 		return VIGIE_ENOMEM;
-	d->release = ad(&rs->arena, r->release);
-	d->source = ad(&rs->arena, r->source);
-	d->fixed_version = ad(&rs->arena, r->version);
 	d->advisory = ad(&rs->arena, r->advisory);
 	d->advisory_date = ad(&rs->arena, r->date);
 	d->description = ad(&rs->arena, r->description);

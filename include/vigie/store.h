@@ -28,11 +28,14 @@ int store_open(struct vigie_store **out, const char *path, int flags,
 	       struct vigie_error *err);
 /* Close; accepts NULL. Rolls back an open transaction. */
 void store_close(struct vigie_store *s);
+/* The path given to store_open (owned by the store). */
 const char *store_path(const struct vigie_store *s);
 /* Schema version in the file. */
 int store_schema_version(struct vigie_store *s);
 
-/* Transactions (not nested). */
+/* Transactions (not nested). store_begin and store_commit return 0 or
+ * VIGIE_EDB (a failed commit rolls back); store_rollback never fails and
+ * does nothing outside a transaction. */
 int store_begin(struct vigie_store *s, struct vigie_error *err);
 int store_commit(struct vigie_store *s, struct vigie_error *err);
 void store_rollback(struct vigie_store *s);
