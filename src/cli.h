@@ -75,6 +75,11 @@ struct history;
 int cli_logs_load(const struct cli_logs *l, struct history *h, const char *root,
 		  const char *host);
 
+struct inventory_opts;
+/* Handle getopt result c for the inventory options --status (s), --root
+ * (r), --release (R) and --kernel (k) into o: 1 when handled, else 0. */
+int cli_inventory_option(struct inventory_opts *o, int c, const char *arg);
+
 /* Commands: one file each. */
 int cmd_compare_versions(int argc, char **argv);
 int cmd_scan(int argc, char **argv);

@@ -1,8 +1,10 @@
-/* The vigie CLI: the event-log options that history, timeline and sla
- * share (--dpkg-log, --apt-history, --root, --host, --since, --until,
- * --from-store), and loading the events they name. */
+/* The vigie CLI: options several commands share: the event-log options of
+ * history, timeline and sla (--dpkg-log, --apt-history, --root, --host,
+ * --since, --until, --from-store) and loading the events they name; the
+ * inventory options of explain, inventory, triage and hosts add. */
 #include "cli.h"
 #include "vigie/history.h"
+#include "vigie/inventory.h"
 
 #include <string.h>
 
@@ -64,4 +66,15 @@ int cli_logs_load(const struct cli_logs *l, struct history *h, const char *root,
 		store_close(s);
 	}
 	return rc ? cli_error(&err) : EXIT_OK;
+}
+
+int cli_inventory_option(struct inventory_opts *o, int c, const char *arg)
+{
+	switch (c) {
+	case 's': o->status_file = arg; return 1;
+	case 'r': o->root = arg; return 1;
+	case 'R': o->release = arg; return 1;
+	case 'k': o->kernel = arg; return 1;
+	default: return 0;
+	}
 }

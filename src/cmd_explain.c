@@ -49,12 +49,10 @@ int cmd_explain(int argc, char **argv)
 	inventory_init(&inv);
 	cli_error_init(&err);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (cli_inventory_option(&io, c, optarg))
+			continue;
 		switch (c) {
-		case 's': io.status_file = optarg; break;
-		case 'r': io.root = optarg; break;
-		case 'R': io.release = optarg; break;
 		case 'H': io.host = optarg; break;
-		case 'k': io.kernel = optarg; break;
 		case 'f': format = optarg; break;
 		case 'p': policy_path = optarg; break;
 		case 'n': no_host = 1; break;

@@ -91,12 +91,10 @@ static int hosts_add(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (cli_inventory_option(&o, c, optarg))
+			continue;
 		switch (c) {
-		case 's': o.status_file = optarg; break;
-		case 'r': o.root = optarg; break;
-		case 'R': o.release = optarg; break;
 		case 'c': client = optarg; break;
-		case 'k': o.kernel = optarg; break;
 		case 'S': services_path = optarg; break;
 		case 'h': usage(stdout); return EXIT_OK;
 		default: usage(stderr); return EXIT_ERROR;

@@ -89,12 +89,10 @@ int cmd_inventory(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (cli_inventory_option(&o, c, optarg))
+			continue;
 		switch (c) {
-		case 's': o.status_file = optarg; break;
-		case 'r': o.root = optarg; break;
-		case 'R': o.release = optarg; break;
 		case 'H': o.host = optarg; break;
-		case 'k': o.kernel = optarg; break;
 		case 'f': format = optarg; break;
 		case 'h': usage(stdout); return EXIT_OK;
 		default: usage(stderr); return EXIT_ERROR;

@@ -65,16 +65,14 @@ int cmd_triage(int argc, char **argv)
 	report_init(&rep);
 	cli_error_init(&err);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (cli_inventory_option(&io, c, optarg))
+			continue;
 		switch (c) {
 		case 'i':
 			if (report_format_parse(&fmt, optarg))
 				return cli_fail("--input-format: unknown format '%s'", optarg);
 			break;
 		case 'H': host = optarg; break;
-		case 's': io.status_file = optarg; break;
-		case 'r': io.root = optarg; break;
-		case 'R': io.release = optarg; break;
-		case 'k': io.kernel = optarg; break;
 		case 'f': format = optarg; break;
 		case 'o': openvex = optarg; break;
 		case 'p': policy_path = optarg; break;
