@@ -62,6 +62,15 @@ struct cli_logs {
 	int64_t since, until;        /* --since, --until (0 = unbounded) */
 	int from_store;              /* --from-store */
 };
+/* Their rows in a struct option table (needs <getopt.h>). */
+#define CLI_LOG_OPTIONS                                      \
+	{ "dpkg-log", required_argument, NULL, 'd' },        \
+	{ "apt-history", required_argument, NULL, 'a' },     \
+	{ "root", required_argument, NULL, 'r' },            \
+	{ "host", required_argument, NULL, 'H' },            \
+	{ "since", required_argument, NULL, 's' },           \
+	{ "until", required_argument, NULL, 'u' },           \
+	{ "from-store", no_argument, NULL, 'F' }
 void cli_logs_init(struct cli_logs *l);
 void cli_logs_release(struct cli_logs *l);
 /* Handle getopt result c (letters d a r H s u F, as the commands' option
@@ -76,6 +85,12 @@ int cli_logs_load(const struct cli_logs *l, struct history *h, const char *root,
 		  const char *host);
 
 struct inventory_opts;
+/* The inventory options' rows in a struct option table (needs <getopt.h>). */
+#define CLI_INVENTORY_OPTIONS                                \
+	{ "status", required_argument, NULL, 's' },          \
+	{ "root", required_argument, NULL, 'r' },            \
+	{ "release", required_argument, NULL, 'R' },         \
+	{ "kernel", required_argument, NULL, 'k' }
 /* Handle getopt result c for the inventory options --status (s), --root
  * (r), --release (R) and --kernel (k) into o: 1 when handled, else 0. */
 int cli_inventory_option(struct inventory_opts *o, int c, const char *arg);

@@ -23,11 +23,8 @@ static void usage(FILE *f)
 int cmd_explain(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "status", required_argument, NULL, 's' },
-		{ "root", required_argument, NULL, 'r' },
-		{ "release", required_argument, NULL, 'R' },
+		CLI_INVENTORY_OPTIONS,
 		{ "host", required_argument, NULL, 'H' },
-		{ "kernel", required_argument, NULL, 'k' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "policy", required_argument, NULL, 'p' },
 		{ "no-host", no_argument, NULL, 'n' },

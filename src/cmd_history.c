@@ -33,18 +33,12 @@ static void usage(FILE *f)
 int cmd_history(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "dpkg-log", required_argument, NULL, 'd' },
-		{ "apt-history", required_argument, NULL, 'a' },
-		{ "root", required_argument, NULL, 'r' },
-		{ "host", required_argument, NULL, 'H' },
-		{ "since", required_argument, NULL, 's' },
-		{ "until", required_argument, NULL, 'u' },
+		CLI_LOG_OPTIONS,
 		{ "format", required_argument, NULL, 'f' },
 		{ "histogram", no_argument, NULL, 'g' },
 		{ "year", required_argument, NULL, 'y' },
 		{ "by", required_argument, NULL, 'b' },
 		{ "store", no_argument, NULL, 'S' },
-		{ "from-store", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};

@@ -69,11 +69,8 @@ static void jhost(yajl_gen g, const struct store_host *h)
 static int hosts_add(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "status", required_argument, NULL, 's' },
-		{ "root", required_argument, NULL, 'r' },
-		{ "release", required_argument, NULL, 'R' },
+		CLI_INVENTORY_OPTIONS,
 		{ "client", required_argument, NULL, 'c' },
-		{ "kernel", required_argument, NULL, 'k' },
 		{ "services", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }

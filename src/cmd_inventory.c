@@ -72,11 +72,8 @@ static void print_text(const struct inventory *inv)
 int cmd_inventory(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "status", required_argument, NULL, 's' },
-		{ "root", required_argument, NULL, 'r' },
-		{ "release", required_argument, NULL, 'R' },
+		CLI_INVENTORY_OPTIONS,
 		{ "host", required_argument, NULL, 'H' },
-		{ "kernel", required_argument, NULL, 'k' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }

@@ -37,17 +37,11 @@ static void usage(FILE *f)
 int cmd_sla(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "dpkg-log", required_argument, NULL, 'd' },
-		{ "apt-history", required_argument, NULL, 'a' },
-		{ "root", required_argument, NULL, 'r' },
+		CLI_LOG_OPTIONS,
 		{ "release", required_argument, NULL, 'R' },
 		{ "no-security-data", no_argument, NULL, 'N' },
-		{ "host", required_argument, NULL, 'H' },
-		{ "since", required_argument, NULL, 's' },
-		{ "until", required_argument, NULL, 'u' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "config", required_argument, NULL, 'c' },
-		{ "from-store", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};

@@ -31,17 +31,11 @@ static void usage(FILE *f)
 int cmd_timeline(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "dpkg-log", required_argument, NULL, 'd' },
-		{ "apt-history", required_argument, NULL, 'a' },
-		{ "root", required_argument, NULL, 'r' },
+		CLI_LOG_OPTIONS,
 		{ "release", required_argument, NULL, 'R' },
 		{ "no-security-data", no_argument, NULL, 'N' },
-		{ "host", required_argument, NULL, 'H' },
-		{ "since", required_argument, NULL, 's' },
-		{ "until", required_argument, NULL, 'u' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "title", required_argument, NULL, 't' },
-		{ "from-store", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};

@@ -35,10 +35,7 @@ int cmd_triage(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "input-format", required_argument, NULL, 'i' },
 		{ "host", required_argument, NULL, 'H' },
-		{ "status", required_argument, NULL, 's' },
-		{ "root", required_argument, NULL, 'r' },
-		{ "release", required_argument, NULL, 'R' },
-		{ "kernel", required_argument, NULL, 'k' },
+		CLI_INVENTORY_OPTIONS,
 		{ "format", required_argument, NULL, 'f' },
 		{ "openvex", required_argument, NULL, 'o' },
 		{ "policy", required_argument, NULL, 'p' },
