@@ -19,6 +19,10 @@ void vigie_error_clear(struct vigie_error *err)
 
 static void fill(struct vigie_error *err, int code, int sev, const char *file,
 		 unsigned long line, const char *fmt, va_list ap)
+	__attribute__((format(printf, 6, 0)));
+
+static void fill(struct vigie_error *err, int code, int sev, const char *file,
+		 unsigned long line, const char *fmt, va_list ap)
 {
 	err->code = code;
 	err->severity = sev;

@@ -6,9 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A tracker row or an advisory fix line naming the issue, copied. */
+struct issue_row {
+	const char *release, *source, *status, *fixed_version, *urgency,
+		*nodsa, *nodsa_reason;
+	const char *advisory, *advisory_date, *description, *kind, *note;
+};
+
 struct rows {
 	struct vigie_arena arena;
-	struct store_issue_row *v;
+	struct issue_row *v;
 	size_t n, cap;
 };
 
@@ -17,28 +24,48 @@ static const char *ad(struct vigie_arena *a, const char *s)
 	return s ? vigie_arena_strdup(a, s) : NULL;
 }
 
-static int collect(void *ud, const struct store_issue_row *r)
+/* A new zeroed row with the fields both kinds have; NULL on OOM. */
+static struct issue_row *rows_add(struct rows *rs, const char *release,
+				  const char *source, const char *fixed_version)
 {
-	struct rows *rs = ud;
-	struct store_issue_row *d;
+	struct issue_row *d;
 	if (rs->n == rs->cap) {
 		size_t nc = rs->cap ? rs->cap * 2 : 16;
-		struct store_issue_row *nv = realloc(rs->v, nc * sizeof(*nv));
+		struct issue_row *nv = realloc(rs->v, nc * sizeof(*nv));
 		if (!nv)
-			return VIGIE_ENOMEM;
+			return NULL;
 		rs->v = nv;
 		rs->cap = nc;
 	}
 	d = &rs->v[rs->n++];
-	d->release = ad(&rs->arena, r->release);
-	d->source = ad(&rs->arena, r->source);
+	memset(d, 0, sizeof(*d));
+	d->release = ad(&rs->arena, release);
+	d->source = ad(&rs->arena, source);
+	d->fixed_version = ad(&rs->arena, fixed_version);
+	return d;
+}
+
+static int collect_tracker(void *ud, const struct store_tracker_row *r)
+{
+	struct rows *rs = ud;
+	struct issue_row *d = rows_add(rs, r->release, r->source, r->fixed_version);
+	if (!d)
+		return VIGIE_ENOMEM;
 	d->status = ad(&rs->arena, r->status);
-	d->fixed_version = ad(&rs->arena, r->fixed_version);
 	d->urgency = ad(&rs->arena, r->urgency);
 	d->nodsa = ad(&rs->arena, r->nodsa);
 	d->nodsa_reason = ad(&rs->arena, r->nodsa_reason);
+	return 0;
+}
+
+static int collect_advisory(void *ud, const struct store_advisory_fix *r)
+{
+	struct rows *rs = ud;
+	struct issue_row *d = rows_add(rs, r->release, r->source, r->version);
+	if (!d)
+		return VIGIE_ENOMEM;
 	d->advisory = ad(&rs->arena, r->advisory);
-	d->advisory_date = ad(&rs->arena, r->advisory_date);
+	d->advisory_date = ad(&rs->arena, r->date);
 	d->description = ad(&rs->arena, r->description);
 	d->kind = ad(&rs->arena, r->kind);
 	d->note = ad(&rs->arena, r->note);
@@ -85,7 +112,7 @@ static void why_not(struct vigie_buf *o, const struct inventory *inv,
 			return;
 		}
 		for (size_t k = 0; k < t->n; k++) {
-			const struct store_issue_row *r = &t->v[k];
+			const struct issue_row *r = &t->v[k];
 			if (strcmp(r->release, inv->release) || strcmp(r->source, src))
 				continue;
 			if (r->fixed_version && !strcmp(r->fixed_version, "0")) {
@@ -108,7 +135,7 @@ static void why_not(struct vigie_buf *o, const struct inventory *inv,
 			}
 		}
 		for (size_t k = 0; k < a->n; k++) {
-			const struct store_issue_row *r = &a->v[k];
+			const struct issue_row *r = &a->v[k];
 			if (strcmp(r->release, inv->release) || strcmp(r->source, src))
 				continue;
 			if (r->kind && !strcmp(r->kind, "not-affected")) {
@@ -150,8 +177,8 @@ int explain_render(struct vigie_buf *out, struct vigie_store *s, const char *vul
 	memset(&facts, 0, sizeof(facts));
 	vigie_arena_init(&t.arena);
 	vigie_arena_init(&a.arena);
-	if ((rc = store_issue_tracker(s, vuln, collect, &t, err)) ||
-	    (rc = store_issue_advisories(s, vuln, collect, &a, err)) ||
+	if ((rc = store_tracker_for_vuln(s, vuln, collect_tracker, &t, err)) ||
+	    (rc = store_advisory_cve_fixes(s, NULL, vuln, collect_advisory, &a, err)) ||
 	    (rc = store_vuln_facts_get(s, vuln, &facts, err)))
 		goto out;
 	if (inv && inv->release) {
@@ -264,7 +291,7 @@ int explain_render(struct vigie_buf *out, struct vigie_store *s, const char *vul
 	if (!t.n && !a.n)
 		vigie_buf_addf(out, "The database has no Debian data for %s.\n", vuln);
 	for (size_t i = 0; i < t.n; i++) {
-		const struct store_issue_row *r = &t.v[i];
+		const struct issue_row *r = &t.v[i];
 		vigie_buf_addf(out, "Debian security tracker, %s: %s is %s", r->release, r->source,
 			       r->status);
 		if (r->fixed_version && !strcmp(r->fixed_version, "0"))
@@ -280,7 +307,7 @@ int explain_render(struct vigie_buf *out, struct vigie_store *s, const char *vul
 		vigie_buf_adds(out, ".\n");
 	}
 	for (size_t i = 0; i < a.n; i++) {
-		const struct store_issue_row *r = &a.v[i];
+		const struct issue_row *r = &a.v[i];
 		vigie_buf_addf(out, "%s (%s): %s %s %s.\n", r->advisory,
 			       r->advisory_date ? r->advisory_date : "?", r->release, r->source,
 			       r->kind && strcmp(r->kind, "fixed") ? r->kind

@@ -254,16 +254,25 @@ int history_load_dpkg_reader(struct history *h, struct vigie_reader *r,
 	return 0;
 }
 
-int history_load_dpkg_log(struct history *h, const char *path,
-			  struct vigie_error *err)
+/* Open path and hand it to one of the history_load_*_reader functions. */
+static int load_path(struct history *h, const char *path,
+		     int (*load)(struct history *, struct vigie_reader *,
+				 struct vigie_error *),
+		     struct vigie_error *err)
 {
 	struct vigie_reader *r = NULL;
 	int rc = vigie_reader_open(&r, path, err);
 	if (rc)
 		return rc;
-	rc = history_load_dpkg_reader(h, r, err);
+	rc = load(h, r, err);
 	vigie_reader_free(r);
 	return rc;
+}
+
+int history_load_dpkg_log(struct history *h, const char *path,
+			  struct vigie_error *err)
+{
+	return load_path(h, path, history_load_dpkg_reader, err);
 }
 
 /* ---- apt history.log ---- */
@@ -540,13 +549,7 @@ int history_load_apt_reader(struct history *h, struct vigie_reader *r,
 int history_load_apt_history(struct history *h, const char *path,
 			     struct vigie_error *err)
 {
-	struct vigie_reader *r = NULL;
-	int rc = vigie_reader_open(&r, path, err);
-	if (rc)
-		return rc;
-	rc = history_load_apt_reader(h, r, err);
-	vigie_reader_free(r);
-	return rc;
+	return load_path(h, path, history_load_apt_reader, err);
 }
 
 /* ---- finishing ---- */
@@ -776,7 +779,7 @@ int history_store(struct vigie_store *s, const char *host, const struct history 
 		*added = 0;
 	if ((rc = store_begin(s, err)))
 		return rc;
-	if ((rc = store_events_host_id(s, host, &host_id, err)))
+	if ((rc = store_host_ensure(s, host, &host_id, err)))
 		goto out;
 	if (h->ntxns && !(ids = calloc(h->ntxns, sizeof(*ids)))) {
 		rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
@@ -913,7 +916,7 @@ int history_load_store(struct history *h, struct vigie_store *s, const char *hos
 {
 	struct load_ctx c = { h, err, "database" };
 	int64_t id;
-	int rc = store_events_host_find(s, host, &id, err);
+	int rc = store_host_id(s, host, &id, err);
 	if (rc)
 		return rc;
 	if ((rc = store_events_each(s, id, since, until, load_stored, &c, err)))

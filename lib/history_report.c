@@ -1,5 +1,7 @@
 #include "vigie/history_report.h"
 #include "vigie/calendar.h"
+#include "vigie/csv.h"
+#include "vigie/json.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,21 +117,10 @@ static int in_period(int64_t t, const struct report_opts *o)
 
 static int csv_field(struct vigie_buf *b, const char *s, int last)
 {
-	int rc = 0;
-	s = s ? s : "";
-	if (strpbrk(s, ",\"\r\n")) {
-		rc |= vigie_buf_addc(b, '"');
-		for (const char *p = s; *p; p++) {
-			if (*p == '"')
-				rc |= vigie_buf_addc(b, '"');
-			rc |= vigie_buf_addc(b, *p);
-		}
-		rc |= vigie_buf_addc(b, '"');
-	} else {
-		rc |= vigie_buf_adds(b, s);
-	}
-	rc |= last ? vigie_buf_adds(b, "\r\n") : vigie_buf_addc(b, ',');
-	return rc ? VIGIE_ENOMEM : 0;
+	if (vigie_csv_quote(b, s, ',') ||
+	    (last ? vigie_buf_adds(b, "\r\n") : vigie_buf_addc(b, ',')))
+		return VIGIE_ENOMEM;
+	return 0;
 }
 
 static int html_esc(struct vigie_buf *b, const char *s)
@@ -148,35 +139,12 @@ static int html_esc(struct vigie_buf *b, const char *s)
 	return rc ? VIGIE_ENOMEM : 0;
 }
 
-/* yajl helpers: each returns nothing; errors show as a NULL output later
- * (yajl only fails on misuse or allocation). */
-#define YS(g, s) yajl_gen_string((g), (const unsigned char *)(s), strlen(s))
-static void ykv(yajl_gen g, const char *k, const char *v)
-{
-	YS(g, k);
-	if (v)
-		YS(g, v);
-	else
-		yajl_gen_null(g);
-}
-static void ykt(yajl_gen g, const char *k, int64_t t)
-{
-	char buf[32];
-	YS(g, k);
-	if (t)
-		YS(g, vigie_time_format(t, buf, sizeof(buf)));
-	else
-		yajl_gen_null(g);
-}
-static void yki(yajl_gen g, const char *k, long long v)
-{
-	YS(g, k);
-	yajl_gen_integer(g, v);
-}
+/* yajl helpers (vigie/json.h): errors show as a NULL output later (yajl
+ * only fails on misuse or allocation). */
 static void ykd(yajl_gen g, const char *k, double v)
 {
 	char buf[64];
-	YS(g, k);
+	json_key(g, k);
 	/* three decimals keep JSON stable and readable */
 	snprintf(buf, sizeof(buf), "%.3f", v);
 	yajl_gen_number(g, buf, strlen(buf));
@@ -204,40 +172,40 @@ static int gen_finish(yajl_gen g, struct vigie_buf *out)
 static void gen_head(yajl_gen g, const char *schema, const struct report_opts *o)
 {
 	yajl_gen_map_open(g);
-	ykv(g, "schema", schema);
-	ykv(g, "host", o->host);
-	ykt(g, "generated_at", vigie_now());
-	ykt(g, "since", o->since);
-	ykt(g, "until", o->until);
+	json_kv_str(g, "schema", schema);
+	json_kv_str(g, "host", o->host);
+	json_kv_time(g, "generated_at", vigie_now());
+	json_kv_time(g, "since", o->since);
+	json_kv_time(g, "until", o->until);
 }
 
 static void gen_txn(yajl_gen g, const struct history *h, long txn)
 {
 	const struct history_txn *t;
-	YS(g, "transaction");
+	json_str(g, "transaction");
 	if (txn < 0 || (size_t)txn >= h->ntxns) {
 		yajl_gen_null(g);
 		return;
 	}
 	t = &h->txns[txn];
 	yajl_gen_map_open(g);
-	ykt(g, "start", t->start);
-	ykt(g, "end", t->end);
-	ykv(g, "commandline", *t->commandline ? t->commandline : NULL);
-	ykv(g, "requested_by", *t->requested_by ? t->requested_by : NULL);
-	ykv(g, "error", *t->error ? t->error : NULL);
+	json_kv_time(g, "start", t->start);
+	json_kv_time(g, "end", t->end);
+	json_kv_str(g, "commandline", *t->commandline ? t->commandline : NULL);
+	json_kv_str(g, "requested_by", *t->requested_by ? t->requested_by : NULL);
+	json_kv_str(g, "error", *t->error ? t->error : NULL);
 	yajl_gen_map_close(g);
 }
 
 static void gen_event_fields(yajl_gen g, const struct history *h,
 			     const struct history_event *e)
 {
-	ykt(g, "time", e->time);
-	ykv(g, "action", history_action_name(e->action));
-	ykv(g, "package", e->package);
-	ykv(g, "arch", e->arch);
-	ykv(g, "old_version", e->old_version);
-	ykv(g, "new_version", e->new_version);
+	json_kv_time(g, "time", e->time);
+	json_kv_str(g, "action", history_action_name(e->action));
+	json_kv_str(g, "package", e->package);
+	json_kv_str(g, "arch", e->arch);
+	json_kv_str(g, "old_version", e->old_version);
+	json_kv_str(g, "new_version", e->new_version);
 	gen_txn(g, h, e->txn);
 }
 
@@ -245,15 +213,15 @@ static void gen_histogram(yajl_gen g, const struct histogram *hg)
 {
 	char buf[16];
 	yajl_gen_map_open(g);
-	ykv(g, "by", histogram_by_name(hg->by));
-	yki(g, "total", (long long)hg->total);
-	YS(g, "bins");
+	json_kv_str(g, "by", histogram_by_name(hg->by));
+	json_kv_int(g, "total", (long long)hg->total);
+	json_str(g, "bins");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < hg->n; i++) {
 		yajl_gen_map_open(g);
-		ykv(g, "first_day", day_str(hg->bins[i].first_day, buf, sizeof(buf)));
-		ykv(g, "last_day", day_str(hg->bins[i].last_day, buf, sizeof(buf)));
-		yki(g, "upgrades", (long long)hg->bins[i].count);
+		json_kv_str(g, "first_day", day_str(hg->bins[i].first_day, buf, sizeof(buf)));
+		json_kv_str(g, "last_day", day_str(hg->bins[i].last_day, buf, sizeof(buf)));
+		json_kv_int(g, "upgrades", (long long)hg->bins[i].count);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
@@ -270,7 +238,7 @@ int history_report_json(struct vigie_buf *out, const struct history *h,
 	if (!g)
 		return VIGIE_ENOMEM;
 	gen_head(g, "vigie.history/1", o);
-	YS(g, "events");
+	json_str(g, "events");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < h->nevents; i++) {
 		const struct history_event *e = &h->events[i];
@@ -282,10 +250,10 @@ int history_report_json(struct vigie_buf *out, const struct history *h,
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
-	yki(g, "count", (long long)n);
-	yki(g, "duplicates_dropped", (long long)h->duplicates);
+	json_kv_int(g, "count", (long long)n);
+	json_kv_int(g, "duplicates_dropped", (long long)h->duplicates);
 	if (hg) {
-		YS(g, "histogram");
+		json_str(g, "histogram");
 		gen_histogram(g, hg);
 	}
 	yajl_gen_map_close(g);
@@ -629,31 +597,31 @@ int timeline_report_json(struct vigie_buf *out, const struct timeline *tl,
 	if (!g)
 		return VIGIE_ENOMEM;
 	gen_head(g, "vigie.timeline/1", o);
-	YS(g, "days");
+	json_str(g, "days");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < tl->n;) {
 		size_t end = day_end(tl, i);
 		char db[16];
 		yajl_gen_map_open(g);
-		ykv(g, "date", day_str(calendar_local_day(tl->ups[i].ev->time), db, sizeof(db)));
-		yki(g, "cve_count", (long long)count_cves(tl, i, end));
-		YS(g, "upgrades");
+		json_kv_str(g, "date", day_str(calendar_local_day(tl->ups[i].ev->time), db, sizeof(db)));
+		json_kv_int(g, "cve_count", (long long)count_cves(tl, i, end));
+		json_str(g, "upgrades");
 		yajl_gen_array_open(g);
 		for (; i < end; i++) {
 			const struct timeline_upgrade *u = &tl->ups[i];
 			yajl_gen_map_open(g);
 			gen_event_fields(g, h, u->ev);
-			ykv(g, "note", *u->note ? u->note : NULL);
-			YS(g, "cves");
+			json_kv_str(g, "note", *u->note ? u->note : NULL);
+			json_str(g, "cves");
 			yajl_gen_array_open(g);
 			for (size_t j = 0; j < u->ncves; j++) {
 				const struct timeline_cve *c = &u->cves[j];
 				yajl_gen_map_open(g);
-				ykv(g, "cve", c->cve);
-				ykv(g, "source", c->source);
-				ykv(g, "fixed_version", c->version);
-				ykt(g, "entry_date", c->date);
-				ykv(g, "evidence", c->evidence);
+				json_kv_str(g, "cve", c->cve);
+				json_kv_str(g, "source", c->source);
+				json_kv_str(g, "fixed_version", c->version);
+				json_kv_time(g, "entry_date", c->date);
+				json_kv_str(g, "evidence", c->evidence);
 				yajl_gen_map_close(g);
 			}
 			yajl_gen_array_close(g);
@@ -663,10 +631,10 @@ int timeline_report_json(struct vigie_buf *out, const struct timeline *tl,
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
-	YS(g, "summary");
+	json_str(g, "summary");
 	yajl_gen_map_open(g);
-	yki(g, "upgrades", (long long)tl->n);
-	yki(g, "distinct_cves", (long long)count_cves(tl, 0, tl->n));
+	json_kv_int(g, "upgrades", (long long)tl->n);
+	json_kv_int(g, "distinct_cves", (long long)count_cves(tl, 0, tl->n));
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
 	return gen_finish(g, out);
@@ -797,67 +765,67 @@ int sla_report_json(struct vigie_buf *out, const struct sla_policy *p,
 	if (!g)
 		return VIGIE_ENOMEM;
 	gen_head(g, "vigie.sla/1", o);
-	YS(g, "policy");
+	json_str(g, "policy");
 	yajl_gen_map_open(g);
-	YS(g, "deadline_business_days");
+	json_str(g, "deadline_business_days");
 	yajl_gen_map_open(g);
 	for (int c = SLA_NCLASSES - 1; c >= 0; c--) /* most critical first */
-		yki(g, sla_class_name((enum sla_class)c), p->deadline_days[c]);
+		json_kv_int(g, sla_class_name((enum sla_class)c), p->deadline_days[c]);
 	yajl_gen_map_close(g);
-	ykv(g, "country", p->cal.country);
-	YS(g, "extra_holidays");
+	json_kv_str(g, "country", p->cal.country);
+	json_str(g, "extra_holidays");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < p->cal.nextra; i++)
-		YS(g, day_str(p->cal.extra[i], buf, sizeof(buf)));
+		json_str(g, day_str(p->cal.extra[i], buf, sizeof(buf)));
 	yajl_gen_array_close(g);
-	ykv(g, "percentiles", "median: middle value (mean of the two middle values for an "
+	json_kv_str(g, "percentiles", "median: middle value (mean of the two middle values for an "
 			      "even count); p90: nearest rank");
 	yajl_gen_map_close(g);
-	YS(g, "summary");
+	json_str(g, "summary");
 	yajl_gen_array_open(g);
 	for (int c = SLA_NCLASSES - 1; c >= 0; c--) {
 		yajl_gen_map_open(g);
-		ykv(g, "class", sla_class_name(sum[c].cls));
-		yki(g, "count", (long long)sum[c].count);
-		yki(g, "met", (long long)sum[c].met);
+		json_kv_str(g, "class", sla_class_name(sum[c].cls));
+		json_kv_int(g, "count", (long long)sum[c].count);
+		json_kv_int(g, "met", (long long)sum[c].met);
 		ykd(g, "share_met", sum[c].share_met);
 		ykd(g, "median_business_days", sum[c].median_days);
 		ykd(g, "p90_business_days", sum[c].p90_days);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
-	yki(g, "undated_fixes", (long long)undated);
-	YS(g, "items");
+	json_kv_int(g, "undated_fixes", (long long)undated);
+	json_str(g, "items");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < n; i++) {
 		const struct sla_item *it = &items[i];
 		yajl_gen_map_open(g);
-		ykv(g, "cve", it->cve);
-		ykv(g, "package", it->package);
-		ykv(g, "version", it->version);
-		ykv(g, "class", sla_class_name(it->cls));
-		ykt(g, "published", it->published);
-		ykv(g, "published_from", it->published_from);
-		ykt(g, "installed", it->installed);
-		ykt(g, "deadline", it->deadline);
+		json_kv_str(g, "cve", it->cve);
+		json_kv_str(g, "package", it->package);
+		json_kv_str(g, "version", it->version);
+		json_kv_str(g, "class", sla_class_name(it->cls));
+		json_kv_time(g, "published", it->published);
+		json_kv_str(g, "published_from", it->published_from);
+		json_kv_time(g, "installed", it->installed);
+		json_kv_time(g, "deadline", it->deadline);
 		ykd(g, "delay_business_days", it->delay_days);
 		ykd(g, "delay_business_hours", it->delay_hours);
-		YS(g, "met");
+		json_str(g, "met");
 		yajl_gen_bool(g, it->met);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
-	YS(g, "breaches");
+	json_str(g, "breaches");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < n; i++) {
 		if (items[i].met)
 			continue;
 		yajl_gen_map_open(g);
-		ykv(g, "cve", items[i].cve);
-		ykv(g, "package", items[i].package);
-		ykv(g, "class", sla_class_name(items[i].cls));
+		json_kv_str(g, "cve", items[i].cve);
+		json_kv_str(g, "package", items[i].package);
+		json_kv_str(g, "class", sla_class_name(items[i].cls));
 		item_evidence(&items[i], buf, sizeof(buf));
-		ykv(g, "evidence", buf);
+		json_kv_str(g, "evidence", buf);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);

@@ -222,6 +222,25 @@ static int record_source(struct vigie_store *s, const char *name,
 	return store_source_put(s, &src, err);
 }
 
+/* End of an import: record the source, commit (*in_tx = 0 once the
+ * commit is attempted, as a failed commit has rolled back) and fill st. */
+static int import_done(struct vigie_store *s, const char *name, const char *location,
+		       int64_t data_date, long rows, long skipped,
+		       struct import_stats *st, int *in_tx, struct vigie_error *err)
+{
+	int rc;
+	if ((rc = record_source(s, name, location, data_date, rows, err)))
+		return rc;
+	*in_tx = 0;
+	if ((rc = store_commit(s, err)))
+		return rc;
+	if (st) {
+		st->rows = rows;
+		st->skipped = skipped;
+	}
+	return 0;
+}
+
 /* ---- KEV ---- */
 
 int import_kev(struct vigie_store *s, const char *path,
@@ -289,15 +308,8 @@ int import_kev(struct vigie_store *s, const char *path,
 			goto out;
 		rows++;
 	}
-	if ((rc = record_source(s, "kev", path, released, rows, err)))
+	if ((rc = import_done(s, "kev", path, released, rows, 0, st, &in_tx, err)))
 		goto out;
-	in_tx = 0;
-	if ((rc = store_commit(s, err)))
-		goto out;
-	if (st) {
-		st->rows = rows;
-		st->skipped = 0;
-	}
 out:
 	if (in_tx)
 		store_rollback(s);
@@ -572,15 +584,8 @@ int import_cve5(struct vigie_store *s, const char *path,
 		else
 			skipped++;
 	}
-	if ((rc = record_source(s, "cve5", path, 0, rows, err)))
+	if ((rc = import_done(s, "cve5", path, 0, rows, skipped, st, &in_tx, err)))
 		goto out;
-	in_tx = 0;
-	if ((rc = store_commit(s, err)))
-		goto out;
-	if (st) {
-		st->rows = rows;
-		st->skipped = skipped;
-	}
 out:
 	if (in_tx)
 		store_rollback(s);
@@ -715,15 +720,8 @@ int import_nvd(struct vigie_store *s, const char *path,
 		if (rc)
 			goto out;
 	}
-	if ((rc = record_source(s, "nvd", path, stamp, rows, err)))
+	if ((rc = import_done(s, "nvd", path, stamp, rows, 0, st, &in_tx, err)))
 		goto out;
-	in_tx = 0;
-	if ((rc = store_commit(s, err)))
-		goto out;
-	if (st) {
-		st->rows = rows;
-		st->skipped = 0;
-	}
 out:
 	if (in_tx)
 		store_rollback(s);

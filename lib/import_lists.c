@@ -90,7 +90,7 @@ static int adv_cb(void *ud, const struct advlist_entry *e)
 		const struct advlist_fix *f = &e->fixes[i];
 		struct store_advisory_fix sf = {
 			e->id, e->date, f->release, f->source, f->version,
-			advlist_fix_kind_name(f->kind), f->note
+			advlist_fix_kind_name(f->kind), f->note, NULL, NULL
 		};
 		if ((rc = store_advisory_fix_put(c->s, &sf, c->err)))
 			return rc;

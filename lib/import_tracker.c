@@ -205,7 +205,7 @@ static int set_buf(struct trk *t, struct vigie_buf *b, const unsigned char *v,
 		   size_t len)
 {
 	vigie_buf_reset(b);
-	if (vigie_buf_add(b, v, len) || vigie_buf_grow(b, 0))
+	if (vigie_buf_add(b, v, len))
 		return trk_fail(t, VIGIE_ENOMEM, "out of memory");
 	return 1;
 }

@@ -1,6 +1,7 @@
 /* vigie: a host's inventory from dpkg's status file, os-release, uname. */
 #define _GNU_SOURCE
 #include "vigie/inventory.h"
+#include "vigie/json.h"
 #include "vigie/deb822.h"
 #include "vigie/debver.h"
 
@@ -413,16 +414,22 @@ static void join(char *buf, size_t size, const char *root, const char *rel)
 	snprintf(buf, size, "%.*s%s", (int)rl, root, rel);
 }
 
+/* 1..max bytes, each an ASCII letter or digit or one of extra. */
+static int valid_chars(const char *s, size_t max, const char *extra)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > max)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr(extra, s[i]))
+			return 0;
+	return 1;
+}
+
 /* A word safe to show and store: [A-Za-z0-9._+~-], 1..64 bytes. */
 static int valid_word(const char *s)
 {
-	size_t n = strlen(s);
-	if (n == 0 || n > 64)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && !strchr("._+~-", s[i]))
-			return 0;
-	return 1;
+	return valid_chars(s, 64, "._+~-");
 }
 
 /* Read a small text file; 1 when read, 0 when absent, <0 on error. */
@@ -572,13 +579,7 @@ int inventory_kernel_version_from_proc(const char *text, char *out, size_t size)
 
 static int valid_hostname(const char *s)
 {
-	size_t n = strlen(s);
-	if (n == 0 || n > 253)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && !strchr(".-_", s[i]))
-			return 0;
-	return 1;
+	return valid_chars(s, 253, ".-_");
 }
 
 static char *csv_lookup(const char *root, const char *version,
@@ -778,20 +779,6 @@ int inventory_load(struct inventory *inv, const struct inventory_opts *opts,
 
 /* ---- JSON ---- */
 
-static void gen_str(yajl_gen g, const char *s)
-{
-	if (s)
-		yajl_gen_string(g, (const unsigned char *)s, strlen(s));
-	else
-		yajl_gen_null(g);
-}
-
-static void gen_kv(yajl_gen g, const char *k, const char *v)
-{
-	gen_str(g, k);
-	gen_str(g, v);
-}
-
 int inventory_write_json(const struct inventory *inv, struct vigie_buf *out)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
@@ -803,27 +790,27 @@ int inventory_write_json(const struct inventory *inv, struct vigie_buf *out)
 		return VIGIE_ENOMEM;
 	yajl_gen_config(g, yajl_gen_beautify, 1);
 	yajl_gen_map_open(g);
-	gen_kv(g, "schema", "vigie.inventory/1");
-	gen_kv(g, "host", inv->host);
-	gen_kv(g, "release", inv->release);
-	gen_kv(g, "release_version", inv->release_version);
-	gen_kv(g, "arch", inv->arch);
-	gen_str(g, "kernel");
+	json_kv_str(g, "schema", "vigie.inventory/1");
+	json_kv_str(g, "host", inv->host);
+	json_kv_str(g, "release", inv->release);
+	json_kv_str(g, "release_version", inv->release_version);
+	json_kv_str(g, "arch", inv->arch);
+	json_str(g, "kernel");
 	yajl_gen_map_open(g);
-	gen_kv(g, "release", inv->kernel_release);
-	gen_kv(g, "version", inv->kernel_version);
+	json_kv_str(g, "release", inv->kernel_release);
+	json_kv_str(g, "version", inv->kernel_version);
 	yajl_gen_map_close(g);
-	gen_str(g, "packages");
+	json_str(g, "packages");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < inv->npkgs; i++) {
 		const struct inventory_pkg *p = &inv->pkgs[i];
 		yajl_gen_map_open(g);
-		gen_kv(g, "name", p->name);
-		gen_kv(g, "arch", p->arch);
-		gen_kv(g, "version", p->version);
-		gen_kv(g, "source", p->source);
-		gen_kv(g, "source_version", p->source_version);
-		gen_kv(g, "status", p->status);
+		json_kv_str(g, "name", p->name);
+		json_kv_str(g, "arch", p->arch);
+		json_kv_str(g, "version", p->version);
+		json_kv_str(g, "source", p->source);
+		json_kv_str(g, "source_version", p->source_version);
+		json_kv_str(g, "status", p->status);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);

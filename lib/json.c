@@ -1,4 +1,5 @@
 #include "vigie/json.h"
+#include "vigie/csv.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -85,14 +86,5 @@ void json_kv_time(yajl_gen g, const char *k, int64_t t)
 
 int csv_add_field(struct vigie_buf *out, const char *s)
 {
-	if (!s)
-		return 0;
-	if (!strpbrk(s, ",\"\r\n"))
-		return vigie_buf_adds(out, s);
-	if (vigie_buf_addc(out, '"'))
-		return -1;
-	for (; *s; s++)
-		if ((*s == '"' && vigie_buf_addc(out, '"')) || vigie_buf_addc(out, *s))
-			return -1;
-	return vigie_buf_addc(out, '"');
+	return vigie_csv_quote(out, s, ',');
 }

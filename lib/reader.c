@@ -125,6 +125,14 @@ static int fill_out(struct vigie_reader *r, struct vigie_error *err)
 				if (r->outlen == 0)
 					r->eof = 1;
 				r->dec_done = 1;
+			} else if (lr == LZMA_MEMLIMIT_ERROR) {
+				/* the block header asks for a dictionary larger than
+				 * any real Debian file needs */
+				return vigie_error_set(
+					err, VIGIE_ELIMIT, r->name, r->lineno + 1,
+					"xz data needs %llu MiB of memory to decode, more than the %llu MiB limit",
+					(unsigned long long)((lzma_memusage(&r->xz) + (1 << 20) - 1) >> 20),
+					(unsigned long long)(VIGIE_READER_XZ_MEMLIMIT >> 20));
 			} else if (lr != LZMA_OK && !(lr == LZMA_BUF_ERROR && r->outlen)) {
 				return corrupt(r, err, "xz");
 			}
@@ -176,7 +184,8 @@ static int setup(struct vigie_reader *r, struct vigie_error *err)
 		lzma_stream init = LZMA_STREAM_INIT;
 		r->comp = VIGIE_COMP_XZ;
 		r->xz = init;
-		if (lzma_stream_decoder(&r->xz, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
+		if (lzma_stream_decoder(&r->xz, VIGIE_READER_XZ_MEMLIMIT,
+					 LZMA_CONCATENATED) != LZMA_OK)
 			return vigie_error_set(err, VIGIE_ENOMEM, r->name, 0,
 					       "cannot initialise liblzma");
 		r->xz_init = 1;

@@ -425,6 +425,18 @@ static const char *skip_ws(const char *p, const char *end)
 	return p;
 }
 
+const char *report_xml_skip_markup(const char *p, const char *end)
+{
+	if (end - p >= 4 && !memcmp(p, "<!--", 4)) {
+		for (const char *s = p + 4; s + 3 <= end; s++)
+			if (!memcmp(s, "-->", 3))
+				return s + 3;
+		return NULL;
+	}
+	p = memchr(p, '>', (size_t)(end - p));
+	return p ? p + 1 : NULL;
+}
+
 /* Name of the first element, skipping the XML declaration, comments,
  * processing instructions and a DOCTYPE. */
 static void xml_root(const char *p, const char *end, char *name, size_t size)
@@ -434,21 +446,9 @@ static void xml_root(const char *p, const char *end, char *name, size_t size)
 		p = skip_ws(p, end);
 		if (p >= end || *p != '<')
 			return;
-		if (end - p >= 4 && !memcmp(p, "<!--", 4)) {
-			const char *q = NULL;
-			for (const char *s = p + 4; s + 3 <= end; s++)
-				if (!memcmp(s, "-->", 3)) {
-					q = s + 3;
-					break;
-				}
-			if (!q)
+		if ((end - p >= 4 && !memcmp(p, "<!--", 4)) || (end - p >= 2 && p[1] == '?')) {
+			if (!(p = report_xml_skip_markup(p, end)))
 				return;
-			p = q;
-		} else if (end - p >= 2 && p[1] == '?') {
-			const char *q = memchr(p, '>', (size_t)(end - p));
-			if (!q)
-				return;
-			p = q + 1;
 		} else if (end - p >= 2 && p[1] == '!') {
 			/* DOCTYPE, possibly with an internal subset in [...] */
 			int bracket = 0;

@@ -33,6 +33,10 @@ void report_cpe_product(struct report_ctx *c, struct report_finding *f);
 /* Skip a row with a warning naming the line. */
 void report_skip(struct report_ctx *c, unsigned long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* XML prolog scanning, p at "<!--" or "<?": returns the byte after the
+ * closing "-->" (comment) or the first '>' (processing instruction), or
+ * NULL when the document ends first. */
+const char *report_xml_skip_markup(const char *p, const char *end);
 
 int report_read_greenbone_xml(struct report_ctx *c, const char *data, size_t len);
 int report_read_nessus_xml(struct report_ctx *c, const char *data, size_t len);

@@ -42,21 +42,9 @@ static int check_prolog(struct report_ctx *c, const char *data, size_t len)
 			p++; /* whitespace, byte order mark */
 		if (p >= end || *p != '<')
 			return 0;
-		if (end - p >= 4 && !memcmp(p, "<!--", 4)) {
-			const char *q = NULL;
-			for (const char *s = p + 4; s + 3 <= end; s++)
-				if (!memcmp(s, "-->", 3)) {
-					q = s + 3;
-					break;
-				}
-			if (!q)
+		if ((end - p >= 4 && !memcmp(p, "<!--", 4)) || (end - p >= 2 && p[1] == '?')) {
+			if (!(p = report_xml_skip_markup(p, end)))
 				return 0;
-			p = q;
-		} else if (end - p >= 2 && p[1] == '?') {
-			const char *q = memchr(p, '>', (size_t)(end - p));
-			if (!q)
-				return 0;
-			p = q + 1;
 		} else if (end - p >= 2 && p[1] == '!') {
 			return vigie_error_set(c->err, VIGIE_EPARSE, c->name, line_at(data, p),
 					       "document type declarations are not accepted in a scanner report (entities are never expanded or loaded)");

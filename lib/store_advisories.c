@@ -93,7 +93,8 @@ static int fixes_loop(struct vigie_store *s, sqlite3_stmt *st,
 			store_col_text(st, 0), store_col_text(st, 1),
 			store_col_text(st, 2), store_col_text(st, 3),
 			store_col_text(st, 4), store_col_text(st, 5),
-			store_col_text(st, 6)
+			store_col_text(st, 6), store_col_text(st, 7),
+			store_col_text(st, 8)
 		};
 		int r = cb(ud, &f);
 		if (r) {
@@ -113,19 +114,45 @@ int store_advisory_fixes_each(struct vigie_store *s, const char *release,
 {
 	static const char sql_all[] =
 		"SELECT f.advisory, a.date, f.release, f.source, f.version,"
-		" f.kind, f.note FROM advisory_fixes f JOIN advisories a"
-		" ON a.id = f.advisory"
+		" f.kind, f.note, NULL, a.description FROM advisory_fixes f"
+		" JOIN advisories a ON a.id = f.advisory"
 		" ORDER BY f.release, f.source, a.date, f.advisory";
 	static const char sql_rel[] =
 		"SELECT f.advisory, a.date, f.release, f.source, f.version,"
-		" f.kind, f.note FROM advisory_fixes f JOIN advisories a"
-		" ON a.id = f.advisory WHERE f.release = ?"
+		" f.kind, f.note, NULL, a.description FROM advisory_fixes f"
+		" JOIN advisories a ON a.id = f.advisory WHERE f.release = ?"
 		" ORDER BY f.source, a.date, f.advisory";
 	sqlite3_stmt *st = store_stmt(s, release ? sql_rel : sql_all, err);
 	if (!st)
 		return VIGIE_EDB;
 	if (release)
 		store_bind_text(st, 1, release);
+	return fixes_loop(s, st, cb, ud, err);
+}
+
+int store_advisory_cve_fixes(struct vigie_store *s, const char *release,
+			     const char *cve, store_advisory_fix_cb *cb,
+			     void *ud, struct vigie_error *err)
+{
+	static const char sql_rel[] =
+		"SELECT f.advisory, a.date, f.release, f.source, f.version,"
+		" f.kind, f.note, c.cve, a.description FROM advisory_fixes f"
+		" JOIN advisory_cves c ON c.advisory = f.advisory"
+		" JOIN advisories a ON a.id = f.advisory WHERE f.release = ?"
+		" ORDER BY a.date, a.id";
+	static const char sql_cve[] =
+		"SELECT f.advisory, a.date, f.release, f.source, f.version,"
+		" f.kind, f.note, c.cve, a.description FROM advisory_cves c"
+		" JOIN advisories a ON a.id = c.advisory"
+		" JOIN advisory_fixes f ON f.advisory = a.id WHERE c.cve = ?"
+		" ORDER BY a.date, a.id, f.release";
+	sqlite3_stmt *st;
+	if ((release != NULL) == (cve != NULL))
+		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0,
+				       "advisory fixes: give a release or a CVE");
+	if (!(st = store_stmt(s, release ? sql_rel : sql_cve, err)))
+		return VIGIE_EDB;
+	store_bind_text(st, 1, release ? release : cve);
 	return fixes_loop(s, st, cb, ud, err);
 }
 

@@ -3,56 +3,6 @@
 
 #include <string.h>
 
-int store_events_host_id(struct vigie_store *s, const char *name, int64_t *id,
-			 struct vigie_error *err)
-{
-	static const char ins[] = "INSERT OR IGNORE INTO hosts(name) VALUES(?1)";
-	static const char sel[] = "SELECT id FROM hosts WHERE name = ?1";
-	sqlite3_stmt *st;
-	int rc;
-
-	if (!name || !*name)
-		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0, "empty host name");
-	if (!(st = store_stmt(s, ins, err)))
-		return VIGIE_EDB;
-	store_bind_text(st, 1, name);
-	if ((rc = store_step_done(s, st, err, "insert host")))
-		return rc;
-	if (!(st = store_stmt(s, sel, err)))
-		return VIGIE_EDB;
-	store_bind_text(st, 1, name);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return store_dberr(s, err, "select host");
-	}
-	*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return 0;
-}
-
-int store_events_host_find(struct vigie_store *s, const char *name, int64_t *id,
-			   struct vigie_error *err)
-{
-	static const char sel[] = "SELECT id FROM hosts WHERE name = ?1";
-	sqlite3_stmt *st = store_stmt(s, sel, err);
-	int rc;
-
-	if (!st)
-		return VIGIE_EDB;
-	store_bind_text(st, 1, name);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-		return 0;
-	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return vigie_error_set(err, VIGIE_ENOTFOUND, NULL, 0, "no host named '%s' in the database", name);
-	return store_dberr(s, err, "select host");
-}
-
 static const char *nz(const char *v)
 {
 	return v ? v : "";

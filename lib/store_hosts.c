@@ -77,6 +77,23 @@ int store_host_id(struct vigie_store *s, const char *name, int64_t *id,
 	return rc;
 }
 
+int store_host_ensure(struct vigie_store *s, const char *name, int64_t *id,
+		      struct vigie_error *err)
+{
+	static const char ins[] = "INSERT OR IGNORE INTO hosts(name) VALUES(?)";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = check_name("host name", name, HOST_NAME_MAX_LEN, err)))
+		return rc;
+	if (!(st = store_stmt(s, ins, err)))
+		return VIGIE_EDB;
+	store_bind_text(st, 1, name);
+	if ((rc = store_step_done(s, st, err, "insert host")))
+		return rc;
+	return store_host_id(s, name, id, err);
+}
+
 static int put_packages(struct vigie_store *s, int64_t id,
 			const struct inventory *inv, struct vigie_error *err)
 {

@@ -210,6 +210,36 @@ int store_tracker_each(struct vigie_store *s, const char *release,
 	return tracker_rows(s, st, cb, ud, err);
 }
 
+int store_tracker_for_source(struct vigie_store *s, const char *release,
+			     const char *source, store_tracker_cb *cb, void *ud,
+			     struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT release, source, vuln, status, fixed_version, urgency,"
+		" nodsa, nodsa_reason, next_point_update, repositories"
+		" FROM tracker WHERE release=? AND source=? ORDER BY vuln";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_text(st, 1, release);
+	store_bind_text(st, 2, source);
+	return tracker_rows(s, st, cb, ud, err);
+}
+
+int store_tracker_for_vuln(struct vigie_store *s, const char *vuln,
+			   store_tracker_cb *cb, void *ud, struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT release, source, vuln, status, fixed_version, urgency,"
+		" nodsa, nodsa_reason, next_point_update, repositories"
+		" FROM tracker WHERE vuln=? ORDER BY release, source";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	store_bind_text(st, 1, vuln);
+	return tracker_rows(s, st, cb, ud, err);
+}
+
 int store_vuln_get(struct vigie_store *s, const char *name,
 		   struct store_vuln *out, struct vigie_error *err)
 {

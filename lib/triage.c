@@ -197,7 +197,7 @@ static const struct vuln_entry *entry_for(const struct vulnindex *idx, const cha
 	return NULL;
 }
 
-static int count_row(void *ud, const struct store_issue_row *r)
+static int count_row(void *ud, const struct store_tracker_row *r)
 {
 	(void)r;
 	(*(int *)ud)++;
@@ -213,7 +213,7 @@ static int tracker_knows(struct tctx *c, const char *cve)
 	char *k;
 	if (v)
 		return v == 2;
-	store_issue_tracker(c->store, cve, count_row, &n, NULL);
+	store_tracker_for_vuln(c->store, cve, count_row, &n, NULL);
 	k = vigie_arena_strdup(&c->res->arena, cve);
 	if (k && (slot = vigie_hashmap_slot(&c->tracker_known, k, strlen(k))))
 		*slot = (void *)(uintptr_t)(n ? 2 : 1);

@@ -154,7 +154,7 @@ int update_config_load(struct update_config *cfg, const char *path,
 	memset(cfg, 0, sizeof(*cfg));
 	rc = vigie_read_file(&b, path, 1024 * 1024, err);
 	if (!rc)
-		rc = update_config_parse(cfg, b.len ? b.data : "", path, err);
+		rc = update_config_parse(cfg, b.data, path, err);
 	vigie_buf_release(&b);
 	return rc;
 }

@@ -36,6 +36,9 @@ int vigie_buf_grow(struct vigie_buf *b, size_t extra)
 	p = realloc(b->data, cap);
 	if (!p)
 		return VIGIE_ENOMEM;
+	/* keep the invariant: data != NULL means data[len] == '\0', also
+	 * for the first allocation of an empty buffer */
+	p[b->len] = '\0';
 	b->data = p;
 	b->cap = cap;
 	return 0;
@@ -368,12 +371,70 @@ int vigie_time_parse(int64_t *out, const char *s, int local)
 	return 0;
 }
 
+/* The zone of an RFC 822/2822 date: "+HH", "+HHMM", "+HH:MM" (and '-'),
+ * or a name from RFC 822 (UT, GMT, Z, the US zones) or UTC; then at most
+ * one "(comment)" such as "(CEST)". No zone at all means UTC. Anything else
+ * is an error rather than a silent offset of 0. */
+static int rfc822_zone(const char *p, int64_t *off)
+{
+	static const struct {
+		const char *name;
+		int hours;
+	} named[] = {
+		{ "UT", 0 },   { "UTC", 0 },  { "GMT", 0 },  { "Z", 0 },
+		{ "EST", -5 }, { "EDT", -4 }, { "CST", -6 }, { "CDT", -5 },
+		{ "MST", -7 }, { "MDT", -6 }, { "PST", -8 }, { "PDT", -7 },
+	};
+
+	*off = 0;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '+' || *p == '-') {
+		int sign = *p == '-' ? -1 : 1, hh, mm = 0;
+		p++;
+		if (num(&p, 2, &hh))
+			return VIGIE_EPARSE;
+		if (*p == ':') {
+			p++;
+			if (num(&p, 2, &mm))
+				return VIGIE_EPARSE;
+		} else if (isdigit((unsigned char)*p) && num(&p, 2, &mm)) {
+			return VIGIE_EPARSE;
+		}
+		if (hh > 23 || mm > 59)
+			return VIGIE_EPARSE;
+		*off = sign * (hh * 3600 + mm * 60);
+	} else if (isalpha((unsigned char)*p)) {
+		size_t n = 0, i;
+		while (isalpha((unsigned char)p[n]))
+			n++;
+		for (i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+			if (strlen(named[i].name) == n && !strncasecmp(p, named[i].name, n))
+				break;
+		if (i == sizeof(named) / sizeof(named[0]))
+			return VIGIE_EPARSE;
+		*off = (int64_t)named[i].hours * 3600;
+		p += n;
+	}
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '(') {
+		const char *e = strchr(p, ')');
+		if (!e || memchr(p + 1, '(', (size_t)(e - p - 1)))
+			return VIGIE_EPARSE;
+		p = e + 1;
+		while (*p == ' ' || *p == '\t')
+			p++;
+	}
+	return *p ? VIGIE_EPARSE : 0;
+}
+
 int vigie_time_parse_rfc822(int64_t *out, const char *s)
 {
 	static const char *mon[] = { "jan", "feb", "mar", "apr", "may", "jun",
 				     "jul", "aug", "sep", "oct", "nov", "dec" };
 	int d, y, h = 0, mi = 0, se = 0, m = -1, n = 0;
-	char ms[8] = "", zs[16] = "";
+	char ms[8] = "";
 	const char *p = s;
 	int64_t off = 0;
 
@@ -398,27 +459,15 @@ int vigie_time_parse_rfc822(int64_t *out, const char *s)
 	for (int i = 0; i < 12; i++)
 		if (!strncasecmp(ms, mon[i], 3))
 			m = i + 1;
-	if (m < 0 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+	if (m < 0 || d < 1 || d > 31 || y < 0 || y > 9999 || h < 0 || h > 23 ||
+	    mi < 0 || mi > 59 || se < 0 || se > 60)
 		return VIGIE_EPARSE;
 	if (y < 100)
 		y += y < 50 ? 2000 : 1900;
 	if (d > days_in_month(y, m))
 		return VIGIE_EPARSE;
-	while (*p == ' ')
-		p++;
-	sscanf(p, "%15s", zs);
-	if ((zs[0] == '+' || zs[0] == '-') && strlen(zs) >= 5) {
-		int hh = (zs[1] - '0') * 10 + (zs[2] - '0');
-		int mm = (zs[3] - '0') * 10 + (zs[4] - '0');
-		off = (zs[0] == '-' ? -1 : 1) * (hh * 3600 + mm * 60);
-	} else if (!strcasecmp(zs, "EST")) off = -5 * 3600;
-	else if (!strcasecmp(zs, "EDT")) off = -4 * 3600;
-	else if (!strcasecmp(zs, "CST")) off = -6 * 3600;
-	else if (!strcasecmp(zs, "CDT")) off = -5 * 3600;
-	else if (!strcasecmp(zs, "MST")) off = -7 * 3600;
-	else if (!strcasecmp(zs, "MDT")) off = -6 * 3600;
-	else if (!strcasecmp(zs, "PST")) off = -8 * 3600;
-	else if (!strcasecmp(zs, "PDT")) off = -7 * 3600;
+	if (rfc822_zone(p, &off))
+		return VIGIE_EPARSE;
 	*out = vigie_days_from_civil(y, m, d) * 86400 + h * 3600 + mi * 60 + se - off;
 	return 0;
 }
@@ -565,7 +614,7 @@ int vigie_read_file(struct vigie_buf *out, const char *path, size_t max,
 	if (ferror(f))
 		rc = vigie_error_set(err, VIGIE_EIO, path, 0, "read error: %s",
 				     strerror(errno));
-	else if (!out->data && vigie_buf_grow(out, 0))
+	else if (vigie_buf_grow(out, 0)) /* an empty file: "" rather than NULL */
 		rc = vigie_error_set(err, VIGIE_ENOMEM, path, 0, "out of memory");
 out:
 	fclose(f);

@@ -242,7 +242,7 @@ static enum vuln_status parse_status(const char *s)
 	return VULN_UNDETERMINED;
 }
 
-static int on_tracker(void *ud, const struct store_vi_row *r)
+static int on_tracker(void *ud, const struct store_tracker_row *r)
 {
 	struct build_ctx *c = ud;
 	struct vuln_entry e;
@@ -262,19 +262,19 @@ static int on_tracker(void *ud, const struct store_vi_row *r)
 	return vulnindex_add(c->idx, r->source, &e, c->err);
 }
 
-static int on_advisory(void *ud, const struct store_vi_row *r)
+static int on_advisory(void *ud, const struct store_advisory_fix *r)
 {
 	struct build_ctx *c = ud;
 	struct vuln_entry e;
 	const char *k = r->kind ? r->kind : "";
 	memset(&e, 0, sizeof(e));
-	e.vuln = r->vuln;
+	e.vuln = r->cve;
 	e.origin = VULN_FROM_ADVISORY;
 	e.advisory = r->advisory;
-	e.advisory_date = r->advisory_date;
-	if (!strcmp(k, "fixed") && r->fixed_version) {
+	e.advisory_date = r->date;
+	if (!strcmp(k, "fixed") && r->version) {
 		e.status = VULN_RESOLVED;
-		e.fixed_version = r->fixed_version;
+		e.fixed_version = r->version;
 	} else if (!strcmp(k, "not-affected")) {
 		e.status = VULN_RESOLVED;
 		e.fixed_version = "0";
@@ -327,13 +327,13 @@ static int build(struct vulnindex **out, struct vigie_store *s, const char *rele
 	rd = store_read_begin(s);
 	if (sources) {
 		for (size_t i = 0; !rc && i < sources->n; i++)
-			rc = store_vi_tracker_source(s, release, sources->v[i], on_tracker, &c,
-						     err);
+			rc = store_tracker_for_source(s, release, sources->v[i], on_tracker,
+						      &c, err);
 	} else {
-		rc = store_vi_tracker(s, release, on_tracker, &c, err);
+		rc = store_tracker_each(s, release, on_tracker, &c, err);
 	}
 	if (!rc)
-		rc = store_vi_advisories(s, release, on_advisory, &c, err);
+		rc = store_advisory_cve_fixes(s, release, NULL, on_advisory, &c, err);
 	if (!rc)
 		rc = store_vi_support(s, release, on_support, &c, err);
 	if (rd)

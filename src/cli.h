@@ -6,6 +6,7 @@
 
 #include "vigie/error.h"
 #include "vigie/store.h"
+#include "vigie/util.h"
 
 #define VIGIE_VERSION "0.1.0"
 
@@ -38,6 +39,61 @@ void cli_error_init(struct vigie_error *err);
 int cli_store_open(struct vigie_store **out, int readonly);
 /* 1 when s equals one of the "|"-separated words in list. */
 int cli_word_in(const char *s, const char *list);
+
+struct vigie_buf;
+/* src/cli_output.c. EXIT_OK when format is one of the "|"-separated words
+ * of list; else prints "--format: expected text, json or csv, got 'x'" and
+ * returns EXIT_ERROR. */
+int cli_format_check(const char *format, const char *list);
+/* Write len bytes of data (NULL when len is 0) to stdout and flush it.
+ * EXIT_OK, or EXIT_ERROR after printing "cannot write output". */
+int cli_write(const void *data, size_t len);
+/* The same with the contents of b (data may be NULL when empty). */
+int cli_write_buf(const struct vigie_buf *b);
+/* Create or truncate path and write b into it. EXIT_OK, or EXIT_ERROR
+ * after printing "PATH: cannot write". */
+int cli_write_file(const char *path, const struct vigie_buf *b);
+
+/* src/cli_logs.c: the event-log options of history, timeline and sla. */
+struct cli_logs {
+	struct vigie_strv dpkg, apt; /* --dpkg-log, --apt-history (repeatable) */
+	const char *root;            /* --root */
+	const char *host;            /* --host */
+	int64_t since, until;        /* --since, --until (0 = unbounded) */
+	int from_store;              /* --from-store */
+};
+/* Their rows in a struct option table (needs <getopt.h>). */
+#define CLI_LOG_OPTIONS                                      \
+	{ "dpkg-log", required_argument, NULL, 'd' },        \
+	{ "apt-history", required_argument, NULL, 'a' },     \
+	{ "root", required_argument, NULL, 'r' },            \
+	{ "host", required_argument, NULL, 'H' },            \
+	{ "since", required_argument, NULL, 's' },           \
+	{ "until", required_argument, NULL, 'u' },           \
+	{ "from-store", no_argument, NULL, 'F' }
+void cli_logs_init(struct cli_logs *l);
+void cli_logs_release(struct cli_logs *l);
+/* Handle getopt result c (letters d a r H s u F, as the commands' option
+ * tables use them): 1 when handled, 0 when not one of these, -1 after
+ * printing an error (bad date, out of memory). */
+int cli_logs_option(struct cli_logs *l, int c, const char *arg);
+struct history;
+/* Load h from the events stored for host (--from-store; no log file may be
+ * named then) or from the logs under root. Prints errors; EXIT_OK or
+ * EXIT_ERROR. */
+int cli_logs_load(const struct cli_logs *l, struct history *h, const char *root,
+		  const char *host);
+
+struct inventory_opts;
+/* The inventory options' rows in a struct option table (needs <getopt.h>). */
+#define CLI_INVENTORY_OPTIONS                                \
+	{ "status", required_argument, NULL, 's' },          \
+	{ "root", required_argument, NULL, 'r' },            \
+	{ "release", required_argument, NULL, 'R' },         \
+	{ "kernel", required_argument, NULL, 'k' }
+/* Handle getopt result c for the inventory options --status (s), --root
+ * (r), --release (R) and --kernel (k) into o: 1 when handled, else 0. */
+int cli_inventory_option(struct inventory_opts *o, int c, const char *arg);
 
 /* Commands: one file each. */
 int cmd_compare_versions(int argc, char **argv);

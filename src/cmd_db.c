@@ -1,6 +1,7 @@
 /* vigie db: import security data into the store and show what it holds. */
 #define _GNU_SOURCE
 #include "cli.h"
+#include "vigie/json.h"
 #include "vigie/import.h"
 #include "vigie/util.h"
 
@@ -194,14 +195,6 @@ struct status_ctx {
 	long n;
 };
 
-static void gstr(yajl_gen g, const char *s)
-{
-	if (s)
-		yajl_gen_string(g, (const unsigned char *)s, strlen(s));
-	else
-		yajl_gen_null(g);
-}
-
 static const char *date_or_dash(int64_t t, char *buf, size_t size, int rfc3339)
 {
 	if (t <= 0)
@@ -223,15 +216,15 @@ static int status_source(void *ud, const struct store_source *src)
 		return 0;
 	}
 	yajl_gen_map_open(c->g);
-	gstr(c->g, "name");
-	gstr(c->g, src->name);
-	gstr(c->g, "location");
-	gstr(c->g, src->location);
-	gstr(c->g, "imported_at");
-	gstr(c->g, i);
-	gstr(c->g, "data_date");
-	gstr(c->g, d);
-	gstr(c->g, "rows");
+	json_str(c->g, "name");
+	json_str(c->g, src->name);
+	json_str(c->g, "location");
+	json_str(c->g, src->location);
+	json_str(c->g, "imported_at");
+	json_str(c->g, i);
+	json_str(c->g, "data_date");
+	json_str(c->g, d);
+	json_str(c->g, "rows");
 	yajl_gen_integer(c->g, src->rows);
 	yajl_gen_map_close(c->g);
 	return 0;
@@ -268,8 +261,8 @@ static int db_status(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_fail("db status: unexpected argument '%s'", argv[optind]);
-	if (!cli_word_in(format, "text|json"))
-		return cli_fail("db status: unknown format '%s' (text or json)", format);
+	if (cli_format_check(format, "text|json"))
+		return EXIT_ERROR;
 	{
 		char def[4096];
 		const char *path = cli.db_path ? cli.db_path
@@ -301,26 +294,26 @@ static int db_status(int argc, char **argv)
 		}
 		yajl_gen_config(ctx.g, yajl_gen_beautify, 1);
 		yajl_gen_map_open(ctx.g);
-		gstr(ctx.g, "schema");
-		gstr(ctx.g, "vigie.dbstatus/1");
-		gstr(ctx.g, "database");
-		gstr(ctx.g, store_path(s));
-		gstr(ctx.g, "schema_version");
+		json_str(ctx.g, "schema");
+		json_str(ctx.g, "vigie.dbstatus/1");
+		json_str(ctx.g, "database");
+		json_str(ctx.g, store_path(s));
+		json_str(ctx.g, "schema_version");
 		yajl_gen_integer(ctx.g, store_schema_version(s));
-		gstr(ctx.g, "sources");
+		json_str(ctx.g, "sources");
 		yajl_gen_array_open(ctx.g);
 		rc = store_sources_each(s, status_source, &ctx, &err);
 		yajl_gen_array_close(ctx.g);
-		gstr(ctx.g, "counts");
+		json_str(ctx.g, "counts");
 		yajl_gen_map_open(ctx.g);
-		gstr(ctx.g, "advisories");
+		json_str(ctx.g, "advisories");
 		yajl_gen_integer(ctx.g, adv);
-		gstr(ctx.g, "vulnerabilities");
+		json_str(ctx.g, "vulnerabilities");
 		yajl_gen_integer(ctx.g, vul);
-		gstr(ctx.g, "packages");
+		json_str(ctx.g, "packages");
 		yajl_gen_integer(ctx.g, pkg);
 		for (size_t i = 1; count_tables[i]; i++) {
-			gstr(ctx.g, count_tables[i]);
+			json_str(ctx.g, count_tables[i]);
 			yajl_gen_integer(ctx.g, counts[i]);
 		}
 		yajl_gen_map_close(ctx.g);

@@ -28,7 +28,6 @@ int cmd_debsecan_feed(int argc, char **argv)
 	struct vulnindex *idx = NULL;
 	struct vigie_buf buf = VIGIE_BUF_INIT;
 	struct vigie_error err;
-	FILE *f = NULL;
 	int c, rc = EXIT_ERROR;
 
 	cli_error_init(&err);
@@ -51,20 +50,8 @@ int cmd_debsecan_feed(int argc, char **argv)
 		cli_error(&err);
 		goto out;
 	}
-	if (!(f = fopen(output, "wb")) || fwrite(buf.data, 1, buf.len, f) != buf.len) {
-		cli_fail("%s: cannot write", output);
-		goto out;
-	}
-	if (fclose(f)) {
-		f = NULL;
-		cli_fail("%s: cannot write", output);
-		goto out;
-	}
-	f = NULL;
-	rc = EXIT_OK;
+	rc = cli_write_file(output, &buf);
 out:
-	if (f)
-		fclose(f);
 	vigie_buf_release(&buf);
 	vulnindex_free(idx);
 	store_close(store);

@@ -23,11 +23,8 @@ static void usage(FILE *f)
 int cmd_explain(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "status", required_argument, NULL, 's' },
-		{ "root", required_argument, NULL, 'r' },
-		{ "release", required_argument, NULL, 'R' },
+		CLI_INVENTORY_OPTIONS,
 		{ "host", required_argument, NULL, 'H' },
-		{ "kernel", required_argument, NULL, 'k' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "policy", required_argument, NULL, 'p' },
 		{ "no-host", no_argument, NULL, 'n' },
@@ -49,12 +46,10 @@ int cmd_explain(int argc, char **argv)
 	inventory_init(&inv);
 	cli_error_init(&err);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (cli_inventory_option(&io, c, optarg))
+			continue;
 		switch (c) {
-		case 's': io.status_file = optarg; break;
-		case 'r': io.root = optarg; break;
-		case 'R': io.release = optarg; break;
 		case 'H': io.host = optarg; break;
-		case 'k': io.kernel = optarg; break;
 		case 'f': format = optarg; break;
 		case 'p': policy_path = optarg; break;
 		case 'n': no_host = 1; break;
@@ -69,8 +64,8 @@ int cmd_explain(int argc, char **argv)
 	vuln = argv[optind];
 	if (strncmp(vuln, "CVE-", 4) && strncmp(vuln, "TEMP-", 5))
 		return cli_fail("'%s' is not a CVE-... or TEMP-... id", vuln);
-	if (!cli_word_in(format, "text|json"))
-		return cli_fail("--format: expected text or json, got '%s'", format);
+	if (cli_format_check(format, "text|json"))
+		return EXIT_ERROR;
 	eo.json = !strcmp(format, "json");
 	if (!(pol = malloc(sizeof(*pol))))
 		return cli_fail("out of memory");
@@ -93,8 +88,8 @@ int cmd_explain(int argc, char **argv)
 		cli_error(&err);
 		goto out;
 	}
-	fwrite(out.data ? out.data : "", 1, out.len, stdout);
-	rc = affected ? EXIT_FINDINGS : EXIT_OK;
+	if (!(rc = cli_write_buf(&out)))
+		rc = affected ? EXIT_FINDINGS : EXIT_OK;
 out:
 	vigie_buf_release(&out);
 	store_close(store);

@@ -33,22 +33,16 @@ static void usage(FILE *f)
 int cmd_history(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "dpkg-log", required_argument, NULL, 'd' },
-		{ "apt-history", required_argument, NULL, 'a' },
-		{ "root", required_argument, NULL, 'r' },
-		{ "host", required_argument, NULL, 'H' },
-		{ "since", required_argument, NULL, 's' },
-		{ "until", required_argument, NULL, 'u' },
+		CLI_LOG_OPTIONS,
 		{ "format", required_argument, NULL, 'f' },
 		{ "histogram", no_argument, NULL, 'g' },
 		{ "year", required_argument, NULL, 'y' },
 		{ "by", required_argument, NULL, 'b' },
 		{ "store", no_argument, NULL, 'S' },
-		{ "from-store", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct vigie_strv dpkg, apt;
+	struct cli_logs logs;
 	struct history h;
 	struct histogram hg;
 	struct vigie_buf out = VIGIE_BUF_INIT;
@@ -56,39 +50,21 @@ int cmd_history(int argc, char **argv)
 	struct report_opts ro;
 	const char *root = NULL, *host = NULL, *format = "text";
 	char hostbuf[256];
-	int from_store = 0, histogram = 0, store = 0, year = 0, by = HISTOGRAM_MONTH, c, rc = EXIT_ERROR;
+	int histogram = 0, store = 0, year = 0, by = HISTOGRAM_MONTH, c, rc = EXIT_ERROR;
 
-	vigie_strv_init(&dpkg);
-	vigie_strv_init(&apt);
+	cli_logs_init(&logs);
 	history_init(&h);
 	memset(&hg, 0, sizeof(hg));
 	memset(&ro, 0, sizeof(ro));
 	cli_error_init(&err);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		int k = cli_logs_option(&logs, c, optarg);
+		if (k < 0)
+			goto out;
+		if (k)
+			continue;
 		switch (c) {
-		case 'd':
-			if (vigie_strv_push(&dpkg, optarg))
-				goto oom;
-			break;
-		case 'a':
-			if (vigie_strv_push(&apt, optarg))
-				goto oom;
-			break;
-		case 'r': root = optarg; break;
-		case 'H': host = optarg; break;
-		case 's':
-			if (history_parse_bound(&ro.since, optarg, 0)) {
-				cli_fail("bad --since '%s' (expected YYYY-MM-DD[ HH:MM[:SS]])", optarg);
-				goto out;
-			}
-			break;
-		case 'u':
-			if (history_parse_bound(&ro.until, optarg, 1)) {
-				cli_fail("bad --until '%s' (expected YYYY-MM-DD[ HH:MM[:SS]])", optarg);
-				goto out;
-			}
-			break;
 		case 'f': format = optarg; break;
 		case 'g': histogram = 1; break;
 		case 'y': {
@@ -108,7 +84,6 @@ int cmd_history(int argc, char **argv)
 			}
 			break;
 		case 'S': store = 1; break;
-		case 'F': from_store = 1; break;
 		case 'h':
 			usage(stdout);
 			rc = EXIT_OK;
@@ -122,10 +97,12 @@ int cmd_history(int argc, char **argv)
 		cli_fail("unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if (!cli_word_in(format, "text|json|csv|html")) {
-		cli_fail("bad --format '%s' (text, json, csv or html)", format);
+	root = logs.root;
+	host = logs.host;
+	ro.since = logs.since;
+	ro.until = logs.until;
+	if (cli_format_check(format, "text|json|csv|html"))
 		goto out;
-	}
 	if (!strcmp(format, "html") && !histogram) {
 		cli_fail("--format html needs --histogram (see also 'vigie timeline --format html')");
 		goto out;
@@ -138,28 +115,12 @@ int cmd_history(int argc, char **argv)
 		host = history_host_name(root, hostbuf, sizeof(hostbuf));
 	ro.host = host;
 	ro.color = cli.color;
-	if (from_store && store) {
+	if (logs.from_store && store) {
 		cli_fail("--store and --from-store exclude each other");
 		goto out;
 	}
-	if (from_store && (dpkg.n || apt.n)) {
-		cli_fail("--from-store reads no log file");
+	if (cli_logs_load(&logs, &h, root, host))
 		goto out;
-	}
-	if (from_store) {
-		struct vigie_store *s = NULL;
-		if (cli_store_open(&s, 1))
-			goto out;
-		c = history_load_store(&h, s, host, 0, 0, &err);
-		store_close(s);
-		if (c) {
-			rc = cli_error(&err);
-			goto out;
-		}
-	} else if (history_load_all(&h, &dpkg, &apt, root, &err)) {
-		rc = cli_error(&err);
-		goto out;
-	}
 	if (store) {
 		struct vigie_store *s = NULL;
 		size_t added = 0;
@@ -199,15 +160,7 @@ int cmd_history(int argc, char **argv)
 		c = history_report_text(&out, &h, &ro);
 	if (c)
 		goto oom;
-	if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len) {
-		cli_fail("cannot write output");
-		goto out;
-	}
-	if (fflush(stdout)) {
-		cli_fail("cannot write output");
-		goto out;
-	}
-	rc = EXIT_OK;
+	rc = cli_write_buf(&out);
 	goto out;
 oom:
 	cli_fail("out of memory");
@@ -215,7 +168,6 @@ out:
 	vigie_buf_release(&out);
 	histogram_release(&hg);
 	history_release(&h);
-	vigie_strv_release(&dpkg);
-	vigie_strv_release(&apt);
+	cli_logs_release(&logs);
 	return rc;
 }

@@ -1,5 +1,6 @@
 /* vigie hosts: the fleet in the store (inventories and services). */
 #include "cli.h"
+#include "vigie/json.h"
 #include "vigie/inventory.h"
 #include "vigie/services.h"
 #include "vigie/store.h"
@@ -29,37 +30,15 @@ static void usage(FILE *f)
 
 /* ---- JSON helpers ---- */
 
-static void js(yajl_gen g, const char *s)
-{
-	if (s)
-		yajl_gen_string(g, (const unsigned char *)s, strlen(s));
-	else
-		yajl_gen_null(g);
-}
-
-static void jkv(yajl_gen g, const char *k, const char *v)
-{
-	js(g, k);
-	js(g, v);
-}
-
-static void jtime(yajl_gen g, const char *k, int64_t t)
-{
-	char buf[32];
-	js(g, k);
-	js(g, t ? vigie_time_format(t, buf, sizeof(buf)) : NULL);
-}
-
 static int jflush(yajl_gen g)
 {
 	const unsigned char *buf;
 	size_t len;
+	int rc;
 	yajl_gen_get_buf(g, &buf, &len);
-	fwrite(buf, 1, len, stdout);
+	rc = cli_write(buf, len);
 	yajl_gen_free(g);
-	if (fflush(stdout) || ferror(stdout))
-		return cli_fail("cannot write output");
-	return EXIT_OK;
+	return rc;
 }
 
 static yajl_gen jnew(void)
@@ -72,17 +51,17 @@ static yajl_gen jnew(void)
 
 static void jhost(yajl_gen g, const struct store_host *h)
 {
-	jkv(g, "name", h->name);
-	jkv(g, "client", h->client);
-	jkv(g, "release", h->release);
-	jkv(g, "arch", h->arch);
-	js(g, "kernel");
+	json_kv_str(g, "name", h->name);
+	json_kv_str(g, "client", h->client);
+	json_kv_str(g, "release", h->release);
+	json_kv_str(g, "arch", h->arch);
+	json_str(g, "kernel");
 	yajl_gen_map_open(g);
-	jkv(g, "release", h->kernel_release);
-	jkv(g, "version", h->kernel_version);
+	json_kv_str(g, "release", h->kernel_release);
+	json_kv_str(g, "version", h->kernel_version);
 	yajl_gen_map_close(g);
-	jtime(g, "inventoried_at", h->inventoried_at);
-	jkv(g, "origin", h->origin);
+	json_kv_time(g, "inventoried_at", h->inventoried_at);
+	json_kv_str(g, "origin", h->origin);
 }
 
 /* ---- add ---- */
@@ -90,11 +69,8 @@ static void jhost(yajl_gen g, const struct store_host *h)
 static int hosts_add(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "status", required_argument, NULL, 's' },
-		{ "root", required_argument, NULL, 'r' },
-		{ "release", required_argument, NULL, 'R' },
+		CLI_INVENTORY_OPTIONS,
 		{ "client", required_argument, NULL, 'c' },
-		{ "kernel", required_argument, NULL, 'k' },
 		{ "services", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -112,12 +88,10 @@ static int hosts_add(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (cli_inventory_option(&o, c, optarg))
+			continue;
 		switch (c) {
-		case 's': o.status_file = optarg; break;
-		case 'r': o.root = optarg; break;
-		case 'R': o.release = optarg; break;
 		case 'c': client = optarg; break;
-		case 'k': o.kernel = optarg; break;
 		case 'S': services_path = optarg; break;
 		case 'h': usage(stdout); return EXIT_OK;
 		default: usage(stderr); return EXIT_ERROR;
@@ -205,9 +179,9 @@ static int list_json_cb(void *ud, const struct store_host *h)
 	yajl_gen g = c->g;
 	yajl_gen_map_open(g);
 	jhost(g, h);
-	js(g, "packages");
+	json_str(g, "packages");
 	yajl_gen_integer(g, h->npackages);
-	js(g, "services");
+	json_str(g, "services");
 	yajl_gen_integer(g, h->nservices);
 	yajl_gen_map_close(g);
 	c->n++;
@@ -238,8 +212,8 @@ static int parse_format(int argc, char **argv, const char **format, int *package
 	}
 	if (argc - optind != nargs)
 		goto bad;
-	if (!cli_word_in(*format, "text|json"))
-		return cli_fail("unknown format '%s' (text or json)", *format);
+	if (cli_format_check(*format, "text|json"))
+		return EXIT_ERROR;
 	return 0;
 bad:
 	usage(stderr);
@@ -265,8 +239,8 @@ static int hosts_list(int argc, char **argv)
 			return cli_fail("out of memory");
 		}
 		yajl_gen_map_open(c.g);
-		jkv(c.g, "schema", "vigie.hosts/1");
-		js(c.g, "hosts");
+		json_kv_str(c.g, "schema", "vigie.hosts/1");
+		json_str(c.g, "hosts");
 		yajl_gen_array_open(c.g);
 		rc = store_hosts_each(s, list_json_cb, &c, &err);
 		yajl_gen_array_close(c.g);
@@ -323,8 +297,8 @@ static int show_service_json(void *ud, const char *service, const char *origin)
 {
 	struct show_ctx *c = ud;
 	yajl_gen_map_open(c->g);
-	jkv(c->g, "name", service);
-	jkv(c->g, "origin", origin);
+	json_kv_str(c->g, "name", service);
+	json_kv_str(c->g, "origin", origin);
 	yajl_gen_map_close(c->g);
 	c->nserv++;
 	return 0;
@@ -363,23 +337,23 @@ static int hosts_show(int argc, char **argv)
 			goto out;
 		}
 		yajl_gen_map_open(c.g);
-		jkv(c.g, "schema", "vigie.host/1");
+		json_kv_str(c.g, "schema", "vigie.host/1");
 		jhost(c.g, &c.h);
-		js(c.g, "services");
+		json_str(c.g, "services");
 		yajl_gen_array_open(c.g);
 		rc = store_host_services_each(s, name, show_service_json, &c, &err);
 		yajl_gen_array_close(c.g);
-		js(c.g, "packages");
+		json_str(c.g, "packages");
 		yajl_gen_array_open(c.g);
 		for (size_t i = 0; i < inv.npkgs; i++) {
 			const struct inventory_pkg *p = &inv.pkgs[i];
 			yajl_gen_map_open(c.g);
-			jkv(c.g, "name", p->name);
-			jkv(c.g, "arch", p->arch);
-			jkv(c.g, "version", p->version);
-			jkv(c.g, "source", p->source);
-			jkv(c.g, "source_version", p->source_version);
-			jkv(c.g, "status", p->status);
+			json_kv_str(c.g, "name", p->name);
+			json_kv_str(c.g, "arch", p->arch);
+			json_kv_str(c.g, "version", p->version);
+			json_kv_str(c.g, "source", p->source);
+			json_kv_str(c.g, "source_version", p->source_version);
+			json_kv_str(c.g, "status", p->status);
 			yajl_gen_map_close(c.g);
 		}
 		yajl_gen_array_close(c.g);

@@ -72,11 +72,8 @@ static void print_text(const struct inventory *inv)
 int cmd_inventory(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "status", required_argument, NULL, 's' },
-		{ "root", required_argument, NULL, 'r' },
-		{ "release", required_argument, NULL, 'R' },
+		CLI_INVENTORY_OPTIONS,
 		{ "host", required_argument, NULL, 'H' },
-		{ "kernel", required_argument, NULL, 'k' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -89,12 +86,10 @@ int cmd_inventory(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (cli_inventory_option(&o, c, optarg))
+			continue;
 		switch (c) {
-		case 's': o.status_file = optarg; break;
-		case 'r': o.root = optarg; break;
-		case 'R': o.release = optarg; break;
 		case 'H': o.host = optarg; break;
-		case 'k': o.kernel = optarg; break;
 		case 'f': format = optarg; break;
 		case 'h': usage(stdout); return EXIT_OK;
 		default: usage(stderr); return EXIT_ERROR;
@@ -106,8 +101,8 @@ int cmd_inventory(int argc, char **argv)
 	}
 	if (o.status_file && o.root)
 		return cli_fail("--status and --root are mutually exclusive");
-	if (!cli_word_in(format, "text|json"))
-		return cli_fail("unknown format '%s' (text or json)", format);
+	if (cli_format_check(format, "text|json"))
+		return EXIT_ERROR;
 
 	cli_error_init(&err);
 	inventory_init(&inv);

@@ -37,21 +37,15 @@ static void usage(FILE *f)
 int cmd_sla(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "dpkg-log", required_argument, NULL, 'd' },
-		{ "apt-history", required_argument, NULL, 'a' },
-		{ "root", required_argument, NULL, 'r' },
+		CLI_LOG_OPTIONS,
 		{ "release", required_argument, NULL, 'R' },
 		{ "no-security-data", no_argument, NULL, 'N' },
-		{ "host", required_argument, NULL, 'H' },
-		{ "since", required_argument, NULL, 's' },
-		{ "until", required_argument, NULL, 'u' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "config", required_argument, NULL, 'c' },
-		{ "from-store", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct vigie_strv dpkg, apt;
+	struct cli_logs logs;
 	struct history h;
 	struct timeline tl;
 	struct timeline_opts to;
@@ -68,10 +62,9 @@ int cmd_sla(int argc, char **argv)
 	struct report_opts ro;
 	const char *root = NULL, *format = "text", *config = NULL, *path;
 	char hostbuf[256];
-	int from_store = 0, c, rc = EXIT_ERROR, required;
+	int c, rc = EXIT_ERROR, required;
 
-	vigie_strv_init(&dpkg);
-	vigie_strv_init(&apt);
+	cli_logs_init(&logs);
 	history_init(&h);
 	memset(&tl, 0, sizeof(tl));
 	memset(&to, 0, sizeof(to));
@@ -81,34 +74,16 @@ int cmd_sla(int argc, char **argv)
 		return cli_error(&err);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		int k = cli_logs_option(&logs, c, optarg);
+		if (k < 0)
+			goto out;
+		if (k)
+			continue;
 		switch (c) {
-		case 'd':
-			if (vigie_strv_push(&dpkg, optarg))
-				goto oom;
-			break;
-		case 'a':
-			if (vigie_strv_push(&apt, optarg))
-				goto oom;
-			break;
-		case 'r': root = optarg; break;
 		case 'R': release = optarg; break;
 		case 'N': no_secdata = 1; break;
-		case 'H': ro.host = optarg; break;
-		case 's':
-			if (history_parse_bound(&ro.since, optarg, 0)) {
-				cli_fail("bad --since '%s' (expected YYYY-MM-DD[ HH:MM[:SS]])", optarg);
-				goto out;
-			}
-			break;
-		case 'u':
-			if (history_parse_bound(&ro.until, optarg, 1)) {
-				cli_fail("bad --until '%s' (expected YYYY-MM-DD[ HH:MM[:SS]])", optarg);
-				goto out;
-			}
-			break;
 		case 'f': format = optarg; break;
 		case 'c': config = optarg; break;
-		case 'F': from_store = 1; break;
 		case 'h':
 			usage(stdout);
 			rc = EXIT_OK;
@@ -122,10 +97,12 @@ int cmd_sla(int argc, char **argv)
 		cli_fail("unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if (!cli_word_in(format, "text|json|csv")) {
-		cli_fail("bad --format '%s' (text, json or csv)", format);
+	root = logs.root;
+	ro.host = logs.host;
+	ro.since = logs.since;
+	ro.until = logs.until;
+	if (cli_format_check(format, "text|json|csv"))
 		goto out;
-	}
 	path = sla_policy_path(config, &required);
 	if (path && sla_policy_load(&pol, path, &err)) {
 		rc = cli_error(&err);
@@ -135,24 +112,8 @@ int cmd_sla(int argc, char **argv)
 		ro.host = history_host_name(root && strcmp(root, "-") ? root : NULL, hostbuf,
 					    sizeof(hostbuf));
 	ro.color = cli.color;
-	if (from_store && (dpkg.n || apt.n)) {
-		cli_fail("--from-store reads no log file");
+	if (cli_logs_load(&logs, &h, root && strcmp(root, "-") ? root : NULL, ro.host))
 		goto out;
-	}
-	if (from_store) {
-		struct vigie_store *s = NULL;
-		if (cli_store_open(&s, 1))
-			goto out;
-		c = history_load_store(&h, s, ro.host, 0, 0, &err);
-		store_close(s);
-		if (c) {
-			rc = cli_error(&err);
-			goto out;
-		}
-	} else if (history_load_all(&h, &dpkg, &apt, root && strcmp(root, "-") ? root : NULL, &err)) {
-		rc = cli_error(&err);
-		goto out;
-	}
 	to.root = root;
 	if (!no_secdata && (secd = cli_secdata_open(root, release))) {
 		to.extra = secdata_timeline_cves;
@@ -176,11 +137,7 @@ int cmd_sla(int argc, char **argv)
 		c = sla_report_text(&out, &pol, items, nitems, sum, undated, &ro);
 	if (c)
 		goto oom;
-	if ((out.len && fwrite(out.data, 1, out.len, stdout) != out.len) || fflush(stdout)) {
-		cli_fail("cannot write output");
-		goto out;
-	}
-	rc = EXIT_OK;
+	rc = cli_write_buf(&out);
 	goto out;
 oom:
 	cli_fail("out of memory");
@@ -191,7 +148,6 @@ out:
 	cli_secdata_free(secd);
 	history_release(&h);
 	sla_policy_release(&pol);
-	vigie_strv_release(&dpkg);
-	vigie_strv_release(&apt);
+	cli_logs_release(&logs);
 	return rc;
 }

@@ -30,28 +30,12 @@ static void usage(FILE *f)
 		"positive, affected per confirmed finding) for Trivy's or Grype's --vex.\n");
 }
 
-static int write_file(const char *path, const struct vigie_buf *b)
-{
-	FILE *f = fopen(path, "wb");
-	if (!f || fwrite(b->data, 1, b->len, f) != b->len) {
-		if (f)
-			fclose(f);
-		return cli_fail("%s: cannot write", path);
-	}
-	if (fclose(f))
-		return cli_fail("%s: cannot write", path);
-	return 0;
-}
-
 int cmd_triage(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "input-format", required_argument, NULL, 'i' },
 		{ "host", required_argument, NULL, 'H' },
-		{ "status", required_argument, NULL, 's' },
-		{ "root", required_argument, NULL, 'r' },
-		{ "release", required_argument, NULL, 'R' },
-		{ "kernel", required_argument, NULL, 'k' },
+		CLI_INVENTORY_OPTIONS,
 		{ "format", required_argument, NULL, 'f' },
 		{ "openvex", required_argument, NULL, 'o' },
 		{ "policy", required_argument, NULL, 'p' },
@@ -78,16 +62,14 @@ int cmd_triage(int argc, char **argv)
 	report_init(&rep);
 	cli_error_init(&err);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (cli_inventory_option(&io, c, optarg))
+			continue;
 		switch (c) {
 		case 'i':
 			if (report_format_parse(&fmt, optarg))
 				return cli_fail("--input-format: unknown format '%s'", optarg);
 			break;
 		case 'H': host = optarg; break;
-		case 's': io.status_file = optarg; break;
-		case 'r': io.root = optarg; break;
-		case 'R': io.release = optarg; break;
-		case 'k': io.kernel = optarg; break;
 		case 'f': format = optarg; break;
 		case 'o': openvex = optarg; break;
 		case 'p': policy_path = optarg; break;
@@ -99,8 +81,8 @@ int cmd_triage(int argc, char **argv)
 		usage(stderr);
 		return EXIT_ERROR;
 	}
-	if (!cli_word_in(format, "text|json|csv|html"))
-		return cli_fail("--format: expected text, json, csv or html, got '%s'", format);
+	if (cli_format_check(format, "text|json|csv|html"))
+		return EXIT_ERROR;
 	if (!(pol = malloc(sizeof(*pol))))
 		return cli_fail("out of memory");
 	if (cli_policy_load(pol, policy_path))
@@ -158,13 +140,11 @@ int cmd_triage(int argc, char **argv)
 			cli_error(&err);
 			goto out;
 		}
-		if (write_file(openvex, &vex))
+		if (cli_write_file(openvex, &vex))
 			goto out;
 	}
-	if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout)) {
-		cli_fail("cannot write output");
+	if (cli_write_buf(&out))
 		goto out;
-	}
 	rc = EXIT_OK;
 out:
 	if (have_res)

@@ -37,7 +37,9 @@ struct apt_sources {
 	size_t n, cap;
 };
 
+/* Prepare an empty list (caller-owned struct). */
 void aptsources_init(struct apt_sources *l);
+/* Free the entries and their strings; l is empty afterwards. */
 void aptsources_release(struct apt_sources *l);
 
 /* Read root/etc/apt/sources.list, then root/etc/apt/sources.list.d/ files

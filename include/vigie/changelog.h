@@ -42,6 +42,7 @@ struct changelog {
 	size_t total_text;
 };
 
+/* Prepare an empty changelog (caller-owned struct, no allocation). */
 void changelog_init(struct changelog *cl);
 /* Release entries and strings; accepts NULL. */
 void changelog_release(struct changelog *cl);

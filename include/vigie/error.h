@@ -46,8 +46,10 @@ void vigie_error_clear(struct vigie_error *err);
 int vigie_error_set(struct vigie_error *err, int code, const char *file,
 		    unsigned long line, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* The same with a va_list (for wrappers that take "..."). */
 int vigie_error_setv(struct vigie_error *err, int code, const char *file,
-		     unsigned long line, const char *fmt, va_list ap);
+		     unsigned long line, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
 /* Emit a warning through err->warn (if set); never fails. */
 void vigie_warn(struct vigie_error *err, const char *file, unsigned long line,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));

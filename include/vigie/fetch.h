@@ -50,6 +50,7 @@ struct fetch_result {
 				 to a bad answer */
 };
 
+/* Zero o: no validators, and FETCH_DEFAULT_* for every 0 limit. */
 void fetch_opts_init(struct fetch_opts *o);
 /* Free the strings a result holds; accepts NULL. */
 void fetch_result_release(struct fetch_result *r);

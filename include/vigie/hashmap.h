@@ -14,6 +14,8 @@ struct vigie_hashmap {
 	size_t n;
 };
 
+/* Prepare an empty map (no allocation). Keys are borrowed: they must
+ * outlive the map. */
 void vigie_hashmap_init(struct vigie_hashmap *m);
 /* Release the table (not the keys or values). */
 void vigie_hashmap_release(struct vigie_hashmap *m);

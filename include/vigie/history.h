@@ -79,6 +79,7 @@ struct history {
 	size_t max_events; /* HISTORY_MAX_EVENTS unless lowered (tests) */
 };
 
+/* Prepare an empty history (caller-owned struct). */
 void history_init(struct history *h);
 /* Release everything (events, transactions, strings); accepts NULL. */
 void history_release(struct history *h);

@@ -49,6 +49,7 @@ struct inventory_opts {
 	const char *kernel;      /* --kernel: running kernel's uname -r */
 };
 
+/* Prepare an empty inventory with its arena (caller-owned struct). */
 void inventory_init(struct inventory *inv);
 /* Release everything the inventory owns. */
 void inventory_release(struct inventory *inv);

@@ -9,8 +9,11 @@
 
 /* A beautified generator appending to out; NULL on out of memory. */
 yajl_gen json_gen_new(struct vigie_buf *out);
-/* Strings may be NULL (written as null). Invalid UTF-8 is replaced. */
+/* Write a string; NULL is written as null. When g validates UTF-8
+ * (json_gen_new does) invalid bytes are written as '?'. Errors surface
+ * from yajl_gen_get_buf / the output buffer, as for yajl itself. */
 void json_str(yajl_gen g, const char *s);
+/* Write a map key (k not NULL). The json_kv_* write a key and a value. */
 void json_key(yajl_gen g, const char *k);
 void json_kv_str(yajl_gen g, const char *k, const char *v);
 void json_kv_int(yajl_gen g, const char *k, int64_t v);
@@ -20,7 +23,8 @@ void json_kv_score(yajl_gen g, const char *k, double v);
 /* RFC 3339 UTC time, or null when t == 0. */
 void json_kv_time(yajl_gen g, const char *k, int64_t t);
 
-/* Append s as one RFC 4180 CSV field (quoted when needed). */
+/* Append s as one RFC 4180 CSV field (quoted when needed; NULL is an
+ * empty field): vigie_csv_quote(out, s, ','). 0 or VIGIE_ENOMEM. */
 int csv_add_field(struct vigie_buf *out, const char *s);
 
 #endif

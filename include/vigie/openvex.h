@@ -88,6 +88,7 @@ int openvex_write(struct vigie_buf *out, const struct openvex_doc *doc,
 		  const struct openvex_statement *st, size_t n,
 		  struct vigie_error *err);
 
+/* OpenVEX name of a status ("not_affected", "affected", ...); static. */
 const char *openvex_status_name(enum openvex_status s);
 /* NULL for OPENVEX_JUST_NONE. */
 const char *openvex_justification_name(enum openvex_justification j);

@@ -13,6 +13,10 @@
 #include "vigie/error.h"
 
 #define VIGIE_READER_MAX_LINE (1024 * 1024)
+/* Memory the xz decoder may use (dictionary and state). xz -9 needs about
+ * 65 MiB; a header asking for more fails with VIGIE_ELIMIT instead of
+ * reserving up to 4 GiB. */
+#define VIGIE_READER_XZ_MEMLIMIT ((unsigned long long)256 << 20)
 
 enum vigie_compression {
 	VIGIE_COMP_NONE,
@@ -23,7 +27,8 @@ enum vigie_compression {
 
 struct vigie_reader;
 
-/* Open path (or "-" for stdin). Returns 0 and *out, or an error. */
+/* Open path (or "-" for stdin). Returns 0 and *out (free it with
+ * vigie_reader_free), or VIGIE_EIO / VIGIE_ENOMEM with *out NULL. */
 int vigie_reader_open(struct vigie_reader **out, const char *path,
 		      struct vigie_error *err);
 /* Read from memory (not copied: data must outlive the reader). name is
@@ -40,15 +45,20 @@ void vigie_reader_set_max_line(struct vigie_reader *r, size_t max);
  * tells so. */
 int vigie_reader_getline(struct vigie_reader *r, char **line, size_t *len,
 			 struct vigie_error *err);
-/* Read raw bytes (decompressed). Returns count, 0 at end, or error. */
+/* Read raw bytes (decompressed). Returns count, 0 at end, or a negative
+ * error (VIGIE_EPARSE corrupt data, VIGIE_ELIMIT xz memory limit, VIGIE_EIO).
+ * vigie_reader_getline fails the same ways. */
 long vigie_reader_read(struct vigie_reader *r, void *buf, size_t size,
 		       struct vigie_error *err);
 /* Line number of the last line returned (1-based). */
 unsigned long vigie_reader_lineno(const struct vigie_reader *r);
 /* 1 when the last line returned had no terminating newline. */
 int vigie_reader_partial(const struct vigie_reader *r);
+/* The name given at open (owned by the reader). */
 const char *vigie_reader_name(const struct vigie_reader *r);
+/* The compression detected from the magic bytes. */
 enum vigie_compression vigie_reader_compression(const struct vigie_reader *r);
+/* Close the file (not stdin) and free r; NULL is accepted. */
 void vigie_reader_free(struct vigie_reader *r);
 
 #endif

@@ -81,6 +81,7 @@ struct report_opts {
 	int max_depth;
 };
 
+/* Prepare an empty report with the default limits (caller-owned struct). */
 void report_init(struct report *rep);
 /* Release everything the report owns (the struct can be reused). */
 void report_release(struct report *rep);
@@ -123,6 +124,9 @@ struct report_pkgtext {
 	const char *fixed_version;
 	const char *cpe;
 };
+/* Parse a scanner's free-text package block ("Installed version: ...",
+ * "Fixed version: ...") into out[0..max); *n receives the count. Strings
+ * are copied into arena. Returns 0 or VIGIE_ENOMEM. */
 int report_parse_pkgtext(struct report_pkgtext *out, size_t max, size_t *n,
 			 const char *text, struct vigie_arena *arena);
 

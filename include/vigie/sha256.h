@@ -18,7 +18,9 @@ struct sha256 {
 	size_t nbuf;
 };
 
+/* Start a digest in caller-owned c. */
 void sha256_init(struct sha256 *c);
+/* Hash len more bytes of data (NULL when len is 0). */
 void sha256_update(struct sha256 *c, const void *data, size_t len);
 /* Write the 32-byte digest to out; c must be re-initialised before reuse. */
 void sha256_final(struct sha256 *c, uint8_t out[SHA256_DIGEST_LEN]);

@@ -28,11 +28,14 @@ int store_open(struct vigie_store **out, const char *path, int flags,
 	       struct vigie_error *err);
 /* Close; accepts NULL. Rolls back an open transaction. */
 void store_close(struct vigie_store *s);
+/* The path given to store_open (owned by the store). */
 const char *store_path(const struct vigie_store *s);
 /* Schema version in the file. */
 int store_schema_version(struct vigie_store *s);
 
-/* Transactions (not nested). */
+/* Transactions (not nested). store_begin and store_commit return 0 or
+ * VIGIE_EDB (a failed commit rolls back); store_rollback never fails and
+ * does nothing outside a transaction. */
 int store_begin(struct vigie_store *s, struct vigie_error *err);
 int store_commit(struct vigie_store *s, struct vigie_error *err);
 void store_rollback(struct vigie_store *s);
@@ -52,6 +55,7 @@ struct store_source {
 	const char *etag;        /* HTTP validators, may be NULL */
 	const char *last_modified;
 };
+/* Record (insert or replace, by name) what was imported from a source. */
 int store_source_put(struct vigie_store *s, const struct store_source *src,
 		     struct vigie_error *err);
 /* Calls cb for each source, ordered by name. cb returning non-zero stops
@@ -134,6 +138,15 @@ int store_vuln_put(struct vigie_store *s, const struct store_vuln *v,
 typedef int store_tracker_cb(void *ud, const struct store_tracker_row *r);
 int store_tracker_each(struct vigie_store *s, const char *release,
 		       store_tracker_cb *cb, void *ud, struct vigie_error *err);
+/* Calls cb for each tracker row of one source package in release, ordered
+ * by issue (an indexed range); returns as store_tracker_each. */
+int store_tracker_for_source(struct vigie_store *s, const char *release,
+			     const char *source, store_tracker_cb *cb, void *ud,
+			     struct vigie_error *err);
+/* Calls cb for each tracker row of one issue (every release), ordered by
+ * release, source; returns as store_tracker_each. */
+int store_tracker_for_vuln(struct vigie_store *s, const char *vuln,
+			   store_tracker_cb *cb, void *ud, struct vigie_error *err);
 /* Fetch one issue into *out (strings owned by the store, see above).
  * Returns 0, VIGIE_ENOTFOUND or VIGIE_EDB. */
 int store_vuln_get(struct vigie_store *s, const char *name,
@@ -209,7 +222,9 @@ int store_advisory_cve_put(struct vigie_store *s, const char *advisory,
 
 /* One "[release] - source version" line of an advisory. kind is "fixed"
  * (version set) or a pseudo-version name ("not-affected", "end-of-life",
- * "unfixed", ...; version NULL). date is the advisory's date (read only). */
+ * "unfixed", ...; version NULL). date, cve and description are read only:
+ * the advisory's date and description, and the CVE of the row for
+ * store_advisory_cve_fixes (NULL elsewhere). */
 struct store_advisory_fix {
 	const char *advisory;
 	const char *date;
@@ -218,7 +233,10 @@ struct store_advisory_fix {
 	const char *version;
 	const char *kind;
 	const char *note;        /* "( ... )" text or NULL */
+	const char *cve;
+	const char *description;
 };
+/* Insert one fix line (advisory, release, source, version, kind, note). */
 int store_advisory_fix_put(struct vigie_store *s,
 			   const struct store_advisory_fix *f,
 			   struct vigie_error *err);
@@ -229,6 +247,15 @@ typedef int store_advisory_fix_cb(void *ud, const struct store_advisory_fix *f);
 int store_advisory_fixes_each(struct vigie_store *s, const char *release,
 			      store_advisory_fix_cb *cb, void *ud,
 			      struct vigie_error *err);
+/* The fix lines joined with their advisory's CVEs, one row per (line, CVE)
+ * with cve set: of release (cve NULL; ordered by advisory date and id, for
+ * the vulnerability index), or naming cve (release NULL; ordered by date,
+ * id, release, for explanations). Exactly one of release and cve must be
+ * given (else VIGIE_EUSAGE). cb returning non-zero stops and is returned;
+ * otherwise 0 or VIGIE_EDB. */
+int store_advisory_cve_fixes(struct vigie_store *s, const char *release,
+			     const char *cve, store_advisory_fix_cb *cb,
+			     void *ud, struct vigie_error *err);
 /* Calls cb for each advisory listing cve, oldest first. */
 typedef int store_advisory_cb(void *ud, const struct store_advisory *a);
 int store_advisories_for_cve(struct vigie_store *s, const char *cve,
@@ -335,6 +362,11 @@ int store_host_put(struct vigie_store *s, const struct inventory *inv,
 /* Id of the host called name, or VIGIE_ENOTFOUND. */
 int store_host_id(struct vigie_store *s, const char *name, int64_t *id,
 		  struct vigie_error *err);
+/* Id of the host called name, created with the name only when absent
+ * (events stored before any inventory). VIGIE_EUSAGE for an empty, too
+ * long, non-UTF-8 or control-character name. */
+int store_host_ensure(struct vigie_store *s, const char *name, int64_t *id,
+		      struct vigie_error *err);
 /* Rebuild a host's inventory (packages sorted, strings in inv's arena;
  * release_version and status_path stay NULL). inv is initialised here and
  * must be released by the caller, even on error. VIGIE_ENOTFOUND when no
@@ -378,16 +410,6 @@ int store_host_services_each(struct vigie_store *s, const char *host,
 /* ================================================================
  * Events: dpkg.log, apt history (lib/store_events.c)
  * ================================================================ */
-
-/* Id of the host row named name, created (name only) when absent. A
- * minimal get-or-create for the events code; the hosts module owns the
- * full host functions. */
-int store_events_host_id(struct vigie_store *s, const char *name, int64_t *id,
-			 struct vigie_error *err);
-
-/* Id of an existing host row; VIGIE_ENOTFOUND when there is none. */
-int store_events_host_find(struct vigie_store *s, const char *name, int64_t *id,
-			   struct vigie_error *err);
 
 /* One event row (strings borrowed; "" for absent versions/arch). */
 struct store_event {
@@ -562,18 +584,8 @@ struct store_vi_row {
 		*nodsa_reason, *advisory, *advisory_date, *kind, *note;
 	int next_point_update;
 };
-/* Tracker rows of a release (advisory fields NULL). */
+/* Rows handed to a store_vi_cb are valid during the call only. */
 typedef int store_vi_cb(void *ud, const struct store_vi_row *row);
-int store_vi_tracker(struct vigie_store *s, const char *release,
-		     store_vi_cb *cb, void *ud, struct vigie_error *err);
-/* The same for one source package (an indexed range). */
-int store_vi_tracker_source(struct vigie_store *s, const char *release,
-			    const char *source, store_vi_cb *cb, void *ud,
-			    struct vigie_error *err);
-/* Advisory-list lines of a release, one row per (advisory, CVE, source):
- * kind "fixed", "not-affected", "unfixed", "end-of-life", ... */
-int store_vi_advisories(struct vigie_store *s, const char *release,
-			store_vi_cb *cb, void *ud, struct vigie_error *err);
 /* Support ended / limited: source, fixed_version = last supported
  * version, advisory_date = end date (NULL for limited), note. */
 int store_vi_support(struct vigie_store *s, const char *release,
@@ -593,24 +605,13 @@ struct store_vuln_facts {
 	char *cvss_vector, *cvss_version, *cvss_origin, *published;
 	char *kev_added;   /* CISA KEV date added, NULL when not in KEV */
 };
+/* Fill *out for vuln (all NULL / -1 when the store knows nothing of it).
+ * Returns 0 or VIGIE_EDB; release *out with store_vuln_facts_clear even
+ * on error. */
 int store_vuln_facts_get(struct vigie_store *s, const char *vuln,
 			 struct store_vuln_facts *out, struct vigie_error *err);
+/* Free the strings of f and reset it (cvss -1). */
 void store_vuln_facts_clear(struct store_vuln_facts *f);
 
-
-/* Everything stored about one issue: its tracker rows in every release
- * (release, source, status, fixed_version, urgency, nodsa...) and the
- * advisory-list lines naming it (advisory, date, description, release,
- * source, fixed_version, kind, note). Rows ordered by release/date. */
-struct store_issue_row {
-	const char *release, *source, *status, *fixed_version, *urgency,
-		*nodsa, *nodsa_reason;
-	const char *advisory, *advisory_date, *description, *kind, *note;
-};
-typedef int store_issue_cb(void *ud, const struct store_issue_row *row);
-int store_issue_tracker(struct vigie_store *s, const char *vuln,
-			store_issue_cb *cb, void *ud, struct vigie_error *err);
-int store_issue_advisories(struct vigie_store *s, const char *vuln,
-			   store_issue_cb *cb, void *ud, struct vigie_error *err);
 
 #endif

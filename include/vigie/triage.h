@@ -23,6 +23,7 @@ enum triage_verdict {
 	TRIAGE_UNKNOWN,           /* unknown (evidence says why) */
 	TRIAGE_NVERDICTS
 };
+/* Name of a verdict ("false-positive:backported", ...); static string. */
 const char *triage_verdict_name(enum triage_verdict v);
 /* 1 for the three false-positive verdicts. */
 int triage_is_false_positive(enum triage_verdict v);

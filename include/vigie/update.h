@@ -49,6 +49,8 @@ void update_config_release(struct update_config *cfg);
 typedef int update_import_fn(struct vigie_store *s, const char *kind,
 			     const char *path, struct import_stats *st,
 			     struct vigie_error *err);
+/* The default importer: dispatches kind ("tracker-json", "dsa-list", ...)
+ * to import_*; VIGIE_EUSAGE for an unknown kind. */
 int update_import_default(struct vigie_store *s, const char *kind,
 			  const char *path, struct import_stats *st,
 			  struct vigie_error *err);

@@ -10,17 +10,24 @@
 
 #include "vigie/error.h"
 
-/* ---- growable byte buffer, always NUL-terminated when data != NULL ---- */
+/* ---- growable byte buffer ----
+ * Invariant: data is NULL (nothing allocated yet, len == 0) or
+ * data[len] == '\0', whatever function last changed the buffer, so that
+ * data can be used as a C string (it may hold earlier NULs). Code writing
+ * into data directly must restore data[len] = '\0'. */
 struct vigie_buf {
 	char *data;
 	size_t len;
 	size_t cap;
 };
 #define VIGIE_BUF_INIT { NULL, 0, 0 }
+/* Prepare an empty buffer (data NULL, no allocation). */
 void vigie_buf_init(struct vigie_buf *b);
 /* Release contents; struct can be reused. */
 void vigie_buf_release(struct vigie_buf *b);
-/* All return 0 or VIGIE_ENOMEM. */
+/* Make room for extra more bytes (plus the terminating NUL); after a
+ * successful call data != NULL, even for extra == 0 on an empty buffer.
+ * This and the adders below return 0 or VIGIE_ENOMEM (b unchanged). */
 int vigie_buf_grow(struct vigie_buf *b, size_t extra);
 int vigie_buf_add(struct vigie_buf *b, const void *data, size_t len);
 int vigie_buf_adds(struct vigie_buf *b, const char *s);
@@ -37,6 +44,7 @@ struct vigie_arena {
 	struct vigie_arena_block *head;
 	size_t total; /* bytes allocated, for limits */
 };
+/* Prepare an empty arena (no allocation). */
 void vigie_arena_init(struct vigie_arena *a);
 /* Free every allocation made from a. */
 void vigie_arena_release(struct vigie_arena *a);
@@ -51,8 +59,10 @@ struct vigie_strv {
 	size_t n;
 	size_t cap;
 };
+/* Prepare an empty vector / free every string and the vector. */
 void vigie_strv_init(struct vigie_strv *s);
 void vigie_strv_release(struct vigie_strv *s);
+/* Append a copy of str (of its first n bytes); 0 or VIGIE_ENOMEM. */
 int vigie_strv_push(struct vigie_strv *s, const char *str);
 int vigie_strv_pushn(struct vigie_strv *s, const char *str, size_t n);
 /* Push only when absent (linear scan; for short lists). */
@@ -68,7 +78,10 @@ int64_t vigie_now(void);
 /* Parse "YYYY-MM-DD", "YYYY-MM-DD[T ]HH:MM[:SS[.frac]][Z|±HH[:]MM]".
  * Without a zone the time is UTC unless local != 0. Returns 0 or VIGIE_EPARSE. */
 int vigie_time_parse(int64_t *out, const char *s, int local);
-/* Parse RFC 822/1123 dates ("Sun, 28 Sep 2025 07:33:01 GMT", "+0200"). */
+/* Parse RFC 822/1123/2822 dates ("Sun, 28 Sep 2025 07:33:01 GMT"): zone
+ * "+HH", "+HHMM", "+HH:MM", UT/UTC/GMT/Z or EST/EDT/CST/CDT/MST/MDT/PST/PDT,
+ * none (UTC), then an optional "(comment)". Returns 0 or VIGIE_EPARSE
+ * (unknown zone, bad digits, trailing text); *out is untouched on error. */
 int vigie_time_parse_rfc822(int64_t *out, const char *s);
 /* Format as RFC 3339 UTC "YYYY-MM-DDTHH:MM:SSZ" into buf (>= 21 bytes). */
 const char *vigie_time_format(int64_t t, char *buf, size_t size);
@@ -87,7 +100,10 @@ char *vigie_strip(char *s);
 int vigie_startswith_ci(const char *s, const char *prefix);
 /* Append every CVE-YYYY-NNNN+ id found in text to out (unique, in order). */
 int vigie_extract_cves(struct vigie_strv *out, const char *text);
-/* Read a whole file (max bytes) into a NUL-terminated buffer. */
+/* Append a whole file (at most max bytes) to out, which is NUL-terminated
+ * and non-NULL afterwards, even for an empty file. Returns 0, VIGIE_EIO
+ * (cannot open or read), VIGIE_ELIMIT (larger than max) or VIGIE_ENOMEM,
+ * with err naming path; out keeps what was read (caller releases it). */
 int vigie_read_file(struct vigie_buf *out, const char *path, size_t max,
 		    struct vigie_error *err);
 

@@ -53,6 +53,7 @@ run db status; expect_rc 0 "status text"
 expect_out "dsa-list .*2023-03-29 +11 " "text status row"
 expect_out "^Advisories: +$n_adv$" "text advisories"
 run db status --format xml; expect_rc 2 "bad format"
+expect_err "--format: expected text or json, got 'xml'" "format message"
 
 # Bad inputs: clear error naming file and line, exit 2, store untouched.
 unchanged() {

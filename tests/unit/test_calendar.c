@@ -14,21 +14,6 @@ static int64_t day(const char *s)
 	return t / 86400;
 }
 
-static int64_t utc(const char *s)
-{
-	int64_t t;
-	assert_int_equal(vigie_time_parse(&t, s, 0), 0);
-	return t;
-}
-
-static int setup_utc(void **state)
-{
-	(void)state;
-	setenv("TZ", "UTC", 1);
-	tzset();
-	return 0;
-}
-
 /* French public holidays 2024-2027, from the official calendar. */
 static const char *const fr_holidays[] = {
 	"2024-01-01", "2024-04-01", "2024-05-01", "2024-05-08", "2024-05-09", "2024-05-20",
@@ -104,32 +89,32 @@ static void test_deadlines(void **state)
 	(void)state;
 	calendar_init(&c, "FR", NULL);
 	/* Friday 18:00 + 1 business day = Monday 18:00 */
-	assert_true(calendar_add_business_days(&c, utc("2026-01-16T18:00:00Z"), 1) ==
-		    utc("2026-01-19T18:00:00Z"));
+	assert_true(calendar_add_business_days(&c, test_utc("2026-01-16T18:00:00Z"), 1) ==
+		    test_utc("2026-01-19T18:00:00Z"));
 	/* Friday before Easter Monday: Tuesday */
-	assert_true(calendar_add_business_days(&c, utc("2026-04-03T18:00:00Z"), 1) ==
-		    utc("2026-04-07T18:00:00Z"));
+	assert_true(calendar_add_business_days(&c, test_utc("2026-04-03T18:00:00Z"), 1) ==
+		    test_utc("2026-04-07T18:00:00Z"));
 	/* published Saturday: counts from Monday 00:00 */
-	assert_true(calendar_add_business_days(&c, utc("2026-01-17T10:00:00Z"), 1) ==
-		    utc("2026-01-20T00:00:00Z"));
-	assert_true(calendar_add_business_days(&c, utc("2026-01-17T10:00:00Z"), 0) ==
-		    utc("2026-01-19T00:00:00Z"));
+	assert_true(calendar_add_business_days(&c, test_utc("2026-01-17T10:00:00Z"), 1) ==
+		    test_utc("2026-01-20T00:00:00Z"));
+	assert_true(calendar_add_business_days(&c, test_utc("2026-01-17T10:00:00Z"), 0) ==
+		    test_utc("2026-01-19T00:00:00Z"));
 	/* Wednesday + 3 = Monday; over Christmas and New Year */
-	assert_true(calendar_add_business_days(&c, utc("2026-01-14T09:00:00Z"), 3) ==
-		    utc("2026-01-19T09:00:00Z"));
-	assert_true(calendar_add_business_days(&c, utc("2026-12-24T12:00:00Z"), 2) ==
-		    utc("2026-12-29T12:00:00Z"));
+	assert_true(calendar_add_business_days(&c, test_utc("2026-01-14T09:00:00Z"), 3) ==
+		    test_utc("2026-01-19T09:00:00Z"));
+	assert_true(calendar_add_business_days(&c, test_utc("2026-12-24T12:00:00Z"), 2) ==
+		    test_utc("2026-12-29T12:00:00Z"));
 	/* business seconds */
-	assert_true(calendar_business_seconds(&c, utc("2026-01-16T18:00:00Z"),
-					      utc("2026-01-19T08:00:00Z")) == 14 * 3600);
-	assert_true(calendar_business_seconds(&c, utc("2026-01-16T18:00:00Z"),
-					      utc("2026-01-19T18:00:00Z")) == 86400);
-	assert_true(calendar_business_seconds(&c, utc("2026-01-17T00:00:00Z"),
-					      utc("2026-01-18T23:00:00Z")) == 0);
-	assert_true(calendar_business_seconds(&c, utc("2026-01-19T10:00:00Z"),
-					      utc("2026-01-19T09:00:00Z")) == 0);
-	assert_true(calendar_business_seconds(&c, utc("2026-04-03T18:00:00Z"),
-					      utc("2026-04-07T09:00:00Z")) == 15 * 3600);
+	assert_true(calendar_business_seconds(&c, test_utc("2026-01-16T18:00:00Z"),
+					      test_utc("2026-01-19T08:00:00Z")) == 14 * 3600);
+	assert_true(calendar_business_seconds(&c, test_utc("2026-01-16T18:00:00Z"),
+					      test_utc("2026-01-19T18:00:00Z")) == 86400);
+	assert_true(calendar_business_seconds(&c, test_utc("2026-01-17T00:00:00Z"),
+					      test_utc("2026-01-18T23:00:00Z")) == 0);
+	assert_true(calendar_business_seconds(&c, test_utc("2026-01-19T10:00:00Z"),
+					      test_utc("2026-01-19T09:00:00Z")) == 0);
+	assert_true(calendar_business_seconds(&c, test_utc("2026-04-03T18:00:00Z"),
+					      test_utc("2026-04-07T09:00:00Z")) == 15 * 3600);
 	calendar_release(&c);
 }
 
@@ -149,14 +134,14 @@ static void test_paris_dst(void **state)
 	tzset();
 	calendar_init(&c, "FR", NULL);
 	/* Friday 2026-03-27 18:00 CET -> Monday 2026-03-30 18:00 CEST */
-	assert_true(calendar_add_business_days(&c, utc("2026-03-27T17:00:00Z"), 1) ==
-		    utc("2026-03-30T16:00:00Z"));
-	assert_true(calendar_business_seconds(&c, utc("2026-03-27T17:00:00Z"),
-					      utc("2026-03-30T16:00:00Z")) == 86400);
+	assert_true(calendar_add_business_days(&c, test_utc("2026-03-27T17:00:00Z"), 1) ==
+		    test_utc("2026-03-30T16:00:00Z"));
+	assert_true(calendar_business_seconds(&c, test_utc("2026-03-27T17:00:00Z"),
+					      test_utc("2026-03-30T16:00:00Z")) == 86400);
 	/* 23:30 UTC on Sunday is already Monday in Paris */
-	assert_true(calendar_local_day(utc("2026-03-29T23:30:00Z")) == day("2026-03-30"));
+	assert_true(calendar_local_day(test_utc("2026-03-29T23:30:00Z")) == day("2026-03-30"));
 	calendar_release(&c);
-	setup_utc(NULL);
+	test_setup_utc(NULL);
 }
 
 int main(void)
@@ -168,5 +153,5 @@ int main(void)
 		cmocka_unit_test(test_deadlines),
 		cmocka_unit_test(test_paris_dst),
 	};
-	return cmocka_run_group_tests(tests, setup_utc, NULL);
+	return cmocka_run_group_tests(tests, test_setup_utc, NULL);
 }

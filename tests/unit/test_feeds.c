@@ -376,10 +376,10 @@ static void test_secdata(void **state)
 		{ "DSA-6102-1", "DSA", "2026-11-23", "nginx - security update", "nginx" },
 	};
 	static const struct store_advisory_fix fix[] = {
-		{ "DSA-6101-1", NULL, "bookworm", "apache2", "2.4.62-1~deb12u3", "fixed", NULL },
-		{ "DSA-6101-2", NULL, "bookworm", "apache2", "2.4.62-1~deb12u4", "fixed", NULL },
-		{ "DSA-6101-1", NULL, "bullseye", "apache2", "2.4.62-1~deb11u1", "fixed", NULL },
-		{ "DSA-6102-1", NULL, "bookworm", "nginx", NULL, "not-affected", NULL },
+		{ "DSA-6101-1", NULL, "bookworm", "apache2", "2.4.62-1~deb12u3", "fixed", NULL, NULL, NULL },
+		{ "DSA-6101-2", NULL, "bookworm", "apache2", "2.4.62-1~deb12u4", "fixed", NULL, NULL, NULL },
+		{ "DSA-6101-1", NULL, "bullseye", "apache2", "2.4.62-1~deb11u1", "fixed", NULL, NULL, NULL },
+		{ "DSA-6102-1", NULL, "bookworm", "nginx", NULL, "not-affected", NULL, NULL, NULL },
 	};
 	static const struct {
 		const char *release, *source, *installed, *id;

@@ -35,21 +35,6 @@ static void err_init(struct vigie_error *e, struct warns *ws)
 	e->warn_ud = ws;
 }
 
-static int64_t utc(const char *s)
-{
-	int64_t t;
-	assert_int_equal(vigie_time_parse(&t, s, 0), 0);
-	return t;
-}
-
-static int setup_utc(void **state)
-{
-	(void)state;
-	setenv("TZ", "UTC", 1);
-	tzset();
-	return 0;
-}
-
 static int load_mem(struct history *h, const char *text, int apt, struct vigie_error *e)
 {
 	struct vigie_reader *r = NULL;
@@ -88,7 +73,7 @@ static void test_dpkg_basic(void **state)
 	assert_string_equal(h.events[0].arch, "amd64");
 	assert_string_equal(h.events[0].old_version, "252.36-1~deb12u1");
 	assert_string_equal(h.events[0].new_version, "252.38-1~deb12u1");
-	assert_true(h.events[0].time == utc("2025-06-24T14:36:25Z"));
+	assert_true(h.events[0].time == test_utc("2025-06-24T14:36:25Z"));
 	assert_int_equal(h.events[1].action, HISTORY_INSTALL);
 	assert_string_equal(h.events[1].old_version, "");
 	assert_string_equal(h.events[1].arch, "all");
@@ -124,10 +109,10 @@ static void test_dpkg_local_time(void **state)
 		"2025-12-24 14:36:25 upgrade b:amd64 1 2\n", 0, &e), 0);
 	history_finish(&h, &e);
 	assert_int_equal(h.nevents, 2);
-	assert_true(h.events[0].time == utc("2025-06-24T12:36:25Z"));
-	assert_true(h.events[1].time == utc("2025-12-24T13:36:25Z"));
+	assert_true(h.events[0].time == test_utc("2025-06-24T12:36:25Z"));
+	assert_true(h.events[1].time == test_utc("2025-12-24T13:36:25Z"));
 	history_release(&h);
-	setup_utc(NULL);
+	test_setup_utc(NULL);
 }
 
 static void test_dpkg_robust(void **state)
@@ -267,8 +252,8 @@ static void test_apt_history(void **state)
 	history_finish(&h, &e);
 	assert_int_equal(h.ntxns, 5);
 	t = &h.txns[0];
-	assert_true(t->start == utc("2026-01-10T09:59:58Z"));
-	assert_true(t->end == utc("2026-01-10T10:00:05Z"));
+	assert_true(t->start == test_utc("2026-01-10T09:59:58Z"));
+	assert_true(t->end == test_utc("2026-01-10T10:00:05Z"));
 	assert_string_equal(t->commandline, "apt-get install libfoo1 bar baz");
 	assert_int_equal(t->nitems, 3);
 	assert_string_equal(t->items[0].package, "libfoo1");
@@ -444,8 +429,8 @@ static void test_store_idempotent(void **state)
 	assert_int_equal(history_store(s, "web02", &h, &added, &e), 0);
 	assert_int_equal(added, 8);
 	assert_int_equal(store_count(s, "events", &e), 16);
-	assert_int_equal(store_events_host_id(s, "web01", &id1, &e), 0);
-	assert_int_equal(store_events_host_id(s, "web02", &id2, &e), 0);
+	assert_int_equal(store_host_ensure(s, "web01", &id1, &e), 0);
+	assert_int_equal(store_host_ensure(s, "web02", &id2, &e), 0);
 	assert_true(id1 != id2 && id1 > 0);
 	{
 		struct range r = { 0, 0, 0 };
@@ -474,11 +459,11 @@ static void test_store_range(void **state)
 	assert_int_equal(history_load_all(&h, NULL, NULL, test_data("history/root"), &e), 0);
 	assert_int_equal(store_open(&s, db, 0, &e), 0);
 	assert_int_equal(history_store(s, "web01", &h, NULL, &e), 0);
-	assert_int_equal(store_events_host_id(s, "web01", &id, &e), 0);
-	assert_int_equal(store_events_each(s, id, utc("2026-01-19T00:00:00Z"),
-					   utc("2026-04-08T00:00:00Z"), count_cb, &r, &e), 0);
+	assert_int_equal(store_host_ensure(s, "web01", &id, &e), 0);
+	assert_int_equal(store_events_each(s, id, test_utc("2026-01-19T00:00:00Z"),
+					   test_utc("2026-04-08T00:00:00Z"), count_cb, &r, &e), 0);
 	assert_int_equal(r.n, 3);
-	assert_true(r.first == utc("2026-01-19T08:00:00Z"));
+	assert_true(r.first == test_utc("2026-01-19T08:00:00Z"));
 	history_release(&h);
 	store_close(s);
 }
@@ -489,13 +474,13 @@ static void test_bounds_and_host(void **state)
 	char buf[64];
 	(void)state;
 	assert_int_equal(history_parse_bound(&t, "2026-06-30", 1), 0);
-	assert_true(t == utc("2026-07-01T00:00:00Z"));
+	assert_true(t == test_utc("2026-07-01T00:00:00Z"));
 	assert_int_equal(history_parse_bound(&t, "2026-12-31", 1), 0);
-	assert_true(t == utc("2027-01-01T00:00:00Z"));
+	assert_true(t == test_utc("2027-01-01T00:00:00Z"));
 	assert_int_equal(history_parse_bound(&t, "2026-06-30", 0), 0);
-	assert_true(t == utc("2026-06-30T00:00:00Z"));
+	assert_true(t == test_utc("2026-06-30T00:00:00Z"));
 	assert_int_equal(history_parse_bound(&t, "2026-06-30 12:00", 1), 0);
-	assert_true(t == utc("2026-06-30T12:00:00Z"));
+	assert_true(t == test_utc("2026-06-30T12:00:00Z"));
 	assert_int_equal(history_parse_bound(&t, "yesterday", 0), VIGIE_EPARSE);
 	assert_string_equal(history_host_name(test_data("history/root"), buf, sizeof(buf)), "web01");
 	assert_string_equal(history_host_name(test_data("nonexistent"), buf, sizeof(buf)), "localhost");
@@ -552,5 +537,5 @@ int main(void)
 		cmocka_unit_test(test_bounds_and_host),
 		cmocka_unit_test(test_system_log),
 	};
-	return cmocka_run_group_tests(tests, setup_utc, NULL);
+	return cmocka_run_group_tests(tests, test_setup_utc, NULL);
 }

@@ -70,6 +70,15 @@ static int adv_cb(void *ud, const struct store_advisory *a)
 	return 0;
 }
 
+static int cve_fix_cb(void *ud, const struct store_advisory_fix *f)
+{
+	struct vigie_buf *b = ud;
+	vigie_buf_addf(b, "%s %s %s %s %s %s %s|", f->cve, f->advisory, f->date, f->release,
+		       f->source, f->version ? f->version : f->kind,
+		       f->description ? f->description : "-");
+	return 0;
+}
+
 static void test_advisories(void **state)
 {
 	struct vigie_store *s = open_store("adv.db");
@@ -118,6 +127,32 @@ static void test_advisories(void **state)
 	vigie_buf_reset(&b);
 	assert_int_equal(store_advisories_for_cve(s, "CVE-2010-0308", adv_cb, &b, &err), 0);
 	assert_string_equal(b.data, "DSA-1991-1 2010-02-04 squid squid3|");
+	/* fix lines with their CVE: by CVE (etch before lenny), by release */
+	vigie_buf_reset(&b);
+	assert_int_equal(store_advisory_cve_fixes(s, NULL, "CVE-2010-0308", cve_fix_cb, &b,
+						  &err), 0);
+	assert_non_null(strstr(b.data, "CVE-2010-0308 DSA-1991-1 2010-02-04 etch squid "
+					"not-affected squid squid3 - denial of service|CVE-2010-0308 "
+					"DSA-1991-1 2010-02-04 lenny squid"));
+	assert_non_null(strstr(b.data, "lenny squid 2.7.STABLE3-4.1lenny1 squid squid3 - denial of service|"));
+	assert_non_null(strstr(b.data, "lenny squid3 3.0.STABLE8-3+lenny3 squid squid3 - denial of service|"));
+	{
+		size_t bars = 0;
+		for (const char *q = b.data; *q; q++)
+			bars += *q == '|';
+		assert_int_equal(bars, 3);
+	}
+	vigie_buf_reset(&b);
+	assert_int_equal(store_advisory_cve_fixes(s, "etch", NULL, cve_fix_cb, &b, &err), 0);
+	/* oldest advisory first; DSA-1700-1 names no CVE: its etch lines are
+	 * not joined */
+	assert_string_equal(b.data, "CVE-2007-5300 DSA-1452-1 2008-01-06 etch wzdftpd "
+				    "0.8.1-2etch1 wzdftpd denial of service|CVE-2010-0308 DSA-1991-1 2010-02-04 etch squid "
+				    "not-affected squid squid3 - denial of service|");
+	assert_int_equal(store_advisory_cve_fixes(s, NULL, NULL, cve_fix_cb, &b, &err),
+			 VIGIE_EUSAGE);
+	assert_int_equal(store_advisory_cve_fixes(s, "etch", "CVE-2010-0308", cve_fix_cb, &b,
+						  &err), VIGIE_EUSAGE);
 
 	/* a DLA import leaves the DSAs alone; a re-import replaces */
 	assert_int_equal(import_advisory_list(s, test_data("advlist/dla.list"), "DLA",

@@ -85,6 +85,21 @@ static int check_row(void *ud, const struct store_tracker_row *r)
 }
 
 /* The store holds exactly the rows of small.json. */
+struct vuln_count {
+	const char *vuln;
+	int match, other;
+};
+
+static int count_vuln(void *ud, const struct store_tracker_row *r)
+{
+	struct vuln_count *c = ud;
+	if (!strcmp(r->vuln, c->vuln))
+		c->match++;
+	else
+		c->other++;
+	return 0;
+}
+
 static void assert_small(struct vigie_store *s)
 {
 	struct vigie_error err;
@@ -161,6 +176,21 @@ static void test_import_small(void **state)
 	assert_int_equal(store_tracker_each(s, "bullseye", check_row, &c, &err), 0);
 	assert_int_equal(c.bad, 0);
 	assert_int_equal(c.n, 5);
+
+	/* one issue in every release: the rows store_tracker_each has for it */
+	{
+		struct vuln_count all = { "CVE-2023-25690", 0, 0 }, one = { "CVE-2023-25690", 0, 0 };
+		assert_int_equal(store_tracker_each(s, NULL, count_vuln, &all, &err), 0);
+		assert_int_equal(store_tracker_for_vuln(s, "CVE-2023-25690", count_vuln, &one,
+							&err), 0);
+		assert_true(all.match >= 2);
+		assert_int_equal(one.match, all.match);
+		assert_int_equal(one.other, 0);
+		one.match = 0;
+		assert_int_equal(store_tracker_for_vuln(s, "CVE-1999-0000", count_vuln, &one,
+							&err), 0);
+		assert_int_equal(one.match, 0);
+	}
 
 	/* re-import replaces: same rows, no duplicates */
 	assert_int_equal(import_tracker_json(s, test_data("tracker/small.json"), &st, &err), 0);

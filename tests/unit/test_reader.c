@@ -302,6 +302,51 @@ static void test_nul_and_errors(void **state)
 	vigie_buf_release(&c);
 }
 
+/* An xz block header whose LZMA2 dictionary is 1.5 GiB (property byte 37)
+ * must fail on the memory limit, not reserve the memory. The header of a
+ * small xz stream is patched and its CRC32 recomputed. */
+static void test_xz_memlimit(void **state)
+{
+	struct vigie_buf lines = VIGIE_BUF_INIT, c = VIGIE_BUF_INIT;
+	struct vigie_error err;
+	unsigned char *h, *p;
+	size_t hsize;
+	uint32_t crc;
+	(void)state;
+	compress_xz(&c, "a\nb\n", 4);
+	h = (unsigned char *)c.data + 12; /* after the stream header */
+	hsize = ((size_t)h[0] + 1) * 4;
+	/* block flags: one filter, maybe compressed and uncompressed sizes
+	 * (varints); then filter id 0x21 (LZMA2) with 1 byte of properties */
+	assert_int_equal(h[1] & 0x3f, 0x00);
+	p = h + 2;
+	for (int k = 0; k < 2; k++)
+		if (h[1] & (0x40 << k))
+			while (*p++ & 0x80)
+				;
+	assert_int_equal(p[0], 0x21);
+	assert_int_equal(p[1], 0x01);
+	assert_true(p[2] <= 40);
+	p[2] = 37;
+	crc = lzma_crc32(h, hsize - 4, 0);
+	for (int i = 0; i < 4; i++)
+		h[hsize - 4 + i] = (unsigned char)(crc >> (8 * i));
+	assert_int_equal(read_all(c.data, c.len, &lines, NULL, &err, 0), VIGIE_ELIMIT);
+	assert_string_equal(err.file, "mem.txt");
+	assert_non_null(strstr(err.msg, "xz"));
+	assert_non_null(strstr(err.msg, "256 MiB limit"));
+	/* the dictionary of xz -9 (64 MiB) stays within the limit */
+	p[2] = 28; /* 2 << 25 = 64 MiB */
+	crc = lzma_crc32(h, hsize - 4, 0);
+	for (int i = 0; i < 4; i++)
+		h[hsize - 4 + i] = (unsigned char)(crc >> (8 * i));
+	vigie_buf_reset(&lines);
+	assert_int_equal(read_all(c.data, c.len, &lines, NULL, &err, 0), 0);
+	assert_string_equal(lines.data, "a|b");
+	vigie_buf_release(&lines);
+	vigie_buf_release(&c);
+}
+
 static void test_raw_read(void **state)
 {
 	struct vigie_buf c = VIGIE_BUF_INIT, out = VIGIE_BUF_INIT;
@@ -335,6 +380,7 @@ int main(void)
 		cmocka_unit_test(test_concatenated),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_nul_and_errors),
+		cmocka_unit_test(test_xz_memlimit),
 		cmocka_unit_test(test_raw_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,18 +13,9 @@ static int fabs_ok(double a, double b)
 	return fabs(a - b) < 1e-9;
 }
 
-static int64_t utc(const char *s)
-{
-	int64_t t;
-	assert_int_equal(vigie_time_parse(&t, s, 0), 0);
-	return t;
-}
-
 static int setup_utc(void **state)
 {
-	(void)state;
-	setenv("TZ", "UTC", 1);
-	tzset();
+	test_setup_utc(state);
 	unsetenv("VIGIE_CONFIG");
 	return 0;
 }
@@ -37,9 +28,9 @@ static void item(struct sla_item *it, const char *cve, enum sla_class cls,
 	it->package = "pkg";
 	it->version = "1";
 	it->cls = cls;
-	it->published = utc(pub);
+	it->published = test_utc(pub);
 	it->published_from = "test";
-	it->installed = utc(inst);
+	it->installed = test_utc(inst);
 }
 
 /* Cases worked by hand (FR calendar, 1 business day):
@@ -63,17 +54,17 @@ static void test_cases(void **state)
 	item(&it[3], "CVE-D", SLA_CRITICAL, "2026-01-17T10:00:00Z", "2026-01-19T23:00:00Z");
 	for (int i = 0; i < 4; i++)
 		sla_evaluate(&p, &it[i]);
-	assert_true(it[0].deadline == utc("2026-01-19T18:00:00Z"));
+	assert_true(it[0].deadline == test_utc("2026-01-19T18:00:00Z"));
 	assert_true(it[0].business_seconds == 14 * 3600);
 	assert_true(it[0].met);
-	assert_true(it[1].deadline == utc("2026-04-07T18:00:00Z"));
+	assert_true(it[1].deadline == test_utc("2026-04-07T18:00:00Z"));
 	assert_true(it[1].business_seconds == 15 * 3600);
 	assert_true(it[1].met);
-	assert_true(it[2].deadline == utc("2026-02-05T10:00:00Z"));
+	assert_true(it[2].deadline == test_utc("2026-02-05T10:00:00Z"));
 	assert_true(it[2].business_seconds == 50 * 3600);
 	assert_false(it[2].met);
 	assert_true(it[2].delay_hours == 50.0);
-	assert_true(it[3].deadline == utc("2026-01-20T00:00:00Z"));
+	assert_true(it[3].deadline == test_utc("2026-01-20T00:00:00Z"));
 	assert_true(it[3].business_seconds == 23 * 3600);
 	assert_true(it[3].met);
 	sla_policy_release(&p);
@@ -148,7 +139,7 @@ static void test_config(void **state)
 	/* none: Ascension is a working day; 2 business days from Wed 13 May */
 	item(&it, "X", SLA_CRITICAL, "2026-05-13T10:00:00Z", "2026-05-15T10:00:00Z");
 	sla_evaluate(&p, &it);
-	assert_true(it.deadline == utc("2026-05-15T10:00:00Z"));
+	assert_true(it.deadline == test_utc("2026-05-15T10:00:00Z"));
 	assert_true(it.met);
 	/* errors name file:line and leave the policy unchanged */
 	path = test_write("bad.conf", "[sla]\ncritical = 1\nstandard = soon\n");

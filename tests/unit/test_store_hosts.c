@@ -198,12 +198,42 @@ static void test_transactions(void **state)
 	store_close(s);
 }
 
+/* store_host_ensure: get or create by name; store_host_put on the same
+ * name keeps that id. */
+static void test_ensure(void **state)
+{
+	struct vigie_store *s = open_store("ensure.db");
+	struct vigie_error err;
+	struct inventory inv;
+	int64_t a = 0, b = 0, c = 0, put = 0;
+	(void)state;
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(store_host_id(s, "web01", &a, &err), VIGIE_ENOTFOUND);
+	assert_int_equal(store_host_ensure(s, "web01", &a, &err), 0);
+	assert_true(a > 0);
+	assert_int_equal(store_host_ensure(s, "web01", &b, &err), 0);
+	assert_int_equal(a, b);
+	assert_int_equal(store_host_id(s, "web01", &c, &err), 0);
+	assert_int_equal(a, c);
+	assert_int_equal(store_host_ensure(s, "web02", &b, &err), 0);
+	assert_true(b != a);
+	assert_int_equal(store_host_ensure(s, "", &c, &err), VIGIE_EUSAGE);
+	assert_int_equal(store_host_ensure(s, "bad\nname", &c, &err), VIGIE_EUSAGE);
+	assert_int_equal(store_host_ensure(s, "\xff", &c, &err), VIGIE_EUSAGE);
+	load_fixture(&inv, "web01");
+	assert_int_equal(store_host_put(s, &inv, NULL, "test", &put, &err), 0);
+	assert_int_equal(put, a);
+	inventory_release(&inv);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_put_load),
 		cmocka_unit_test(test_list_remove_services),
 		cmocka_unit_test(test_transactions),
+		cmocka_unit_test(test_ensure),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,18 +9,9 @@
 #include <string.h>
 #include <time.h>
 
-static int64_t utc(const char *s)
-{
-	int64_t t;
-	assert_int_equal(vigie_time_parse(&t, s, 0), 0);
-	return t;
-}
-
 static int setup_utc(void **state)
 {
-	(void)state;
-	setenv("TZ", "UTC", 1);
-	tzset();
+	test_setup_utc(state);
 	setenv("VIGIE_NOW", "2026-11-27T09:00:00Z", 1);
 	return 0;
 }
@@ -68,7 +59,7 @@ static void test_build(void **state)
 	assert_int_equal(tl.ups[0].ncves, 2);
 	assert_string_equal(tl.ups[0].cves[0].cve, "CVE-2026-1001");
 	assert_string_equal(tl.ups[0].cves[0].source, "foo");
-	assert_true(tl.ups[0].cves[0].date == utc("2026-01-16T18:00:00Z"));
+	assert_true(tl.ups[0].cves[0].date == test_utc("2026-01-16T18:00:00Z"));
 	assert_string_equal(tl.ups[0].cves[1].cve, "CVE-2026-1002");
 	assert_int_equal(tl.ups[1].ncves, 2);
 	assert_string_equal(tl.ups[1].cves[1].cve, "CVE-2026-9000");
@@ -79,8 +70,8 @@ static void test_build(void **state)
 	timeline_release(&tl);
 	/* period filter */
 	o.extra = NULL;
-	o.since = utc("2026-02-01T00:00:00Z");
-	o.until = utc("2026-04-07T09:00:00Z");
+	o.since = test_utc("2026-02-01T00:00:00Z");
+	o.until = test_utc("2026-04-07T09:00:00Z");
 	assert_int_equal(timeline_build(&tl, &h, &o, &e), 0);
 	assert_int_equal(tl.n, 1);
 	assert_string_equal(tl.ups[0].ev->package, "bar");
@@ -145,7 +136,7 @@ static int advisory(void *ud, const char *cve, const char *source, const char *v
 	if (strcmp(cve, "CVE-2026-2001"))
 		return 0;
 	/* DSA on Thursday 14:00: installed Friday 12:00 is within one day */
-	*published = utc("2026-02-05T14:00:00Z");
+	*published = test_utc("2026-02-05T14:00:00Z");
 	*evidence = "DSA-9999-1";
 	return 1;
 }

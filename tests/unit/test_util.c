@@ -79,12 +79,35 @@ static void test_time_rfc822(void **state)
 		{ "Sun, 28 Sep 25 07:33:01 GMT", 1759044781 },
 		{ "Sun, 28 Sep 2025 14:33 GMT", 1759069980 },
 		{ "  Sun,28 Sep 2025 07:33:01", 1759044781 },
+		/* short and colon zones, named zones, a trailing comment
+		 * (values from `date -u -d "2025-09-28 09:33:01 +02" +%s`) */
+		{ "Sun, 28 Sep 2025 09:33:01 +02", 1759044781 },
+		{ "Sun, 28 Sep 2025 09:33:01 +02:00", 1759044781 },
+		{ "Sun, 28 Sep 2025 09:33:01 -0530", 1759071781 },
+		{ "Sun, 28 Sep 2025 09:33:01 -05:30", 1759071781 },
+		{ "Sun, 28 Sep 2025 09:33:01 -03", 1759062781 },
+		{ "Sun, 28 Sep 2025 09:33:01 +0200 (CEST)", 1759044781 },
+		{ "Sun, 28 Sep 2025 07:33:01 UT", 1759044781 },
+		{ "Sun, 28 Sep 2025 07:33:01 Z", 1759044781 },
+		{ "Sun, 28 Sep 2025 07:33:01 gmt", 1759044781 },
+		{ "Sun, 28 Sep 2025 02:33:01 EST", 1759044781 },
+		{ "Sun, 28 Sep 2025 01:33:01 CST", 1759044781 },
+		{ "Sun, 28 Sep 2025 01:33:01 MDT", 1759044781 },
+		{ "Sun, 28 Sep 2025 07:33:01 -0000", 1759044781 },
 	};
 	static const char *const bad[] = {
 		"", "Sun, 28 Sep", "Sun, 28 Xyz 2025 07:33:01 GMT",
 		"Sun, 31 Sep 2025 07:33:01 GMT", "Sun, 29 Feb 2025 07:33:01 GMT",
 		"Sun, 0 Sep 2025 07:33:01 GMT", "Sun, 28 Sep 2025 24:00:00 GMT",
 		"Sun, 28 Sep 2025 07:60:00 GMT", "2025-09-28T07:33:01Z",
+		/* zones that used to become offset 0 silently */
+		"Sun, 28 Sep 2025 07:33:01 +2", "Sun, 28 Sep 2025 07:33:01 +020",
+		"Sun, 28 Sep 2025 07:33:01 +02000", "Sun, 28 Sep 2025 07:33:01 +0a00",
+		"Sun, 28 Sep 2025 07:33:01 +xx", "Sun, 28 Sep 2025 07:33:01 +2400",
+		"Sun, 28 Sep 2025 07:33:01 +0260", "Sun, 28 Sep 2025 07:33:01 +02:0",
+		"Sun, 28 Sep 2025 07:33:01 CEST", "Sun, 28 Sep 2025 07:33:01 GMTX",
+		"Sun, 28 Sep 2025 07:33:01 GMT junk", "Sun, 28 Sep 2025 07:33:01 +0000 (x",
+		"Sun, 28 Sep 2025 07:33:01 +", "Sun, 28 Sep 2025 07:-3:01 GMT",
 	};
 	int64_t t;
 	(void)state;
@@ -271,6 +294,38 @@ static void test_buf(void **state)
 	vigie_buf_release(&b);
 }
 
+/* data != NULL always means data[len] == '\0', including the first
+ * allocation of an empty buffer (ASan fills fresh memory with 0xbe; a
+ * freed chunk filled with 'x' is likely to be handed back without it). */
+static void test_buf_terminated(void **state)
+{
+	struct vigie_buf b = VIGIE_BUF_INIT;
+	(void)state;
+	for (size_t extra = 0; extra < 300; extra += 37) {
+		char *junk = malloc(64);
+		assert_non_null(junk);
+		memset(junk, 'x', 64);
+		free(junk);
+		assert_int_equal(vigie_buf_grow(&b, extra), 0);
+		assert_non_null(b.data);
+		assert_int_equal(b.len, 0);
+		assert_int_equal(b.data[0], '\0');
+		assert_string_equal(b.data, "");
+		vigie_buf_release(&b);
+	}
+	assert_int_equal(vigie_buf_adds(&b, "ab"), 0);
+	assert_int_equal(vigie_buf_grow(&b, 5000), 0); /* realloc keeps the NUL */
+	assert_string_equal(b.data, "ab");
+	vigie_buf_reset(&b);
+	assert_int_equal(vigie_buf_grow(&b, 0), 0);
+	assert_string_equal(b.data, "");
+	vigie_buf_release(&b);
+	assert_int_equal(vigie_buf_add(&b, "", 0), 0); /* adding nothing allocates */
+	assert_non_null(b.data);
+	assert_string_equal(b.data, "");
+	vigie_buf_release(&b);
+}
+
 static void test_strv(void **state)
 {
 	struct vigie_strv s;
@@ -367,6 +422,8 @@ static void test_read_file(void **state)
 	assert_int_equal(vigie_read_file(&b, p, 10, &err), 0);
 	assert_non_null(b.data);
 	assert_int_equal(b.len, 0);
+	assert_string_equal(b.data, ""); /* an empty file is an empty string */
+	vigie_buf_release(&b);
 	p = test_write("ten", "0123456789");
 	assert_int_equal(vigie_read_file(&b, p, 10, &err), 0);
 	assert_string_equal(b.data, "0123456789");
@@ -390,6 +447,7 @@ int main(void)
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_extract_cves),
 		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_buf_terminated),
 		cmocka_unit_test(test_strv),
 		cmocka_unit_test(test_arena),
 		cmocka_unit_test(test_text_helpers),

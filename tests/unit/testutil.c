@@ -1,11 +1,13 @@
 #define _GNU_SOURCE
 #include "testutil.h"
+#include "vigie/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static char tmpdir[1024];
@@ -80,4 +82,19 @@ int test_system(const char *fmt, ...)
 	if (rc == -1 || !WIFEXITED(rc))
 		return -1;
 	return WEXITSTATUS(rc);
+}
+
+int64_t test_utc(const char *s)
+{
+	int64_t t = 0;
+	assert_int_equal(vigie_time_parse(&t, s, 0), 0);
+	return t;
+}
+
+int test_setup_utc(void **state)
+{
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	return 0;
 }

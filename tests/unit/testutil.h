@@ -18,6 +18,11 @@ const char *test_shared(const char *rel);
 const char *test_tmpdir(void);
 /* Write text to tmpdir/name and return the path (static buffer). */
 const char *test_write(const char *name, const char *text);
+/* Unix time of a vigie_time_parse() string read as UTC (fails the test
+ * when it does not parse). */
+int64_t test_utc(const char *s);
+/* cmocka setup: TZ=UTC, so that local-time code is reproducible. */
+int test_setup_utc(void **state);
 /* Run a shell command, return its exit status (or -1). */
 int test_system(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
