@@ -1035,7 +1035,7 @@ int feeds_secdata_fixed(void *ud, const char *release, const char *source,
 			const char **fixed_version, struct vigie_error *err)
 {
 	struct feeds_secdata *fs = ud;
-	struct fs_release *r;
+	struct fs_release *r = NULL;
 	int rc;
 
 	*fixed_version = NULL;

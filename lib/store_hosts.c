@@ -373,7 +373,7 @@ int store_host_service_add(struct vigie_store *s, const char *host,
 			   const char *service, const char *origin,
 			   struct vigie_error *err)
 {
-	int64_t id;
+	int64_t id = 0;
 	int rc = store_host_id(s, host, &id, err);
 	if (rc)
 		return rc;
