@@ -10,24 +10,24 @@
 struct cli cli;
 
 static const struct cmd cmd_table[] = {
-	{ "compare-versions", cmd_compare_versions,
-	  "compare Debian versions exactly as dpkg does" },
-	{ "debsecan-feed", cmd_debsecan_feed,
-	  "write the security data in debsecan's format" },
-	{ "explain", cmd_explain, "every fact behind one CVE on a host" },
-	{ "triage", cmd_triage, "judge other scanners' findings with Debian's data" },
-	{ "fleet", cmd_fleet, "scan every stored host (shared index per release)" },
+	{ "db", cmd_db, "import security data, show the database status" },
 	{ "scan", cmd_scan, "list the security fixes a host lacks" },
+	{ "explain", cmd_explain, "every fact behind one CVE on a host" },
+	{ "updates", cmd_updates,
+	  "pending updates from the host's apt sources and the CVEs they fix" },
 	{ "inventory", cmd_inventory, "show a host's release, kernel and packages" },
 	{ "hosts", cmd_hosts, "the fleet: add, list, show, remove hosts and services" },
-	{ "db", cmd_db, "import security data, show the database status" },
+	{ "fleet", cmd_fleet, "scan every stored host (shared index per release)" },
+	{ "triage", cmd_triage, "judge other scanners' findings with Debian's data" },
 	{ "history", cmd_history, "package install/upgrade/remove events from dpkg and apt logs" },
 	{ "timeline", cmd_timeline, "per day, the upgrades applied and the CVEs they fixed" },
 	{ "sla", cmd_sla, "delays of installed security fixes against the SLA policy" },
 	{ "feeds", cmd_feeds, "advisory feeds: add, list, poll, items, coverage" },
 	{ "alerts", cmd_alerts, "alert once on new feed items that concern hosts" },
-	{ "updates", cmd_updates,
-	  "pending updates from the host's apt sources and the CVEs they fix" },
+	{ "compare-versions", cmd_compare_versions,
+	  "compare Debian versions exactly as dpkg does" },
+	{ "debsecan-feed", cmd_debsecan_feed,
+	  "write the security data in debsecan's format" },
 };
 
 static void usage(FILE *f)
