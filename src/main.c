@@ -10,7 +10,7 @@
 struct cli cli;
 
 static const struct cmd cmd_table[] = {
-	{ "db", cmd_db, "import security data, show the database status" },
+	{ "db", cmd_db, "update, import and inspect the security data" },
 	{ "scan", cmd_scan, "list the security fixes a host lacks" },
 	{ "explain", cmd_explain, "every fact behind one CVE on a host" },
 	{ "updates", cmd_updates,
