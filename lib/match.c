@@ -193,6 +193,7 @@ struct group {
 	struct finding_bin *bins;
 	size_t nbins, cap;
 	int kernel;
+	int multi;      /* its source is installed at another version too */
 };
 
 struct scan_ctx {
@@ -205,6 +206,7 @@ struct scan_ctx {
 	const struct policy *policy;
 	struct vigie_error *err;
 	struct vigie_hashmap groups;   /* "src\x1fver" -> struct group* */
+	struct vigie_hashmap by_source; /* source -> its first struct group* */
 	struct group **glist;
 	size_t ng, gcap;
 	struct vigie_hashmap findings; /* "cve\x1fsource" -> index + 1 */
@@ -275,6 +277,21 @@ static int add_to_group(struct scan_ctx *c, const char *source, const char *vers
 		g->version = adup(c->res, version);
 		g->kernel = kernel;
 		*slot = g;
+		{
+			/* findings need merging only for a source installed at two
+			 * versions: remember which groups share a source */
+			void **first = g->source ? vigie_hashmap_slot(&c->by_source, g->source,
+								      strlen(g->source))
+						 : NULL;
+			if (!first)
+				goto out;
+			if (*first) {
+				((struct group *)*first)->multi = 1;
+				g->multi = 1;
+			} else {
+				*first = g;
+			}
+		}
 		if (c->ng == c->gcap) {
 			size_t nc = c->gcap ? c->gcap * 2 : 64;
 			struct group **nl = realloc(c->glist, nc * sizeof(*nl));
@@ -458,26 +475,59 @@ static const char *source_label(const char *ds)
 	return "Debian DSA list";
 }
 
+/* Concatenate parts (NULL ones skipped) into the arena: evidence sentences
+ * are built for every finding, printf would dominate a large scan. */
+static const char *acat(struct scan_result *r, const char *const *parts, size_t n)
+{
+	size_t len = 0, l;
+	char *p, *q;
+	for (size_t i = 0; i < n; i++)
+		len += parts[i] ? strlen(parts[i]) : 0;
+	if (!(p = vigie_arena_alloc(&r->arena, len + 1)))
+		return NULL;
+	for (size_t i = 0, at = 0; i < n; i++) {
+		if (!parts[i])
+			continue;
+		l = strlen(parts[i]);
+		memcpy(p + at, parts[i], l);
+		at += l;
+	}
+	q = p + len;
+	*q = '\0';
+	return p;
+}
+
 static const char *evidence(struct scan_ctx *c, const struct finding *f,
 			    const struct vuln_source *src)
 {
 	struct scan_result *r = c->res;
 	const char *lbl = source_label(f->data_source);
-	char adv[160] = "";
 	char extra[512] = "";
 
-	if (f->advisory)
-		snprintf(adv, sizeof(adv), " (%s%s%s)", f->advisory,
-			 f->advisory_date ? ", " : "", f->advisory_date ? f->advisory_date : "");
+	if (f->state == FINDING_FIXED_AVAILABLE && !f->reboot_required) {
+		const char *parts[] = {
+			lbl, ", ", c->idx->release, ": ", f->cve, " is fixed in ", f->source, " ",
+			f->fixed_version,
+			f->advisory ? " (" : NULL, f->advisory,
+			f->advisory && f->advisory_date ? ", " : NULL,
+			f->advisory ? f->advisory_date : NULL, f->advisory ? ")" : NULL,
+			"; installed source version ", f->source_version, " is older."
+		};
+		return acat(r, parts, sizeof(parts) / sizeof(parts[0]));
+	}
 	if (f->reboot_required)
 		snprintf(extra, sizeof(extra),
 			 "; kernel %s carrying the fix is installed but not running: reboot required",
 			 c->newest_kernel);
 	switch (f->state) {
 	case FINDING_FIXED_AVAILABLE:
-		return aprintf(r, "%s, %s: %s is fixed in %s %s%s; installed source version %s is older%s.",
-			       lbl, c->idx->release, f->cve, f->source, f->fixed_version, adv,
-			       f->source_version, extra);
+		return aprintf(r, "%s, %s: %s is fixed in %s %s%s%s%s%s%s; installed source"
+			       " version %s is older%s.",
+			       lbl, c->idx->release, f->cve, f->source, f->fixed_version,
+			       f->advisory ? " (" : "", f->advisory ? f->advisory : "",
+			       f->advisory && f->advisory_date ? ", " : "",
+			       f->advisory && f->advisory_date ? f->advisory_date : "",
+			       f->advisory ? ")" : "", f->source_version, extra);
 	case FINDING_NO_FIX:
 		if (f->nodsa)
 			snprintf(extra, sizeof(extra), " (%s: %s)",
@@ -555,7 +605,7 @@ static int add_finding(struct scan_ctx *c, const struct group *g,
 
 	if (key_make(&key, e->vuln, g->source))
 		goto out;
-	pos = (uintptr_t)vigie_hashmap_get(&c->findings, key.data, key.len);
+	pos = g->multi ? (uintptr_t)vigie_hashmap_get(&c->findings, key.data, key.len) : 0;
 	if (pos) {
 		/* same source at two versions: keep the older, merge binaries */
 		struct debver a, b;
@@ -602,14 +652,14 @@ static int add_finding(struct scan_ctx *c, const struct group *g,
 	f->evidence = evidence(c, f, src);
 	if (!f->evidence)
 		goto out;
-	{
+	if (g->multi) {
 		char *k = vigie_arena_strndup(&r->arena, key.data, key.len);
 		void **slot = k ? vigie_hashmap_slot(&c->findings, k, key.len) : NULL;
 		if (!slot)
 			goto out;
-		r->n++;
-		*slot = (void *)(uintptr_t)r->n;
+		*slot = (void *)(uintptr_t)(r->n + 1);
 	}
+	r->n++;
 	rc = 0;
 out:
 	key_release(&key);
@@ -721,6 +771,7 @@ int scan_run(struct scan_result *res, const struct inventory *inv,
 		policy_default(&c.defpol);
 	c.policy = opts->policy ? opts->policy : &c.defpol;
 	vigie_hashmap_init(&c.groups);
+	vigie_hashmap_init(&c.by_source);
 	vigie_hashmap_init(&c.findings);
 	vigie_hashmap_init(&c.facts);
 	res->host = adup(res, inv->host);
@@ -790,6 +841,7 @@ out:
 		}
 	vigie_hashmap_release(&c.facts);
 	vigie_hashmap_release(&c.groups);
+	vigie_hashmap_release(&c.by_source);
 	vigie_hashmap_release(&c.findings);
 	free(c.glist);
 	matcher_free(own);
