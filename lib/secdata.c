@@ -14,6 +14,7 @@ struct secdata {
 	struct policy pol;
 	struct vulnindex *idx;
 	char evidence[512];
+	char advisory[64];
 };
 
 int secdata_open(struct secdata **out, struct vigie_store *s,
@@ -176,6 +177,31 @@ static int classify_hook(void *ud, const char *cve, const char *source, enum sla
 	*cls = (enum sla_class)policy_classify(&sd->pol, &pf, NULL);
 	store_vuln_facts_clear(&f);
 	return 1;
+}
+
+void secdata_annotate(void *ud, const char *cve, const char *source,
+		      const char **advisory, const char **cls)
+{
+	struct secdata *sd = ud;
+	const struct vuln_entry *e = entry_for(sd, source && *source ? source : "", cve);
+	char *id = NULL, *date = NULL;
+	enum sla_class c;
+	*advisory = *cls = NULL;
+	sd->advisory[0] = '\0';
+	if (e && e->advisory) {
+		snprintf(sd->advisory, sizeof(sd->advisory), "%s", e->advisory);
+	} else if (source && *source) {
+		store_vi_advisory_for(sd->store, sd->idx->release, source, cve, NULL, &id, &date,
+				      NULL);
+		if (id)
+			snprintf(sd->advisory, sizeof(sd->advisory), "%s", id);
+		free(id);
+		free(date);
+	}
+	if (sd->advisory[0])
+		*advisory = sd->advisory;
+	if (classify_hook(sd, cve, source ? source : "", &c))
+		*cls = sla_class_name(c);
 }
 
 void secdata_sla_hooks(struct secdata *sd, struct timeline_sla_hooks *hooks)

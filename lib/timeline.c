@@ -43,6 +43,7 @@ static int add_cve(void *ud, const char *cve, const char *source, const char *ve
 	c->version = vigie_arena_strdup(&b->tl->arena, version ? version : "");
 	c->evidence = vigie_arena_strdup(&b->tl->arena, evidence ? evidence : "");
 	c->date = date;
+	c->advisory = c->cls = NULL;
 	if (!c->cve || !c->source || !c->version || !c->evidence)
 		return VIGIE_ENOMEM;
 	b->n++;
@@ -94,6 +95,20 @@ static void load_changelogs(struct cl_cache *c, const char *root, const char *pk
 	}
 	if (!found)
 		snprintf(c->note, sizeof(c->note), "no changelog in /usr/share/doc/%.60s", pkg);
+}
+
+int timeline_annotate(struct timeline *tl, timeline_annotate_fn *fn, void *ud)
+{
+	for (size_t i = 0; i < tl->n; i++)
+		for (size_t j = 0; j < tl->ups[i].ncves; j++) {
+			struct timeline_cve *c = &tl->ups[i].cves[j];
+			const char *adv = NULL, *cls = NULL;
+			fn(ud, c->cve, c->source, &adv, &cls);
+			if ((adv && !(c->advisory = vigie_arena_strdup(&tl->arena, adv))) ||
+			    (cls && !(c->cls = vigie_arena_strdup(&tl->arena, cls))))
+				return VIGIE_ENOMEM;
+		}
+	return 0;
 }
 
 void timeline_release(struct timeline *tl)

@@ -107,6 +107,8 @@ int cmd_timeline(int argc, char **argv)
 		rc = cli_error(&err);
 		goto out;
 	}
+	if (secd && timeline_annotate(&tl, secdata_annotate, cli_secdata_get(secd)))
+		goto oom;
 	if (!strcmp(format, "json"))
 		c = timeline_report_json(&out, &tl, &h, &ro);
 	else if (!strcmp(format, "csv"))

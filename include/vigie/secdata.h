@@ -25,6 +25,10 @@ void secdata_free(struct secdata *sd);
 int secdata_timeline_cves(void *ud, const struct history_event *ev,
 			  timeline_add_fn *add, void *add_ud,
 			  struct vigie_error *err);
+/* timeline_annotate_fn: the advisory (DSA/DLA id) and class of a fix.
+ * Strings stay valid until the next call. ud is the secdata. */
+void secdata_annotate(void *ud, const char *cve, const char *source,
+		      const char **advisory, const char **cls);
 /* Fill hooks with the advisory-date and class lookups of sd. */
 void secdata_sla_hooks(struct secdata *sd, struct timeline_sla_hooks *hooks);
 

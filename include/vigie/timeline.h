@@ -25,6 +25,8 @@ struct timeline_cve {
 	const char *version;   /* version that fixed it (changelog entry) */
 	int64_t date;          /* that entry's date, 0 if unknown */
 	const char *evidence;  /* e.g. "changelog entry 3.0.19-1~deb12u2" */
+	const char *advisory;  /* DSA/DLA id, NULL when unknown (annotate) */
+	const char *cls;       /* class name, NULL when unknown (annotate) */
 };
 
 struct timeline_upgrade {
@@ -63,6 +65,13 @@ struct timeline_opts {
 int timeline_build(struct timeline *tl, const struct history *h,
 		   const struct timeline_opts *o, struct vigie_error *err);
 void timeline_release(struct timeline *tl);
+
+/* Fill each CVE's advisory and class (strings copied into tl's arena):
+ * fn sets *advisory and *cls (either may stay NULL) for (cve, source).
+ * Returns 0 or VIGIE_ENOMEM. */
+typedef void timeline_annotate_fn(void *ud, const char *cve, const char *source,
+				  const char **advisory, const char **cls);
+int timeline_annotate(struct timeline *tl, timeline_annotate_fn *fn, void *ud);
 
 /* Hooks for SLA: publication date of a fix and its class. advisory
  * returns 1 and sets *published and *evidence (static or owned by ud,

@@ -30,6 +30,18 @@ def walk(o):
 walk(d)
 print(" ".join(sorted(out)))')
 expect_eq "$got" "CVE-2006-20001 CVE-2021-3156 CVE-2022-28615" "CVEs fixed by the upgrades, from the fixed versions"
+got=$(printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+seen = set()
+for day in d["days"]:
+    for u in day["upgrades"]:
+        for c in u["cves"]:
+            seen.add("%s %s %s" % (c["cve"], c["advisory"], c["class"]))
+print(";".join(sorted(seen)))')
+expect_eq "$got" "CVE-2006-20001 DSA-5376-1 standard;CVE-2021-3156 DSA-9002-1 highly-critical;CVE-2022-28615 None standard" "timeline CVEs carry advisory and class"
+run timeline --root "$D/root" --format html
+expect_out "CVE-2021-3156 <small>highly-critical &middot; DSA-9002-1</small>" "HTML shows class and advisory"
 run sla --root "$D/root" --format json
 expect_rc 0 "sla"
 printf '%s' "$OUT" | python3 -c '
