@@ -210,6 +210,7 @@ struct scan_ctx {
 	struct vigie_hashmap findings; /* "cve\x1fsource" -> index + 1 */
 	struct vigie_hashmap facts;    /* cve -> struct store_vuln_facts* */
 	const char *newest_kernel;     /* version of the newest image */
+	char today[16];                /* the scan's date, for support end dates */
 };
 
 static const char *adup(struct scan_result *r, const char *s)
@@ -491,7 +492,8 @@ static const char *evidence(struct scan_ctx *c, const struct finding *f,
 			       " installed source version %s.",
 			       lbl, c->idx->release, f->cve, f->source, f->source_version);
 	case FINDING_END_OF_LIFE:
-		if (src->eol_date)
+		/* a support end still to come is not the reason (the tracker's is) */
+		if (src->eol_date && strcmp(src->eol_date, c->today) <= 0)
 			return aprintf(r, "debian-security-support, %s: security support for %s"
 				       " ended%s%s%s%s; %s is not fixed in installed source version %s.",
 				       c->idx->release, f->source, *src->eol_date ? " on " : "",
@@ -726,6 +728,7 @@ int scan_run(struct scan_result *res, const struct inventory *inv,
 	res->host = adup(res, inv->host);
 	res->release = adup(res, idx->release);
 	res->scanned_at = opts->now ? opts->now : vigie_now();
+	vigie_date_format(res->scanned_at, c.today, sizeof(c.today));
 	res->packages = inv->npkgs;
 
 	m = opts->matcher;
