@@ -286,6 +286,23 @@ static void test_eol_evidence_future_date(void **state)
 	scan_result_release(&r);
 }
 
+/* One source installed at two versions (a partial upgrade): a hidden
+ * unimportant issue is one issue, counted once. */
+static void test_hidden_counted_once_per_source(void **state)
+{
+	struct inventory_pkg pkgs[] = {
+		PKG("bash", "5.1-2+deb11u1", "bash", "5.1-2+deb11u1"),
+		PKG("bash-builtins", "5.1-2", "bash", "5.1-2"),
+	};
+	struct scan_result r;
+	(void)state;
+	scan(&r, pkgs, 2, NULL, NULL, 0);
+	assert_int_equal(r.hidden_unimportant, 1); /* CVE-2019-18276 */
+	assert_int_equal(r.n, 1);                   /* CVE-2022-3715, merged */
+	assert_string_equal(r.findings[0].source_version, "5.1-2");
+	scan_result_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -297,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_kernel),
 		cmocka_unit_test(test_matcher_shares_answers),
 		cmocka_unit_test(test_eol_evidence_future_date),
+		cmocka_unit_test(test_hidden_counted_once_per_source),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
