@@ -111,6 +111,12 @@ static void why_not(struct vigie_buf *o, const struct inventory *inv,
 			vigie_buf_addf(o, "%s is installed but not the running kernel", p->name);
 			return;
 		}
+		if (!strcmp(src, "linux") && !res->kernel.running_version) {
+			/* only the running kernel is judged, and none is known */
+			vigie_buf_addf(o, "the kernel is not checked (%s)",
+				       res->kernel.note ? res->kernel.note : "no running Debian kernel");
+			return;
+		}
 		for (size_t k = 0; k < t->n; k++) {
 			const struct issue_row *r = &t->v[k];
 			if (strcmp(r->release, inv->release) || strcmp(r->source, src))
@@ -146,7 +152,9 @@ static void why_not(struct vigie_buf *o, const struct inventory *inv,
 			if (r->fixed_version) {
 				vigie_buf_addf(o, "installed source version %s of %s is at or above"
 					       " the version %s fixed by %s",
-					       p->source_version, src, r->fixed_version, r->advisory);
+					       !strcmp(src, "linux") ? res->kernel.running_version
+								     : p->source_version,
+					       src, r->fixed_version, r->advisory);
 				return;
 			}
 		}

@@ -211,7 +211,9 @@ struct scan_ctx {
 	size_t ng, gcap;
 	struct vigie_hashmap findings; /* "cve\x1fsource" -> index + 1 */
 	struct vigie_hashmap facts;    /* cve -> struct store_vuln_facts* */
+	struct vigie_hashmap hidden;   /* source -> hidden unimportant count + 1 */
 	const char *newest_kernel;     /* version of the newest image */
+	char today[16];                /* the scan's date, for support end dates */
 };
 
 static const char *adup(struct scan_result *r, const char *s)
@@ -541,7 +543,8 @@ static const char *evidence(struct scan_ctx *c, const struct finding *f,
 			       " installed source version %s.",
 			       lbl, c->idx->release, f->cve, f->source, f->source_version);
 	case FINDING_END_OF_LIFE:
-		if (src->eol_date)
+		/* a support end still to come is not the reason (the tracker's is) */
+		if (src->eol_date && strcmp(src->eol_date, c->today) <= 0)
 			return aprintf(r, "debian-security-support, %s: security support for %s"
 				       " ended%s%s%s%s; %s is not fixed in installed source version %s.",
 				       c->idx->release, f->source, *src->eol_date ? " on " : "",
@@ -666,6 +669,22 @@ out:
 	return rc;
 }
 
+/* A source installed at several versions hides, at its oldest version,
+ * every unimportant issue its newer ones hide: count the largest set once. */
+static int note_hidden(struct scan_ctx *c, const char *source, size_t n)
+{
+	size_t len = strlen(source);
+	uintptr_t had = (uintptr_t)vigie_hashmap_get(&c->hidden, source, len);
+	void **slot;
+	if (had && n + 1 <= had)
+		return 0;
+	if (!(slot = vigie_hashmap_slot(&c->hidden, source, len)))
+		return VIGIE_ENOMEM;
+	c->res->hidden_unimportant += n + 1 - (had ? had : 1);
+	*slot = (void *)(uintptr_t)(n + 1);
+	return 0;
+}
+
 static int cmp_finding(const void *pa, const void *pb)
 {
 	const struct finding *a = pa, *b = pb;
@@ -774,9 +793,11 @@ int scan_run(struct scan_result *res, const struct inventory *inv,
 	vigie_hashmap_init(&c.by_source);
 	vigie_hashmap_init(&c.findings);
 	vigie_hashmap_init(&c.facts);
+	vigie_hashmap_init(&c.hidden);
 	res->host = adup(res, inv->host);
 	res->release = adup(res, idx->release);
 	res->scanned_at = opts->now ? opts->now : vigie_now();
+	vigie_date_format(res->scanned_at, c.today, sizeof(c.today));
 	res->packages = inv->npkgs;
 
 	m = opts->matcher;
@@ -807,7 +828,10 @@ int scan_run(struct scan_result *res, const struct inventory *inv,
 			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 			goto out;
 		}
-		res->hidden_unimportant += l->hidden_unimportant;
+		if (l->hidden_unimportant && note_hidden(&c, g->source, l->hidden_unimportant)) {
+			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+			goto out;
+		}
 		for (size_t h = 0; h < l->n; h++)
 			if ((rc = add_finding(&c, g, src, &l->hits[h]))) {
 				rc = vigie_error_set(err, rc, NULL, 0, "out of memory");
@@ -843,6 +867,7 @@ out:
 	vigie_hashmap_release(&c.groups);
 	vigie_hashmap_release(&c.by_source);
 	vigie_hashmap_release(&c.findings);
+	vigie_hashmap_release(&c.hidden);
 	free(c.glist);
 	matcher_free(own);
 	if (rc)

@@ -139,6 +139,7 @@ static int prepare(struct tctx *c, struct thost *h)
 static struct thost *host_for(struct tctx *c, const struct report_finding *rf, int *rc)
 {
 	const char *keys[3] = { rf->host_name, rf->host, rf->host_ip };
+	struct thost *unusable = NULL; /* in the database, but cannot be judged */
 	*rc = 0;
 	if (c->o->inv) {
 		if (c->o->host) {
@@ -162,6 +163,8 @@ static struct thost *host_for(struct tctx *c, const struct report_finding *rf, i
 		if (h) {
 			if (h->found)
 				return h;
+			if (h->why)
+				unusable = h;
 			continue;
 		}
 		h = calloc(1, sizeof(*h));
@@ -183,8 +186,10 @@ static struct thost *host_for(struct tctx *c, const struct report_finding *rf, i
 		}
 		if (h->found)
 			return h;
+		if (h->why)
+			unusable = h;
 	}
-	return NULL;
+	return unusable;
 }
 
 static const struct vuln_entry *entry_for(const struct vulnindex *idx, const char *source,
@@ -399,13 +404,19 @@ static int judge(struct tctx *c, struct triage_item *it, struct thost *h)
 	struct cand cands[16];
 	size_t nc = 0;
 	struct vigie_strv mapped;
+	const char *missing = NULL;
 	int rc = 0;
 
 	vigie_strv_init(&mapped);
 	it->release = inv->release;
 	if (rf->source) {
-		cands[nc].source = kernel_norm(rf->source);
-		cands[nc++].pkg = NULL;
+		/* a source the host does not carry has no installed version to judge */
+		if (vigie_strv_contains(&h->sources, kernel_norm(rf->source))) {
+			cands[nc].source = kernel_norm(rf->source);
+			cands[nc++].pkg = NULL;
+		} else {
+			missing = rf->source;
+		}
 	} else if (rf->package) {
 		const struct inventory_pkg *p = NULL;
 		if (rf->package_kind != REPORT_PKG_SOURCE)
@@ -417,16 +428,7 @@ static int judge(struct tctx *c, struct triage_item *it, struct thost *h)
 			cands[nc].source = kernel_norm(rf->package);
 			cands[nc++].pkg = NULL;
 		} else {
-			it->verdict = TRIAGE_FP_NOT_AFFECTED;
-			it->evidence = aprintf(c->res, "Package %s is not installed on %s (no binary or"
-					       " source package of that name has its files on disk).",
-					       rf->package, inv->host ? inv->host : "the host");
-			it->pkgs = vigie_arena_alloc(&c->res->arena, sizeof(*it->pkgs));
-			if (it->pkgs) {
-				it->pkgs[0].name = rf->package;
-				it->npkgs = 1;
-			}
-			goto out;
+			missing = rf->package;
 		}
 	} else if (rf->product || rf->cpe || rf->title) {
 		/* a product, a CPE, or at last the scanner's title
@@ -467,6 +469,18 @@ static int judge(struct tctx *c, struct triage_item *it, struct thost *h)
 		it->verdict = TRIAGE_UNKNOWN;
 		it->evidence = aprintf(c->res, "The report gives no package or product for %s.",
 				       it->cve);
+		goto out;
+	}
+	if (missing) {
+		it->verdict = TRIAGE_FP_NOT_AFFECTED;
+		it->evidence = aprintf(c->res, "Package %s is not installed on %s (no binary or"
+				       " source package of that name has its files on disk).",
+				       missing, inv->host ? inv->host : "the host");
+		it->pkgs = vigie_arena_alloc(&c->res->arena, sizeof(*it->pkgs));
+		if (it->pkgs) {
+			it->pkgs[0].name = missing;
+			it->npkgs = 1;
+		}
 		goto out;
 	}
 	{
@@ -575,11 +589,11 @@ int triage_run(struct triage_result *res, const struct report *rep,
 			goto out;
 		if (!h || !h->found) {
 			it->verdict = TRIAGE_UNKNOWN;
-			it->evidence = o->inv
+			it->evidence = h && h->why ? aprintf(res, "Host %s cannot be judged: %s.",
+							     it->host ? it->host : "?", h->why)
+				: o->inv
 				? aprintf(res, "Host %s is not the inventoried host %s.",
-					  it->host ? it->host : "?", o->host)
-				: h && h->why ? aprintf(res, "Host %s cannot be judged: %s.",
-							it->host ? it->host : "?", h->why)
+					  it->host ? it->host : "?", o->host ? o->host : "?")
 				: aprintf(res, "Host %s is not in the database (add it with 'vigie"
 					  " hosts add').", it->host ? it->host : "?");
 		} else {

@@ -57,6 +57,8 @@ static int setup(void **state)
 	add("futurepkg", "CVE-2023-0004", VULN_OPEN, NULL, "medium");
 	assert_int_equal(vulnindex_set_support(idx, "oldpkg", "1.0-1", "2024-01-01", "use newpkg", 0), 0);
 	assert_int_equal(vulnindex_set_support(idx, "futurepkg", "1.0-1", "2030-01-01", NULL, 0), 0);
+	add("soonpkg", "CVE-2023-0005", VULN_OPEN, NULL, "end-of-life");
+	assert_int_equal(vulnindex_set_support(idx, "soonpkg", "1.0-1", "2030-01-01", NULL, 0), 0);
 	/* kernel */
 	add("linux", "CVE-2024-0001", VULN_RESOLVED, "6.1.76-1", "high");
 	add("linux", "CVE-2024-0002", VULN_RESOLVED, "6.1.80-1", "medium");
@@ -266,6 +268,41 @@ static void test_matcher_shares_answers(void **state)
 	matcher_free(m);
 }
 
+/* The tracker marks the issue end-of-life while debian-security-support
+ * gives an end date still to come: the evidence must not claim support
+ * ended on that future date. */
+static void test_eol_evidence_future_date(void **state)
+{
+	struct inventory_pkg pkgs[] = { PKG("soonpkg", "1.0-1", "soonpkg", "1.0-1") };
+	struct scan_result r;
+	const struct finding *f;
+	(void)state;
+	scan(&r, pkgs, 1, NULL, NULL, 0);
+	f = find(&r, "CVE-2023-0005", "soonpkg");
+	assert_non_null(f);
+	assert_int_equal(f->state, FINDING_END_OF_LIFE);
+	assert_null(strstr(f->evidence, "ended on 2030-01-01"));
+	assert_non_null(strstr(f->evidence, "Debian security tracker"));
+	scan_result_release(&r);
+}
+
+/* One source installed at two versions (a partial upgrade): a hidden
+ * unimportant issue is one issue, counted once. */
+static void test_hidden_counted_once_per_source(void **state)
+{
+	struct inventory_pkg pkgs[] = {
+		PKG("bash", "5.1-2+deb11u1", "bash", "5.1-2+deb11u1"),
+		PKG("bash-builtins", "5.1-2", "bash", "5.1-2"),
+	};
+	struct scan_result r;
+	(void)state;
+	scan(&r, pkgs, 2, NULL, NULL, 0);
+	assert_int_equal(r.hidden_unimportant, 1); /* CVE-2019-18276 */
+	assert_int_equal(r.n, 1);                   /* CVE-2022-3715, merged */
+	assert_string_equal(r.findings[0].source_version, "5.1-2");
+	scan_result_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +313,8 @@ int main(void)
 		cmocka_unit_test(test_advisory_highest_fix),
 		cmocka_unit_test(test_kernel),
 		cmocka_unit_test(test_matcher_shares_answers),
+		cmocka_unit_test(test_eol_evidence_future_date),
+		cmocka_unit_test(test_hidden_counted_once_per_source),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
