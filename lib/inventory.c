@@ -753,7 +753,11 @@ int inventory_load(struct inventory *inv, const struct inventory_opts *opts,
 	if (opts->release &&
 	    !(inv->release = vigie_arena_strdup(&inv->arena, opts->release)))
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
-	if ((rc = detect_release(inv, root, err)))
+	/* A status file alone says nothing of its host's release: this
+	 * machine's os-release would be a guess, so the release stays unknown
+	 * unless given (the commands then ask for --release). */
+	if ((opts->release || !opts->status_file || opts->root) &&
+	    (rc = detect_release(inv, root, err)))
 		return rc;
 	if (opts->kernel) {
 		if (!valid_word(opts->kernel))

@@ -775,7 +775,7 @@ int scan_run(struct scan_result *res, const struct inventory *inv,
 {
 	struct scan_ctx c;
 	struct matcher *own = NULL, *m;
-	int rc = 0;
+	int rc = 0, rd = 0;
 
 	memset(res, 0, sizeof(*res));
 	vigie_arena_init(&res->arena);
@@ -812,8 +812,7 @@ int scan_run(struct scan_result *res, const struct inventory *inv,
 	    (rc = add_warning(res, aprintf(res, "no security data for release %s in the"
 					   " database: run 'vigie db update'", idx->release))))
 		goto out;
-	if (store)
-		store_read_begin(store);
+	rd = store ? store_read_begin(store) : 0;
 	if ((rc = group_packages(&c)))
 		goto out;
 	res->sources = c.ng;
@@ -856,8 +855,8 @@ int scan_run(struct scan_result *res, const struct inventory *inv,
 	}
 	lifecycle(&c);
 out:
-	if (store)
-		store_read_end(store);
+	if (rd)
+		store_read_end(store); /* only the transaction this scan opened */
 	for (size_t i = 0; i < c.facts.cap; i++)
 		if (c.facts.keys && c.facts.keys[i]) {
 			store_vuln_facts_clear(c.facts.vals[i]);

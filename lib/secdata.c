@@ -73,7 +73,10 @@ static void source_of(const struct secdata *sd, const struct history_event *ev,
 		return;
 	}
 	len = strlen(version);
-	b = strstr(version, "+b");
+	/* the binNMU suffix is the last "+bN" ("1.0+bzr5-1+b2" -> "1.0+bzr5-1") */
+	b = NULL;
+	for (const char *q = strstr(version, "+b"); q; q = strstr(q + 1, "+b"))
+		b = q;
 	if (b && b > version && isdigit((unsigned char)b[2]) &&
 	    strspn(b + 2, "0123456789") == strlen(b + 2))
 		len = (size_t)(b - version);
