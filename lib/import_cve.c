@@ -422,17 +422,29 @@ static int json_name(const char *name)
 	       has_suffix(name, ".json.xz");
 }
 
-/* Collect the JSON files under dir whose names start with prefix. */
+/* Collect the JSON files under dir whose names start with prefix. A
+ * directory reached again (through a symbolic link) is read once: seen
+ * holds the "dev:inode" of those already read. */
 static int walk(struct vigie_strv *out, const char *dir, const char *prefix,
-		int depth, struct vigie_error *err)
+		int depth, struct vigie_strv *seen, struct vigie_error *err)
 {
 	DIR *d;
 	struct dirent *de;
+	struct stat ds;
+	char id[64];
 	int rc = 0;
 
 	if (depth > DIR_MAX_DEPTH)
 		return vigie_error_set(err, VIGIE_ELIMIT, dir, 0,
 				       "directories nested deeper than %d", DIR_MAX_DEPTH);
+	if (stat(dir, &ds) == 0) {
+		snprintf(id, sizeof(id), "%llx:%llx", (unsigned long long)ds.st_dev,
+			 (unsigned long long)ds.st_ino);
+		if (vigie_strv_contains(seen, id))
+			return 0;
+		if (vigie_strv_push(seen, id))
+			return vigie_error_set(err, VIGIE_ENOMEM, dir, 0, "out of memory");
+	}
 	d = opendir(dir);
 	if (!d)
 		return vigie_error_set(err, VIGIE_EIO, dir, 0, "cannot open directory: %s",
@@ -447,7 +459,7 @@ static int walk(struct vigie_strv *out, const char *dir, const char *prefix,
 			break;
 		}
 		if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-			rc = walk(out, p, prefix, depth + 1, err);
+			rc = walk(out, p, prefix, depth + 1, seen, err);
 		} else if (json_name(de->d_name) &&
 			   !strncmp(de->d_name, prefix, strlen(prefix)) &&
 			   stat(p, &sb) == 0 && S_ISREG(sb.st_mode)) {
@@ -470,6 +482,7 @@ static int walk(struct vigie_strv *out, const char *dir, const char *prefix,
 static int list_inputs(struct vigie_strv *out, const char *path,
 		       const char *prefix, struct vigie_error *err)
 {
+	struct vigie_strv seen;
 	struct stat sb;
 	int rc;
 	if (stat(path, &sb))
@@ -479,7 +492,10 @@ static int list_inputs(struct vigie_strv *out, const char *path,
 		return vigie_strv_push(out, path)
 			       ? vigie_error_set(err, VIGIE_ENOMEM, path, 0, "out of memory")
 			       : 0;
-	if ((rc = walk(out, path, prefix, 0, err)))
+	vigie_strv_init(&seen);
+	rc = walk(out, path, prefix, 0, &seen, err);
+	vigie_strv_release(&seen);
+	if (rc)
 		return rc;
 	if (!out->n)
 		return vigie_error_set(err, VIGIE_ENOTFOUND, path, 0, "no %s*.json file found",

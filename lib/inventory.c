@@ -218,6 +218,9 @@ static int check_version(struct loader *L, const char *what, const char *v,
 	if (strlen(v) > VERSION_MAX_LEN)
 		return vigie_error_set(err, VIGIE_ELIMIT, L->file, line,
 				       "%s longer than %d bytes", what, VERSION_MAX_LEN);
+	if (!vigie_utf8_valid(v, strlen(v)))
+		return vigie_error_set(err, VIGIE_EPARSE, L->file, line,
+				       "invalid UTF-8 in %s", what);
 	memset(&perr, 0, sizeof(perr));
 	rc = debver_parse(&dv, v, &perr);
 	if (rc < 0)

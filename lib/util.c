@@ -132,7 +132,7 @@ void *vigie_arena_alloc(struct vigie_arena *a, size_t size)
 
 	if (size == 0)
 		asz = 16;
-	if (asz < size)
+	if (asz < size || asz > SIZE_MAX - sizeof(*b))
 		return NULL;
 	if (!b || b->size - b->used < asz) {
 		size_t bs = asz > ARENA_BLOCK / 4 ? asz : ARENA_BLOCK;

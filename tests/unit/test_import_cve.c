@@ -478,6 +478,29 @@ static void test_cvss_precedence(void **state)
 	store_close(s);
 }
 
+/* A symbolic link back to a directory being read: each directory is read
+ * once, so the record is imported once and the walk ends. */
+static void test_cve5_symlink_loop(void **state)
+{
+	struct vigie_store *s = open_db("loop.db");
+	struct vigie_error err;
+	struct import_stats st;
+	char dir[4200];
+	(void)state;
+
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(test_system("mkdir -p '%s/loop/2099' && ln -s .. '%s/loop/2099/up' &&"
+				     " ln -s . '%s/loop/self' &&"
+				     " printf '{\"cveMetadata\": {\"cveId\": \"CVE-2099-0042\"}}'"
+				     " > '%s/loop/2099/CVE-2099-0042.json'",
+				     test_tmpdir(), test_tmpdir(), test_tmpdir(), test_tmpdir()), 0);
+	snprintf(dir, sizeof(dir), "%s/loop", test_tmpdir());
+	assert_int_equal(import_cve5(s, dir, &st, &err), 0);
+	assert_int_equal(st.rows, 1);
+	assert_int_equal(store_count(s, "cvss", &err), 1);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -486,6 +509,7 @@ int main(void)
 		cmocka_unit_test(test_cve5_real),
 		cmocka_unit_test(test_nvd_real),
 		cmocka_unit_test(test_cvss_precedence),
+		cmocka_unit_test(test_cve5_symlink_loop),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	/* reference data absent: report "skipped" rather than a silent pass */

@@ -162,6 +162,15 @@ static const struct mem_case mem_cases[] = {
 	{ "Package: a\nStatus: install ok installed\nArchitecture: amd64\nVersion: abc\n", 0, 1, 0 },
 	/* not a status file */
 	{ "\x01\x02garbage\n", VIGIE_EPARSE, 0, 1 },
+	/* invalid UTF-8 in a version or source version: an error, not a
+	 * warning (the bytes would reach the database and JSON output) */
+	{ "Package: a\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.0\xff\n",
+	  VIGIE_EPARSE, 0, 4 },
+	{ "Package: a\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1\n"
+	  "Source: b (2.0\xc3)\n", VIGIE_EPARSE, 0, 5 },
+	/* valid UTF-8 outside dpkg's characters stays a warning */
+	{ "Package: a\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.0\xc3\xa9\n",
+	  0, 1, 0 },
 };
 
 static void test_mem(void **state)

@@ -388,6 +388,9 @@ static void test_arena(void **state)
 	assert_non_null(vigie_arena_alloc(&a, 0));
 	assert_null(vigie_arena_alloc(&a, SIZE_MAX));
 	assert_null(vigie_arena_alloc(&a, SIZE_MAX - 8));
+	/* rounds to SIZE_MAX - 31: the block header must not wrap the
+	 * malloc size to a tiny allocation */
+	assert_null(vigie_arena_alloc(&a, SIZE_MAX - 40));
 	s = vigie_arena_strdup(&a, "hello");
 	assert_string_equal(s, "hello");
 	s = vigie_arena_strndup(&a, "hello world", 5);
