@@ -160,10 +160,14 @@ int64_t calendar_local_midnight(int64_t day)
 
 int64_t calendar_add_business_days(const struct calendar *c, int64_t t, int n)
 {
-	int64_t day = calendar_local_day(t), sod = t - calendar_local_midnight(day);
+	int64_t day = calendar_local_day(t), sod = 0;
 	int guard = 0;
-	if (sod < 0 || sod >= 90000)
-		sod = 0;
+	time_t tt = (time_t)t;
+	struct tm tm;
+	/* the local time of day from the clock, not from the seconds since
+	 * midnight: those differ by an hour after a DST change that day */
+	if (localtime_r(&tt, &tm))
+		sod = tm.tm_hour * 3600 + tm.tm_min * 60 + (tm.tm_sec > 59 ? 59 : tm.tm_sec);
 	if (!calendar_is_business_day(c, day)) {
 		sod = 0;
 		while (!calendar_is_business_day(c, day) && guard++ < 3660)

@@ -72,8 +72,12 @@ static int read_data_tar(struct vigie_buf *out, struct archive *outer,
 		}
 		if (!name || strcmp(strip_dot(name), want))
 			continue;
-		if (archive_entry_filetype(e) != AE_IFREG)
-			break; /* a symlink to another package's file */
+		if (archive_entry_filetype(e) != AE_IFREG) {
+			/* a symlink to another package's file: not here */
+			rc = vigie_error_set(err, VIGIE_ENOTFOUND, deb, 0,
+					     "%s is a symlink or not a regular file", want);
+			goto out;
+		}
 		for (;;) {
 			char buf[65536];
 			la_ssize_t n = archive_read_data(a, buf, sizeof(buf));
@@ -100,7 +104,8 @@ static int read_data_tar(struct vigie_buf *out, struct archive *outer,
 	}
 	if (r != ARCHIVE_EOF)
 		rc = vigie_error_set(err, VIGIE_EPARSE, deb, 0,
-				     "truncated or corrupt data.tar: %s", archive_error_string(a));
+				     "truncated or corrupt data.tar: %s",
+				     archive_error_string(a) ? archive_error_string(a) : "?");
 	else
 		rc = vigie_error_set(err, VIGIE_ENOTFOUND, deb, 0, "no %s in the package", want);
 out:

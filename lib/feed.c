@@ -122,6 +122,12 @@ static size_t decode_entity(struct vigie_buf *b, const char *p, int *rc)
 		}
 		if (n == 0 || d[n] != ';')
 			return 0;
+		/* no control character from a reference: titles reach
+		 * terminals and one-line outputs */
+		if (cp == '\t' || cp == '\n' || cp == '\r')
+			cp = ' ';
+		else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+			cp = 0xFFFD;
 		*rc = put_utf8(b, cp);
 		return (size_t)(d + n + 1 - p);
 	}

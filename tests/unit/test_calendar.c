@@ -144,6 +144,32 @@ static void test_paris_dst(void **state)
 	test_setup_utc(NULL);
 }
 
+/* Where the clocks change on a business day (Israel: Friday), the deadline
+ * still keeps the local time of day of the publication. */
+static void test_business_day_dst(void **state)
+{
+	struct calendar c;
+	FILE *f = fopen("/usr/share/zoneinfo/Asia/Jerusalem", "r");
+	(void)state;
+	if (!f) {
+		skip();
+		return;
+	}
+	fclose(f);
+	setenv("TZ", "Asia/Jerusalem", 1);
+	tzset();
+	calendar_init(&c, "none", NULL);
+	/* Friday 2026-03-27 10:00 IDT (clocks went 02:00 -> 03:00 that night)
+	 * -> Monday 2026-03-30 10:00 IDT */
+	assert_true(calendar_add_business_days(&c, test_utc("2026-03-27T07:00:00Z"), 1) ==
+		    test_utc("2026-03-30T07:00:00Z"));
+	/* 23:30 IDT that Friday -> Monday 23:30, not Tuesday 00:30 */
+	assert_true(calendar_add_business_days(&c, test_utc("2026-03-27T20:30:00Z"), 1) ==
+		    test_utc("2026-03-30T20:30:00Z"));
+	calendar_release(&c);
+	test_setup_utc(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -152,6 +178,7 @@ int main(void)
 		cmocka_unit_test(test_business_days),
 		cmocka_unit_test(test_deadlines),
 		cmocka_unit_test(test_paris_dst),
+		cmocka_unit_test(test_business_day_dst),
 	};
 	return cmocka_run_group_tests(tests, test_setup_utc, NULL);
 }

@@ -78,6 +78,13 @@ static void build_native(void)
 	fclose(f);
 	assert_int_equal(test_system("gzip -9n '%s' && dpkg-deb -Zxz --root-owner-group -b '%s/pkg3' "
 				     "'%s/native.deb' >/dev/null", p, t, debdir), 0);
+	/* the member itself a symlink (to another package's changelog) */
+	assert_int_equal(test_system("mkdir -p '%s/pkg4/DEBIAN' '%s/pkg4/usr/share/doc/hello' && "
+				     "cp '%s/pkg/DEBIAN/control' '%s/pkg4/DEBIAN/' && "
+				     "ln -s ../other/changelog.Debian.gz "
+				     "'%s/pkg4/usr/share/doc/hello/changelog.Debian.gz' && "
+				     "dpkg-deb -Zxz --root-owner-group -b '%s/pkg4' '%s/clink.deb' >/dev/null",
+				     t, t, t, t, t, t, debdir), 0);
 }
 
 static int setup(void **state)
@@ -165,6 +172,12 @@ static void test_read_and_summarize(void **state)
 	snprintf(p, sizeof(p), "%s/link.deb", debdir);
 	assert_int_equal(debpkg_read_file(&b, p, "usr/share/doc/hello/changelog.Debian.gz",
 					  1 << 20, &err), VIGIE_ENOTFOUND);
+	snprintf(p, sizeof(p), "%s/clink.deb", debdir);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(debpkg_read_file(&b, p, "usr/share/doc/hello/changelog.Debian.gz",
+					  1 << 20, &err), VIGIE_ENOTFOUND);
+	assert_string_equal(err.file, p);
+	assert_non_null(strstr(err.msg, "symlink"));
 	/* corrupt packages */
 	snprintf(p, sizeof(p), "%s/trunc.deb", debdir);
 	assert_int_equal(debpkg_read_file(&b, p, "usr/share/doc/hello/changelog.Debian.gz",

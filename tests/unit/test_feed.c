@@ -338,6 +338,12 @@ static void test_text(void **state)
 	t = feed_html_to_text("a < b", 10);
 	assert_string_equal(t, "a < b");
 	free(t);
+	/* character references to control characters (a terminal escape, a
+	 * line break, C1 CSI) give no control byte: titles reach terminals and
+	 * one-line text outputs */
+	t = feed_html_to_text("a&#27;[31mb&#x1B;c&#10;d&#x9b;e&#127;f", 100);
+	assert_string_equal(t, "a\xef\xbf\xbd[31mb\xef\xbf\xbd" "c d\xef\xbf\xbd" "e\xef\xbf\xbd" "f");
+	free(t);
 	/* FNV-1a 64 test vectors */
 	assert_true(feed_fnv1a64("", 0) == 0xcbf29ce484222325ULL);
 	assert_true(feed_fnv1a64("a", 1) == 0xaf63dc4c8601ec8cULL);
