@@ -254,6 +254,11 @@ static char *header_value(const char *line, size_t len, const char *name)
 		e--;
 	if (e - v > 512 || e == v)
 		return NULL;
+	/* sent back in our next request: a control byte (a bare CR) would
+	 * let the server inject header lines, so such a value is dropped */
+	for (const char *p = v; p < e; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return NULL;
 	return strndup(v, (size_t)(e - v));
 }
 

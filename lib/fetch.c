@@ -128,6 +128,11 @@ static size_t header_cb(char *buf, size_t sz, size_t nitems, void *ud)
 	while (vlen && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n' ||
 			v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
 		vlen--;
+	/* sent back in a later request: a value with a control byte (a
+	 * bare CR) could inject header lines, so it is not kept */
+	for (size_t i = 0; i < vlen; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+			return n;
 	if (vlen < MAX_HEADER_VALUE) {
 		memcpy(dst, v, vlen);
 		dst[vlen] = '\0';
