@@ -18,6 +18,20 @@ static int db_source(void *ud, const struct store_source *src)
 	return 0;
 }
 
+void render_scan_json_counts(yajl_gen g, const struct scan_result *r)
+{
+	json_key(g, "states");
+	yajl_gen_map_open(g);
+	for (int s = 0; s < FINDING_NSTATES; s++)
+		json_kv_int(g, finding_state_name((enum finding_state)s), (int64_t)r->count_state[s]);
+	yajl_gen_map_close(g);
+	json_key(g, "classes");
+	yajl_gen_map_open(g);
+	for (int c = 2; c >= 0; c--)
+		json_kv_int(g, policy_class_name((enum vigie_class)c), (int64_t)r->count_class[c]);
+	yajl_gen_map_close(g);
+}
+
 int render_scan_json(struct vigie_buf *out, const struct scan_result *r,
 		     struct vigie_store *store)
 {
@@ -44,16 +58,7 @@ int render_scan_json(struct vigie_buf *out, const struct scan_result *r,
 	yajl_gen_map_open(g);
 	json_kv_int(g, "findings", (int64_t)r->n);
 	json_kv_int(g, "packages", (int64_t)r->packages);
-	json_key(g, "states");
-	yajl_gen_map_open(g);
-	for (int s = 0; s < FINDING_NSTATES; s++)
-		json_kv_int(g, finding_state_name((enum finding_state)s), (int64_t)r->count_state[s]);
-	yajl_gen_map_close(g);
-	json_key(g, "classes");
-	yajl_gen_map_open(g);
-	for (int c = 2; c >= 0; c--)
-		json_kv_int(g, policy_class_name((enum vigie_class)c), (int64_t)r->count_class[c]);
-	yajl_gen_map_close(g);
+	render_scan_json_counts(g, r);
 	json_kv_int(g, "hidden_unimportant", (int64_t)r->hidden_unimportant);
 	json_key(g, "pending_updates");
 	if (r->pending_known)

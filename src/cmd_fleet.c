@@ -2,6 +2,7 @@
 #include "vigie/fleet.h"
 #include "vigie/json.h"
 #include "vigie/policy.h"
+#include "vigie/render.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -48,18 +49,7 @@ static int on_host(void *ud, const struct store_host *h, const struct scan_resul
 		json_kv_int(g, "packages", h->npackages);
 		json_kv_str(g, "error", why);
 		if (r) {
-			json_key(g, "states");
-			yajl_gen_map_open(g);
-			for (int s = 0; s < FINDING_NSTATES; s++)
-				json_kv_int(g, finding_state_name((enum finding_state)s),
-					    (int64_t)r->count_state[s]);
-			yajl_gen_map_close(g);
-			json_key(g, "classes");
-			yajl_gen_map_open(g);
-			for (int c = 2; c >= 0; c--)
-				json_kv_int(g, policy_class_name((enum vigie_class)c),
-					    (int64_t)r->count_class[c]);
-			yajl_gen_map_close(g);
+			render_scan_json_counts(g, r);
 			json_kv_bool(g, "reboot_required", r->kernel.reboot_required);
 			json_kv_str(g, "lifecycle", r->lifecycle.state);
 			json_kv_str(g, "lifecycle_message", r->lifecycle.message);

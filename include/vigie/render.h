@@ -3,6 +3,8 @@
 #ifndef VIGIE_RENDER_H
 #define VIGIE_RENDER_H
 
+#include <yajl/yajl_gen.h>
+
 #include "vigie/match.h"
 #include "vigie/store.h"
 #include "vigie/util.h"
@@ -11,6 +13,9 @@
  * "database" lists its sources and their dates. */
 int render_scan_json(struct vigie_buf *out, const struct scan_result *r,
 		     struct vigie_store *store);
+/* The "states" and "classes" count objects of a scan, as keys of the map
+ * g is inside (shared by the scan and fleet JSON). */
+void render_scan_json_counts(yajl_gen g, const struct scan_result *r);
 /* Grouped by source package, worst class first; ANSI colours when color. */
 int render_scan_text(struct vigie_buf *out, const struct scan_result *r,
 		     int color);
