@@ -50,6 +50,21 @@ int host_pending_load(struct host_pending *hp, const struct inventory *inv,
 			       arch ? arch : inv->arch, err);
 }
 
+/* Kernel images come from linux-signed-* sources whose versions differ
+ * from linux's ("6.1.76+1" for "6.1.76-1"); the index knows them as
+ * "linux" at the binary's version, so pending updates are seen the same
+ * way. */
+static const char *pend_source(const struct pending_update *u)
+{
+	return u->source && !strncmp(u->source, "linux-signed-", 13) ? "linux" : u->source;
+}
+
+static const char *pend_source_version(const struct pending_update *u)
+{
+	return u->source && !strncmp(u->source, "linux-signed-", 13) ? u->candidate
+								      : u->source_version;
+}
+
 static const char *adup(struct scan_result *r, const char *s)
 {
 	return s ? vigie_arena_strdup(&r->arena, s) : NULL;
@@ -90,8 +105,9 @@ static const struct pending_update *carrier(const struct pending *p, const char 
 	for (size_t i = 0; i < p->n; i++) {
 		const struct pending_update *u = &p->v[i];
 		struct debver sv;
-		if (!u->source || !u->source_version || strcmp(u->source, source) ||
-		    debver_parse(&sv, u->source_version, NULL) < 0 || debver_cmp(&sv, &fv) < 0)
+		if (!pend_source(u) || !pend_source_version(u) || strcmp(pend_source(u), source) ||
+		    debver_parse(&sv, pend_source_version(u), NULL) < 0 ||
+		    debver_cmp(&sv, &fv) < 0)
 			continue;
 		/* a security update first, then the binary named like the source */
 		if (!best || (u->security && !best->security) ||
@@ -178,9 +194,9 @@ static int changelog_cve(void *ud, const char *version, const char *cve)
 
 	memset(&fa, 0, sizeof(fa));
 	fa.cvss = -1;
-	if (known_for(w->o->idx, u->source, cve))
+	if (known_for(w->o->idx, pend_source(u), cve))
 		return 0; /* Debian's data has a verdict: it wins */
-	if (vigie_buf_addf(&key, "%s\x1f%s", cve, u->source))
+	if (vigie_buf_addf(&key, "%s\x1f%s", cve, pend_source(u)))
 		goto out;
 	pos = (uintptr_t)vigie_hashmap_get(w->keys, key.data, key.len);
 	if (pos) {
@@ -192,7 +208,7 @@ static int changelog_cve(void *ud, const char *version, const char *cve)
 	if (!(f = scan_result_slot(r)))
 		goto out;
 	f->cve = adup(r, cve);
-	f->source = adup(r, u->source);
+	f->source = adup(r, pend_source(u));
 	f->source_version = adup(r, u->installed_source_version ? u->installed_source_version
 								 : u->installed);
 	f->state = FINDING_FIXED_AVAILABLE;

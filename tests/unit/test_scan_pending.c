@@ -123,6 +123,54 @@ static void test_pending_carries_fix(void **state)
 	scan_result_release(&r);
 }
 
+/* A kernel fix is carried by the pending image of the signed source: the
+ * index knows it as "linux" at the binary's version. */
+static void test_pending_kernel(void **state)
+{
+	static struct inventory_pkg kpkgs[] = {
+		PKG("linux-image-6.1.0-17-amd64", "6.1.69-1", "linux-signed-amd64", "6.1.69+1"),
+	};
+	static struct pending_update kupd[] = {
+		{ "linux-image-6.1.0-17-amd64", "amd64", "6.1.69-1", "6.1.69+1", "6.1.80-1",
+		  "linux-signed-amd64", "6.1.80+1", "stable-security", 1, NULL, NULL, NULL, 0 },
+	};
+	struct vulnindex *kidx;
+	struct vuln_entry e;
+	struct inventory inv;
+	struct scan_opts so;
+	struct scan_result r;
+	struct pending p;
+	const struct finding *f;
+	(void)state;
+	assert_int_equal(vulnindex_new(&kidx, "bookworm"), 0);
+	memset(&e, 0, sizeof(e));
+	e.vuln = "CVE-2026-3001";
+	e.status = VULN_RESOLVED;
+	e.fixed_version = "6.1.76-1";
+	assert_int_equal(vulnindex_add(kidx, "linux", &e, NULL), 0);
+	vulnindex_finish(kidx);
+	inventory_init(&inv);
+	inv.host = "h";
+	inv.release = "bookworm";
+	inv.pkgs = kpkgs;
+	inv.npkgs = 1;
+	inv.kernel_release = "6.1.0-17-amd64";
+	memset(&so, 0, sizeof(so));
+	so.now = 1795770000;
+	assert_int_equal(scan_run(&r, &inv, kidx, NULL, &so, NULL), 0);
+	memset(&p, 0, sizeof(p));
+	p.v = kupd;
+	p.n = 1;
+	assert_int_equal(scan_add_pending(&r, &p, NULL, NULL), 0);
+	f = find(&r, "CVE-2026-3001");
+	assert_non_null(f);
+	assert_string_equal(f->source, "linux");
+	assert_non_null(f->pending);
+	assert_string_equal(f->pending->candidate, "6.1.80-1");
+	scan_result_release(&r);
+	vulnindex_free(kidx);
+}
+
 static void test_changelog_findings(void **state)
 {
 	struct scan_result r;
@@ -196,6 +244,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pending_carries_fix),
+		cmocka_unit_test(test_pending_kernel),
 		cmocka_unit_test(test_changelog_findings),
 		cmocka_unit_test(test_update_class),
 	};
