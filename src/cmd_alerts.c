@@ -45,8 +45,8 @@ int cmd_alerts(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
-			if (!cli_word_in(optarg, "text|json|mail"))
-				return cli_fail("unknown format '%s' (expected text|json|mail)", optarg);
+			if (cli_format_check(optarg, "text|json|mail"))
+				return EXIT_ERROR;
 			format = optarg;
 			break;
 		case 'w':

@@ -185,33 +185,23 @@ static int list_cb(void *ud, const struct store_feed *f)
 	return 0;
 }
 
-static int parse_format(const char *v, const char *allowed, const char **out)
-{
-	if (!cli_word_in(v, allowed))
-		return cli_fail("unknown format '%s' (expected %s)", v, allowed);
-	*out = v;
-	return 0;
-}
-
-static int feeds_list(int argc, char **argv)
+/* Options of the subcommands that take only --format text|json: -1 to go
+ * on (*format set), else the exit code. */
+static int format_only_options(int argc, char **argv, const char **format)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *format = "text";
-	struct vigie_store *s = NULL;
-	struct vigie_error err;
-	struct list_ctx c = { 0 };
-	int ch, rc;
-
-	cli_error_init(&err);
+	int ch;
+	*format = "text";
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
-			if (parse_format(optarg, "text|json", &format))
+			if (cli_format_check(optarg, "text|json"))
 				return EXIT_ERROR;
+			*format = optarg;
 			break;
 		case 'h': feeds_usage(stdout); return EXIT_OK;
 		default: feeds_usage(stderr); return EXIT_ERROR;
@@ -221,6 +211,20 @@ static int feeds_list(int argc, char **argv)
 		feeds_usage(stderr);
 		return EXIT_ERROR;
 	}
+	return -1;
+}
+
+static int feeds_list(int argc, char **argv)
+{
+	const char *format = "text";
+	struct vigie_store *s = NULL;
+	struct vigie_error err;
+	struct list_ctx c = { 0 };
+	int rc;
+
+	cli_error_init(&err);
+	if ((rc = format_only_options(argc, argv, &format)) >= 0)
+		return rc;
 	if ((rc = cli_store_open(&s, 0)))
 		return rc;
 	if (!strcmp(format, "json")) {
@@ -461,8 +465,9 @@ static int feeds_items_cmd(int argc, char **argv)
 		case 'n': q.unalerted = 1; break;
 		case 'H': q.host = optarg; break;
 		case 'f':
-			if (parse_format(optarg, "text|json", &format))
+			if (cli_format_check(optarg, "text|json"))
 				return EXIT_ERROR;
+			format = optarg;
 			break;
 		case 'h': feeds_usage(stdout); return EXIT_OK;
 		default: feeds_usage(stderr); return EXIT_ERROR;
@@ -516,33 +521,16 @@ out:
 /* ---- coverage ---- */
 static int feeds_coverage_cmd(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct feeds_coverage cov;
 	struct services_table svc;
 	struct vigie_store *s = NULL;
 	struct vigie_error err;
 	const char *format = "text";
-	int ch, rc;
+	int rc;
 
 	cli_error_init(&err);
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'f':
-			if (parse_format(optarg, "text|json", &format))
-				return EXIT_ERROR;
-			break;
-		case 'h': feeds_usage(stdout); return EXIT_OK;
-		default: feeds_usage(stderr); return EXIT_ERROR;
-		}
-	}
-	if (optind != argc) {
-		feeds_usage(stderr);
-		return EXIT_ERROR;
-	}
+	if ((rc = format_only_options(argc, argv, &format)) >= 0)
+		return rc;
 	if ((rc = load_services(&svc)))
 		return rc;
 	if ((rc = cli_store_open(&s, 0))) {

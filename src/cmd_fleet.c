@@ -146,8 +146,8 @@ int cmd_fleet(int argc, char **argv)
 		usage(stderr);
 		return EXIT_ERROR;
 	}
-	if (!cli_word_in(o.format, "text|json|csv"))
-		return cli_fail("--format: expected text, json or csv, got '%s'", o.format);
+	if (cli_format_check(o.format, "text|json|csv"))
+		return EXIT_ERROR;
 	if (!(pol = malloc(sizeof(*pol))))
 		return cli_fail("out of memory");
 	if (cli_policy_load(pol, policy_path) || cli_store_open(&store, 0))

@@ -181,8 +181,8 @@ int cmd_scan(int argc, char **argv)
 		usage(stderr);
 		return EXIT_ERROR;
 	}
-	if (!cli_word_in(format, "text|json|csv"))
-		return cli_fail("--format: expected text, json or csv, got '%s'", format);
+	if (cli_format_check(format, "text|json|csv"))
+		return EXIT_ERROR;
 	if (io.status_file && io.root)
 		return cli_fail("--status and --root are exclusive");
 	if (no_updates && (lists_dir || changelogs))

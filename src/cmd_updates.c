@@ -271,8 +271,8 @@ int cmd_updates(int argc, char **argv)
 		usage(stderr);
 		return cli_fail("unexpected argument '%s'", argv[optind]);
 	}
-	if (!cli_word_in(format, "text|json|csv"))
-		return cli_fail("unknown format '%s' (text, json or csv)", format);
+	if (cli_format_check(format, "text|json|csv"))
+		return EXIT_ERROR;
 	cli_error_init(&err);
 
 	memset(&io, 0, sizeof(io));
