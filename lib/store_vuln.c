@@ -25,6 +25,21 @@ static int copy_cols(struct vigie_store *s, sqlite3_stmt *st, const int *cols,
 	return 0;
 }
 
+/* Step st (bound to one key) to its single row and copy its text columns:
+ * 0 with the row still current (the caller reads other columns, then
+ * resets st), VIGIE_ENOTFOUND, or an error. */
+static int get_row(struct vigie_store *s, sqlite3_stmt *st, const int *cols,
+		   const char **out[], int n, const char *what,
+		   struct vigie_error *err)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return copy_cols(s, st, cols, out, n, err);
+	if (rc == SQLITE_DONE)
+		return VIGIE_ENOTFOUND;
+	return store_dberr(s, err, what);
+}
+
 /* A whole import rewrites ~60 MB of pages: a larger page cache for its
  * duration avoids spilling them to the WAL and reading them back, and the
  * vuln index is rebuilt once at the end (sorted) instead of being updated
@@ -253,15 +268,8 @@ int store_vuln_get(struct vigie_store *s, const char *name,
 	if (!st)
 		return VIGIE_EDB;
 	store_bind_text(st, 1, name);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		rc = copy_cols(s, st, cols, ptrs, 3, err);
+	if (!(rc = get_row(s, st, cols, ptrs, 3, "read vuln", err)))
 		out->debianbug = (long)sqlite3_column_int64(st, 3);
-	} else if (rc == SQLITE_DONE) {
-		rc = VIGIE_ENOTFOUND;
-	} else {
-		rc = store_dberr(s, err, "read vuln");
-	}
 	sqlite3_reset(st);
 	return rc;
 }
@@ -306,13 +314,7 @@ int store_kev_get(struct vigie_store *s, const char *cve,
 	if (!st)
 		return VIGIE_EDB;
 	store_bind_text(st, 1, cve);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		rc = copy_cols(s, st, cols, ptrs, 7, err);
-	else if (rc == SQLITE_DONE)
-		rc = VIGIE_ENOTFOUND;
-	else
-		rc = store_dberr(s, err, "read KEV entry");
+	rc = get_row(s, st, cols, ptrs, 7, "read KEV entry", err);
 	sqlite3_reset(st);
 	return rc;
 }
@@ -373,16 +375,9 @@ int store_cvss_get(struct vigie_store *s, const char *cve,
 	if (!st)
 		return VIGIE_EDB;
 	store_bind_text(st, 1, cve);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		rc = copy_cols(s, st, cols, ptrs, 6, err);
+	if (!(rc = get_row(s, st, cols, ptrs, 6, "read CVSS", err)))
 		out->score = sqlite3_column_type(st, 3) == SQLITE_NULL
 				     ? -1 : sqlite3_column_double(st, 3);
-	} else if (rc == SQLITE_DONE) {
-		rc = VIGIE_ENOTFOUND;
-	} else {
-		rc = store_dberr(s, err, "read CVSS");
-	}
 	sqlite3_reset(st);
 	return rc;
 }
