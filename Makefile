@@ -10,7 +10,7 @@ CMAKE_FLAGS?=
 DEB_DEPS = build-essential cmake pkg-config clang \
 	libsqlite3-dev libcurl4-openssl-dev libyajl-dev libxml2-dev zlib1g-dev \
 	liblzma-dev liblz4-dev libarchive-dev libmicrohttpd-dev libcairo2-dev \
-	libpq-dev libcmocka-dev libdpkg-dev \
+	libpq-dev libgnutls28-dev libcmocka-dev libdpkg-dev \
 	debsecan distro-info-data dpkg-dev xz-utils lz4 python3 ca-certificates
 
 .PHONY: all deps run check test bench fuzz clean format
@@ -62,7 +62,7 @@ fuzz: deps
 	./tests/fuzz/run.sh $(BUILD_FUZZ) $(FUZZ_SECONDS)
 
 format:
-	clang-format -i include/vigie/*.h lib/*.c lib/*.h src/*.c src/*.h
+	clang-format -i include/vigie/*/*.h lib/*/*.c lib/*/*.h src/*/*.c src/*/*.h
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ) $(BUILD_BENCH)

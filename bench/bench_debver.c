@@ -2,14 +2,14 @@
  *
  * The same pairs (>= 1,000,000; real versions from this machine's dpkg
  * status and apt lists, their mutations, and seeded generated versions) are
- * compared pre-parsed (debver_cmp vs dpkg_version_compare on versions
- * parsed beforehand by parseversion) and string to string (debver_cmp_str
+ * compared pre-parsed (vigie_debver_cmp vs dpkg_version_compare on versions
+ * parsed beforehand by parseversion) and string to string (vigie_debver_cmp_str
  * vs parseversion twice + dpkg_version_compare). Each timing is the best of
  * several runs. The results of both must agree on every pair. */
 #define _GNU_SOURCE
-#include "vigie/deb822.h"
-#include "vigie/debver.h"
-#include "vigie/util.h"
+#include "vigie/core/deb822.h"
+#include "vigie/debian/debver.h"
+#include "vigie/core/util.h"
 
 #include <dirent.h>
 #include <stdint.h>
@@ -52,14 +52,14 @@ static void add_versions(const char *path)
 	struct deb822 *d;
 	struct vigie_error err;
 	vigie_error_init(&err);
-	if (deb822_open(&d, path, 0, &err))
+	if (vigie_deb822_open(&d, path, 0, &err))
 		return;
-	while (deb822_next(d, &err) == 1) {
-		const char *v = deb822_get(d, "Version");
+	while (vigie_deb822_next(d, &err) == 1) {
+		const char *v = vigie_deb822_get(d, "Version");
 		if (v && *v && vigie_strv_push(&strings, v))
 			break;
 	}
-	deb822_free(d);
+	vigie_deb822_free(d);
 }
 
 static void load_real(void)
@@ -114,7 +114,7 @@ static long run_vigie(void)
 {
 	long s = 0;
 	for (size_t i = 0; i < NPAIRS; i++)
-		s += sign(debver_cmp(&vv[pairs[i].a], &vv[pairs[i].b]));
+		s += sign(vigie_debver_cmp(&vv[pairs[i].a], &vv[pairs[i].b]));
 	return s;
 }
 
@@ -122,7 +122,7 @@ static long run_vigie_str(void)
 {
 	long s = 0;
 	for (size_t i = 0; i < NPAIRS; i++)
-		s += sign(debver_cmp_str(strings.v[pairs[i].a], strings.v[pairs[i].b]));
+		s += sign(vigie_debver_cmp_str(strings.v[pairs[i].a], strings.v[pairs[i].b]));
 	return s;
 }
 
@@ -196,7 +196,7 @@ static int measure(const char *label, struct pair *set)
 	printf("-- %s\n", label);
 #ifdef HAVE_LIBDPKG
 	for (size_t i = 0; i < NPAIRS; i++) {
-		int a = debver_cmp(&vv[pairs[i].a], &vv[pairs[i].b]);
+		int a = vigie_debver_cmp(&vv[pairs[i].a], &vv[pairs[i].b]);
 		int b = dpkg_version_compare(&dv[pairs[i].a], &dv[pairs[i].b]);
 		disagree += sign(a) != sign(b);
 	}
@@ -255,7 +255,7 @@ int main(void)
 	if (!vv || !set_spread)
 		goto out;
 	for (size_t i = 0; i < n; i++)
-		if (debver_parse(&vv[i], strings.v[i], NULL) < 0) {
+		if (vigie_debver_parse(&vv[i], strings.v[i], NULL) < 0) {
 			fprintf(stderr, "unexpected invalid version '%s'\n", strings.v[i]);
 			goto out;
 		}

@@ -1,8 +1,8 @@
 /* Benchmark: scans of a generated 2,000-package host against the index of
  * a real-size tracker already imported into DB (bench/bench_scan.sh does
  * the import). Reports, each apart:
- *   - the index build (vulnindex_build) time and peak RSS;
- *   - one host's scan (scan_run) without a store, then with the store
+ *   - the index build (vigie_vulnindex_build) time and peak RSS;
+ *   - one host's scan (vigie_scan_run) without a store, then with the store
  *     supplying facts (descriptions, CVSS, KEV, advisories, lifecycle);
  *   - a fleet of HOSTS hosts sharing most (source, version) pairs, scanned
  *     with one shared matcher (scan_opts.matcher) and with a fresh matcher
@@ -18,10 +18,10 @@
  * package "install ok installed", Source: fields where the binary name or
  * version differs) so that the CLI and debsecan can scan the same host. */
 #define _GNU_SOURCE
-#include "store_internal.h"
-#include "vigie/match.h"
-#include "vigie/store.h"
-#include "vigie/vulnindex.h"
+#include "store/store_internal.h"
+#include "vigie/engine/match.h"
+#include "vigie/store/store.h"
+#include "vigie/engine/vulnindex.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -92,16 +92,16 @@ static size_t time_scans(const char *label, const struct inventory *inv,
 		double a;
 		memset(&so, 0, sizeof(so));
 		a = now_ms();
-		if (txn && store_exec(store, "BEGIN", &err))
+		if (txn && vigie_store_exec(store, "BEGIN", &err))
 			die(&err);
-		if (scan_run(&res, inv, idx, store, &so, &err))
+		if (vigie_scan_run(&res, inv, idx, store, &so, &err))
 			die(&err);
-		if (txn && store_exec(store, "COMMIT", &err))
+		if (txn && vigie_store_exec(store, "COMMIT", &err))
 			die(&err);
 		t[r] = now_ms() - a;
 		total += t[r];
 		findings = res.n;
-		scan_result_release(&res);
+		vigie_scan_result_release(&res);
 	}
 	qsort(t, (size_t)scans, sizeof(*t), cmp_double);
 	printf("scan %-10s %zu packages, %zu findings: median %.3f ms, mean %.3f ms, "
@@ -184,10 +184,10 @@ usage:
 		return 2;
 	}
 	vigie_error_init(&err);
-	if (store_open(&s, argv[optind], STORE_READONLY, &err))
+	if (vigie_store_open(&s, argv[optind], STORE_READONLY, &err))
 		die(&err);
 	t0 = now_ms();
-	if (vulnindex_build(&idx, s, argv[optind + 1], &err))
+	if (vigie_vulnindex_build(&idx, s, argv[optind + 1], &err))
 		die(&err);
 	t1 = now_ms();
 	printf("index build (%s): %.1f ms, %zu entries, %zu sources, peak RSS %.1f MB"
@@ -203,7 +203,7 @@ usage:
 	variants = calloc(npk * FLEET_VARIANTS, sizeof(*variants));
 	if (!pkgs || !variants)
 		return 2;
-	inventory_init(&inv);
+	vigie_inventory_init(&inv);
 	for (size_t i = 0; i < idx->sources.cap && n < npk; i++) {
 		const struct vuln_source *src = idx->sources.vals[i];
 		const char *v = "1.0-1";
@@ -272,14 +272,14 @@ usage:
 	distinct = n; /* each source once at its base version */
 	/* modes: 0 scans with one shared matcher, 1 scans with a fresh matcher
 	 * per host (baseline); 2 and 3 the same with matching alone
-	 * (matcher_match for each package, no findings built) */
+	 * (vigie_matcher_match for each package, no findings built) */
 	for (int mode = 0; mode < 4 && nhosts; mode++) {
 		struct matcher *m = NULL;
 		size_t findings = 0;
 		unsigned hs = 7;
 		int shared = mode % 2 == 0;
 		double a = now_ms(), ms;
-		if (shared && matcher_new(&m, idx, 0, vigie_now()))
+		if (shared && vigie_matcher_new(&m, idx, 0, vigie_now()))
 			return 2;
 		for (size_t h = 0; h < nhosts; h++) {
 			memcpy(hpkgs, pkgs, n * sizeof(*hpkgs));
@@ -297,30 +297,30 @@ usage:
 				struct scan_opts so;
 				memset(&so, 0, sizeof(so));
 				so.matcher = m;
-				if (scan_run(&res, &host, idx, NULL, &so, &err))
+				if (vigie_scan_run(&res, &host, idx, NULL, &so, &err))
 					die(&err);
 				findings += res.n;
-				scan_result_release(&res);
+				vigie_scan_result_release(&res);
 				continue;
 			}
-			if (!shared && matcher_new(&m, idx, 0, vigie_now()))
+			if (!shared && vigie_matcher_new(&m, idx, 0, vigie_now()))
 				return 2;
 			for (size_t i = 0; i < n; i++) {
 				const struct match_list *l;
-				if (!vulnindex_source(idx, hpkgs[i].source))
+				if (!vigie_vulnindex_source(idx, hpkgs[i].source))
 					continue;
-				l = matcher_match(m, hpkgs[i].source, hpkgs[i].source_version);
+				l = vigie_matcher_match(m, hpkgs[i].source, hpkgs[i].source_version);
 				if (!l)
 					return 2;
 				findings += l->n;
 			}
 			if (!shared) {
-				matcher_free(m);
+				vigie_matcher_free(m);
 				m = NULL;
 			}
 		}
 		ms = (now_ms() - a) / (double)nhosts;
-		matcher_free(m);
+		vigie_matcher_free(m);
 		if (mode == 0)
 			printf("fleet of %zu hosts x %zu packages (%zu changed per host, %zu distinct"
 			       " (source, version) pairs), %zu findings in all:\n",
@@ -345,7 +345,7 @@ usage:
 	free(hpkgs);
 	free(pkgs);
 	free(variants);
-	vulnindex_free(idx);
-	store_close(s);
+	vigie_vulnindex_free(idx);
+	vigie_store_close(s);
 	return 0;
 }

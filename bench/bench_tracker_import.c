@@ -1,5 +1,5 @@
 /* Time the tracker JSON import: wall time and peak RSS of one
- * import_tracker_json() into a fresh database.
+ * vigie_import_tracker_json() into a fresh database.
  *
  * usage: bench_tracker_import TRACKER.json [DB]   (DB default: a temporary
  * file next to the JSON, removed afterwards). Imports twice (into an empty
@@ -7,8 +7,8 @@
  *   tracker-import fresh|replace rows=N seconds=S cpu_seconds=C peak_rss_mb=M
  * (cpu_seconds: user+system time of that import, steadier than the wall
  * time on a busy machine; peak_rss_mb: of the process so far). */
-#include "vigie/import.h"
-#include "vigie/store.h"
+#include "vigie/secdata/import.h"
+#include "vigie/store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,7 +54,7 @@ static int run_once(struct vigie_store *s, const char *json, const char *what)
 	memset(&err, 0, sizeof(err));
 	t0 = now_s();
 	c0 = cpu_s();
-	if (import_tracker_json(s, json, &st, &err)) {
+	if (vigie_import_tracker_json(s, json, &st, &err)) {
 		fprintf(stderr, "%s\n", vigie_error_format(&err, msg, sizeof(msg)));
 		return 2;
 	}
@@ -81,7 +81,7 @@ int main(int argc, char **argv)
 		snprintf(db, sizeof(db), "%s.bench.db", argv[1]);
 	rm_db(db);
 	memset(&err, 0, sizeof(err));
-	if (store_open(&s, db, 0, &err)) {
+	if (vigie_store_open(&s, db, 0, &err)) {
 		fprintf(stderr, "%s\n", vigie_error_format(&err, msg, sizeof(msg)));
 		return 2;
 	}
@@ -90,7 +90,7 @@ int main(int argc, char **argv)
 	rc = run_once(s, argv[1], "fresh");
 	if (!rc)
 		rc = run_once(s, argv[1], "replace");
-	store_close(s);
+	vigie_store_close(s);
 	if (argc <= 2)
 		rm_db(db);
 	return rc;

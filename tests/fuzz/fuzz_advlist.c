@@ -1,6 +1,6 @@
 /* libFuzzer target: the DSA/DLA/DTSA list parser, on every list kind. */
-#include "vigie/advlist.h"
-#include "vigie/reader.h"
+#include "vigie/secdata/advlist.h"
+#include "vigie/core/reader.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -25,7 +25,7 @@ static int touch(void *ud, const struct advlist_entry *e)
 		*sum += strlen(f->release) + strlen(f->source) + f->line +
 			(f->version ? strlen(f->version) : 0) +
 			(f->note ? strlen(f->note) : 0) +
-			strlen(advlist_fix_kind_name(f->kind));
+			strlen(vigie_advlist_fix_kind_name(f->kind));
 	}
 	return 0;
 }
@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		vigie_error_init(&err);
 		if (vigie_reader_open_mem(&r, data, size, "fuzz", &err))
 			continue;
-		advlist_parse(r, kinds[k], touch, &sum, &err);
+		vigie_advlist_parse(r, kinds[k], touch, &sum, &err);
 		vigie_reader_free(r);
 	}
 	return 0;

@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "vigie/aptsources.h"
+#include "vigie/debian/aptsources.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -16,11 +16,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1 || size > 1024 * 1024)
 		return 0;
 	memset(&err, 0, sizeof(err));
-	aptsources_init(&l);
+	vigie_aptsources_init(&l);
 	if (data[0] & 1)
-		aptsources_parse_deb822_mem(&l, data + 1, size - 1, "fuzz.sources", &err);
+		vigie_aptsources_parse_deb822_mem(&l, data + 1, size - 1, "fuzz.sources", &err);
 	else
-		aptsources_parse_list_mem(&l, data + 1, size - 1, "fuzz.list", &err);
+		vigie_aptsources_parse_list_mem(&l, data + 1, size - 1, "fuzz.list", &err);
 	for (size_t i = 0; i < l.n; i++) {
 		/* touch every field the parser produced */
 		const struct apt_source *s = &l.v[i];
@@ -31,6 +31,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			n += strlen(s->archs[k]);
 		(void)n;
 	}
-	aptsources_release(&l);
+	vigie_aptsources_release(&l);
 	return 0;
 }

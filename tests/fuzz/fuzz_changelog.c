@@ -1,6 +1,6 @@
 /* libFuzzer target for the Debian changelog parser (plain or compressed input). */
-#include "vigie/changelog.h"
-#include "vigie/reader.h"
+#include "vigie/debian/changelog.h"
+#include "vigie/core/reader.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,16 +19,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (vigie_reader_open_mem(&r, data, size, "fuzz", &err))
 		return 0;
 	struct changelog cl;
-	changelog_init(&cl);
-	(void)changelog_load_reader(&cl, r, &err);
+	vigie_changelog_init(&cl);
+	(void)vigie_changelog_load_reader(&cl, r, &err);
 	if (cl.n) {
 		const struct changelog_entry **v = NULL;
 		size_t n = 0;
-		if (changelog_entries_between(&cl, cl.entries[cl.n - 1].version,
+		if (vigie_changelog_entries_between(&cl, cl.entries[cl.n - 1].version,
 					      cl.entries[0].version, &v, &n) == 0)
 			free(v);
 	}
-	changelog_release(&cl);
+	vigie_changelog_release(&cl);
 	vigie_reader_free(r);
 	return 0;
 }

@@ -1,5 +1,5 @@
 /* libFuzzer target: the RFC 4180 CSV reader (small bounds to reach them). */
-#include "vigie/csv.h"
+#include "vigie/core/csv.h"
 
 #include <stdint.h>
 #include <string.h>

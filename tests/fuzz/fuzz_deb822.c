@@ -1,8 +1,8 @@
 /* Fuzz deb822: read every stanza of an in-memory document (any compression
  * the reader detects). The first byte picks the flags and a small line
  * limit so that the limit paths run too. */
-#include "vigie/deb822.h"
-#include "vigie/reader.h"
+#include "vigie/core/deb822.h"
+#include "vigie/core/reader.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,23 +26,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (data[0] & 2)
 		vigie_reader_set_max_line(r, 256);
-	if (deb822_open_reader(&d, r, flags, &err))
+	if (vigie_deb822_open_reader(&d, r, flags, &err))
 		return 0;
-	while ((rc = deb822_next(d, &err)) == 1 && stanzas++ < 100000) {
-		size_t n = deb822_nfields(d);
+	while ((rc = vigie_deb822_next(d, &err)) == 1 && stanzas++ < 100000) {
+		size_t n = vigie_deb822_nfields(d);
 		for (size_t i = 0; i < n; i++) {
-			const struct deb822_field *f = deb822_field_at(d, i);
+			const struct deb822_field *f = vigie_deb822_field_at(d, i);
 			if (!f || !f->name[0] || strlen(f->value) > DEB822_MAX_FIELD ||
-			    deb822_get(d, f->name) == NULL || f->line == 0)
+			    vigie_deb822_get(d, f->name) == NULL || f->line == 0)
 				abort();
 		}
-		if (deb822_field_at(d, n) != NULL || deb822_stanza_line(d) == 0)
+		if (vigie_deb822_field_at(d, n) != NULL || vigie_deb822_stanza_line(d) == 0)
 			abort();
-		(void)deb822_get(d, "Package");
-		(void)deb822_get_line(d, "Version");
+		(void)vigie_deb822_get(d, "Package");
+		(void)vigie_deb822_get_line(d, "Version");
 	}
 	if (rc < 0 && (!err.msg[0] || err.code != rc))
 		abort();
-	deb822_free(d);
+	vigie_deb822_free(d);
 	return 0;
 }

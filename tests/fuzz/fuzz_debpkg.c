@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "vigie/debpkg.h"
+#include "vigie/debian/debpkg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -18,9 +18,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memset(&err, 0, sizeof(err));
 	vigie_strv_init(&cves);
-	if (changelog_summarize(&out, data, size, "fuzz", &err) == 0) {
-		changelog_summary_cves(&cves, out.data, "1.0-1", "2:0");
-		changelog_summary_cves(&cves, out.data, NULL, NULL);
+	if (vigie_changelog_summarize(&out, data, size, "fuzz", &err) == 0) {
+		vigie_changelog_summary_cves(&cves, out.data, "1.0-1", "2:0");
+		vigie_changelog_summary_cves(&cves, out.data, NULL, NULL);
 	}
 	vigie_strv_release(&cves);
 	vigie_buf_release(&out);

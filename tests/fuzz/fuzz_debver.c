@@ -1,7 +1,7 @@
 /* Fuzz debver: split the input into two versions (at the first '\n' or NUL,
  * else in the middle), parse both and check that the order is a consistent
  * total preorder on what was parsed. */
-#include "vigie/debver.h"
+#include "vigie/debian/debver.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -41,19 +41,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	b[size - off] = '\0';
 
 	vigie_error_init(&err);
-	ra = debver_parse(&va, a, &err);
+	ra = vigie_debver_parse(&va, a, &err);
 	if (ra < 0 && (err.code != VIGIE_EPARSE || !err.msg[0]))
 		abort();
 	if (ra > 0 && (err.severity != VIGIE_SEV_WARNING || !err.msg[0]))
 		abort();
-	rb = debver_parse(&vb, b, NULL);
+	rb = vigie_debver_parse(&vb, b, NULL);
 	if (ra < 0 || rb < 0)
 		return 0;
-	c1 = debver_cmp(&va, &vb);
-	c2 = debver_cmp(&vb, &va);
-	if (sign(c1) != -sign(c2) || debver_cmp(&va, &va) != 0)
+	c1 = vigie_debver_cmp(&va, &vb);
+	c2 = vigie_debver_cmp(&vb, &va);
+	if (sign(c1) != -sign(c2) || vigie_debver_cmp(&va, &va) != 0)
 		abort();
-	if (sign(debver_cmp_str(a, b)) != sign(c1))
+	if (sign(vigie_debver_cmp_str(a, b)) != sign(c1))
 		abort();
 	return 0;
 }

@@ -1,6 +1,6 @@
 /* libFuzzer target for the dpkg.log parser (plain or compressed input). */
-#include "vigie/history.h"
-#include "vigie/reader.h"
+#include "vigie/debian/history.h"
+#include "vigie/core/reader.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,11 +19,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (vigie_reader_open_mem(&r, data, size, "fuzz", &err))
 		return 0;
 	struct history h;
-	history_init(&h);
+	vigie_history_init(&h);
 	h.max_events = 100000;
-	if (history_load_dpkg_reader(&h, r, &err) == 0)
-		(void)history_finish(&h, &err);
-	history_release(&h);
+	if (vigie_history_load_dpkg_reader(&h, r, &err) == 0)
+		(void)vigie_history_finish(&h, &err);
+	vigie_history_release(&h);
 	vigie_reader_free(r);
 	return 0;
 }

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vigie/feed.h"
+#include "vigie/feeds/feed.h"
 
 static struct services_table svc;
 static int loaded;
@@ -24,16 +24,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (!loaded) {
 		memset(&err, 0, sizeof(err));
-		services_table_init(&svc);
-		loaded = services_load_mem(&svc, table, sizeof(table) - 1, "table", &err) == 0;
+		vigie_services_table_init(&svc);
+		loaded = vigie_services_load_mem(&svc, table, sizeof(table) - 1, "table", &err) == 0;
 	}
 	memset(&err, 0, sizeof(err));
-	if (feed_parse(&f, (const char *)data, size, "fuzz", loaded ? &svc : NULL, &err) == 0) {
+	if (vigie_feed_parse(&f, (const char *)data, size, "fuzz", loaded ? &svc : NULL, &err) == 0) {
 		for (size_t i = 0; i < f->n; i++) {
 			char key[32];
-			feed_item_key(&f->items[i], key, sizeof(key));
+			vigie_feed_item_key(&f->items[i], key, sizeof(key));
 		}
-		feed_free(f);
+		vigie_feed_free(f);
 	}
 	return 0;
 }

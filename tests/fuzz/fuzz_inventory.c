@@ -1,5 +1,5 @@
-/* libFuzzer target: dpkg status files (inventory_load_status_mem). */
-#include "vigie/inventory.h"
+/* libFuzzer target: dpkg status files (vigie_inventory_load_status_mem). */
+#include "vigie/debian/inventory.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -16,14 +16,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > FUZZ_MAX)
 		return 0;
 	memset(&err, 0, sizeof(err));
-	inventory_init(&inv);
-	if (inventory_load_status_mem(&inv, data, size, "fuzz", &err) == 0) {
+	vigie_inventory_init(&inv);
+	if (vigie_inventory_load_status_mem(&inv, data, size, "fuzz", &err) == 0) {
 		/* the result must be sorted and searchable */
 		for (size_t i = 0; i < inv.npkgs; i++)
-			if (inventory_find(&inv, inv.pkgs[i].name, inv.pkgs[i].arch) !=
+			if (vigie_inventory_find(&inv, inv.pkgs[i].name, inv.pkgs[i].arch) !=
 			    &inv.pkgs[i])
 				__builtin_trap();
 	}
-	inventory_release(&inv);
+	vigie_inventory_release(&inv);
 	return 0;
 }

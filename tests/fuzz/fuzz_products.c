@@ -1,5 +1,5 @@
 /* libFuzzer target: the product -> source table parser and the mapping. */
-#include "vigie/products.h"
+#include "vigie/scanners/products.h"
 
 #include <stdint.h>
 
@@ -15,17 +15,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > (1u << 20))
 		return 0;
-	if (products_load_mem(&p, (const char *)data, size, "fuzz", &err))
+	if (vigie_products_load_mem(&p, (const char *)data, size, "fuzz", &err))
 		return 0;
 	vigie_strv_init(&inst);
 	vigie_strv_init(&out);
 	(void)vigie_strv_push(&inst, "apache2");
 	(void)vigie_strv_push(&inst, "php8.2");
 	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
-		(void)products_map(p, probes[i], i & 1 ? "8.2.7" : NULL, i & 2 ? &inst : NULL, &out);
+		(void)vigie_products_map(p, probes[i], i & 1 ? "8.2.7" : NULL, i & 2 ? &inst : NULL, &out);
 		vigie_strv_release(&out);
 	}
 	vigie_strv_release(&inst);
-	products_free(p);
+	vigie_products_free(p);
 	return 0;
 }

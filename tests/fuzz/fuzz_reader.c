@@ -1,7 +1,7 @@
 /* Fuzz the line reader: plain, gzip, xz or lz4 input from memory. Lines
  * must never contain '\n' or NUL and never exceed the limit. Decompressed
  * output is capped so that small "bombs" do not time out. */
-#include "vigie/reader.h"
+#include "vigie/core/reader.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* libFuzzer target: Greenbone/OpenVAS XML and CSV reports, and detection. */
-#include "vigie/report.h"
+#include "vigie/scanners/report.h"
 
 #include <stdint.h>
 
@@ -14,14 +14,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > (1u << 20))
 		return 0;
-	(void)report_detect((const char *)data, size);
+	(void)vigie_report_detect((const char *)data, size);
 	fmt = size && data[0] == '<' ? REPORT_FMT_GREENBONE_XML : REPORT_FMT_GREENBONE_CSV;
-	report_init(&rep);
+	vigie_report_init(&rep);
 	vigie_error_init(&err);
-	(void)report_load_mem(&rep, (const char *)data, size, "fuzz", fmt, &o, &err);
+	(void)vigie_report_load_mem(&rep, (const char *)data, size, "fuzz", fmt, &o, &err);
 	for (size_t i = 0; i < rep.nfindings; i++)
 		if (!rep.findings[i].host || !rep.findings[i].cve)
 			__builtin_trap();
-	report_release(&rep);
+	vigie_report_release(&rep);
 	return 0;
 }

@@ -1,6 +1,6 @@
 /* libFuzzer target: Trivy and Grype JSON reports (the same input is read as
  * both), and the generic CSV reader with automatic detection. */
-#include "vigie/report.h"
+#include "vigie/scanners/report.h"
 
 #include <stdint.h>
 
@@ -11,13 +11,13 @@ static void one(const uint8_t *data, size_t size, enum report_format fmt)
 	struct report rep;
 	struct vigie_error err = { 0 };
 	struct report_opts o = { 1u << 20, 4096, 10000, 32 };
-	report_init(&rep);
+	vigie_report_init(&rep);
 	vigie_error_init(&err);
-	(void)report_load_mem(&rep, (const char *)data, size, "fuzz", fmt, &o, &err);
+	(void)vigie_report_load_mem(&rep, (const char *)data, size, "fuzz", fmt, &o, &err);
 	for (size_t i = 0; i < rep.nfindings; i++)
 		if (!rep.findings[i].host || !rep.findings[i].cve)
 			__builtin_trap();
-	report_release(&rep);
+	vigie_report_release(&rep);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,6 +1,6 @@
-/* libFuzzer target: services tables (services_load_mem), then derivation
+/* libFuzzer target: services tables (vigie_services_load_mem), then derivation
  * against a fixed inventory. */
-#include "vigie/services.h"
+#include "vigie/debian/services.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -27,15 +27,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > FUZZ_MAX)
 		return 0;
 	memset(&err, 0, sizeof(err));
-	services_table_init(&t);
-	services_found_init(&f);
-	inventory_init(&inv);
-	if (inventory_load_status_mem(&inv, status, sizeof(status) - 1, "status", &err))
+	vigie_services_table_init(&t);
+	vigie_services_found_init(&f);
+	vigie_inventory_init(&inv);
+	if (vigie_inventory_load_status_mem(&inv, status, sizeof(status) - 1, "status", &err))
 		__builtin_trap();
-	if (services_load_mem(&t, data, size, "fuzz", &err) == 0)
-		services_derive(&f, &t, &inv, &err);
-	services_found_release(&f);
-	services_table_release(&t);
-	inventory_release(&inv);
+	if (vigie_services_load_mem(&t, data, size, "fuzz", &err) == 0)
+		vigie_services_derive(&f, &t, &inv, &err);
+	vigie_services_found_release(&f);
+	vigie_services_table_release(&t);
+	vigie_inventory_release(&inv);
 	return 0;
 }

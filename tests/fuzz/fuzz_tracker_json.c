@@ -1,7 +1,7 @@
 /* libFuzzer target: the security tracker JSON importer, from memory into
  * an in-memory store. */
-#include "vigie/import.h"
-#include "vigie/store.h"
+#include "vigie/secdata/import.h"
+#include "vigie/store/store.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,9 +27,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > FUZZ_MAX_INPUT)
 		return 0;
 	memset(&err, 0, sizeof(err));
-	if (!s && store_open(&s, ":memory:", 0, &err))
+	if (!s && vigie_store_open(&s, ":memory:", 0, &err))
 		abort();
-	if (import_tracker_json_mem(s, data, size, "fuzz.json", &st, &err) == 0)
-		store_tracker_each(s, NULL, count_row, &total, &err);
+	if (vigie_import_tracker_json_mem(s, data, size, "fuzz.json", &st, &err) == 0)
+		vigie_store_tracker_each(s, NULL, count_row, &total, &err);
 	return 0;
 }

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vigie/update.h"
+#include "vigie/secdata/update.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -21,8 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	memset(&err, 0, sizeof(err));
-	if (update_config_parse(&cfg, text, "fuzz.conf", &err) == 0)
-		update_config_release(&cfg);
+	if (vigie_update_config_parse(&cfg, text, "fuzz.conf", &err) == 0)
+		vigie_update_config_release(&cfg);
 	free(text);
 	return 0;
 }

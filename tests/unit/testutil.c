@@ -1,6 +1,6 @@
 #define _GNU_SOURCE
 #include "testutil.h"
-#include "vigie/util.h"
+#include "vigie/core/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,0 +1,35 @@
+/* vigie: Debian's security data as hooks for the timeline and SLA work:
+ * the CVEs an upgrade fixed according to the release's fixed versions,
+ * the publication date of each fix (its DSA/DLA date) and its class. */
+#ifndef VIGIE_SECDATA_H
+#define VIGIE_SECDATA_H
+
+#include "vigie/core/error.h"
+#include "vigie/debian/history.h"
+#include "vigie/debian/inventory.h"
+#include "vigie/engine/policy.h"
+#include "vigie/store/store.h"
+#include "vigie/engine/timeline.h"
+
+struct secdata;
+
+/* Build the release's index from s. inv (release, and binary -> source
+ * names for the upgrades) and s must outlive the secdata; pol may be
+ * NULL (built-in). */
+int vigie_secdata_open(struct secdata **out, struct vigie_store *s,
+		 const struct inventory *inv, const struct policy *pol,
+		 struct vigie_error *err);
+void vigie_secdata_free(struct secdata *sd);
+/* timeline_cve_source_fn: CVEs whose fixed version for the release lies in
+ * (old, new] of the upgrade's source package. ud is the secdata. */
+int vigie_secdata_timeline_cves(void *ud, const struct history_event *ev,
+			  timeline_add_fn *add, void *add_ud,
+			  struct vigie_error *err);
+/* timeline_annotate_fn: the advisory (DSA/DLA id) and class of a fix.
+ * Strings stay valid until the next call. ud is the secdata. */
+void vigie_secdata_annotate(void *ud, const char *cve, const char *source,
+		      const char **advisory, const char **cls);
+/* Fill hooks with the advisory-date and class lookups of sd. */
+void vigie_secdata_sla_hooks(struct secdata *sd, struct timeline_sla_hooks *hooks);
+
+#endif

@@ -1,0 +1,101 @@
+/* vigie: security timeline of a host: the upgrades of its history and the
+ * CVEs each one fixed, and the SLA items derived from them.
+ *
+ * CVEs of an upgrade old -> new come from the installed package's
+ * changelog entries in (old, new] (/usr/share/doc/<pkg>/changelog.Debian.gz
+ * under a root, plus changelog.Debian.<arch>.gz for binNMUs), and from any
+ * extra source the caller plugs in (e.g. fixed versions from the store's
+ * security data) through timeline_cve_source_fn. */
+#ifndef VIGIE_TIMELINE_H
+#define VIGIE_TIMELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vigie/core/error.h"
+#include "vigie/debian/history.h"
+#include "vigie/engine/sla.h"
+#include "vigie/core/util.h"
+
+#define TIMELINE_MAX_CVES 100000 /* CVEs per upgrade */
+
+struct timeline_cve {
+	const char *cve;
+	const char *source;    /* source package ("" if unknown) */
+	const char *version;   /* version that fixed it (changelog entry) */
+	int64_t date;          /* that entry's date, 0 if unknown */
+	const char *evidence;  /* e.g. "changelog entry 3.0.19-1~deb12u2" */
+	const char *advisory;  /* DSA/DLA id, NULL when unknown (annotate) */
+	const char *cls;       /* class name, NULL when unknown (annotate) */
+};
+
+struct timeline_upgrade {
+	const struct history_event *ev; /* points into the history */
+	struct timeline_cve *cves;
+	size_t ncves;
+	const char *note;               /* "" or why no changelog was read */
+};
+
+struct timeline {
+	struct vigie_arena arena;
+	struct timeline_upgrade *ups;   /* in time order */
+	size_t n;
+};
+
+/* Add one CVE for the upgrade being examined; strings are copied. */
+typedef int timeline_add_fn(void *add_ud, const char *cve, const char *source,
+			    const char *version, int64_t date, const char *evidence);
+/* An extra CVE source, called once per upgrade (grouped by package, not
+ * in time order). Return 0 or a negative
+ * VIGIE_E* (err set), which stops vigie_timeline_build(). */
+typedef int timeline_cve_source_fn(void *ud, const struct history_event *ev,
+				   timeline_add_fn *add, void *add_ud,
+				   struct vigie_error *err);
+
+struct timeline_opts {
+	const char *root;      /* NULL or "" = "/"; "-" = do not read changelogs */
+	int64_t since, until;  /* [since, until); 0 = unbounded */
+	timeline_cve_source_fn *extra;
+	void *extra_ud;
+};
+
+/* Build the timeline of h's upgrades (h must outlive tl). Unreadable
+ * changelogs are notes on the upgrade, not errors. Release with
+ * vigie_timeline_release(). */
+int vigie_timeline_build(struct timeline *tl, const struct history *h,
+		   const struct timeline_opts *o, struct vigie_error *err);
+void vigie_timeline_release(struct timeline *tl);
+
+/* Fill each CVE's advisory and class (strings copied into tl's arena):
+ * fn sets *advisory and *cls (either may stay NULL) for (cve, source).
+ * Returns 0 or VIGIE_ENOMEM. */
+typedef void timeline_annotate_fn(void *ud, const char *cve, const char *source,
+				  const char **advisory, const char **cls);
+int vigie_timeline_annotate(struct timeline *tl, timeline_annotate_fn *fn, void *ud);
+
+/* Hooks for SLA: publication date of a fix and its class. advisory
+ * returns 1 and sets *published and *evidence (static or owned by ud,
+ * copied) when known, else 0: the DSA/DLA date, or else a first-seen time
+ * the caller knows (e.g. the version's first sighting on a mirror), said
+ * in *evidence. classify returns 1 and sets *cls when
+ * known, else 0 (the class is then "standard"). Either may be NULL. */
+struct timeline_sla_hooks {
+	int (*advisory)(void *ud, const char *cve, const char *source,
+			const char *version, int64_t *published, const char **evidence);
+	int (*classify)(void *ud, const char *cve, const char *source,
+			enum sla_class *cls);
+	void *ud;
+};
+
+/* One SLA item per (CVE, source) fixed in tl, installed at the first
+ * upgrade that brought it; publication from hooks->advisory, else the
+ * changelog entry date (said in published_from); fixes with no date at
+ * all are left out and counted in *undated. Items are evaluated under p
+ * and sorted by installation time, then CVE.
+ * *out is malloc'd (caller frees); strings live in tl's arena. */
+int vigie_timeline_sla_items(struct sla_item **out, size_t *n, size_t *undated,
+		       struct timeline *tl, const struct sla_policy *p,
+		       const struct timeline_sla_hooks *hooks,
+		       struct vigie_error *err);
+
+#endif

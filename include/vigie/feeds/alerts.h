@@ -1,0 +1,56 @@
+/* vigie: alerts on new advisory feed items that concern hosts, grouped by
+ * host; rendered as text, JSON ("vigie.alerts/1") or an RFC 5322 message,
+ * delivered through a sendmail-compatible command or a webhook. Each
+ * (item, host) pair is alerted once (alerts_sent in the store). */
+#ifndef VIGIE_ALERTS_H
+#define VIGIE_ALERTS_H
+
+#include <stddef.h>
+
+#include "vigie/core/error.h"
+#include "vigie/feeds/feeds.h"
+#include "vigie/store/store.h"
+#include "vigie/core/util.h"
+
+struct alerts_config {
+	char sendmail[1024]; /* command line run by /bin/sh, message on stdin */
+	char to[512];
+	char from[512];
+	char webhook[1024];
+	char origin[512];    /* file read, "" for defaults */
+};
+/* Read the [alerts] section of the operator's vigie.conf: path, else
+ * $VIGIE_CONFIG, else /etc/vigie/vigie.conf (vigie_conf_config_path); defaults
+ * (sendmail "/usr/sbin/sendmail -t -i", from "vigie") when there is no
+ * file. A missing explicit or $VIGIE_CONFIG file is an error. Keys:
+ * sendmail, to, from, webhook; other sections are ignored. */
+int vigie_alerts_config_load(struct alerts_config *out, const char *path,
+		       struct vigie_error *err);
+
+/* Items with at least one host not yet alerted (the hits of each item are
+ * reduced to those hosts); an item repeating the first advisory id of an
+ * earlier item for hosts already listed is flagged duplicate. Release with
+ * vigie_feeds_items_release(). */
+int vigie_alerts_pending(struct vigie_store *s, const struct feeds_match_opts *o,
+		   struct feeds_items *out, struct vigie_error *err);
+/* Items of l shown in alerts (duplicates of an advisory already listed
+ * for the same hosts are recorded as sent but not shown). */
+size_t vigie_alerts_count(const struct feeds_items *l);
+/* Renderings, grouped by host (appended to out). */
+int vigie_alerts_text(struct vigie_buf *out, const struct feeds_items *l);
+int vigie_alerts_json(struct vigie_buf *out, const struct feeds_items *l,
+		struct vigie_error *err);
+/* RFC 5322 message (headers from cfg, Date from vigie_now()). */
+int vigie_alerts_mail(struct vigie_buf *out, const struct feeds_items *l,
+		const struct alerts_config *cfg, struct vigie_error *err);
+/* Pipe message to cfg->sendmail; error when it cannot run or exits != 0. */
+int vigie_alerts_sendmail(const struct alerts_config *cfg, const char *msg,
+		    size_t len, struct vigie_error *err);
+/* POST body (application/json) to url; error on transport or HTTP >= 300. */
+int vigie_alerts_webhook(const char *url, const char *body, size_t len,
+		   struct vigie_error *err);
+/* Record every (item, host) of l as sent, in one transaction. */
+int vigie_alerts_mark_sent(struct vigie_store *s, const struct feeds_items *l,
+		     struct vigie_error *err);
+
+#endif

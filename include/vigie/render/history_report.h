@@ -1,0 +1,93 @@
+/* vigie: renderers for history, timeline and SLA (text, JSON, CSV,
+ * self-contained HTML with inline SVG), shared by the CLI and the server.
+ * Every function appends to a caller-owned vigie_buf and returns 0 or
+ * VIGIE_ENOMEM. Times in JSON/CSV are RFC 3339 UTC; text shows local time;
+ * days (histogram bins, timeline days) are local civil days. */
+#ifndef VIGIE_HISTORY_REPORT_H
+#define VIGIE_HISTORY_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vigie/debian/history.h"
+#include "vigie/engine/sla.h"
+#include "vigie/engine/timeline.h"
+#include "vigie/core/util.h"
+
+#define HISTOGRAM_MAX_BINS 40000
+
+enum histogram_by { HISTOGRAM_DAY, HISTOGRAM_WEEK, HISTOGRAM_MONTH };
+
+struct histogram_bin {
+	int64_t first_day, last_day; /* civil days since 1970-01-01, inclusive */
+	unsigned long count;
+};
+
+/* Upgrade events per bin over [first_day, last_day]: by day, by 7-day
+ * blocks starting at first_day, or by calendar month. */
+struct histogram {
+	enum histogram_by by;
+	struct histogram_bin *bins;
+	size_t n;
+	unsigned long max, total;
+};
+
+/* Parse "day", "week", "month"; -1 when unknown. */
+int vigie_histogram_by_parse(const char *s);
+const char *vigie_histogram_by_name(enum histogram_by by);
+/* Compute the histogram of h's upgrade events. VIGIE_EUSAGE when
+ * last < first or more than HISTOGRAM_MAX_BINS bins. Release with
+ * vigie_histogram_release() (accepts NULL). */
+int vigie_histogram_compute(struct histogram *out, const struct history *h,
+		      int64_t first_day, int64_t last_day, enum histogram_by by,
+		      struct vigie_error *err);
+void vigie_histogram_release(struct histogram *hg);
+
+struct report_opts {
+	const char *host;     /* host name shown */
+	int64_t since, until; /* period shown (0 = open) */
+	int color;            /* ANSI colours in text */
+	const char *title;    /* HTML title, NULL = default */
+};
+
+/* History: events of h in [since, until). */
+int vigie_history_report_text(struct vigie_buf *out, const struct history *h,
+			const struct report_opts *o);
+int vigie_history_report_csv(struct vigie_buf *out, const struct history *h,
+		       const struct report_opts *o);
+/* JSON "vigie.history/1"; hg (may be NULL) adds a "histogram" object. */
+int vigie_history_report_json(struct vigie_buf *out, const struct history *h,
+			const struct histogram *hg, const struct report_opts *o);
+/* Histogram as terminal bars, and as a standalone SVG element. */
+int vigie_histogram_report_text(struct vigie_buf *out, const struct histogram *hg,
+			  const struct report_opts *o);
+int vigie_histogram_report_svg(struct vigie_buf *out, const struct histogram *hg,
+			 const char *caption);
+/* A self-contained HTML page around the histogram (inline CSS + SVG). */
+int vigie_histogram_report_html(struct vigie_buf *out, const struct histogram *hg,
+			  const struct report_opts *o);
+
+/* Timeline: per local day, upgrades and CVEs. */
+int vigie_timeline_report_text(struct vigie_buf *out, const struct timeline *tl,
+			 const struct history *h, const struct report_opts *o);
+int vigie_timeline_report_csv(struct vigie_buf *out, const struct timeline *tl,
+			const struct history *h, const struct report_opts *o);
+int vigie_timeline_report_json(struct vigie_buf *out, const struct timeline *tl,
+			 const struct history *h, const struct report_opts *o);
+/* One self-contained HTML file (inline CSS and SVG, no external
+ * resource): title, host, period, histogram, per-day rows. */
+int vigie_timeline_report_html(struct vigie_buf *out, const struct timeline *tl,
+			 const struct history *h, const struct report_opts *o);
+
+/* SLA: items (evaluated) and their summaries. */
+int vigie_sla_report_text(struct vigie_buf *out, const struct sla_policy *p,
+		    const struct sla_item *items, size_t n,
+		    const struct sla_summary sum[SLA_NCLASSES], size_t undated,
+		    const struct report_opts *o);
+int vigie_sla_report_csv(struct vigie_buf *out, const struct sla_item *items, size_t n);
+int vigie_sla_report_json(struct vigie_buf *out, const struct sla_policy *p,
+		    const struct sla_item *items, size_t n,
+		    const struct sla_summary sum[SLA_NCLASSES], size_t undated,
+		    const struct report_opts *o);
+
+#endif

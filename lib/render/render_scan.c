@@ -1,0 +1,353 @@
+#include "vigie/render/render.h"
+#include "vigie/render/json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int db_source(void *ud, const struct store_source *src)
+{
+	yajl_gen g = ud;
+	yajl_gen_map_open(g);
+	vigie_json_kv_str(g, "name", src->name);
+	vigie_json_kv_str(g, "location", src->location);
+	vigie_json_kv_time(g, "imported_at", src->imported_at);
+	vigie_json_kv_time(g, "data_date", src->data_date);
+	vigie_json_kv_int(g, "rows", src->rows);
+	yajl_gen_map_close(g);
+	return 0;
+}
+
+void vigie_render_scan_json_counts(yajl_gen g, const struct scan_result *r)
+{
+	vigie_json_key(g, "states");
+	yajl_gen_map_open(g);
+	for (int s = 0; s < FINDING_NSTATES; s++)
+		vigie_json_kv_int(g, vigie_finding_state_name((enum finding_state)s), (int64_t)r->count_state[s]);
+	yajl_gen_map_close(g);
+	vigie_json_key(g, "classes");
+	yajl_gen_map_open(g);
+	for (int c = 2; c >= 0; c--)
+		vigie_json_kv_int(g, vigie_policy_class_name((enum vigie_class)c), (int64_t)r->count_class[c]);
+	yajl_gen_map_close(g);
+}
+
+int vigie_render_scan_json(struct vigie_buf *out, const struct scan_result *r,
+		     struct vigie_store *store)
+{
+	yajl_gen g = vigie_json_gen_new(out);
+	size_t before = out->len;
+	if (!g)
+		return VIGIE_ENOMEM;
+	yajl_gen_map_open(g);
+	vigie_json_kv_str(g, "schema", "vigie.scan/1");
+	vigie_json_kv_str(g, "host", r->host);
+	vigie_json_kv_str(g, "release", r->release);
+	vigie_json_kv_time(g, "scanned_at", r->scanned_at);
+	vigie_json_key(g, "database");
+	yajl_gen_map_open(g);
+	vigie_json_kv_str(g, "path", store ? vigie_store_path(store) : NULL);
+	vigie_json_key(g, "sources");
+	yajl_gen_array_open(g);
+	if (store)
+		vigie_store_sources_each(store, db_source, g, NULL);
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+
+	vigie_json_key(g, "summary");
+	yajl_gen_map_open(g);
+	vigie_json_kv_int(g, "findings", (int64_t)r->n);
+	vigie_json_kv_int(g, "packages", (int64_t)r->packages);
+	vigie_render_scan_json_counts(g, r);
+	vigie_json_kv_int(g, "hidden_unimportant", (int64_t)r->hidden_unimportant);
+	vigie_json_key(g, "pending_updates");
+	if (r->pending_known)
+		yajl_gen_integer(g, (long long)r->pending_updates);
+	else
+		yajl_gen_null(g);
+	vigie_json_key(g, "pending_security_updates");
+	if (r->pending_known)
+		yajl_gen_integer(g, (long long)r->pending_security_updates);
+	else
+		yajl_gen_null(g);
+	yajl_gen_map_close(g);
+
+	vigie_json_key(g, "kernel");
+	yajl_gen_map_open(g);
+	vigie_json_kv_str(g, "running_release", r->kernel.running_release);
+	vigie_json_kv_str(g, "running_version", r->kernel.running_version);
+	vigie_json_kv_str(g, "running_package", r->kernel.running_package);
+	vigie_json_kv_str(g, "newest_installed_version", r->kernel.newest_version);
+	vigie_json_kv_bool(g, "reboot_required", r->kernel.reboot_required);
+	vigie_json_key(g, "reboot_fixes");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < r->kernel.nreboot_fixes; i++)
+		vigie_json_str(g, r->kernel.reboot_fixes[i]);
+	yajl_gen_array_close(g);
+	vigie_json_key(g, "installed_not_running");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < r->kernel.nnot_running; i++)
+		vigie_json_str(g, r->kernel.not_running[i]);
+	yajl_gen_array_close(g);
+	vigie_json_kv_str(g, "note", r->kernel.note);
+	yajl_gen_map_close(g);
+
+	vigie_json_key(g, "lifecycle");
+	yajl_gen_map_open(g);
+	vigie_json_kv_str(g, "state", r->lifecycle.state);
+	vigie_json_kv_str(g, "version", r->lifecycle.version);
+	vigie_json_kv_str(g, "eol", r->lifecycle.eol);
+	vigie_json_kv_str(g, "eol_lts", r->lifecycle.eol_lts);
+	vigie_json_kv_str(g, "eol_elts", r->lifecycle.eol_elts);
+	vigie_json_kv_str(g, "message", r->lifecycle.message);
+	yajl_gen_map_close(g);
+
+	vigie_json_key(g, "warnings");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < r->nwarnings; i++)
+		vigie_json_str(g, r->warnings[i]);
+	yajl_gen_array_close(g);
+
+	vigie_json_key(g, "findings");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct finding *f = &r->findings[i];
+		yajl_gen_map_open(g);
+		vigie_json_kv_str(g, "cve", f->cve);
+		vigie_json_kv_str(g, "source", f->source);
+		vigie_json_kv_str(g, "source_version", f->source_version);
+		vigie_json_key(g, "binaries");
+		yajl_gen_array_open(g);
+		for (size_t b = 0; b < f->nbins; b++) {
+			yajl_gen_map_open(g);
+			vigie_json_kv_str(g, "name", f->bins[b].name);
+			vigie_json_kv_str(g, "version", f->bins[b].version);
+			vigie_json_kv_str(g, "arch", f->bins[b].arch);
+			yajl_gen_map_close(g);
+		}
+		yajl_gen_array_close(g);
+		vigie_json_kv_str(g, "state", vigie_finding_state_name(f->state));
+		vigie_json_kv_str(g, "fixed_version", f->fixed_version);
+		vigie_json_kv_str(g, "advisory", f->advisory);
+		vigie_json_kv_str(g, "advisory_date", f->advisory_date);
+		vigie_json_kv_str(g, "urgency", f->urgency);
+		vigie_json_kv_str(g, "scope", f->scope);
+		vigie_json_key(g, "cvss");
+		if (f->cvss < 0 && !f->cvss_vector) {
+			yajl_gen_null(g);
+		} else {
+			yajl_gen_map_open(g);
+			vigie_json_kv_score(g, "score", f->cvss);
+			vigie_json_kv_str(g, "vector", f->cvss_vector);
+			vigie_json_kv_str(g, "version", f->cvss_version);
+			yajl_gen_map_close(g);
+		}
+		vigie_json_kv_bool(g, "kev", f->kev_added != NULL);
+		vigie_json_kv_str(g, "kev_date_added", f->kev_added);
+		vigie_json_kv_str(g, "nodsa", f->nodsa);
+		vigie_json_kv_str(g, "nodsa_reason", f->nodsa_reason);
+		vigie_json_kv_str(g, "class", vigie_policy_class_name(f->cls));
+		vigie_json_kv_str(g, "class_rule", f->class_rule);
+		vigie_json_kv_bool(g, "kernel", f->kernel);
+		vigie_json_kv_bool(g, "reboot_required", f->reboot_required);
+		vigie_json_kv_str(g, "data_source", f->data_source);
+		vigie_json_kv_str(g, "evidence", f->evidence);
+		vigie_json_key(g, "pending_update");
+		if (f->pending) {
+			yajl_gen_map_open(g);
+			vigie_json_kv_str(g, "package", f->pending->package);
+			vigie_json_kv_str(g, "candidate", f->pending->candidate);
+			vigie_json_kv_str(g, "suite", f->pending->suite);
+			vigie_json_kv_bool(g, "security", f->pending->security);
+			yajl_gen_map_close(g);
+		} else {
+			yajl_gen_null(g);
+		}
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	yajl_gen_free(g);
+	return out->len > before ? 0 : VIGIE_ENOMEM;
+}
+
+/* ---- text ---- */
+#define C_RED "\033[1;31m"
+#define C_YEL "\033[33m"
+#define C_DIM "\033[2m"
+#define C_BOLD "\033[1m"
+#define C_OFF "\033[0m"
+
+struct src_order {
+	const char *source;
+	int cls;
+};
+
+static int cmp_src(const void *pa, const void *pb)
+{
+	const struct src_order *a = pa, *b = pb;
+	if (a->cls != b->cls)
+		return b->cls - a->cls;
+	return strcmp(a->source, b->source);
+}
+
+static int cmp_fptr(const void *pa, const void *pb)
+{
+	const struct finding *a = *(const struct finding *const *)pa;
+	const struct finding *b = *(const struct finding *const *)pb;
+	if (a->cls != b->cls)
+		return a->cls > b->cls ? -1 : 1;
+	if (a->state != b->state)
+		return a->state < b->state ? -1 : 1;
+	return strcmp(a->cve, b->cve);
+}
+
+int vigie_render_scan_text(struct vigie_buf *out, const struct scan_result *r, int color)
+{
+	struct src_order *srcs = NULL;
+	const struct finding **fl = NULL;
+	size_t ns = 0;
+	char ts[32];
+	int rc = VIGIE_ENOMEM;
+	const char *on_red = color ? C_RED : "", *on_yel = color ? C_YEL : "",
+		   *dim = color ? C_DIM : "", *bold = color ? C_BOLD : "",
+		   *off = color ? C_OFF : "";
+
+	if (r->n) {
+		srcs = calloc(r->n, sizeof(*srcs));
+		fl = calloc(r->n, sizeof(*fl));
+		if (!srcs || !fl)
+			goto out;
+	}
+	vigie_buf_addf(out, "%s%s%s: Debian %s%s%s%s, %zu packages, scanned %s\n", bold,
+		       r->host ? r->host : "(host)", off, r->release ? r->release : "?",
+		       r->lifecycle.version ? " (" : "",
+		       r->lifecycle.version ? r->lifecycle.version : "",
+		       r->lifecycle.version ? ")" : "", r->packages,
+		       vigie_time_format(r->scanned_at, ts, sizeof(ts)));
+	if (r->lifecycle.message)
+		vigie_buf_addf(out, "%s%s%s\n", r->lifecycle.warn ? on_yel : "",
+			       r->lifecycle.message, off);
+	for (size_t i = 0; i < r->nwarnings; i++)
+		vigie_buf_addf(out, "%swarning: %s%s\n", on_yel, r->warnings[i], off);
+	if (r->kernel.running_version)
+		vigie_buf_addf(out, "kernel: %s %s running%s%s%s\n", r->kernel.running_package,
+			       r->kernel.running_version,
+			       r->kernel.reboot_required ? "; newer " : "",
+			       r->kernel.reboot_required ? r->kernel.newest_version : "",
+			       r->kernel.reboot_required ? " installed: reboot required" : "");
+	else if (r->kernel.note)
+		vigie_buf_addf(out, "kernel: %s\n", r->kernel.note);
+
+	for (size_t i = 0; i < r->n; i++) {
+		size_t k;
+		for (k = 0; k < ns; k++)
+			if (!strcmp(srcs[k].source, r->findings[i].source))
+				break;
+		if (k == ns) {
+			srcs[ns].source = r->findings[i].source;
+			srcs[ns++].cls = r->findings[i].cls;
+		} else if ((int)r->findings[i].cls > srcs[k].cls) {
+			srcs[k].cls = r->findings[i].cls;
+		}
+	}
+	if (ns > 1)
+		qsort(srcs, ns, sizeof(*srcs), cmp_src);
+	for (size_t k = 0; k < ns; k++) {
+		size_t nf = 0;
+		const struct finding *first = NULL;
+		for (size_t i = 0; i < r->n; i++)
+			if (!strcmp(r->findings[i].source, srcs[k].source))
+				fl[nf++] = &r->findings[i];
+		qsort(fl, nf, sizeof(*fl), cmp_fptr);
+		first = fl[0];
+		vigie_buf_addf(out, "\n%s%s %s%s %s(", bold, first->source, first->source_version,
+			       off, dim);
+		for (size_t b = 0; b < first->nbins && b < 6; b++)
+			vigie_buf_addf(out, "%s%s", b ? ", " : "", first->bins[b].name);
+		if (first->nbins > 6)
+			vigie_buf_addf(out, ", +%zu", first->nbins - 6);
+		vigie_buf_addf(out, ")%s\n", off);
+		for (size_t i = 0; i < nf; i++) {
+			const struct finding *f = fl[i];
+			const char *col = f->cls == VIGIE_CLASS_HIGHLY_CRITICAL ? on_red
+					  : f->cls == VIGIE_CLASS_CRITICAL       ? on_yel : "";
+			vigie_buf_addf(out, "  %s%-15s%s %-16s %-15s", col, vigie_policy_class_name(f->cls),
+				       off, f->cve, vigie_finding_state_name(f->state));
+			if (f->fixed_version)
+				vigie_buf_addf(out, " fixed in %s", f->fixed_version);
+			if (f->advisory)
+				vigie_buf_addf(out, " %s", f->advisory);
+			if (f->nodsa)
+				vigie_buf_addf(out, " [%s]", f->nodsa_reason && *f->nodsa_reason
+							     ? f->nodsa_reason : "no-dsa");
+			if (f->kev_added)
+				vigie_buf_addf(out, " %sKEV%s", on_red, off);
+			if (f->reboot_required)
+				vigie_buf_adds(out, " (reboot)");
+			if (f->pending)
+				vigie_buf_addf(out, " (pending update %s from %s)",
+					       f->pending->candidate, f->pending->suite);
+			if (f->data_source && !strcmp(f->data_source, "changelog"))
+				vigie_buf_adds(out, " [changelog]");
+			vigie_buf_addc(out, '\n');
+		}
+	}
+	vigie_buf_addf(out, "\n%zu finding%s: %zu highly-critical, %zu critical, %zu standard"
+		       " (%zu fixed-available, %zu no-fix, %zu undetermined, %zu end-of-life)",
+		       r->n, r->n == 1 ? "" : "s", r->count_class[2], r->count_class[1],
+		       r->count_class[0], r->count_state[0], r->count_state[1], r->count_state[2],
+		       r->count_state[3]);
+	if (r->hidden_unimportant)
+		vigie_buf_addf(out, "; %zu unimportant hidden", r->hidden_unimportant);
+	if (r->kernel.reboot_required)
+		vigie_buf_addf(out, "; reboot required (%zu fixes)", r->kernel.nreboot_fixes);
+	if (r->pending_known)
+		vigie_buf_addf(out, "; %zu pending update%s, %zu from security suites",
+			       r->pending_updates, r->pending_updates == 1 ? "" : "s",
+			       r->pending_security_updates);
+	rc = vigie_buf_adds(out, "\n");
+out:
+	free(srcs);
+	free(fl);
+	return rc;
+}
+
+int vigie_render_scan_csv(struct vigie_buf *out, const struct scan_result *r)
+{
+	static const char header[] =
+		"host,release,cve,source,source_version,binaries,state,fixed_version,"
+		"advisory,advisory_date,urgency,cvss,kev,class,class_rule,reboot_required,"
+		"evidence\r\n";
+	if (vigie_buf_adds(out, header))
+		return VIGIE_ENOMEM;
+	for (size_t i = 0; i < r->n; i++) {
+		const struct finding *f = &r->findings[i];
+		struct vigie_buf bins = VIGIE_BUF_INIT;
+		char score[16] = "";
+		const char *cols[17];
+		for (size_t b = 0; b < f->nbins; b++)
+			vigie_buf_addf(&bins, "%s%s=%s", b ? " " : "", f->bins[b].name,
+				       f->bins[b].version);
+		if (f->cvss >= 0)
+			snprintf(score, sizeof(score), "%.1f", f->cvss);
+		cols[0] = r->host; cols[1] = r->release; cols[2] = f->cve;
+		cols[3] = f->source; cols[4] = f->source_version;
+		cols[5] = bins.data ? bins.data : "";
+		cols[6] = vigie_finding_state_name(f->state); cols[7] = f->fixed_version;
+		cols[8] = f->advisory; cols[9] = f->advisory_date; cols[10] = f->urgency;
+		cols[11] = score; cols[12] = f->kev_added ? "yes" : "no";
+		cols[13] = vigie_policy_class_name(f->cls); cols[14] = f->class_rule;
+		cols[15] = f->reboot_required ? "yes" : "no"; cols[16] = f->evidence;
+		for (int c = 0; c < 17; c++) {
+			if ((c && vigie_buf_addc(out, ',')) || vigie_csv_add_field(out, cols[c])) {
+				vigie_buf_release(&bins);
+				return VIGIE_ENOMEM;
+			}
+		}
+		vigie_buf_release(&bins);
+		if (vigie_buf_adds(out, "\r\n"))
+			return VIGIE_ENOMEM;
+	}
+	return 0;
+}

@@ -1,0 +1,580 @@
+/* Store: advisories (DSA/DLA/DTSA), releases, security-support lists. */
+#include "store/store_internal.h"
+#include "vigie/core/util.h"
+
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int vigie_store_advisories_clear(struct vigie_store *s, const char *kind,
+			   struct vigie_error *err)
+{
+	static const char del_cves[] =
+		"DELETE FROM advisory_cves WHERE advisory IN"
+		" (SELECT id FROM advisories WHERE kind=?)";
+	static const char del_fixes[] =
+		"DELETE FROM advisory_fixes WHERE advisory IN"
+		" (SELECT id FROM advisories WHERE kind=?)";
+	static const char del_adv[] = "DELETE FROM advisories WHERE kind=?";
+	const char *const sqls[] = { del_cves, del_fixes, del_adv };
+	int rc;
+
+	for (size_t i = 0; i < 3; i++) {
+		sqlite3_stmt *st = vigie_store_stmt(s, sqls[i], err);
+		if (!st)
+			return VIGIE_EDB;
+		vigie_store_bind_text(st, 1, kind);
+		if ((rc = vigie_store_step_done(s, st, err, "delete advisories")))
+			return rc;
+	}
+	return 0;
+}
+
+int vigie_store_advisory_put(struct vigie_store *s, const struct store_advisory *a,
+		       struct vigie_error *err)
+{
+	static const char sql[] =
+		"INSERT OR IGNORE INTO advisories(id, kind, date, description,"
+		" packages) VALUES(?,?,?,?,?)";
+	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, a->id);
+	vigie_store_bind_text(st, 2, a->kind);
+	vigie_store_bind_text(st, 3, a->date);
+	vigie_store_bind_text(st, 4, a->description);
+	vigie_store_bind_text(st, 5, a->packages);
+	if ((rc = vigie_store_step_done(s, st, err, "insert advisory")))
+		return rc;
+	return sqlite3_changes(s->db) == 0 ? 1 : 0;
+}
+
+int vigie_store_advisory_cve_put(struct vigie_store *s, const char *advisory,
+			   const char *cve, struct vigie_error *err)
+{
+	static const char sql[] =
+		"INSERT OR IGNORE INTO advisory_cves(advisory, cve) VALUES(?,?)";
+	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, advisory);
+	vigie_store_bind_text(st, 2, cve);
+	return vigie_store_step_done(s, st, err, "insert advisory CVE");
+}
+
+int vigie_store_advisory_fix_put(struct vigie_store *s,
+			   const struct store_advisory_fix *f,
+			   struct vigie_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO advisory_fixes(advisory, release, source, version,"
+		" kind, note) VALUES(?,?,?,?,?,?)";
+	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, f->advisory);
+	vigie_store_bind_text(st, 2, f->release);
+	vigie_store_bind_text(st, 3, f->source);
+	vigie_store_bind_text(st, 4, f->version);
+	vigie_store_bind_text(st, 5, f->kind);
+	vigie_store_bind_text(st, 6, f->note);
+	return vigie_store_step_done(s, st, err, "insert advisory fix");
+}
+
+static int fixes_loop(struct vigie_store *s, sqlite3_stmt *st,
+		      store_advisory_fix_cb *cb, void *ud,
+		      struct vigie_error *err)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_advisory_fix f = {
+			vigie_store_col_text(st, 0), vigie_store_col_text(st, 1),
+			vigie_store_col_text(st, 2), vigie_store_col_text(st, 3),
+			vigie_store_col_text(st, 4), vigie_store_col_text(st, 5),
+			vigie_store_col_text(st, 6), vigie_store_col_text(st, 7),
+			vigie_store_col_text(st, 8)
+		};
+		int r = cb(ud, &f);
+		if (r) {
+			sqlite3_reset(st);
+			return r;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return vigie_store_dberr(s, err, "list advisory fixes");
+	return 0;
+}
+
+int vigie_store_advisory_fixes_each(struct vigie_store *s, const char *release,
+			      store_advisory_fix_cb *cb, void *ud,
+			      struct vigie_error *err)
+{
+	static const char sql_all[] =
+		"SELECT f.advisory, a.date, f.release, f.source, f.version,"
+		" f.kind, f.note, NULL, a.description FROM advisory_fixes f"
+		" JOIN advisories a ON a.id = f.advisory"
+		" ORDER BY f.release, f.source, a.date, f.advisory";
+	static const char sql_rel[] =
+		"SELECT f.advisory, a.date, f.release, f.source, f.version,"
+		" f.kind, f.note, NULL, a.description FROM advisory_fixes f"
+		" JOIN advisories a ON a.id = f.advisory WHERE f.release = ?"
+		" ORDER BY f.source, a.date, f.advisory";
+	sqlite3_stmt *st = vigie_store_stmt(s, release ? sql_rel : sql_all, err);
+	if (!st)
+		return VIGIE_EDB;
+	if (release)
+		vigie_store_bind_text(st, 1, release);
+	return fixes_loop(s, st, cb, ud, err);
+}
+
+int vigie_store_advisory_cve_fixes(struct vigie_store *s, const char *release,
+			     const char *cve, store_advisory_fix_cb *cb,
+			     void *ud, struct vigie_error *err)
+{
+	static const char sql_rel[] =
+		"SELECT f.advisory, a.date, f.release, f.source, f.version,"
+		" f.kind, f.note, c.cve, a.description FROM advisory_fixes f"
+		" JOIN advisory_cves c ON c.advisory = f.advisory"
+		" JOIN advisories a ON a.id = f.advisory WHERE f.release = ?"
+		" ORDER BY a.date, a.id";
+	static const char sql_cve[] =
+		"SELECT f.advisory, a.date, f.release, f.source, f.version,"
+		" f.kind, f.note, c.cve, a.description FROM advisory_cves c"
+		" JOIN advisories a ON a.id = c.advisory"
+		" JOIN advisory_fixes f ON f.advisory = a.id WHERE c.cve = ?"
+		" ORDER BY a.date, a.id, f.release";
+	sqlite3_stmt *st;
+	if ((release != NULL) == (cve != NULL))
+		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0,
+				       "advisory fixes: give a release or a CVE");
+	if (!(st = vigie_store_stmt(s, release ? sql_rel : sql_cve, err)))
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, release ? release : cve);
+	return fixes_loop(s, st, cb, ud, err);
+}
+
+int vigie_store_advisories_for_cve(struct vigie_store *s, const char *cve,
+			     store_advisory_cb *cb, void *ud,
+			     struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT a.id, a.kind, a.date, a.description, a.packages"
+		" FROM advisory_cves c JOIN advisories a ON a.id = c.advisory"
+		" WHERE c.cve = ? ORDER BY a.date, a.id";
+	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, cve);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_advisory a = {
+			vigie_store_col_text(st, 0), vigie_store_col_text(st, 1),
+			vigie_store_col_text(st, 2), vigie_store_col_text(st, 3),
+			vigie_store_col_text(st, 4)
+		};
+		int r = cb(ud, &a);
+		if (r) {
+			sqlite3_reset(st);
+			return r;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return vigie_store_dberr(s, err, "list advisories for CVE");
+	return 0;
+}
+
+static int dup(char **out, const char *v)
+{
+	*out = NULL;
+	if (v && !(*out = strdup(v)))
+		return VIGIE_ENOMEM;
+	return 0;
+}
+
+void vigie_store_advisory_info_release(struct store_advisory_info *a)
+{
+	if (!a)
+		return;
+	free(a->id);
+	free(a->kind);
+	free(a->date);
+	free(a->description);
+	free(a->packages);
+	for (size_t i = 0; i < a->ncves; i++)
+		free(a->cves[i]);
+	free(a->cves);
+	memset(a, 0, sizeof(*a));
+}
+
+int vigie_store_advisory_get(struct vigie_store *s, const char *id,
+		       struct store_advisory_info *out, struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT id, kind, date, description, packages FROM advisories"
+		" WHERE id = ?";
+	static const char sql_cves[] =
+		"SELECT cve FROM advisory_cves WHERE advisory = ? ORDER BY cve";
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!(st = vigie_store_stmt(s, sql, err)))
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return VIGIE_ENOTFOUND;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return vigie_store_dberr(s, err, "read advisory");
+	}
+	rc = dup(&out->id, vigie_store_col_text(st, 0)) |
+	     dup(&out->kind, vigie_store_col_text(st, 1)) |
+	     dup(&out->date, vigie_store_col_text(st, 2)) |
+	     dup(&out->description, vigie_store_col_text(st, 3)) |
+	     dup(&out->packages, vigie_store_col_text(st, 4));
+	sqlite3_reset(st);
+	if (rc)
+		goto nomem;
+	if (!(st = vigie_store_stmt(s, sql_cves, err))) {
+		vigie_store_advisory_info_release(out);
+		return VIGIE_EDB;
+	}
+	vigie_store_bind_text(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char **nv = realloc(out->cves, (out->ncves + 1) * sizeof(*nv));
+		if (!nv) {
+			sqlite3_reset(st);
+			goto nomem;
+		}
+		out->cves = nv;
+		if (dup(&out->cves[out->ncves], vigie_store_col_text(st, 0))) {
+			sqlite3_reset(st);
+			goto nomem;
+		}
+		out->ncves++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		vigie_store_advisory_info_release(out);
+		return vigie_store_dberr(s, err, "read advisory CVEs");
+	}
+	return 0;
+nomem:
+	vigie_store_advisory_info_release(out);
+	return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+}
+
+static long count_query(struct vigie_store *s, const char *sql,
+			struct vigie_error *err)
+{
+	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	long n = -1;
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(st, 0);
+	else
+		vigie_store_dberr(s, err, "count");
+	sqlite3_reset(st);
+	return n;
+}
+
+long vigie_store_count_known_vulns(struct vigie_store *s, struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT count(*) FROM (SELECT name FROM vulns UNION"
+		" SELECT vuln FROM tracker UNION SELECT cve FROM advisory_cves)";
+	return count_query(s, sql, err);
+}
+
+long vigie_store_count_known_packages(struct vigie_store *s, struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT count(*) FROM (SELECT source FROM tracker UNION"
+		" SELECT source FROM advisory_fixes)";
+	return count_query(s, sql, err);
+}
+
+/* ---- releases ---- */
+
+int vigie_store_releases_clear(struct vigie_store *s, struct vigie_error *err)
+{
+	static const char sql[] = "DELETE FROM releases";
+	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	return vigie_store_step_done(s, st, err, "delete releases");
+}
+
+static const char *nz(const char *v)
+{
+	return v && *v ? v : NULL;
+}
+
+int vigie_store_release_put(struct vigie_store *s, const struct store_release *r,
+		      struct vigie_error *err)
+{
+	static const char sql[] =
+		"INSERT OR REPLACE INTO releases(codename, version, series,"
+		" created, release, eol, eol_lts, eol_elts)"
+		" VALUES(?,?,?,?,?,?,?,?)";
+	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, r->codename);
+	vigie_store_bind_text(st, 2, nz(r->version));
+	vigie_store_bind_text(st, 3, nz(r->series));
+	vigie_store_bind_text(st, 4, nz(r->created));
+	vigie_store_bind_text(st, 5, nz(r->release));
+	vigie_store_bind_text(st, 6, nz(r->eol));
+	vigie_store_bind_text(st, 7, nz(r->eol_lts));
+	vigie_store_bind_text(st, 8, nz(r->eol_elts));
+	return vigie_store_step_done(s, st, err, "insert release");
+}
+
+static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int i)
+{
+	const char *v = vigie_store_col_text(st, i);
+	snprintf(dst, size, "%s", v ? v : "");
+}
+
+static void release_from_row(struct store_release *r, sqlite3_stmt *st)
+{
+	copy_col(r->codename, sizeof(r->codename), st, 0);
+	copy_col(r->version, sizeof(r->version), st, 1);
+	copy_col(r->series, sizeof(r->series), st, 2);
+	copy_col(r->created, sizeof(r->created), st, 3);
+	copy_col(r->release, sizeof(r->release), st, 4);
+	copy_col(r->eol, sizeof(r->eol), st, 5);
+	copy_col(r->eol_lts, sizeof(r->eol_lts), st, 6);
+	copy_col(r->eol_elts, sizeof(r->eol_elts), st, 7);
+}
+
+#define RELEASE_COLS \
+	"SELECT codename, version, series, created, release, eol, eol_lts," \
+	" eol_elts FROM releases"
+
+static int release_one(struct vigie_store *s, sqlite3_stmt *st,
+		       struct store_release *out, struct vigie_error *err)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		release_from_row(out, st);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = VIGIE_ENOTFOUND;
+	} else {
+		rc = vigie_store_dberr(s, err, "read release");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int vigie_store_release_get(struct vigie_store *s, const char *codename,
+		      struct store_release *out, struct vigie_error *err)
+{
+	static const char sql[] = RELEASE_COLS " WHERE codename = ?";
+	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, codename);
+	return release_one(s, st, out, err);
+}
+
+int vigie_store_release_by_number(struct vigie_store *s, const char *major,
+			    struct store_release *out, struct vigie_error *err)
+{
+	static const char sql[] = RELEASE_COLS
+		" WHERE version = ?1 OR version = ?1 || '.0'"
+		" ORDER BY created DESC LIMIT 1";
+	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, major);
+	return release_one(s, st, out, err);
+}
+
+int vigie_store_releases_each(struct vigie_store *s, store_release_cb *cb, void *ud,
+			struct vigie_error *err)
+{
+	static const char sql[] = RELEASE_COLS " ORDER BY created, codename";
+	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_release r;
+		int x;
+		release_from_row(&r, st);
+		if ((x = cb(ud, &r))) {
+			sqlite3_reset(st);
+			return x;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return vigie_store_dberr(s, err, "list releases");
+	return 0;
+}
+
+/* ---- security-support lists ---- */
+
+int vigie_store_support_ended_clear(struct vigie_store *s, const char *release,
+			      struct vigie_error *err)
+{
+	static const char sql[] = "DELETE FROM support_ended WHERE release = ?";
+	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, release);
+	return vigie_store_step_done(s, st, err, "delete support-ended rows");
+}
+
+int vigie_store_support_ended_put(struct vigie_store *s, const char *release,
+			    const char *source, const char *last_version,
+			    const char *end_date, const char *note,
+			    struct vigie_error *err)
+{
+	static const char sql[] =
+		"INSERT OR REPLACE INTO support_ended(release, source,"
+		" last_version, end_date, note) VALUES(?,?,?,?,?)";
+	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, release);
+	vigie_store_bind_text(st, 2, source);
+	vigie_store_bind_text(st, 3, last_version);
+	vigie_store_bind_text(st, 4, end_date);
+	vigie_store_bind_text(st, 5, nz(note));
+	return vigie_store_step_done(s, st, err, "insert support-ended row");
+}
+
+/* 1 when the list entry pat names source: equal, or (when pat holds
+ * regular-expression characters) a whole-name POSIX ERE match. */
+static int name_matches(const char *pat, const char *source)
+{
+	char buf[600];
+	regex_t re;
+	int m;
+	if (!strcmp(pat, source))
+		return 1;
+	if (!strpbrk(pat, ".*+?[](){}|^$\\"))
+		return 0;
+	if (snprintf(buf, sizeof(buf), "^(%s)$", pat) >= (int)sizeof(buf))
+		return 0;
+	if (regcomp(&re, buf, REG_EXTENDED | REG_NOSUB))
+		return 0;
+	m = regexec(&re, source, 0, NULL, 0) == 0;
+	regfree(&re);
+	return m;
+}
+
+static int set_out(char **out, const char *v)
+{
+	if (!out)
+		return 0;
+	return dup(out, v);
+}
+
+int vigie_store_support_ended_get(struct vigie_store *s, const char *release,
+			    const char *source, char **last_version,
+			    char **end_date, char **note,
+			    struct vigie_error *err)
+{
+	/* exact names first, then patterns */
+	static const char sql[] =
+		"SELECT source, last_version, end_date, note FROM support_ended"
+		" WHERE release = ? ORDER BY source = ? DESC, source";
+	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	int rc, found = 0;
+	if (last_version)
+		*last_version = NULL;
+	if (end_date)
+		*end_date = NULL;
+	if (note)
+		*note = NULL;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, release);
+	vigie_store_bind_text(st, 2, source);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!name_matches(vigie_store_col_text(st, 0), source))
+			continue;
+		found = 1;
+		if (set_out(last_version, vigie_store_col_text(st, 1)) ||
+		    set_out(end_date, vigie_store_col_text(st, 2)) ||
+		    set_out(note, vigie_store_col_text(st, 3))) {
+			sqlite3_reset(st);
+			return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		}
+		break;
+	}
+	if (!found && rc != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return vigie_store_dberr(s, err, "read support-ended row");
+	}
+	sqlite3_reset(st);
+	return found ? 0 : VIGIE_ENOTFOUND;
+}
+
+int vigie_store_support_limited_clear(struct vigie_store *s, struct vigie_error *err)
+{
+	static const char sql[] = "DELETE FROM support_limited";
+	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	return vigie_store_step_done(s, st, err, "delete support-limited rows");
+}
+
+int vigie_store_support_limited_put(struct vigie_store *s, const char *source,
+			      const char *note, struct vigie_error *err)
+{
+	static const char sql[] =
+		"INSERT OR REPLACE INTO support_limited(source, note) VALUES(?,?)";
+	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, source);
+	vigie_store_bind_text(st, 2, nz(note));
+	return vigie_store_step_done(s, st, err, "insert support-limited row");
+}
+
+int vigie_store_support_limited_get(struct vigie_store *s, const char *source,
+			      char **note, struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT source, note FROM support_limited"
+		" ORDER BY source = ? DESC, source";
+	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	int rc, found = 0;
+	if (note)
+		*note = NULL;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, source);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!name_matches(vigie_store_col_text(st, 0), source))
+			continue;
+		found = 1;
+		if (set_out(note, vigie_store_col_text(st, 1))) {
+			sqlite3_reset(st);
+			return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		}
+		break;
+	}
+	if (!found && rc != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return vigie_store_dberr(s, err, "read support-limited row");
+	}
+	sqlite3_reset(st);
+	return found ? 0 : VIGIE_ENOTFOUND;
+}

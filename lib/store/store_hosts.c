@@ -1,0 +1,456 @@
+/* vigie store: hosts, their packages and services. */
+#include "store/store_internal.h"
+#include "vigie/debian/inventory.h"
+#include "vigie/core/util.h"
+
+#include <string.h>
+
+#define HOST_NAME_MAX_LEN 253
+#define SERVICE_NAME_MAX_LEN 128
+
+/* Own a transaction, or nest as a savepoint inside the caller's. */
+static int tx_enter(struct vigie_store *s, int *own, struct vigie_error *err)
+{
+	*own = !s->in_tx;
+	if (*own)
+		return vigie_store_begin(s, err);
+	return vigie_store_exec(s, "SAVEPOINT vigie_hosts", err);
+}
+
+static int tx_leave(struct vigie_store *s, int own, int rc, struct vigie_error *err)
+{
+	if (own) {
+		if (rc) {
+			vigie_store_rollback(s);
+			return rc;
+		}
+		return vigie_store_commit(s, err);
+	}
+	if (rc) {
+		for (int i = 0; i < s->nstmt; i++)
+			sqlite3_reset(s->stmt[i]);
+		vigie_store_exec(s, "ROLLBACK TO vigie_hosts", NULL);
+		vigie_store_exec(s, "RELEASE vigie_hosts", NULL);
+		return rc;
+	}
+	return vigie_store_exec(s, "RELEASE vigie_hosts", err);
+}
+
+static int check_name(const char *what, const char *v, size_t max,
+		      struct vigie_error *err)
+{
+	size_t n = v ? strlen(v) : 0;
+	if (n == 0)
+		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0, "%s is empty", what);
+	if (n > max)
+		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0,
+				       "%s longer than %zu bytes", what, max);
+	if (!vigie_utf8_valid(v, n))
+		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0,
+				       "%s is not valid UTF-8", what);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+			return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0,
+					       "%s has control characters", what);
+	return 0;
+}
+
+int vigie_store_host_id(struct vigie_store *s, const char *name, int64_t *id,
+		  struct vigie_error *err)
+{
+	static const char sql[] = "SELECT id FROM hosts WHERE name=?";
+	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, name);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = vigie_error_set(err, VIGIE_ENOTFOUND, NULL, 0, "no host named '%s'", name);
+	} else {
+		rc = vigie_store_dberr(s, err, "find host");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int vigie_store_host_ensure(struct vigie_store *s, const char *name, int64_t *id,
+		      struct vigie_error *err)
+{
+	static const char ins[] = "INSERT OR IGNORE INTO hosts(name) VALUES(?)";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = check_name("host name", name, HOST_NAME_MAX_LEN, err)))
+		return rc;
+	if (!(st = vigie_store_stmt(s, ins, err)))
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, name);
+	if ((rc = vigie_store_step_done(s, st, err, "insert host")))
+		return rc;
+	return vigie_store_host_id(s, name, id, err);
+}
+
+static int put_packages(struct vigie_store *s, int64_t id,
+			const struct inventory *inv, struct vigie_error *err)
+{
+	static const char del[] = "DELETE FROM host_packages WHERE host_id=?";
+	static const char ins[] =
+		"INSERT INTO host_packages(host_id, package, arch, version, source,"
+		" source_version, status) VALUES(?,?,?,?,?,?,?)";
+	sqlite3_stmt *st = vigie_store_stmt(s, del, err);
+	int rc;
+
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, id);
+	if ((rc = vigie_store_step_done(s, st, err, "delete host packages")))
+		return rc;
+	if (!(st = vigie_store_stmt(s, ins, err)))
+		return VIGIE_EDB;
+	for (size_t i = 0; i < inv->npkgs; i++) {
+		const struct inventory_pkg *p = &inv->pkgs[i];
+		vigie_store_bind_int64(st, 1, id);
+		vigie_store_bind_text(st, 2, p->name);
+		vigie_store_bind_text(st, 3, p->arch ? p->arch : "");
+		vigie_store_bind_text(st, 4, p->version);
+		vigie_store_bind_text(st, 5, p->source ? p->source : p->name);
+		vigie_store_bind_text(st, 6, p->source_version ? p->source_version : p->version);
+		vigie_store_bind_text(st, 7, p->status ? p->status : "installed");
+		if ((rc = vigie_store_step_done(s, st, err, "store host package")))
+			return rc;
+	}
+	return 0;
+}
+
+int vigie_store_host_put(struct vigie_store *s, const struct inventory *inv,
+		   const char *client, const char *origin, int64_t *host_id,
+		   struct vigie_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO hosts(name, client, release, arch, kernel_release,"
+		" kernel_version, inventoried_at, origin) VALUES(?,?,?,?,?,?,?,?)"
+		" ON CONFLICT(name) DO UPDATE SET"
+		" client=COALESCE(excluded.client, hosts.client),"
+		" release=excluded.release, arch=excluded.arch,"
+		" kernel_release=excluded.kernel_release,"
+		" kernel_version=excluded.kernel_version,"
+		" inventoried_at=excluded.inventoried_at, origin=excluded.origin";
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	int rc, own;
+
+	if ((rc = check_name("host name", inv->host, HOST_NAME_MAX_LEN, err)) ||
+	    (client && (rc = check_name("client name", client, HOST_NAME_MAX_LEN, err))))
+		return rc;
+	for (size_t i = 0; i < inv->npkgs; i++)
+		if (!inv->pkgs[i].name || !inv->pkgs[i].version)
+			return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0,
+					       "package %zu has no name or version", i);
+	if ((rc = tx_enter(s, &own, err)))
+		return rc;
+	if (!(st = vigie_store_stmt(s, sql, err))) {
+		rc = VIGIE_EDB;
+		goto out;
+	}
+	vigie_store_bind_text(st, 1, inv->host);
+	vigie_store_bind_text(st, 2, client);
+	vigie_store_bind_text(st, 3, inv->release);
+	vigie_store_bind_text(st, 4, inv->arch);
+	vigie_store_bind_text(st, 5, inv->kernel_release);
+	vigie_store_bind_text(st, 6, inv->kernel_version);
+	vigie_store_bind_int64(st, 7, inv->inventoried_at);
+	vigie_store_bind_text(st, 8, origin ? origin : "cli");
+	if ((rc = vigie_store_step_done(s, st, err, "store host")) ||
+	    (rc = vigie_store_host_id(s, inv->host, &id, err)) ||
+	    (rc = put_packages(s, id, inv, err)))
+		goto out;
+out:
+	rc = tx_leave(s, own, rc, err);
+	if (!rc && host_id)
+		*host_id = id;
+	return rc;
+}
+
+int vigie_store_host_load(struct vigie_store *s, const char *name,
+		    struct inventory *inv, struct vigie_error *err)
+{
+	static const char hsql[] =
+		"SELECT id, release, arch, kernel_release, kernel_version,"
+		" inventoried_at, (SELECT count(*) FROM host_packages p"
+		" WHERE p.host_id=hosts.id) FROM hosts WHERE name=?";
+	static const char psql[] =
+		"SELECT package, arch, version, source, source_version, status"
+		" FROM host_packages WHERE host_id=? ORDER BY package, arch";
+	struct vigie_arena *A;
+	sqlite3_stmt *st;
+	int64_t id = 0, n = 0;
+	size_t i = 0;
+	int rc;
+
+	vigie_inventory_init(inv);
+	A = &inv->arena;
+	if (!(st = vigie_store_stmt(s, hsql, err)))
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, name);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		inv->host = vigie_arena_strdup(A, name);
+		inv->release = vigie_arena_strdup(A, vigie_store_col_text(st, 1));
+		inv->arch = vigie_arena_strdup(A, vigie_store_col_text(st, 2));
+		inv->kernel_release = vigie_arena_strdup(A, vigie_store_col_text(st, 3));
+		inv->kernel_version = vigie_arena_strdup(A, vigie_store_col_text(st, 4));
+		inv->inventoried_at = sqlite3_column_int64(st, 5);
+		n = sqlite3_column_int64(st, 6);
+		rc = inv->host ? 0 : vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	} else if (rc == SQLITE_DONE) {
+		rc = vigie_error_set(err, VIGIE_ENOTFOUND, NULL, 0, "no host named '%s'", name);
+	} else {
+		rc = vigie_store_dberr(s, err, "read host");
+	}
+	sqlite3_reset(st);
+	if (rc)
+		return rc;
+	if (n > INVENTORY_MAX_PKGS)
+		return vigie_error_set(err, VIGIE_ELIMIT, vigie_store_path(s), 0,
+				       "host %s has more than %d packages", name,
+				       INVENTORY_MAX_PKGS);
+	if (n && !(inv->pkgs = vigie_arena_alloc(A, (size_t)n * sizeof(*inv->pkgs))))
+		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	if (!(st = vigie_store_stmt(s, psql, err)))
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && i < (size_t)n) {
+		struct inventory_pkg *p = &inv->pkgs[i];
+		const char *src, *sv;
+		p->name = vigie_arena_strdup(A, vigie_store_col_text(st, 0));
+		p->arch = vigie_arena_strdup(A, vigie_store_col_text(st, 1));
+		p->version = vigie_arena_strdup(A, vigie_store_col_text(st, 2));
+		src = vigie_store_col_text(st, 3);
+		sv = vigie_store_col_text(st, 4);
+		p->source = src && p->name && strcmp(src, p->name) ? vigie_arena_strdup(A, src)
+								   : p->name;
+		p->source_version = sv && p->version && strcmp(sv, p->version)
+					    ? vigie_arena_strdup(A, sv) : p->version;
+		p->status = vigie_arena_strdup(A, vigie_store_col_text(st, 5));
+		if (!p->name || !p->arch || !p->version || !p->source ||
+		    !p->source_version || !p->status) {
+			sqlite3_reset(st);
+			return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		}
+		i++;
+	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		rc = vigie_store_dberr(s, err, "read host packages");
+		sqlite3_reset(st);
+		return rc;
+	}
+	sqlite3_reset(st);
+	inv->npkgs = i;
+	vigie_inventory_sort(inv);
+	return 0;
+}
+
+static int hosts_run(struct vigie_store *s, sqlite3_stmt *st, store_host_cb *cb,
+		     void *ud, int *count, struct vigie_error *err)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_host h;
+		int r;
+		h.id = sqlite3_column_int64(st, 0);
+		h.name = vigie_store_col_text(st, 1);
+		h.client = vigie_store_col_text(st, 2);
+		h.release = vigie_store_col_text(st, 3);
+		h.arch = vigie_store_col_text(st, 4);
+		h.kernel_release = vigie_store_col_text(st, 5);
+		h.kernel_version = vigie_store_col_text(st, 6);
+		h.origin = vigie_store_col_text(st, 7);
+		h.inventoried_at = sqlite3_column_int64(st, 8);
+		h.npackages = (long)sqlite3_column_int64(st, 9);
+		h.nservices = (long)sqlite3_column_int64(st, 10);
+		(*count)++;
+		if ((r = cb(ud, &h))) {
+			sqlite3_reset(st);
+			return r;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return vigie_store_dberr(s, err, "list hosts");
+	return 0;
+}
+
+int vigie_store_host_get(struct vigie_store *s, const char *name, store_host_cb *cb,
+		   void *ud, struct vigie_error *err)
+{
+	static const char sql[] = "SELECT * FROM (SELECT id, name, client,"
+		" release, arch, kernel_release, kernel_version, origin,"
+		" inventoried_at,"
+		" (SELECT count(*) FROM host_packages p WHERE p.host_id=hosts.id),"
+		" (SELECT count(*) FROM host_services v WHERE v.host_id=hosts.id)"
+		" FROM hosts WHERE name=?)";
+	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	int count = 0, rc;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, name);
+	rc = hosts_run(s, st, cb, ud, &count, err);
+	if (!rc && !count)
+		rc = vigie_error_set(err, VIGIE_ENOTFOUND, NULL, 0, "no host named '%s'", name);
+	return rc;
+}
+
+int vigie_store_hosts_each(struct vigie_store *s, store_host_cb *cb, void *ud,
+		     struct vigie_error *err)
+{
+	static const char sql[] = "SELECT * FROM (SELECT id, name, client,"
+		" release, arch, kernel_release, kernel_version, origin,"
+		" inventoried_at,"
+		" (SELECT count(*) FROM host_packages p WHERE p.host_id=hosts.id),"
+		" (SELECT count(*) FROM host_services v WHERE v.host_id=hosts.id)"
+		" FROM hosts) ORDER BY name";
+	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	int count = 0;
+	if (!st)
+		return VIGIE_EDB;
+	return hosts_run(s, st, cb, ud, &count, err);
+}
+
+int vigie_store_host_remove(struct vigie_store *s, const char *name,
+		      struct vigie_error *err)
+{
+	static const char sql[] = "DELETE FROM hosts WHERE name=?";
+	sqlite3_stmt *st;
+	int rc, own;
+
+	if ((rc = tx_enter(s, &own, err)))
+		return rc;
+	if (!(st = vigie_store_stmt(s, sql, err))) {
+		rc = VIGIE_EDB;
+		goto out;
+	}
+	vigie_store_bind_text(st, 1, name);
+	if ((rc = vigie_store_step_done(s, st, err, "remove host")))
+		goto out;
+	if (sqlite3_changes(s->db) == 0)
+		rc = vigie_error_set(err, VIGIE_ENOTFOUND, NULL, 0, "no host named '%s'", name);
+out:
+	return tx_leave(s, own, rc, err);
+}
+
+static int service_put(struct vigie_store *s, int64_t id, const char *service,
+		       const char *origin, struct vigie_error *err)
+{
+	static const char manual[] =
+		"INSERT INTO host_services(host_id, service, origin) VALUES(?,?,?)"
+		" ON CONFLICT(host_id, service) DO UPDATE SET origin=excluded.origin";
+	static const char derived[] =
+		"INSERT OR IGNORE INTO host_services(host_id, service, origin)"
+		" VALUES(?,?,?)";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = check_name("service name", service, SERVICE_NAME_MAX_LEN, err)))
+		return rc;
+	if (strcmp(origin, "manual") && strcmp(origin, "derived"))
+		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0,
+				       "service origin must be manual or derived, not '%s'",
+				       origin);
+	if (!(st = vigie_store_stmt(s, strcmp(origin, "manual") ? derived : manual, err)))
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, id);
+	vigie_store_bind_text(st, 2, service);
+	vigie_store_bind_text(st, 3, origin);
+	return vigie_store_step_done(s, st, err, "store host service");
+}
+
+int vigie_store_host_service_add(struct vigie_store *s, const char *host,
+			   const char *service, const char *origin,
+			   struct vigie_error *err)
+{
+	int64_t id = 0;
+	int rc = vigie_store_host_id(s, host, &id, err);
+	if (rc)
+		return rc;
+	return service_put(s, id, service, origin ? origin : "manual", err);
+}
+
+int vigie_store_host_service_remove(struct vigie_store *s, const char *host,
+			      const char *service, struct vigie_error *err)
+{
+	static const char sql[] =
+		"DELETE FROM host_services WHERE host_id=? AND service=?";
+	sqlite3_stmt *st;
+	int64_t id;
+	int rc = vigie_store_host_id(s, host, &id, err);
+	if (rc)
+		return rc;
+	if (!(st = vigie_store_stmt(s, sql, err)))
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, id);
+	vigie_store_bind_text(st, 2, service);
+	if ((rc = vigie_store_step_done(s, st, err, "remove host service")))
+		return rc;
+	if (sqlite3_changes(s->db) == 0)
+		return vigie_error_set(err, VIGIE_ENOTFOUND, NULL, 0,
+				       "host '%s' has no service '%s'", host, service);
+	return 0;
+}
+
+int vigie_store_host_services_set_derived(struct vigie_store *s, int64_t host_id,
+				    const char *const *services, size_t n,
+				    struct vigie_error *err)
+{
+	static const char del[] =
+		"DELETE FROM host_services WHERE host_id=? AND origin='derived'";
+	sqlite3_stmt *st;
+	int rc, own;
+
+	if ((rc = tx_enter(s, &own, err)))
+		return rc;
+	if (!(st = vigie_store_stmt(s, del, err))) {
+		rc = VIGIE_EDB;
+		goto out;
+	}
+	vigie_store_bind_int64(st, 1, host_id);
+	if ((rc = vigie_store_step_done(s, st, err, "clear derived services")))
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if ((rc = service_put(s, host_id, services[i], "derived", err)))
+			goto out;
+out:
+	return tx_leave(s, own, rc, err);
+}
+
+int vigie_store_host_services_each(struct vigie_store *s, const char *host,
+			     store_service_cb *cb, void *ud,
+			     struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT service, origin FROM host_services WHERE host_id=?"
+		" ORDER BY service";
+	sqlite3_stmt *st;
+	int64_t id;
+	int rc = vigie_store_host_id(s, host, &id, err);
+	if (rc)
+		return rc;
+	if (!(st = vigie_store_stmt(s, sql, err)))
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int r = cb(ud, vigie_store_col_text(st, 0), vigie_store_col_text(st, 1));
+		if (r) {
+			sqlite3_reset(st);
+			return r;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return vigie_store_dberr(s, err, "list host services");
+	return 0;
+}

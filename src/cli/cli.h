@@ -1,0 +1,130 @@
+/* The vigie CLI: shared helpers for the command files. */
+#ifndef VIGIE_CLI_H
+#define VIGIE_CLI_H
+
+#include <stdio.h>
+
+#include "vigie/core/error.h"
+#include "vigie/store/store.h"
+#include "vigie/core/util.h"
+
+#define VIGIE_VERSION "0.1.0"
+
+/* Exit codes (docs/vigie.1). */
+enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_ERROR = 2 };
+
+struct cli {
+	const char *db_path; /* --db, or NULL for the default */
+	int color;           /* stdout is a TTY and NO_COLOR unset */
+	int stderr_tty;
+};
+
+extern struct cli cli;
+
+typedef int cmd_fn(int argc, char **argv);
+
+struct cmd {
+	const char *name;
+	cmd_fn *fn;
+	const char *help;
+};
+
+/* Print "vigie: <file:line: msg>" to stderr; returns EXIT_ERROR. */
+int cli_error(const struct vigie_error *err);
+/* Print "vigie: msg" to stderr; returns EXIT_ERROR. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Initialise err with a warning sink that prints to stderr. */
+void cli_error_init(struct vigie_error *err);
+/* Open the store (--db or default); prints the error itself. */
+int cli_store_open(struct vigie_store **out, int readonly);
+/* 1 when s equals one of the "|"-separated words in list. */
+int cli_word_in(const char *s, const char *list);
+
+struct vigie_buf;
+/* src/cli_output.c. EXIT_OK when format is one of the "|"-separated words
+ * of list; else prints "--format: expected text, json or csv, got 'x'" and
+ * returns EXIT_ERROR. */
+int cli_format_check(const char *format, const char *list);
+/* Write len bytes of data (NULL when len is 0) to stdout and flush it.
+ * EXIT_OK, or EXIT_ERROR after printing "cannot write output". */
+int cli_write(const void *data, size_t len);
+/* The same with the contents of b (data may be NULL when empty). */
+int cli_write_buf(const struct vigie_buf *b);
+/* Create or truncate path and write b into it. EXIT_OK, or EXIT_ERROR
+ * after printing "PATH: cannot write". */
+int cli_write_file(const char *path, const struct vigie_buf *b);
+
+/* src/cli_logs.c: the event-log options of history, timeline and sla. */
+struct cli_logs {
+	struct vigie_strv dpkg, apt; /* --dpkg-log, --apt-history (repeatable) */
+	const char *root;            /* --root */
+	const char *host;            /* --host */
+	int64_t since, until;        /* --since, --until (0 = unbounded) */
+	int from_store;              /* --from-store */
+};
+/* Their rows in a struct option table (needs <getopt.h>). */
+#define CLI_LOG_OPTIONS                                      \
+	{ "dpkg-log", required_argument, NULL, 'd' },        \
+	{ "apt-history", required_argument, NULL, 'a' },     \
+	{ "root", required_argument, NULL, 'r' },            \
+	{ "host", required_argument, NULL, 'H' },            \
+	{ "since", required_argument, NULL, 's' },           \
+	{ "until", required_argument, NULL, 'u' },           \
+	{ "from-store", no_argument, NULL, 'F' }
+void cli_logs_init(struct cli_logs *l);
+void cli_logs_release(struct cli_logs *l);
+/* Handle getopt result c (letters d a r H s u F, as the commands' option
+ * tables use them): 1 when handled, 0 when not one of these, -1 after
+ * printing an error (bad date, out of memory). */
+int cli_logs_option(struct cli_logs *l, int c, const char *arg);
+struct history;
+/* Load h from the events stored for host (--from-store; no log file may be
+ * named then) or from the logs under root. Prints errors; EXIT_OK or
+ * EXIT_ERROR. */
+int cli_logs_load(const struct cli_logs *l, struct history *h, const char *root,
+		  const char *host);
+
+struct inventory_opts;
+/* The inventory options' rows in a struct option table (needs <getopt.h>). */
+#define CLI_INVENTORY_OPTIONS                                \
+	{ "status", required_argument, NULL, 's' },          \
+	{ "root", required_argument, NULL, 'r' },            \
+	{ "release", required_argument, NULL, 'R' },         \
+	{ "kernel", required_argument, NULL, 'k' }
+/* Handle getopt result c for the inventory options --status (s), --root
+ * (r), --release (R) and --kernel (k) into o: 1 when handled, else 0. */
+int cli_inventory_option(struct inventory_opts *o, int c, const char *arg);
+
+/* Commands: one file each. */
+int cmd_compare_versions(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
+int cmd_debsecan_feed(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_triage(int argc, char **argv);
+int cmd_fleet(int argc, char **argv);
+
+struct policy;
+/* Load --policy FILE, else $VIGIE_POLICY, else the shipped policy.conf,
+ * else the built-in default. Prints errors; returns 0 or EXIT_ERROR. */
+int cli_policy_load(struct policy *p, const char *path);
+
+struct cli_secdata;
+struct secdata;
+/* The host's inventory (root, release) and the database as timeline/SLA
+ * hooks; NULL (with a warning printed) when they cannot be had. */
+struct cli_secdata *cli_secdata_open(const char *root, const char *release);
+struct secdata *cli_secdata_get(struct cli_secdata *c);
+void cli_secdata_free(struct cli_secdata *c);
+int cmd_inventory(int argc, char **argv);
+int cmd_hosts(int argc, char **argv);
+int cmd_db(int argc, char **argv);
+/* `vigie db update` (src/cmd_db_update.c), dispatched by cmd_db(). */
+int cmd_db_update(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_timeline(int argc, char **argv);
+int cmd_sla(int argc, char **argv);
+int cmd_feeds(int argc, char **argv);
+int cmd_alerts(int argc, char **argv);
+int cmd_updates(int argc, char **argv);
+
+#endif

@@ -1,0 +1,56 @@
+/* The vigie CLI: checking --format and writing results, the same way in
+ * every command. */
+#include "cli.h"
+#include "vigie/core/util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int cli_format_check(const char *format, const char *list)
+{
+	struct vigie_buf words = VIGIE_BUF_INIT;
+	const char *p = list;
+	int rc;
+
+	if (cli_word_in(format, list))
+		return EXIT_OK;
+	/* "text|json|csv" reads "text, json or csv" */
+	while (*p) {
+		const char *e = strchr(p, '|');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+		if (words.len)
+			vigie_buf_adds(&words, strchr(p + l, '|') ? ", " : " or ");
+		vigie_buf_add(&words, p, l);
+		p += l + (e ? 1 : 0);
+	}
+	rc = cli_fail("--format: expected %s, got '%s'", words.data ? words.data : list,
+		      format);
+	vigie_buf_release(&words);
+	return rc;
+}
+
+int cli_write(const void *data, size_t len)
+{
+	if ((len && fwrite(data, 1, len, stdout) != len) || fflush(stdout) || ferror(stdout))
+		return cli_fail("cannot write output");
+	return EXIT_OK;
+}
+
+int cli_write_buf(const struct vigie_buf *b)
+{
+	return cli_write(b->data, b->len);
+}
+
+int cli_write_file(const char *path, const struct vigie_buf *b)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return cli_fail("%s: cannot write", path);
+	if (b->len && fwrite(b->data, 1, b->len, f) != b->len) {
+		fclose(f);
+		return cli_fail("%s: cannot write", path);
+	}
+	if (fclose(f))
+		return cli_fail("%s: cannot write", path);
+	return EXIT_OK;
+}

@@ -1,0 +1,192 @@
+#include "cli.h"
+#include "vigie/engine/fleet.h"
+#include "vigie/render/json.h"
+#include "vigie/engine/policy.h"
+#include "vigie/render/render.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vigie fleet [--format text|json|csv] [--findings] [--fail-on CLASS]\n"
+		"                   [--include-unimportant] [--policy FILE]\n\n"
+		"Scan every host stored with 'vigie hosts add', sharing one index and one\n"
+		"matcher per release: per host, the findings per class and state, reboot\n"
+		"required, and the release's lifecycle. --findings lists each host's\n"
+		"findings (json, csv). Exit 1 when a finding is at or above --fail-on.\n");
+}
+
+struct out {
+	struct vigie_buf buf;
+	yajl_gen g;
+	const char *format;
+	int findings;
+	int have_fail_on;
+	enum vigie_class fail_on;
+	int failed;
+	size_t hosts;
+};
+
+static int on_host(void *ud, const struct store_host *h, const struct scan_result *r,
+		   const char *why)
+{
+	struct out *o = ud;
+	o->hosts++;
+	if (r && o->have_fail_on)
+		for (size_t i = 0; i < r->n; i++)
+			if (r->findings[i].cls >= o->fail_on)
+				o->failed = 1;
+	if (!strcmp(o->format, "json")) {
+		yajl_gen g = o->g;
+		yajl_gen_map_open(g);
+		vigie_json_kv_str(g, "host", h->name);
+		vigie_json_kv_str(g, "client", h->client);
+		vigie_json_kv_str(g, "release", h->release);
+		vigie_json_kv_time(g, "inventoried_at", h->inventoried_at);
+		vigie_json_kv_int(g, "packages", h->npackages);
+		vigie_json_kv_str(g, "error", why);
+		if (r) {
+			vigie_render_scan_json_counts(g, r);
+			vigie_json_kv_bool(g, "reboot_required", r->kernel.reboot_required);
+			vigie_json_kv_str(g, "lifecycle", r->lifecycle.state);
+			vigie_json_kv_str(g, "lifecycle_message", r->lifecycle.message);
+			if (o->findings) {
+				vigie_json_key(g, "findings");
+				yajl_gen_array_open(g);
+				for (size_t i = 0; i < r->n; i++) {
+					const struct finding *f = &r->findings[i];
+					yajl_gen_map_open(g);
+					vigie_json_kv_str(g, "cve", f->cve);
+					vigie_json_kv_str(g, "source", f->source);
+					vigie_json_kv_str(g, "source_version", f->source_version);
+					vigie_json_kv_str(g, "state", vigie_finding_state_name(f->state));
+					vigie_json_kv_str(g, "fixed_version", f->fixed_version);
+					vigie_json_kv_str(g, "advisory", f->advisory);
+					vigie_json_kv_str(g, "class", vigie_policy_class_name(f->cls));
+					vigie_json_kv_str(g, "evidence", f->evidence);
+					yajl_gen_map_close(g);
+				}
+				yajl_gen_array_close(g);
+			}
+		}
+		yajl_gen_map_close(g);
+	} else if (!strcmp(o->format, "csv")) {
+		if (!r)
+			return 0;
+		for (size_t i = 0; i < r->n; i++) {
+			const struct finding *f = &r->findings[i];
+			const char *cols[] = { h->name, h->client, h->release, f->cve, f->source,
+					       f->source_version, vigie_finding_state_name(f->state),
+					       f->fixed_version, f->advisory, vigie_policy_class_name(f->cls) };
+			for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++)
+				if ((c && vigie_buf_addc(&o->buf, ',')) ||
+				    vigie_csv_add_field(&o->buf, cols[c]))
+					return VIGIE_ENOMEM;
+			vigie_buf_adds(&o->buf, "\r\n");
+		}
+	} else {
+		vigie_buf_addf(&o->buf, "%-24s %-10s ", h->name, h->release ? h->release : "?");
+		if (!r) {
+			vigie_buf_addf(&o->buf, "not scanned: %s\n", why);
+			return 0;
+		}
+		vigie_buf_addf(&o->buf, "%3zu highly-critical %3zu critical %4zu standard"
+			       " (%zu fixed-available)%s%s%s\n",
+			       r->count_class[2], r->count_class[1], r->count_class[0],
+			       r->count_state[FINDING_FIXED_AVAILABLE],
+			       r->kernel.reboot_required ? "; reboot required" : "",
+			       r->lifecycle.warn ? "; " : "",
+			       r->lifecycle.warn ? r->lifecycle.state : "");
+	}
+	return 0;
+}
+
+int cmd_fleet(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "findings", no_argument, NULL, 'F' },
+		{ "fail-on", required_argument, NULL, 'x' },
+		{ "include-unimportant", no_argument, NULL, 'u' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct out o;
+	struct fleet_opts fo;
+	struct policy *pol = NULL;
+	struct vigie_store *store = NULL;
+	struct vigie_error err;
+	const char *policy_path = NULL;
+	int c, rc = EXIT_ERROR;
+
+	memset(&o, 0, sizeof(o));
+	memset(&fo, 0, sizeof(fo));
+	o.format = "text";
+	cli_error_init(&err);
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': o.format = optarg; break;
+		case 'F': o.findings = 1; break;
+		case 'u': fo.include_unimportant = 1; break;
+		case 'p': policy_path = optarg; break;
+		case 'x':
+			if (vigie_policy_class_parse(&o.fail_on, optarg))
+				return cli_fail("--fail-on: unknown class '%s'", optarg);
+			o.have_fail_on = 1;
+			break;
+		case 'h': usage(stdout); return EXIT_OK;
+		default: usage(stderr); return EXIT_ERROR;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return EXIT_ERROR;
+	}
+	if (cli_format_check(o.format, "text|json|csv"))
+		return EXIT_ERROR;
+	if (!(pol = malloc(sizeof(*pol))))
+		return cli_fail("out of memory");
+	if (cli_policy_load(pol, policy_path) || cli_store_open(&store, 0))
+		goto out;
+	fo.policy = pol;
+	if (!strcmp(o.format, "json")) {
+		if (!(o.g = vigie_json_gen_new(&o.buf))) {
+			cli_fail("out of memory");
+			goto out;
+		}
+		yajl_gen_map_open(o.g);
+		vigie_json_kv_str(o.g, "schema", "vigie.fleet/1");
+		vigie_json_kv_time(o.g, "scanned_at", vigie_now());
+		vigie_json_key(o.g, "hosts");
+		yajl_gen_array_open(o.g);
+	} else if (!strcmp(o.format, "csv")) {
+		vigie_buf_adds(&o.buf, "host,client,release,cve,source,source_version,state,"
+				       "fixed_version,advisory,class\r\n");
+	}
+	if (vigie_fleet_scan(store, &fo, on_host, &o, &err)) {
+		cli_error(&err);
+		goto out;
+	}
+	if (o.g) {
+		yajl_gen_array_close(o.g);
+		yajl_gen_map_close(o.g);
+	} else if (!strcmp(o.format, "text") && !o.hosts) {
+		vigie_buf_adds(&o.buf, "no host stored: add hosts with 'vigie hosts add'\n");
+	}
+	if (o.buf.len && (fwrite(o.buf.data, 1, o.buf.len, stdout) != o.buf.len || fflush(stdout))) {
+		cli_fail("cannot write output");
+		goto out;
+	}
+	rc = o.failed ? EXIT_FINDINGS : EXIT_OK;
+out:
+	if (o.g)
+		yajl_gen_free(o.g);
+	vigie_buf_release(&o.buf);
+	vigie_store_close(store);
+	free(pol);
+	return rc;
+}

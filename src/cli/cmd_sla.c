@@ -1,0 +1,153 @@
+#include "cli.h"
+#include "vigie/engine/secdata.h"
+#include "vigie/debian/history.h"
+#include "vigie/render/history_report.h"
+#include "vigie/engine/sla.h"
+#include "vigie/engine/timeline.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vigie sla [--dpkg-log F]... [--apt-history F]... [--root DIR]\n"
+		"                 [--host NAME] [--since DATE] [--until DATE]\n"
+		"                 [--from-store] [--release CODENAME] [--no-security-data]\n"
+		"                 [--config FILE] [--format text|json|csv]\n\n"
+		"For each CVE fixed by an upgrade (as in 'vigie timeline'): publication\n"
+		"date, installation time, delay in business days and hours, the deadline\n"
+		"of its class, met or breached; per class: count, median and p90 delay,\n"
+		"share within the deadline, and the breaches with their evidence.\n"
+		"Publication is the DSA/DLA date from the database (00:00 UTC of that\n"
+		"day), else the changelog entry date (each item's evidence says which);\n"
+		"the class comes from the criticality policy (docs/POLICY.md) with the\n"
+		"database's CVSS, KEV and urgency. --no-security-data uses changelogs\n"
+		"only (every fix 'standard'); --release overrides the host's release.\n\n"
+		"  --config FILE  policy file (default $VIGIE_CONFIG, else\n"
+		"                 /etc/vigie/vigie.conf if present, else built-in:\n"
+		"                 1 business day per class, French holidays)\n\n"
+		"--from-store reads the events stored for --host ('vigie history --store')\n"
+		"instead of log files.\n\n"
+		"Exit: 0 success, 2 usage or input error (file:line).\n");
+}
+
+int cmd_sla(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_LOG_OPTIONS,
+		{ "release", required_argument, NULL, 'R' },
+		{ "no-security-data", no_argument, NULL, 'N' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_logs logs;
+	struct history h;
+	struct timeline tl;
+	struct timeline_opts to;
+	struct cli_secdata *secd = NULL;
+	struct timeline_sla_hooks hooks;
+	const char *release = NULL;
+	int no_secdata = 0;
+	struct sla_policy pol;
+	struct sla_item *items = NULL;
+	struct sla_summary sum[SLA_NCLASSES];
+	size_t nitems = 0, undated = 0;
+	struct vigie_buf out = VIGIE_BUF_INIT;
+	struct vigie_error err;
+	struct report_opts ro;
+	const char *root = NULL, *format = "text", *config = NULL, *path;
+	char hostbuf[256];
+	int c, rc = EXIT_ERROR, required;
+
+	cli_logs_init(&logs);
+	vigie_history_init(&h);
+	memset(&tl, 0, sizeof(tl));
+	memset(&to, 0, sizeof(to));
+	memset(&ro, 0, sizeof(ro));
+	cli_error_init(&err);
+	if (vigie_sla_policy_init(&pol, &err))
+		return cli_error(&err);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		int k = cli_logs_option(&logs, c, optarg);
+		if (k < 0)
+			goto out;
+		if (k)
+			continue;
+		switch (c) {
+		case 'R': release = optarg; break;
+		case 'N': no_secdata = 1; break;
+		case 'f': format = optarg; break;
+		case 'c': config = optarg; break;
+		case 'h':
+			usage(stdout);
+			rc = EXIT_OK;
+			goto out;
+		default:
+			usage(stderr);
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		cli_fail("unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	root = logs.root;
+	ro.host = logs.host;
+	ro.since = logs.since;
+	ro.until = logs.until;
+	if (cli_format_check(format, "text|json|csv"))
+		goto out;
+	path = vigie_sla_policy_path(config, &required);
+	if (path && vigie_sla_policy_load(&pol, path, &err)) {
+		rc = cli_error(&err);
+		goto out;
+	}
+	if (!ro.host)
+		ro.host = vigie_history_host_name(root && strcmp(root, "-") ? root : NULL, hostbuf,
+					    sizeof(hostbuf));
+	ro.color = cli.color;
+	if (cli_logs_load(&logs, &h, root && strcmp(root, "-") ? root : NULL, ro.host))
+		goto out;
+	to.root = root;
+	if (!no_secdata && (secd = cli_secdata_open(root, release))) {
+		to.extra = vigie_secdata_timeline_cves;
+		to.extra_ud = cli_secdata_get(secd);
+		vigie_secdata_sla_hooks(cli_secdata_get(secd), &hooks);
+	}
+	to.since = ro.since;
+	to.until = ro.until;
+	if (vigie_timeline_build(&tl, &h, &to, &err) ||
+	    vigie_timeline_sla_items(&items, &nitems, &undated, &tl, &pol, secd ? &hooks : NULL,
+			       &err) ||
+	    vigie_sla_summarize(sum, items, nitems, &err)) {
+		rc = cli_error(&err);
+		goto out;
+	}
+	if (!strcmp(format, "json"))
+		c = vigie_sla_report_json(&out, &pol, items, nitems, sum, undated, &ro);
+	else if (!strcmp(format, "csv"))
+		c = vigie_sla_report_csv(&out, items, nitems);
+	else
+		c = vigie_sla_report_text(&out, &pol, items, nitems, sum, undated, &ro);
+	if (c)
+		goto oom;
+	rc = cli_write_buf(&out);
+	goto out;
+oom:
+	cli_fail("out of memory");
+out:
+	free(items);
+	vigie_buf_release(&out);
+	vigie_timeline_release(&tl);
+	cli_secdata_free(secd);
+	vigie_history_release(&h);
+	vigie_sla_policy_release(&pol);
+	cli_logs_release(&logs);
+	return rc;
+}

@@ -1,0 +1,148 @@
+#define _GNU_SOURCE
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct cli cli;
+
+static const struct cmd cmd_table[] = {
+	{ "db", cmd_db, "update, import and inspect the security data" },
+	{ "scan", cmd_scan, "list the security fixes a host lacks" },
+	{ "explain", cmd_explain, "every fact behind one CVE on a host" },
+	{ "updates", cmd_updates,
+	  "pending updates from the host's apt sources and the CVEs they fix" },
+	{ "inventory", cmd_inventory, "show a host's release, kernel and packages" },
+	{ "hosts", cmd_hosts, "the fleet: add, list, show, remove hosts and services" },
+	{ "fleet", cmd_fleet, "scan every stored host (shared index per release)" },
+	{ "triage", cmd_triage, "judge other scanners' findings with Debian's data" },
+	{ "history", cmd_history, "package install/upgrade/remove events from dpkg and apt logs" },
+	{ "timeline", cmd_timeline, "per day, the upgrades applied and the CVEs they fixed" },
+	{ "sla", cmd_sla, "delays of installed security fixes against the SLA policy" },
+	{ "feeds", cmd_feeds, "advisory feeds: add, list, poll, items, coverage" },
+	{ "alerts", cmd_alerts, "alert once on new feed items that concern hosts" },
+	{ "compare-versions", cmd_compare_versions,
+	  "compare Debian versions exactly as dpkg does" },
+	{ "debsecan-feed", cmd_debsecan_feed,
+	  "write the security data in debsecan's format" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: vigie [--db PATH] COMMAND [ARGS]\n\n"
+		   "Commands:\n");
+	for (size_t i = 0; i < sizeof(cmd_table) / sizeof(cmd_table[0]); i++)
+		fprintf(f, "  %-18s %s\n", cmd_table[i].name, cmd_table[i].help);
+	fprintf(f, "\nGlobal options:\n"
+		   "  --db PATH          database (default: $VIGIE_DB, else\n"
+		   "                     /var/lib/vigie/vigie.db as root, else\n"
+		   "                     $XDG_DATA_HOME/vigie/vigie.db)\n"
+		   "  -h, --help         this help; 'vigie COMMAND --help' for a command\n"
+		   "  --version          print the version\n\n"
+		   "Exit status: 0 success, 1 findings at or above --fail-on,\n"
+		   "2 usage or input error. See vigie(1).\n");
+}
+
+int cli_error(const struct vigie_error *err)
+{
+	char buf[2048];
+	fprintf(stderr, "vigie: %s\n", vigie_error_format(err, buf, sizeof(buf)));
+	return EXIT_ERROR;
+}
+
+int cli_fail(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("vigie: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_ERROR;
+}
+
+static void warn_sink(void *ud, const struct vigie_error *w)
+{
+	char buf[2048];
+	(void)ud;
+	fprintf(stderr, "vigie: warning: %s\n", vigie_error_format(w, buf, sizeof(buf)));
+}
+
+void cli_error_init(struct vigie_error *err)
+{
+	memset(err, 0, sizeof(*err));
+	err->warn = warn_sink;
+}
+
+int cli_store_open(struct vigie_store **out, int readonly)
+{
+	char def[4096];
+	struct vigie_error err;
+	const char *path = cli.db_path ? cli.db_path : vigie_store_default_path(def, sizeof(def));
+	cli_error_init(&err);
+	if (vigie_store_open(out, path, readonly ? STORE_READONLY : 0, &err))
+		return cli_error(&err);
+	return 0;
+}
+
+int cli_word_in(const char *s, const char *list)
+{
+	size_t n = strlen(s);
+	const char *p = list;
+	while (*p) {
+		const char *e = strchr(p, '|');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+		if (l == n && !strncmp(p, s, n))
+			return 1;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+	const char *nc = getenv("NO_COLOR");
+
+	cli.color = isatty(1) && !(nc && *nc);
+	cli.stderr_tty = isatty(2);
+	while (i < argc && argv[i][0] == '-') {
+		if (!strcmp(argv[i], "--db") && i + 1 < argc) {
+			cli.db_path = argv[i + 1];
+			i += 2;
+		} else if (!strncmp(argv[i], "--db=", 5)) {
+			cli.db_path = argv[i] + 5;
+			i++;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return EXIT_OK;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("vigie %s\n", VIGIE_VERSION);
+			return EXIT_OK;
+		} else {
+			fprintf(stderr, "vigie: unknown option '%s'\n", argv[i]);
+			usage(stderr);
+			return EXIT_ERROR;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return EXIT_ERROR;
+	}
+	if (!strcmp(argv[i], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	for (size_t k = 0; k < sizeof(cmd_table) / sizeof(cmd_table[0]); k++)
+		if (!strcmp(argv[i], cmd_table[k].name)) {
+			optind = 1;
+			return cmd_table[k].fn(argc - i, argv + i);
+		}
+	fprintf(stderr, "vigie: unknown command '%s' (see 'vigie --help')\n", argv[i]);
+	return EXIT_ERROR;
+}
