@@ -257,7 +257,6 @@ static const char *key_name(enum trk_key k)
 static int flush_rows(struct trk *t)
 {
 	struct store_tracker_row rows[STORE_TRACKER_BATCH];
-	size_t ignored = 0;
 	int rc;
 	for (int i = 0; i < t->npend; i++) {
 		const char *f[9];
@@ -275,17 +274,12 @@ static int flush_rows(struct trk *t)
 		rows[i].repositories = f[8];
 		rows[i].next_point_update = t->pend[i].npu;
 	}
-	rc = vigie_store_tracker_put_batch(t->s, rows, (size_t)t->npend, &ignored, t->err);
+	rc = vigie_store_tracker_put_batch(t->s, rows, (size_t)t->npend, t->err);
 	t->npend = 0;
 	vigie_buf_reset(&t->pend_mem);
 	if (rc) {
 		t->rc = rc;
 		return 0;
-	}
-	if (ignored) {
-		/* the same package, issue or release key twice in the JSON */
-		t->duplicates += (long)ignored;
-		trk_warn(t, "%zu duplicate release entries ignored up to here (first kept)", ignored);
 	}
 	return 1;
 }
@@ -872,8 +866,18 @@ static int run(struct vigie_store *s, struct vigie_reader *r, const char *name,
 		rc = t.rc;
 		goto out;
 	}
-	if ((rc = vigie_store_tracker_finish(s, err)))
-		goto out;
+	{
+		int64_t skipped = 0;
+		if ((rc = vigie_store_tracker_finish(s, &skipped, err)))
+			goto out;
+		if (skipped) {
+			/* the same package, issue or release key twice in the JSON */
+			t.duplicates += (long)skipped;
+			vigie_warn(err, name, 0,
+				   "%ld duplicate release entries ignored (first kept)",
+				   (long)skipped);
+		}
+	}
 	{
 		struct store_source src;
 		memset(&src, 0, sizeof(src));

@@ -21,7 +21,7 @@ int vigie_store_advisories_clear(struct vigie_store *s, const char *kind,
 	int rc;
 
 	for (size_t i = 0; i < 3; i++) {
-		sqlite3_stmt *st = vigie_store_stmt(s, sqls[i], err);
+		struct vigie_stmt *st = vigie_store_stmt(s, sqls[i], err);
 		if (!st)
 			return VIGIE_EDB;
 		vigie_store_bind_text(st, 1, kind);
@@ -37,7 +37,7 @@ int vigie_store_advisory_put(struct vigie_store *s, const struct store_advisory 
 	static const char sql[] =
 		"INSERT OR IGNORE INTO advisories(id, kind, date, description,"
 		" packages) VALUES(?,?,?,?,?)";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	int rc;
 	if (!st)
 		return VIGIE_EDB;
@@ -48,7 +48,7 @@ int vigie_store_advisory_put(struct vigie_store *s, const struct store_advisory 
 	vigie_store_bind_text(st, 5, a->packages);
 	if ((rc = vigie_store_step_done(s, st, err, "insert advisory")))
 		return rc;
-	return sqlite3_changes(s->db) == 0 ? 1 : 0;
+	return vdb_changes(st) == 0 ? 1 : 0;
 }
 
 int vigie_store_advisory_cve_put(struct vigie_store *s, const char *advisory,
@@ -56,7 +56,7 @@ int vigie_store_advisory_cve_put(struct vigie_store *s, const char *advisory,
 {
 	static const char sql[] =
 		"INSERT OR IGNORE INTO advisory_cves(advisory, cve) VALUES(?,?)";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, advisory);
@@ -71,7 +71,7 @@ int vigie_store_advisory_fix_put(struct vigie_store *s,
 	static const char sql[] =
 		"INSERT INTO advisory_fixes(advisory, release, source, version,"
 		" kind, note) VALUES(?,?,?,?,?,?)";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, f->advisory);
@@ -83,12 +83,12 @@ int vigie_store_advisory_fix_put(struct vigie_store *s,
 	return vigie_store_step_done(s, st, err, "insert advisory fix");
 }
 
-static int fixes_loop(struct vigie_store *s, sqlite3_stmt *st,
+static int fixes_loop(struct vigie_store *s, struct vigie_stmt *st,
 		      store_advisory_fix_cb *cb, void *ud,
 		      struct vigie_error *err)
 {
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
 		struct store_advisory_fix f = {
 			vigie_store_col_text(st, 0), vigie_store_col_text(st, 1),
 			vigie_store_col_text(st, 2), vigie_store_col_text(st, 3),
@@ -98,12 +98,12 @@ static int fixes_loop(struct vigie_store *s, sqlite3_stmt *st,
 		};
 		int r = cb(ud, &f);
 		if (r) {
-			sqlite3_reset(st);
+			vdb_reset(st);
 			return r;
 		}
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	vdb_reset(st);
+	if (rc != VIGIE_STEP_DONE)
 		return vigie_store_dberr(s, err, "list advisory fixes");
 	return 0;
 }
@@ -122,7 +122,7 @@ int vigie_store_advisory_fixes_each(struct vigie_store *s, const char *release,
 		" f.kind, f.note, NULL, a.description FROM advisory_fixes f"
 		" JOIN advisories a ON a.id = f.advisory WHERE f.release = ?"
 		" ORDER BY f.source, a.date, f.advisory";
-	sqlite3_stmt *st = vigie_store_stmt(s, release ? sql_rel : sql_all, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, release ? sql_rel : sql_all, err);
 	if (!st)
 		return VIGIE_EDB;
 	if (release)
@@ -146,7 +146,7 @@ int vigie_store_advisory_cve_fixes(struct vigie_store *s, const char *release,
 		" JOIN advisories a ON a.id = c.advisory"
 		" JOIN advisory_fixes f ON f.advisory = a.id WHERE c.cve = ?"
 		" ORDER BY a.date, a.id, f.release";
-	sqlite3_stmt *st;
+	struct vigie_stmt *st;
 	if ((release != NULL) == (cve != NULL))
 		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0,
 				       "advisory fixes: give a release or a CVE");
@@ -164,12 +164,12 @@ int vigie_store_advisories_for_cve(struct vigie_store *s, const char *cve,
 		"SELECT a.id, a.kind, a.date, a.description, a.packages"
 		" FROM advisory_cves c JOIN advisories a ON a.id = c.advisory"
 		" WHERE c.cve = ? ORDER BY a.date, a.id";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	int rc;
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, cve);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
 		struct store_advisory a = {
 			vigie_store_col_text(st, 0), vigie_store_col_text(st, 1),
 			vigie_store_col_text(st, 2), vigie_store_col_text(st, 3),
@@ -177,12 +177,12 @@ int vigie_store_advisories_for_cve(struct vigie_store *s, const char *cve,
 		};
 		int r = cb(ud, &a);
 		if (r) {
-			sqlite3_reset(st);
+			vdb_reset(st);
 			return r;
 		}
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	vdb_reset(st);
+	if (rc != VIGIE_STEP_DONE)
 		return vigie_store_dberr(s, err, "list advisories for CVE");
 	return 0;
 }
@@ -218,20 +218,20 @@ int vigie_store_advisory_get(struct vigie_store *s, const char *id,
 		" WHERE id = ?";
 	static const char sql_cves[] =
 		"SELECT cve FROM advisory_cves WHERE advisory = ? ORDER BY cve";
-	sqlite3_stmt *st;
+	struct vigie_stmt *st;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (!(st = vigie_store_stmt(s, sql, err)))
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(st);
+	rc = vdb_step(st);
+	if (rc == VIGIE_STEP_DONE) {
+		vdb_reset(st);
 		return VIGIE_ENOTFOUND;
 	}
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
+	if (rc != VIGIE_STEP_ROW) {
+		vdb_reset(st);
 		return vigie_store_dberr(s, err, "read advisory");
 	}
 	rc = dup(&out->id, vigie_store_col_text(st, 0)) |
@@ -239,7 +239,7 @@ int vigie_store_advisory_get(struct vigie_store *s, const char *id,
 	     dup(&out->date, vigie_store_col_text(st, 2)) |
 	     dup(&out->description, vigie_store_col_text(st, 3)) |
 	     dup(&out->packages, vigie_store_col_text(st, 4));
-	sqlite3_reset(st);
+	vdb_reset(st);
 	if (rc)
 		goto nomem;
 	if (!(st = vigie_store_stmt(s, sql_cves, err))) {
@@ -247,21 +247,21 @@ int vigie_store_advisory_get(struct vigie_store *s, const char *id,
 		return VIGIE_EDB;
 	}
 	vigie_store_bind_text(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
 		char **nv = realloc(out->cves, (out->ncves + 1) * sizeof(*nv));
 		if (!nv) {
-			sqlite3_reset(st);
+			vdb_reset(st);
 			goto nomem;
 		}
 		out->cves = nv;
 		if (dup(&out->cves[out->ncves], vigie_store_col_text(st, 0))) {
-			sqlite3_reset(st);
+			vdb_reset(st);
 			goto nomem;
 		}
 		out->ncves++;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	vdb_reset(st);
+	if (rc != VIGIE_STEP_DONE) {
 		vigie_store_advisory_info_release(out);
 		return vigie_store_dberr(s, err, "read advisory CVEs");
 	}
@@ -274,15 +274,15 @@ nomem:
 static long count_query(struct vigie_store *s, const char *sql,
 			struct vigie_error *err)
 {
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	long n = -1;
 	if (!st)
 		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(st, 0);
+	if (vdb_step(st) == VIGIE_STEP_ROW)
+		n = (long)vdb_col_int64(st, 0);
 	else
 		vigie_store_dberr(s, err, "count");
-	sqlite3_reset(st);
+	vdb_reset(st);
 	return n;
 }
 
@@ -307,7 +307,7 @@ long vigie_store_count_known_packages(struct vigie_store *s, struct vigie_error 
 int vigie_store_releases_clear(struct vigie_store *s, struct vigie_error *err)
 {
 	static const char sql[] = "DELETE FROM releases";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
 	return vigie_store_step_done(s, st, err, "delete releases");
@@ -325,7 +325,7 @@ int vigie_store_release_put(struct vigie_store *s, const struct store_release *r
 		"INSERT OR REPLACE INTO releases(codename, version, series,"
 		" created, release, eol, eol_lts, eol_elts)"
 		" VALUES(?,?,?,?,?,?,?,?)";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, r->codename);
@@ -339,13 +339,13 @@ int vigie_store_release_put(struct vigie_store *s, const struct store_release *r
 	return vigie_store_step_done(s, st, err, "insert release");
 }
 
-static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int i)
+static void copy_col(char *dst, size_t size, struct vigie_stmt *st, int i)
 {
 	const char *v = vigie_store_col_text(st, i);
 	snprintf(dst, size, "%s", v ? v : "");
 }
 
-static void release_from_row(struct store_release *r, sqlite3_stmt *st)
+static void release_from_row(struct store_release *r, struct vigie_stmt *st)
 {
 	copy_col(r->codename, sizeof(r->codename), st, 0);
 	copy_col(r->version, sizeof(r->version), st, 1);
@@ -361,19 +361,19 @@ static void release_from_row(struct store_release *r, sqlite3_stmt *st)
 	"SELECT codename, version, series, created, release, eol, eol_lts," \
 	" eol_elts FROM releases"
 
-static int release_one(struct vigie_store *s, sqlite3_stmt *st,
+static int release_one(struct vigie_store *s, struct vigie_stmt *st,
 		       struct store_release *out, struct vigie_error *err)
 {
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	int rc = vdb_step(st);
+	if (rc == VIGIE_STEP_ROW) {
 		release_from_row(out, st);
 		rc = 0;
-	} else if (rc == SQLITE_DONE) {
+	} else if (rc == VIGIE_STEP_DONE) {
 		rc = VIGIE_ENOTFOUND;
 	} else {
 		rc = vigie_store_dberr(s, err, "read release");
 	}
-	sqlite3_reset(st);
+	vdb_reset(st);
 	return rc;
 }
 
@@ -381,7 +381,7 @@ int vigie_store_release_get(struct vigie_store *s, const char *codename,
 		      struct store_release *out, struct vigie_error *err)
 {
 	static const char sql[] = RELEASE_COLS " WHERE codename = ?";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	memset(out, 0, sizeof(*out));
 	if (!st)
 		return VIGIE_EDB;
@@ -395,7 +395,7 @@ int vigie_store_release_by_number(struct vigie_store *s, const char *major,
 	static const char sql[] = RELEASE_COLS
 		" WHERE version = ?1 OR version = ?1 || '.0'"
 		" ORDER BY created DESC LIMIT 1";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	memset(out, 0, sizeof(*out));
 	if (!st)
 		return VIGIE_EDB;
@@ -407,21 +407,21 @@ int vigie_store_releases_each(struct vigie_store *s, store_release_cb *cb, void 
 			struct vigie_error *err)
 {
 	static const char sql[] = RELEASE_COLS " ORDER BY created, codename";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	int rc;
 	if (!st)
 		return VIGIE_EDB;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
 		struct store_release r;
 		int x;
 		release_from_row(&r, st);
 		if ((x = cb(ud, &r))) {
-			sqlite3_reset(st);
+			vdb_reset(st);
 			return x;
 		}
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	vdb_reset(st);
+	if (rc != VIGIE_STEP_DONE)
 		return vigie_store_dberr(s, err, "list releases");
 	return 0;
 }
@@ -432,7 +432,7 @@ int vigie_store_support_ended_clear(struct vigie_store *s, const char *release,
 			      struct vigie_error *err)
 {
 	static const char sql[] = "DELETE FROM support_ended WHERE release = ?";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, release);
@@ -447,7 +447,7 @@ int vigie_store_support_ended_put(struct vigie_store *s, const char *release,
 	static const char sql[] =
 		"INSERT OR REPLACE INTO support_ended(release, source,"
 		" last_version, end_date, note) VALUES(?,?,?,?,?)";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, release);
@@ -494,7 +494,7 @@ int vigie_store_support_ended_get(struct vigie_store *s, const char *release,
 	static const char sql[] =
 		"SELECT source, last_version, end_date, note FROM support_ended"
 		" WHERE release = ? ORDER BY source = ? DESC, source";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	int rc, found = 0;
 	if (last_version)
 		*last_version = NULL;
@@ -506,30 +506,30 @@ int vigie_store_support_ended_get(struct vigie_store *s, const char *release,
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, release);
 	vigie_store_bind_text(st, 2, source);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
 		if (!name_matches(vigie_store_col_text(st, 0), source))
 			continue;
 		found = 1;
 		if (set_out(last_version, vigie_store_col_text(st, 1)) ||
 		    set_out(end_date, vigie_store_col_text(st, 2)) ||
 		    set_out(note, vigie_store_col_text(st, 3))) {
-			sqlite3_reset(st);
+			vdb_reset(st);
 			return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 		}
 		break;
 	}
-	if (!found && rc != SQLITE_DONE) {
-		sqlite3_reset(st);
+	if (!found && rc != VIGIE_STEP_DONE) {
+		vdb_reset(st);
 		return vigie_store_dberr(s, err, "read support-ended row");
 	}
-	sqlite3_reset(st);
+	vdb_reset(st);
 	return found ? 0 : VIGIE_ENOTFOUND;
 }
 
 int vigie_store_support_limited_clear(struct vigie_store *s, struct vigie_error *err)
 {
 	static const char sql[] = "DELETE FROM support_limited";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
 	return vigie_store_step_done(s, st, err, "delete support-limited rows");
@@ -540,7 +540,7 @@ int vigie_store_support_limited_put(struct vigie_store *s, const char *source,
 {
 	static const char sql[] =
 		"INSERT OR REPLACE INTO support_limited(source, note) VALUES(?,?)";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, source);
@@ -554,27 +554,27 @@ int vigie_store_support_limited_get(struct vigie_store *s, const char *source,
 	static const char sql[] =
 		"SELECT source, note FROM support_limited"
 		" ORDER BY source = ? DESC, source";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	int rc, found = 0;
 	if (note)
 		*note = NULL;
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, source);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
 		if (!name_matches(vigie_store_col_text(st, 0), source))
 			continue;
 		found = 1;
 		if (set_out(note, vigie_store_col_text(st, 1))) {
-			sqlite3_reset(st);
+			vdb_reset(st);
 			return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 		}
 		break;
 	}
-	if (!found && rc != SQLITE_DONE) {
-		sqlite3_reset(st);
+	if (!found && rc != VIGIE_STEP_DONE) {
+		vdb_reset(st);
 		return vigie_store_dberr(s, err, "read support-limited row");
 	}
-	sqlite3_reset(st);
+	vdb_reset(st);
 	return found ? 0 : VIGIE_ENOTFOUND;
 }

@@ -18,7 +18,7 @@ int vigie_store_events_put_transaction(struct vigie_store *s, int64_t host_id,
 	static const char sel[] =
 		"SELECT id FROM apt_transactions WHERE host_id = ?1 AND start_time = ?2"
 		" AND commandline = ?3";
-	sqlite3_stmt *st;
+	struct vigie_stmt *st;
 	int rc;
 
 	if (!(st = vigie_store_stmt(s, ins, err)))
@@ -37,12 +37,12 @@ int vigie_store_events_put_transaction(struct vigie_store *s, int64_t host_id,
 	vigie_store_bind_int64(st, 1, host_id);
 	vigie_store_bind_int64(st, 2, t->start_time);
 	vigie_store_bind_text(st, 3, nz(t->commandline));
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
+	if (vdb_step(st) != VIGIE_STEP_ROW) {
+		vdb_reset(st);
 		return vigie_store_dberr(s, err, "select apt transaction");
 	}
-	*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	*id = vdb_col_int64(st, 0);
+	vdb_reset(st);
 	return 0;
 }
 
@@ -54,7 +54,7 @@ int vigie_store_events_put(struct vigie_store *s, int64_t host_id,
 		"INSERT OR IGNORE INTO events(host_id, time, action, package, arch,"
 		" old_version, new_version, origin, transaction_id)"
 		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
-	sqlite3_stmt *st = vigie_store_stmt(s, ins, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, ins, err);
 	int rc;
 
 	if (!st)
@@ -72,7 +72,7 @@ int vigie_store_events_put(struct vigie_store *s, int64_t host_id,
 	if ((rc = vigie_store_step_done(s, st, err, "insert event")))
 		return rc;
 	if (added)
-		*added = sqlite3_changes(s->db) > 0;
+		*added = vdb_changes(st) > 0;
 	return 0;
 }
 
@@ -84,7 +84,7 @@ int vigie_store_events_each(struct vigie_store *s, int64_t host_id, int64_t sinc
 		"SELECT time, action, package, arch, old_version, new_version, origin,"
 		" transaction_id FROM events WHERE host_id = ?1 AND time >= ?2"
 		" AND time < ?3 ORDER BY time, id";
-	sqlite3_stmt *st = vigie_store_stmt(s, sel, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sel, err);
 	int rc, ret = 0;
 
 	if (!st)
@@ -92,21 +92,21 @@ int vigie_store_events_each(struct vigie_store *s, int64_t host_id, int64_t sinc
 	vigie_store_bind_int64(st, 1, host_id);
 	vigie_store_bind_int64(st, 2, since ? since : INT64_MIN);
 	vigie_store_bind_int64(st, 3, until ? until : INT64_MAX);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
 		struct store_event ev;
-		ev.time = sqlite3_column_int64(st, 0);
+		ev.time = vdb_col_int64(st, 0);
 		ev.action = nz(vigie_store_col_text(st, 1));
 		ev.package = nz(vigie_store_col_text(st, 2));
 		ev.arch = nz(vigie_store_col_text(st, 3));
 		ev.old_version = nz(vigie_store_col_text(st, 4));
 		ev.new_version = nz(vigie_store_col_text(st, 5));
 		ev.origin = vigie_store_col_text(st, 6);
-		ev.transaction_id = sqlite3_column_int64(st, 7);
+		ev.transaction_id = vdb_col_int64(st, 7);
 		if ((ret = cb(ud, &ev)))
 			break;
 	}
-	if (!ret && rc != SQLITE_DONE && rc != SQLITE_ROW)
+	if (!ret && rc != VIGIE_STEP_DONE && rc != VIGIE_STEP_ROW)
 		ret = vigie_store_dberr(s, err, "select events");
-	sqlite3_reset(st);
+	vdb_reset(st);
 	return ret;
 }

@@ -6,9 +6,9 @@
 
 #include <string.h>
 
-static int64_t col_i64(sqlite3_stmt *st, int i)
+static int64_t col_i64(struct vigie_stmt *st, int i)
 {
-	return sqlite3_column_int64(st, i);
+	return vdb_col_int64(st, i);
 }
 
 int vigie_store_feed_add(struct vigie_store *s, const char *url, const char *name,
@@ -17,7 +17,7 @@ int vigie_store_feed_add(struct vigie_store *s, const char *url, const char *nam
 	static const char sql[] =
 		"INSERT INTO feeds(url, name, services) VALUES(?1, ?2, ?3)"
 		" ON CONFLICT(url) DO NOTHING";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	int rc;
 	if (!st)
 		return VIGIE_EDB;
@@ -26,7 +26,7 @@ int vigie_store_feed_add(struct vigie_store *s, const char *url, const char *nam
 	vigie_store_bind_text(st, 3, services && *services ? services : NULL);
 	if ((rc = vigie_store_step_done(s, st, err, "add feed")))
 		return rc;
-	return sqlite3_changes(s->db) ? 0 : 1;
+	return vdb_changes(st) ? 0 : 1;
 }
 
 int vigie_store_feed_remove(struct vigie_store *s, const char *key,
@@ -37,7 +37,7 @@ int vigie_store_feed_remove(struct vigie_store *s, const char *key,
 		" feed_items i JOIN feeds f ON f.id = i.feed_id"
 		" WHERE f.url = ?1 OR f.name = ?1)";
 	static const char sql[] = "DELETE FROM feeds WHERE url = ?1 OR name = ?1";
-	sqlite3_stmt *st;
+	struct vigie_stmt *st;
 	int rc;
 	if (!(st = vigie_store_stmt(s, sql_items, err)))
 		return VIGIE_EDB;
@@ -49,7 +49,7 @@ int vigie_store_feed_remove(struct vigie_store *s, const char *key,
 	vigie_store_bind_text(st, 1, key);
 	if ((rc = vigie_store_step_done(s, st, err, "remove feed")))
 		return rc;
-	if (!sqlite3_changes(s->db))
+	if (!vdb_changes(st))
 		return vigie_error_set(err, VIGIE_ENOTFOUND, NULL, 0,
 				       "no feed with URL or name '%s'", key);
 	return 0;
@@ -62,11 +62,11 @@ int vigie_store_feeds_each(struct vigie_store *s, store_feed_cb *cb, void *ud,
 		"SELECT id, url, name, services, etag, last_modified, last_poll,"
 		" last_success, last_error, failures, next_poll FROM feeds"
 		" ORDER BY coalesce(name, url), url";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	int rc;
 	if (!st)
 		return VIGIE_EDB;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
 		struct store_feed f = {
 			.id = col_i64(st, 0),
 			.url = vigie_store_col_text(st, 1),
@@ -82,12 +82,12 @@ int vigie_store_feeds_each(struct vigie_store *s, store_feed_cb *cb, void *ud,
 		};
 		int r = cb(ud, &f);
 		if (r) {
-			sqlite3_reset(st);
+			vdb_reset(st);
 			return r;
 		}
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : vigie_store_dberr(s, err, "list feeds");
+	vdb_reset(st);
+	return rc == VIGIE_STEP_DONE ? 0 : vigie_store_dberr(s, err, "list feeds");
 }
 
 int vigie_store_feed_set_state(struct vigie_store *s, const struct store_feed *f,
@@ -97,7 +97,7 @@ int vigie_store_feed_set_state(struct vigie_store *s, const struct store_feed *f
 		"UPDATE feeds SET etag = ?2, last_modified = ?3, last_poll = ?4,"
 		" last_success = ?5, last_error = ?6, failures = ?7, next_poll = ?8"
 		" WHERE id = ?1";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_int64(st, 1, f->id);
@@ -120,7 +120,7 @@ int vigie_store_feed_item_put(struct vigie_store *s, const struct store_feed_ite
 		" first_seen, summary, cves, advisory, packages, services)"
 		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
 		" ON CONFLICT(feed_id, key) DO NOTHING";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	int rc;
 	*inserted = 0;
 	if (!st)
@@ -139,7 +139,7 @@ int vigie_store_feed_item_put(struct vigie_store *s, const struct store_feed_ite
 	vigie_store_bind_text(st, 11, it->services);
 	if ((rc = vigie_store_step_done(s, st, err, "store feed item")))
 		return rc;
-	*inserted = sqlite3_changes(s->db) > 0;
+	*inserted = vdb_changes(st) > 0;
 	return 0;
 }
 
@@ -155,13 +155,13 @@ int vigie_store_feed_items_each(struct vigie_store *s, int64_t since, int unaler
 		" AND (?2 = 0 OR NOT EXISTS (SELECT 1 FROM alerts_sent a"
 		" WHERE a.item_id = i.id))"
 		" ORDER BY i.first_seen DESC, coalesce(i.published, 0) DESC, i.id DESC";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	int rc;
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_int64(st, 1, since);
 	vigie_store_bind_int64(st, 2, unalerted ? 1 : 0);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
 		struct store_feed_item it = {
 			.id = col_i64(st, 0),
 			.feed_id = col_i64(st, 1),
@@ -180,12 +180,12 @@ int vigie_store_feed_items_each(struct vigie_store *s, int64_t since, int unaler
 		};
 		int r = cb(ud, &it);
 		if (r) {
-			sqlite3_reset(st);
+			vdb_reset(st);
 			return r;
 		}
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : vigie_store_dberr(s, err, "list feed items");
+	vdb_reset(st);
+	return rc == VIGIE_STEP_DONE ? 0 : vigie_store_dberr(s, err, "list feed items");
 }
 
 int vigie_store_alert_was_sent(struct vigie_store *s, int64_t item_id,
@@ -193,17 +193,17 @@ int vigie_store_alert_was_sent(struct vigie_store *s, int64_t item_id,
 {
 	static const char sql[] =
 		"SELECT 1 FROM alerts_sent WHERE item_id = ?1 AND host_id = ?2";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	int rc;
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_int64(st, 1, item_id);
 	vigie_store_bind_int64(st, 2, host_id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	rc = vdb_step(st);
+	vdb_reset(st);
+	if (rc == VIGIE_STEP_ROW)
 		return 1;
-	return rc == SQLITE_DONE ? 0 : vigie_store_dberr(s, err, "read alerts");
+	return rc == VIGIE_STEP_DONE ? 0 : vigie_store_dberr(s, err, "read alerts");
 }
 
 int vigie_store_alert_mark_sent(struct vigie_store *s, int64_t item_id,
@@ -212,7 +212,7 @@ int vigie_store_alert_mark_sent(struct vigie_store *s, int64_t item_id,
 	static const char sql[] =
 		"INSERT OR IGNORE INTO alerts_sent(item_id, host_id, sent_at)"
 		" VALUES(?1, ?2, ?3)";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_int64(st, 1, item_id);
@@ -227,24 +227,29 @@ int vigie_store_feed_hosts_with_package(struct vigie_store *s, const char *name,
 				  struct vigie_error *err)
 {
 	/* source is indexed; the binary name is the second column of the
-	 * primary key, so walk the hosts (CROSS JOIN fixes that order) and
-	 * look each (host_id, package) up instead of scanning every row */
-	static const char sql[] =
-		"SELECT h.id, h.name, h.release, p.package, p.source, p.source_version"
-		" FROM host_packages p JOIN hosts h ON h.id = p.host_id"
-		" WHERE p.source = ?1 AND p.status NOT IN ('config-files', 'not-installed')"
-		" UNION"
-		" SELECT h.id, h.name, h.release, p.package, p.source, p.source_version"
-		" FROM hosts h CROSS JOIN host_packages p"
-		" ON p.host_id = h.id AND p.package = ?1"
-		" WHERE p.status NOT IN ('config-files', 'not-installed')"
-		" ORDER BY 2, 4";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	 * primary key, so walk the hosts (SQLite's CROSS JOIN fixes that
+	 * order; PostgreSQL's planner finds it alone) and look each
+	 * (host_id, package) up instead of scanning every row */
+#define HOSTS_WITH_PACKAGE(JOIN) \
+		"SELECT h.id, h.name, h.release, p.package, p.source, p.source_version" \
+		" FROM host_packages p JOIN hosts h ON h.id = p.host_id" \
+		" WHERE p.source = ?1 AND p.status NOT IN ('config-files', 'not-installed')" \
+		" UNION" \
+		" SELECT h.id, h.name, h.release, p.package, p.source, p.source_version" \
+		" FROM hosts h " JOIN " host_packages p" \
+		" ON p.host_id = h.id AND p.package = ?1" \
+		" WHERE p.status NOT IN ('config-files', 'not-installed')" \
+		" ORDER BY 2, 4"
+	static const char sql_sqlite[] = HOSTS_WITH_PACKAGE("CROSS JOIN");
+	static const char sql_other[] = HOSTS_WITH_PACKAGE("JOIN");
+#undef HOSTS_WITH_PACKAGE
+	const char *sql = s->drv == &vigie_store_sqlite_driver ? sql_sqlite : sql_other;
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	int rc;
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, name);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
 		struct store_feed_host_pkg p = {
 			.host_id = col_i64(st, 0),
 			.host = vigie_store_col_text(st, 1),
@@ -255,28 +260,28 @@ int vigie_store_feed_hosts_with_package(struct vigie_store *s, const char *name,
 		};
 		int r = cb(ud, &p);
 		if (r) {
-			sqlite3_reset(st);
+			vdb_reset(st);
 			return r;
 		}
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : vigie_store_dberr(s, err, "hosts with package");
+	vdb_reset(st);
+	return rc == VIGIE_STEP_DONE ? 0 : vigie_store_dberr(s, err, "hosts with package");
 }
 
-static int svc_rows(struct vigie_store *s, sqlite3_stmt *st,
+static int svc_rows(struct vigie_store *s, struct vigie_stmt *st,
 		    store_feed_host_svc_cb *cb, void *ud, struct vigie_error *err)
 {
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
 		int r = cb(ud, col_i64(st, 0), vigie_store_col_text(st, 1), vigie_store_col_text(st, 2),
 			   vigie_store_col_text(st, 3));
 		if (r) {
-			sqlite3_reset(st);
+			vdb_reset(st);
 			return r;
 		}
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : vigie_store_dberr(s, err, "host services");
+	vdb_reset(st);
+	return rc == VIGIE_STEP_DONE ? 0 : vigie_store_dberr(s, err, "host services");
 }
 
 int vigie_store_feed_hosts_with_service(struct vigie_store *s, const char *service,
@@ -287,7 +292,7 @@ int vigie_store_feed_hosts_with_service(struct vigie_store *s, const char *servi
 		"SELECT h.id, h.name, v.service, v.origin FROM host_services v"
 		" JOIN hosts h ON h.id = v.host_id WHERE v.service = ?1 COLLATE NOCASE"
 		" ORDER BY h.name";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, service);

@@ -27,8 +27,7 @@ static int tx_leave(struct vigie_store *s, int own, int rc, struct vigie_error *
 		return vigie_store_commit(s, err);
 	}
 	if (rc) {
-		for (int i = 0; i < s->nstmt; i++)
-			sqlite3_reset(s->stmt[i]);
+		vigie_store_reset_all(s);
 		vigie_store_exec(s, "ROLLBACK TO vigie_hosts", NULL);
 		vigie_store_exec(s, "RELEASE vigie_hosts", NULL);
 		return rc;
@@ -59,21 +58,21 @@ int vigie_store_host_id(struct vigie_store *s, const char *name, int64_t *id,
 		  struct vigie_error *err)
 {
 	static const char sql[] = "SELECT id FROM hosts WHERE name=?";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	int rc;
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, name);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
+	rc = vdb_step(st);
+	if (rc == VIGIE_STEP_ROW) {
+		*id = vdb_col_int64(st, 0);
 		rc = 0;
-	} else if (rc == SQLITE_DONE) {
+	} else if (rc == VIGIE_STEP_DONE) {
 		rc = vigie_error_set(err, VIGIE_ENOTFOUND, NULL, 0, "no host named '%s'", name);
 	} else {
 		rc = vigie_store_dberr(s, err, "find host");
 	}
-	sqlite3_reset(st);
+	vdb_reset(st);
 	return rc;
 }
 
@@ -81,7 +80,7 @@ int vigie_store_host_ensure(struct vigie_store *s, const char *name, int64_t *id
 		      struct vigie_error *err)
 {
 	static const char ins[] = "INSERT OR IGNORE INTO hosts(name) VALUES(?)";
-	sqlite3_stmt *st;
+	struct vigie_stmt *st;
 	int rc;
 
 	if ((rc = check_name("host name", name, HOST_NAME_MAX_LEN, err)))
@@ -101,7 +100,7 @@ static int put_packages(struct vigie_store *s, int64_t id,
 	static const char ins[] =
 		"INSERT INTO host_packages(host_id, package, arch, version, source,"
 		" source_version, status) VALUES(?,?,?,?,?,?,?)";
-	sqlite3_stmt *st = vigie_store_stmt(s, del, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, del, err);
 	int rc;
 
 	if (!st)
@@ -139,7 +138,7 @@ int vigie_store_host_put(struct vigie_store *s, const struct inventory *inv,
 		" kernel_release=excluded.kernel_release,"
 		" kernel_version=excluded.kernel_version,"
 		" inventoried_at=excluded.inventoried_at, origin=excluded.origin";
-	sqlite3_stmt *st;
+	struct vigie_stmt *st;
 	int64_t id = 0;
 	int rc, own;
 
@@ -186,7 +185,7 @@ int vigie_store_host_load(struct vigie_store *s, const char *name,
 		"SELECT package, arch, version, source, source_version, status"
 		" FROM host_packages WHERE host_id=? ORDER BY package, arch";
 	struct vigie_arena *A;
-	sqlite3_stmt *st;
+	struct vigie_stmt *st;
 	int64_t id = 0, n = 0;
 	size_t i = 0;
 	int rc;
@@ -196,23 +195,23 @@ int vigie_store_host_load(struct vigie_store *s, const char *name,
 	if (!(st = vigie_store_stmt(s, hsql, err)))
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, name);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
+	rc = vdb_step(st);
+	if (rc == VIGIE_STEP_ROW) {
+		id = vdb_col_int64(st, 0);
 		inv->host = vigie_arena_strdup(A, name);
 		inv->release = vigie_arena_strdup(A, vigie_store_col_text(st, 1));
 		inv->arch = vigie_arena_strdup(A, vigie_store_col_text(st, 2));
 		inv->kernel_release = vigie_arena_strdup(A, vigie_store_col_text(st, 3));
 		inv->kernel_version = vigie_arena_strdup(A, vigie_store_col_text(st, 4));
-		inv->inventoried_at = sqlite3_column_int64(st, 5);
-		n = sqlite3_column_int64(st, 6);
+		inv->inventoried_at = vdb_col_int64(st, 5);
+		n = vdb_col_int64(st, 6);
 		rc = inv->host ? 0 : vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
-	} else if (rc == SQLITE_DONE) {
+	} else if (rc == VIGIE_STEP_DONE) {
 		rc = vigie_error_set(err, VIGIE_ENOTFOUND, NULL, 0, "no host named '%s'", name);
 	} else {
 		rc = vigie_store_dberr(s, err, "read host");
 	}
-	sqlite3_reset(st);
+	vdb_reset(st);
 	if (rc)
 		return rc;
 	if (n > INVENTORY_MAX_PKGS)
@@ -224,7 +223,7 @@ int vigie_store_host_load(struct vigie_store *s, const char *name,
 	if (!(st = vigie_store_stmt(s, psql, err)))
 		return VIGIE_EDB;
 	vigie_store_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && i < (size_t)n) {
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW && i < (size_t)n) {
 		struct inventory_pkg *p = &inv->pkgs[i];
 		const char *src, *sv;
 		p->name = vigie_arena_strdup(A, vigie_store_col_text(st, 0));
@@ -239,30 +238,30 @@ int vigie_store_host_load(struct vigie_store *s, const char *name,
 		p->status = vigie_arena_strdup(A, vigie_store_col_text(st, 5));
 		if (!p->name || !p->arch || !p->version || !p->source ||
 		    !p->source_version || !p->status) {
-			sqlite3_reset(st);
+			vdb_reset(st);
 			return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 		}
 		i++;
 	}
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+	if (rc != VIGIE_STEP_DONE && rc != VIGIE_STEP_ROW) {
 		rc = vigie_store_dberr(s, err, "read host packages");
-		sqlite3_reset(st);
+		vdb_reset(st);
 		return rc;
 	}
-	sqlite3_reset(st);
+	vdb_reset(st);
 	inv->npkgs = i;
 	vigie_inventory_sort(inv);
 	return 0;
 }
 
-static int hosts_run(struct vigie_store *s, sqlite3_stmt *st, store_host_cb *cb,
+static int hosts_run(struct vigie_store *s, struct vigie_stmt *st, store_host_cb *cb,
 		     void *ud, int *count, struct vigie_error *err)
 {
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
 		struct store_host h;
 		int r;
-		h.id = sqlite3_column_int64(st, 0);
+		h.id = vdb_col_int64(st, 0);
 		h.name = vigie_store_col_text(st, 1);
 		h.client = vigie_store_col_text(st, 2);
 		h.release = vigie_store_col_text(st, 3);
@@ -270,17 +269,17 @@ static int hosts_run(struct vigie_store *s, sqlite3_stmt *st, store_host_cb *cb,
 		h.kernel_release = vigie_store_col_text(st, 5);
 		h.kernel_version = vigie_store_col_text(st, 6);
 		h.origin = vigie_store_col_text(st, 7);
-		h.inventoried_at = sqlite3_column_int64(st, 8);
-		h.npackages = (long)sqlite3_column_int64(st, 9);
-		h.nservices = (long)sqlite3_column_int64(st, 10);
+		h.inventoried_at = vdb_col_int64(st, 8);
+		h.npackages = (long)vdb_col_int64(st, 9);
+		h.nservices = (long)vdb_col_int64(st, 10);
 		(*count)++;
 		if ((r = cb(ud, &h))) {
-			sqlite3_reset(st);
+			vdb_reset(st);
 			return r;
 		}
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	vdb_reset(st);
+	if (rc != VIGIE_STEP_DONE)
 		return vigie_store_dberr(s, err, "list hosts");
 	return 0;
 }
@@ -293,8 +292,8 @@ int vigie_store_host_get(struct vigie_store *s, const char *name, store_host_cb 
 		" inventoried_at,"
 		" (SELECT count(*) FROM host_packages p WHERE p.host_id=hosts.id),"
 		" (SELECT count(*) FROM host_services v WHERE v.host_id=hosts.id)"
-		" FROM hosts WHERE name=?)";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+		" FROM hosts WHERE name=?) AS h";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	int count = 0, rc;
 	if (!st)
 		return VIGIE_EDB;
@@ -313,8 +312,8 @@ int vigie_store_hosts_each(struct vigie_store *s, store_host_cb *cb, void *ud,
 		" inventoried_at,"
 		" (SELECT count(*) FROM host_packages p WHERE p.host_id=hosts.id),"
 		" (SELECT count(*) FROM host_services v WHERE v.host_id=hosts.id)"
-		" FROM hosts) ORDER BY name";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+		" FROM hosts) AS h ORDER BY name";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	int count = 0;
 	if (!st)
 		return VIGIE_EDB;
@@ -325,7 +324,7 @@ int vigie_store_host_remove(struct vigie_store *s, const char *name,
 		      struct vigie_error *err)
 {
 	static const char sql[] = "DELETE FROM hosts WHERE name=?";
-	sqlite3_stmt *st;
+	struct vigie_stmt *st;
 	int rc, own;
 
 	if ((rc = tx_enter(s, &own, err)))
@@ -337,7 +336,7 @@ int vigie_store_host_remove(struct vigie_store *s, const char *name,
 	vigie_store_bind_text(st, 1, name);
 	if ((rc = vigie_store_step_done(s, st, err, "remove host")))
 		goto out;
-	if (sqlite3_changes(s->db) == 0)
+	if (vdb_changes(st) == 0)
 		rc = vigie_error_set(err, VIGIE_ENOTFOUND, NULL, 0, "no host named '%s'", name);
 out:
 	return tx_leave(s, own, rc, err);
@@ -352,7 +351,7 @@ static int service_put(struct vigie_store *s, int64_t id, const char *service,
 	static const char derived[] =
 		"INSERT OR IGNORE INTO host_services(host_id, service, origin)"
 		" VALUES(?,?,?)";
-	sqlite3_stmt *st;
+	struct vigie_stmt *st;
 	int rc;
 
 	if ((rc = check_name("service name", service, SERVICE_NAME_MAX_LEN, err)))
@@ -385,7 +384,7 @@ int vigie_store_host_service_remove(struct vigie_store *s, const char *host,
 {
 	static const char sql[] =
 		"DELETE FROM host_services WHERE host_id=? AND service=?";
-	sqlite3_stmt *st;
+	struct vigie_stmt *st;
 	int64_t id;
 	int rc = vigie_store_host_id(s, host, &id, err);
 	if (rc)
@@ -396,7 +395,7 @@ int vigie_store_host_service_remove(struct vigie_store *s, const char *host,
 	vigie_store_bind_text(st, 2, service);
 	if ((rc = vigie_store_step_done(s, st, err, "remove host service")))
 		return rc;
-	if (sqlite3_changes(s->db) == 0)
+	if (vdb_changes(st) == 0)
 		return vigie_error_set(err, VIGIE_ENOTFOUND, NULL, 0,
 				       "host '%s' has no service '%s'", host, service);
 	return 0;
@@ -408,7 +407,7 @@ int vigie_store_host_services_set_derived(struct vigie_store *s, int64_t host_id
 {
 	static const char del[] =
 		"DELETE FROM host_services WHERE host_id=? AND origin='derived'";
-	sqlite3_stmt *st;
+	struct vigie_stmt *st;
 	int rc, own;
 
 	if ((rc = tx_enter(s, &own, err)))
@@ -434,7 +433,7 @@ int vigie_store_host_services_each(struct vigie_store *s, const char *host,
 	static const char sql[] =
 		"SELECT service, origin FROM host_services WHERE host_id=?"
 		" ORDER BY service";
-	sqlite3_stmt *st;
+	struct vigie_stmt *st;
 	int64_t id;
 	int rc = vigie_store_host_id(s, host, &id, err);
 	if (rc)
@@ -442,15 +441,15 @@ int vigie_store_host_services_each(struct vigie_store *s, const char *host,
 	if (!(st = vigie_store_stmt(s, sql, err)))
 		return VIGIE_EDB;
 	vigie_store_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
 		int r = cb(ud, vigie_store_col_text(st, 0), vigie_store_col_text(st, 1));
 		if (r) {
-			sqlite3_reset(st);
+			vdb_reset(st);
 			return r;
 		}
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	vdb_reset(st);
+	if (rc != VIGIE_STEP_DONE)
 		return vigie_store_dberr(s, err, "list host services");
 	return 0;
 }

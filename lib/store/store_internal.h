@@ -1,51 +1,90 @@
-/* Private to lib/store*.c: the connection and helpers around SQLite. */
+/* Private to lib/store/: the store's connection, its statement cache and
+ * thin calls through the driver (include/vigie/store/driver.h). No engine
+ * header is included here: SQL is portable, engines live in sqlite/ and pg/. */
 #ifndef VIGIE_STORE_INTERNAL_H
 #define VIGIE_STORE_INTERNAL_H
 
-#include <sqlite3.h>
-
+#include "vigie/store/driver.h"
 #include "vigie/store/store.h"
 #include "vigie/core/util.h"
 
-#define STORE_MAX_STMTS 128
+#define STORE_MAX_STMTS 160
 
 struct vigie_store {
-	sqlite3 *db;
-	char *path;
+	const struct vigie_store_driver *drv;
+	struct vigie_conn *conn;
+	char *url;        /* as given to vigie_store_open */
 	int in_tx;
 	int in_read;      /* vigie_store_read_begin() opened a read transaction */
+	int bulk;         /* a bulk load into tracker is open */
+	int64_t bulk_skipped;
 	/* prepared statements, cached by the address of their SQL literal */
 	const char *stmt_sql[STORE_MAX_STMTS];
-	sqlite3_stmt *stmt[STORE_MAX_STMTS];
+	struct vigie_stmt *stmt[STORE_MAX_STMTS];
 	int nstmt;
-	/* memory behind strings returned by store_*_get (valid until the
+	/* memory behind strings returned by vigie_store_*_get (valid until the
 	 * next such call) */
 	struct vigie_buf scratch;
 };
 
 /* A cached, reset statement for a string literal; NULL on error (err set). */
-sqlite3_stmt *vigie_store_stmt(struct vigie_store *s, const char *sql,
-			 struct vigie_error *err);
+struct vigie_stmt *vigie_store_stmt(struct vigie_store *s, const char *sql,
+				    struct vigie_error *err);
 /* Fill err from the connection's last error. Returns VIGIE_EDB. */
 int vigie_store_dberr(struct vigie_store *s, struct vigie_error *err,
-		const char *what);
+		      const char *what);
 /* Run SQL with no results. */
 int vigie_store_exec(struct vigie_store *s, const char *sql, struct vigie_error *err);
-/* Bind helpers: NULL text binds SQL NULL. */
-int vigie_store_bind_text(sqlite3_stmt *st, int i, const char *v);
-int vigie_store_bind_int64(sqlite3_stmt *st, int i, int64_t v);
 /* Step a statement that returns no row; resets it. */
-int vigie_store_step_done(struct vigie_store *s, sqlite3_stmt *st,
-		    struct vigie_error *err, const char *what);
-/* Column text or NULL. */
-const char *vigie_store_col_text(sqlite3_stmt *st, int i);
+int vigie_store_step_done(struct vigie_store *s, struct vigie_stmt *st,
+			  struct vigie_error *err, const char *what);
+/* Reset every cached statement (before a rollback). */
+void vigie_store_reset_all(struct vigie_store *s);
 
-/* Migrations: lib/store_schema.c */
-struct store_migration {
-	int version;
-	const char *sql;
-};
-extern const struct store_migration vigie_store_migrations[];
-extern const int vigie_store_nmigrations;
+/* Calls through the statement's driver. NULL text binds SQL NULL. */
+static inline int vigie_store_bind_text(struct vigie_stmt *st, int i, const char *v)
+{
+	return st->drv->bind_text(st, i, v);
+}
+static inline int vigie_store_bind_int64(struct vigie_stmt *st, int i, int64_t v)
+{
+	return st->drv->bind_int64(st, i, v);
+}
+static inline int vdb_bind_double(struct vigie_stmt *st, int i, double v)
+{
+	return st->drv->bind_double(st, i, v);
+}
+static inline int vdb_bind_null(struct vigie_stmt *st, int i)
+{
+	return st->drv->bind_null(st, i);
+}
+static inline int vdb_step(struct vigie_stmt *st)
+{
+	return st->drv->step(st);
+}
+static inline void vdb_reset(struct vigie_stmt *st)
+{
+	st->drv->reset(st);
+}
+static inline const char *vigie_store_col_text(struct vigie_stmt *st, int i)
+{
+	return st->drv->col_text(st, i);
+}
+static inline int64_t vdb_col_int64(struct vigie_stmt *st, int i)
+{
+	return st->drv->col_int64(st, i);
+}
+static inline double vdb_col_double(struct vigie_stmt *st, int i)
+{
+	return st->drv->col_double(st, i);
+}
+static inline int vdb_col_isnull(struct vigie_stmt *st, int i)
+{
+	return st->drv->col_isnull(st, i);
+}
+static inline int64_t vdb_changes(struct vigie_stmt *st)
+{
+	return st->drv->changes(st);
+}
 
 #endif

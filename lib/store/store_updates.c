@@ -13,7 +13,7 @@ int vigie_store_changelog_get(struct vigie_store *s, const char *package,
 {
 	static const char sql[] =
 		"SELECT data FROM changelog_cache WHERE package=? AND version=?";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	int rc;
 
 	*data = NULL;
@@ -21,18 +21,18 @@ int vigie_store_changelog_get(struct vigie_store *s, const char *package,
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, package);
 	vigie_store_bind_text(st, 2, version);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	rc = vdb_step(st);
+	if (rc == VIGIE_STEP_ROW) {
 		const char *d = vigie_store_col_text(st, 0);
 		rc = 0;
 		if (!(*data = strdup(d ? d : "")))
 			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
-	} else if (rc == SQLITE_DONE) {
+	} else if (rc == VIGIE_STEP_DONE) {
 		rc = VIGIE_ENOTFOUND;
 	} else {
 		rc = vigie_store_dberr(s, err, "read changelog cache");
 	}
-	sqlite3_reset(st);
+	vdb_reset(st);
 	return rc;
 }
 
@@ -43,7 +43,7 @@ int vigie_store_changelog_put(struct vigie_store *s, const char *package,
 	static const char sql[] =
 		"INSERT OR REPLACE INTO changelog_cache(package, version,"
 		" fetched_at, data) VALUES(?,?,?,?)";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, package);
@@ -53,14 +53,14 @@ int vigie_store_changelog_put(struct vigie_store *s, const char *package,
 	return vigie_store_step_done(s, st, err, "cache changelog");
 }
 
-static int add_in_range(struct vigie_store *s, sqlite3_stmt *st,
+static int add_in_range(struct vigie_store *s, struct vigie_stmt *st,
 			const char *after, const char *upto,
 			struct vigie_strv *out, struct vigie_error *err,
 			const char *what)
 {
 	int rc;
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
 		const char *vuln = vigie_store_col_text(st, 0), *fixed = vigie_store_col_text(st, 1);
 		struct debver dv;
 		if (!vuln || !fixed || vigie_debver_parse(&dv, fixed, NULL) < 0)
@@ -70,12 +70,12 @@ static int add_in_range(struct vigie_store *s, sqlite3_stmt *st,
 		if (upto && vigie_debver_cmp_str(fixed, upto) > 0)
 			continue;
 		if (vigie_strv_push_unique(out, vuln)) {
-			sqlite3_reset(st);
+			vdb_reset(st);
 			return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 		}
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	vdb_reset(st);
+	if (rc != VIGIE_STEP_DONE)
 		return vigie_store_dberr(s, err, what);
 	return 0;
 }
@@ -92,7 +92,7 @@ int vigie_store_updates_fixed_cves(struct vigie_store *s, const char *release,
 		"SELECT c.cve, f.version FROM advisory_fixes f JOIN advisory_cves c"
 		" ON c.advisory = f.advisory WHERE f.release=? AND f.source=? AND"
 		" f.kind='fixed' AND f.version IS NOT NULL ORDER BY c.cve";
-	sqlite3_stmt *st = vigie_store_stmt(s, tracker_sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, tracker_sql, err);
 	int rc;
 
 	if (!st)

@@ -6,7 +6,7 @@
 
 /* Copy n text columns of st into s->scratch and point out[i] at them
  * (NULL for SQL NULL). The statement can then be reset. */
-static int copy_cols(struct vigie_store *s, sqlite3_stmt *st, const int *cols,
+static int copy_cols(struct vigie_store *s, struct vigie_stmt *st, const int *cols,
 		     const char **out[], int n, struct vigie_error *err)
 {
 	size_t off[16];
@@ -17,7 +17,7 @@ static int copy_cols(struct vigie_store *s, sqlite3_stmt *st, const int *cols,
 		isnull[i] = v == NULL;
 		off[i] = s->scratch.len;
 		if (v && vigie_buf_add(&s->scratch, v, strlen(v) + 1))
-			return vigie_error_set(err, VIGIE_ENOMEM, s->path, 0,
+			return vigie_error_set(err, VIGIE_ENOMEM, vigie_store_path(s), 0,
 					       "out of memory");
 	}
 	for (int i = 0; i < n; i++)
@@ -28,135 +28,98 @@ static int copy_cols(struct vigie_store *s, sqlite3_stmt *st, const int *cols,
 /* Step st (bound to one key) to its single row and copy its text columns:
  * 0 with the row still current (the caller reads other columns, then
  * resets st), VIGIE_ENOTFOUND, or an error. */
-static int get_row(struct vigie_store *s, sqlite3_stmt *st, const int *cols,
+static int get_row(struct vigie_store *s, struct vigie_stmt *st, const int *cols,
 		   const char **out[], int n, const char *what,
 		   struct vigie_error *err)
 {
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	int rc = vdb_step(st);
+	if (rc == VIGIE_STEP_ROW)
 		return copy_cols(s, st, cols, out, n, err);
-	if (rc == SQLITE_DONE)
+	if (rc == VIGIE_STEP_DONE)
 		return VIGIE_ENOTFOUND;
 	return vigie_store_dberr(s, err, what);
 }
 
-/* A whole import rewrites ~60 MB of pages: a larger page cache for its
- * duration avoids spilling them to the WAL and reading them back, and the
- * vuln index is rebuilt once at the end (sorted) instead of being updated
- * in random order for every row. Both are undone by vigie_store_tracker_finish;
- * a rollback restores the index. */
-#define TRACKER_IMPORT_CACHE "PRAGMA cache_size=-65536" /* 64 MiB */
-#define DEFAULT_CACHE "PRAGMA cache_size=-2000"
+/* A whole import rewrites the tracker table: the driver is told (SQLite
+ * raises its page cache and drops the vuln index, rebuilt once at the end),
+ * and rows go through the driver's bulk path (SQLite: one prepared INSERT;
+ * PostgreSQL: COPY into a staging table). Keys already stored are skipped
+ * and counted (first wins). */
+static const char *const tracker_cols[] = {
+	"release", "source", "vuln", "status", "fixed_version", "urgency",
+	"nodsa", "nodsa_reason", "next_point_update", "repositories",
+};
 
-/* Bulk inserts: the caller's strings outlive the step (the statement is
- * reset, and its bindings cleared before any reuse), so skip the copy. */
-static void bind_static(sqlite3_stmt *st, int i, const char *v)
+static int bulk_close(struct vigie_store *s, struct vigie_error *err)
 {
-	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
+	int64_t skipped = 0;
+	if (!s->bulk)
+		return 0;
+	s->bulk = 0;
+	if (s->drv->bulk_end(s->conn, &skipped))
+		return vigie_store_dberr(s, err, "store tracker rows");
+	s->bulk_skipped += skipped;
+	return 0;
 }
 
 int vigie_store_tracker_clear(struct vigie_store *s, struct vigie_error *err)
 {
 	int rc;
-	if ((rc = vigie_store_exec(s, TRACKER_IMPORT_CACHE, err)) ||
-	    (rc = vigie_store_exec(s, "DROP INDEX IF EXISTS tracker_vuln", err)) ||
-	    (rc = vigie_store_exec(s, "DELETE FROM tracker", err)) ||
+	s->bulk_skipped = 0;
+	if (s->drv->bulk_hint(s->conn, "tracker", 1))
+		return vigie_store_dberr(s, err, "prepare tracker import");
+	if ((rc = vigie_store_exec(s, "DELETE FROM tracker", err)) ||
 	    (rc = vigie_store_exec(s, "DELETE FROM vulns", err)))
-		vigie_store_exec(s, DEFAULT_CACHE, NULL);
+		s->drv->bulk_hint(s->conn, "tracker", 0);
 	return rc;
 }
 
-int vigie_store_tracker_finish(struct vigie_store *s, struct vigie_error *err)
+int vigie_store_tracker_finish(struct vigie_store *s, int64_t *skipped,
+			       struct vigie_error *err)
 {
-	int rc = vigie_store_exec(s, "CREATE INDEX IF NOT EXISTS tracker_vuln ON tracker(vuln)",
-			    err);
-	vigie_store_exec(s, DEFAULT_CACHE, NULL);
+	int rc = bulk_close(s, err);
+	if (skipped)
+		*skipped = s->bulk_skipped;
+	if (s->drv->bulk_hint(s->conn, "tracker", 0) && !rc)
+		rc = vigie_store_dberr(s, err, "finish tracker import");
 	return rc;
 }
 
 void vigie_store_tracker_abort(struct vigie_store *s)
 {
-	vigie_store_exec(s, DEFAULT_CACHE, NULL);
+	if (s->bulk) {
+		int64_t skipped;
+		s->bulk = 0;
+		s->drv->bulk_end(s->conn, &skipped);
+	}
+	s->drv->bulk_hint(s->conn, "tracker", 0);
 }
 
 int vigie_store_tracker_put(struct vigie_store *s, const struct store_tracker_row *r,
 		      struct vigie_error *err)
 {
-	static const char sql[] =
-		"INSERT OR IGNORE INTO tracker(release, source, vuln, status,"
-		" fixed_version, urgency, nodsa, nodsa_reason, next_point_update,"
-		" repositories) VALUES(?,?,?,?,?,?,?,?,?,?)";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
-	if (!st)
-		return VIGIE_EDB;
-	bind_static(st, 1, r->release);
-	bind_static(st, 2, r->source);
-	bind_static(st, 3, r->vuln);
-	bind_static(st, 4, r->status);
-	bind_static(st, 5, r->fixed_version);
-	bind_static(st, 6, r->urgency);
-	bind_static(st, 7, r->nodsa);
-	bind_static(st, 8, r->nodsa_reason);
-	vigie_store_bind_int64(st, 9, r->next_point_update ? 1 : 0);
-	bind_static(st, 10, r->repositories);
-	return vigie_store_step_done(s, st, err, "store tracker row");
-}
-
-/* INSERT of STORE_TRACKER_BATCH rows in one statement: built once; the
- * statement cache keys on the buffer's (stable) address. */
-static const char *tracker_batch_sql(void)
-{
-	static char sql[160 + STORE_TRACKER_BATCH * 24];
-	if (!sql[0]) {
-		size_t n = (size_t)snprintf(sql, sizeof(sql),
-			"INSERT OR IGNORE INTO tracker(release, source, vuln, status,"
-			" fixed_version, urgency, nodsa, nodsa_reason,"
-			" next_point_update, repositories) VALUES");
-		for (int i = 0; i < STORE_TRACKER_BATCH; i++)
-			n += (size_t)snprintf(sql + n, sizeof(sql) - n, "%s(?,?,?,?,?,?,?,?,?,?)",
-					      i ? "," : "");
+	char npu[2] = { r->next_point_update ? '1' : '0', 0 };
+	const char *vals[10] = { r->release, r->source, r->vuln, r->status,
+				 r->fixed_version, r->urgency, r->nodsa,
+				 r->nodsa_reason, npu, r->repositories };
+	if (!s->bulk) {
+		if (s->drv->bulk_begin(s->conn, "tracker", tracker_cols, 10))
+			return vigie_store_dberr(s, err, "store tracker rows");
+		s->bulk = 1;
 	}
-	return sql;
+	if (s->drv->bulk_row(s->conn, vals))
+		return vigie_store_dberr(s, err, "store tracker row");
+	return 0;
 }
 
 int vigie_store_tracker_put_batch(struct vigie_store *s,
 			    const struct store_tracker_row *rows, size_t n,
-			    size_t *ignored, struct vigie_error *err)
+			    struct vigie_error *err)
 {
-	sqlite3_stmt *st;
 	int rc;
-	*ignored = 0;
-	while (n >= STORE_TRACKER_BATCH) {
-		if (!(st = vigie_store_stmt(s, tracker_batch_sql(), err)))
-			return VIGIE_EDB;
-		for (int i = 0; i < STORE_TRACKER_BATCH; i++) {
-			const struct store_tracker_row *r = &rows[i];
-			int b = i * 10;
-			bind_static(st, b + 1, r->release);
-			bind_static(st, b + 2, r->source);
-			bind_static(st, b + 3, r->vuln);
-			bind_static(st, b + 4, r->status);
-			bind_static(st, b + 5, r->fixed_version);
-			bind_static(st, b + 6, r->urgency);
-			bind_static(st, b + 7, r->nodsa);
-			bind_static(st, b + 8, r->nodsa_reason);
-			vigie_store_bind_int64(st, b + 9, r->next_point_update ? 1 : 0);
-			bind_static(st, b + 10, r->repositories);
-		}
-		if ((rc = vigie_store_step_done(s, st, err, "store tracker rows")))
-			return rc;
-		*ignored += (size_t)(STORE_TRACKER_BATCH - sqlite3_changes(s->db));
-		rows += STORE_TRACKER_BATCH;
-		n -= STORE_TRACKER_BATCH;
-	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		if ((rc = vigie_store_tracker_put(s, &rows[i], err)))
 			return rc;
-		*ignored += (size_t)(1 - sqlite3_changes(s->db));
-	}
 	return 0;
 }
 
@@ -169,39 +132,39 @@ int vigie_store_vuln_put(struct vigie_store *s, const struct store_vuln *v,
 		" description=coalesce(vulns.description, excluded.description),"
 		" scope=coalesce(vulns.scope, excluded.scope),"
 		" debianbug=coalesce(vulns.debianbug, excluded.debianbug)";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
-	bind_static(st, 1, v->name);
-	bind_static(st, 2, v->description);
-	bind_static(st, 3, v->scope);
+	vigie_store_bind_text(st, 1, v->name);
+	vigie_store_bind_text(st, 2, v->description);
+	vigie_store_bind_text(st, 3, v->scope);
 	if (v->debianbug > 0)
 		vigie_store_bind_int64(st, 4, v->debianbug);
 	else
-		sqlite3_bind_null(st, 4);
+		vdb_bind_null(st, 4);
 	return vigie_store_step_done(s, st, err, "store vuln");
 }
 
-static int tracker_rows(struct vigie_store *s, sqlite3_stmt *st,
+static int tracker_rows(struct vigie_store *s, struct vigie_stmt *st,
 			store_tracker_cb *cb, void *ud, struct vigie_error *err)
 {
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
 		struct store_tracker_row r = {
 			vigie_store_col_text(st, 0), vigie_store_col_text(st, 1),
 			vigie_store_col_text(st, 2), vigie_store_col_text(st, 3),
 			vigie_store_col_text(st, 4), vigie_store_col_text(st, 5),
 			vigie_store_col_text(st, 6), vigie_store_col_text(st, 7),
-			sqlite3_column_int(st, 8) != 0, vigie_store_col_text(st, 9)
+			(int)vdb_col_int64(st, 8) != 0, vigie_store_col_text(st, 9)
 		};
 		int r2 = cb(ud, &r);
 		if (r2) {
-			sqlite3_reset(st);
+			vdb_reset(st);
 			return r2;
 		}
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	vdb_reset(st);
+	if (rc != VIGIE_STEP_DONE)
 		return vigie_store_dberr(s, err, "list tracker rows");
 	return 0;
 }
@@ -217,7 +180,7 @@ int vigie_store_tracker_each(struct vigie_store *s, const char *release,
 		"SELECT release, source, vuln, status, fixed_version, urgency,"
 		" nodsa, nodsa_reason, next_point_update, repositories"
 		" FROM tracker WHERE release=? ORDER BY release, source, vuln";
-	sqlite3_stmt *st = vigie_store_stmt(s, release ? sql_rel : sql_all, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, release ? sql_rel : sql_all, err);
 	if (!st)
 		return VIGIE_EDB;
 	if (release)
@@ -233,7 +196,7 @@ int vigie_store_tracker_for_source(struct vigie_store *s, const char *release,
 		"SELECT release, source, vuln, status, fixed_version, urgency,"
 		" nodsa, nodsa_reason, next_point_update, repositories"
 		" FROM tracker WHERE release=? AND source=? ORDER BY vuln";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, release);
@@ -248,7 +211,7 @@ int vigie_store_tracker_for_vuln(struct vigie_store *s, const char *vuln,
 		"SELECT release, source, vuln, status, fixed_version, urgency,"
 		" nodsa, nodsa_reason, next_point_update, repositories"
 		" FROM tracker WHERE vuln=? ORDER BY release, source";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, vuln);
@@ -262,15 +225,15 @@ int vigie_store_vuln_get(struct vigie_store *s, const char *name,
 		"SELECT name, description, scope, debianbug FROM vulns WHERE name=?";
 	static const int cols[] = { 0, 1, 2 };
 	const char **ptrs[] = { &out->name, &out->description, &out->scope };
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	int rc;
 	memset(out, 0, sizeof(*out));
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, name);
 	if (!(rc = get_row(s, st, cols, ptrs, 3, "read vuln", err)))
-		out->debianbug = (long)sqlite3_column_int64(st, 3);
-	sqlite3_reset(st);
+		out->debianbug = (long)vdb_col_int64(st, 3);
+	vdb_reset(st);
 	return rc;
 }
 
@@ -285,7 +248,7 @@ int vigie_store_kev_put(struct vigie_store *s, const struct store_kev *k,
 	static const char sql[] =
 		"INSERT OR REPLACE INTO kev(cve, vendor, product, name, date_added,"
 		" due_date, ransomware) VALUES(?,?,?,?,?,?,?)";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, k->cve);
@@ -308,14 +271,14 @@ int vigie_store_kev_get(struct vigie_store *s, const char *cve,
 	const char **ptrs[] = { &out->cve, &out->vendor, &out->product,
 				&out->name, &out->date_added, &out->due_date,
 				&out->ransomware };
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	int rc;
 	memset(out, 0, sizeof(*out));
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, cve);
 	rc = get_row(s, st, cols, ptrs, 7, "read KEV entry", err);
-	sqlite3_reset(st);
+	vdb_reset(st);
 	return rc;
 }
 
@@ -344,16 +307,16 @@ int vigie_store_cvss_put(struct vigie_store *s, const struct store_cvss *c,
 		"  THEN coalesce(cvss.kev_added, excluded.kev_added)"
 		"  ELSE coalesce(excluded.kev_added, cvss.kev_added) END";
 #undef KEEP
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, c->cve);
 	vigie_store_bind_text(st, 2, c->origin);
 	vigie_store_bind_text(st, 3, c->version);
 	if (c->version && c->score >= 0)
-		sqlite3_bind_double(st, 4, c->score);
+		vdb_bind_double(st, 4, c->score);
 	else
-		sqlite3_bind_null(st, 4);
+		vdb_bind_null(st, 4);
 	vigie_store_bind_text(st, 5, c->vector);
 	vigie_store_bind_text(st, 6, c->published);
 	vigie_store_bind_text(st, 7, c->kev_added);
@@ -369,15 +332,15 @@ int vigie_store_cvss_get(struct vigie_store *s, const char *cve,
 	static const int cols[] = { 0, 1, 2, 4, 5, 6 };
 	const char **ptrs[] = { &out->cve, &out->origin, &out->version,
 				&out->vector, &out->published, &out->kev_added };
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	int rc;
 	memset(out, 0, sizeof(*out));
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, cve);
 	if (!(rc = get_row(s, st, cols, ptrs, 6, "read CVSS", err)))
-		out->score = sqlite3_column_type(st, 3) == SQLITE_NULL
-				     ? -1 : sqlite3_column_double(st, 3);
-	sqlite3_reset(st);
+		out->score = vdb_col_isnull(st, 3)
+				     ? -1 : vdb_col_double(st, 3);
+	vdb_reset(st);
 	return rc;
 }

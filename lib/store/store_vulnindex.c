@@ -4,29 +4,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int each_row(struct vigie_store *s, sqlite3_stmt *st, store_vi_cb *cb,
+static int each_row(struct vigie_store *s, struct vigie_stmt *st, store_vi_cb *cb,
 		    void *ud, struct vigie_error *err, const char *what,
-		    void (*fill)(sqlite3_stmt *, struct store_vi_row *))
+		    void (*fill)(struct vigie_stmt *, struct store_vi_row *))
 {
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
 		struct store_vi_row row;
 		int r;
 		memset(&row, 0, sizeof(row));
 		fill(st, &row);
 		r = cb(ud, &row);
 		if (r) {
-			sqlite3_reset(st);
+			vdb_reset(st);
 			return r;
 		}
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	vdb_reset(st);
+	if (rc != VIGIE_STEP_DONE)
 		return vigie_store_dberr(s, err, what);
 	return 0;
 }
 
-static void fill_support(sqlite3_stmt *st, struct store_vi_row *r)
+static void fill_support(struct vigie_stmt *st, struct store_vi_row *r)
 {
 	r->source = vigie_store_col_text(st, 0);
 	r->fixed_version = vigie_store_col_text(st, 1);
@@ -43,14 +43,14 @@ int vigie_store_vi_support(struct vigie_store *s, const char *release,
 		" FROM support_ended WHERE release=?"
 		" UNION ALL SELECT source, NULL, NULL, note, 'limited'"
 		" FROM support_limited";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, release);
 	return each_row(s, st, cb, ud, err, "read support lists", fill_support);
 }
 
-static char *dup_col(sqlite3_stmt *st, int i)
+static char *dup_col(struct vigie_stmt *st, int i)
 {
 	const char *t = vigie_store_col_text(st, i);
 	return t ? strdup(t) : NULL;
@@ -67,7 +67,7 @@ int vigie_store_vi_advisory_for(struct vigie_store *s, const char *release,
 		" JOIN advisories a ON a.id=f.advisory"
 		" WHERE f.release=? AND f.source=? AND c.cve=? AND f.kind='fixed'"
 		" AND (?4 IS NULL OR f.version=?4) ORDER BY a.date LIMIT 1";
-	sqlite3_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	int rc;
 	*id = *date = NULL;
 	if (!st)
@@ -76,13 +76,13 @@ int vigie_store_vi_advisory_for(struct vigie_store *s, const char *release,
 	vigie_store_bind_text(st, 2, source);
 	vigie_store_bind_text(st, 3, cve);
 	vigie_store_bind_text(st, 4, fixed_version);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	rc = vdb_step(st);
+	if (rc == VIGIE_STEP_ROW) {
 		*id = dup_col(st, 0);
 		*date = dup_col(st, 1);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	vdb_reset(st);
+	if (rc != VIGIE_STEP_ROW && rc != VIGIE_STEP_DONE)
 		return vigie_store_dberr(s, err, "read advisory");
 	return 0;
 }
@@ -109,7 +109,7 @@ int vigie_store_vuln_facts_get(struct vigie_store *s, const char *vuln,
 		" c.published, coalesce(k.date_added, c.kev_added)"
 		" FROM (SELECT ?1 AS id) q LEFT JOIN vulns v ON v.name=q.id"
 		" LEFT JOIN cvss c ON c.cve=q.id LEFT JOIN kev k ON k.cve=q.id";
-	sqlite3_stmt *st;
+	struct vigie_stmt *st;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -117,19 +117,19 @@ int vigie_store_vuln_facts_get(struct vigie_store *s, const char *vuln,
 	if (!(st = vigie_store_stmt(s, sql, err)))
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, vuln);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
 		out->description = dup_col(st, 0);
 		out->scope = dup_col(st, 1);
-		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-			out->cvss = sqlite3_column_double(st, 2);
+		if (!vdb_col_isnull(st, 2))
+			out->cvss = vdb_col_double(st, 2);
 		out->cvss_vector = dup_col(st, 3);
 		out->cvss_version = dup_col(st, 4);
 		out->cvss_origin = dup_col(st, 5);
 		out->published = dup_col(st, 6);
 		out->kev_added = dup_col(st, 7);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	vdb_reset(st);
+	if (rc != VIGIE_STEP_ROW && rc != VIGIE_STEP_DONE)
 		return vigie_store_dberr(s, err, "read issue facts");
 	return 0;
 }

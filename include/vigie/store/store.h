@@ -1,6 +1,10 @@
-/* vigie: the store. All SQL lives in lib/store*.c behind functions named by
- * what they do; today SQLite (WAL, versioned schema with migrations). A
- * PostgreSQL driver can implement the same functions later.
+/* vigie: the store. What vigie stores, behind functions named by what they
+ * do; the SQL lives in lib/store/ (portable) and the engine in a driver
+ * (vigie/store/driver.h) chosen by the database URL: a path or
+ * sqlite:///path is SQLite, postgresql://... is PostgreSQL.
+ *
+ * A store is one connection: use it from one thread at a time (open one
+ * per thread).
  *
  * Every import runs inside vigie_store_begin()/vigie_store_commit(): on any error the
  * caller calls vigie_store_rollback() and the previous data is left untouched. */
@@ -18,19 +22,29 @@ enum store_open_flags {
 	STORE_READONLY = 1, /* never create or migrate */
 };
 
-/* Default database path: $VIGIE_DB, else /var/lib/vigie/vigie.db as root,
+/* Default database URL: $VIGIE_DB, else /var/lib/vigie/vigie.db as root,
  * else $XDG_DATA_HOME/vigie/vigie.db (~/.local/share/...). Writes into buf. */
 const char *vigie_store_default_path(char *buf, size_t size);
 
-/* Open (creating directories and the schema as needed) and migrate to the
- * latest schema. *out is NULL on error. */
-int vigie_store_open(struct vigie_store **out, const char *path, int flags,
+/* Open url (a path, sqlite:///path or postgresql://...), creating the
+ * SQLite file and its directories (0750, file 0640) or the schema as
+ * needed, and migrate to the latest schema. A PostgreSQL password comes
+ * from libpq's own mechanisms (~/.pgpass, PGPASSFILE, PGPASSWORD) and is
+ * never shown. *out is NULL on error (err names host and port, or the
+ * file). */
+int vigie_store_open(struct vigie_store **out, const char *url, int flags,
 	       struct vigie_error *err);
+/* 1 when url names an existing vigie database (a SQLite file that exists;
+ * for a server, one that answers and holds the schema), else 0. */
+int vigie_store_exists(const char *url);
 /* Close; accepts NULL. Rolls back an open transaction. */
 void vigie_store_close(struct vigie_store *s);
-/* The path given to vigie_store_open (owned by the store). */
+/* Where the data lives, for messages and `db status`: the SQLite path, or
+ * host:port/dbname (never a password). Owned by the store. */
 const char *vigie_store_path(const struct vigie_store *s);
-/* Schema version in the file. */
+/* The driver's name: "sqlite" or "postgresql". */
+const char *vigie_store_driver_name(const struct vigie_store *s);
+/* Schema version of the database. */
 int vigie_store_schema_version(struct vigie_store *s);
 
 /* Transactions (not nested). vigie_store_begin and vigie_store_commit return 0 or
@@ -110,23 +124,24 @@ struct store_vuln {
 
 /* Import side (call inside vigie_store_begin/vigie_store_commit). */
 /* Start a full tracker import: delete every tracker and vulns row and
- * prepare for bulk inserts (larger page cache, vuln index dropped).
- * Call vigie_store_tracker_finish before vigie_store_commit, or vigie_store_tracker_abort
- * after vigie_store_rollback. */
+ * prepare for bulk inserts (the driver's bulk path). Call
+ * vigie_store_tracker_finish before vigie_store_commit, or
+ * vigie_store_tracker_abort after vigie_store_rollback. */
 int vigie_store_tracker_clear(struct vigie_store *s, struct vigie_error *err);
-int vigie_store_tracker_finish(struct vigie_store *s, struct vigie_error *err);
+/* End the bulk load; *skipped (may be NULL) = rows whose
+ * release/source/vuln key was already stored (the first row wins). */
+int vigie_store_tracker_finish(struct vigie_store *s, int64_t *skipped,
+			       struct vigie_error *err);
 void vigie_store_tracker_abort(struct vigie_store *s);
-/* Insert one tracker row. A row with the same release/source/vuln already
- * stored is kept (first wins: INSERT OR IGNORE, which also spares SQLite a
- * statement journal during bulk imports). */
+/* Queue one tracker row for the bulk load (a duplicate key is skipped at
+ * vigie_store_tracker_finish). */
 int vigie_store_tracker_put(struct vigie_store *s, const struct store_tracker_row *r,
 		      struct vigie_error *err);
-/* Insert n rows, STORE_TRACKER_BATCH per statement (faster for bulk);
- * *ignored = rows skipped because their key was already stored. */
+/* Queue n rows (the importer's batches). */
 #define STORE_TRACKER_BATCH 32
 int vigie_store_tracker_put_batch(struct vigie_store *s,
 			    const struct store_tracker_row *rows, size_t n,
-			    size_t *ignored, struct vigie_error *err);
+			    struct vigie_error *err);
 /* Insert or merge one issue: fields already stored win, NULL/0 fields of
  * the stored row are filled from v (one row per issue name). */
 int vigie_store_vuln_put(struct vigie_store *s, const struct store_vuln *v,

@@ -239,23 +239,45 @@ static void test_store(void **state)
 	assert_int_equal(vigie_store_changelog_get(s, "hello", "1.0-3", &data, &err), 0);
 	assert_string_equal(data, "1.0-3 CVE-1\n");
 	free(data);
-	/* tracker rows written directly: the tracker importer owns them */
-	assert_int_equal(sqlite3_exec(s->db,
-		"INSERT INTO tracker(release, source, vuln, status, fixed_version) VALUES"
-		"('bookworm','hello','CVE-2026-0001','resolved','1.0-1'),"
-		"('bookworm','hello','CVE-2026-0002','resolved','1.0-2'),"
-		"('bookworm','hello','CVE-2026-0003','resolved','1.0-3'),"
-		"('bookworm','hello','CVE-2026-0009','resolved','1.0-4'),"
-		"('bookworm','hello','CVE-2026-0010','open',NULL),"
-		"('bookworm','hello','CVE-2026-0011','resolved','0'),"
-		"('trixie','hello','CVE-2026-0005','resolved','1.0-2');"
-		"INSERT INTO advisory_fixes(advisory, release, source, version, kind) VALUES"
-		"('DSA-1-1','bookworm','hello','1.0-3','fixed'),"
-		"('DSA-2-1','bookworm','hello','1.0-5','fixed'),"
-		"('DSA-3-1','bookworm','hello',NULL,'not-affected');"
-		"INSERT INTO advisory_cves(advisory, cve) VALUES('DSA-1-1','CVE-2026-0003'),"
-		"('DSA-1-1','CVE-2026-0020'),('DSA-2-1','CVE-2026-0021'),('DSA-3-1','CVE-2026-0022')",
-		NULL, NULL, NULL), SQLITE_OK);
+	/* tracker rows and advisories through the store's import calls */
+	{
+		static const struct store_tracker_row rows[] = {
+			{ "bookworm", "hello", "CVE-2026-0001", "resolved", "1.0-1", NULL, NULL, NULL, 0, NULL },
+			{ "bookworm", "hello", "CVE-2026-0002", "resolved", "1.0-2", NULL, NULL, NULL, 0, NULL },
+			{ "bookworm", "hello", "CVE-2026-0003", "resolved", "1.0-3", NULL, NULL, NULL, 0, NULL },
+			{ "bookworm", "hello", "CVE-2026-0009", "resolved", "1.0-4", NULL, NULL, NULL, 0, NULL },
+			{ "bookworm", "hello", "CVE-2026-0010", "open", NULL, NULL, NULL, NULL, 0, NULL },
+			{ "bookworm", "hello", "CVE-2026-0011", "resolved", "0", NULL, NULL, NULL, 0, NULL },
+			{ "trixie", "hello", "CVE-2026-0005", "resolved", "1.0-2", NULL, NULL, NULL, 0, NULL },
+		};
+		static const struct store_advisory advs[] = {
+			{ "DSA-1-1", "DSA", "2026-01-01", NULL, "hello" },
+			{ "DSA-2-1", "DSA", "2026-01-02", NULL, "hello" },
+			{ "DSA-3-1", "DSA", "2026-01-03", NULL, "hello" },
+		};
+		struct store_advisory_fix fixes[] = {
+			{ .advisory = "DSA-1-1", .release = "bookworm", .source = "hello", .version = "1.0-3", .kind = "fixed" },
+			{ .advisory = "DSA-2-1", .release = "bookworm", .source = "hello", .version = "1.0-5", .kind = "fixed" },
+			{ .advisory = "DSA-3-1", .release = "bookworm", .source = "hello", .kind = "not-affected" },
+		};
+		static const char *const links[][2] = {
+			{ "DSA-1-1", "CVE-2026-0003" }, { "DSA-1-1", "CVE-2026-0020" },
+			{ "DSA-2-1", "CVE-2026-0021" }, { "DSA-3-1", "CVE-2026-0022" },
+		};
+		int64_t skipped = -1;
+		assert_int_equal(vigie_store_begin(s, &err), 0);
+		assert_int_equal(vigie_store_tracker_clear(s, &err), 0);
+		assert_int_equal(vigie_store_tracker_put_batch(s, rows, 7, &err), 0);
+		assert_int_equal(vigie_store_tracker_finish(s, &skipped, &err), 0);
+		assert_int_equal(skipped, 0);
+		for (int i = 0; i < 3; i++) {
+			assert_int_equal(vigie_store_advisory_put(s, &advs[i], &err), 0);
+			assert_int_equal(vigie_store_advisory_fix_put(s, &fixes[i], &err), 0);
+		}
+		for (int i = 0; i < 4; i++)
+			assert_int_equal(vigie_store_advisory_cve_put(s, links[i][0], links[i][1], &err), 0);
+		assert_int_equal(vigie_store_commit(s, &err), 0);
+	}
 	vigie_strv_init(&cves);
 	assert_int_equal(vigie_store_updates_fixed_cves(s, "bookworm", "hello", "1.0-1", "1.0-3", &cves, &err), 0);
 	assert_int_equal(cves.n, 3);

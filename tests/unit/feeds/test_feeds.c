@@ -427,7 +427,7 @@ static void test_secdata(void **state)
 	assert_int_equal(vigie_store_tracker_clear(fx->s, &err), 0);
 	for (size_t i = 0; i < sizeof(tr) / sizeof(tr[0]); i++)
 		assert_int_equal(vigie_store_tracker_put(fx->s, &tr[i], &err), 0);
-	assert_int_equal(vigie_store_tracker_finish(fx->s, &err), 0);
+	assert_int_equal(vigie_store_tracker_finish(fx->s, NULL, &err), 0);
 	for (size_t i = 0; i < sizeof(adv) / sizeof(adv[0]); i++)
 		assert_int_equal(vigie_store_advisory_put(fx->s, &adv[i], &err), 0);
 	for (size_t i = 0; i < sizeof(fix) / sizeof(fix[0]); i++)

@@ -1,8 +1,8 @@
 /* The schema, as an ordered list of migrations. Never edit a released
  * migration: append a new one. */
-#include "store/store_internal.h"
+#include "store/sqlite/schema.h"
 
-const struct store_migration vigie_store_migrations[] = {
+const struct vigie_migration vigie_store_sqlite_migrations[VIGIE_SQLITE_NMIGRATIONS] = {
 	{ 1,
 	  /* security data */
 	  "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
@@ -86,7 +86,10 @@ const struct store_migration vigie_store_migrations[] = {
 	  " services TEXT, UNIQUE(feed_id, key));"
 	  "CREATE TABLE alerts_sent(item_id INTEGER NOT NULL, host_id INTEGER"
 	  " NOT NULL, sent_at INTEGER NOT NULL, PRIMARY KEY(item_id, host_id));" },
+	{ 2,
+	  /* one schema version table for every driver; the versions applied
+	   * before it existed were kept in PRAGMA user_version only */
+	  "CREATE TABLE schema_migrations(version INTEGER PRIMARY KEY,"
+	  " applied_at INTEGER NOT NULL);"
+	  "INSERT INTO schema_migrations(version, applied_at) VALUES(1, 0);" },
 };
-
-const int vigie_store_nmigrations =
-	(int)(sizeof(vigie_store_migrations) / sizeof(vigie_store_migrations[0]));
