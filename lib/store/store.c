@@ -164,8 +164,9 @@ int vigie_store_open(struct vigie_store **out, const char *url, int flags,
 		if ((rc = migrate(s, err)))
 			goto fail;
 	} else if (vigie_store_schema_version(s) < 1) {
-		rc = vigie_error_set(err, VIGIE_EDB, s->drv->location(s->conn), 0,
-				     "not a vigie database (run 'vigie db update' first)");
+		rc = vigie_error_set(err, VIGIE_ENOTFOUND, NULL, 0,
+				     "no database at %s: run 'vigie db import' or"
+				     " 'vigie db update' first", s->drv->location(s->conn));
 		goto fail;
 	}
 	*out = s;
@@ -175,9 +176,8 @@ fail:
 	return rc;
 }
 
-int vigie_store_exists(const char *url)
+int vigie_store_missing(const char *url)
 {
-	struct vigie_store *s = NULL;
 	struct vigie_error err;
 	const char *target;
 	const struct vigie_store_driver *d;
@@ -185,12 +185,8 @@ int vigie_store_exists(const char *url)
 	vigie_error_init(&err);
 	if (!(d = vigie_store_driver_for(url, &target, &err)))
 		return 0;
-	if (d == &vigie_store_sqlite_driver)
-		return access(target, F_OK) == 0;
-	if (vigie_store_open(&s, url, STORE_READONLY, &err))
-		return 0;
-	vigie_store_close(s);
-	return 1;
+	return d == &vigie_store_sqlite_driver && strcmp(target, ":memory:") &&
+	       access(target, F_OK) != 0;
 }
 
 void vigie_store_close(struct vigie_store *s)
@@ -238,7 +234,6 @@ int vigie_store_commit(struct vigie_store *s, struct vigie_error *err)
 	if (!s->in_tx)
 		return vigie_error_set(err, VIGIE_EDB, vigie_store_path(s), 0,
 				       "no transaction open");
-	vigie_store_reset_all(s);
 	if (s->drv->commit(s->conn)) {
 		rc = vigie_store_dberr(s, err, "commit");
 		vigie_store_rollback(s);
@@ -262,8 +257,12 @@ int vigie_store_source_put(struct vigie_store *s, const struct store_source *src
 		     struct vigie_error *err)
 {
 	static const char sql[] =
-		"INSERT OR REPLACE INTO sources(name, location, imported_at,"
-		" data_date, rows, etag, last_modified) VALUES(?,?,?,?,?,?,?)";
+		"INSERT INTO sources(name, location, imported_at,"
+		" data_date, rows, etag, last_modified) VALUES(?,?,?,?,?,?,?)"
+		" ON CONFLICT(name) DO UPDATE SET location=excluded.location,"
+		" imported_at=excluded.imported_at, data_date=excluded.data_date,"
+		" rows=excluded.rows, etag=excluded.etag,"
+		" last_modified=excluded.last_modified";
 	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
@@ -382,7 +381,6 @@ void vigie_store_read_end(struct vigie_store *s)
 {
 	if (!s->in_read)
 		return;
-	vigie_store_reset_all(s);
 	s->drv->commit(s->conn);
 	s->in_read = 0;
 }

@@ -35,8 +35,8 @@ int vigie_store_advisory_put(struct vigie_store *s, const struct store_advisory 
 		       struct vigie_error *err)
 {
 	static const char sql[] =
-		"INSERT OR IGNORE INTO advisories(id, kind, date, description,"
-		" packages) VALUES(?,?,?,?,?)";
+		"INSERT INTO advisories(id, kind, date, description,"
+		" packages) VALUES(?,?,?,?,?) ON CONFLICT DO NOTHING";
 	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	int rc;
 	if (!st)
@@ -55,7 +55,8 @@ int vigie_store_advisory_cve_put(struct vigie_store *s, const char *advisory,
 			   const char *cve, struct vigie_error *err)
 {
 	static const char sql[] =
-		"INSERT OR IGNORE INTO advisory_cves(advisory, cve) VALUES(?,?)";
+		"INSERT INTO advisory_cves(advisory, cve) VALUES(?,?)"
+		" ON CONFLICT DO NOTHING";
 	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
@@ -290,7 +291,7 @@ long vigie_store_count_known_vulns(struct vigie_store *s, struct vigie_error *er
 {
 	static const char sql[] =
 		"SELECT count(*) FROM (SELECT name FROM vulns UNION"
-		" SELECT vuln FROM tracker UNION SELECT cve FROM advisory_cves)";
+		" SELECT vuln FROM tracker UNION SELECT cve FROM advisory_cves) AS k";
 	return count_query(s, sql, err);
 }
 
@@ -298,7 +299,7 @@ long vigie_store_count_known_packages(struct vigie_store *s, struct vigie_error 
 {
 	static const char sql[] =
 		"SELECT count(*) FROM (SELECT source FROM tracker UNION"
-		" SELECT source FROM advisory_fixes)";
+		" SELECT source FROM advisory_fixes) AS k";
 	return count_query(s, sql, err);
 }
 
@@ -322,9 +323,12 @@ int vigie_store_release_put(struct vigie_store *s, const struct store_release *r
 		      struct vigie_error *err)
 {
 	static const char sql[] =
-		"INSERT OR REPLACE INTO releases(codename, version, series,"
+		"INSERT INTO releases(codename, version, series,"
 		" created, release, eol, eol_lts, eol_elts)"
-		" VALUES(?,?,?,?,?,?,?,?)";
+		" VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(codename) DO UPDATE SET"
+		" version=excluded.version, series=excluded.series,"
+		" created=excluded.created, release=excluded.release,"
+		" eol=excluded.eol, eol_lts=excluded.eol_lts, eol_elts=excluded.eol_elts";
 	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
@@ -445,8 +449,11 @@ int vigie_store_support_ended_put(struct vigie_store *s, const char *release,
 			    struct vigie_error *err)
 {
 	static const char sql[] =
-		"INSERT OR REPLACE INTO support_ended(release, source,"
-		" last_version, end_date, note) VALUES(?,?,?,?,?)";
+		"INSERT INTO support_ended(release, source,"
+		" last_version, end_date, note) VALUES(?,?,?,?,?)"
+		" ON CONFLICT(release, source) DO UPDATE SET"
+		" last_version=excluded.last_version, end_date=excluded.end_date,"
+		" note=excluded.note";
 	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
@@ -539,7 +546,8 @@ int vigie_store_support_limited_put(struct vigie_store *s, const char *source,
 			      const char *note, struct vigie_error *err)
 {
 	static const char sql[] =
-		"INSERT OR REPLACE INTO support_limited(source, note) VALUES(?,?)";
+		"INSERT INTO support_limited(source, note) VALUES(?,?)"
+		" ON CONFLICT(source) DO UPDATE SET note=excluded.note";
 	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;

@@ -13,8 +13,9 @@ int vigie_store_events_put_transaction(struct vigie_store *s, int64_t host_id,
 				 struct vigie_error *err)
 {
 	static const char ins[] =
-		"INSERT OR IGNORE INTO apt_transactions(host_id, start_time, end_time,"
-		" commandline, requested_by, error) VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+		"INSERT INTO apt_transactions(host_id, start_time, end_time,"
+		" commandline, requested_by, error) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
+		" ON CONFLICT DO NOTHING";
 	static const char sel[] =
 		"SELECT id FROM apt_transactions WHERE host_id = ?1 AND start_time = ?2"
 		" AND commandline = ?3";
@@ -51,9 +52,9 @@ int vigie_store_events_put(struct vigie_store *s, int64_t host_id,
 		     struct vigie_error *err)
 {
 	static const char ins[] =
-		"INSERT OR IGNORE INTO events(host_id, time, action, package, arch,"
+		"INSERT INTO events(host_id, time, action, package, arch,"
 		" old_version, new_version, origin, transaction_id)"
-		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING";
 	struct vigie_stmt *st = vigie_store_stmt(s, ins, err);
 	int rc;
 

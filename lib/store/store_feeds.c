@@ -210,8 +210,8 @@ int vigie_store_alert_mark_sent(struct vigie_store *s, int64_t item_id,
 			  int64_t host_id, int64_t when, struct vigie_error *err)
 {
 	static const char sql[] =
-		"INSERT OR IGNORE INTO alerts_sent(item_id, host_id, sent_at)"
-		" VALUES(?1, ?2, ?3)";
+		"INSERT INTO alerts_sent(item_id, host_id, sent_at)"
+		" VALUES(?1, ?2, ?3) ON CONFLICT DO NOTHING";
 	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
@@ -290,7 +290,7 @@ int vigie_store_feed_hosts_with_service(struct vigie_store *s, const char *servi
 {
 	static const char sql[] =
 		"SELECT h.id, h.name, v.service, v.origin FROM host_services v"
-		" JOIN hosts h ON h.id = v.host_id WHERE v.service = ?1 COLLATE NOCASE"
+		" JOIN hosts h ON h.id = v.host_id WHERE lower(v.service) = lower(?1)"
 		" ORDER BY h.name";
 	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)

@@ -79,7 +79,7 @@ int vigie_store_host_id(struct vigie_store *s, const char *name, int64_t *id,
 int vigie_store_host_ensure(struct vigie_store *s, const char *name, int64_t *id,
 		      struct vigie_error *err)
 {
-	static const char ins[] = "INSERT OR IGNORE INTO hosts(name) VALUES(?)";
+	static const char ins[] = "INSERT INTO hosts(name) VALUES(?) ON CONFLICT DO NOTHING";
 	struct vigie_stmt *st;
 	int rc;
 
@@ -349,8 +349,8 @@ static int service_put(struct vigie_store *s, int64_t id, const char *service,
 		"INSERT INTO host_services(host_id, service, origin) VALUES(?,?,?)"
 		" ON CONFLICT(host_id, service) DO UPDATE SET origin=excluded.origin";
 	static const char derived[] =
-		"INSERT OR IGNORE INTO host_services(host_id, service, origin)"
-		" VALUES(?,?,?)";
+		"INSERT INTO host_services(host_id, service, origin)"
+		" VALUES(?,?,?) ON CONFLICT DO NOTHING";
 	struct vigie_stmt *st;
 	int rc;
 

@@ -41,8 +41,9 @@ int vigie_store_changelog_put(struct vigie_store *s, const char *package,
 			const char *data, struct vigie_error *err)
 {
 	static const char sql[] =
-		"INSERT OR REPLACE INTO changelog_cache(package, version,"
-		" fetched_at, data) VALUES(?,?,?,?)";
+		"INSERT INTO changelog_cache(package, version,"
+		" fetched_at, data) VALUES(?,?,?,?) ON CONFLICT(package, version)"
+		" DO UPDATE SET fetched_at=excluded.fetched_at, data=excluded.data";
 	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;

@@ -246,8 +246,11 @@ int vigie_store_kev_put(struct vigie_store *s, const struct store_kev *k,
 		  struct vigie_error *err)
 {
 	static const char sql[] =
-		"INSERT OR REPLACE INTO kev(cve, vendor, product, name, date_added,"
-		" due_date, ransomware) VALUES(?,?,?,?,?,?,?)";
+		"INSERT INTO kev(cve, vendor, product, name, date_added,"
+		" due_date, ransomware) VALUES(?,?,?,?,?,?,?) ON CONFLICT(cve) DO UPDATE SET"
+		" vendor=excluded.vendor, product=excluded.product, name=excluded.name,"
+		" date_added=excluded.date_added, due_date=excluded.due_date,"
+		" ransomware=excluded.ransomware";
 	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;

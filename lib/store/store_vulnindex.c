@@ -107,7 +107,7 @@ int vigie_store_vuln_facts_get(struct vigie_store *s, const char *vuln,
 	static const char sql[] =
 		"SELECT v.description, v.scope, c.score, c.vector, c.version, c.origin,"
 		" c.published, coalesce(k.date_added, c.kev_added)"
-		" FROM (SELECT ?1 AS id) q LEFT JOIN vulns v ON v.name=q.id"
+		" FROM (SELECT CAST(?1 AS TEXT) AS id) q LEFT JOIN vulns v ON v.name=q.id"
 		" LEFT JOIN cvss c ON c.cve=q.id LEFT JOIN kev k ON k.cve=q.id";
 	struct vigie_stmt *st;
 	int rc;

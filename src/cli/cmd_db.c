@@ -267,7 +267,7 @@ static int db_status(int argc, char **argv)
 		char def[4096];
 		const char *path = cli.db_path ? cli.db_path
 					       : vigie_store_default_path(def, sizeof(def));
-		if (access(path, F_OK))
+		if (vigie_store_missing(path))
 			return cli_fail("no database at %s: run 'vigie db import' or"
 					" 'vigie db update' first", path);
 	}

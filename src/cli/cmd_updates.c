@@ -302,12 +302,14 @@ int cmd_updates(int argc, char **argv)
 		const char *path = cli.db_path ? cli.db_path : vigie_store_default_path(def, sizeof(def));
 		struct vigie_error serr;
 		memset(&serr, 0, sizeof(serr));
-		if (changelogs || access(path, F_OK) == 0) {
-			if (vigie_store_open(&s, path, changelogs ? 0 : STORE_READONLY, &serr)) {
-				cli_error(&serr);
-				goto out;
-			}
-		} else {
+		int orc = 0;
+		if (changelogs || !vigie_store_missing(path))
+			orc = vigie_store_open(&s, path, changelogs ? 0 : STORE_READONLY, &serr);
+		if (orc && orc != VIGIE_ENOTFOUND) {
+			cli_error(&serr);
+			goto out;
+		}
+		if (!s) {
 			fprintf(stderr, "vigie: warning: no database at %s: CVEs from the security "
 					"tracker are not listed (run 'vigie db update')\n", path);
 		}

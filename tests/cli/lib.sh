@@ -7,6 +7,30 @@ TESTDATA=${VIGIE_TESTDATA:-$VIGIE_SRCDIR/tests/data}
 T=$(mktemp -d "${TMPDIR:-/tmp}/vigie-cli-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 export VIGIE_DB="$T/vigie.db"
+# newdb NAME: a fresh, empty database URL for this test: a file in $T, or
+# on the PostgreSQL driver (VIGIE_TEST_DRIVER=pg) a new database in the
+# test cluster (tests/pg/cluster.sh).
+newdb() {
+	if [ "${VIGIE_TEST_DRIVER:-sqlite}" = pg ]; then
+		local db
+		db="t_$(basename "$0" .sh)_$1"
+		db=$(printf '%s' "$db" | tr -c 'a-zA-Z0-9_\n' '_' | cut -c1-60)
+		PGOPTIONS="-c client_min_messages=warning" psql -X -q "$VIGIE_TEST_PG_URL/postgres" -c "DROP DATABASE IF EXISTS $db" \
+			-c "CREATE DATABASE $db" >/dev/null || { echo "cannot create $db" >&2; exit 1; }
+		echo "$VIGIE_TEST_PG_URL/$db"
+	else
+		echo "$T/$1.db"
+	fi
+}
+if [ "${VIGIE_TEST_DRIVER:-sqlite}" = pg ]; then
+	if [ ! -f "${VIGIE_PG_DIR:-/nonexistent}/env" ]; then
+		echo "SKIP: no PostgreSQL test cluster (PostgreSQL not installed)"
+		exit 77
+	fi
+	set -a; . "$VIGIE_PG_DIR/env"; set +a
+	VIGIE_DB=$(newdb vigie)
+	export VIGIE_DB
+fi
 export NO_COLOR=1
 export VIGIE_NOW=${VIGIE_NOW:-2026-11-27T09:00:00Z}
 PASS=0

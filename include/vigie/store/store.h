@@ -31,12 +31,14 @@ const char *vigie_store_default_path(char *buf, size_t size);
  * needed, and migrate to the latest schema. A PostgreSQL password comes
  * from libpq's own mechanisms (~/.pgpass, PGPASSFILE, PGPASSWORD) and is
  * never shown. *out is NULL on error (err names host and port, or the
- * file). */
+ * file); with STORE_READONLY, VIGIE_ENOTFOUND when nothing was ever stored
+ * there. */
 int vigie_store_open(struct vigie_store **out, const char *url, int flags,
 	       struct vigie_error *err);
-/* 1 when url names an existing vigie database (a SQLite file that exists;
- * for a server, one that answers and holds the schema), else 0. */
-int vigie_store_exists(const char *url);
+/* 1 when url is a SQLite path with no file behind it (nothing to read:
+ * commands that only read say so instead of creating one); 0 otherwise,
+ * including every server URL (opening it tells what is there). */
+int vigie_store_missing(const char *url);
 /* Close; accepts NULL. Rolls back an open transaction. */
 void vigie_store_close(struct vigie_store *s);
 /* Where the data lives, for messages and `db status`: the SQLite path, or

@@ -95,7 +95,7 @@ static void describe_target(char *out, size_t size, const char *url)
 {
 	char *perr = NULL;
 	PQconninfoOption *opts = PQconninfoParse(url, &perr), *o;
-	const char *host = NULL, *hostaddr = NULL, *port = NULL, *db = NULL;
+	const char *host = NULL, *hostaddr = NULL, *port = NULL, *db = NULL, *user = NULL;
 
 	PQfreemem(perr);
 	for (o = opts; o && o->keyword; o++) {
@@ -109,8 +109,10 @@ static void describe_target(char *out, size_t size, const char *url)
 			port = o->val;
 		else if (!strcmp(o->keyword, "dbname"))
 			db = o->val;
+		else if (!strcmp(o->keyword, "user"))
+			user = o->val;
 	}
-	snprintf(out, size, "postgresql %s:%s/%s",
+	snprintf(out, size, "postgresql://%s%s%s:%s/%s", user ? user : "", user ? "@" : "",
 		 host ? host : hostaddr ? hostaddr : getenv("PGHOST") ? getenv("PGHOST") : "localhost",
 		 port ? port : getenv("PGPORT") ? getenv("PGPORT") : "5432",
 		 db ? db : getenv("PGDATABASE") ? getenv("PGDATABASE") : "(default)");
@@ -152,8 +154,8 @@ static int pg_open(struct vigie_conn **out, const char *url, int flags,
 		return VIGIE_EDB;
 	}
 	/* name what we reached, as the server reports it */
-	snprintf(c->location, sizeof(c->location), "postgresql %s:%s/%s",
-		 PQhost(c->pg), PQport(c->pg), PQdb(c->pg));
+	snprintf(c->location, sizeof(c->location), "postgresql://%s@%s:%s/%s",
+		 PQuser(c->pg), PQhost(c->pg), PQport(c->pg), PQdb(c->pg));
 	PQsetNoticeProcessor(c->pg, quiet_notices, NULL);
 	if (run(c, "SET client_min_messages = warning;"
 		   " SET TIME ZONE 'UTC'; SET standard_conforming_strings = on") ||

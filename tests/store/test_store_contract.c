@@ -1,0 +1,386 @@
+/* The store contract: the same cases against every driver. Run as
+ * store/sqlite (a file in a temporary directory) and store/postgresql
+ * (VIGIE_TEST_DRIVER=pg: a fresh database in the test cluster started by
+ * tests/pg/cluster.sh; skipped when there is none). */
+#include "testutil.h"
+#include "vigie/store/store.h"
+#include "vigie/store/driver.h"
+#include "vigie/core/util.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int pg;              /* running on the PostgreSQL driver */
+static char pg_url[512];    /* postgresql://vigie@127.0.0.1:PORT */
+static char url[600];       /* this case's database */
+static int ncase;
+
+/* A fresh empty database for each case. */
+static void fresh_db(void)
+{
+	ncase++;
+	if (pg) {
+		char name[64];
+		snprintf(name, sizeof(name), "contract_%d", ncase);
+		assert_int_equal(test_system("PGOPTIONS='-c client_min_messages=warning' psql -X -q '%s/postgres' -c 'DROP DATABASE IF EXISTS %s'"
+					     " -c 'CREATE DATABASE %s' >/dev/null", pg_url, name, name), 0);
+		snprintf(url, sizeof(url), "%s/%s", pg_url, name);
+	} else {
+		snprintf(url, sizeof(url), "%s/contract_%d.db", test_tmpdir(), ncase);
+	}
+}
+
+static struct vigie_store *open_store(int flags)
+{
+	struct vigie_store *s = NULL;
+	struct vigie_error err;
+	vigie_error_init(&err);
+	if (vigie_store_open(&s, url, flags, &err))
+		fail_msg("open %s: %s", url, err.msg);
+	return s;
+}
+
+static void put_rows(struct vigie_store *s, const char *fixed, int n)
+{
+	struct vigie_error err;
+	char vuln[32];
+	vigie_error_init(&err);
+	assert_int_equal(vigie_store_tracker_clear(s, &err), 0);
+	for (int i = 0; i < n; i++) {
+		struct store_tracker_row r = { "bookworm", "openssl", vuln, "resolved",
+					       fixed, "low", NULL, NULL, 0, NULL };
+		snprintf(vuln, sizeof(vuln), "CVE-2026-%05d", i);
+		assert_int_equal(vigie_store_tracker_put(s, &r, &err), 0);
+	}
+	assert_int_equal(vigie_store_tracker_finish(s, NULL, &err), 0);
+}
+
+struct collect {
+	int n;
+	char first_fixed[64];
+	char all[4096];
+};
+
+static int collect_cb(void *ud, const struct store_tracker_row *r)
+{
+	struct collect *c = ud;
+	if (!c->n)
+		snprintf(c->first_fixed, sizeof(c->first_fixed), "%s",
+			 r->fixed_version ? r->fixed_version : "(null)");
+	size_t len = strlen(c->all);
+	snprintf(c->all + len, sizeof(c->all) - len, "%s|%s|%s;", r->source, r->vuln,
+		 r->fixed_version ? r->fixed_version : "(null)");
+	c->n++;
+	return 0;
+}
+
+static struct collect read_rows(struct vigie_store *s, const char *source)
+{
+	struct collect c;
+	struct vigie_error err;
+	memset(&c, 0, sizeof(c));
+	vigie_error_init(&err);
+	if (source)
+		assert_int_equal(vigie_store_tracker_for_source(s, "bookworm", source,
+								collect_cb, &c, &err), 0);
+	else
+		assert_int_equal(vigie_store_tracker_each(s, "bookworm", collect_cb, &c, &err), 0);
+	return c;
+}
+
+static void commit_rows(const char *fixed, int n)
+{
+	struct vigie_store *s = open_store(0);
+	struct vigie_error err;
+	vigie_error_init(&err);
+	assert_int_equal(vigie_store_begin(s, &err), 0);
+	put_rows(s, fixed, n);
+	assert_int_equal(vigie_store_commit(s, &err), 0);
+	vigie_store_close(s);
+}
+
+/* ---- cases ---- */
+
+static void test_open_and_schema(void **state)
+{
+	struct vigie_store *s;
+	int v;
+	(void)state;
+	fresh_db();
+	s = open_store(0);
+	v = vigie_store_schema_version(s);
+	assert_true(v >= 2);
+	assert_string_equal(vigie_store_driver_name(s), pg ? "postgresql" : "sqlite");
+	vigie_store_close(s);
+	/* a second open migrates nothing and reads the same version */
+	s = open_store(STORE_READONLY);
+	assert_int_equal(vigie_store_schema_version(s), v);
+	vigie_store_close(s);
+}
+
+static void test_transactions(void **state)
+{
+	struct vigie_store *s;
+	struct vigie_error err;
+	struct store_source src = { "tracker-json", "/x", 1, 2, 3, "etag", NULL };
+	char *etag = NULL, *lm = NULL;
+	(void)state;
+	fresh_db();
+	vigie_error_init(&err);
+	s = open_store(0);
+	assert_int_equal(vigie_store_begin(s, &err), 0);
+	assert_int_equal(vigie_store_source_put(s, &src, &err), 0);
+	vigie_store_rollback(s);
+	assert_int_equal(vigie_store_source_validators(s, "tracker-json", &etag, &lm, &err),
+			 VIGIE_ENOTFOUND);
+	assert_int_equal(vigie_store_begin(s, &err), 0);
+	assert_int_not_equal(vigie_store_begin(s, &err), 0); /* not nested */
+	assert_int_equal(vigie_store_source_put(s, &src, &err), 0);
+	assert_int_equal(vigie_store_commit(s, &err), 0);
+	assert_int_equal(vigie_store_source_validators(s, "tracker-json", &etag, &lm, &err), 0);
+	assert_string_equal(etag, "etag");
+	assert_null(lm);
+	free(etag);
+	vigie_store_close(s);
+}
+
+/* Rows with the same key are skipped (first wins) and counted; text with
+ * tabs, newlines, backslashes and UTF-8 comes back as it went in; text
+ * sorts byte by byte on every driver. */
+static void test_bulk_and_order(void **state)
+{
+	struct vigie_store *s;
+	struct vigie_error err;
+	int64_t skipped = -1;
+	struct collect c;
+	static const struct store_tracker_row rows[] = {
+		{ "bookworm", "zlib", "CVE-1", "resolved", "1:1.2\t3\\n", NULL, NULL, NULL, 0, NULL },
+		{ "bookworm", "Zlib", "CVE-1", "open", NULL, NULL, NULL, NULL, 0, NULL },
+		{ "bookworm", "zlib", "CVE-1", "open", "first-wins", NULL, NULL, NULL, 0, NULL },
+		{ "bookworm", "\xc3\xa9tude", "CVE-2", "resolved", "a\nb", NULL, NULL, NULL, 1, NULL },
+		{ "bookworm", "apache2", "CVE-3", "resolved", "2.4.56-1~deb11u2", NULL, NULL, NULL, 0, NULL },
+	};
+	(void)state;
+	fresh_db();
+	vigie_error_init(&err);
+	s = open_store(0);
+	assert_int_equal(vigie_store_begin(s, &err), 0);
+	assert_int_equal(vigie_store_tracker_clear(s, &err), 0);
+	assert_int_equal(vigie_store_tracker_put_batch(s, rows, 5, &err), 0);
+	assert_int_equal(vigie_store_tracker_finish(s, &skipped, &err), 0);
+	assert_int_equal(vigie_store_commit(s, &err), 0);
+	assert_int_equal(skipped, 1);
+	c = read_rows(s, NULL);
+	assert_int_equal(c.n, 4);
+	/* "Z" (0x5a) < "a" (0x61) < "z" < "é" (0xc3 0xa9) */
+	assert_string_equal(c.all, "Zlib|CVE-1|(null);apache2|CVE-3|2.4.56-1~deb11u2;"
+				   "zlib|CVE-1|1:1.2\t3\\n;\xc3\xa9tude|CVE-2|a\nb;");
+	assert_int_equal(vigie_store_count(s, "tracker", &err), 4);
+	vigie_store_close(s);
+}
+
+/* A reader sees the last committed data while a writer rewrites it, and
+ * the new data once it commits. */
+static void test_reader_during_write(void **state)
+{
+	struct vigie_store *w, *r;
+	struct vigie_error err;
+	struct collect c;
+	(void)state;
+	fresh_db();
+	vigie_error_init(&err);
+	commit_rows("1.0-1", 50);
+	w = open_store(0);
+	r = open_store(STORE_READONLY);
+	assert_int_equal(vigie_store_begin(w, &err), 0);
+	put_rows(w, "2.0-1", 80);
+	c = read_rows(r, NULL);
+	assert_int_equal(c.n, 50);
+	assert_string_equal(c.first_fixed, "1.0-1");
+	assert_int_equal(vigie_store_commit(w, &err), 0);
+	c = read_rows(r, NULL);
+	assert_int_equal(c.n, 80);
+	assert_string_equal(c.first_fixed, "2.0-1");
+	/* a read transaction keeps one snapshot across statements */
+	assert_int_equal(vigie_store_read_begin(r), 1);
+	c = read_rows(r, "openssl");
+	assert_int_equal(c.n, 80);
+	commit_rows("3.0-1", 10);
+	c = read_rows(r, "openssl");
+	assert_int_equal(c.n, 80);
+	vigie_store_read_end(r);
+	c = read_rows(r, "openssl");
+	assert_int_equal(c.n, 10);
+	vigie_store_close(w);
+	vigie_store_close(r);
+}
+
+/* A writer killed with SIGKILL in the middle of an import (rows queued,
+ * and rows already sent to the engine) leaves the previous data exactly
+ * as it was. */
+static void test_kill_during_import(void **state)
+{
+	(void)state;
+	for (int stage = 0; stage < 2; stage++) {
+		struct vigie_store *s;
+		struct collect c;
+		pid_t pid;
+		int status;
+		fresh_db();
+		commit_rows("1.0-1", 40);
+		fflush(NULL);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			struct vigie_error err;
+			struct vigie_store *k = NULL;
+			vigie_error_init(&err);
+			if (vigie_store_open(&k, url, 0, &err) || vigie_store_begin(k, &err))
+				_exit(3);
+			if (vigie_store_tracker_clear(k, &err))
+				_exit(4);
+			for (int i = 0; i < 5000; i++) {
+				char vuln[32];
+				struct store_tracker_row r = { "bookworm", "openssl", vuln, "open",
+							       NULL, NULL, NULL, NULL, 0, NULL };
+				snprintf(vuln, sizeof(vuln), "CVE-2027-%05d", i);
+				if (vigie_store_tracker_put(k, &r, &err))
+					_exit(5);
+			}
+			if (stage == 1 && vigie_store_tracker_finish(k, NULL, &err))
+				_exit(6);
+			raise(SIGKILL);
+			_exit(7);
+		}
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFSIGNALED(status));
+		assert_int_equal(WTERMSIG(status), SIGKILL);
+		s = open_store(0);
+		c = read_rows(s, NULL);
+		assert_int_equal(c.n, 40);
+		assert_string_equal(c.first_fixed, "1.0-1");
+		vigie_store_close(s);
+	}
+}
+
+/* Bad URLs: a clear error naming where, never a password. */
+static void test_bad_urls(void **state)
+{
+	struct vigie_store *s = NULL;
+	struct vigie_error err;
+	(void)state;
+	vigie_error_init(&err);
+	assert_int_equal(vigie_store_open(&s, "mysql://x/y", 0, &err), VIGIE_EUSAGE);
+	assert_null(s);
+	assert_non_null(strstr(err.msg, "unknown database URL scheme"));
+	vigie_error_init(&err);
+	assert_int_equal(vigie_store_open(&s, "postgresql://vigie:s3cr3t@127.0.0.1:1/nodb", 0, &err),
+			 VIGIE_EDB);
+	assert_null(s);
+	assert_non_null(strstr(err.file, "127.0.0.1:1"));
+	assert_non_null(strstr(err.msg, "cannot connect to PostgreSQL"));
+	assert_null(strstr(err.msg, "s3cr3t"));
+	assert_null(strstr(err.file, "s3cr3t"));
+	/* a directory where the SQLite file should be */
+	vigie_error_init(&err);
+	assert_int_not_equal(vigie_store_open(&s, test_tmpdir(), 0, &err), 0);
+	assert_null(s);
+}
+
+/* The server goes away in the middle of a write: a clear error at commit,
+ * and the previous data stays. */
+static void test_server_gone(void **state)
+{
+	struct vigie_store *s;
+	struct vigie_error err;
+	struct collect c;
+	(void)state;
+	if (!pg)
+		skip(); /* an embedded engine has no server to lose */
+	fresh_db();
+	vigie_error_init(&err);
+	commit_rows("1.0-1", 20);
+	s = open_store(0);
+	assert_int_equal(vigie_store_begin(s, &err), 0);
+	put_rows(s, "9.9-9", 30);
+	assert_int_equal(test_system("psql -X -q -t '%s' -c \"SELECT pg_terminate_backend(pid)"
+				     " FROM pg_stat_activity WHERE application_name = 'vigie'"
+				     " AND datname = current_database() AND pid <> pg_backend_pid()\""
+				     " >/dev/null", url), 0);
+	assert_int_equal(vigie_store_commit(s, &err), VIGIE_EDB);
+	assert_true(strlen(err.msg) > 10);
+	vigie_store_close(s);
+	s = open_store(0);
+	c = read_rows(s, NULL);
+	assert_int_equal(c.n, 20);
+	assert_string_equal(c.first_fixed, "1.0-1");
+	vigie_store_close(s);
+}
+
+/* A database written by the previous release (schema 1, version in PRAGMA
+ * user_version only) opens, migrates in place and keeps its data. */
+static void test_migrate_previous_release(void **state)
+{
+	struct vigie_store *s;
+	struct vigie_error err;
+	struct collect c;
+	const char *dump = test_data("store/v1.sql");
+	(void)state;
+	if (pg)
+		skip(); /* the previous release had no PostgreSQL driver */
+	fresh_db();
+	vigie_error_init(&err);
+	assert_int_equal(test_system("python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]);"
+				     " c.executescript(open(sys.argv[2]).read()); c.commit()' '%s' '%s'",
+				     url, dump), 0);
+	s = open_store(0);
+	assert_int_equal(vigie_store_schema_version(s), 2);
+	c = read_rows(s, "apache2");
+	assert_true(c.n >= 1);
+	assert_true(vigie_store_count(s, "hosts", &err) >= 1);
+	vigie_store_close(s);
+	s = open_store(STORE_READONLY);
+	assert_int_equal(vigie_store_schema_version(s), 2);
+	vigie_store_close(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_and_schema),
+		cmocka_unit_test(test_transactions),
+		cmocka_unit_test(test_bulk_and_order),
+		cmocka_unit_test(test_reader_during_write),
+		cmocka_unit_test(test_kill_during_import),
+		cmocka_unit_test(test_bad_urls),
+		cmocka_unit_test(test_server_gone),
+		cmocka_unit_test(test_migrate_previous_release),
+	};
+	const char *drv = getenv("VIGIE_TEST_DRIVER");
+	if (drv && !strcmp(drv, "pg")) {
+		const char *dir = getenv("VIGIE_PG_DIR");
+		char path[600], line[700];
+		FILE *f;
+		snprintf(path, sizeof(path), "%s/env", dir ? dir : "/nonexistent");
+		if (!(f = fopen(path, "r"))) {
+			printf("SKIP: no PostgreSQL test cluster (PostgreSQL not installed)\n");
+			return TEST_SKIP;
+		}
+		while (fgets(line, sizeof(line), f)) {
+			line[strcspn(line, "\n")] = '\0';
+			if (!strncmp(line, "VIGIE_TEST_PG_URL=", 18))
+				snprintf(pg_url, sizeof(pg_url), "%s", line + 18);
+			else if (!strncmp(line, "PGPASSFILE=", 11))
+				setenv("PGPASSFILE", line + 11, 1);
+		}
+		fclose(f);
+		pg = 1;
+	}
+	cmocka_set_message_output(CM_OUTPUT_STDOUT);
+	return cmocka_run_group_tests_name(pg ? "store/postgresql" : "store/sqlite", tests,
+					   NULL, NULL);
+}
