@@ -1,5 +1,6 @@
 #include "vigie/engine/timeline.h"
 #include "vigie/debian/changelog.h"
+#include "vigie/debian/debver.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,6 +138,33 @@ static int cmp_by_package(const void *pa, const void *pb)
 	return a->i < b->i ? -1 : a->i > b->i;
 }
 
+static int entry_names(const struct changelog_entry *e, const char *cve, const char *source)
+{
+	if (strcmp(e->source, source))
+		return 0;
+	for (size_t i = 0; i < e->ncves; i++)
+		if (!strcmp(e->cves[i], cve))
+			return 1;
+	return 0;
+}
+
+/* a older than b in dpkg order (versions invalid for dpkg were left out) */
+static int entry_older(const struct changelog_entry *a, const struct changelog_entry *b)
+{
+	struct debver va, vb;
+	return vigie_debver_parse(&va, a->version, NULL) >= 0 &&
+	       vigie_debver_parse(&vb, b->version, NULL) >= 0 && vigie_debver_cmp(&va, &vb) < 0;
+}
+
+static int add_changelog_cve(struct builder *b, const struct changelog_entry *e,
+			     const char *cve)
+{
+	char evid[320];
+	snprintf(evid, sizeof(evid), "changelog entry %.100s (%.100s)", e->version,
+		 e->distributions);
+	return add_cve(b, cve, e->source, e->version, e->date, evid);
+}
+
 /* CVEs of one upgrade from the loaded changelog (c may be NULL) and the
  * extra source; stores them in up. */
 static int upgrade_cves(struct timeline *tl, struct timeline_upgrade *up,
@@ -154,13 +182,24 @@ static int upgrade_cves(struct timeline *tl, struct timeline_upgrade *up,
 		size_t ne = 0;
 		if (vigie_changelog_entries_between(&c->cl, ev->old_version, ev->new_version, &es, &ne))
 			return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		/* A CVE named by several entries was fixed by the oldest one (the
+		 * newer ones fix regressions or follow up): credit that entry and
+		 * its date. Entries come newest first, but a binNMU changelog's
+		 * come before the source's, so compare versions. */
 		for (size_t k = 0; k < ne && !rc; k++) {
-			char evid[320];
-			snprintf(evid, sizeof(evid), "changelog entry %.100s (%.100s)",
-				 es[k]->version, es[k]->distributions);
-			for (size_t j = 0; j < es[k]->ncves && !rc; j++)
-				rc = add_cve(b, es[k]->cves[j], es[k]->source, es[k]->version,
-					     es[k]->date, evid);
+			for (size_t j = 0; j < es[k]->ncves && !rc; j++) {
+				size_t m = 0;
+				for (; m < k; m++)
+					if (entry_names(es[m], es[k]->cves[j], es[k]->source))
+						break;
+				if (m < k)
+					continue; /* added from its oldest entry already */
+				for (size_t l = k + 1; l < ne; l++)
+					if (entry_names(es[l], es[k]->cves[j], es[k]->source) &&
+					    entry_older(es[l], es[m]))
+						m = l;
+				rc = add_changelog_cve(b, es[m], es[k]->cves[j]);
+			}
 		}
 		free(es);
 		if (rc)

@@ -3,7 +3,8 @@
  *
  * CVEs of an upgrade old -> new come from the installed package's
  * changelog entries in (old, new] (/usr/share/doc/<pkg>/changelog.Debian.gz
- * under a root, plus changelog.Debian.<arch>.gz for binNMUs), and from any
+ * under a root, plus changelog.Debian.<arch>.gz for binNMUs), each credited
+ * to the oldest of those entries naming it, and from any
  * extra source the caller plugs in (e.g. fixed versions from the store's
  * security data) through timeline_cve_source_fn. */
 #ifndef VIGIE_TIMELINE_H
@@ -22,7 +23,8 @@
 struct timeline_cve {
 	const char *cve;
 	const char *source;    /* source package ("" if unknown) */
-	const char *version;   /* version that fixed it (changelog entry) */
+	const char *version;   /* version that fixed it (the oldest changelog
+				  entry in (old, new] naming it) */
 	int64_t date;          /* that entry's date, 0 if unknown */
 	const char *evidence;  /* e.g. "changelog entry 3.0.19-1~deb12u2" */
 	const char *advisory;  /* DSA/DLA id, NULL when unknown (annotate) */

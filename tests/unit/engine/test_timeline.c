@@ -127,6 +127,50 @@ static void test_binnmu(void **state)
 	vigie_history_release(&h);
 }
 
+/* A CVE named by two entries in (old, new]: the oldest one fixed it (the
+ * newer one may be a regression fix), and its date is the fix date. */
+static void test_oldest_entry(void **state)
+{
+	char root[4096], dir[4200];
+	struct history h;
+	struct timeline tl;
+	struct timeline_opts o;
+	struct vigie_error e;
+	(void)state;
+	snprintf(root, sizeof(root), "%s/oldest", test_tmpdir());
+	snprintf(dir, sizeof(dir), "%s/usr/share/doc/libxml2", root);
+	assert_int_equal(test_system("mkdir -p '%s' '%s/var/log'", dir, root), 0);
+	test_write("oldest/usr/share/doc/libxml2/changelog.Debian",
+		   "libxml2 (2.9.14+dfsg-1.3~deb12u5) bookworm-security; urgency=medium\n\n"
+		   "  * Fix regression in the patch for CVE-2025-7425.\n\n"
+		   " -- M <m@d.org>  Sat, 11 Oct 2025 10:00:00 +0000\n\n"
+		   "libxml2 (2.9.14+dfsg-1.3~deb12u4) bookworm-security; urgency=medium\n\n"
+		   "  * CVE-2025-7425: heap use-after-free in xsltGetInheritedNsList.\n"
+		   "  * CVE-2025-6021.\n\n"
+		   " -- M <m@d.org>  Mon, 25 Aug 2025 10:00:00 +0000\n\n"
+		   "libxml2 (2.9.14+dfsg-1.3~deb12u3) bookworm-security; urgency=medium\n\n"
+		   "  * CVE-2025-7425 mentioned below the old version.\n\n"
+		   " -- M <m@d.org>  Mon, 02 Jun 2025 10:00:00 +0000\n");
+	test_write("oldest/var/log/dpkg.log",
+		   "2025-10-20 10:00:00 upgrade libxml2:amd64 2.9.14+dfsg-1.3~deb12u3 "
+		   "2.9.14+dfsg-1.3~deb12u5\n");
+	memset(&e, 0, sizeof(e));
+	vigie_history_init(&h);
+	assert_int_equal(vigie_history_load_all(&h, NULL, NULL, root, &e), 0);
+	memset(&o, 0, sizeof(o));
+	o.root = root;
+	assert_int_equal(vigie_timeline_build(&tl, &h, &o, &e), 0);
+	assert_int_equal(tl.n, 1);
+	assert_int_equal(tl.ups[0].ncves, 2);
+	assert_string_equal(tl.ups[0].cves[0].cve, "CVE-2025-7425");
+	assert_string_equal(tl.ups[0].cves[0].version, "2.9.14+dfsg-1.3~deb12u4");
+	assert_true(tl.ups[0].cves[0].date == test_utc("2025-08-25T10:00:00Z"));
+	assert_non_null(strstr(tl.ups[0].cves[0].evidence, "deb12u4"));
+	assert_string_equal(tl.ups[0].cves[1].cve, "CVE-2025-6021");
+	vigie_timeline_release(&tl);
+	vigie_history_release(&h);
+}
+
 static int advisory(void *ud, const char *cve, const char *source, const char *version,
 		    int64_t *published, const char **evidence)
 {
@@ -252,6 +296,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build),
 		cmocka_unit_test(test_binnmu),
+		cmocka_unit_test(test_oldest_entry),
 		cmocka_unit_test(test_sla_items),
 		cmocka_unit_test(test_reports),
 	};
