@@ -1,6 +1,7 @@
 #include "vigie/engine/timeline.h"
 #include "vigie/debian/changelog.h"
 #include "vigie/debian/debver.h"
+#include "vigie/core/hashmap.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,14 +21,17 @@ struct builder {
 	int oom;
 };
 
-static int add_cve(void *ud, const char *cve, const char *source, const char *version,
-		   int64_t date, const char *evidence)
+static int add_cve(void *ud, const struct timeline_fix *f)
 {
 	struct builder *b = ud;
 	struct timeline_cve *c;
+	const char *cve = f->cve, *source = f->source, *version = f->version;
+	const char *evidence = f->evidence;
 	for (size_t i = 0; i < b->n; i++)
-		if (!strcmp(b->cves[i].cve, cve) && !strcmp(b->cves[i].source, source ? source : ""))
+		if (!strcmp(b->cves[i].cve, cve) && !strcmp(b->cves[i].source, source ? source : "")) {
+			b->cves[i].followup |= f->followup != 0;
 			return 0;
+		}
 	if (b->n >= TIMELINE_MAX_CVES)
 		return VIGIE_ELIMIT;
 	if (b->n == b->cap) {
@@ -43,8 +47,9 @@ static int add_cve(void *ud, const char *cve, const char *source, const char *ve
 	c->source = vigie_arena_strdup(&b->tl->arena, source ? source : "");
 	c->version = vigie_arena_strdup(&b->tl->arena, version ? version : "");
 	c->evidence = vigie_arena_strdup(&b->tl->arena, evidence ? evidence : "");
-	c->date = date;
+	c->date = f->date;
 	c->advisory = c->cls = NULL;
+	c->followup = f->followup != 0;
 	if (!c->cve || !c->source || !c->version || !c->evidence)
 		return VIGIE_ENOMEM;
 	b->n++;
@@ -104,7 +109,7 @@ int vigie_timeline_annotate(struct timeline *tl, timeline_annotate_fn *fn, void 
 		for (size_t j = 0; j < tl->ups[i].ncves; j++) {
 			struct timeline_cve *c = &tl->ups[i].cves[j];
 			const char *adv = NULL, *cls = NULL;
-			fn(ud, c->cve, c->source, &adv, &cls);
+			fn(ud, c->cve, c->source, c->version, &adv, &cls);
 			if ((adv && !(c->advisory = vigie_arena_strdup(&tl->arena, adv))) ||
 			    (cls && !(c->cls = vigie_arena_strdup(&tl->arena, cls))))
 				return VIGIE_ENOMEM;
@@ -160,9 +165,16 @@ static int add_changelog_cve(struct builder *b, const struct changelog_entry *e,
 			     const char *cve)
 {
 	char evid[320];
+	struct timeline_fix f;
 	snprintf(evid, sizeof(evid), "changelog entry %.100s (%.100s)", e->version,
 		 e->distributions);
-	return add_cve(b, cve, e->source, e->version, e->date, evid);
+	memset(&f, 0, sizeof(f));
+	f.cve = cve;
+	f.source = e->source;
+	f.version = e->version;
+	f.date = e->date;
+	f.evidence = evid;
+	return add_cve(b, &f);
 }
 
 /* CVEs of one upgrade from the loaded changelog (c may be NULL) and the
@@ -218,6 +230,41 @@ static int upgrade_cves(struct timeline *tl, struct timeline_upgrade *up,
 	return 0;
 }
 
+/* In time order, a (CVE, source) an earlier upgrade already fixed is a
+ * follow-up (a regression fix, or a later advisory listing it again). */
+static int mark_followups(struct timeline *tl, struct vigie_error *err)
+{
+	struct vigie_hashmap seen;
+	struct vigie_buf key = VIGIE_BUF_INIT;
+	int rc = 0;
+
+	vigie_hashmap_init(&seen);
+	for (size_t i = 0; i < tl->n && !rc; i++)
+		for (size_t j = 0; j < tl->ups[i].ncves && !rc; j++) {
+			struct timeline_cve *c = &tl->ups[i].cves[j];
+			const char *src = *c->source ? c->source : tl->ups[i].ev->package;
+			void **slot;
+			char *k;
+			vigie_buf_reset(&key);
+			if (vigie_buf_addf(&key, "%s\x1f%s", c->cve, src)) {
+				rc = VIGIE_ENOMEM;
+				break;
+			}
+			if (vigie_hashmap_get(&seen, key.data, key.len)) {
+				c->followup = 1;
+				continue;
+			}
+			if (!(k = vigie_arena_strndup(&tl->arena, key.data, key.len)) ||
+			    !(slot = vigie_hashmap_slot(&seen, k, key.len)))
+				rc = VIGIE_ENOMEM;
+			else
+				*slot = c;
+		}
+	vigie_buf_release(&key);
+	vigie_hashmap_release(&seen);
+	return rc ? vigie_error_set(err, rc, NULL, 0, "out of memory") : 0;
+}
+
 int vigie_timeline_build(struct timeline *tl, const struct history *h,
 		   const struct timeline_opts *o, struct vigie_error *err)
 {
@@ -270,6 +317,8 @@ int vigie_timeline_build(struct timeline *tl, const struct history *h,
 			vigie_changelog_release(&c.cl);
 		i = j;
 	}
+	if (!rc)
+		rc = mark_followups(tl, err);
 out:
 	free(idx);
 	free(b.cves);
@@ -305,7 +354,7 @@ static int cmp_item(const void *pa, const void *pb)
 }
 
 int vigie_timeline_sla_items(struct sla_item **out, size_t *n, size_t *undated,
-		       struct timeline *tl, const struct sla_policy *p,
+		       size_t *followups, struct timeline *tl, const struct sla_policy *p,
 		       const struct timeline_sla_hooks *hooks,
 		       struct vigie_error *err)
 {
@@ -316,6 +365,7 @@ int vigie_timeline_sla_items(struct sla_item **out, size_t *n, size_t *undated,
 	*out = NULL;
 	*n = 0;
 	*undated = 0;
+	*followups = 0;
 	for (size_t i = 0; i < tl->n; i++)
 		nc += tl->ups[i].ncves;
 	if (!nc)
@@ -326,13 +376,18 @@ int vigie_timeline_sla_items(struct sla_item **out, size_t *n, size_t *undated,
 	for (size_t i = 0; i < tl->n; i++)
 		for (size_t j = 0; j < tl->ups[i].ncves; j++) {
 			const struct timeline_cve *c = &tl->ups[i].cves[j];
+			if (c->followup) {
+				(*followups)++; /* the SLA measures the first fix */
+				continue;
+			}
 			cands[nc].cve = c->cve;
 			cands[nc].source = *c->source ? c->source : tl->ups[i].ev->package;
 			cands[nc].up = i;
 			cands[nc++].j = j;
 		}
 	/* one item per (CVE, source): the first installation counts */
-	qsort(cands, nc, sizeof(*cands), cmp_cand);
+	if (nc)
+		qsort(cands, nc, sizeof(*cands), cmp_cand);
 	for (size_t q = 0; q < nc; q++) {
 		const struct timeline_upgrade *up = &tl->ups[cands[q].up];
 		const struct timeline_cve *c = &up->cves[cands[q].j];

@@ -56,7 +56,7 @@ int cmd_sla(int argc, char **argv)
 	struct sla_policy pol;
 	struct sla_item *items = NULL;
 	struct sla_summary sum[SLA_NCLASSES];
-	size_t nitems = 0, undated = 0;
+	size_t nitems = 0, undated = 0, followups = 0;
 	struct vigie_buf out = VIGIE_BUF_INIT;
 	struct vigie_error err;
 	struct report_opts ro;
@@ -123,18 +123,18 @@ int cmd_sla(int argc, char **argv)
 	to.since = ro.since;
 	to.until = ro.until;
 	if (vigie_timeline_build(&tl, &h, &to, &err) ||
-	    vigie_timeline_sla_items(&items, &nitems, &undated, &tl, &pol, secd ? &hooks : NULL,
+	    vigie_timeline_sla_items(&items, &nitems, &undated, &followups, &tl, &pol, secd ? &hooks : NULL,
 			       &err) ||
 	    vigie_sla_summarize(sum, items, nitems, &err)) {
 		rc = cli_error(&err);
 		goto out;
 	}
 	if (!strcmp(format, "json"))
-		c = vigie_sla_report_json(&out, &pol, items, nitems, sum, undated, &ro);
+		c = vigie_sla_report_json(&out, &pol, items, nitems, sum, undated, followups, &ro);
 	else if (!strcmp(format, "csv"))
 		c = vigie_sla_report_csv(&out, items, nitems);
 	else
-		c = vigie_sla_report_text(&out, &pol, items, nitems, sum, undated, &ro);
+		c = vigie_sla_report_text(&out, &pol, items, nitems, sum, undated, followups, &ro);
 	if (c)
 		goto oom;
 	rc = cli_write_buf(&out);

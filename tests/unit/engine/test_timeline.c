@@ -28,13 +28,25 @@ static int extra(void *ud, const struct history_event *ev, timeline_add_fn *add,
 		 void *add_ud, struct vigie_error *err)
 {
 	int *calls = ud;
+	struct timeline_fix f;
 	(void)err;
 	(*calls)++;
-	if (!strcmp(ev->package, "bar"))
-		return add(add_ud, "CVE-2026-9000", "bar", "2.0-1+deb13u1", 0, "security tracker");
+	memset(&f, 0, sizeof(f));
+	if (!strcmp(ev->package, "bar")) {
+		f.cve = "CVE-2026-9000";
+		f.source = "bar";
+		f.version = "2.0-1+deb13u1";
+		f.evidence = "security tracker";
+		return add(add_ud, &f);
+	}
 	/* a CVE already known from the changelog is not repeated */
-	if (!strcmp(ev->package, "libfoo1"))
-		return add(add_ud, "CVE-2026-1001", "foo", "1.0-1+deb13u1", 0, "tracker");
+	if (!strcmp(ev->package, "libfoo1")) {
+		f.cve = "CVE-2026-1001";
+		f.source = "foo";
+		f.version = "1.0-1+deb13u1";
+		f.evidence = "tracker";
+		return add(add_ud, &f);
+	}
 	return 0;
 }
 
@@ -204,7 +216,7 @@ static void test_sla_items(void **state)
 	struct vigie_error e;
 	struct sla_policy p;
 	struct sla_item *items;
-	size_t n, undated;
+	size_t n, undated, followups;
 	struct timeline_sla_hooks hooks = { advisory, classify, NULL };
 	(void)state;
 	load_fixture(&h);
@@ -214,7 +226,7 @@ static void test_sla_items(void **state)
 	assert_int_equal(vigie_timeline_build(&tl, &h, &o, &e), 0);
 	vigie_sla_policy_init(&p, NULL);
 	/* without hooks: changelog dates, all standard */
-	assert_int_equal(vigie_timeline_sla_items(&items, &n, &undated, &tl, &p, NULL, &e), 0);
+	assert_int_equal(vigie_timeline_sla_items(&items, &n, &undated, &followups, &tl, &p, NULL, &e), 0);
 	assert_int_equal(n, 5);
 	assert_int_equal(undated, 0);
 	for (size_t i = 0; i < n; i++) {
@@ -223,7 +235,7 @@ static void test_sla_items(void **state)
 		assert_int_equal(items[i].met, strcmp(items[i].cve, "CVE-2026-2001") != 0);
 	}
 	free(items);
-	assert_int_equal(vigie_timeline_sla_items(&items, &n, &undated, &tl, &p, &hooks, &e), 0);
+	assert_int_equal(vigie_timeline_sla_items(&items, &n, &undated, &followups, &tl, &p, &hooks, &e), 0);
 	assert_int_equal(n, 5);
 	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(items[i].cve, "CVE-2026-2001")) {
