@@ -121,9 +121,10 @@ void vigie_secdata_free(struct secdata *sd)
 
 /* The source version an upgrade's binary version stands for: the
  * inventory's when it still holds that version, else the binary version
- * without a binNMU suffix (+bN). */
-static void source_of(const struct secdata *sd, const struct history_event *ev,
-		      const char *version, const char **source, char *sv, size_t size)
+ * without a binNMU suffix (+bN). Returns 0 when the binary is not in the
+ * inventory (its own name is then used as the source's), else 1. */
+static int source_of(const struct secdata *sd, const struct history_event *ev,
+		     const char *version, const char **source, char *sv, size_t size)
 {
 	const struct inventory_pkg *p = vigie_inventory_find(sd->inv, ev->package,
 						       ev->arch && *ev->arch ? ev->arch : NULL);
@@ -135,11 +136,11 @@ static void source_of(const struct secdata *sd, const struct history_event *ev,
 	if (!strncmp(*source, "linux-signed-", 13) || vigie_match_is_kernel_image(ev->package)) {
 		*source = "linux"; /* kernel images carry linux's version */
 		snprintf(sv, size, "%s", version);
-		return;
+		return 1;
 	}
 	if (p && !strcmp(p->version, version)) {
 		snprintf(sv, size, "%s", p->source_version);
-		return;
+		return 1;
 	}
 	len = strlen(version);
 	/* the binNMU suffix is the last "+bN" ("1.0+bzr5-1+b2" -> "1.0+bzr5-1") */
@@ -150,6 +151,7 @@ static void source_of(const struct secdata *sd, const struct history_event *ev,
 	    strspn(b + 2, "0123456789") == strlen(b + 2))
 		len = (size_t)(b - version);
 	snprintf(sv, size, "%.*s", (int)len, version);
+	return p != NULL;
 }
 
 /* The fixes of entry e for source into out: the tracker's fixed version
@@ -192,11 +194,11 @@ int vigie_secdata_timeline_cves(void *ud, const struct history_event *ev,
 	const char *source;
 	char oldv[256] = "", newv[256];
 	struct debver o, n;
-	int have_old;
+	int have_old, known;
 
 	if (!ev->new_version || !*ev->new_version)
 		return 0;
-	source_of(sd, ev, ev->new_version, &source, newv, sizeof(newv));
+	known = source_of(sd, ev, ev->new_version, &source, newv, sizeof(newv));
 	have_old = ev->old_version && *ev->old_version;
 	if (have_old) {
 		const char *s2;
@@ -204,7 +206,7 @@ int vigie_secdata_timeline_cves(void *ud, const struct history_event *ev,
 	}
 	if (!(src = vigie_vulnindex_source(sd->idx, source)) || vigie_debver_parse(&n, newv, NULL) < 0 ||
 	    (have_old && vigie_debver_parse(&o, oldv, NULL) < 0))
-		return 0;
+		return known ? 0 : TIMELINE_SOURCE_UNKNOWN;
 	for (size_t i = 0; i < src->n; i++) {
 		const struct vuln_entry *e = &src->entries[i];
 		struct fix_walk fx[SECDATA_MAX_FIXES];
@@ -234,13 +236,14 @@ int vigie_secdata_timeline_cves(void *ud, const struct history_event *ev,
 		memset(&f, 0, sizeof(f));
 		f.followup = have_old && vigie_debver_cmp(&o, first->v) >= 0;
 		snprintf(sd->evidence, sizeof(sd->evidence),
-			 "%s, %s: %s fixed in %s %s%s%s%s%s%s",
+			 "%s, %s: %s fixed in %s %s%s%s%s%s%s%s",
 			 e->origin == VULN_FROM_TRACKER && got == &fx[0] ? "Debian security tracker"
 									 : "Debian advisory lists",
 			 sd->idx->release, e->vuln, source, got->version,
 			 got->advisory ? " (" : "", got->advisory ? got->advisory : "",
 			 got->advisory ? ")" : "", f.followup ? "; first fixed in " : "",
-			 f.followup ? first->version : "");
+			 f.followup ? first->version : "",
+			 known ? "" : "; source package unknown, the binary's name was used");
 		f.cve = e->vuln;
 		f.source = source;
 		f.version = got->version;
@@ -249,7 +252,7 @@ int vigie_secdata_timeline_cves(void *ud, const struct history_event *ev,
 		if ((rc = add(add_ud, &f)))
 			return vigie_error_set(err, rc, NULL, 0, "out of memory");
 	}
-	return 0;
+	return known ? 0 : TIMELINE_SOURCE_UNKNOWN;
 }
 
 /* The advisory that shipped the fix of (source, cve) at version: the one

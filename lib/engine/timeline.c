@@ -218,8 +218,11 @@ static int upgrade_cves(struct timeline *tl, struct timeline_upgrade *up,
 			return vigie_error_set(err, rc, ev->origin, ev->line,
 					       rc == VIGIE_ELIMIT ? "too many CVEs" : "out of memory");
 	}
-	if (o && o->extra && (rc = o->extra(o->extra_ud, ev, add_cve, b, err)))
-		return rc;
+	if (o && o->extra && (rc = o->extra(o->extra_ud, ev, add_cve, b, err))) {
+		if (rc < 0)
+			return rc;
+		up->source_unknown = rc == TIMELINE_SOURCE_UNKNOWN;
+	}
 	if (b->n) {
 		up->cves = vigie_arena_alloc(&tl->arena, b->n * sizeof(*up->cves));
 		if (!up->cves)

@@ -518,6 +518,14 @@ static size_t count_cves(const struct timeline *tl, size_t from, size_t to)
 	return n;
 }
 
+static size_t count_source_unknown(const struct timeline *tl)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < tl->n; i++)
+		n += tl->ups[i].source_unknown != 0;
+	return n;
+}
+
 /* Follow-up fixes in ups[from, to). */
 static size_t count_followups(const struct timeline *tl, size_t from, size_t to)
 {
@@ -570,6 +578,8 @@ int vigie_timeline_report_text(struct vigie_buf *out, const struct timeline *tl,
 				rc |= vigie_buf_addf(out, " (+%zu more)", u->ncves - 12);
 			if (!u->ncves && *u->note)
 				rc |= vigie_buf_addf(out, "  (%s)", tty_safe(u->note));
+			if (u->source_unknown)
+				rc |= vigie_buf_adds(out, "  [source unknown]");
 			rc |= vigie_buf_adds(out, "\n");
 		}
 	}
@@ -581,6 +591,11 @@ int vigie_timeline_report_text(struct vigie_buf *out, const struct timeline *tl,
 				     count_followups(tl, 0, tl->n),
 				     count_followups(tl, 0, tl->n) == 1 ? "" : "es");
 	rc |= vigie_buf_adds(out, "\n");
+	if (count_source_unknown(tl))
+		rc |= vigie_buf_addf(out, "%zu upgrade%s of binaries whose source package is unknown"
+					  " (not in the inventory used): the binary's name was used"
+					  " as the source's\n", count_source_unknown(tl),
+				     count_source_unknown(tl) == 1 ? "" : "s");
 	return rc ? VIGIE_ENOMEM : 0;
 }
 
@@ -635,6 +650,8 @@ int vigie_timeline_report_json(struct vigie_buf *out, const struct timeline *tl,
 			yajl_gen_map_open(g);
 			gen_event_fields(g, h, u->ev);
 			vigie_json_kv_str(g, "note", *u->note ? u->note : NULL);
+			vigie_json_str(g, "source_unknown");
+			yajl_gen_bool(g, u->source_unknown);
 			vigie_json_str(g, "cves");
 			yajl_gen_array_open(g);
 			for (size_t j = 0; j < u->ncves; j++) {
@@ -663,6 +680,7 @@ int vigie_timeline_report_json(struct vigie_buf *out, const struct timeline *tl,
 	vigie_json_kv_int(g, "upgrades", (long long)tl->n);
 	vigie_json_kv_int(g, "distinct_cves", (long long)count_cves(tl, 0, tl->n));
 	vigie_json_kv_int(g, "followups", (long long)count_followups(tl, 0, tl->n));
+	vigie_json_kv_int(g, "source_unknown_upgrades", (long long)count_source_unknown(tl));
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
 	return gen_finish(g, out);
@@ -747,6 +765,9 @@ int vigie_timeline_report_html(struct vigie_buf *out, const struct timeline *tl,
 				rc |= html_esc(out, u->note);
 				rc |= vigie_buf_adds(out, "</span>");
 			}
+			if (u->source_unknown)
+				rc |= vigie_buf_adds(out, "<span class=\"note\">source package"
+							  " unknown</span>");
 			rc |= vigie_buf_adds(out, "</td></tr>\n");
 		}
 	}

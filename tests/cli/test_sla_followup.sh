@@ -55,4 +55,28 @@ assert sorted(i["cve"] for i in d["items"]) == ["CVE-2020-1927", "CVE-2020-1934"
 ' && ok || ko "SLA measures the first fix of CVE-2020-1927"
 run sla --root "$D/root" --since 2021-01-01
 expect_out "^1 follow-up fix of CVEs fixed earlier left out" "SLA text says a follow-up was left out"
+
+# --from-store judges the stored host (its packages and release), not the
+# machine running vigie
+run hosts add web-buster --root "$D/root"; expect_rc 0 "hosts add"
+run history --store --host web-buster --dpkg-log "$D/root/var/log/dpkg.log"; expect_rc 0 "store events"
+run timeline --from-store --host web-buster --format json; expect_rc 0 "timeline from store"
+expect_eq "$(printf '%s' "$OUT" | jq -c '[.days[].upgrades[].cves[] | [.cve, .source, .advisory, .followup]]')" \
+	'[["CVE-2020-1927","apache2","DSA-4757-1",false],["CVE-2020-1934","apache2","DSA-4757-1",false],["CVE-2020-1927","apache2","DLA-3351-1",true],["CVE-2022-36760","apache2","DLA-3351-1",false]]' \
+	"stored host's inventory and release used"
+expect_eq "$(printf '%s' "$OUT" | jq -c '[.days[].upgrades[].source_unknown]')" "[false,false]" "sources known from the stored inventory"
+run sla --from-store --host web-buster --format json; expect_rc 0 "sla from store"
+expect_eq "$(printf '%s' "$OUT" | jq -c '[.items[] | [.cve, .published]]')" \
+	'[["CVE-2020-1927","2020-08-31T00:00:00Z"],["CVE-2020-1934","2020-08-31T00:00:00Z"],["CVE-2022-36760","2023-03-03T00:00:00Z"]]' \
+	"SLA of the stored host"
+# events stored without an inventory: no release, then no sources
+run history --store --host bare --dpkg-log "$D/root/var/log/dpkg.log"; expect_rc 0 "store bare events"
+run timeline --from-store --host bare; expect_rc 0 "bare host"
+expect_err "no Debian security data used \(release of host bare unknown: use --release\)" "release of the stored host unknown"
+run timeline --from-store --host bare --release buster; expect_rc 0 "bare host, release given"
+expect_err "no inventory stored for host bare" "no stored inventory said"
+expect_err "2 of 2 upgrades are of binaries not in the inventory of host bare as stored" "counted"
+expect_out "^  apache2-bin:amd64 2\.4\.38-3\+deb10u3 -> 2\.4\.38-3\+deb10u4  \[source unknown\]$" "marked"
+run sla --from-store --host bare --release buster; expect_rc 0 "sla bare host"
+expect_err "2 of 2 upgrades are of binaries not in the inventory of host bare as stored" "sla counted"
 finish

@@ -25,7 +25,8 @@ void vigie_secdata_free(struct secdata *sd);
  * DSA/DLA's (one per advisory: a CVE two advisories fix is credited to the
  * upgrade that reached each). When several lie in (old, new] the lowest
  * counts; a fix when old already reached the first fix is a follow-up.
- * ud is the secdata. */
+ * A binary absent from the inventory is taken as its own source and
+ * TIMELINE_SOURCE_UNKNOWN returned. ud is the secdata. */
 int vigie_secdata_timeline_cves(void *ud, const struct history_event *ev,
 			  timeline_add_fn *add, void *add_ud,
 			  struct vigie_error *err);

@@ -39,6 +39,8 @@ struct timeline_upgrade {
 	struct timeline_cve *cves;
 	size_t ncves;
 	const char *note;               /* "" or why no changelog was read */
+	int source_unknown;             /* the extra source did not know the
+					   binary's source package */
 };
 
 struct timeline {
@@ -62,8 +64,11 @@ struct timeline_fix {
  * that a follow-up mark is carried over. */
 typedef int timeline_add_fn(void *add_ud, const struct timeline_fix *f);
 /* An extra CVE source, called once per upgrade (grouped by package, not
- * in time order). Return 0 or a negative VIGIE_E* (err set), which stops
- * vigie_timeline_build(). */
+ * in time order). Return 0, TIMELINE_SOURCE_UNKNOWN when the upgraded
+ * binary's source package is unknown to it (the binary's name was used:
+ * the upgrade is marked source_unknown), or a negative VIGIE_E* (err set),
+ * which stops vigie_timeline_build(). */
+#define TIMELINE_SOURCE_UNKNOWN 1
 typedef int timeline_cve_source_fn(void *ud, const struct history_event *ev,
 				   timeline_add_fn *add, void *add_ud,
 				   struct vigie_error *err);
