@@ -359,9 +359,9 @@ static int same_source(const struct pending_update *a, const struct pending_upda
 	return !strcmp(a->source, b->source) && !strcmp(a->source_version, b->source_version);
 }
 
-int vigie_debpkg_pending_changelogs(char **summaries, const struct pending_update *const *ups,
-			      size_t n, struct vigie_store *s, const struct fetch_opts *fo,
-			      struct vigie_error *err)
+static int changelogs_for(char **summaries, const struct pending_update *const *ups, size_t n,
+			  struct vigie_store *s, const struct fetch_opts *fo, int download,
+			  struct vigie_error *err)
 {
 	struct clctx *cx = calloc(1, sizeof(*cx));
 	char *done = calloc(n ? n : 1, 1);
@@ -393,7 +393,7 @@ int vigie_debpkg_pending_changelogs(char **summaries, const struct pending_updat
 				goto out;
 			}
 		}
-		for (size_t j = i; j < n && !summary && !cx->net_down; j++) {
+		for (size_t j = i; j < n && download && !summary && !cx->net_down; j++) {
 			const struct pending_update *v = ups[j];
 			struct vigie_error ferr;
 			int frc;
@@ -460,4 +460,17 @@ out:
 	free(cx);
 	free(done);
 	return rc;
+}
+
+int vigie_debpkg_pending_changelogs(char **summaries, const struct pending_update *const *ups,
+			      size_t n, struct vigie_store *s, const struct fetch_opts *fo,
+			      struct vigie_error *err)
+{
+	return changelogs_for(summaries, ups, n, s, fo, 1, err);
+}
+
+int vigie_debpkg_cached_changelogs(char **summaries, const struct pending_update *const *ups,
+			     size_t n, struct vigie_store *s, struct vigie_error *err)
+{
+	return changelogs_for(summaries, ups, n, s, NULL, 0, err);
 }

@@ -2,20 +2,78 @@
 #include "vigie/debian/debver.h"
 #include "vigie/engine/match.h"
 #include "vigie/engine/vulnindex.h"
+#include "vigie/core/hashmap.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* One "fixed" line of an advisory for (source, CVE) in the release. The
+ * index keeps one verdict per pair (the highest advisory fix); the
+ * timeline needs each advisory, to credit the first fix to the upgrade
+ * that brought it and the later ones as follow-ups. */
+struct adv_fix {
+	const char *advisory, *date, *version;
+	struct debver v;
+	struct adv_fix *next; /* same pair, by advisory date */
+};
+
 struct secdata {
 	struct vigie_store *store;
 	const struct inventory *inv;
 	struct policy pol;
 	struct vulnindex *idx;
+	struct vigie_arena arena;
+	struct vigie_hashmap fixes; /* "source\x1fCVE" -> struct adv_fix list */
 	char evidence[512];
 	char advisory[64];
 };
+
+static int on_fix(void *ud, const struct store_advisory_fix *r)
+{
+	struct secdata *sd = ud;
+	struct vigie_buf key = VIGIE_BUF_INIT;
+	struct adv_fix *f, **tail;
+	void **slot;
+	char *k;
+	int rc = VIGIE_ENOMEM;
+
+	if (!r->kind || strcmp(r->kind, "fixed") || !r->version || !r->cve || !r->source ||
+	    !r->advisory)
+		return 0;
+	if (!(f = vigie_arena_alloc(&sd->arena, sizeof(*f))))
+		return VIGIE_ENOMEM;
+	memset(f, 0, sizeof(*f));
+	if (!(f->advisory = vigie_arena_strdup(&sd->arena, r->advisory)) ||
+	    !(f->version = vigie_arena_strdup(&sd->arena, r->version)) ||
+	    (r->date && !(f->date = vigie_arena_strdup(&sd->arena, r->date))))
+		return VIGIE_ENOMEM;
+	if (vigie_debver_parse(&f->v, f->version, NULL) < 0)
+		return 0; /* the index build has already refused it */
+	if (vigie_buf_addf(&key, "%s\x1f%s", r->source, r->cve))
+		goto out;
+	if (!(k = vigie_arena_strndup(&sd->arena, key.data, key.len)) ||
+	    !(slot = vigie_hashmap_slot(&sd->fixes, k, key.len)))
+		goto out;
+	for (tail = (struct adv_fix **)slot; *tail; tail = &(*tail)->next)
+		;
+	*tail = f;
+	rc = 0;
+out:
+	vigie_buf_release(&key);
+	return rc;
+}
+
+static const struct adv_fix *fixes_for(const struct secdata *sd, const char *source,
+				       const char *cve)
+{
+	char key[512];
+	int len = snprintf(key, sizeof(key), "%s\x1f%s", source, cve);
+	if (len < 0 || (size_t)len >= sizeof(key))
+		return NULL;
+	return vigie_hashmap_get(&sd->fixes, key, (size_t)len);
+}
 
 int vigie_secdata_open(struct secdata **out, struct vigie_store *s,
 		 const struct inventory *inv, const struct policy *pol,
@@ -34,8 +92,17 @@ int vigie_secdata_open(struct secdata **out, struct vigie_store *s,
 		sd->pol = *pol;
 	else
 		vigie_policy_default(&sd->pol);
+	vigie_arena_init(&sd->arena);
+	vigie_hashmap_init(&sd->fixes);
 	if ((rc = vigie_vulnindex_build(&sd->idx, s, inv->release, err))) {
-		free(sd);
+		vigie_secdata_free(sd);
+		return rc;
+	}
+	rc = vigie_store_advisory_cve_fixes(s, inv->release, NULL, on_fix, sd, err);
+	if (rc) {
+		if (rc == VIGIE_ENOMEM)
+			vigie_error_set(err, rc, NULL, 0, "out of memory");
+		vigie_secdata_free(sd);
 		return rc;
 	}
 	*out = sd;
@@ -47,14 +114,17 @@ void vigie_secdata_free(struct secdata *sd)
 	if (!sd)
 		return;
 	vigie_vulnindex_free(sd->idx);
+	vigie_hashmap_release(&sd->fixes);
+	vigie_arena_release(&sd->arena);
 	free(sd);
 }
 
 /* The source version an upgrade's binary version stands for: the
  * inventory's when it still holds that version, else the binary version
- * without a binNMU suffix (+bN). */
-static void source_of(const struct secdata *sd, const struct history_event *ev,
-		      const char *version, const char **source, char *sv, size_t size)
+ * without a binNMU suffix (+bN). Returns 0 when the binary is not in the
+ * inventory (its own name is then used as the source's), else 1. */
+static int source_of(const struct secdata *sd, const struct history_event *ev,
+		     const char *version, const char **source, char *sv, size_t size)
 {
 	const struct inventory_pkg *p = vigie_inventory_find(sd->inv, ev->package,
 						       ev->arch && *ev->arch ? ev->arch : NULL);
@@ -66,11 +136,11 @@ static void source_of(const struct secdata *sd, const struct history_event *ev,
 	if (!strncmp(*source, "linux-signed-", 13) || vigie_match_is_kernel_image(ev->package)) {
 		*source = "linux"; /* kernel images carry linux's version */
 		snprintf(sv, size, "%s", version);
-		return;
+		return 1;
 	}
 	if (p && !strcmp(p->version, version)) {
 		snprintf(sv, size, "%s", p->source_version);
-		return;
+		return 1;
 	}
 	len = strlen(version);
 	/* the binNMU suffix is the last "+bN" ("1.0+bzr5-1+b2" -> "1.0+bzr5-1") */
@@ -81,7 +151,40 @@ static void source_of(const struct secdata *sd, const struct history_event *ev,
 	    strspn(b + 2, "0123456789") == strlen(b + 2))
 		len = (size_t)(b - version);
 	snprintf(sv, size, "%.*s", (int)len, version);
+	return p != NULL;
 }
+
+/* The fixes of entry e for source into out: the tracker's fixed version
+ * (with the advisory fixing exactly it, if any), and each advisory's
+ * version, at or above the tracker's (one below it did not fix the CVE
+ * for the tracker). Returns how many. */
+struct fix_walk {
+	const struct debver *v;
+	const char *version, *advisory, *date;
+};
+
+static size_t entry_fixes(const struct secdata *sd, const char *source,
+			  const struct vuln_entry *e, struct fix_walk *out, size_t max)
+{
+	size_t n = 0;
+	if (e->origin == VULN_FROM_TRACKER && n < max) {
+		out[n].v = &e->fixed;
+		out[n].version = e->fixed_version;
+		out[n].advisory = e->advisory_exact ? e->advisory : NULL;
+		out[n++].date = e->advisory_exact ? e->advisory_date : NULL;
+	}
+	for (const struct adv_fix *f = fixes_for(sd, source, e->vuln); f && n < max; f = f->next) {
+		if (e->origin == VULN_FROM_TRACKER && vigie_debver_cmp(&f->v, &e->fixed) < 0)
+			continue;
+		out[n].v = &f->v;
+		out[n].version = f->version;
+		out[n].advisory = f->advisory;
+		out[n++].date = f->date;
+	}
+	return n;
+}
+
+#define SECDATA_MAX_FIXES 64 /* advisories per (source, CVE) considered */
 
 int vigie_secdata_timeline_cves(void *ud, const struct history_event *ev,
 			  timeline_add_fn *add, void *add_ud, struct vigie_error *err)
@@ -91,11 +194,11 @@ int vigie_secdata_timeline_cves(void *ud, const struct history_event *ev,
 	const char *source;
 	char oldv[256] = "", newv[256];
 	struct debver o, n;
-	int have_old;
+	int have_old, known;
 
 	if (!ev->new_version || !*ev->new_version)
 		return 0;
-	source_of(sd, ev, ev->new_version, &source, newv, sizeof(newv));
+	known = source_of(sd, ev, ev->new_version, &source, newv, sizeof(newv));
 	have_old = ev->old_version && *ev->old_version;
 	if (have_old) {
 		const char *s2;
@@ -103,29 +206,77 @@ int vigie_secdata_timeline_cves(void *ud, const struct history_event *ev,
 	}
 	if (!(src = vigie_vulnindex_source(sd->idx, source)) || vigie_debver_parse(&n, newv, NULL) < 0 ||
 	    (have_old && vigie_debver_parse(&o, oldv, NULL) < 0))
-		return 0;
+		return known ? 0 : TIMELINE_SOURCE_UNKNOWN;
 	for (size_t i = 0; i < src->n; i++) {
 		const struct vuln_entry *e = &src->entries[i];
+		struct fix_walk fx[SECDATA_MAX_FIXES];
+		const struct fix_walk *first = NULL, *got = NULL;
+		struct timeline_fix f;
+		size_t nf;
 		int64_t date = 0;
 		int rc;
 		if (e->status != VULN_RESOLVED || !e->fixed_version ||
 		    !strcmp(e->fixed_version, "0"))
 			continue;
-		if (vigie_debver_cmp(&e->fixed, &n) > 0 || (have_old && vigie_debver_cmp(&o, &e->fixed) >= 0))
+		/* the first fix, and the lowest one this upgrade brought */
+		nf = entry_fixes(sd, source, e, fx, SECDATA_MAX_FIXES);
+		for (size_t k = 0; k < nf; k++) {
+			if (!first || vigie_debver_cmp(fx[k].v, first->v) < 0)
+				first = &fx[k];
+			if (vigie_debver_cmp(fx[k].v, &n) > 0 ||
+			    (have_old && vigie_debver_cmp(&o, fx[k].v) >= 0))
+				continue;
+			if (!got || vigie_debver_cmp(fx[k].v, got->v) < 0)
+				got = &fx[k];
+		}
+		if (!got)
 			continue;
-		if (e->advisory_date)
-			vigie_time_parse(&date, e->advisory_date, 0);
+		if (got->date)
+			vigie_time_parse(&date, got->date, 0);
+		memset(&f, 0, sizeof(f));
+		f.followup = have_old && vigie_debver_cmp(&o, first->v) >= 0;
 		snprintf(sd->evidence, sizeof(sd->evidence),
-			 "%s, %s: %s fixed in %s %s%s%s%s",
-			 e->origin == VULN_FROM_TRACKER ? "Debian security tracker"
-							: "Debian advisory lists",
-			 sd->idx->release, e->vuln, source, e->fixed_version,
-			 e->advisory ? " (" : "", e->advisory ? e->advisory : "",
-			 e->advisory ? ")" : "");
-		if ((rc = add(add_ud, e->vuln, source, e->fixed_version, date, sd->evidence)))
+			 "%s, %s: %s fixed in %s %s%s%s%s%s%s%s",
+			 e->origin == VULN_FROM_TRACKER && got == &fx[0] ? "Debian security tracker"
+									 : "Debian advisory lists",
+			 sd->idx->release, e->vuln, source, got->version,
+			 got->advisory ? " (" : "", got->advisory ? got->advisory : "",
+			 got->advisory ? ")" : "", f.followup ? "; first fixed in " : "",
+			 f.followup ? first->version : "",
+			 known ? "" : "; source package unknown, the binary's name was used");
+		f.cve = e->vuln;
+		f.source = source;
+		f.version = got->version;
+		f.date = date;
+		f.evidence = sd->evidence;
+		if ((rc = add(add_ud, &f)))
 			return vigie_error_set(err, rc, NULL, 0, "out of memory");
 	}
-	return 0;
+	return known ? 0 : TIMELINE_SOURCE_UNKNOWN;
+}
+
+/* The advisory that shipped the fix of (source, cve) at version: the one
+ * fixing exactly that version, else the first one fixing at or below it
+ * (at or above the tracker's fixed version). NULL when none. */
+static const struct adv_fix *advisory_at(const struct secdata *sd, const struct vuln_entry *e,
+					 const char *source, const char *cve, const char *version)
+{
+	const struct adv_fix *best = NULL;
+	struct debver v;
+	if (!version || !*version || vigie_debver_parse(&v, version, NULL) < 0)
+		return NULL;
+	for (const struct adv_fix *f = fixes_for(sd, source, cve); f; f = f->next) {
+		if (!strcmp(f->version, version))
+			return f;
+		if (vigie_debver_cmp(&f->v, &v) > 0)
+			continue;
+		if (e && e->origin == VULN_FROM_TRACKER && e->fixed_version &&
+		    vigie_debver_cmp(&f->v, &e->fixed) < 0)
+			continue;
+		if (!best || vigie_debver_cmp(&f->v, &best->v) < 0)
+			best = f;
+	}
+	return best;
 }
 
 static const struct vuln_entry *entry_for(const struct secdata *sd, const char *source,
@@ -143,10 +294,13 @@ static int advisory_hook(void *ud, const char *cve, const char *source, const ch
 {
 	struct secdata *sd = ud;
 	const struct vuln_entry *e = entry_for(sd, source, cve);
+	const struct adv_fix *af = advisory_at(sd, e, source, cve, version);
 	char *id = NULL, *date = NULL;
 	int found = 0;
-	(void)version;
-	if (e && e->advisory && e->advisory_date) {
+	if (af && af->date) {
+		id = strdup(af->advisory);
+		date = strdup(af->date);
+	} else if (e && e->advisory && e->advisory_date) {
 		id = strdup(e->advisory);
 		date = strdup(e->advisory_date);
 	} else {
@@ -183,15 +337,19 @@ static int classify_hook(void *ud, const char *cve, const char *source, enum sla
 }
 
 void vigie_secdata_annotate(void *ud, const char *cve, const char *source,
-		      const char **advisory, const char **cls)
+		      const char *version, const char **advisory, const char **cls)
 {
 	struct secdata *sd = ud;
 	const struct vuln_entry *e = entry_for(sd, source && *source ? source : "", cve);
+	const struct adv_fix *af = advisory_at(sd, e, source && *source ? source : "", cve,
+					       version);
 	char *id = NULL, *date = NULL;
 	enum sla_class c;
 	*advisory = *cls = NULL;
 	sd->advisory[0] = '\0';
-	if (e && e->advisory) {
+	if (af) {
+		snprintf(sd->advisory, sizeof(sd->advisory), "%s", af->advisory);
+	} else if (e && e->advisory) {
 		snprintf(sd->advisory, sizeof(sd->advisory), "%s", e->advisory);
 	} else if (source && *source) {
 		vigie_store_vi_advisory_for(sd->store, sd->idx->release, source, cve, NULL, &id, &date,

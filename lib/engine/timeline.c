@@ -1,5 +1,7 @@
 #include "vigie/engine/timeline.h"
 #include "vigie/debian/changelog.h"
+#include "vigie/debian/debver.h"
+#include "vigie/core/hashmap.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,14 +21,17 @@ struct builder {
 	int oom;
 };
 
-static int add_cve(void *ud, const char *cve, const char *source, const char *version,
-		   int64_t date, const char *evidence)
+static int add_cve(void *ud, const struct timeline_fix *f)
 {
 	struct builder *b = ud;
 	struct timeline_cve *c;
+	const char *cve = f->cve, *source = f->source, *version = f->version;
+	const char *evidence = f->evidence;
 	for (size_t i = 0; i < b->n; i++)
-		if (!strcmp(b->cves[i].cve, cve) && !strcmp(b->cves[i].source, source ? source : ""))
+		if (!strcmp(b->cves[i].cve, cve) && !strcmp(b->cves[i].source, source ? source : "")) {
+			b->cves[i].followup |= f->followup != 0;
 			return 0;
+		}
 	if (b->n >= TIMELINE_MAX_CVES)
 		return VIGIE_ELIMIT;
 	if (b->n == b->cap) {
@@ -42,8 +47,9 @@ static int add_cve(void *ud, const char *cve, const char *source, const char *ve
 	c->source = vigie_arena_strdup(&b->tl->arena, source ? source : "");
 	c->version = vigie_arena_strdup(&b->tl->arena, version ? version : "");
 	c->evidence = vigie_arena_strdup(&b->tl->arena, evidence ? evidence : "");
-	c->date = date;
+	c->date = f->date;
 	c->advisory = c->cls = NULL;
+	c->followup = f->followup != 0;
 	if (!c->cve || !c->source || !c->version || !c->evidence)
 		return VIGIE_ENOMEM;
 	b->n++;
@@ -103,7 +109,7 @@ int vigie_timeline_annotate(struct timeline *tl, timeline_annotate_fn *fn, void 
 		for (size_t j = 0; j < tl->ups[i].ncves; j++) {
 			struct timeline_cve *c = &tl->ups[i].cves[j];
 			const char *adv = NULL, *cls = NULL;
-			fn(ud, c->cve, c->source, &adv, &cls);
+			fn(ud, c->cve, c->source, c->version, &adv, &cls);
 			if ((adv && !(c->advisory = vigie_arena_strdup(&tl->arena, adv))) ||
 			    (cls && !(c->cls = vigie_arena_strdup(&tl->arena, cls))))
 				return VIGIE_ENOMEM;
@@ -137,6 +143,40 @@ static int cmp_by_package(const void *pa, const void *pb)
 	return a->i < b->i ? -1 : a->i > b->i;
 }
 
+static int entry_names(const struct changelog_entry *e, const char *cve, const char *source)
+{
+	if (strcmp(e->source, source))
+		return 0;
+	for (size_t i = 0; i < e->ncves; i++)
+		if (!strcmp(e->cves[i], cve))
+			return 1;
+	return 0;
+}
+
+/* a older than b in dpkg order (versions invalid for dpkg were left out) */
+static int entry_older(const struct changelog_entry *a, const struct changelog_entry *b)
+{
+	struct debver va, vb;
+	return vigie_debver_parse(&va, a->version, NULL) >= 0 &&
+	       vigie_debver_parse(&vb, b->version, NULL) >= 0 && vigie_debver_cmp(&va, &vb) < 0;
+}
+
+static int add_changelog_cve(struct builder *b, const struct changelog_entry *e,
+			     const char *cve)
+{
+	char evid[320];
+	struct timeline_fix f;
+	snprintf(evid, sizeof(evid), "changelog entry %.100s (%.100s)", e->version,
+		 e->distributions);
+	memset(&f, 0, sizeof(f));
+	f.cve = cve;
+	f.source = e->source;
+	f.version = e->version;
+	f.date = e->date;
+	f.evidence = evid;
+	return add_cve(b, &f);
+}
+
 /* CVEs of one upgrade from the loaded changelog (c may be NULL) and the
  * extra source; stores them in up. */
 static int upgrade_cves(struct timeline *tl, struct timeline_upgrade *up,
@@ -154,21 +194,35 @@ static int upgrade_cves(struct timeline *tl, struct timeline_upgrade *up,
 		size_t ne = 0;
 		if (vigie_changelog_entries_between(&c->cl, ev->old_version, ev->new_version, &es, &ne))
 			return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		/* A CVE named by several entries was fixed by the oldest one (the
+		 * newer ones fix regressions or follow up): credit that entry and
+		 * its date. Entries come newest first, but a binNMU changelog's
+		 * come before the source's, so compare versions. */
 		for (size_t k = 0; k < ne && !rc; k++) {
-			char evid[320];
-			snprintf(evid, sizeof(evid), "changelog entry %.100s (%.100s)",
-				 es[k]->version, es[k]->distributions);
-			for (size_t j = 0; j < es[k]->ncves && !rc; j++)
-				rc = add_cve(b, es[k]->cves[j], es[k]->source, es[k]->version,
-					     es[k]->date, evid);
+			for (size_t j = 0; j < es[k]->ncves && !rc; j++) {
+				size_t m = 0;
+				for (; m < k; m++)
+					if (entry_names(es[m], es[k]->cves[j], es[k]->source))
+						break;
+				if (m < k)
+					continue; /* added from its oldest entry already */
+				for (size_t l = k + 1; l < ne; l++)
+					if (entry_names(es[l], es[k]->cves[j], es[k]->source) &&
+					    entry_older(es[l], es[m]))
+						m = l;
+				rc = add_changelog_cve(b, es[m], es[k]->cves[j]);
+			}
 		}
 		free(es);
 		if (rc)
 			return vigie_error_set(err, rc, ev->origin, ev->line,
 					       rc == VIGIE_ELIMIT ? "too many CVEs" : "out of memory");
 	}
-	if (o && o->extra && (rc = o->extra(o->extra_ud, ev, add_cve, b, err)))
-		return rc;
+	if (o && o->extra && (rc = o->extra(o->extra_ud, ev, add_cve, b, err))) {
+		if (rc < 0)
+			return rc;
+		up->source_unknown = rc == TIMELINE_SOURCE_UNKNOWN;
+	}
 	if (b->n) {
 		up->cves = vigie_arena_alloc(&tl->arena, b->n * sizeof(*up->cves));
 		if (!up->cves)
@@ -177,6 +231,41 @@ static int upgrade_cves(struct timeline *tl, struct timeline_upgrade *up,
 		up->ncves = b->n;
 	}
 	return 0;
+}
+
+/* In time order, a (CVE, source) an earlier upgrade already fixed is a
+ * follow-up (a regression fix, or a later advisory listing it again). */
+static int mark_followups(struct timeline *tl, struct vigie_error *err)
+{
+	struct vigie_hashmap seen;
+	struct vigie_buf key = VIGIE_BUF_INIT;
+	int rc = 0;
+
+	vigie_hashmap_init(&seen);
+	for (size_t i = 0; i < tl->n && !rc; i++)
+		for (size_t j = 0; j < tl->ups[i].ncves && !rc; j++) {
+			struct timeline_cve *c = &tl->ups[i].cves[j];
+			const char *src = *c->source ? c->source : tl->ups[i].ev->package;
+			void **slot;
+			char *k;
+			vigie_buf_reset(&key);
+			if (vigie_buf_addf(&key, "%s\x1f%s", c->cve, src)) {
+				rc = VIGIE_ENOMEM;
+				break;
+			}
+			if (vigie_hashmap_get(&seen, key.data, key.len)) {
+				c->followup = 1;
+				continue;
+			}
+			if (!(k = vigie_arena_strndup(&tl->arena, key.data, key.len)) ||
+			    !(slot = vigie_hashmap_slot(&seen, k, key.len)))
+				rc = VIGIE_ENOMEM;
+			else
+				*slot = c;
+		}
+	vigie_buf_release(&key);
+	vigie_hashmap_release(&seen);
+	return rc ? vigie_error_set(err, rc, NULL, 0, "out of memory") : 0;
 }
 
 int vigie_timeline_build(struct timeline *tl, const struct history *h,
@@ -231,6 +320,8 @@ int vigie_timeline_build(struct timeline *tl, const struct history *h,
 			vigie_changelog_release(&c.cl);
 		i = j;
 	}
+	if (!rc)
+		rc = mark_followups(tl, err);
 out:
 	free(idx);
 	free(b.cves);
@@ -266,7 +357,7 @@ static int cmp_item(const void *pa, const void *pb)
 }
 
 int vigie_timeline_sla_items(struct sla_item **out, size_t *n, size_t *undated,
-		       struct timeline *tl, const struct sla_policy *p,
+		       size_t *followups, struct timeline *tl, const struct sla_policy *p,
 		       const struct timeline_sla_hooks *hooks,
 		       struct vigie_error *err)
 {
@@ -277,6 +368,7 @@ int vigie_timeline_sla_items(struct sla_item **out, size_t *n, size_t *undated,
 	*out = NULL;
 	*n = 0;
 	*undated = 0;
+	*followups = 0;
 	for (size_t i = 0; i < tl->n; i++)
 		nc += tl->ups[i].ncves;
 	if (!nc)
@@ -287,13 +379,18 @@ int vigie_timeline_sla_items(struct sla_item **out, size_t *n, size_t *undated,
 	for (size_t i = 0; i < tl->n; i++)
 		for (size_t j = 0; j < tl->ups[i].ncves; j++) {
 			const struct timeline_cve *c = &tl->ups[i].cves[j];
+			if (c->followup) {
+				(*followups)++; /* the SLA measures the first fix */
+				continue;
+			}
 			cands[nc].cve = c->cve;
 			cands[nc].source = *c->source ? c->source : tl->ups[i].ev->package;
 			cands[nc].up = i;
 			cands[nc++].j = j;
 		}
 	/* one item per (CVE, source): the first installation counts */
-	qsort(cands, nc, sizeof(*cands), cmp_cand);
+	if (nc)
+		qsort(cands, nc, sizeof(*cands), cmp_cand);
 	for (size_t q = 0; q < nc; q++) {
 		const struct timeline_upgrade *up = &tl->ups[cands[q].up];
 		const struct timeline_cve *c = &up->cves[cands[q].j];

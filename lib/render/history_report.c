@@ -502,6 +502,7 @@ int vigie_histogram_report_html(struct vigie_buf *out, const struct histogram *h
 
 /* ---- timeline ---- */
 
+/* Distinct CVEs first fixed in ups[from, to) (follow-ups not counted). */
 static size_t count_cves(const struct timeline *tl, size_t from, size_t to)
 {
 	struct vigie_strv seen;
@@ -509,10 +510,29 @@ static size_t count_cves(const struct timeline *tl, size_t from, size_t to)
 	vigie_strv_init(&seen);
 	for (size_t i = from; i < to; i++)
 		for (size_t j = 0; j < tl->ups[i].ncves; j++)
-			if (vigie_strv_push_unique(&seen, tl->ups[i].cves[j].cve))
+			if (!tl->ups[i].cves[j].followup &&
+			    vigie_strv_push_unique(&seen, tl->ups[i].cves[j].cve))
 				break;
 	n = seen.n;
 	vigie_strv_release(&seen);
+	return n;
+}
+
+static size_t count_source_unknown(const struct timeline *tl)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < tl->n; i++)
+		n += tl->ups[i].source_unknown != 0;
+	return n;
+}
+
+/* Follow-up fixes in ups[from, to). */
+static size_t count_followups(const struct timeline *tl, size_t from, size_t to)
+{
+	size_t n = 0;
+	for (size_t i = from; i < to; i++)
+		for (size_t j = 0; j < tl->ups[i].ncves; j++)
+			n += tl->ups[i].cves[j].followup != 0;
 	return n;
 }
 
@@ -534,11 +554,15 @@ int vigie_timeline_report_text(struct vigie_buf *out, const struct timeline *tl,
 	for (size_t i = 0; i < tl->n && !rc;) {
 		size_t end = day_end(tl, i);
 		char db[16];
-		rc |= vigie_buf_addf(out, "%s%s%s  %zu upgrade%s, %zu CVE%s fixed\n",
+		size_t nf = count_followups(tl, i, end);
+		rc |= vigie_buf_addf(out, "%s%s%s  %zu upgrade%s, %zu CVE%s fixed",
 				     o->color ? "\033[1m" : "",
 				     day_str(vigie_calendar_local_day(tl->ups[i].ev->time), db, sizeof(db)),
 				     o->color ? "\033[0m" : "", end - i, end - i == 1 ? "" : "s",
 				     count_cves(tl, i, end), count_cves(tl, i, end) == 1 ? "" : "s");
+		if (nf)
+			rc |= vigie_buf_addf(out, ", %zu follow-up%s", nf, nf == 1 ? "" : "s");
+		rc |= vigie_buf_adds(out, "\n");
 		for (; i < end && !rc; i++) {
 			const struct timeline_upgrade *u = &tl->ups[i];
 			rc |= vigie_buf_addf(out, "  %s%s%s %s -> %s", u->ev->package,
@@ -546,19 +570,32 @@ int vigie_timeline_report_text(struct vigie_buf *out, const struct timeline *tl,
 					     u->ev->old_version, u->ev->new_version);
 			/* long lists (kernels) are cut: json/csv/html have them all */
 			for (size_t j = 0; j < u->ncves && j < 12; j++)
-				rc |= vigie_buf_addf(out, "%s%s%s%s", j ? " " : "  ",
+				rc |= vigie_buf_addf(out, "%s%s%s%s%s", j ? " " : "  ",
 						     o->color ? "\033[31m" : "", u->cves[j].cve,
-						     o->color ? "\033[0m" : "");
+						     o->color ? "\033[0m" : "",
+						     u->cves[j].followup ? " (follow-up)" : "");
 			if (u->ncves > 12)
 				rc |= vigie_buf_addf(out, " (+%zu more)", u->ncves - 12);
 			if (!u->ncves && *u->note)
 				rc |= vigie_buf_addf(out, "  (%s)", tty_safe(u->note));
+			if (u->source_unknown)
+				rc |= vigie_buf_adds(out, "  [source unknown]");
 			rc |= vigie_buf_adds(out, "\n");
 		}
 	}
-	rc |= vigie_buf_addf(out, "%zu upgrade%s, %zu distinct CVE%s fixed\n", tl->n,
+	rc |= vigie_buf_addf(out, "%zu upgrade%s, %zu distinct CVE%s fixed", tl->n,
 			     tl->n == 1 ? "" : "s", count_cves(tl, 0, tl->n),
 			     count_cves(tl, 0, tl->n) == 1 ? "" : "s");
+	if (count_followups(tl, 0, tl->n))
+		rc |= vigie_buf_addf(out, ", %zu follow-up fix%s of CVEs fixed earlier",
+				     count_followups(tl, 0, tl->n),
+				     count_followups(tl, 0, tl->n) == 1 ? "" : "es");
+	rc |= vigie_buf_adds(out, "\n");
+	if (count_source_unknown(tl))
+		rc |= vigie_buf_addf(out, "%zu upgrade%s of binaries whose source package is unknown"
+					  " (not in the inventory used): the binary's name was used"
+					  " as the source's\n", count_source_unknown(tl),
+				     count_source_unknown(tl) == 1 ? "" : "s");
 	return rc ? VIGIE_ENOMEM : 0;
 }
 
@@ -566,7 +603,7 @@ int vigie_timeline_report_csv(struct vigie_buf *out, const struct timeline *tl,
 			const struct history *h, const struct report_opts *o)
 {
 	int rc = vigie_buf_adds(out, "date,time,package,arch,old_version,new_version,cve,"
-				     "source,fixed_version,evidence\r\n");
+				     "source,fixed_version,evidence,followup\r\n");
 	(void)h;
 	(void)o;
 	for (size_t i = 0; i < tl->n && !rc; i++) {
@@ -584,7 +621,8 @@ int vigie_timeline_report_csv(struct vigie_buf *out, const struct timeline *tl,
 			rc |= csv_field(out, c ? c->cve : "", 0);
 			rc |= csv_field(out, c ? c->source : "", 0);
 			rc |= csv_field(out, c ? c->version : "", 0);
-			rc |= csv_field(out, c ? c->evidence : u->note, 1);
+			rc |= csv_field(out, c ? c->evidence : u->note, 0);
+			rc |= csv_field(out, c ? (c->followup ? "yes" : "no") : "", 1);
 		}
 	}
 	return rc ? VIGIE_ENOMEM : 0;
@@ -612,6 +650,8 @@ int vigie_timeline_report_json(struct vigie_buf *out, const struct timeline *tl,
 			yajl_gen_map_open(g);
 			gen_event_fields(g, h, u->ev);
 			vigie_json_kv_str(g, "note", *u->note ? u->note : NULL);
+			vigie_json_str(g, "source_unknown");
+			yajl_gen_bool(g, u->source_unknown);
 			vigie_json_str(g, "cves");
 			yajl_gen_array_open(g);
 			for (size_t j = 0; j < u->ncves; j++) {
@@ -624,6 +664,8 @@ int vigie_timeline_report_json(struct vigie_buf *out, const struct timeline *tl,
 				vigie_json_kv_str(g, "evidence", c->evidence);
 				vigie_json_kv_str(g, "advisory", c->advisory);
 				vigie_json_kv_str(g, "class", c->cls);
+				vigie_json_str(g, "followup");
+				yajl_gen_bool(g, c->followup);
 				yajl_gen_map_close(g);
 			}
 			yajl_gen_array_close(g);
@@ -637,6 +679,8 @@ int vigie_timeline_report_json(struct vigie_buf *out, const struct timeline *tl,
 	yajl_gen_map_open(g);
 	vigie_json_kv_int(g, "upgrades", (long long)tl->n);
 	vigie_json_kv_int(g, "distinct_cves", (long long)count_cves(tl, 0, tl->n));
+	vigie_json_kv_int(g, "followups", (long long)count_followups(tl, 0, tl->n));
+	vigie_json_kv_int(g, "source_unknown_upgrades", (long long)count_source_unknown(tl));
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
 	return gen_finish(g, out);
@@ -703,12 +747,15 @@ int vigie_timeline_report_html(struct vigie_buf *out, const struct timeline *tl,
 				rc |= html_esc(out, u->cves[j].evidence);
 				rc |= vigie_buf_adds(out, "\">");
 				rc |= html_esc(out, u->cves[j].cve);
-				if (u->cves[j].cls || u->cves[j].advisory) {
+				if (u->cves[j].cls || u->cves[j].advisory || u->cves[j].followup) {
 					rc |= vigie_buf_adds(out, " <small>");
 					rc |= html_esc(out, u->cves[j].cls ? u->cves[j].cls : "");
 					if (u->cves[j].cls && u->cves[j].advisory)
 						rc |= vigie_buf_adds(out, " &middot; ");
 					rc |= html_esc(out, u->cves[j].advisory ? u->cves[j].advisory : "");
+					if (u->cves[j].followup)
+						rc |= vigie_buf_adds(out, u->cves[j].cls || u->cves[j].advisory
+									  ? " &middot; follow-up" : "follow-up");
 					rc |= vigie_buf_adds(out, "</small>");
 				}
 				rc |= vigie_buf_adds(out, "</span>");
@@ -718,6 +765,9 @@ int vigie_timeline_report_html(struct vigie_buf *out, const struct timeline *tl,
 				rc |= html_esc(out, u->note);
 				rc |= vigie_buf_adds(out, "</span>");
 			}
+			if (u->source_unknown)
+				rc |= vigie_buf_adds(out, "<span class=\"note\">source package"
+							  " unknown</span>");
 			rc |= vigie_buf_adds(out, "</td></tr>\n");
 		}
 	}
@@ -770,7 +820,7 @@ static void item_evidence(const struct sla_item *it, char *buf, size_t size)
 int vigie_sla_report_json(struct vigie_buf *out, const struct sla_policy *p,
 		    const struct sla_item *items, size_t n,
 		    const struct sla_summary sum[SLA_NCLASSES], size_t undated,
-		    const struct report_opts *o)
+		    size_t followups, const struct report_opts *o)
 {
 	yajl_gen g = new_gen();
 	char buf[1024];
@@ -807,6 +857,7 @@ int vigie_sla_report_json(struct vigie_buf *out, const struct sla_policy *p,
 	}
 	yajl_gen_array_close(g);
 	vigie_json_kv_int(g, "undated_fixes", (long long)undated);
+	vigie_json_kv_int(g, "followup_fixes", (long long)followups);
 	vigie_json_str(g, "items");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < n; i++) {
@@ -848,7 +899,7 @@ int vigie_sla_report_json(struct vigie_buf *out, const struct sla_policy *p,
 int vigie_sla_report_text(struct vigie_buf *out, const struct sla_policy *p,
 		    const struct sla_item *items, size_t n,
 		    const struct sla_summary sum[SLA_NCLASSES], size_t undated,
-		    const struct report_opts *o)
+		    size_t followups, const struct report_opts *o)
 {
 	int rc = 0;
 	char buf[1024];
@@ -883,5 +934,9 @@ int vigie_sla_report_text(struct vigie_buf *out, const struct sla_policy *p,
 	if (undated)
 		rc |= vigie_buf_addf(out, "%zu fix%s without any publication date left out.\n",
 				     undated, undated == 1 ? "" : "es");
+	if (followups)
+		rc |= vigie_buf_addf(out, "%zu follow-up fix%s of CVEs fixed earlier left out"
+					  " (the SLA measures the first fix).\n",
+				     followups, followups == 1 ? "" : "es");
 	return rc ? VIGIE_ENOMEM : 0;
 }

@@ -110,10 +110,16 @@ int cli_policy_load(struct policy *p, const char *path);
 
 struct cli_secdata;
 struct secdata;
-/* The host's inventory (root, release) and the database as timeline/SLA
- * hooks; NULL (with a warning printed) when they cannot be had. */
-struct cli_secdata *cli_secdata_open(const char *root, const char *release);
+struct timeline;
+/* The inventory of the host the events belong to (the stored host with
+ * --from-store, else --root's image, else this machine; release from it
+ * or --release) and the database as timeline/SLA hooks; NULL (with a
+ * warning printed) when they cannot be had. */
+struct cli_secdata *cli_secdata_open(const struct cli_logs *logs, const char *host,
+				     const char *release);
 struct secdata *cli_secdata_get(struct cli_secdata *c);
+/* Warn (counted) about tl's upgrades whose source package was unknown. */
+void cli_secdata_warn(const struct cli_secdata *c, const struct timeline *tl);
 void cli_secdata_free(struct cli_secdata *c);
 int cmd_inventory(int argc, char **argv);
 int cmd_hosts(int argc, char **argv);

@@ -30,7 +30,10 @@ static void usage(FILE *f)
 		"                 /etc/vigie/vigie.conf if present, else built-in:\n"
 		"                 1 business day per class, French holidays)\n\n"
 		"--from-store reads the events stored for --host ('vigie history --store')\n"
-		"instead of log files.\n\n"
+		"instead of log files, and judges them with the inventory and release\n"
+		"stored for that host ('vigie hosts add'); no changelog is read unless\n"
+		"--root is given. Upgraded binaries missing from the inventory used have\n"
+		"an unknown source package: marked and counted in a warning.\n\n"
 		"Exit: 0 success, 2 usage or input error (file:line).\n");
 }
 
@@ -56,7 +59,7 @@ int cmd_sla(int argc, char **argv)
 	struct sla_policy pol;
 	struct sla_item *items = NULL;
 	struct sla_summary sum[SLA_NCLASSES];
-	size_t nitems = 0, undated = 0;
+	size_t nitems = 0, undated = 0, followups = 0;
 	struct vigie_buf out = VIGIE_BUF_INIT;
 	struct vigie_error err;
 	struct report_opts ro;
@@ -114,8 +117,9 @@ int cmd_sla(int argc, char **argv)
 	ro.color = cli.color;
 	if (cli_logs_load(&logs, &h, root && strcmp(root, "-") ? root : NULL, ro.host))
 		goto out;
-	to.root = root;
-	if (!no_secdata && (secd = cli_secdata_open(root, release))) {
+	/* a stored host's changelogs are not this machine's */
+	to.root = root ? root : logs.from_store ? "-" : NULL;
+	if (!no_secdata && (secd = cli_secdata_open(&logs, ro.host, release))) {
 		to.extra = vigie_secdata_timeline_cves;
 		to.extra_ud = cli_secdata_get(secd);
 		vigie_secdata_sla_hooks(cli_secdata_get(secd), &hooks);
@@ -123,18 +127,19 @@ int cmd_sla(int argc, char **argv)
 	to.since = ro.since;
 	to.until = ro.until;
 	if (vigie_timeline_build(&tl, &h, &to, &err) ||
-	    vigie_timeline_sla_items(&items, &nitems, &undated, &tl, &pol, secd ? &hooks : NULL,
+	    vigie_timeline_sla_items(&items, &nitems, &undated, &followups, &tl, &pol, secd ? &hooks : NULL,
 			       &err) ||
 	    vigie_sla_summarize(sum, items, nitems, &err)) {
 		rc = cli_error(&err);
 		goto out;
 	}
+	cli_secdata_warn(secd, &tl);
 	if (!strcmp(format, "json"))
-		c = vigie_sla_report_json(&out, &pol, items, nitems, sum, undated, &ro);
+		c = vigie_sla_report_json(&out, &pol, items, nitems, sum, undated, followups, &ro);
 	else if (!strcmp(format, "csv"))
 		c = vigie_sla_report_csv(&out, items, nitems);
 	else
-		c = vigie_sla_report_text(&out, &pol, items, nitems, sum, undated, &ro);
+		c = vigie_sla_report_text(&out, &pol, items, nitems, sum, undated, followups, &ro);
 	if (c)
 		goto oom;
 	rc = cli_write_buf(&out);

@@ -24,7 +24,10 @@ static void usage(FILE *f)
 		"one self-contained page (inline CSS and SVG) to send as a report.\n"
 		"Logs: as for 'vigie history'. --root - reads no changelog.\n\n"
 		"--from-store reads the events stored for --host ('vigie history --store')\n"
-		"instead of log files.\n\n"
+		"instead of log files, and judges them with the inventory and release\n"
+		"stored for that host ('vigie hosts add'); no changelog is read unless\n"
+		"--root is given. Upgraded binaries missing from the inventory used have\n"
+		"an unknown source package: marked and counted in a warning.\n\n"
 		"Exit: 0 success, 2 usage or input error (file:line).\n");
 }
 
@@ -96,8 +99,9 @@ int cmd_timeline(int argc, char **argv)
 	ro.color = cli.color;
 	if (cli_logs_load(&logs, &h, root && strcmp(root, "-") ? root : NULL, ro.host))
 		goto out;
-	to.root = root;
-	if (!no_secdata && (secd = cli_secdata_open(root, release))) {
+	/* a stored host's changelogs are not this machine's */
+	to.root = root ? root : logs.from_store ? "-" : NULL;
+	if (!no_secdata && (secd = cli_secdata_open(&logs, ro.host, release))) {
 		to.extra = vigie_secdata_timeline_cves;
 		to.extra_ud = cli_secdata_get(secd);
 	}
@@ -109,6 +113,7 @@ int cmd_timeline(int argc, char **argv)
 	}
 	if (secd && vigie_timeline_annotate(&tl, vigie_secdata_annotate, cli_secdata_get(secd)))
 		goto oom;
+	cli_secdata_warn(secd, &tl);
 	if (!strcmp(format, "json"))
 		c = vigie_timeline_report_json(&out, &tl, &h, &ro);
 	else if (!strcmp(format, "csv"))

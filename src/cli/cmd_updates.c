@@ -23,6 +23,8 @@ struct row {
 	const struct pending_update *u;
 	struct vigie_strv cves;
 	int cls;                /* worst class of its CVEs, -1 when none */
+	int cves_known;         /* tracker data for the release, the
+				   candidate's changelog, or an advisory */
 };
 
 static void usage(FILE *f)
@@ -41,7 +43,8 @@ static void usage(FILE *f)
 		"  --format FMT      text (default), json or csv\n"
 		"  --security-only   only updates from security suites\n"
 		"  --changelogs      also read CVE ids from the candidate packages' changelogs\n"
-		"                    (downloads each candidate .deb once; cached in the database)\n"
+		"                    (downloads each candidate .deb once; cached in the database,\n"
+		"                    and the cache is used without this option)\n"
 		"  -h, --help        this help\n");
 }
 
@@ -115,10 +118,16 @@ static int print_json(const struct inventory *inv, const char *release,
 		gen_key(g, "security");
 		yajl_gen_bool(g, u->security);
 		gen_key(g, "cves");
-		yajl_gen_array_open(g);
-		for (size_t k = 0; k < rows[i].cves.n; k++)
-			gen_str(g, rows[i].cves.v[k]);
-		yajl_gen_array_close(g);
+		if (rows[i].cves_known) {
+			yajl_gen_array_open(g);
+			for (size_t k = 0; k < rows[i].cves.n; k++)
+				gen_str(g, rows[i].cves.v[k]);
+			yajl_gen_array_close(g);
+		} else {
+			yajl_gen_null(g);
+		}
+		gen_key(g, "cves_known");
+		yajl_gen_bool(g, rows[i].cves_known);
 		gen_key(g, "class");
 		if (rows[i].cls >= 0)
 			gen_str(g, vigie_policy_class_name((enum vigie_class)rows[i].cls));
@@ -136,7 +145,7 @@ static int print_json(const struct inventory *inv, const char *release,
 
 static void print_csv(struct row *rows, size_t n)
 {
-	printf("package,arch,source,installed,candidate,suite,security,cves\r\n");
+	printf("package,arch,source,installed,candidate,suite,security,cves,cves_known\r\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct pending_update *u = rows[i].u;
 		char *cves = vigie_strv_join(&rows[i].cves, " ");
@@ -153,7 +162,7 @@ static void print_csv(struct row *rows, size_t n)
 		csv_field(stdout, u->suites);
 		printf(",%s,", u->security ? "yes" : "no");
 		csv_field(stdout, cves);
-		printf("\r\n");
+		printf(",%s\r\n", rows[i].cves_known ? "yes" : "no");
 		free(cves);
 	}
 }
@@ -173,14 +182,19 @@ static void print_text(struct row *rows, size_t n)
 			char *c = vigie_strv_join(&rows[i].cves, " ");
 			printf("    fixes %s\n", c ? c : "");
 			free(c);
+		} else if (!rows[i].cves_known) {
+			printf("    CVEs unknown (no tracker data for the release and no cached"
+			       " changelog: see --changelogs)\n");
 		}
 	}
 	printf("%zu pending update%s, %zu from security suites\n", n, n == 1 ? "" : "s", nsec);
 }
 
-/* Changelog CVEs: the candidates' changelogs (cached in the store), the
- * entries between the installed and the candidate source versions. */
-static int changelog_pass(struct vigie_store *s, struct row *rows, size_t n,
+/* Changelog CVEs: the candidates' changelogs (from the store's cache, and
+ * downloaded when download is set), the entries between the installed and
+ * the candidate source versions. A candidate whose changelog was read has
+ * its CVEs known. */
+static int changelog_pass(struct vigie_store *s, struct row *rows, size_t n, int download,
 			  struct vigie_error *err)
 {
 	const struct pending_update **ups = calloc(n ? n : 1, sizeof(*ups));
@@ -196,7 +210,8 @@ static int changelog_pass(struct vigie_store *s, struct row *rows, size_t n,
 		ups[i] = rows[i].u;
 	vigie_fetch_opts_init(&fo);
 	fo.user_agent = "vigie/" VIGIE_VERSION;
-	if (vigie_debpkg_pending_changelogs(sums, ups, n, s, &fo, err)) {
+	if (download ? vigie_debpkg_pending_changelogs(sums, ups, n, s, &fo, err)
+		     : vigie_debpkg_cached_changelogs(sums, ups, n, s, err)) {
 		rc = cli_error(err);
 		goto out;
 	}
@@ -204,8 +219,11 @@ static int changelog_pass(struct vigie_store *s, struct row *rows, size_t n,
 		const struct pending_update *u = rows[i].u;
 		const char *after = u->installed_source_version ? u->installed_source_version
 								: u->installed;
-		if (sums[i] && vigie_changelog_summary_cves(&rows[i].cves, sums[i], after,
-						      u->source_version)) {
+		if (!sums[i])
+			continue;
+		rows[i].cves_known = 1;
+		if (vigie_changelog_summary_cves(&rows[i].cves, sums[i], after,
+						 u->source_version)) {
 			rc = cli_fail("out of memory");
 			goto out;
 		}
@@ -216,6 +234,21 @@ out:
 	free(sums);
 	free(ups);
 	return rc;
+}
+
+static int stop_at_first(void *ud, const struct store_tracker_row *r)
+{
+	(void)ud;
+	(void)r;
+	return 1;
+}
+
+/* 1 when the store holds tracker rows for release, 0 when not, <0 on error. */
+static int tracker_has_release(struct vigie_store *s, const char *release,
+			       struct vigie_error *err)
+{
+	int rc = vigie_store_tracker_each(s, release, stop_at_first, NULL, err);
+	return rc == 1 ? 1 : rc;
 }
 
 int cmd_updates(int argc, char **argv)
@@ -234,7 +267,7 @@ int cmd_updates(int argc, char **argv)
 	};
 	const char *root = NULL, *status = NULL, *lists_dir = NULL, *release = NULL;
 	const char *arch = NULL, *format = "text";
-	int security_only = 0, changelogs = 0, c, rc = EXIT_ERROR;
+	int security_only = 0, changelogs = 0, c, rc = EXIT_ERROR, tracker = 0;
 	struct inventory inv;
 	struct inventory_opts io;
 	struct host_pending hp;
@@ -317,6 +350,10 @@ int cmd_updates(int argc, char **argv)
 	if (!release && s)
 		fprintf(stderr, "vigie: warning: release unknown: CVEs from the security tracker "
 				"are not listed (use --release)\n");
+	if (s && release && (tracker = tracker_has_release(s, release, &err)) < 0) {
+		cli_error(&err);
+		goto out;
+	}
 	if (pend->n && !(rows = calloc(pend->n, sizeof(*rows)))) {
 		cli_fail("out of memory");
 		goto out;
@@ -339,8 +376,12 @@ int cmd_updates(int argc, char **argv)
 			cli_error(&err);
 			goto out;
 		}
+		/* the tracker covers every source of the release; the advisory
+		 * lists only some: none naming this version says nothing */
+		r->cves_known = tracker || r->cves.n;
 	}
-	if (changelogs && changelog_pass(s, rows, nrows, &err))
+	/* the cache serves every run; --changelogs also downloads */
+	if ((changelogs || s) && nrows && changelog_pass(s, rows, nrows, changelogs, &err))
 		goto out;
 	/* classes: policy, store facts, and the tracker's urgency */
 	if (!(pol = malloc(sizeof(*pol)))) {

@@ -37,7 +37,21 @@ expect_out "web01" "host"
 expect_no_out "(src|href)=|@import|url\\(" "no external resource"
 
 # no changelog available: upgrades listed with a note
-run timeline --root - --dpkg-log "$ROOT/var/log/dpkg.log"; expect_rc 0 "no changelogs"
+run timeline --root - --dpkg-log "$ROOT/var/log/dpkg.log" --no-security-data; expect_rc 0 "no changelogs"
 expect_out "^  baz:amd64 3.0-1 -> 3.0-2$" "no cves without changelogs"
+
+# logs from elsewhere: binaries not in the inventory used (this machine's)
+# have an unknown source package, said per upgrade and counted
+if [ -r /var/lib/dpkg/status ] && ! grep -Eq '^Package: (libfoo1|bar|baz)$' /var/lib/dpkg/status; then
+	run timeline --root - --dpkg-log "$ROOT/var/log/dpkg.log" --release trixie; expect_rc 0 "foreign log"
+	expect_out "^  baz:amd64 3.0-1 -> 3.0-2  \[source unknown\]$" "source unknown marked in text"
+	expect_out "^1 upgrade of binaries whose source package is unknown \(not in the inventory used\)" "and counted"
+	expect_err "warning: 1 of 1 upgrades are of binaries not in the inventory of this machine: their source package is unknown" "counted warning"
+	run timeline --root - --dpkg-log "$ROOT/var/log/dpkg.log" --release trixie --format json
+	expect_eq "$(printf '%s' "$OUT" | jq -c '[[.days[].upgrades[].source_unknown], .summary.source_unknown_upgrades]')" \
+		"[[true],1]" "source unknown in JSON"
+	run sla --root - --dpkg-log "$ROOT/var/log/dpkg.log" --release trixie
+	expect_err "warning: 1 of 1 upgrades are of binaries not in the inventory of this machine" "sla warns too"
+fi
 
 finish

@@ -36,7 +36,7 @@ print(" ".join("%s=%s/%s/%s/%s" % (u["package"], u["candidate"], u["suite"], u["
 
 run updates --root "$T/root" --format csv
 expect_rc 0 "csv"
-expect_eq "$(printf '%s\n' "$OUT" | head -1 | tr -d '\r')" "package,arch,source,installed,candidate,suite,security,cves" "csv header"
+expect_eq "$(printf '%s\n' "$OUT" | head -1 | tr -d '\r')" "package,arch,source,installed,candidate,suite,security,cves,cves_known" "csv header"
 expect_eq "$(printf '%s\n' "$OUT" | grep -c ',')" "6" "csv rows"
 
 # changelogs: hello's entries newer than 1.0-1, up to 1.0-3
@@ -64,6 +64,25 @@ expect_rc 0 "changelogs cached"
 expect_out 'CVE-2026-0004' "cached CVEs"
 expect_eq "$(grep -c 'GET /debian-security/pool/main/h/hello/hello_1.0-3_all.deb' "$HTTPD_LOG")" "1" "served from the cache"
 
+# without --changelogs, the cache still serves what it holds; without
+# tracker data nor a cached changelog, the CVEs are unknown, not 0
+run updates --root "$T/root" --format json
+expect_rc 0 "cache without --changelogs"
+expect_eq "$(printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(";".join("%s=%s/%s" % (u["package"], u["cves_known"], " ".join(sorted(u["cves"])) if u["cves"] is not None else None)
+               for u in d["updates"] if u["security"]))
+')" "badsum=False/None;broken=False/None;gir1.2-hello=True/CVE-2026-0002 CVE-2026-0003 CVE-2026-0004;hello=True/CVE-2026-0002 CVE-2026-0003 CVE-2026-0004" \
+	"cached changelog CVEs used, unknown ones said"
+expect_eq "$(grep -c 'GET /debian-security/pool/main/h/hello/hello_1.0-3_all.deb' "$HTTPD_LOG")" "1" "nothing downloaded without --changelogs"
+run updates --root "$T/root"
+expect_out '^badsum 1\.0-1 -> 1\.0-2 .*\[security\]$' "badsum listed"
+expect_eq "$(printf '%s\n' "$OUT" | grep -A1 '^badsum ' | tail -1)" \
+	"    CVEs unknown (no tracker data for the release and no cached changelog: see --changelogs)" "text says CVEs unknown"
+run updates --root "$T/root" --format csv
+expect_out '^badsum,.*,yes,,no' "csv: CVEs not known"
+
 # CVEs from the security data in the store (DSA list, tracker JSON)
 UPD=(db update)
 cat >"$T/local.conf" <<EOC
@@ -87,6 +106,9 @@ import json, sys
 d = json.load(sys.stdin)
 print(" ".join(sorted(c for u in d["updates"] if u["package"] == "gir1.2-hello" for c in u["cves"])))
 ')" "$want" "CVEs fixed between installed and candidate, from the store"
+	if printf '%s' "$want" | grep -q CVE-2026-0002; then
+		expect_eq "$(printf '%s' "$OUT" | jq -c '[.updates[] | .cves_known] | unique')" "[true]" "tracker data: every update's CVEs known"
+	fi
 fi
 
 # mirror gone: one message, still exit 0

@@ -64,5 +64,9 @@ int vigie_debpkg_changelog_summary(struct vigie_buf *out, const char *url,
 int vigie_debpkg_pending_changelogs(char **summaries, const struct pending_update *const *ups,
 			      size_t n, struct vigie_store *s, const struct fetch_opts *fo,
 			      struct vigie_error *err);
+/* The same from the cache in s only (nothing downloaded, nothing
+ * written): summaries[i] NULL when no binary of its group is cached. */
+int vigie_debpkg_cached_changelogs(char **summaries, const struct pending_update *const *ups,
+			     size_t n, struct vigie_store *s, struct vigie_error *err);
 
 #endif

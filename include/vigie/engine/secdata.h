@@ -21,14 +21,20 @@ int vigie_secdata_open(struct secdata **out, struct vigie_store *s,
 		 struct vigie_error *err);
 void vigie_secdata_free(struct secdata *sd);
 /* timeline_cve_source_fn: CVEs whose fixed version for the release lies in
- * (old, new] of the upgrade's source package. ud is the secdata. */
+ * (old, new] of the upgrade's source package: the tracker's, and each
+ * DSA/DLA's (one per advisory: a CVE two advisories fix is credited to the
+ * upgrade that reached each). When several lie in (old, new] the lowest
+ * counts; a fix when old already reached the first fix is a follow-up.
+ * A binary absent from the inventory is taken as its own source and
+ * TIMELINE_SOURCE_UNKNOWN returned. ud is the secdata. */
 int vigie_secdata_timeline_cves(void *ud, const struct history_event *ev,
 			  timeline_add_fn *add, void *add_ud,
 			  struct vigie_error *err);
-/* timeline_annotate_fn: the advisory (DSA/DLA id) and class of a fix.
- * Strings stay valid until the next call. ud is the secdata. */
+/* timeline_annotate_fn: the advisory (DSA/DLA id: the one fixing that
+ * version, else the first one below it) and class of a fix. Strings stay
+ * valid until the next call. ud is the secdata. */
 void vigie_secdata_annotate(void *ud, const char *cve, const char *source,
-		      const char **advisory, const char **cls);
+		      const char *version, const char **advisory, const char **cls);
 /* Fill hooks with the advisory-date and class lookups of sd. */
 void vigie_secdata_sla_hooks(struct secdata *sd, struct timeline_sla_hooks *hooks);
 

@@ -83,11 +83,11 @@ int vigie_timeline_report_html(struct vigie_buf *out, const struct timeline *tl,
 int vigie_sla_report_text(struct vigie_buf *out, const struct sla_policy *p,
 		    const struct sla_item *items, size_t n,
 		    const struct sla_summary sum[SLA_NCLASSES], size_t undated,
-		    const struct report_opts *o);
+		    size_t followups, const struct report_opts *o);
 int vigie_sla_report_csv(struct vigie_buf *out, const struct sla_item *items, size_t n);
 int vigie_sla_report_json(struct vigie_buf *out, const struct sla_policy *p,
 		    const struct sla_item *items, size_t n,
 		    const struct sla_summary sum[SLA_NCLASSES], size_t undated,
-		    const struct report_opts *o);
+		    size_t followups, const struct report_opts *o);
 
 #endif

@@ -28,13 +28,25 @@ static int extra(void *ud, const struct history_event *ev, timeline_add_fn *add,
 		 void *add_ud, struct vigie_error *err)
 {
 	int *calls = ud;
+	struct timeline_fix f;
 	(void)err;
 	(*calls)++;
-	if (!strcmp(ev->package, "bar"))
-		return add(add_ud, "CVE-2026-9000", "bar", "2.0-1+deb13u1", 0, "security tracker");
+	memset(&f, 0, sizeof(f));
+	if (!strcmp(ev->package, "bar")) {
+		f.cve = "CVE-2026-9000";
+		f.source = "bar";
+		f.version = "2.0-1+deb13u1";
+		f.evidence = "security tracker";
+		return add(add_ud, &f);
+	}
 	/* a CVE already known from the changelog is not repeated */
-	if (!strcmp(ev->package, "libfoo1"))
-		return add(add_ud, "CVE-2026-1001", "foo", "1.0-1+deb13u1", 0, "tracker");
+	if (!strcmp(ev->package, "libfoo1")) {
+		f.cve = "CVE-2026-1001";
+		f.source = "foo";
+		f.version = "1.0-1+deb13u1";
+		f.evidence = "tracker";
+		return add(add_ud, &f);
+	}
 	return 0;
 }
 
@@ -127,6 +139,50 @@ static void test_binnmu(void **state)
 	vigie_history_release(&h);
 }
 
+/* A CVE named by two entries in (old, new]: the oldest one fixed it (the
+ * newer one may be a regression fix), and its date is the fix date. */
+static void test_oldest_entry(void **state)
+{
+	char root[4096], dir[4200];
+	struct history h;
+	struct timeline tl;
+	struct timeline_opts o;
+	struct vigie_error e;
+	(void)state;
+	snprintf(root, sizeof(root), "%s/oldest", test_tmpdir());
+	snprintf(dir, sizeof(dir), "%s/usr/share/doc/libxml2", root);
+	assert_int_equal(test_system("mkdir -p '%s' '%s/var/log'", dir, root), 0);
+	test_write("oldest/usr/share/doc/libxml2/changelog.Debian",
+		   "libxml2 (2.9.14+dfsg-1.3~deb12u5) bookworm-security; urgency=medium\n\n"
+		   "  * Fix regression in the patch for CVE-2025-7425.\n\n"
+		   " -- M <m@d.org>  Sat, 11 Oct 2025 10:00:00 +0000\n\n"
+		   "libxml2 (2.9.14+dfsg-1.3~deb12u4) bookworm-security; urgency=medium\n\n"
+		   "  * CVE-2025-7425: heap use-after-free in xsltGetInheritedNsList.\n"
+		   "  * CVE-2025-6021.\n\n"
+		   " -- M <m@d.org>  Mon, 25 Aug 2025 10:00:00 +0000\n\n"
+		   "libxml2 (2.9.14+dfsg-1.3~deb12u3) bookworm-security; urgency=medium\n\n"
+		   "  * CVE-2025-7425 mentioned below the old version.\n\n"
+		   " -- M <m@d.org>  Mon, 02 Jun 2025 10:00:00 +0000\n");
+	test_write("oldest/var/log/dpkg.log",
+		   "2025-10-20 10:00:00 upgrade libxml2:amd64 2.9.14+dfsg-1.3~deb12u3 "
+		   "2.9.14+dfsg-1.3~deb12u5\n");
+	memset(&e, 0, sizeof(e));
+	vigie_history_init(&h);
+	assert_int_equal(vigie_history_load_all(&h, NULL, NULL, root, &e), 0);
+	memset(&o, 0, sizeof(o));
+	o.root = root;
+	assert_int_equal(vigie_timeline_build(&tl, &h, &o, &e), 0);
+	assert_int_equal(tl.n, 1);
+	assert_int_equal(tl.ups[0].ncves, 2);
+	assert_string_equal(tl.ups[0].cves[0].cve, "CVE-2025-7425");
+	assert_string_equal(tl.ups[0].cves[0].version, "2.9.14+dfsg-1.3~deb12u4");
+	assert_true(tl.ups[0].cves[0].date == test_utc("2025-08-25T10:00:00Z"));
+	assert_non_null(strstr(tl.ups[0].cves[0].evidence, "deb12u4"));
+	assert_string_equal(tl.ups[0].cves[1].cve, "CVE-2025-6021");
+	vigie_timeline_release(&tl);
+	vigie_history_release(&h);
+}
+
 static int advisory(void *ud, const char *cve, const char *source, const char *version,
 		    int64_t *published, const char **evidence)
 {
@@ -160,7 +216,7 @@ static void test_sla_items(void **state)
 	struct vigie_error e;
 	struct sla_policy p;
 	struct sla_item *items;
-	size_t n, undated;
+	size_t n, undated, followups;
 	struct timeline_sla_hooks hooks = { advisory, classify, NULL };
 	(void)state;
 	load_fixture(&h);
@@ -170,7 +226,7 @@ static void test_sla_items(void **state)
 	assert_int_equal(vigie_timeline_build(&tl, &h, &o, &e), 0);
 	vigie_sla_policy_init(&p, NULL);
 	/* without hooks: changelog dates, all standard */
-	assert_int_equal(vigie_timeline_sla_items(&items, &n, &undated, &tl, &p, NULL, &e), 0);
+	assert_int_equal(vigie_timeline_sla_items(&items, &n, &undated, &followups, &tl, &p, NULL, &e), 0);
 	assert_int_equal(n, 5);
 	assert_int_equal(undated, 0);
 	for (size_t i = 0; i < n; i++) {
@@ -179,7 +235,7 @@ static void test_sla_items(void **state)
 		assert_int_equal(items[i].met, strcmp(items[i].cve, "CVE-2026-2001") != 0);
 	}
 	free(items);
-	assert_int_equal(vigie_timeline_sla_items(&items, &n, &undated, &tl, &p, &hooks, &e), 0);
+	assert_int_equal(vigie_timeline_sla_items(&items, &n, &undated, &followups, &tl, &p, &hooks, &e), 0);
 	assert_int_equal(n, 5);
 	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(items[i].cve, "CVE-2026-2001")) {
@@ -252,6 +308,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build),
 		cmocka_unit_test(test_binnmu),
+		cmocka_unit_test(test_oldest_entry),
 		cmocka_unit_test(test_sla_items),
 		cmocka_unit_test(test_reports),
 	};
