@@ -338,13 +338,13 @@ static void test_migrate_previous_release(void **state)
 				     " c.executescript(open(sys.argv[2]).read()); c.commit()' '%s' '%s'",
 				     url, dump), 0);
 	s = open_store(0);
-	assert_int_equal(vigie_store_schema_version(s), 2);
+	assert_true(vigie_store_schema_version(s) >= 3);
 	c = read_rows(s, "apache2");
 	assert_true(c.n >= 1);
 	assert_true(vigie_store_count(s, "hosts", &err) >= 1);
 	vigie_store_close(s);
 	s = open_store(STORE_READONLY);
-	assert_int_equal(vigie_store_schema_version(s), 2);
+	assert_true(vigie_store_schema_version(s) >= 3);
 	vigie_store_close(s);
 }
 

@@ -92,4 +92,45 @@ const struct vigie_migration vigie_store_sqlite_migrations[VIGIE_SQLITE_NMIGRATI
 	  "CREATE TABLE schema_migrations(version INTEGER PRIMARY KEY,"
 	  " applied_at INTEGER NOT NULL);"
 	  "INSERT INTO schema_migrations(version, applied_at) VALUES(1, 0);" },
+	{ 3,
+	  /* the fleet service: clients, users and their tokens, web sessions,
+	   * the finding history (append-only facts per host, CVE and source),
+	   * pushes (idempotent by content), host summaries and the apt
+	   * candidates each host sees */
+	  "CREATE TABLE clients(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,"
+	  " lang TEXT NOT NULL DEFAULT 'fr', timezone TEXT NOT NULL DEFAULT 'Europe/Paris',"
+	  " created_at INTEGER NOT NULL);"
+	  "CREATE TABLE client_contacts(client_id INTEGER NOT NULL REFERENCES clients(id)"
+	  " ON DELETE CASCADE, email TEXT NOT NULL, PRIMARY KEY(client_id, email));"
+	  "CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,"
+	  " role TEXT NOT NULL, client_id INTEGER REFERENCES clients(id) ON DELETE CASCADE,"
+	  " password_hash TEXT, lang TEXT, created_at INTEGER NOT NULL);"
+	  "CREATE TABLE tokens(id INTEGER PRIMARY KEY, hash TEXT UNIQUE NOT NULL,"
+	  " kind TEXT NOT NULL, host TEXT, client_id INTEGER REFERENCES clients(id)"
+	  " ON DELETE CASCADE, user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,"
+	  " created_at INTEGER NOT NULL, revoked_at INTEGER, last_used_at INTEGER);"
+	  "CREATE TABLE sessions(hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL"
+	  " REFERENCES users(id) ON DELETE CASCADE, csrf TEXT NOT NULL,"
+	  " created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
+	  "CREATE TABLE finding_history(host_id INTEGER NOT NULL REFERENCES hosts(id)"
+	  " ON DELETE CASCADE, cve TEXT NOT NULL, source TEXT NOT NULL,"
+	  " first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, resolved_at INTEGER,"
+	  " resolved_version TEXT, installed_version TEXT, fixed_version TEXT, class TEXT,"
+	  " state TEXT, PRIMARY KEY(host_id, cve, source));"
+	  "CREATE INDEX finding_history_cve ON finding_history(cve);"
+	  "CREATE TABLE pushes(id INTEGER PRIMARY KEY, host_id INTEGER NOT NULL"
+	  " REFERENCES hosts(id) ON DELETE CASCADE, digest TEXT NOT NULL,"
+	  " received_at INTEGER NOT NULL, bytes INTEGER NOT NULL, packages INTEGER NOT NULL,"
+	  " UNIQUE(host_id, digest));"
+	  "CREATE TABLE host_summary(host_id INTEGER PRIMARY KEY REFERENCES hosts(id)"
+	  " ON DELETE CASCADE, computed_at INTEGER NOT NULL, verdict TEXT NOT NULL,"
+	  " reason TEXT, open_highly INTEGER NOT NULL DEFAULT 0,"
+	  " open_critical INTEGER NOT NULL DEFAULT 0, open_standard INTEGER NOT NULL DEFAULT 0,"
+	  " pending_security INTEGER NOT NULL DEFAULT 0, reboot INTEGER NOT NULL DEFAULT 0,"
+	  " lifecycle TEXT, lifecycle_end TEXT);"
+	  "CREATE TABLE host_candidates(host_id INTEGER NOT NULL REFERENCES hosts(id)"
+	  " ON DELETE CASCADE, package TEXT NOT NULL, arch TEXT NOT NULL,"
+	  " version TEXT NOT NULL, suite TEXT, security INTEGER NOT NULL DEFAULT 0,"
+	  " PRIMARY KEY(host_id, package, arch));"
+	  "CREATE INDEX hosts_client ON hosts(client);" },
 };

@@ -1,0 +1,201 @@
+/* vigie: what the fleet service stores: clients and their contacts, users,
+ * tokens, web sessions, pushes, host summaries and the finding history.
+ *
+ * Tenants never meet: every read of hosts, findings or history takes a
+ * scope, and the scope is part of the SQL (WHERE hosts.client = ?), so a
+ * client's user can never load another client's row. A scope with client
+ * NULL is the operator's (the whole fleet). Strings passed to callbacks
+ * are valid during the call only. */
+#ifndef VIGIE_STORE_SERVICE_H
+#define VIGIE_STORE_SERVICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vigie/core/error.h"
+#include "vigie/store/store.h"
+
+#define VIGIE_NAME_MAX 253
+
+enum vigie_role {
+	VIGIE_ROLE_NONE = 0,
+	VIGIE_ROLE_OPERATOR, /* the whole fleet */
+	VIGIE_ROLE_CLIENT,   /* one client's hosts */
+	VIGIE_ROLE_AGENT,    /* pushes for one host */
+};
+
+/* Who is asking: set by authentication, passed to every scoped read. */
+struct vigie_principal {
+	enum vigie_role role;
+	int64_t user_id;               /* 0 for agents */
+	char user[VIGIE_NAME_MAX + 1];   /* "" for agents */
+	char client[VIGIE_NAME_MAX + 1]; /* "" for operators */
+	char host[VIGIE_NAME_MAX + 1];   /* agents only */
+	char lang[8];                  /* the user's choice, "" = none */
+	char csrf[80];                 /* sessions only */
+};
+
+/* The client a principal is scoped to, NULL for the whole fleet. */
+const char *vigie_principal_scope(const struct vigie_principal *p);
+
+/* ---- clients ---- */
+struct store_client {
+	int64_t id;
+	const char *name, *lang, *timezone;
+	int64_t created_at;
+	long hosts;
+};
+/* 0, 1 when it exists already, or an error. */
+int vigie_store_client_add(struct vigie_store *s, const char *name, const char *lang,
+			   const char *timezone, struct vigie_error *err);
+int vigie_store_client_contact_add(struct vigie_store *s, const char *client,
+				   const char *email, struct vigie_error *err);
+typedef int store_client_cb(void *ud, const struct store_client *c);
+/* scope NULL: every client; else only that one. */
+int vigie_store_clients_each(struct vigie_store *s, const char *scope,
+			     store_client_cb *cb, void *ud, struct vigie_error *err);
+/* VIGIE_ENOTFOUND when absent. */
+int vigie_store_client_get(struct vigie_store *s, const char *name,
+			   store_client_cb *cb, void *ud, struct vigie_error *err);
+typedef int store_contact_cb(void *ud, const char *email);
+int vigie_store_client_contacts_each(struct vigie_store *s, const char *client,
+				     store_contact_cb *cb, void *ud,
+				     struct vigie_error *err);
+/* Removes the client, its users and tokens; refused (VIGIE_EUSAGE) while
+ * hosts belong to it. VIGIE_ENOTFOUND when absent. */
+int vigie_store_client_remove(struct vigie_store *s, const char *name,
+			      struct vigie_error *err);
+
+/* ---- users ---- */
+struct store_user {
+	int64_t id;
+	const char *name;
+	enum vigie_role role;          /* operator or client */
+	const char *client;            /* NULL for operators */
+	const char *password_hash;     /* argon2id encoded, NULL = none */
+	const char *lang;
+	int64_t created_at;
+};
+/* client must exist for VIGIE_ROLE_CLIENT. 1 when the name is taken. */
+int vigie_store_user_add(struct vigie_store *s, const char *name, enum vigie_role role,
+			 const char *client, const char *password_hash,
+			 struct vigie_error *err);
+typedef int store_user_cb(void *ud, const struct store_user *u);
+int vigie_store_user_get(struct vigie_store *s, const char *name, store_user_cb *cb,
+			 void *ud, struct vigie_error *err);
+int vigie_store_users_each(struct vigie_store *s, store_user_cb *cb, void *ud,
+			   struct vigie_error *err);
+int vigie_store_user_remove(struct vigie_store *s, const char *name,
+			    struct vigie_error *err);
+int vigie_store_user_set_lang(struct vigie_store *s, int64_t user_id, const char *lang,
+			      struct vigie_error *err);
+
+/* ---- tokens (only their SHA-256 is stored) ---- */
+struct store_token {
+	int64_t id;
+	const char *kind;              /* "agent" or "user" */
+	const char *host, *client, *user;
+	int64_t created_at, revoked_at, last_used_at;
+};
+/* An agent token (host and client set) or a user token (user set). */
+int vigie_store_token_add(struct vigie_store *s, const char *hash, const char *kind,
+			  const char *host, const char *client, const char *user,
+			  int64_t *id, struct vigie_error *err);
+typedef int store_token_cb(void *ud, const struct store_token *t);
+int vigie_store_tokens_each(struct vigie_store *s, store_token_cb *cb, void *ud,
+			    struct vigie_error *err);
+/* VIGIE_ENOTFOUND when no such token is active. */
+int vigie_store_token_revoke(struct vigie_store *s, int64_t id, struct vigie_error *err);
+/* The principal of an active token; VIGIE_ENOTFOUND for an unknown or
+ * revoked one. */
+int vigie_store_token_principal(struct vigie_store *s, const char *hash,
+				struct vigie_principal *out, struct vigie_error *err);
+
+/* ---- web sessions ---- */
+int vigie_store_session_add(struct vigie_store *s, const char *hash, int64_t user_id,
+			    const char *csrf, int64_t expires_at, struct vigie_error *err);
+/* The principal (with its CSRF token) of a session not expired at now. */
+int vigie_store_session_principal(struct vigie_store *s, const char *hash, int64_t now,
+				  struct vigie_principal *out, struct vigie_error *err);
+int vigie_store_session_remove(struct vigie_store *s, const char *hash,
+			       struct vigie_error *err);
+
+/* ---- pushes ---- */
+/* 1 when host_id already sent a document with this digest, else 0. */
+int vigie_store_push_seen(struct vigie_store *s, int64_t host_id, const char *digest,
+			  struct vigie_error *err);
+int vigie_store_push_record(struct vigie_store *s, int64_t host_id, const char *digest,
+			    int64_t received_at, int64_t bytes, long packages,
+			    struct vigie_error *err);
+
+/* ---- host summaries ---- */
+struct store_host_summary {
+	int64_t computed_at;
+	const char *verdict;           /* "judged" or "undetermined" */
+	const char *reason;            /* why undetermined, else NULL */
+	long open[3];                  /* open findings per class (standard,
+					  critical, highly-critical) */
+	long pending_security;
+	int reboot;
+	const char *lifecycle, *lifecycle_end;
+};
+int vigie_store_host_summary_put(struct vigie_store *s, int64_t host_id,
+				 const struct store_host_summary *sum,
+				 struct vigie_error *err);
+/* A host as the dashboard lists it. */
+struct store_fleet_host {
+	int64_t id;
+	const char *name, *client, *release, *arch, *kernel_release;
+	int64_t inventoried_at, last_push;
+	long packages;
+	int has_summary;
+	struct store_host_summary sum;
+};
+typedef int store_fleet_host_cb(void *ud, const struct store_fleet_host *h);
+/* The hosts in scope (client NULL: all), by name. */
+int vigie_store_fleet_hosts_each(struct vigie_store *s, const char *scope,
+				 store_fleet_host_cb *cb, void *ud,
+				 struct vigie_error *err);
+/* One host if it is in scope; VIGIE_ENOTFOUND otherwise (another client's
+ * host is not found, exactly like a missing one). */
+int vigie_store_fleet_host_get(struct vigie_store *s, const char *scope, const char *name,
+			       store_fleet_host_cb *cb, void *ud, struct vigie_error *err);
+
+/* ---- apt candidates the host sees ---- */
+struct store_candidate {
+	const char *package, *arch, *version, *suite;
+	int security;
+};
+int vigie_store_host_candidates_set(struct vigie_store *s, int64_t host_id,
+				    const struct store_candidate *c, size_t n,
+				    struct vigie_error *err);
+
+/* ---- finding history: facts per (host, CVE, source) ---- */
+struct store_finding_fact {
+	const char *cve, *source;
+	const char *installed_version, *fixed_version;
+	const char *cls, *state;
+};
+/* Record what an inventory taken at when shows: each open finding keeps
+ * its first_seen (set now when new) and gets last_seen = when; a finding
+ * open before and absent now is resolved at when, with the source version
+ * then installed (NULL when the source is gone). Facts are never
+ * rewritten otherwise. */
+int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
+				       int64_t when,
+				       const struct store_finding_fact *open, size_t n,
+				       struct vigie_error *err);
+struct store_history_row {
+	const char *host, *client, *cve, *source;
+	int64_t first_seen, last_seen, resolved_at;
+	const char *resolved_version, *installed_version, *fixed_version, *cls, *state;
+};
+typedef int store_history_cb(void *ud, const struct store_history_row *r);
+/* History rows in scope; host and cve (either may be NULL) narrow it;
+ * open_only: only rows not resolved. Ordered by host, first_seen, CVE. */
+int vigie_store_finding_history_each(struct vigie_store *s, const char *scope,
+				     const char *host, const char *cve, int open_only,
+				     store_history_cb *cb, void *ud,
+				     struct vigie_error *err);
+
+#endif

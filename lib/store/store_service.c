@@ -1,0 +1,768 @@
+/* The fleet service's rows: clients, users, tokens, sessions, pushes, host
+ * summaries, apt candidates and the finding history. Every read of hosts
+ * or findings is scoped in its SQL: "(?1 IS NULL OR h.client = ?1)", with
+ * ?1 the principal's client (NULL only for operators). */
+#include "store/store_internal.h"
+#include "vigie/store/service.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The scope parameter: a CAST makes its type known to engines that infer
+ * parameter types (PostgreSQL). */
+#define SCOPE "(CAST(?1 AS TEXT) IS NULL OR h.client = CAST(?1 AS TEXT))"
+
+const char *vigie_principal_scope(const struct vigie_principal *p)
+{
+	if (p->role == VIGIE_ROLE_OPERATOR)
+		return NULL;
+	/* a client user or an agent: its client; never the whole fleet */
+	return p->client;
+}
+
+static int done(struct vigie_store *s, struct vigie_stmt *st, int rc,
+		struct vigie_error *err, const char *what)
+{
+	vdb_reset(st);
+	return rc == VIGIE_STEP_DONE ? 0 : vigie_store_dberr(s, err, what);
+}
+
+static int exec1(struct vigie_store *s, const char *sql, const char *what,
+		 struct vigie_error *err, int n, const char *const *vals)
+{
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	for (int i = 0; i < n; i++)
+		vigie_store_bind_text(st, i + 1, vals[i]);
+	return vigie_store_step_done(s, st, err, what);
+}
+
+/* ---- clients ---- */
+
+int vigie_store_client_add(struct vigie_store *s, const char *name, const char *lang,
+			   const char *timezone, struct vigie_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO clients(name, lang, timezone, created_at) VALUES(?,?,?,?)"
+		" ON CONFLICT DO NOTHING";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, name);
+	vigie_store_bind_text(st, 2, lang ? lang : "fr");
+	vigie_store_bind_text(st, 3, timezone ? timezone : "Europe/Paris");
+	vigie_store_bind_int64(st, 4, vigie_now());
+	if ((rc = vigie_store_step_done(s, st, err, "add client")))
+		return rc;
+	return vdb_changes(st) ? 0 : 1;
+}
+
+static int client_id(struct vigie_store *s, const char *name, int64_t *id,
+		     struct vigie_error *err)
+{
+	static const char sql[] = "SELECT id FROM clients WHERE name=?";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, name);
+	rc = vdb_step(st);
+	if (rc == VIGIE_STEP_ROW) {
+		*id = vdb_col_int64(st, 0);
+		vdb_reset(st);
+		return 0;
+	}
+	vdb_reset(st);
+	if (rc == VIGIE_STEP_DONE)
+		return vigie_error_set(err, VIGIE_ENOTFOUND, NULL, 0, "no client named %s", name);
+	return vigie_store_dberr(s, err, "find client");
+}
+
+int vigie_store_client_contact_add(struct vigie_store *s, const char *client,
+				   const char *email, struct vigie_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO client_contacts(client_id, email) VALUES(?,?) ON CONFLICT DO NOTHING";
+	struct vigie_stmt *st;
+	int64_t id;
+	int rc;
+	if ((rc = client_id(s, client, &id, err)))
+		return rc;
+	if (!(st = vigie_store_stmt(s, sql, err)))
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, id);
+	vigie_store_bind_text(st, 2, email);
+	return vigie_store_step_done(s, st, err, "add contact");
+}
+
+#define CLIENT_COLS \
+	"SELECT c.id, c.name, c.lang, c.timezone, c.created_at," \
+	" (SELECT count(*) FROM hosts h WHERE h.client = c.name) FROM clients c"
+
+static int client_rows(struct vigie_store *s, struct vigie_stmt *st, store_client_cb *cb,
+		       void *ud, struct vigie_error *err, int *n)
+{
+	int rc;
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
+		struct store_client c = {
+			vdb_col_int64(st, 0), vigie_store_col_text(st, 1),
+			vigie_store_col_text(st, 2), vigie_store_col_text(st, 3),
+			vdb_col_int64(st, 4), (long)vdb_col_int64(st, 5)
+		};
+		int r;
+		(*n)++;
+		if ((r = cb(ud, &c))) {
+			vdb_reset(st);
+			return r;
+		}
+	}
+	return done(s, st, rc, err, "list clients");
+}
+
+int vigie_store_clients_each(struct vigie_store *s, const char *scope,
+			     store_client_cb *cb, void *ud, struct vigie_error *err)
+{
+	static const char sql[] = CLIENT_COLS
+		" WHERE (CAST(?1 AS TEXT) IS NULL OR c.name = CAST(?1 AS TEXT)) ORDER BY c.name";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int n = 0;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, scope);
+	return client_rows(s, st, cb, ud, err, &n);
+}
+
+int vigie_store_client_get(struct vigie_store *s, const char *name,
+			   store_client_cb *cb, void *ud, struct vigie_error *err)
+{
+	static const char sql[] = CLIENT_COLS " WHERE c.name = ?";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int n = 0, rc;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, name);
+	if ((rc = client_rows(s, st, cb, ud, err, &n)))
+		return rc;
+	return n ? 0 : VIGIE_ENOTFOUND;
+}
+
+int vigie_store_client_contacts_each(struct vigie_store *s, const char *client,
+				     store_contact_cb *cb, void *ud,
+				     struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT k.email FROM client_contacts k JOIN clients c ON c.id = k.client_id"
+		" WHERE c.name = ? ORDER BY k.email";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, client);
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
+		int r = cb(ud, vigie_store_col_text(st, 0));
+		if (r) {
+			vdb_reset(st);
+			return r;
+		}
+	}
+	return done(s, st, rc, err, "list contacts");
+}
+
+int vigie_store_client_remove(struct vigie_store *s, const char *name,
+			      struct vigie_error *err)
+{
+	static const char count[] = "SELECT count(*) FROM hosts WHERE client = ?";
+	static const char del[] = "DELETE FROM clients WHERE name = ?";
+	struct vigie_stmt *st;
+	int64_t id, n;
+	int rc;
+	if ((rc = client_id(s, name, &id, err)))
+		return rc;
+	if (!(st = vigie_store_stmt(s, count, err)))
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, name);
+	n = vdb_step(st) == VIGIE_STEP_ROW ? vdb_col_int64(st, 0) : -1;
+	vdb_reset(st);
+	if (n < 0)
+		return vigie_store_dberr(s, err, "count hosts");
+	if (n > 0)
+		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0,
+				       "client %s still has %lld host(s): remove or move them first",
+				       name, (long long)n);
+	return exec1(s, del, "remove client", err, 1, &name);
+}
+
+/* ---- users ---- */
+
+static const char *role_name(enum vigie_role r)
+{
+	return r == VIGIE_ROLE_OPERATOR ? "operator" : r == VIGIE_ROLE_CLIENT ? "client" : "none";
+}
+
+static enum vigie_role role_parse(const char *s)
+{
+	if (s && !strcmp(s, "operator"))
+		return VIGIE_ROLE_OPERATOR;
+	if (s && !strcmp(s, "client"))
+		return VIGIE_ROLE_CLIENT;
+	return VIGIE_ROLE_NONE;
+}
+
+int vigie_store_user_add(struct vigie_store *s, const char *name, enum vigie_role role,
+			 const char *client, const char *password_hash,
+			 struct vigie_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO users(name, role, client_id, password_hash, created_at)"
+		" VALUES(?,?,?,?,?) ON CONFLICT DO NOTHING";
+	struct vigie_stmt *st;
+	int64_t cid = 0;
+	int rc;
+	if (role == VIGIE_ROLE_CLIENT && (rc = client_id(s, client, &cid, err)))
+		return rc;
+	if (!(st = vigie_store_stmt(s, sql, err)))
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, name);
+	vigie_store_bind_text(st, 2, role_name(role));
+	if (cid)
+		vigie_store_bind_int64(st, 3, cid);
+	else
+		vdb_bind_null(st, 3);
+	vigie_store_bind_text(st, 4, password_hash);
+	vigie_store_bind_int64(st, 5, vigie_now());
+	if ((rc = vigie_store_step_done(s, st, err, "add user")))
+		return rc;
+	return vdb_changes(st) ? 0 : 1;
+}
+
+#define USER_COLS \
+	"SELECT u.id, u.name, u.role, c.name, u.password_hash, u.lang, u.created_at" \
+	" FROM users u LEFT JOIN clients c ON c.id = u.client_id"
+
+static int user_rows(struct vigie_store *s, struct vigie_stmt *st, store_user_cb *cb,
+		     void *ud, struct vigie_error *err, int *n)
+{
+	int rc;
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
+		struct store_user u = {
+			vdb_col_int64(st, 0), vigie_store_col_text(st, 1),
+			role_parse(vigie_store_col_text(st, 2)), vigie_store_col_text(st, 3),
+			vigie_store_col_text(st, 4), vigie_store_col_text(st, 5),
+			vdb_col_int64(st, 6)
+		};
+		int r;
+		(*n)++;
+		if ((r = cb(ud, &u))) {
+			vdb_reset(st);
+			return r;
+		}
+	}
+	return done(s, st, rc, err, "list users");
+}
+
+int vigie_store_user_get(struct vigie_store *s, const char *name, store_user_cb *cb,
+			 void *ud, struct vigie_error *err)
+{
+	static const char sql[] = USER_COLS " WHERE u.name = ?";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int n = 0, rc;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, name);
+	if ((rc = user_rows(s, st, cb, ud, err, &n)))
+		return rc;
+	return n ? 0 : VIGIE_ENOTFOUND;
+}
+
+int vigie_store_users_each(struct vigie_store *s, store_user_cb *cb, void *ud,
+			   struct vigie_error *err)
+{
+	static const char sql[] = USER_COLS " ORDER BY u.name";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int n = 0;
+	if (!st)
+		return VIGIE_EDB;
+	return user_rows(s, st, cb, ud, err, &n);
+}
+
+int vigie_store_user_remove(struct vigie_store *s, const char *name,
+			    struct vigie_error *err)
+{
+	static const char sql[] = "DELETE FROM users WHERE name = ?";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, name);
+	if ((rc = vigie_store_step_done(s, st, err, "remove user")))
+		return rc;
+	return vdb_changes(st) ? 0 : vigie_error_set(err, VIGIE_ENOTFOUND, NULL, 0,
+						     "no user named %s", name);
+}
+
+int vigie_store_user_set_lang(struct vigie_store *s, int64_t user_id, const char *lang,
+			      struct vigie_error *err)
+{
+	static const char sql[] = "UPDATE users SET lang = ? WHERE id = ?";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, lang);
+	vigie_store_bind_int64(st, 2, user_id);
+	return vigie_store_step_done(s, st, err, "set language");
+}
+
+/* ---- tokens ---- */
+
+int vigie_store_token_add(struct vigie_store *s, const char *hash, const char *kind,
+			  const char *host, const char *client, const char *user,
+			  int64_t *id, struct vigie_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO tokens(hash, kind, host, client_id, user_id, created_at)"
+		" VALUES(?1, ?2, ?3, (SELECT id FROM clients WHERE name = CAST(?4 AS TEXT)),"
+		" (SELECT id FROM users WHERE name = CAST(?5 AS TEXT)), ?6) RETURNING id";
+	struct vigie_stmt *st;
+	int rc;
+	int64_t cid;
+	if (client && (rc = client_id(s, client, &cid, err)))
+		return rc;
+	if (!(st = vigie_store_stmt(s, sql, err)))
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, hash);
+	vigie_store_bind_text(st, 2, kind);
+	vigie_store_bind_text(st, 3, host);
+	vigie_store_bind_text(st, 4, client);
+	vigie_store_bind_text(st, 5, user);
+	vigie_store_bind_int64(st, 6, vigie_now());
+	rc = vdb_step(st);
+	if (rc == VIGIE_STEP_ROW && id)
+		*id = vdb_col_int64(st, 0);
+	if (rc != VIGIE_STEP_ROW)
+		rc = vigie_store_dberr(s, err, "add token");
+	else
+		rc = 0;
+	vdb_reset(st);
+	return rc;
+}
+
+int vigie_store_tokens_each(struct vigie_store *s, store_token_cb *cb, void *ud,
+			    struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT t.id, t.kind, t.host, c.name, u.name, t.created_at,"
+		" coalesce(t.revoked_at, 0), coalesce(t.last_used_at, 0) FROM tokens t"
+		" LEFT JOIN clients c ON c.id = t.client_id"
+		" LEFT JOIN users u ON u.id = t.user_id ORDER BY t.id";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
+		struct store_token t = {
+			vdb_col_int64(st, 0), vigie_store_col_text(st, 1),
+			vigie_store_col_text(st, 2), vigie_store_col_text(st, 3),
+			vigie_store_col_text(st, 4), vdb_col_int64(st, 5),
+			vdb_col_int64(st, 6), vdb_col_int64(st, 7)
+		};
+		int r = cb(ud, &t);
+		if (r) {
+			vdb_reset(st);
+			return r;
+		}
+	}
+	return done(s, st, rc, err, "list tokens");
+}
+
+int vigie_store_token_revoke(struct vigie_store *s, int64_t id, struct vigie_error *err)
+{
+	static const char sql[] =
+		"UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, vigie_now());
+	vigie_store_bind_int64(st, 2, id);
+	if ((rc = vigie_store_step_done(s, st, err, "revoke token")))
+		return rc;
+	return vdb_changes(st) ? 0 : vigie_error_set(err, VIGIE_ENOTFOUND, NULL, 0,
+						     "no active token %lld", (long long)id);
+}
+
+static void copy_field(char *dst, size_t size, const char *v)
+{
+	snprintf(dst, size, "%s", v ? v : "");
+}
+
+int vigie_store_token_principal(struct vigie_store *s, const char *hash,
+				struct vigie_principal *out, struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT t.kind, t.host, tc.name, u.id, u.name, u.role, uc.name, u.lang"
+		" FROM tokens t LEFT JOIN clients tc ON tc.id = t.client_id"
+		" LEFT JOIN users u ON u.id = t.user_id"
+		" LEFT JOIN clients uc ON uc.id = u.client_id"
+		" WHERE t.hash = ? AND t.revoked_at IS NULL";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	const char *kind;
+	int rc;
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, hash);
+	rc = vdb_step(st);
+	if (rc != VIGIE_STEP_ROW) {
+		vdb_reset(st);
+		return rc == VIGIE_STEP_DONE ? VIGIE_ENOTFOUND
+					     : vigie_store_dberr(s, err, "read token");
+	}
+	kind = vigie_store_col_text(st, 0);
+	if (kind && !strcmp(kind, "agent")) {
+		out->role = VIGIE_ROLE_AGENT;
+		copy_field(out->host, sizeof(out->host), vigie_store_col_text(st, 1));
+		copy_field(out->client, sizeof(out->client), vigie_store_col_text(st, 2));
+	} else if (!vdb_col_isnull(st, 3)) {
+		out->role = role_parse(vigie_store_col_text(st, 5));
+		out->user_id = vdb_col_int64(st, 3);
+		copy_field(out->user, sizeof(out->user), vigie_store_col_text(st, 4));
+		copy_field(out->client, sizeof(out->client), vigie_store_col_text(st, 6));
+		copy_field(out->lang, sizeof(out->lang), vigie_store_col_text(st, 7));
+	}
+	vdb_reset(st);
+	/* a client user whose client is gone, or an agent token without its
+	 * client, is nobody */
+	if (out->role == VIGIE_ROLE_NONE ||
+	    (out->role != VIGIE_ROLE_OPERATOR && !out->client[0]))
+		return VIGIE_ENOTFOUND;
+	return 0;
+}
+
+/* ---- sessions ---- */
+
+int vigie_store_session_add(struct vigie_store *s, const char *hash, int64_t user_id,
+			    const char *csrf, int64_t expires_at, struct vigie_error *err)
+{
+	static const char purge[] = "DELETE FROM sessions WHERE expires_at < ?";
+	static const char sql[] =
+		"INSERT INTO sessions(hash, user_id, csrf, created_at, expires_at)"
+		" VALUES(?,?,?,?,?)";
+	struct vigie_stmt *st = vigie_store_stmt(s, purge, err);
+	int64_t now = vigie_now();
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, now);
+	if ((rc = vigie_store_step_done(s, st, err, "purge sessions")))
+		return rc;
+	if (!(st = vigie_store_stmt(s, sql, err)))
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, hash);
+	vigie_store_bind_int64(st, 2, user_id);
+	vigie_store_bind_text(st, 3, csrf);
+	vigie_store_bind_int64(st, 4, now);
+	vigie_store_bind_int64(st, 5, expires_at);
+	return vigie_store_step_done(s, st, err, "add session");
+}
+
+int vigie_store_session_principal(struct vigie_store *s, const char *hash, int64_t now,
+				  struct vigie_principal *out, struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT u.id, u.name, u.role, c.name, u.lang, x.csrf FROM sessions x"
+		" JOIN users u ON u.id = x.user_id LEFT JOIN clients c ON c.id = u.client_id"
+		" WHERE x.hash = ? AND x.expires_at > ?";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int rc;
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, hash);
+	vigie_store_bind_int64(st, 2, now);
+	rc = vdb_step(st);
+	if (rc != VIGIE_STEP_ROW) {
+		vdb_reset(st);
+		return rc == VIGIE_STEP_DONE ? VIGIE_ENOTFOUND
+					     : vigie_store_dberr(s, err, "read session");
+	}
+	out->user_id = vdb_col_int64(st, 0);
+	copy_field(out->user, sizeof(out->user), vigie_store_col_text(st, 1));
+	out->role = role_parse(vigie_store_col_text(st, 2));
+	copy_field(out->client, sizeof(out->client), vigie_store_col_text(st, 3));
+	copy_field(out->lang, sizeof(out->lang), vigie_store_col_text(st, 4));
+	copy_field(out->csrf, sizeof(out->csrf), vigie_store_col_text(st, 5));
+	vdb_reset(st);
+	if (out->role == VIGIE_ROLE_NONE || (out->role == VIGIE_ROLE_CLIENT && !out->client[0]))
+		return VIGIE_ENOTFOUND;
+	return 0;
+}
+
+int vigie_store_session_remove(struct vigie_store *s, const char *hash,
+			       struct vigie_error *err)
+{
+	static const char sql[] = "DELETE FROM sessions WHERE hash = ?";
+	return exec1(s, sql, "remove session", err, 1, &hash);
+}
+
+/* ---- pushes ---- */
+
+int vigie_store_push_seen(struct vigie_store *s, int64_t host_id, const char *digest,
+			  struct vigie_error *err)
+{
+	static const char sql[] = "SELECT 1 FROM pushes WHERE host_id = ? AND digest = ?";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, host_id);
+	vigie_store_bind_text(st, 2, digest);
+	rc = vdb_step(st);
+	vdb_reset(st);
+	if (rc == VIGIE_STEP_ERROR)
+		return vigie_store_dberr(s, err, "read pushes");
+	return rc == VIGIE_STEP_ROW;
+}
+
+int vigie_store_push_record(struct vigie_store *s, int64_t host_id, const char *digest,
+			    int64_t received_at, int64_t bytes, long packages,
+			    struct vigie_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO pushes(host_id, digest, received_at, bytes, packages)"
+		" VALUES(?,?,?,?,?) ON CONFLICT DO NOTHING";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, host_id);
+	vigie_store_bind_text(st, 2, digest);
+	vigie_store_bind_int64(st, 3, received_at);
+	vigie_store_bind_int64(st, 4, bytes);
+	vigie_store_bind_int64(st, 5, packages);
+	return vigie_store_step_done(s, st, err, "record push");
+}
+
+/* ---- host summaries ---- */
+
+int vigie_store_host_summary_put(struct vigie_store *s, int64_t host_id,
+				 const struct store_host_summary *m,
+				 struct vigie_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO host_summary(host_id, computed_at, verdict, reason, open_highly,"
+		" open_critical, open_standard, pending_security, reboot, lifecycle,"
+		" lifecycle_end) VALUES(?,?,?,?,?,?,?,?,?,?,?)"
+		" ON CONFLICT(host_id) DO UPDATE SET computed_at=excluded.computed_at,"
+		" verdict=excluded.verdict, reason=excluded.reason,"
+		" open_highly=excluded.open_highly, open_critical=excluded.open_critical,"
+		" open_standard=excluded.open_standard,"
+		" pending_security=excluded.pending_security, reboot=excluded.reboot,"
+		" lifecycle=excluded.lifecycle, lifecycle_end=excluded.lifecycle_end";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, host_id);
+	vigie_store_bind_int64(st, 2, m->computed_at);
+	vigie_store_bind_text(st, 3, m->verdict);
+	vigie_store_bind_text(st, 4, m->reason);
+	vigie_store_bind_int64(st, 5, m->open[2]);
+	vigie_store_bind_int64(st, 6, m->open[1]);
+	vigie_store_bind_int64(st, 7, m->open[0]);
+	vigie_store_bind_int64(st, 8, m->pending_security);
+	vigie_store_bind_int64(st, 9, m->reboot);
+	vigie_store_bind_text(st, 10, m->lifecycle);
+	vigie_store_bind_text(st, 11, m->lifecycle_end);
+	return vigie_store_step_done(s, st, err, "store host summary");
+}
+
+#define FLEET_COLS \
+	"SELECT h.id, h.name, h.client, h.release, h.arch, h.kernel_release," \
+	" coalesce(h.inventoried_at, 0)," \
+	" coalesce((SELECT max(p.received_at) FROM pushes p WHERE p.host_id = h.id), 0)," \
+	" (SELECT count(*) FROM host_packages k WHERE k.host_id = h.id)," \
+	" m.host_id, m.computed_at, m.verdict, m.reason, m.open_standard," \
+	" m.open_critical, m.open_highly, m.pending_security, m.reboot, m.lifecycle," \
+	" m.lifecycle_end FROM hosts h LEFT JOIN host_summary m ON m.host_id = h.id"
+
+static int fleet_rows(struct vigie_store *s, struct vigie_stmt *st,
+		      store_fleet_host_cb *cb, void *ud, struct vigie_error *err, int *n)
+{
+	int rc;
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
+		struct store_fleet_host h;
+		int r;
+		memset(&h, 0, sizeof(h));
+		h.id = vdb_col_int64(st, 0);
+		h.name = vigie_store_col_text(st, 1);
+		h.client = vigie_store_col_text(st, 2);
+		h.release = vigie_store_col_text(st, 3);
+		h.arch = vigie_store_col_text(st, 4);
+		h.kernel_release = vigie_store_col_text(st, 5);
+		h.inventoried_at = vdb_col_int64(st, 6);
+		h.last_push = vdb_col_int64(st, 7);
+		h.packages = (long)vdb_col_int64(st, 8);
+		h.has_summary = !vdb_col_isnull(st, 9);
+		h.sum.computed_at = vdb_col_int64(st, 10);
+		h.sum.verdict = vigie_store_col_text(st, 11);
+		h.sum.reason = vigie_store_col_text(st, 12);
+		for (int k = 0; k < 3; k++)
+			h.sum.open[k] = (long)vdb_col_int64(st, 13 + k);
+		h.sum.pending_security = (long)vdb_col_int64(st, 16);
+		h.sum.reboot = (int)vdb_col_int64(st, 17);
+		h.sum.lifecycle = vigie_store_col_text(st, 18);
+		h.sum.lifecycle_end = vigie_store_col_text(st, 19);
+		(*n)++;
+		if ((r = cb(ud, &h))) {
+			vdb_reset(st);
+			return r;
+		}
+	}
+	return done(s, st, rc, err, "list hosts");
+}
+
+int vigie_store_fleet_hosts_each(struct vigie_store *s, const char *scope,
+				 store_fleet_host_cb *cb, void *ud,
+				 struct vigie_error *err)
+{
+	static const char sql[] = FLEET_COLS " WHERE " SCOPE " ORDER BY h.name";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int n = 0;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, scope);
+	return fleet_rows(s, st, cb, ud, err, &n);
+}
+
+int vigie_store_fleet_host_get(struct vigie_store *s, const char *scope, const char *name,
+			       store_fleet_host_cb *cb, void *ud, struct vigie_error *err)
+{
+	static const char sql[] = FLEET_COLS " WHERE " SCOPE " AND h.name = ?2";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int n = 0, rc;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, scope);
+	vigie_store_bind_text(st, 2, name);
+	if ((rc = fleet_rows(s, st, cb, ud, err, &n)))
+		return rc;
+	return n ? 0 : VIGIE_ENOTFOUND;
+}
+
+/* ---- candidates ---- */
+
+int vigie_store_host_candidates_set(struct vigie_store *s, int64_t host_id,
+				    const struct store_candidate *c, size_t n,
+				    struct vigie_error *err)
+{
+	static const char del[] = "DELETE FROM host_candidates WHERE host_id = ?";
+	static const char ins[] =
+		"INSERT INTO host_candidates(host_id, package, arch, version, suite, security)"
+		" VALUES(?,?,?,?,?,?) ON CONFLICT DO NOTHING";
+	struct vigie_stmt *st = vigie_store_stmt(s, del, err);
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, host_id);
+	if ((rc = vigie_store_step_done(s, st, err, "clear candidates")))
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if (!(st = vigie_store_stmt(s, ins, err)))
+			return VIGIE_EDB;
+		vigie_store_bind_int64(st, 1, host_id);
+		vigie_store_bind_text(st, 2, c[i].package);
+		vigie_store_bind_text(st, 3, c[i].arch ? c[i].arch : "");
+		vigie_store_bind_text(st, 4, c[i].version);
+		vigie_store_bind_text(st, 5, c[i].suite);
+		vigie_store_bind_int64(st, 6, c[i].security ? 1 : 0);
+		if ((rc = vigie_store_step_done(s, st, err, "store candidate")))
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- finding history ---- */
+
+int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
+				       int64_t when,
+				       const struct store_finding_fact *open, size_t n,
+				       struct vigie_error *err)
+{
+	static const char up[] =
+		"INSERT INTO finding_history(host_id, cve, source, first_seen, last_seen,"
+		" installed_version, fixed_version, class, state)"
+		" VALUES(?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8)"
+		" ON CONFLICT(host_id, cve, source) DO UPDATE SET"
+		" last_seen = excluded.last_seen, resolved_at = NULL,"
+		" resolved_version = NULL, installed_version = excluded.installed_version,"
+		" fixed_version = excluded.fixed_version, class = excluded.class,"
+		" state = excluded.state";
+	/* open before, absent now: resolved by this inventory */
+	static const char resolve[] =
+		"UPDATE finding_history SET resolved_at = ?2,"
+		" resolved_version = (SELECT max(p.source_version) FROM host_packages p"
+		"  WHERE p.host_id = finding_history.host_id"
+		"  AND p.source = finding_history.source)"
+		" WHERE host_id = ?1 AND resolved_at IS NULL AND last_seen < ?2";
+	struct vigie_stmt *st;
+	int rc;
+	for (size_t i = 0; i < n; i++) {
+		if (!(st = vigie_store_stmt(s, up, err)))
+			return VIGIE_EDB;
+		vigie_store_bind_int64(st, 1, host_id);
+		vigie_store_bind_text(st, 2, open[i].cve);
+		vigie_store_bind_text(st, 3, open[i].source);
+		vigie_store_bind_int64(st, 4, when);
+		vigie_store_bind_text(st, 5, open[i].installed_version);
+		vigie_store_bind_text(st, 6, open[i].fixed_version);
+		vigie_store_bind_text(st, 7, open[i].cls);
+		vigie_store_bind_text(st, 8, open[i].state);
+		if ((rc = vigie_store_step_done(s, st, err, "record finding")))
+			return rc;
+	}
+	if (!(st = vigie_store_stmt(s, resolve, err)))
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, host_id);
+	vigie_store_bind_int64(st, 2, when);
+	return vigie_store_step_done(s, st, err, "resolve findings");
+}
+
+int vigie_store_finding_history_each(struct vigie_store *s, const char *scope,
+				     const char *host, const char *cve, int open_only,
+				     store_history_cb *cb, void *ud,
+				     struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT h.name, h.client, f.cve, f.source, f.first_seen, f.last_seen,"
+		" coalesce(f.resolved_at, 0), f.resolved_version, f.installed_version,"
+		" f.fixed_version, f.class, f.state FROM finding_history f"
+		" JOIN hosts h ON h.id = f.host_id WHERE " SCOPE
+		" AND (CAST(?2 AS TEXT) IS NULL OR h.name = CAST(?2 AS TEXT))"
+		" AND (CAST(?3 AS TEXT) IS NULL OR f.cve = CAST(?3 AS TEXT))"
+		" AND (?4 = 0 OR f.resolved_at IS NULL)"
+		" ORDER BY h.name, f.first_seen, f.cve, f.source";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, scope);
+	vigie_store_bind_text(st, 2, host);
+	vigie_store_bind_text(st, 3, cve);
+	vigie_store_bind_int64(st, 4, open_only ? 1 : 0);
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
+		struct store_history_row r = {
+			vigie_store_col_text(st, 0), vigie_store_col_text(st, 1),
+			vigie_store_col_text(st, 2), vigie_store_col_text(st, 3),
+			vdb_col_int64(st, 4), vdb_col_int64(st, 5), vdb_col_int64(st, 6),
+			vigie_store_col_text(st, 7), vigie_store_col_text(st, 8),
+			vigie_store_col_text(st, 9), vigie_store_col_text(st, 10),
+			vigie_store_col_text(st, 11)
+		};
+		int x = cb(ud, &r);
+		if (x) {
+			vdb_reset(st);
+			return x;
+		}
+	}
+	return done(s, st, rc, err, "read finding history");
+}
