@@ -111,8 +111,9 @@ void vigie_matcher_free(struct matcher *m)
 
 static int support_ended(const struct matcher *m, const struct vuln_source *src)
 {
-	/* an empty end date in the list means "ended" with no date given */
-	return src->eol_date && strcmp(src->eol_date, m->today) <= 0;
+	/* an empty end date in the list means "ended" with no date given; the
+	 * end date itself is still supported (as distro-info counts it) */
+	return src->eol_date && strcmp(src->eol_date, m->today) < 0;
 }
 
 static int compute(struct matcher *m, const struct vuln_source *src,
@@ -544,7 +545,7 @@ static const char *evidence(struct scan_ctx *c, const struct finding *f,
 			       lbl, c->idx->release, f->cve, f->source, f->source_version);
 	case FINDING_END_OF_LIFE:
 		/* a support end still to come is not the reason (the tracker's is) */
-		if (src->eol_date && strcmp(src->eol_date, c->today) <= 0)
+		if (src->eol_date && strcmp(src->eol_date, c->today) < 0)
 			return aprintf(r, "debian-security-support, %s: security support for %s"
 				       " ended%s%s%s%s; %s is not fixed in installed source version %s.",
 				       c->idx->release, f->source, *src->eol_date ? " on " : "",
@@ -713,7 +714,8 @@ static void lifecycle(struct scan_ctx *c)
 	l->eol = *rel.eol ? adup(c->res, rel.eol) : NULL;
 	l->eol_lts = *rel.eol_lts ? adup(c->res, rel.eol_lts) : NULL;
 	l->eol_elts = *rel.eol_elts ? adup(c->res, rel.eol_elts) : NULL;
-#define PAST(d) ((d) && *(d) && strcmp((d), today) <= 0)
+	/* a phase ends after its end date: on that day it still covers */
+#define PAST(d) ((d) && *(d) && strcmp((d), today) < 0)
 #define SOON(d) ((d) && *(d) && strcmp((d), soon) <= 0)
 	if (!*rel.eol || !PAST(rel.eol)) {
 		l->state = "supported";

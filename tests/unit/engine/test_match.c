@@ -303,6 +303,26 @@ static void test_hidden_counted_once_per_source(void **state)
 	vigie_scan_result_release(&r);
 }
 
+/* The last day of a package's support (debian-security-support) is still
+ * supported: its open issues become end-of-life the day after. */
+static void test_support_end_date_inclusive(void **state)
+{
+	struct matcher *m;
+	const struct match_list *l;
+	(void)state;
+	/* oldpkg's support ends 2024-01-01 */
+	assert_int_equal(vigie_matcher_new(&m, idx, 0, 1704110400), 0); /* 2024-01-01T12:00Z */
+	l = vigie_matcher_match(m, "oldpkg", "1.0-1");
+	assert_int_equal(l->n, 1);
+	assert_int_equal(l->hits[0].state, FINDING_NO_FIX);
+	vigie_matcher_free(m);
+	assert_int_equal(vigie_matcher_new(&m, idx, 0, 1704153600), 0); /* 2024-01-02T00:00Z */
+	l = vigie_matcher_match(m, "oldpkg", "1.0-1");
+	assert_int_equal(l->n, 1);
+	assert_int_equal(l->hits[0].state, FINDING_END_OF_LIFE);
+	vigie_matcher_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_matcher_shares_answers),
 		cmocka_unit_test(test_eol_evidence_future_date),
 		cmocka_unit_test(test_hidden_counted_once_per_source),
+		cmocka_unit_test(test_support_end_date_inclusive),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
