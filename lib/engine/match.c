@@ -428,6 +428,51 @@ static int group_packages(struct scan_ctx *c)
 	return 0;
 }
 
+/* With no kernel image judged, the binaries of the linux source (libc-dev,
+ * bpftool, perf, usbip...) run no kernel code of their own, but their
+ * pending update must not vanish: list each with the release's highest
+ * linux fix above it and how many fixes lie above it. */
+static int kernel_userland(struct scan_ctx *c, struct matcher *m)
+{
+	struct scan_kernel *k = &c->res->kernel;
+	size_t n = 0;
+
+	if (k->running_version)
+		return 0;
+	for (size_t i = 0; i < c->inv->npkgs; i++)
+		if (!strcmp(c->inv->pkgs[i].source, "linux"))
+			n++;
+	if (!n)
+		return 0;
+	if (!(k->userland = vigie_arena_alloc(&c->res->arena, n * sizeof(*k->userland))))
+		return vigie_error_set(c->err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	for (size_t i = 0; i < c->inv->npkgs; i++) {
+		const struct inventory_pkg *p = &c->inv->pkgs[i];
+		struct scan_kernel_userland *u;
+		const struct match_list *l;
+		const struct debver *top = NULL;
+		if (strcmp(p->source, "linux"))
+			continue;
+		u = &k->userland[k->nuserland++];
+		memset(u, 0, sizeof(*u));
+		u->name = adup(c->res, p->name);
+		u->version = adup(c->res, p->version);
+		if (!(l = vigie_matcher_match(m, "linux", p->source_version)))
+			return vigie_error_set(c->err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		for (size_t h = 0; h < l->n; h++) {
+			const struct vuln_entry *e = l->hits[h].entry;
+			if (l->hits[h].state != FINDING_FIXED_AVAILABLE)
+				continue;
+			u->cves++;
+			if (!top || vigie_debver_cmp(&e->fixed, top) > 0) {
+				top = &e->fixed;
+				u->fixed_version = e->fixed_version;
+			}
+		}
+	}
+	return 0;
+}
+
 static const struct store_vuln_facts *facts_for(struct scan_ctx *c, const char *cve)
 {
 	static const struct store_vuln_facts none = { .cvss = -1 };
@@ -855,6 +900,8 @@ int vigie_scan_run(struct scan_result *res, const struct inventory *inv,
 		if (res->findings[i].reboot_required)
 			res->kernel.reboot_fixes[res->kernel.nreboot_fixes++] = res->findings[i].cve;
 	}
+	if ((rc = kernel_userland(&c, m)))
+		goto out;
 	lifecycle(&c);
 out:
 	if (rd)

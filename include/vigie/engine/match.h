@@ -80,6 +80,16 @@ struct finding {
 	const struct finding_pending *pending; /* NULL: none (or not computed) */
 };
 
+/* A binary of the linux source package that is not a kernel image
+ * (linux-libc-dev, bpftool, linux-perf, usbip...), listed when no kernel
+ * image is judged: its kernel fixes are not findings, but the update that
+ * carries them is visible. */
+struct scan_kernel_userland {
+	const char *name, *version;
+	const char *fixed_version;   /* the release's highest linux fix above it, or NULL */
+	size_t cves;                 /* linux issues fixed above its source version */
+};
+
 struct scan_kernel {
 	const char *running_release; /* uname -r, NULL when unknown */
 	const char *running_version; /* Debian version, NULL when unknown */
@@ -91,6 +101,8 @@ struct scan_kernel {
 	const char **not_running;    /* "package version" of other images */
 	size_t nnot_running;
 	const char *note;            /* how the running kernel was determined */
+	struct scan_kernel_userland *userland; /* set only when no image is judged */
+	size_t nuserland;
 };
 
 struct scan_lifecycle {

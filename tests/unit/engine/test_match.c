@@ -323,6 +323,42 @@ static void test_support_end_date_inclusive(void **state)
 	vigie_matcher_free(m);
 }
 
+/* No kernel image: the linux source's userland binaries are listed with
+ * the newest linux fix above their source version and how many lie above
+ * it, and are no findings. */
+static void test_kernel_userland(void **state)
+{
+	struct inventory_pkg pkgs[] = {
+		PKG("bpftool", "7.1.0+6.1.76-1", "linux", "6.1.76-1"),
+		PKG("linux-libc-dev", "6.1.50-1", "linux", "6.1.50-1"),
+		PKG("usbip", "2.0+6.1.80-1", "linux", "6.1.80-1"),
+	};
+	struct inventory_pkg with_image[] = {
+		PKG("linux-image-6.1.0-18-amd64", "6.1.76-1", "linux-signed-amd64", "6.1.76+1"),
+		PKG("linux-libc-dev", "6.1.50-1", "linux", "6.1.50-1"),
+	};
+	struct scan_result r;
+	(void)state;
+	scan(&r, pkgs, 3, NULL, NULL, 0);
+	assert_int_equal(r.n, 0);
+	assert_int_equal(r.kernel.nuserland, 3);
+	assert_string_equal(r.kernel.userland[0].name, "bpftool");
+	assert_string_equal(r.kernel.userland[0].version, "7.1.0+6.1.76-1");
+	assert_string_equal(r.kernel.userland[0].fixed_version, "6.1.80-1");
+	assert_int_equal(r.kernel.userland[0].cves, 1);
+	assert_string_equal(r.kernel.userland[1].name, "linux-libc-dev");
+	assert_string_equal(r.kernel.userland[1].fixed_version, "6.1.80-1");
+	assert_int_equal(r.kernel.userland[1].cves, 2);
+	assert_null(r.kernel.userland[2].fixed_version);
+	assert_int_equal(r.kernel.userland[2].cves, 0);
+	vigie_scan_result_release(&r);
+	/* a judged image carries the kernel's findings itself */
+	scan(&r, with_image, 2, "6.1.0-18-amd64", NULL, 0);
+	assert_int_equal(r.kernel.nuserland, 0);
+	assert_non_null(find(&r, "CVE-2024-0002", "linux"));
+	vigie_scan_result_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_eol_evidence_future_date),
 		cmocka_unit_test(test_hidden_counted_once_per_source),
 		cmocka_unit_test(test_support_end_date_inclusive),
+		cmocka_unit_test(test_kernel_userland),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
