@@ -248,18 +248,6 @@ const char *vigie_scan_result_printf(struct scan_result *r, const char *fmt, ...
 
 #define aprintf(...) vigie_scan_result_printf(__VA_ARGS__)
 
-static int add_warning(struct scan_result *r, const char *msg)
-{
-	const char **nw = vigie_arena_alloc(&r->arena, (r->nwarnings + 1) * sizeof(*nw));
-	if (!nw || !msg)
-		return VIGIE_ENOMEM;
-	if (r->nwarnings)
-		memcpy(nw, r->warnings, r->nwarnings * sizeof(*nw));
-	nw[r->nwarnings++] = msg;
-	r->warnings = nw;
-	return 0;
-}
-
 static int add_to_group(struct scan_ctx *c, const char *source, const char *version,
 			const struct inventory_pkg *p, int kernel)
 {
@@ -809,6 +797,13 @@ void vigie_scan_result_recount(struct scan_result *res)
 	}
 }
 
+const char *vigie_scan_verdict(const struct scan_result *res)
+{
+	if (res->undetermined)
+		return "undetermined";
+	return res->n ? "findings" : "no-findings";
+}
+
 void vigie_scan_result_release(struct scan_result *res)
 {
 	free(res->findings);
@@ -856,9 +851,11 @@ int vigie_scan_run(struct scan_result *res, const struct inventory *inv,
 		m = own;
 	}
 	if (!idx->has_tracker && !idx->has_advisories &&
-	    (rc = add_warning(res, aprintf(res, "no security data for release %s in the"
-					   " database: run 'vigie db update'", idx->release))))
+	    !(res->undetermined = aprintf(res, "the database holds no security data for"
+					  " release %s: run 'vigie db update'", idx->release))) {
+		rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 		goto out;
+	}
 	rd = store ? vigie_store_read_begin(store) : 0;
 	if ((rc = group_packages(&c)))
 		goto out;

@@ -56,6 +56,8 @@ int vigie_render_scan_json(struct vigie_buf *out, const struct scan_result *r,
 
 	vigie_json_key(g, "summary");
 	yajl_gen_map_open(g);
+	vigie_json_kv_str(g, "verdict", vigie_scan_verdict(r));
+	vigie_json_kv_str(g, "reason", r->undetermined);
 	vigie_json_kv_int(g, "findings", (int64_t)r->n);
 	vigie_json_kv_int(g, "packages", (int64_t)r->packages);
 	vigie_render_scan_json_counts(g, r);
@@ -237,6 +239,8 @@ int vigie_render_scan_text(struct vigie_buf *out, const struct scan_result *r, i
 		       r->lifecycle.version ? r->lifecycle.version : "",
 		       r->lifecycle.version ? ")" : "", r->packages,
 		       vigie_time_format(r->scanned_at, ts, sizeof(ts)));
+	if (r->undetermined)
+		vigie_buf_addf(out, "%sundetermined: %s%s\n", on_red, r->undetermined, off);
 	if (r->lifecycle.message)
 		vigie_buf_addf(out, "%s%s%s\n", r->lifecycle.warn ? on_yel : "",
 			       r->lifecycle.message, off);
@@ -327,7 +331,9 @@ int vigie_render_scan_text(struct vigie_buf *out, const struct scan_result *r, i
 		vigie_buf_addf(out, "; %zu pending update%s, %zu from security suites",
 			       r->pending_updates, r->pending_updates == 1 ? "" : "s",
 			       r->pending_security_updates);
-	rc = vigie_buf_adds(out, "\n");
+	rc = vigie_buf_addc(out, '\n');
+	if (!rc && r->undetermined)
+		rc = vigie_buf_addf(out, "verdict: undetermined (%s)\n", r->undetermined);
 out:
 	free(srcs);
 	free(fl);

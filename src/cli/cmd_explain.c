@@ -84,6 +84,8 @@ int cmd_explain(int argc, char **argv)
 	}
 	if (cli_store_open(&store, 0))
 		goto out;
+	if (!no_host && io.release && cli_release_check(store, io.release))
+		goto out;
 	if (vigie_explain_render(&out, store, vuln, no_host ? NULL : &inv, &eo, &affected, &err)) {
 		cli_error(&err);
 		goto out;

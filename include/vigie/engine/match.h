@@ -125,6 +125,10 @@ struct scan_result {
 	size_t hidden_unimportant;
 	struct scan_kernel kernel;
 	struct scan_lifecycle lifecycle;
+	/* Why no verdict can be given (the database holds no security data for
+	 * the release): "no findings" then means nothing. NULL when the data can
+	 * judge the host. */
+	const char *undetermined;
 	const char **warnings;       /* data problems worth saying */
 	size_t nwarnings;
 	/* set by vigie_scan_add_pending (scan_pending.h) */
@@ -146,6 +150,9 @@ int vigie_scan_run(struct scan_result *res, const struct inventory *inv,
 	     const struct vulnindex *idx, struct vigie_store *store,
 	     const struct scan_opts *opts, struct vigie_error *err);
 void vigie_scan_result_release(struct scan_result *res);
+/* The scan's verdict: "undetermined" (res->undetermined says why),
+ * "findings" or "no-findings". */
+const char *vigie_scan_verdict(const struct scan_result *res);
 /* Sort res's findings (class desc, source, CVE) and count their states and
  * classes again, after findings were added or changed. */
 void vigie_scan_result_recount(struct scan_result *res);

@@ -359,6 +359,43 @@ static void test_kernel_userland(void **state)
 	vigie_scan_result_release(&r);
 }
 
+/* An index without any security data gives no verdict, not "no finding". */
+static void test_no_data_is_undetermined(void **state)
+{
+	struct vulnindex *empty;
+	struct inventory_pkg pkgs[] = { PKG("bash", "5.1-2", "bash", "5.1-2") };
+	struct inventory inv;
+	struct scan_opts so;
+	struct scan_result r;
+	(void)state;
+	assert_int_equal(vigie_vulnindex_new(&empty, "bulseye"), 0);
+	vigie_vulnindex_finish(empty);
+	vigie_inventory_init(&inv);
+	inv.host = "web1";
+	inv.release = "bulseye";
+	inv.pkgs = pkgs;
+	inv.npkgs = 1;
+	memset(&so, 0, sizeof(so));
+	so.now = 1795770000;
+	assert_int_equal(vigie_scan_run(&r, &inv, empty, NULL, &so, NULL), 0);
+	assert_int_equal(r.n, 0);
+	assert_non_null(r.undetermined);
+	assert_non_null(strstr(r.undetermined, "no security data for release bulseye"));
+	assert_string_equal(vigie_scan_verdict(&r), "undetermined");
+	vigie_scan_result_release(&r);
+	vigie_vulnindex_free(empty);
+
+	/* the same host against data: a verdict */
+	scan(&r, pkgs, 1, NULL, NULL, 0);
+	assert_null(r.undetermined);
+	assert_string_equal(vigie_scan_verdict(&r), "findings");
+	vigie_scan_result_release(&r);
+	pkgs[0].version = pkgs[0].source_version = "5.2.15-2";
+	scan(&r, pkgs, 1, NULL, NULL, 0);
+	assert_string_equal(vigie_scan_verdict(&r), "no-findings");
+	vigie_scan_result_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -373,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_hidden_counted_once_per_source),
 		cmocka_unit_test(test_support_end_date_inclusive),
 		cmocka_unit_test(test_kernel_userland),
+		cmocka_unit_test(test_no_data_is_undetermined),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
