@@ -168,7 +168,7 @@ static void why_not(struct vigie_buf *o, const struct inventory *inv,
 
 int vigie_explain_render(struct vigie_buf *out, struct vigie_store *s, const char *vuln,
 		   const struct inventory *inv, const struct explain_opts *opts,
-		   int *affected, struct vigie_error *err)
+		   enum explain_verdict *verdict, struct vigie_error *err)
 {
 	struct rows t, a;
 	struct store_vuln_facts facts;
@@ -177,9 +177,10 @@ int vigie_explain_render(struct vigie_buf *out, struct vigie_store *s, const cha
 	struct scan_opts so;
 	const struct finding *f = NULL;
 	struct vigie_buf why = VIGIE_BUF_INIT;
+	const char *verdict_name = NULL;
 	int rc, scanned = 0;
 
-	*affected = 0;
+	*verdict = VIGIE_EXPLAIN_NOT_AFFECTED;
 	memset(&t, 0, sizeof(t));
 	memset(&a, 0, sizeof(a));
 	memset(&facts, 0, sizeof(facts));
@@ -203,10 +204,30 @@ int vigie_explain_render(struct vigie_buf *out, struct vigie_store *s, const cha
 			    !(res.findings[i].urgency &&
 			      !strcmp(res.findings[i].urgency, "unimportant")))
 				f = &res.findings[i];
-		*affected = f != NULL;
-		if (!f)
+		if (f)
+			*verdict = VIGIE_EXPLAIN_AFFECTED;
+		else if (res.undetermined)
+			*verdict = VIGIE_EXPLAIN_UNKNOWN;
+		else if (t.n || a.n)
 			why_not(&why, inv, &t, &a, vuln, &res);
 	}
+	/* no row names the issue: nothing to conclude from, host or not */
+	if (!t.n && !a.n && *verdict != VIGIE_EXPLAIN_AFFECTED)
+		*verdict = VIGIE_EXPLAIN_UNKNOWN;
+	if (*verdict == VIGIE_EXPLAIN_UNKNOWN) {
+		vigie_buf_reset(&why);
+		if (scanned && res.undetermined)
+			vigie_buf_addf(&why, "unknown: %s", res.undetermined);
+		else
+			vigie_buf_addf(&why, "unknown: the database has no Debian data for %s", vuln);
+		if (!why.data) {
+			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+			goto out;
+		}
+	}
+	if (scanned || *verdict == VIGIE_EXPLAIN_UNKNOWN)
+		verdict_name = *verdict == VIGIE_EXPLAIN_AFFECTED ? "affected"
+			       : *verdict == VIGIE_EXPLAIN_UNKNOWN ? "unknown" : "not-affected";
 
 	if (opts->json) {
 		yajl_gen g = vigie_json_gen_new(out);
@@ -274,10 +295,18 @@ int vigie_explain_render(struct vigie_buf *out, struct vigie_store *s, const cha
 			vigie_json_kv_str(g, "lifecycle", res.lifecycle.state);
 			vigie_json_kv_str(g, "lifecycle_message", res.lifecycle.message);
 			yajl_gen_map_close(g);
-			vigie_json_kv_bool(g, "affected", f != NULL);
 			vigie_json_kv_str(g, "state", f ? vigie_finding_state_name(f->state) : NULL);
 			vigie_json_kv_str(g, "class", f ? vigie_policy_class_name(f->cls) : NULL);
 			vigie_json_kv_str(g, "class_rule", f ? f->class_rule : NULL);
+		}
+		if (verdict_name) {
+			/* unknown is neither true nor false */
+			vigie_json_key(g, "affected");
+			if (*verdict == VIGIE_EXPLAIN_UNKNOWN)
+				yajl_gen_null(g);
+			else
+				yajl_gen_bool(g, *verdict == VIGIE_EXPLAIN_AFFECTED);
+			vigie_json_kv_str(g, "verdict", verdict_name);
 			vigie_json_kv_str(g, "conclusion", f ? f->evidence : why.data);
 		}
 		yajl_gen_map_close(g);
@@ -348,10 +377,12 @@ int vigie_explain_render(struct vigie_buf *out, struct vigie_store *s, const cha
 			vigie_buf_addf(out, "Conclusion: affected (%s, %s; rule %s). %s\n",
 				       vigie_finding_state_name(f->state), vigie_policy_class_name(f->cls),
 				       f->class_rule, f->evidence);
-		else
+		else if (*verdict != VIGIE_EXPLAIN_UNKNOWN)
 			vigie_buf_addf(out, "Conclusion: not affected: %s.\n",
 				       why.data ? why.data : "no finding");
 	}
+	if (*verdict == VIGIE_EXPLAIN_UNKNOWN)
+		vigie_buf_addf(out, "Conclusion: %s.\n", why.data);
 out:
 	if (scanned)
 		vigie_scan_result_release(&res);

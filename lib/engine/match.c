@@ -111,8 +111,9 @@ void vigie_matcher_free(struct matcher *m)
 
 static int support_ended(const struct matcher *m, const struct vuln_source *src)
 {
-	/* an empty end date in the list means "ended" with no date given */
-	return src->eol_date && strcmp(src->eol_date, m->today) <= 0;
+	/* an empty end date in the list means "ended" with no date given; the
+	 * end date itself is still supported (as distro-info counts it) */
+	return src->eol_date && strcmp(src->eol_date, m->today) < 0;
 }
 
 static int compute(struct matcher *m, const struct vuln_source *src,
@@ -246,18 +247,6 @@ const char *vigie_scan_result_printf(struct scan_result *r, const char *fmt, ...
 }
 
 #define aprintf(...) vigie_scan_result_printf(__VA_ARGS__)
-
-static int add_warning(struct scan_result *r, const char *msg)
-{
-	const char **nw = vigie_arena_alloc(&r->arena, (r->nwarnings + 1) * sizeof(*nw));
-	if (!nw || !msg)
-		return VIGIE_ENOMEM;
-	if (r->nwarnings)
-		memcpy(nw, r->warnings, r->nwarnings * sizeof(*nw));
-	nw[r->nwarnings++] = msg;
-	r->warnings = nw;
-	return 0;
-}
 
 static int add_to_group(struct scan_ctx *c, const char *source, const char *version,
 			const struct inventory_pkg *p, int kernel)
@@ -427,6 +416,51 @@ static int group_packages(struct scan_ctx *c)
 	return 0;
 }
 
+/* With no kernel image judged, the binaries of the linux source (libc-dev,
+ * bpftool, perf, usbip...) run no kernel code of their own, but their
+ * pending update must not vanish: list each with the release's highest
+ * linux fix above it and how many fixes lie above it. */
+static int kernel_userland(struct scan_ctx *c, struct matcher *m)
+{
+	struct scan_kernel *k = &c->res->kernel;
+	size_t n = 0;
+
+	if (k->running_version)
+		return 0;
+	for (size_t i = 0; i < c->inv->npkgs; i++)
+		if (!strcmp(c->inv->pkgs[i].source, "linux"))
+			n++;
+	if (!n)
+		return 0;
+	if (!(k->userland = vigie_arena_alloc(&c->res->arena, n * sizeof(*k->userland))))
+		return vigie_error_set(c->err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	for (size_t i = 0; i < c->inv->npkgs; i++) {
+		const struct inventory_pkg *p = &c->inv->pkgs[i];
+		struct scan_kernel_userland *u;
+		const struct match_list *l;
+		const struct debver *top = NULL;
+		if (strcmp(p->source, "linux"))
+			continue;
+		u = &k->userland[k->nuserland++];
+		memset(u, 0, sizeof(*u));
+		u->name = adup(c->res, p->name);
+		u->version = adup(c->res, p->version);
+		if (!(l = vigie_matcher_match(m, "linux", p->source_version)))
+			return vigie_error_set(c->err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		for (size_t h = 0; h < l->n; h++) {
+			const struct vuln_entry *e = l->hits[h].entry;
+			if (l->hits[h].state != FINDING_FIXED_AVAILABLE)
+				continue;
+			u->cves++;
+			if (!top || vigie_debver_cmp(&e->fixed, top) > 0) {
+				top = &e->fixed;
+				u->fixed_version = e->fixed_version;
+			}
+		}
+	}
+	return 0;
+}
+
 static const struct store_vuln_facts *facts_for(struct scan_ctx *c, const char *cve)
 {
 	static const struct store_vuln_facts none = { .cvss = -1 };
@@ -544,7 +578,7 @@ static const char *evidence(struct scan_ctx *c, const struct finding *f,
 			       lbl, c->idx->release, f->cve, f->source, f->source_version);
 	case FINDING_END_OF_LIFE:
 		/* a support end still to come is not the reason (the tracker's is) */
-		if (src->eol_date && strcmp(src->eol_date, c->today) <= 0)
+		if (src->eol_date && strcmp(src->eol_date, c->today) < 0)
 			return aprintf(r, "debian-security-support, %s: security support for %s"
 				       " ended%s%s%s%s; %s is not fixed in installed source version %s.",
 				       c->idx->release, f->source, *src->eol_date ? " on " : "",
@@ -713,7 +747,8 @@ static void lifecycle(struct scan_ctx *c)
 	l->eol = *rel.eol ? adup(c->res, rel.eol) : NULL;
 	l->eol_lts = *rel.eol_lts ? adup(c->res, rel.eol_lts) : NULL;
 	l->eol_elts = *rel.eol_elts ? adup(c->res, rel.eol_elts) : NULL;
-#define PAST(d) ((d) && *(d) && strcmp((d), today) <= 0)
+	/* a phase ends after its end date: on that day it still covers */
+#define PAST(d) ((d) && *(d) && strcmp((d), today) < 0)
 #define SOON(d) ((d) && *(d) && strcmp((d), soon) <= 0)
 	if (!*rel.eol || !PAST(rel.eol)) {
 		l->state = "supported";
@@ -760,6 +795,13 @@ void vigie_scan_result_recount(struct scan_result *res)
 		res->count_state[res->findings[i].state]++;
 		res->count_class[res->findings[i].cls]++;
 	}
+}
+
+const char *vigie_scan_verdict(const struct scan_result *res)
+{
+	if (res->undetermined)
+		return "undetermined";
+	return res->n ? "findings" : "no-findings";
 }
 
 void vigie_scan_result_release(struct scan_result *res)
@@ -809,9 +851,11 @@ int vigie_scan_run(struct scan_result *res, const struct inventory *inv,
 		m = own;
 	}
 	if (!idx->has_tracker && !idx->has_advisories &&
-	    (rc = add_warning(res, aprintf(res, "no security data for release %s in the"
-					   " database: run 'vigie db update'", idx->release))))
+	    !(res->undetermined = aprintf(res, "the database holds no security data for"
+					  " release %s: run 'vigie db update'", idx->release))) {
+		rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 		goto out;
+	}
 	rd = store ? vigie_store_read_begin(store) : 0;
 	if ((rc = group_packages(&c)))
 		goto out;
@@ -853,6 +897,8 @@ int vigie_scan_run(struct scan_result *res, const struct inventory *inv,
 		if (res->findings[i].reboot_required)
 			res->kernel.reboot_fixes[res->kernel.nreboot_fixes++] = res->findings[i].cve;
 	}
+	if ((rc = kernel_userland(&c, m)))
+		goto out;
 	lifecycle(&c);
 out:
 	if (rd)

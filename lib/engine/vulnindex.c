@@ -1,4 +1,5 @@
 #include "vigie/engine/vulnindex.h"
+#include "vigie/engine/releases.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -149,6 +150,10 @@ int vigie_vulnindex_add(struct vulnindex *idx, const char *source,
 		rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 		goto out;
 	}
+	if (e->origin == VULN_FROM_TRACKER)
+		idx->has_tracker = 1;
+	else
+		idx->has_advisories = 1;
 	pos = (uintptr_t)vigie_hashmap_get(&p->pairs, key.data, key.len);
 	if (pos) {
 		d = &src->entries[pos - 1];
@@ -336,6 +341,15 @@ static int build(struct vulnindex **out, struct vigie_store *s, const char *rele
 		rc = vigie_store_advisory_cve_fixes(s, release, NULL, on_advisory, &c, err);
 	if (!rc)
 		rc = vigie_store_vi_support(s, release, on_support, &c, err);
+	/* the host's own sources may have no tracker row while the release
+	 * has many: ask the store, so that "no data" means no data */
+	if (!rc && sources && !idx->has_tracker && !idx->has_advisories) {
+		int has = vigie_release_has_data(s, release, err);
+		if (has < 0)
+			rc = has;
+		else
+			idx->has_tracker = has;
+	}
 	if (rd)
 		vigie_store_read_end(s);
 	if (rc) {

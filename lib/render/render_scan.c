@@ -56,6 +56,8 @@ int vigie_render_scan_json(struct vigie_buf *out, const struct scan_result *r,
 
 	vigie_json_key(g, "summary");
 	yajl_gen_map_open(g);
+	vigie_json_kv_str(g, "verdict", vigie_scan_verdict(r));
+	vigie_json_kv_str(g, "reason", r->undetermined);
 	vigie_json_kv_int(g, "findings", (int64_t)r->n);
 	vigie_json_kv_int(g, "packages", (int64_t)r->packages);
 	vigie_render_scan_json_counts(g, r);
@@ -90,6 +92,18 @@ int vigie_render_scan_json(struct vigie_buf *out, const struct scan_result *r,
 		vigie_json_str(g, r->kernel.not_running[i]);
 	yajl_gen_array_close(g);
 	vigie_json_kv_str(g, "note", r->kernel.note);
+	vigie_json_key(g, "userland");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < r->kernel.nuserland; i++) {
+		const struct scan_kernel_userland *u = &r->kernel.userland[i];
+		yajl_gen_map_open(g);
+		vigie_json_kv_str(g, "name", u->name);
+		vigie_json_kv_str(g, "version", u->version);
+		vigie_json_kv_str(g, "fixed_version", u->fixed_version);
+		vigie_json_kv_int(g, "cves", (int64_t)u->cves);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
 
 	vigie_json_key(g, "lifecycle");
@@ -225,6 +239,8 @@ int vigie_render_scan_text(struct vigie_buf *out, const struct scan_result *r, i
 		       r->lifecycle.version ? r->lifecycle.version : "",
 		       r->lifecycle.version ? ")" : "", r->packages,
 		       vigie_time_format(r->scanned_at, ts, sizeof(ts)));
+	if (r->undetermined)
+		vigie_buf_addf(out, "%sundetermined: %s%s\n", on_red, r->undetermined, off);
 	if (r->lifecycle.message)
 		vigie_buf_addf(out, "%s%s%s\n", r->lifecycle.warn ? on_yel : "",
 			       r->lifecycle.message, off);
@@ -238,6 +254,15 @@ int vigie_render_scan_text(struct vigie_buf *out, const struct scan_result *r, i
 			       r->kernel.reboot_required ? " installed: reboot required" : "");
 	else if (r->kernel.note)
 		vigie_buf_addf(out, "kernel: %s\n", r->kernel.note);
+	for (size_t i = 0; i < r->kernel.nuserland; i++) {
+		const struct scan_kernel_userland *u = &r->kernel.userland[i];
+		vigie_buf_addf(out, "kernel userland (not a finding): %s %s", u->name, u->version);
+		if (u->fixed_version)
+			vigie_buf_addf(out, "; %s carries %zu kernel fix%s\n", u->fixed_version,
+				       u->cves, u->cves == 1 ? "" : "es");
+		else
+			vigie_buf_adds(out, "; no newer kernel fix\n");
+	}
 
 	for (size_t i = 0; i < r->n; i++) {
 		size_t k;
@@ -306,7 +331,9 @@ int vigie_render_scan_text(struct vigie_buf *out, const struct scan_result *r, i
 		vigie_buf_addf(out, "; %zu pending update%s, %zu from security suites",
 			       r->pending_updates, r->pending_updates == 1 ? "" : "s",
 			       r->pending_security_updates);
-	rc = vigie_buf_adds(out, "\n");
+	rc = vigie_buf_addc(out, '\n');
+	if (!rc && r->undetermined)
+		rc = vigie_buf_addf(out, "verdict: undetermined (%s)\n", r->undetermined);
 out:
 	free(srcs);
 	free(fl);

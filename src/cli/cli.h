@@ -10,8 +10,9 @@
 
 #define VIGIE_VERSION "0.1.0"
 
-/* Exit codes (docs/vigie.1). */
-enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_ERROR = 2 };
+/* Exit codes (docs/vigie.1). EXIT_UNKNOWN: vigie cannot tell (no security
+ * data for the release, none for the issue). */
+enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_ERROR = 2, EXIT_UNKNOWN = 3 };
 
 struct cli {
 	const char *db_path; /* --db, or NULL for the default */
@@ -37,6 +38,11 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_error_init(struct vigie_error *err);
 /* Open the store (--db or default); prints the error itself. */
 int cli_store_open(struct vigie_store **out, int readonly);
+/* A release named by the user (--release): EXIT_OK when the database can
+ * judge it, or holds no security data at all (a warning is printed: the
+ * verdict will be undetermined); else prints why, with the releases it can
+ * judge, and returns EXIT_ERROR. */
+int cli_release_check(struct vigie_store *s, const char *release);
 /* 1 when s equals one of the "|"-separated words in list. */
 int cli_word_in(const char *s, const char *list);
 

@@ -17,7 +17,8 @@ static void usage(FILE *f)
 		"the advisories, the installed binary and source versions, the running\n"
 		"kernel, the release's lifecycle, the class and the rule that set it, and\n"
 		"the conclusion. --no-host explains the data alone.\n"
-		"Exit: 0 not affected, 1 affected, 2 error.\n");
+		"Exit: 0 not affected, 1 affected, 2 error, 3 unknown (the database has\n"
+		"no Debian data for the issue, or none for the host's release).\n");
 }
 
 int cmd_explain(int argc, char **argv)
@@ -39,7 +40,8 @@ int cmd_explain(int argc, char **argv)
 	struct vigie_error err;
 	struct vigie_buf out = VIGIE_BUF_INIT;
 	const char *format = "text", *policy_path = NULL, *vuln;
-	int c, rc = EXIT_ERROR, no_host = 0, affected = 0;
+	enum explain_verdict verdict = VIGIE_EXPLAIN_NOT_AFFECTED;
+	int c, rc = EXIT_ERROR, no_host = 0;
 
 	memset(&io, 0, sizeof(io));
 	memset(&eo, 0, sizeof(eo));
@@ -84,12 +86,15 @@ int cmd_explain(int argc, char **argv)
 	}
 	if (cli_store_open(&store, 0))
 		goto out;
-	if (vigie_explain_render(&out, store, vuln, no_host ? NULL : &inv, &eo, &affected, &err)) {
+	if (!no_host && io.release && cli_release_check(store, io.release))
+		goto out;
+	if (vigie_explain_render(&out, store, vuln, no_host ? NULL : &inv, &eo, &verdict, &err)) {
 		cli_error(&err);
 		goto out;
 	}
 	if (!(rc = cli_write_buf(&out)))
-		rc = affected ? EXIT_FINDINGS : EXIT_OK;
+		rc = verdict == VIGIE_EXPLAIN_AFFECTED  ? EXIT_FINDINGS
+		     : verdict == VIGIE_EXPLAIN_UNKNOWN ? EXIT_UNKNOWN : EXIT_OK;
 out:
 	vigie_buf_release(&out);
 	vigie_store_close(store);

@@ -16,7 +16,9 @@ static void usage(FILE *f)
 		"Scan every host stored with 'vigie hosts add', sharing one index and one\n"
 		"matcher per release: per host, the findings per class and state, reboot\n"
 		"required, and the release's lifecycle. --findings lists each host's\n"
-		"findings (json, csv). Exit 1 when a finding is at or above --fail-on.\n");
+		"findings (json, csv). A host without security data for its release is\n"
+		"undetermined. Exit 1 when a finding is at or above --fail-on, else 3\n"
+		"when --fail-on is given and some host is undetermined.\n");
 }
 
 struct out {
@@ -28,13 +30,23 @@ struct out {
 	enum vigie_class fail_on;
 	int failed;
 	size_t hosts;
+	size_t undetermined;  /* hosts without a verdict */
+	size_t with_findings;
 };
 
 static int on_host(void *ud, const struct store_host *h, const struct scan_result *r,
 		   const char *why)
 {
 	struct out *o = ud;
+	/* a host not scanned, or scanned without data for its release, has no
+	 * verdict: never counted as clean */
+	const char *verdict = r ? vigie_scan_verdict(r) : "undetermined";
+	const char *reason = r ? r->undetermined : why;
 	o->hosts++;
+	if (!strcmp(verdict, "undetermined"))
+		o->undetermined++;
+	else if (r->n)
+		o->with_findings++;
 	if (r && o->have_fail_on)
 		for (size_t i = 0; i < r->n; i++)
 			if (r->findings[i].cls >= o->fail_on)
@@ -48,6 +60,8 @@ static int on_host(void *ud, const struct store_host *h, const struct scan_resul
 		vigie_json_kv_time(g, "inventoried_at", h->inventoried_at);
 		vigie_json_kv_int(g, "packages", h->npackages);
 		vigie_json_kv_str(g, "error", why);
+		vigie_json_kv_str(g, "verdict", verdict);
+		vigie_json_kv_str(g, "reason", reason);
 		if (r) {
 			vigie_render_scan_json_counts(g, r);
 			vigie_json_kv_bool(g, "reboot_required", r->kernel.reboot_required);
@@ -90,7 +104,11 @@ static int on_host(void *ud, const struct store_host *h, const struct scan_resul
 	} else {
 		vigie_buf_addf(&o->buf, "%-24s %-10s ", h->name, h->release ? h->release : "?");
 		if (!r) {
-			vigie_buf_addf(&o->buf, "not scanned: %s\n", why);
+			vigie_buf_addf(&o->buf, "undetermined, not scanned: %s\n", why);
+			return 0;
+		}
+		if (r->undetermined) {
+			vigie_buf_addf(&o->buf, "undetermined: %s\n", r->undetermined);
 			return 0;
 		}
 		vigie_buf_addf(&o->buf, "%3zu highly-critical %3zu critical %4zu standard"
@@ -173,6 +191,22 @@ int cmd_fleet(int argc, char **argv)
 	}
 	if (o.g) {
 		yajl_gen_array_close(o.g);
+		vigie_json_key(o.g, "summary");
+		yajl_gen_map_open(o.g);
+		vigie_json_kv_int(o.g, "hosts", (int64_t)o.hosts);
+		vigie_json_kv_int(o.g, "with_findings", (int64_t)o.with_findings);
+		vigie_json_kv_int(o.g, "undetermined", (int64_t)o.undetermined);
+		vigie_json_kv_str(o.g, "verdict", o.undetermined ? "undetermined"
+					: o.with_findings ? "findings" : "no-findings");
+		if (o.undetermined) {
+			char why[128];
+			snprintf(why, sizeof(why), "%zu of %zu hosts cannot be judged with the"
+				 " database's security data", o.undetermined, o.hosts);
+			vigie_json_kv_str(o.g, "reason", why);
+		} else {
+			vigie_json_kv_str(o.g, "reason", NULL);
+		}
+		yajl_gen_map_close(o.g);
 		yajl_gen_map_close(o.g);
 	} else if (!strcmp(o.format, "text") && !o.hosts) {
 		vigie_buf_adds(&o.buf, "no host stored: add hosts with 'vigie hosts add'\n");
@@ -181,7 +215,10 @@ int cmd_fleet(int argc, char **argv)
 		cli_fail("cannot write output");
 		goto out;
 	}
-	rc = o.failed ? EXIT_FINDINGS : EXIT_OK;
+	/* findings at or above --fail-on decide; else a host without a
+	 * verdict keeps the gate shut */
+	rc = o.failed ? EXIT_FINDINGS
+	     : o.have_fail_on && o.undetermined ? EXIT_UNKNOWN : EXIT_OK;
 out:
 	if (o.g)
 		yajl_gen_free(o.g);

@@ -123,6 +123,8 @@ static int hosts_add(int argc, char **argv)
 		names[i] = found.v[i].service;
 	if ((rc = cli_store_open(&s, 0)))
 		goto out;
+	if (o.release && (rc = cli_release_check(s, o.release)))
+		goto out;
 	existed = vigie_store_host_id(s, inv.host, &id, &err) == 0;
 	if (vigie_store_begin(s, &err) ||
 	    vigie_store_host_put(s, &inv, client, "cli", &id, &err) ||

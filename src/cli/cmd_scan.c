@@ -29,7 +29,8 @@ static void usage(FILE *f)
 		"  --kernel UNAME_R      the running kernel (uname -r)\n"
 		"  --format F            text (default), json (vigie.scan/1) or csv\n"
 		"  --fail-on CLASS       exit 1 when a finding is at or above CLASS\n"
-		"                        (standard, critical, highly-critical)\n"
+		"                        (standard, critical, highly-critical), else 3\n"
+		"                        when the verdict is undetermined (no data)\n"
 		"  --include-unimportant also list issues Debian rates unimportant\n"
 		"  --policy FILE         criticality policy (default: $VIGIE_POLICY, else\n"
 		"                        the shipped policy.conf)\n"
@@ -203,6 +204,10 @@ int cmd_scan(int argc, char **argv)
 	}
 	if (cli_store_open(&store, 0))
 		goto out;
+	/* a name typed by the user is checked; a detected one that the data
+	 * does not cover makes the verdict undetermined */
+	if (io.release && cli_release_check(store, io.release))
+		goto out;
 	if (vigie_match_inventory_sources(&inv, &sources)) {
 		cli_fail("out of memory");
 		goto out;
@@ -236,10 +241,14 @@ int cmd_scan(int argc, char **argv)
 		goto out;
 	}
 	rc = EXIT_OK;
-	if (have_fail_on)
+	if (have_fail_on) {
 		for (size_t i = 0; i < res.n; i++)
 			if (res.findings[i].cls >= fail_on)
 				rc = EXIT_FINDINGS;
+		/* no data is no verdict: the gate must not pass */
+		if (rc == EXIT_OK && res.undetermined)
+			rc = EXIT_UNKNOWN;
+	}
 out:
 	vigie_strv_release(&sources);
 	if (scanned)

@@ -22,6 +22,15 @@ newdb() {
 		echo "$T/$1.db"
 	fi
 }
+# db_sql SQL: run one statement on $VIGIE_DB behind vigie's back (to plant
+# a state no command makes), on either driver.
+db_sql() {
+	if [ "${VIGIE_TEST_DRIVER:-sqlite}" = pg ]; then
+		psql -X -q -v ON_ERROR_STOP=1 "$VIGIE_DB" -c "$1" >/dev/null
+	else
+		python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()' "$VIGIE_DB" "$1"
+	fi
+}
 if [ "${VIGIE_TEST_DRIVER:-sqlite}" = pg ]; then
 	if [ ! -f "${VIGIE_PG_DIR:-/nonexistent}/env" ]; then
 		echo "SKIP: no PostgreSQL test cluster (PostgreSQL not installed)"

@@ -43,6 +43,26 @@ expect_rc 0 "data only"
 expect_no_out "Conclusion" "no host, no conclusion"
 run explain CVE-1999-0001 --no-host
 expect_out "no Debian data" "unknown CVE"
+expect_rc 3 "no data: cannot tell"
+# no Debian data is no conclusion, never "not affected"
+run explain CVE-1999-0001 --status "$D/new.status" --release bullseye
+expect_rc 3 "unknown CVE on a host: cannot tell"
+expect_out "^Conclusion: unknown: the database has no Debian data for CVE-1999-0001\.$" "says unknown"
+expect_no_out "not affected" "never not affected"
+run explain CVE-1999-0001 --status "$D/new.status" --release bullseye --format json
+expect_rc 3 "JSON: cannot tell"
+printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["affected"] is None and d["verdict"] == "unknown", d
+assert d["conclusion"] == "unknown: the database has no Debian data for CVE-1999-0001", d
+' && ok || ko "JSON unknown"
+run explain CVE-2022-28615 --status "$D/new.status" --release bullseye --format json
+printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["affected"] is False and d["verdict"] == "not-affected", d
+' && ok || ko "JSON not affected"
 run explain not-a-cve --no-host
 expect_rc 2 "bad id"
 finish

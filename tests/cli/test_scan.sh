@@ -4,6 +4,9 @@
 . "$(dirname "$0")/lib.sh"
 set -e
 D=$TESTDATA/scan
+json() { # json EXPR: a Python expression on $OUT parsed as JSON (d)
+	printf '%s' "$OUT" | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"
+}
 
 run db import --tracker-json "$D/tracker.json" --kev "$D/kev.json"
 expect_rc 0 "import fixtures"
@@ -57,6 +60,19 @@ expect_eq "$got" "$want" "backported fixes are not findings"
 run scan --status "$D/new.status" --release bullseye --include-unimportant --format json
 expect_out 'CVE-2019-1010022' "--include-unimportant shows unimportant issues"
 expect_no_out 'CVE-2007-0086' "not-affected never shown"
+
+# kernel userland without a kernel image: listed, not findings
+run scan --status "$D/container.status" --release bullseye --format json
+expect_rc 0 "container"
+expect_eq "$(json '[(u["name"], u["version"], u["fixed_version"], u["cves"]) for u in d["kernel"]["userland"]]')" \
+	"[('bpftool', '7.1.0+5.10.205-1', '5.10.209-1', 1), ('linux-libc-dev', '5.10.150-1', '5.10.209-1', 2), ('usbip', '2.0+5.10.209-1', None, 0)]" \
+	"userland binaries with their pending kernel fixes"
+expect_eq "$(json '[f["cve"] for f in d["findings"] if f["source"] == "linux"]')" "[]" "not findings"
+run scan --status "$D/container.status" --release bullseye
+expect_out '^kernel userland \(not a finding\): linux-libc-dev 5.10.150-1; 5.10.209-1 carries 2 kernel fixes$' "text"
+expect_out '^kernel userland \(not a finding\): usbip 2.0\+5.10.209-1; no newer kernel fix$' "text, up to date"
+run scan --status "$D/old.status" --release bullseye --kernel 5.10.0-27-amd64 --format json
+expect_eq "$(json 'd["kernel"]["userland"]')" "[]" "a judged image: no userland list"
 
 # exit codes
 run scan --status "$D/old.status" --release bullseye --fail-on highly-critical --format csv

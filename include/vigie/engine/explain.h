@@ -15,12 +15,21 @@ struct explain_opts {
 	int json;                    /* render JSON instead of text */
 };
 
+/* The conclusion. UNKNOWN: the database has no Debian data for the issue,
+ * or none for the host's release; never taken for "not affected". */
+enum explain_verdict {
+	VIGIE_EXPLAIN_NOT_AFFECTED = 0,
+	VIGIE_EXPLAIN_AFFECTED = 1,
+	VIGIE_EXPLAIN_UNKNOWN = 2,
+};
+
 /* Explain vuln (CVE-... or TEMP-...) for inv (NULL: data only), appending
- * the rendering to out. *affected is set to 1 when the host has a
- * finding for it. */
+ * the rendering to out. *verdict: AFFECTED when the host has a finding for
+ * it, UNKNOWN when the data cannot tell (with or without a host), else
+ * NOT_AFFECTED (always, without a host and with data). */
 int vigie_explain_render(struct vigie_buf *out, struct vigie_store *s,
 		   const char *vuln, const struct inventory *inv,
-		   const struct explain_opts *opts, int *affected,
+		   const struct explain_opts *opts, enum explain_verdict *verdict,
 		   struct vigie_error *err);
 
 #endif

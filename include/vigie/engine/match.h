@@ -80,6 +80,16 @@ struct finding {
 	const struct finding_pending *pending; /* NULL: none (or not computed) */
 };
 
+/* A binary of the linux source package that is not a kernel image
+ * (linux-libc-dev, bpftool, linux-perf, usbip...), listed when no kernel
+ * image is judged: its kernel fixes are not findings, but the update that
+ * carries them is visible. */
+struct scan_kernel_userland {
+	const char *name, *version;
+	const char *fixed_version;   /* the release's highest linux fix above it, or NULL */
+	size_t cves;                 /* linux issues fixed above its source version */
+};
+
 struct scan_kernel {
 	const char *running_release; /* uname -r, NULL when unknown */
 	const char *running_version; /* Debian version, NULL when unknown */
@@ -91,6 +101,8 @@ struct scan_kernel {
 	const char **not_running;    /* "package version" of other images */
 	size_t nnot_running;
 	const char *note;            /* how the running kernel was determined */
+	struct scan_kernel_userland *userland; /* set only when no image is judged */
+	size_t nuserland;
 };
 
 struct scan_lifecycle {
@@ -113,6 +125,10 @@ struct scan_result {
 	size_t hidden_unimportant;
 	struct scan_kernel kernel;
 	struct scan_lifecycle lifecycle;
+	/* Why no verdict can be given (the database holds no security data for
+	 * the release): "no findings" then means nothing. NULL when the data can
+	 * judge the host. */
+	const char *undetermined;
 	const char **warnings;       /* data problems worth saying */
 	size_t nwarnings;
 	/* set by vigie_scan_add_pending (scan_pending.h) */
@@ -134,6 +150,9 @@ int vigie_scan_run(struct scan_result *res, const struct inventory *inv,
 	     const struct vulnindex *idx, struct vigie_store *store,
 	     const struct scan_opts *opts, struct vigie_error *err);
 void vigie_scan_result_release(struct scan_result *res);
+/* The scan's verdict: "undetermined" (res->undetermined says why),
+ * "findings" or "no-findings". */
+const char *vigie_scan_verdict(const struct scan_result *res);
 /* Sort res's findings (class desc, source, CVE) and count their states and
  * classes again, after findings were added or changed. */
 void vigie_scan_result_recount(struct scan_result *res);

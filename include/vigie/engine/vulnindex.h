@@ -58,8 +58,11 @@ struct vulnindex {
 	const char *release;
 	struct vigie_hashmap sources; /* name -> struct vuln_source* */
 	size_t nentries;
-	int has_tracker;              /* tracker rows existed for the release */
-	int has_advisories;           /* advisory fixes existed for the release */
+	/* The store holds tracker rows (advisory lines) for the release, even
+	 * when none concerns the sources read; also set by vigie_vulnindex_add.
+	 * Neither set: the release has no security data, no verdict is possible. */
+	int has_tracker;
+	int has_advisories;
 };
 
 /* Build the index of release from the store. Tracker rows win; an

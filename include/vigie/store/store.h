@@ -85,6 +85,12 @@ int vigie_store_source_validators(struct vigie_store *s, const char *name,
 			    char **etag, char **last_modified,
 			    struct vigie_error *err);
 
+/* Calls cb for each release that has tracker rows or advisory fix lines,
+ * sorted by name; a non-zero return stops and is returned. */
+typedef int store_data_release_cb(void *ud, const char *release);
+int vigie_store_data_releases_each(struct vigie_store *s, store_data_release_cb *cb,
+				   void *ud, struct vigie_error *err);
+
 /* Row count of one of the public tables ("advisories", "tracker",
  * "vulns", "kev", "cvss", "releases", "hosts", ...); -1 on error. */
 long vigie_store_count(struct vigie_store *s, const char *table,

@@ -303,6 +303,99 @@ static void test_hidden_counted_once_per_source(void **state)
 	vigie_scan_result_release(&r);
 }
 
+/* The last day of a package's support (debian-security-support) is still
+ * supported: its open issues become end-of-life the day after. */
+static void test_support_end_date_inclusive(void **state)
+{
+	struct matcher *m;
+	const struct match_list *l;
+	(void)state;
+	/* oldpkg's support ends 2024-01-01 */
+	assert_int_equal(vigie_matcher_new(&m, idx, 0, 1704110400), 0); /* 2024-01-01T12:00Z */
+	l = vigie_matcher_match(m, "oldpkg", "1.0-1");
+	assert_int_equal(l->n, 1);
+	assert_int_equal(l->hits[0].state, FINDING_NO_FIX);
+	vigie_matcher_free(m);
+	assert_int_equal(vigie_matcher_new(&m, idx, 0, 1704153600), 0); /* 2024-01-02T00:00Z */
+	l = vigie_matcher_match(m, "oldpkg", "1.0-1");
+	assert_int_equal(l->n, 1);
+	assert_int_equal(l->hits[0].state, FINDING_END_OF_LIFE);
+	vigie_matcher_free(m);
+}
+
+/* No kernel image: the linux source's userland binaries are listed with
+ * the newest linux fix above their source version and how many lie above
+ * it, and are no findings. */
+static void test_kernel_userland(void **state)
+{
+	struct inventory_pkg pkgs[] = {
+		PKG("bpftool", "7.1.0+6.1.76-1", "linux", "6.1.76-1"),
+		PKG("linux-libc-dev", "6.1.50-1", "linux", "6.1.50-1"),
+		PKG("usbip", "2.0+6.1.80-1", "linux", "6.1.80-1"),
+	};
+	struct inventory_pkg with_image[] = {
+		PKG("linux-image-6.1.0-18-amd64", "6.1.76-1", "linux-signed-amd64", "6.1.76+1"),
+		PKG("linux-libc-dev", "6.1.50-1", "linux", "6.1.50-1"),
+	};
+	struct scan_result r;
+	(void)state;
+	scan(&r, pkgs, 3, NULL, NULL, 0);
+	assert_int_equal(r.n, 0);
+	assert_int_equal(r.kernel.nuserland, 3);
+	assert_string_equal(r.kernel.userland[0].name, "bpftool");
+	assert_string_equal(r.kernel.userland[0].version, "7.1.0+6.1.76-1");
+	assert_string_equal(r.kernel.userland[0].fixed_version, "6.1.80-1");
+	assert_int_equal(r.kernel.userland[0].cves, 1);
+	assert_string_equal(r.kernel.userland[1].name, "linux-libc-dev");
+	assert_string_equal(r.kernel.userland[1].fixed_version, "6.1.80-1");
+	assert_int_equal(r.kernel.userland[1].cves, 2);
+	assert_null(r.kernel.userland[2].fixed_version);
+	assert_int_equal(r.kernel.userland[2].cves, 0);
+	vigie_scan_result_release(&r);
+	/* a judged image carries the kernel's findings itself */
+	scan(&r, with_image, 2, "6.1.0-18-amd64", NULL, 0);
+	assert_int_equal(r.kernel.nuserland, 0);
+	assert_non_null(find(&r, "CVE-2024-0002", "linux"));
+	vigie_scan_result_release(&r);
+}
+
+/* An index without any security data gives no verdict, not "no finding". */
+static void test_no_data_is_undetermined(void **state)
+{
+	struct vulnindex *empty;
+	struct inventory_pkg pkgs[] = { PKG("bash", "5.1-2", "bash", "5.1-2") };
+	struct inventory inv;
+	struct scan_opts so;
+	struct scan_result r;
+	(void)state;
+	assert_int_equal(vigie_vulnindex_new(&empty, "bulseye"), 0);
+	vigie_vulnindex_finish(empty);
+	vigie_inventory_init(&inv);
+	inv.host = "web1";
+	inv.release = "bulseye";
+	inv.pkgs = pkgs;
+	inv.npkgs = 1;
+	memset(&so, 0, sizeof(so));
+	so.now = 1795770000;
+	assert_int_equal(vigie_scan_run(&r, &inv, empty, NULL, &so, NULL), 0);
+	assert_int_equal(r.n, 0);
+	assert_non_null(r.undetermined);
+	assert_non_null(strstr(r.undetermined, "no security data for release bulseye"));
+	assert_string_equal(vigie_scan_verdict(&r), "undetermined");
+	vigie_scan_result_release(&r);
+	vigie_vulnindex_free(empty);
+
+	/* the same host against data: a verdict */
+	scan(&r, pkgs, 1, NULL, NULL, 0);
+	assert_null(r.undetermined);
+	assert_string_equal(vigie_scan_verdict(&r), "findings");
+	vigie_scan_result_release(&r);
+	pkgs[0].version = pkgs[0].source_version = "5.2.15-2";
+	scan(&r, pkgs, 1, NULL, NULL, 0);
+	assert_string_equal(vigie_scan_verdict(&r), "no-findings");
+	vigie_scan_result_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +408,9 @@ int main(void)
 		cmocka_unit_test(test_matcher_shares_answers),
 		cmocka_unit_test(test_eol_evidence_future_date),
 		cmocka_unit_test(test_hidden_counted_once_per_source),
+		cmocka_unit_test(test_support_end_date_inclusive),
+		cmocka_unit_test(test_kernel_userland),
+		cmocka_unit_test(test_no_data_is_undetermined),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
