@@ -557,7 +557,9 @@ int vigie_store_host_summary_put(struct vigie_store *s, int64_t host_id,
 		" verdict=excluded.verdict, reason=excluded.reason,"
 		" open_highly=excluded.open_highly, open_critical=excluded.open_critical,"
 		" open_standard=excluded.open_standard,"
-		" pending_security=excluded.pending_security, reboot=excluded.reboot,"
+		" pending_security=CASE WHEN excluded.pending_security < 0"
+		"  THEN host_summary.pending_security ELSE excluded.pending_security END,"
+		" reboot=excluded.reboot,"
 		" lifecycle=excluded.lifecycle, lifecycle_end=excluded.lifecycle_end";
 	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)

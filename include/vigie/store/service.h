@@ -135,7 +135,8 @@ struct store_host_summary {
 	const char *reason;            /* why undetermined, else NULL */
 	long open[3];                  /* open findings per class (standard,
 					  critical, highly-critical) */
-	long pending_security;
+	long pending_security;         /* -1: not collected (a rescan keeps the
+					  count the last push gave) */
 	int reboot;
 	const char *lifecycle, *lifecycle_end;
 };

@@ -1,0 +1,70 @@
+/* vigie: operations on a stored host shared by the CLI and the server:
+ * ingest an inventory (store it, derive its services, record its log
+ * lines and apt candidates, judge it, keep its finding history and
+ * summary), and judge every stored host again after a data update.
+ * Functions take the caller's store and keep no state: one store per
+ * thread, as the store says. */
+#ifndef VIGIE_APP_HOST_H
+#define VIGIE_APP_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vigie/core/error.h"
+#include "vigie/debian/history.h"
+#include "vigie/debian/inventory.h"
+#include "vigie/engine/match.h"
+#include "vigie/engine/policy.h"
+#include "vigie/store/service.h"
+#include "vigie/store/store.h"
+
+struct vigie_ingest {
+	const char *client;            /* the host's client (NULL: keep) */
+	const char *origin;            /* "cli", "push", "ssh" */
+	const char *services_path;     /* NULL: the default services.conf */
+	const struct policy *policy;   /* NULL: built-in */
+	const struct history *logs;    /* new dpkg/apt log lines, may be NULL */
+	const struct store_candidate *candidates; /* apt candidates, or NULL */
+	size_t ncandidates;
+	int have_candidates;           /* candidates were collected (even 0) */
+	const char *digest;            /* the pushed document's SHA-256, or NULL */
+	int64_t bytes;                 /* its size */
+	int64_t when;                  /* 0: vigie_now() */
+};
+
+struct vigie_ingest_result {
+	int64_t host_id;
+	int existed;                   /* the host was stored before */
+	int duplicate;                 /* the same document was stored before:
+					  nothing written */
+	size_t services;               /* derived services */
+	const char *service_names;     /* "a, b, c" (owned by the caller's
+					  vigie_ingest_result_release) */
+	size_t events_added;
+	struct store_host_summary summary;
+	char verdict[32];
+	char reason[256];
+};
+
+/* Store inv as the host inv->host for in->client in one transaction and
+ * judge it. A host that belongs to another client is refused
+ * (VIGIE_EUSAGE, nothing written). */
+int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
+			  const struct vigie_ingest *in, struct vigie_ingest_result *out,
+			  struct vigie_error *err);
+void vigie_ingest_result_release(struct vigie_ingest_result *r);
+
+/* Record what scan res of host_id, taken at when, shows: finding history
+ * and summary. Call inside a transaction. */
+int vigie_app_record_judgement(struct vigie_store *s, int64_t host_id, int64_t when,
+			       const struct scan_result *res, long pending_security,
+			       struct store_host_summary *summary,
+			       struct vigie_error *err);
+
+/* Judge every stored host again (after `db import`/`db update`), updating
+ * finding histories and summaries, in one transaction. *hosts (may be
+ * NULL) = hosts judged. */
+int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
+			  int64_t when, size_t *hosts, struct vigie_error *err);
+
+#endif

@@ -1,0 +1,291 @@
+/* Ingest a host and keep its finding history: the one path behind
+ * `vigie hosts add`, a pushed inventory, agentless collection and the
+ * rescans after a data update. */
+#include "vigie/app/host.h"
+#include "vigie/debian/services.h"
+#include "vigie/engine/fleet.h"
+#include "vigie/engine/vulnindex.h"
+#include "vigie/core/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *class_name(enum vigie_class c)
+{
+	return vigie_policy_class_name(c);
+}
+
+static const char *fact_state(const struct finding *f)
+{
+	if (f->reboot_required)
+		return "reboot-required";
+	return vigie_finding_state_name(f->state);
+}
+
+int vigie_app_record_judgement(struct vigie_store *s, int64_t host_id, int64_t when,
+			       const struct scan_result *res, long pending_security,
+			       struct store_host_summary *sum, struct vigie_error *err)
+{
+	struct store_finding_fact *facts = NULL;
+	int rc = 0;
+
+	memset(sum, 0, sizeof(*sum));
+	sum->computed_at = when;
+	sum->pending_security = pending_security;
+	sum->lifecycle = res->lifecycle.state;
+	sum->lifecycle_end = res->lifecycle.state && !strcmp(res->lifecycle.state, "lts")
+				     ? res->lifecycle.eol_lts
+			     : res->lifecycle.state && !strcmp(res->lifecycle.state, "elts")
+				     ? res->lifecycle.eol_elts
+				     : res->lifecycle.eol;
+	sum->reboot = res->kernel.reboot_required;
+	if (res->undetermined) {
+		/* no verdict: the history keeps what it knew, untouched */
+		sum->verdict = "undetermined";
+		sum->reason = res->undetermined;
+		return vigie_store_host_summary_put(s, host_id, sum, err);
+	}
+	sum->verdict = "judged";
+	if (res->n && !(facts = calloc(res->n, sizeof(*facts))))
+		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	for (size_t i = 0; i < res->n; i++) {
+		const struct finding *f = &res->findings[i];
+		facts[i].cve = f->cve;
+		facts[i].source = f->source;
+		facts[i].installed_version = f->source_version;
+		facts[i].fixed_version = f->fixed_version;
+		facts[i].cls = class_name(f->cls);
+		facts[i].state = fact_state(f);
+		if ((int)f->cls >= 0 && (int)f->cls < 3)
+			sum->open[f->cls]++;
+	}
+	rc = vigie_store_finding_history_update(s, host_id, when, facts, res->n, err);
+	free(facts);
+	if (!rc)
+		rc = vigie_store_host_summary_put(s, host_id, sum, err);
+	return rc;
+}
+
+/* Judge inv (its own sources only: a one-host index). */
+static int judge(struct vigie_store *s, const struct inventory *inv,
+		 const struct policy *pol, int64_t when, struct scan_result *res,
+		 int *have_res, struct vigie_error *err)
+{
+	struct vigie_strv sources;
+	struct vulnindex *idx = NULL;
+	struct scan_opts so;
+	int rc;
+
+	*have_res = 0;
+	vigie_strv_init(&sources);
+	if (!inv->release)
+		return 0;
+	if (vigie_match_inventory_sources(inv, &sources))
+		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	rc = vigie_vulnindex_build_for(&idx, s, inv->release, &sources, err);
+	if (!rc) {
+		memset(&so, 0, sizeof(so));
+		so.policy = pol;
+		so.now = when;
+		rc = vigie_scan_run(res, inv, idx, s, &so, err);
+		if (!rc)
+			*have_res = 1;
+	}
+	vigie_vulnindex_free(idx);
+	vigie_strv_release(&sources);
+	return rc;
+}
+
+struct owner {
+	char client[VIGIE_NAME_MAX + 1];
+	int found;
+};
+
+static int owner_cb(void *ud, const struct store_host *h)
+{
+	struct owner *o = ud;
+	o->found = 1;
+	snprintf(o->client, sizeof(o->client), "%s", h->client ? h->client : "");
+	return 0;
+}
+
+int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
+			  const struct vigie_ingest *in, struct vigie_ingest_result *out,
+			  struct vigie_error *err)
+{
+	struct services_table table;
+	struct services_found found;
+	struct scan_result res;
+	struct owner own;
+	struct vigie_buf names = VIGIE_BUF_INIT;
+	const char **svc = NULL;
+	int64_t when = in->when ? in->when : vigie_now();
+	int rc, have_res = 0, in_tx = 0;
+	long pending = 0;
+
+	memset(out, 0, sizeof(*out));
+	memset(&own, 0, sizeof(own));
+	vigie_services_table_init(&table);
+	vigie_services_found_init(&found);
+	if (!inv->host || !*inv->host)
+		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0, "the inventory names no host");
+	if ((rc = vigie_store_host_get(s, inv->host, owner_cb, &own, err)) &&
+	    rc != VIGIE_ENOTFOUND)
+		goto out;
+	rc = 0;
+	out->existed = own.found;
+	if (own.found && in->client && own.client[0] && strcmp(own.client, in->client)) {
+		/* never move a host between tenants through an inventory */
+		rc = vigie_error_set(err, VIGIE_EUSAGE, NULL, 0,
+				     "host %s belongs to another client", inv->host);
+		goto out;
+	}
+	if ((rc = vigie_services_load(&table, in->services_path, err)) ||
+	    (rc = vigie_services_derive(&found, &table, inv, err)))
+		goto out;
+	if (found.n && !(svc = calloc(found.n, sizeof(*svc)))) {
+		rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < found.n; i++) {
+		svc[i] = found.v[i].service;
+		vigie_buf_addf(&names, "%s%s", i ? ", " : "", found.v[i].service);
+	}
+	out->services = found.n;
+	if ((rc = vigie_store_begin(s, err)))
+		goto out;
+	in_tx = 1;
+	if (in->digest && own.found) {
+		int64_t id;
+		if ((rc = vigie_store_host_id(s, inv->host, &id, err)))
+			goto out;
+		if ((rc = vigie_store_push_seen(s, id, in->digest, err)) < 0)
+			goto out;
+		if (rc == 1) {
+			/* the same document again: stored once */
+			out->duplicate = 1;
+			out->host_id = id;
+			rc = 0;
+			goto out;
+		}
+	}
+	if ((rc = vigie_store_host_put(s, inv, in->client, in->origin ? in->origin : "cli",
+				       &out->host_id, err)) ||
+	    (rc = vigie_store_host_services_set_derived(s, out->host_id, svc, found.n, err)))
+		goto out;
+	if (in->logs && in->logs->nevents &&
+	    (rc = vigie_history_store(s, inv->host, in->logs, &out->events_added, err)))
+		goto out;
+	if (in->have_candidates) {
+		if ((rc = vigie_store_host_candidates_set(s, out->host_id, in->candidates,
+							  in->ncandidates, err)))
+			goto out;
+		for (size_t i = 0; i < in->ncandidates; i++)
+			pending += in->candidates[i].security ? 1 : 0;
+	}
+	if ((rc = judge(s, inv, in->policy, when, &res, &have_res, err)))
+		goto out;
+	if (have_res) {
+		if ((rc = vigie_app_record_judgement(s, out->host_id, when, &res, pending,
+						     &out->summary, err)))
+			goto out;
+		snprintf(out->verdict, sizeof(out->verdict), "%s", vigie_scan_verdict(&res));
+		if (res.undetermined)
+			snprintf(out->reason, sizeof(out->reason), "%s", res.undetermined);
+	} else {
+		struct store_host_summary sum;
+		memset(&sum, 0, sizeof(sum));
+		sum.computed_at = when;
+		sum.verdict = "undetermined";
+		sum.reason = "the host's release is unknown";
+		sum.pending_security = pending;
+		if ((rc = vigie_store_host_summary_put(s, out->host_id, &sum, err)))
+			goto out;
+		snprintf(out->verdict, sizeof(out->verdict), "undetermined");
+		snprintf(out->reason, sizeof(out->reason), "%s", sum.reason);
+		out->summary = sum;
+		out->summary.reason = NULL;
+		out->summary.verdict = NULL;
+	}
+	if (in->digest && (rc = vigie_store_push_record(s, out->host_id, in->digest, when,
+							in->bytes, (long)inv->npkgs, err)))
+		goto out;
+	rc = vigie_store_commit(s, err);
+	in_tx = 0;
+out:
+	if (in_tx) {
+		if (rc)
+			vigie_store_rollback(s);
+		else
+			rc = vigie_store_commit(s, err);
+	}
+	if (have_res) {
+		/* the summary's strings point into res: keep only the counts */
+		out->summary.verdict = out->summary.reason = NULL;
+		out->summary.lifecycle = out->summary.lifecycle_end = NULL;
+		vigie_scan_result_release(&res);
+	}
+	free(svc);
+	out->service_names = names.data;
+	if (rc)
+		vigie_buf_release(&names), out->service_names = NULL;
+	vigie_services_found_release(&found);
+	vigie_services_table_release(&table);
+	return rc;
+}
+
+void vigie_ingest_result_release(struct vigie_ingest_result *r)
+{
+	if (!r)
+		return;
+	free((char *)r->service_names);
+	r->service_names = NULL;
+}
+
+struct rejudge {
+	struct vigie_store *s;
+	int64_t when;
+	size_t n;
+	struct vigie_error *err;
+};
+
+static int rejudge_cb(void *ud, const struct store_host *h, const struct scan_result *res,
+		      const char *why)
+{
+	struct rejudge *r = ud;
+	struct store_host_summary sum;
+	long pending = 0;
+	r->n++;
+	if (!res) {
+		memset(&sum, 0, sizeof(sum));
+		sum.computed_at = r->when;
+		sum.verdict = "undetermined";
+		sum.reason = why;
+		return vigie_store_host_summary_put(r->s, h->id, &sum, r->err);
+	}
+	(void)pending;
+	return vigie_app_record_judgement(r->s, h->id, r->when, res, -1, &sum, r->err);
+}
+
+int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
+			  int64_t when, size_t *hosts, struct vigie_error *err)
+{
+	struct fleet_opts fo;
+	struct rejudge r = { s, when ? when : vigie_now(), 0, err };
+	int rc;
+
+	memset(&fo, 0, sizeof(fo));
+	fo.policy = policy;
+	fo.now = r.when;
+	if ((rc = vigie_store_begin(s, err)))
+		return rc;
+	rc = vigie_fleet_scan(s, &fo, rejudge_cb, &r, err);
+	if (rc)
+		vigie_store_rollback(s);
+	else
+		rc = vigie_store_commit(s, err);
+	if (hosts)
+		*hosts = r.n;
+	return rc;
+}

@@ -1,0 +1,560 @@
+/* The pushed inventory document, read with yajl's event parser: one pass,
+ * no tree, every string and count capped. */
+#include "vigie/debian/invdoc.h"
+#include "vigie/debian/debver.h"
+#include "vigie/render/json.h"
+
+#include <yajl/yajl_parse.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void vigie_invdoc_init(struct invdoc *d)
+{
+	memset(d, 0, sizeof(*d));
+	vigie_inventory_init(&d->inv);
+	vigie_arena_init(&d->arena);
+}
+
+void vigie_invdoc_release(struct invdoc *d)
+{
+	vigie_inventory_release(&d->inv);
+	free(d->candidates);
+	vigie_buf_release(&d->dpkg_log);
+	vigie_buf_release(&d->apt_log);
+	vigie_arena_release(&d->arena);
+	memset(d, 0, sizeof(*d));
+}
+
+/* Where the parser is. */
+enum where {
+	W_TOP, W_KERNEL, W_PACKAGES, W_PKG, W_CANDS, W_CAND, W_LOGS, W_LOG_DPKG,
+	W_LOG_APT, W_SKIP,
+};
+
+#define PKG_FIELDS 6
+static const char *const pkg_keys[PKG_FIELDS] = {
+	"name", "arch", "version", "source", "source_version", "status",
+};
+#define CAND_FIELDS 4
+static const char *const cand_keys[CAND_FIELDS] = { "package", "arch", "version", "suite" };
+
+struct ps {
+	struct invdoc *d;
+	struct vigie_error *err;
+	const char *name;
+	enum where w, skip_return;
+	int skip_depth;
+	char key[64];
+	int have_key;
+	int rc;
+	int have_schema;
+	size_t cap_pkgs;
+	/* the object being read */
+	const char *f[PKG_FIELDS];
+	int security;
+	size_t log_lines;
+};
+
+/* Record the first error (fmt has one %s, given a) and stop the parse. */
+static int fail(struct ps *p, int code, const char *fmt, const char *a)
+{
+	char msg[256];
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	snprintf(msg, sizeof(msg), fmt, a ? a : "");
+#pragma GCC diagnostic pop
+	if (!p->rc)
+		p->rc = vigie_error_set(p->err, code, p->name, 0, "%s", msg);
+	return 0;
+}
+
+static int field_ok(struct ps *p, const unsigned char *s, size_t len, const char *what)
+{
+	if (len > INVDOC_MAX_STRING)
+		return fail(p, VIGIE_ELIMIT, "field %s longer than 64 KiB", what);
+	if (!vigie_utf8_valid((const char *)s, len))
+		return fail(p, VIGIE_EPARSE, "field %s is not valid UTF-8", what);
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < 0x20 || s[i] == 0x7f)
+			return fail(p, VIGIE_EPARSE, "field %s holds a control character", what);
+	return 1;
+}
+
+static const char *keep(struct ps *p, const unsigned char *s, size_t len)
+{
+	char *v = vigie_arena_alloc(&p->d->inv.arena, len + 1);
+	if (!v) {
+		fail(p, VIGIE_ENOMEM, "out of memory%s", NULL);
+		return NULL;
+	}
+	memcpy(v, s, len);
+	v[len] = '\0';
+	return v;
+}
+
+static void begin_skip(struct ps *p)
+{
+	p->skip_return = p->w;
+	p->w = W_SKIP;
+	p->skip_depth = 0;
+}
+
+static int on_scalar(struct ps *p, const unsigned char *s, size_t len, int is_string)
+{
+	char what[96];
+	snprintf(what, sizeof(what), "%s", p->key);
+	if (p->w == W_SKIP) {
+		if (!p->skip_depth)
+			p->w = p->skip_return;
+		return 1;
+	}
+	if (p->w == W_TOP || p->w == W_KERNEL) {
+		static const char *const top[] = { "schema", "host", "release",
+						   "release_version", "arch", "collected_at",
+						   NULL };
+		static const char *const kern[] = { "release", "version", "proc_version", NULL };
+		const char *const *keys = p->w == W_TOP ? top : kern;
+		int k;
+		for (k = 0; keys[k] && strcmp(keys[k], p->key); k++)
+			;
+		if (!keys[k])
+			return 1; /* unknown keys are for later versions */
+		if (p->w == W_KERNEL)
+			snprintf(what, sizeof(what), "kernel.%s", p->key);
+		if (!s) /* null */
+			return 1;
+		if (!is_string)
+			return fail(p, VIGIE_EPARSE, "field %s must be a string", what);
+		if (!field_ok(p, s, len, what))
+			return 0;
+		if (p->w == W_KERNEL) {
+			if (k == 0)
+				p->d->inv.kernel_release = keep(p, s, len);
+			else if (k == 1)
+				p->d->inv.kernel_version = keep(p, s, len);
+			return p->rc == 0;
+		}
+		switch (k) {
+		case 0:
+			if (len != 17 || memcmp(s, "vigie.inventory/1", 17))
+				return fail(p, VIGIE_EPARSE,
+					    "field schema: expected \"vigie.inventory/1\"%s", NULL);
+			p->have_schema = 1;
+			break;
+		case 1: p->d->inv.host = keep(p, s, len); break;
+		case 2: p->d->inv.release = keep(p, s, len); break;
+		case 3: p->d->inv.release_version = keep(p, s, len); break;
+		case 4: p->d->inv.arch = keep(p, s, len); break;
+		case 5: {
+			char buf[64];
+			snprintf(buf, sizeof(buf), "%.*s", (int)(len < 63 ? len : 63), s);
+			if (vigie_time_parse(&p->d->collected_at, buf, 0))
+				return fail(p, VIGIE_EPARSE, "field collected_at is not a time%s",
+					    NULL);
+			break;
+		}
+		}
+		return p->rc == 0;
+	}
+	if (p->w == W_PKG || p->w == W_CAND) {
+		int n = p->w == W_PKG ? PKG_FIELDS : CAND_FIELDS;
+		const char *const *keys = p->w == W_PKG ? pkg_keys : cand_keys;
+		const char *list = p->w == W_PKG ? "packages" : "candidates";
+		int k;
+		if (p->w == W_CAND && !strcmp(p->key, "security")) {
+			if (is_string || !s)
+				return fail(p, VIGIE_EPARSE, "field candidates[].security must be a boolean%s", NULL);
+			p->security = s[0] == 't';
+			return 1;
+		}
+		for (k = 0; k < n && strcmp(keys[k], p->key); k++)
+			;
+		if (k == n || !s)
+			return 1;
+		snprintf(what, sizeof(what), "%s[].%s", list, keys[k]);
+		if (!is_string)
+			return fail(p, VIGIE_EPARSE, "field %s must be a string", what);
+		if (!field_ok(p, s, len, what))
+			return 0;
+		p->f[k] = keep(p, s, len);
+		return p->rc == 0;
+	}
+	if (p->w == W_LOG_DPKG || p->w == W_LOG_APT) {
+		struct vigie_buf *b = p->w == W_LOG_DPKG ? &p->d->dpkg_log : &p->d->apt_log;
+		const char *what2 = p->w == W_LOG_DPKG ? "logs.dpkg[]" : "logs.apt[]";
+		if (!is_string || !s)
+			return fail(p, VIGIE_EPARSE, "field %s must be strings", what2);
+		if (++p->log_lines > INVDOC_MAX_LOG_LINES ||
+		    b->len + len + 1 > INVDOC_MAX_LOG_BYTES)
+			return fail(p, VIGIE_ELIMIT, "field %s: too many log lines", what2);
+		if (!vigie_utf8_valid((const char *)s, len) || memchr(s, '\n', len))
+			return fail(p, VIGIE_EPARSE, "field %s: one line per string, valid UTF-8",
+				    what2);
+		if (vigie_buf_add(b, s, len) || vigie_buf_addc(b, '\n'))
+			return fail(p, VIGIE_ENOMEM, "out of memory%s", NULL);
+		return 1;
+	}
+	return fail(p, VIGIE_EPARSE, "unexpected value for field %s", what);
+}
+
+static int cb_null(void *ctx)
+{
+	return on_scalar(ctx, NULL, 0, 0);
+}
+
+static int cb_bool(void *ctx, int b)
+{
+	return on_scalar(ctx, (const unsigned char *)(b ? "t" : "f"), 1, 0);
+}
+
+static int cb_number(void *ctx, const char *s, size_t len)
+{
+	return on_scalar(ctx, (const unsigned char *)s, len, 0);
+}
+
+static int cb_string(void *ctx, const unsigned char *s, size_t len)
+{
+	return on_scalar(ctx, s, len, 1);
+}
+
+static int cb_map_key(void *ctx, const unsigned char *k, size_t len)
+{
+	struct ps *p = ctx;
+	if (p->w == W_SKIP)
+		return 1;
+	if (len >= sizeof(p->key))
+		len = sizeof(p->key) - 1; /* an unknown key: ignored below */
+	memcpy(p->key, k, len);
+	p->key[len] = '\0';
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)p->key[i] < 0x20)
+			p->key[i] = '?';
+	p->have_key = 1;
+	return 1;
+}
+
+static int cb_start_map(void *ctx)
+{
+	struct ps *p = ctx;
+	if (p->w == W_SKIP) {
+		p->skip_depth++;
+		return 1;
+	}
+	if (!p->have_key && p->w == W_TOP) {
+		/* the document itself */
+		p->have_key = 0;
+		p->key[0] = '\0';
+		return 1;
+	}
+	switch (p->w) {
+	case W_TOP:
+		if (!strcmp(p->key, "kernel"))
+			p->w = W_KERNEL;
+		else if (!strcmp(p->key, "logs"))
+			p->w = W_LOGS;
+		else {
+			begin_skip(p);
+			p->skip_depth = 1;
+		}
+		return 1;
+	case W_PACKAGES:
+		memset(p->f, 0, sizeof(p->f));
+		p->w = W_PKG;
+		return 1;
+	case W_CANDS:
+		memset(p->f, 0, sizeof(p->f));
+		p->security = 0;
+		p->w = W_CAND;
+		return 1;
+	default:
+		if (p->w == W_PKG || p->w == W_CAND || p->w == W_KERNEL || p->w == W_LOGS) {
+			begin_skip(p);
+			p->skip_depth = 1;
+			return 1;
+		}
+		return fail(p, VIGIE_EPARSE, "unexpected object at field %s", p->key);
+	}
+}
+
+static int add_pkg(struct ps *p)
+{
+	struct inventory *inv = &p->d->inv;
+	struct inventory_pkg *k;
+	struct debver v;
+	struct vigie_error verr;
+	const char *missing = !p->f[0] ? "name" : !p->f[2] ? "version" : NULL;
+	if (missing)
+		return fail(p, VIGIE_EPARSE, "field packages[].%s is missing", missing);
+	vigie_error_init(&verr);
+	if (vigie_debver_parse(&v, p->f[2], &verr) ||
+	    (p->f[4] && vigie_debver_parse(&v, p->f[4], &verr)))
+		return fail(p, VIGIE_EPARSE, "field packages[].version: %s", verr.msg);
+	if (inv->npkgs == INVENTORY_MAX_PKGS)
+		return fail(p, VIGIE_ELIMIT, "field packages: more than 200000 packages%s", NULL);
+	if (inv->npkgs == p->cap_pkgs) {
+		size_t cap = p->cap_pkgs ? p->cap_pkgs * 2 : 256;
+		struct inventory_pkg *n = realloc(inv->pkgs, cap * sizeof(*n));
+		if (!n)
+			return fail(p, VIGIE_ENOMEM, "out of memory%s", NULL);
+		inv->pkgs = n;
+		p->cap_pkgs = cap;
+	}
+	k = &inv->pkgs[inv->npkgs++];
+	memset(k, 0, sizeof(*k));
+	k->name = p->f[0];
+	k->arch = p->f[1] ? p->f[1] : "";
+	k->version = p->f[2];
+	k->source = p->f[3] ? p->f[3] : p->f[0];
+	k->source_version = p->f[4] ? p->f[4] : p->f[2];
+	k->status = p->f[5] ? p->f[5] : "installed";
+	k->line = inv->npkgs;
+	return 1;
+}
+
+static int add_cand(struct ps *p)
+{
+	struct invdoc *d = p->d;
+	struct store_candidate *c;
+	if (!p->f[0] || !p->f[2])
+		return fail(p, VIGIE_EPARSE, "field candidates[].%s is missing",
+			    !p->f[0] ? "package" : "version");
+	if (d->ncandidates == INVDOC_MAX_CANDIDATES)
+		return fail(p, VIGIE_ELIMIT, "field candidates: too many entries%s", NULL);
+	if (d->ncandidates == d->cap_candidates) {
+		size_t cap = d->cap_candidates ? d->cap_candidates * 2 : 64;
+		struct store_candidate *n = realloc(d->candidates, cap * sizeof(*n));
+		if (!n)
+			return fail(p, VIGIE_ENOMEM, "out of memory%s", NULL);
+		d->candidates = n;
+		d->cap_candidates = cap;
+	}
+	c = &d->candidates[d->ncandidates++];
+	c->package = p->f[0];
+	c->arch = p->f[1];
+	c->version = p->f[2];
+	c->suite = p->f[3];
+	c->security = p->security;
+	return 1;
+}
+
+static int cb_end_map(void *ctx)
+{
+	struct ps *p = ctx;
+	switch (p->w) {
+	case W_SKIP:
+		if (--p->skip_depth <= 0)
+			p->w = p->skip_return;
+		return 1;
+	case W_KERNEL:
+	case W_LOGS:
+		p->w = W_TOP;
+		return 1;
+	case W_PKG:
+		p->w = W_PACKAGES;
+		return add_pkg(p);
+	case W_CAND:
+		p->w = W_CANDS;
+		return add_cand(p);
+	default:
+		return 1;
+	}
+}
+
+static int cb_start_array(void *ctx)
+{
+	struct ps *p = ctx;
+	if (p->w == W_SKIP) {
+		p->skip_depth++;
+		return 1;
+	}
+	if (p->w == W_TOP && !strcmp(p->key, "packages")) {
+		p->w = W_PACKAGES;
+		return 1;
+	}
+	if (p->w == W_TOP && !strcmp(p->key, "candidates")) {
+		p->w = W_CANDS;
+		p->d->have_candidates = 1;
+		return 1;
+	}
+	if (p->w == W_LOGS && (!strcmp(p->key, "dpkg") || !strcmp(p->key, "apt"))) {
+		p->w = !strcmp(p->key, "dpkg") ? W_LOG_DPKG : W_LOG_APT;
+		return 1;
+	}
+	if (p->w == W_TOP || p->w == W_KERNEL || p->w == W_LOGS || p->w == W_PKG ||
+	    p->w == W_CAND) {
+		begin_skip(p);
+		p->skip_depth = 1;
+		return 1;
+	}
+	return fail(p, VIGIE_EPARSE, "unexpected array at field %s", p->key);
+}
+
+static int cb_end_array(void *ctx)
+{
+	struct ps *p = ctx;
+	switch (p->w) {
+	case W_SKIP:
+		if (--p->skip_depth <= 0)
+			p->w = p->skip_return;
+		return 1;
+	case W_PACKAGES:
+	case W_CANDS:
+		p->w = W_TOP;
+		return 1;
+	case W_LOG_DPKG:
+	case W_LOG_APT:
+		p->w = W_LOGS;
+		return 1;
+	default:
+		return 1;
+	}
+}
+
+static const yajl_callbacks callbacks = {
+	cb_null, cb_bool, NULL, NULL, cb_number, cb_string, cb_start_map, cb_map_key,
+	cb_end_map, cb_start_array, cb_end_array,
+};
+
+int vigie_invdoc_parse(struct invdoc *d, const void *data, size_t len, const char *name,
+		       struct vigie_error *err)
+{
+	struct ps p;
+	yajl_handle h;
+	yajl_status st;
+
+	memset(&p, 0, sizeof(p));
+	p.d = d;
+	p.err = err;
+	p.name = name;
+	p.w = W_TOP;
+	if (!(h = yajl_alloc(&callbacks, NULL, &p)))
+		return vigie_error_set(err, VIGIE_ENOMEM, name, 0, "out of memory");
+	st = yajl_parse(h, data, len);
+	if (st == yajl_status_ok)
+		st = yajl_complete_parse(h);
+	if (st != yajl_status_ok && !p.rc) {
+		size_t off = yajl_get_bytes_consumed(h);
+		unsigned char *msg = yajl_get_error(h, 0, data, len);
+		p.rc = vigie_error_set(err, VIGIE_EPARSE, name, 0,
+				       "not a JSON document (byte %zu): %s", off,
+				       msg ? (const char *)msg : "parse error");
+		if (msg)
+			yajl_free_error(h, msg);
+	}
+	yajl_free(h);
+	if (p.rc)
+		return p.rc;
+	if (!p.have_schema)
+		return vigie_error_set(err, VIGIE_EPARSE, name, 0,
+				       "field schema is missing (expected \"vigie.inventory/1\")");
+	if (!d->inv.host || !*d->inv.host)
+		return vigie_error_set(err, VIGIE_EPARSE, name, 0, "field host is missing");
+	d->inv.status_path = name;
+	d->inv.inventoried_at = d->collected_at;
+	vigie_inventory_sort(&d->inv);
+	for (size_t i = 1; i < d->inv.npkgs; i++)
+		if (!strcmp(d->inv.pkgs[i - 1].name, d->inv.pkgs[i].name) &&
+		    !strcmp(d->inv.pkgs[i - 1].arch, d->inv.pkgs[i].arch))
+			return vigie_error_set(err, VIGIE_EPARSE, name, 0,
+					       "field packages: %s:%s listed twice",
+					       d->inv.pkgs[i].name, d->inv.pkgs[i].arch);
+	return 0;
+}
+
+int vigie_invdoc_history(const struct invdoc *d, struct history *h,
+			 struct vigie_error *err)
+{
+	struct vigie_reader *r;
+	int rc;
+	if (d->dpkg_log.len) {
+		if ((rc = vigie_reader_open_mem(&r, d->dpkg_log.data, d->dpkg_log.len,
+						"logs.dpkg", err)))
+			return rc;
+		if ((rc = vigie_history_load_dpkg_reader(h, r, err)))
+			return rc;
+	}
+	if (d->apt_log.len) {
+		if ((rc = vigie_reader_open_mem(&r, d->apt_log.data, d->apt_log.len,
+						"logs.apt", err)))
+			return rc;
+		if ((rc = vigie_history_load_apt_reader(h, r, err)))
+			return rc;
+	}
+	return vigie_history_finish(h, err);
+}
+
+static void log_lines(yajl_gen g, const char *key, const char *text, size_t len)
+{
+	vigie_json_key(g, key);
+	yajl_gen_array_open(g);
+	while (text && len) {
+		const char *nl = memchr(text, '\n', len);
+		size_t n = nl ? (size_t)(nl - text) : len;
+		if (n)
+			yajl_gen_string(g, (const unsigned char *)text, n);
+		text += n + (nl ? 1 : 0);
+		len -= n + (nl ? 1 : 0);
+	}
+	yajl_gen_array_close(g);
+}
+
+int vigie_invdoc_write(struct vigie_buf *out, const struct inventory *inv,
+		       const struct store_candidate *c, size_t nc, int have_candidates,
+		       const char *dpkg_log, size_t dpkg_len, const char *apt_log,
+		       size_t apt_len, int64_t collected_at)
+{
+	yajl_gen g = vigie_json_gen_new(out);
+	size_t before = out->len;
+	if (!g)
+		return VIGIE_ENOMEM;
+	yajl_gen_map_open(g);
+	vigie_json_kv_str(g, "schema", "vigie.inventory/1");
+	vigie_json_kv_str(g, "host", inv->host);
+	vigie_json_kv_str(g, "release", inv->release);
+	vigie_json_kv_str(g, "release_version", inv->release_version);
+	vigie_json_kv_str(g, "arch", inv->arch);
+	vigie_json_kv_time(g, "collected_at", collected_at);
+	vigie_json_key(g, "kernel");
+	yajl_gen_map_open(g);
+	vigie_json_kv_str(g, "release", inv->kernel_release);
+	vigie_json_kv_str(g, "version", inv->kernel_version);
+	yajl_gen_map_close(g);
+	vigie_json_key(g, "packages");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < inv->npkgs; i++) {
+		const struct inventory_pkg *p = &inv->pkgs[i];
+		yajl_gen_map_open(g);
+		vigie_json_kv_str(g, "name", p->name);
+		vigie_json_kv_str(g, "arch", p->arch);
+		vigie_json_kv_str(g, "version", p->version);
+		vigie_json_kv_str(g, "source", p->source);
+		vigie_json_kv_str(g, "source_version", p->source_version);
+		vigie_json_kv_str(g, "status", p->status);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	if (have_candidates) {
+		vigie_json_key(g, "candidates");
+		yajl_gen_array_open(g);
+		for (size_t i = 0; i < nc; i++) {
+			yajl_gen_map_open(g);
+			vigie_json_kv_str(g, "package", c[i].package);
+			vigie_json_kv_str(g, "arch", c[i].arch);
+			vigie_json_kv_str(g, "version", c[i].version);
+			vigie_json_kv_str(g, "suite", c[i].suite);
+			vigie_json_kv_bool(g, "security", c[i].security);
+			yajl_gen_map_close(g);
+		}
+		yajl_gen_array_close(g);
+	}
+	vigie_json_key(g, "logs");
+	yajl_gen_map_open(g);
+	log_lines(g, "dpkg", dpkg_log, dpkg_len);
+	log_lines(g, "apt", apt_log, apt_len);
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+	yajl_gen_free(g);
+	return out->len > before ? 0 : VIGIE_ENOMEM;
+}
