@@ -1,8 +1,9 @@
 /* Downloads through libcurl's easy interface, with the limits fetch.h lists.
  * Local paths and file:// URLs bypass libcurl: they are copied with the same
- * size cap and the same .part-then-rename rule. */
+ * size cap and the same temporary-file-then-rename rule (core/file.h). */
 #define _GNU_SOURCE
 #include "vigie/net/fetch.h"
+#include "vigie/core/file.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -427,39 +428,25 @@ int vigie_fetch_to_file(struct fetch_result *res, const char *url, const char *d
 		  const struct fetch_opts *opts, struct vigie_error *err)
 {
 	struct sink k;
-	struct vigie_buf part = VIGIE_BUF_INIT;
+	struct vigie_file_tmp part;
 	struct fetch_result local;
-	int rc, not_modified;
+	int rc;
 
 	memset(&k, 0, sizeof(k));
 	if (!res)
 		res = &local;
-	if (vigie_buf_addf(&part, "%s.part", dest))
-		return vigie_error_set(err, VIGIE_ENOMEM, dest, 0, "out of memory");
-	if (!(k.f = fopen(part.data, "wb"))) {
-		rc = vigie_error_set(err, VIGIE_EIO, part.data, 0, "cannot create: %s",
-				     strerror(errno));
+	memset(res, 0, sizeof(*res));
+	if ((rc = vigie_file_tmp_open(&part, dest, VIGIE_FILE_MODE, err)))
 		goto out;
-	}
+	k.f = part.fp;
 	rc = fetch_any(res, &k, url, opts, err);
-	not_modified = res->not_modified;
-	if (fclose(k.f) && !rc)
-		rc = vigie_error_set(err, VIGIE_EIO, part.data, 0, "cannot write: %s",
-				     strerror(errno));
-	k.f = NULL;
-	if (rc || not_modified) {
-		unlink(part.data);
-		goto out;
-	}
-	if (rename(part.data, dest)) {
-		rc = vigie_error_set(err, VIGIE_EIO, dest, 0, "cannot rename %s: %s",
-				     part.data, strerror(errno));
-		unlink(part.data);
-	}
+	if (rc || res->not_modified)
+		vigie_file_tmp_discard(&part);
+	else
+		rc = vigie_file_tmp_commit(&part, err);
 out:
 	if (res == &local)
 		vigie_fetch_result_release(&local);
-	vigie_buf_release(&part);
 	return rc;
 }
 

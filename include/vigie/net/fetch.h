@@ -3,8 +3,9 @@
  * Every fetch has a connect timeout, an overall timeout, a low-speed limit
  * (a stalled server fails instead of hanging), a maximum body size, at most
  * a few redirects (http/https only) and accepts compressed transfer. Files
- * are written to "<dest>.part" and renamed into place only when complete,
- * so a failed download never replaces a good file. "file://" URLs and plain
+ * are written to a new temporary file beside dest (mode 0640, never through
+ * a symlink: core/file.h) and renamed into place only when complete, so a
+ * failed download never replaces a good file. "file://" URLs and plain
  * paths are read locally (the offline path used by tests). */
 #ifndef VIGIE_FETCH_H
 #define VIGIE_FETCH_H
@@ -55,7 +56,7 @@ void vigie_fetch_opts_init(struct fetch_opts *o);
 /* Free the strings a result holds; accepts NULL. */
 void vigie_fetch_result_release(struct fetch_result *r);
 
-/* Download url to dest (via dest.part). On 304 dest is left as it was and
+/* Download url to dest (through a temporary file beside it). On 304 dest is left as it was and
  * res->not_modified is set. Errors (VIGIE_ENET, VIGIE_ELIMIT, VIGIE_EIO)
  * name the URL and say what happened ("cannot reach HOST (offline?)",
  * "timed out", "HTTP 404", "larger than N bytes"). res may be NULL. */

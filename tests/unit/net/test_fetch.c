@@ -3,6 +3,7 @@
 #include "vigie/net/fetch.h"
 #include "vigie/core/sha256.h"
 
+#include <glob.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,18 @@ static char *slurp(const char *path)
 	return vigie_buf_detach(&b);
 }
 
+/* Temporary files (".NAME.XXXXXX", core/file.h) left in the directory. */
+static int leftovers(const char *name)
+{
+	char pat[4400];
+	glob_t g;
+	int n;
+	snprintf(pat, sizeof(pat), "%s/.%s.*", test_tmpdir(), name);
+	n = glob(pat, 0, NULL, &g) == 0 ? (int)g.gl_pathc : 0;
+	globfree(&g);
+	return n;
+}
+
 static const char *tmp(const char *name)
 {
 	static char p[4400];
@@ -73,6 +86,7 @@ static void test_get_and_conditional(void **state)
 	assert_string_equal(s, "hello\n");
 	free(s);
 	assert_int_equal(access(tmp("data.out.part"), F_OK), -1);
+	assert_int_equal(leftovers("data.out"), 0);
 
 	/* conditional: 304, dest untouched */
 	put("dummy", "");
@@ -165,11 +179,12 @@ static void test_errors(void **state)
 	/* unsupported scheme */
 	assert_int_equal(vigie_fetch_to_file(&r, "ftp://127.0.0.1/x", dest, &o, &err), VIGIE_EUSAGE);
 
-	/* none of the failures replaced the good file or left a .part */
+	/* none of the failures replaced the good file or left a temporary */
 	s = slurp(dest);
 	assert_string_equal(s, "good\n");
 	free(s);
 	assert_int_equal(access(tmp("good.part"), F_OK), -1);
+	assert_int_equal(leftovers("good"), 0);
 }
 
 static void test_mem_gzip(void **state)
