@@ -329,7 +329,7 @@ static void test_alerts(void **state)
 	/* one vigie.conf: [sla] is not ours, [alerts] is */
 	assert_int_equal(vigie_alerts_config_load(&cfg, test_write("a.conf",
 		"[sla]\nto = nobody@example.org\n[alerts]\nto = ops@example.org\r\n"
-		"sendmail = cat >/dev/null\n"), &err), 0);
+		"sendmail = dd of=/dev/null status=none\n"), &err), 0);
 	assert_string_equal(cfg.to, "ops@example.org");
 	assert_string_equal(cfg.from, "vigie");
 	assert_int_equal(vigie_alerts_mail(&b, &l, &cfg, &err), 0);
@@ -351,9 +351,15 @@ static void test_alerts(void **state)
 	assert_string_equal(l.v[0].match.v[0].host, "web2");
 	assert_string_equal(l.v[0].match.v[1].host, "web2");
 	vigie_feeds_items_release(&l);
-	/* a failing sendmail is an error */
-	snprintf(cfg.sendmail, sizeof(cfg.sendmail), "exit 3");
+	/* a failing sendmail is an error (no shell: one is asked for) */
+	snprintf(cfg.sendmail, sizeof(cfg.sendmail), "sh -c 'cat >/dev/null; exit 3'");
 	assert_int_equal(vigie_alerts_sendmail(&cfg, "x", 1, &err), VIGIE_EIO);
+	assert_non_null(strstr(err.msg, "'sh' exited with status 3"));
+	/* shell syntax in the configured command is refused with its line */
+	assert_int_equal(vigie_alerts_config_load(&cfg, test_write("sh.conf",
+		"[alerts]\nto = ops@example.org\nsendmail = cat >/dev/null\n"), &err), VIGIE_EPARSE);
+	assert_int_equal(err.line, 3);
+	assert_non_null(strstr(err.msg, "'>' is shell syntax"));
 	vigie_buf_release(&b);
 }
 
