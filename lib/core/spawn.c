@@ -1,4 +1,4 @@
-/* Helper programs without a shell (see spawn.h). The input goes through a
+/* External programs without a shell (see spawn.h). The input goes through a
  * socket pair rather than a pipe: send(MSG_NOSIGNAL) reports a reader that
  * went away as EPIPE without raising SIGPIPE, so no process-wide signal
  * disposition has to change. */
@@ -188,7 +188,7 @@ int vigie_spawn_with_input(const char *const *argv, size_t argc, const void *inp
 	close(sv[1]);
 	sv[1] = -1;
 	shutdown(sv[0], SHUT_RD);
-	/* a helper that stops reading does not hold vigie past the timeout */
+	/* a program that stops reading does not hold vigie past the timeout */
 	tv.tv_sec = timeout;
 	tv.tv_usec = 0;
 	setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));

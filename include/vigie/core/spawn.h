@@ -1,4 +1,4 @@
-/* vigie: running a helper program (a sendmail-compatible mailer) without a
+/* vigie: running an external program (a sendmail-compatible mailer) without a
  * shell: a command line from a configuration file is split into words by
  * vigie_spawn_split, the program is started with posix_spawnp and an
  * argument vector, the input goes to its standard input and its exit
