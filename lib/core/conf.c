@@ -1,9 +1,12 @@
 #include "vigie/core/conf.h"
 #include "vigie/core/reader.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef VIGIE_DATADIR
@@ -105,6 +108,82 @@ int vigie_conf_load_mem(struct vigie_conf *conf, const char *text, size_t len,
 	if ((rc = vigie_reader_open_mem(&r, text, len, name, err)))
 		return rc;
 	return load(conf, r, name, err);
+}
+
+static int check_private(const char *path, const struct stat *st, struct vigie_error *err)
+{
+	uid_t me = geteuid();
+
+	if (!S_ISREG(st->st_mode))
+		return vigie_error_set(err, VIGIE_EIO, path, 0, "not a regular file");
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return vigie_error_set(err, VIGIE_EUSAGE, path, 0,
+				       "refused: writable by group or others (mode %04o), and "
+				       "vigie runs the commands it names (chmod go-w %s)",
+				       (unsigned)(st->st_mode & 07777), path);
+	if (st->st_uid != 0 && st->st_uid != me)
+		return vigie_error_set(err, VIGIE_EUSAGE, path, 0,
+				       "refused: owned by uid %lu, neither root nor the user "
+				       "running vigie (uid %lu)",
+				       (unsigned long)st->st_uid, (unsigned long)me);
+	return 0;
+}
+
+int vigie_conf_check_private(const char *path, struct vigie_error *err)
+{
+	struct stat st;
+	if (stat(path, &st))
+		return vigie_error_set(err, VIGIE_EIO, path, 0, "cannot open: %s",
+				       strerror(errno));
+	return check_private(path, &st, err);
+}
+
+int vigie_conf_load_private(struct vigie_conf *conf, const char *path,
+			    struct vigie_error *err)
+{
+	struct vigie_buf b = VIGIE_BUF_INIT;
+	struct stat st;
+	char chunk[8192];
+	ssize_t n;
+	int fd, rc;
+
+	memset(conf, 0, sizeof(*conf));
+	vigie_arena_init(&conf->arena);
+	/* checked and read through one descriptor: the file read is the
+	 * file checked */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+		return vigie_error_set(err, VIGIE_EIO, path, 0, "cannot open: %s",
+				       strerror(errno));
+	if (fstat(fd, &st)) {
+		rc = vigie_error_set(err, VIGIE_EIO, path, 0, "cannot open: %s",
+				     strerror(errno));
+		goto out;
+	}
+	if ((rc = check_private(path, &st, err)))
+		goto out;
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = vigie_error_set(err, VIGIE_EIO, path, 0, "read error: %s",
+					     strerror(errno));
+			goto out;
+		}
+		if (b.len + (size_t)n > VIGIE_CONF_MAX_SIZE) {
+			rc = vigie_error_set(err, VIGIE_ELIMIT, path, 0,
+					     "larger than %d bytes", VIGIE_CONF_MAX_SIZE);
+			goto out;
+		}
+		if (vigie_buf_add(&b, chunk, (size_t)n)) {
+			rc = vigie_error_set(err, VIGIE_ENOMEM, path, 0, "out of memory");
+			goto out;
+		}
+	}
+	rc = vigie_conf_load_mem(conf, b.data ? b.data : "", b.len, path, err);
+out:
+	close(fd);
+	vigie_buf_release(&b);
+	return rc;
 }
 
 void vigie_conf_release(struct vigie_conf *conf)

@@ -286,7 +286,7 @@ long vigie_reader_read(struct vigie_reader *r, void *buf, size_t size,
 int vigie_reader_getline(struct vigie_reader *r, char **line, size_t *len,
 			 struct vigie_error *err)
 {
-	int rc;
+	int rc, was_partial = r->partial;
 	vigie_buf_reset(&r->line);
 	r->partial = 0;
 	for (;;) {
@@ -296,8 +296,11 @@ int vigie_reader_getline(struct vigie_reader *r, char **line, size_t *len,
 			if (!r->eof && (rc = fill_out(r, err)))
 				return rc;
 			if (r->outpos == r->outlen) {
-				if (r->line.len == 0)
+				if (r->line.len == 0) {
+					/* still about the last line returned */
+					r->partial = was_partial;
 					return 0;
+				}
 				r->partial = 1;
 				break;
 			}

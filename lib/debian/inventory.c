@@ -337,6 +337,7 @@ int vigie_inventory_load_status_reader(struct inventory *inv, struct vigie_reade
 	struct loader L;
 	struct deb822 *d = NULL;
 	char *fname = NULL;
+	size_t stanzas = 0;
 	int rc;
 
 	memset(&L, 0, sizeof(L));
@@ -350,11 +351,29 @@ int vigie_inventory_load_status_reader(struct inventory *inv, struct vigie_reade
 	L.file = fname;
 	if ((rc = vigie_deb822_open_reader(&d, r, 0, err)))
 		goto out;
-	while ((rc = vigie_deb822_next(d, err)) > 0)
+	while ((rc = vigie_deb822_next(d, err)) > 0) {
+		stanzas++;
 		if ((rc = add_stanza(&L, d, err)))
 			goto out;
+	}
 	if (rc < 0)
 		goto out;
+	/* dpkg writes the whole file and ends it with a newline: without
+	 * one, the copy was cut (a full disk, a partial transfer) and its
+	 * last stanza may carry a cut version; without any stanza, there
+	 * is nothing to judge. Either would be scanned as "clean". r stays
+	 * valid: d owns it until vigie_deb822_free. */
+	if (vigie_reader_partial(r)) {
+		rc = vigie_error_set(err, VIGIE_EPARSE, L.file, vigie_reader_lineno(r),
+				     "truncated: the last line has no newline "
+				     "(dpkg ends the status file with one)");
+		goto out;
+	}
+	if (!stanzas) {
+		rc = vigie_error_set(err, VIGIE_EPARSE, L.file, 0,
+				     "empty status file: no package stanza");
+		goto out;
+	}
 	if (L.n > 1)
 		qsort(L.v, L.n, sizeof(*L.v), pkg_cmp);
 	for (size_t i = 1; i < L.n; i++)

@@ -71,7 +71,9 @@ int vigie_sla_policy_load(struct sla_policy *p, const char *path, struct vigie_e
 		if ((rc = vigie_calendar_remove_holiday(&np.cal, d, err)))
 			goto out;
 	}
-	if ((rc = vigie_reader_open(&r, path, err)))
+	/* the same vigie.conf as [alerts], whose commands vigie runs */
+	if ((rc = vigie_conf_check_private(path, err)) ||
+	    (rc = vigie_reader_open(&r, path, err)))
 		goto out;
 	vigie_reader_set_max_line(r, 4096);
 	while ((got = vigie_reader_getline(r, &line, &len, err)) > 0) {

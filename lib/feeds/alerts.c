@@ -3,13 +3,12 @@
 #define _GNU_SOURCE
 #include "vigie/feeds/alerts.h"
 #include "vigie/core/conf.h"
+#include "vigie/core/spawn.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -37,15 +36,27 @@ int vigie_alerts_config_load(struct alerts_config *out, const char *path,
 	if (!(path = vigie_conf_config_path(path, &required)))
 		return 0;
 	memset(&conf, 0, sizeof(conf));
-	if ((rc = vigie_conf_load(&conf, path, err)))
+	if ((rc = vigie_conf_load_private(&conf, path, err)))
 		goto out;
 	snprintf(out->origin, sizeof(out->origin), "%s", path);
 	for (size_t i = 0; i < conf.n; i++) {
 		const struct conf_entry *e = &conf.entries[i];
 		if (strcmp(e->section, "alerts"))
 			continue;
-		if (!strcmp(e->key, "sendmail"))
+		if (!strcmp(e->key, "sendmail")) {
+			struct vigie_strv words;
+			/* refused here, with its line, rather than when mailing */
+			if ((rc = vigie_spawn_split(&words, e->value, path, e->line, err)))
+				goto out;
+			vigie_strv_release(&words);
+			if (strlen(e->value) >= sizeof(out->sendmail)) {
+				rc = vigie_error_set(err, VIGIE_ELIMIT, path, e->line,
+						     "sendmail: longer than %zu bytes",
+						     sizeof(out->sendmail) - 1);
+				goto out;
+			}
 			setstr(out->sendmail, sizeof(out->sendmail), e->value);
+		}
 		else if (!strcmp(e->key, "to"))
 			setstr(out->to, sizeof(out->to), e->value);
 		else if (!strcmp(e->key, "from"))
@@ -360,31 +371,17 @@ int vigie_alerts_mail(struct vigie_buf *out, const struct feeds_items *l,
 int vigie_alerts_sendmail(const struct alerts_config *cfg, const char *msg,
 		    size_t len, struct vigie_error *err)
 {
-	FILE *p;
-	int st;
-	void (*old)(int);
+	struct vigie_strv words;
+	int rc;
 
 	if (!cfg->sendmail[0])
 		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0, "no sendmail command configured");
-	old = signal(SIGPIPE, SIG_IGN);
-	p = popen(cfg->sendmail, "w");
-	if (!p) {
-		signal(SIGPIPE, old);
-		return vigie_error_set(err, VIGIE_EIO, NULL, 0, "cannot run '%s': %s",
-				       cfg->sendmail, strerror(errno));
-	}
-	if (fwrite(msg, 1, len, p) != len) {
-		pclose(p);
-		signal(SIGPIPE, old);
-		return vigie_error_set(err, VIGIE_EIO, NULL, 0, "'%s' did not read the message",
-				       cfg->sendmail);
-	}
-	st = pclose(p);
-	signal(SIGPIPE, old);
-	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		return vigie_error_set(err, VIGIE_EIO, NULL, 0, "'%s' failed (status %d)",
-				       cfg->sendmail, st == -1 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : 128);
-	return 0;
+	if ((rc = vigie_spawn_split(&words, cfg->sendmail, cfg->origin[0] ? cfg->origin : NULL,
+				    0, err)))
+		return rc;
+	rc = vigie_spawn_with_input((const char *const *)words.v, words.n, msg, len, 0, err);
+	vigie_strv_release(&words);
+	return rc;
 }
 
 static size_t discard(char *p, size_t s, size_t n, void *ud)

@@ -15,6 +15,7 @@
 #include "vigie/debian/debver.h"
 #include "vigie/debian/inventory.h"
 #include "vigie/engine/vulnindex.h"
+#include "vigie/net/fetch.h"
 
 #define FEEDS_USER_AGENT "vigie-feeds/0.1 (+https://www.debian.org/security/)"
 
@@ -156,6 +157,7 @@ struct job {
 	size_t max;
 	int too_big;
 	CURL *easy;
+	struct fetch_guard guard; /* no https -> http redirect (net/fetch.h) */
 	struct curl_slist *hdrs;
 	char errbuf[CURL_ERROR_SIZE];
 };
@@ -307,8 +309,10 @@ static int setup_easy(struct job *j, const struct feeds_poll_opts *o)
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(e, CURLOPT_MAXREDIRS, o->max_redirs);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	if (vigie_fetch_guard_setup(e, j->url, &j->guard))
+		return VIGIE_EUSAGE;
+	if (o->ca_file)
+		curl_easy_setopt(e, CURLOPT_CAINFO, o->ca_file);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, o->connect_timeout);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 32L); /* bytes/s, averaged by curl over ~5 s */
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, o->low_speed_time);
@@ -482,6 +486,10 @@ int vigie_feeds_poll(struct vigie_store *s, const struct feeds_poll_opts *opts,
 				snprintf(msg, sizeof(msg), "body larger than %zu bytes: aborted",
 					 o.max_body);
 				fail = msg;
+			} else if (m->data.result != CURLE_OK &&
+				   (fail = vigie_fetch_guard_reason(&j->guard, j->url,
+								    m->data.result))) {
+				/* the guard's reason, not libcurl's */
 			} else if (m->data.result != CURLE_OK) {
 				snprintf(msg, sizeof(msg), "%s",
 					 j->errbuf[0] ? j->errbuf : curl_easy_strerror(m->data.result));

@@ -1,8 +1,9 @@
 /* Downloads through libcurl's easy interface, with the limits fetch.h lists.
  * Local paths and file:// URLs bypass libcurl: they are copied with the same
- * size cap and the same .part-then-rename rule. */
+ * size cap and the same temporary-file-then-rename rule (core/file.h). */
 #define _GNU_SOURCE
 #include "vigie/net/fetch.h"
+#include "vigie/core/file.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -175,6 +176,75 @@ static int set_validators(struct fetch_result *res, const struct sink *k)
 	return 0;
 }
 
+static int is_https(const char *url)
+{
+	return url && !strncasecmp(url, "https://", 8);
+}
+
+const char *vigie_fetch_redir_protocols(const char *url)
+{
+	return is_https(url) ? "https" : "http,https";
+}
+
+#if LIBCURL_VERSION_NUM >= 0x075000 /* 7.80.0: CURLOPT_PREREQFUNCTION */
+/* Before each request of a redirect chain, once connected: REDIR_PROTOCOLS
+ * is fixed at the start, so an http start allows http -> https -> http;
+ * this refuses the way back to http. */
+static int prereq_cb(void *ud, char *primary_ip, char *local_ip, int primary_port,
+		     int local_port)
+{
+	struct fetch_guard *g = ud;
+	char *u = NULL;
+	(void)primary_ip; (void)local_ip; (void)primary_port; (void)local_port;
+	curl_easy_getinfo(g->easy, CURLINFO_EFFECTIVE_URL, &u);
+	if (is_https(u)) {
+		g->seen_https = 1;
+	} else if (g->seen_https) {
+		g->downgraded = 1;
+		return CURL_PREREQFUNC_ABORT;
+	}
+	return CURL_PREREQFUNC_OK;
+}
+#endif
+
+int vigie_fetch_guard_setup(void *easy, const char *url, struct fetch_guard *g)
+{
+	CURL *c = easy;
+	memset(g, 0, sizeof(*g));
+	g->easy = easy;
+#if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0 */
+	if (curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR,
+			     vigie_fetch_redir_protocols(url)) != CURLE_OK)
+		return VIGIE_EUSAGE;
+#else
+	if (curl_easy_setopt(c, CURLOPT_PROTOCOLS,
+			     (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS,
+			     is_https(url) ? (long)CURLPROTO_HTTPS
+					   : (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) != CURLE_OK)
+		return VIGIE_EUSAGE;
+#endif
+#if LIBCURL_VERSION_NUM >= 0x075000
+	if (curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, prereq_cb) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_PREREQDATA, g) != CURLE_OK)
+		return VIGIE_EUSAGE;
+#endif
+	return 0;
+}
+
+const char *vigie_fetch_guard_reason(const struct fetch_guard *g, const char *url,
+				     int curlcode)
+{
+	if (curlcode == CURLE_ABORTED_BY_CALLBACK && g->downgraded)
+		return "redirect from https to http refused (a chain that reached https "
+		       "stays on https)";
+	if (curlcode == CURLE_UNSUPPORTED_PROTOCOL && is_https(url))
+		return "redirect from https to http (or another protocol) refused: "
+		       "a download that starts on https stays on https";
+	return NULL;
+}
+
 static int fetch_http(struct fetch_result *res, struct sink *k, const char *url,
 		      const struct fetch_opts *o, struct vigie_error *err)
 {
@@ -182,6 +252,8 @@ static int fetch_http(struct fetch_result *res, struct sink *k, const char *url,
 	struct curl_slist *hdrs = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "", host[256], line[MAX_HEADER_VALUE + 32];
 	CURLcode cc;
+	struct fetch_guard guard;
+	const char *why;
 	long status = 0;
 	int rc = 0;
 	int64_t max = o->max_size > 0 ? o->max_size : FETCH_DEFAULT_MAX_SIZE;
@@ -207,13 +279,13 @@ static int fetch_http(struct fetch_result *res, struct sink *k, const char *url,
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-#if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0 */
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-#else
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
+	if (vigie_fetch_guard_setup(c, url, &guard)) {
+		rc = vigie_error_set(err, VIGIE_EUSAGE, url, 0,
+				     "libcurl cannot restrict protocols and redirects");
+		goto out;
+	}
+	if (o->ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(c, CURLOPT_MAXREDIRS, optl(o->max_redirs, FETCH_DEFAULT_MAX_REDIRS));
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
@@ -254,6 +326,10 @@ static int fetch_http(struct fetch_result *res, struct sink *k, const char *url,
 			rc = vigie_error_set(err, k->write_errno == ENOMEM ? VIGIE_ENOMEM : VIGIE_EIO,
 					     url, 0, "cannot write the download: %s",
 					     strerror(k->write_errno));
+			goto out;
+		}
+		if ((why = vigie_fetch_guard_reason(&guard, url, cc))) {
+			rc = vigie_error_set(err, VIGIE_ENET, url, 0, "%s", why);
 			goto out;
 		}
 		switch (cc) {
@@ -427,39 +503,25 @@ int vigie_fetch_to_file(struct fetch_result *res, const char *url, const char *d
 		  const struct fetch_opts *opts, struct vigie_error *err)
 {
 	struct sink k;
-	struct vigie_buf part = VIGIE_BUF_INIT;
+	struct vigie_file_tmp part;
 	struct fetch_result local;
-	int rc, not_modified;
+	int rc;
 
 	memset(&k, 0, sizeof(k));
 	if (!res)
 		res = &local;
-	if (vigie_buf_addf(&part, "%s.part", dest))
-		return vigie_error_set(err, VIGIE_ENOMEM, dest, 0, "out of memory");
-	if (!(k.f = fopen(part.data, "wb"))) {
-		rc = vigie_error_set(err, VIGIE_EIO, part.data, 0, "cannot create: %s",
-				     strerror(errno));
+	memset(res, 0, sizeof(*res));
+	if ((rc = vigie_file_tmp_open(&part, dest, VIGIE_FILE_MODE, err)))
 		goto out;
-	}
+	k.f = part.fp;
 	rc = fetch_any(res, &k, url, opts, err);
-	not_modified = res->not_modified;
-	if (fclose(k.f) && !rc)
-		rc = vigie_error_set(err, VIGIE_EIO, part.data, 0, "cannot write: %s",
-				     strerror(errno));
-	k.f = NULL;
-	if (rc || not_modified) {
-		unlink(part.data);
-		goto out;
-	}
-	if (rename(part.data, dest)) {
-		rc = vigie_error_set(err, VIGIE_EIO, dest, 0, "cannot rename %s: %s",
-				     part.data, strerror(errno));
-		unlink(part.data);
-	}
+	if (rc || res->not_modified)
+		vigie_file_tmp_discard(&part);
+	else
+		rc = vigie_file_tmp_commit(&part, err);
 out:
 	if (res == &local)
 		vigie_fetch_result_release(&local);
-	vigie_buf_release(&part);
 	return rc;
 }
 

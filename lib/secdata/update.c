@@ -1,6 +1,7 @@
 /* `db update`: fetch into a cache, import, remember validators. */
 #define _GNU_SOURCE
 #include "vigie/secdata/update.h"
+#include "vigie/core/file.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -178,28 +179,6 @@ int vigie_update_import_default(struct vigie_store *s, const char *kind,
 	return vigie_error_set(err, VIGIE_EUSAGE, path, 0, "unknown source kind '%s'", kind);
 }
 
-static int mkdir_p(const char *dir, struct vigie_error *err)
-{
-	char buf[4096];
-	size_t n = strlen(dir);
-
-	if (n >= sizeof(buf))
-		return vigie_error_set(err, VIGIE_EUSAGE, dir, 0, "path too long");
-	memcpy(buf, dir, n + 1);
-	for (size_t i = 1; i <= n; i++) {
-		if (buf[i] == '/' || buf[i] == '\0') {
-			char c = buf[i];
-			buf[i] = '\0';
-			if (mkdir(buf, 0755) && errno != EEXIST)
-				return vigie_error_set(err, VIGIE_EIO, buf, 0,
-						       "cannot create directory: %s",
-						       strerror(errno));
-			buf[i] = c;
-		}
-	}
-	return 0;
-}
-
 struct prev_row {
 	const char *name;
 	int found;
@@ -286,7 +265,7 @@ int vigie_update_run(struct vigie_store *s, const struct update_config *cfg,
 	}
 	if (!o->cache_dir)
 		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0, "no cache directory");
-	if ((rc = mkdir_p(o->cache_dir, err)))
+	if ((rc = vigie_mkdirs(o->cache_dir, VIGIE_DIR_MODE, err)))
 		return rc;
 
 	for (size_t i = 0; i < cfg->n; i++) {
@@ -333,7 +312,8 @@ int vigie_update_run(struct vigie_store *s, const struct update_config *cfg,
 			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 			goto out;
 		}
-		have_cache = stat(cache.data, &st) == 0 && S_ISREG(st.st_mode);
+		/* lstat: a symlink planted in the cache is not a cached copy */
+		have_cache = lstat(cache.data, &st) == 0 && S_ISREG(st.st_mode);
 		if (have_cache)
 			rep->cache_time = st.st_mtime;
 		irc = vigie_store_source_validators(s, src->name, &etag, &lm, err);

@@ -1,6 +1,7 @@
 /* The vigie CLI: checking --format and writing results, the same way in
  * every command. */
 #include "cli.h"
+#include "vigie/core/file.h"
 #include "vigie/core/util.h"
 
 #include <stdio.h>
@@ -43,14 +44,12 @@ int cli_write_buf(const struct vigie_buf *b)
 
 int cli_write_file(const char *path, const struct vigie_buf *b)
 {
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return cli_fail("%s: cannot write", path);
-	if (b->len && fwrite(b->data, 1, b->len, f) != b->len) {
-		fclose(f);
-		return cli_fail("%s: cannot write", path);
-	}
-	if (fclose(f))
-		return cli_fail("%s: cannot write", path);
+	struct vigie_error err;
+	char msg[2048];
+
+	vigie_error_init(&err);
+	if (vigie_file_write_atomic(path, b->data ? b->data : "", b->len, VIGIE_FILE_MODE,
+				    &err))
+		return cli_fail("%s", vigie_error_format(&err, msg, sizeof(msg)));
 	return EXIT_OK;
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Loopback HTTP server for vigie's tests (127.0.0.1 only, bounded lifetime).
 
-usage: httpd.py ROOT PORTFILE [LOGFILE] [LIFETIME_SECONDS]
+usage: httpd.py ROOT PORTFILE [LOGFILE] [LIFETIME_SECONDS] [CERT_AND_KEY_PEM]
+
+With CERT_AND_KEY_PEM it serves HTTPS (that certificate and key).
 
 Serves files under ROOT with ETag and Last-Modified and answers conditional
 requests with 304. Special paths:
@@ -10,6 +12,7 @@ requests with 304. Special paths:
   /big-cl         announces a 64 MiB Content-Length (size cap, early)
   /redirect/N     redirects N times, then serves "redirected\n"
   /redirect-file  redirects to a file:// URL (not allowed)
+  /to?u=URL       redirects to URL (percent-encoded; any scheme and host)
   /gzip           gzip-encoded body "compressed body\n"
   /status/NNN     answers with status NNN
 Each request is logged as "METHOD PATH|User-Agent|If-None-Match|If-Modified-Since".
@@ -18,7 +21,9 @@ import email.utils
 import gzip
 import hashlib
 import os
+import ssl
 import sys
+import urllib.parse
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,7 +31,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 ROOT = os.path.abspath(sys.argv[1])
 PORTFILE = sys.argv[2]
 LOGFILE = sys.argv[3] if len(sys.argv) > 3 and sys.argv[3] else None
-LIFETIME = float(sys.argv[4]) if len(sys.argv) > 4 else 120.0
+LIFETIME = float(sys.argv[4]) if len(sys.argv) > 4 and sys.argv[4] else 120.0
+CERT = sys.argv[5] if len(sys.argv) > 5 else None
 LOCK = threading.Lock()
 
 
@@ -90,6 +96,9 @@ class Handler(BaseHTTPRequestHandler):
             if n <= 0:
                 return self.body(200, b"redirected\n", "text/plain")
             return self.body(302, b"", extra={"Location": "/redirect/%d" % (n - 1)})
+        if p == "/to":
+            q = urllib.parse.parse_qs(self.path.split("?", 1)[1] if "?" in self.path else "")
+            return self.body(302, b"", extra={"Location": q.get("u", ["/"])[0]})
         if p == "/redirect-file":
             return self.body(302, b"", extra={"Location": "file:///etc/hostname"})
         if p == "/gzip":
@@ -127,6 +136,10 @@ class Handler(BaseHTTPRequestHandler):
 def main():
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
+    if CERT:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(CERT)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     threading.Timer(LIFETIME, lambda: os._exit(0)).start()
     tmp = PORTFILE + ".tmp"
     with open(tmp, "w") as f:

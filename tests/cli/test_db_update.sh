@@ -30,7 +30,7 @@ run "${UPD[@]}" --cache "$C"
 expect_eq "$(cmp "$C/tracker-json" "$W/tracker/data/json" && echo same)" "same" "tracker cached"
 expect_eq "$(cmp "$C/dsa-list" "$W/DSA/list" && echo same)" "same" "DSA list cached"
 expect_eq "$(cmp "$C/kev" "$W/kev.json" && echo same)" "same" "KEV cached"
-expect_eq "$(ls "$C" | grep -c '\.part$')" "0" "no partial files"
+expect_eq "$(ls -A "$C" | grep -c '\.part$\|^\.')" "0" "no partial or temporary files"
 expect_eq "$(grep -c '^GET /tracker/data/json|vigie/[0-9]' "$HTTPD_LOG")" "1" "user agent"
 IMPORTERS=1
 if printf '%s' "$ERR" | grep -q 'not available yet'; then

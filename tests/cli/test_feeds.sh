@@ -98,22 +98,59 @@ expect_out "^covered +db1 +PostgreSQL +dsa" "Debian feed covers Debian packages"
 expect_out "^covered +web1 +Apache HTTP Server +dsa" "apache2 covered by dsa"
 run feeds coverage --format json; expect_out '"uncovered": 2' "coverage json"
 
-# Alerts: fake sendmail appends to a file.
+# Alerts: fake sendmail appends to a file and records its arguments.
 cat >"$T/sendmail" <<EOF
 #!/bin/sh
+printf '%s\n' "\$@" >"$T/args"
 cat >>"$T/mail"
 echo "--END--" >>"$T/mail"
 EOF
 chmod +x "$T/sendmail"
-printf '[sla]\ncritical = 2\n\n[alerts]\nsendmail = %s -t\nto = ops@example.org\nfrom = vigie@example.org\nwebhook = %s/webhook\n' \
+# no shell: quotes group words, nothing is expanded
+printf '[sla]\ncritical = 2\n\n[alerts]\nsendmail = %s -t '"'"'a b'"'"' "$(id -u)"\nto = ops@example.org\nfrom = vigie@example.org\nwebhook = %s/webhook\n' \
 	"$T/sendmail" "$U" >"$T/vigie.conf"
 export VIGIE_CONFIG="$T/vigie.conf"
+
+# the mail command: shell syntax refused with file and line, a config
+# others could have written refused, a failing command reported
+printf '[alerts]\nto = ops@example.org\nsendmail = %s -t $(id -u)\n' "$T/sendmail" >"$T/shell.conf"
+VIGIE_CONFIG="$T/shell.conf" run alerts --format mail
+expect_rc 2 "shell syntax in the mail command"
+expect_err "shell\.conf:3: command: '\\\$' is shell syntax" "shell syntax: file, line, reason"
+[ -e "$T/mail" ] && ko "shell syntax: mail sent" || ok
+cp "$T/vigie.conf" "$T/gw.conf"
+chmod 0664 "$T/gw.conf"
+VIGIE_CONFIG="$T/gw.conf" run alerts --format mail
+expect_rc 2 "group-writable vigie.conf"
+expect_err "gw\.conf: refused: writable by group or others \(mode 0664\)" "group-writable: names the file"
+chmod 0646 "$T/gw.conf"
+VIGIE_CONFIG="$T/gw.conf" run alerts --format mail
+expect_err "gw\.conf: refused: writable by group or others" "world-writable refused"
+if [ "$(id -u)" = 0 ]; then
+	cp "$T/vigie.conf" "$T/other.conf"
+	chown 65534 "$T/other.conf"
+	VIGIE_CONFIG="$T/other.conf" run alerts --format mail
+	expect_rc 2 "vigie.conf owned by another user"
+	expect_err "other\.conf: refused: owned by uid 65534" "other owner: names the file"
+fi
+[ -e "$T/mail" ] && ko "refused configs: mail sent" || ok
+printf '#!/bin/sh\ncat >/dev/null\nexit 3\n' >"$T/failing"
+chmod +x "$T/failing"
+printf '[alerts]\nto = ops@example.org\nsendmail = %s\n' "$T/failing" >"$T/fail.conf"
+VIGIE_CONFIG="$T/fail.conf" run alerts --format mail
+expect_rc 2 "failing mail command"
+expect_err "failing' exited with status 3" "failing command: its status"
+printf '[alerts]\nto = ops@example.org\nsendmail = %s\n' "$T/no-such-mailer" >"$T/absent.conf"
+VIGIE_CONFIG="$T/absent.conf" run alerts --format mail
+expect_rc 2 "absent mail command"
+expect_err "cannot run '.*no-such-mailer': No such file" "absent command: named"
 run feeds items --new --host web1; expect_out "DSA-6101 apache2" "--new before alerts"
 run alerts --format mail --dry-run; expect_rc 0 "dry run"
 expect_out "^Subject: vigie: 5 new advisories for 3 hosts$" "dry run prints the message"
 [ -e "$T/mail" ] && ko "dry run sent mail" || ok
 run alerts --format mail; expect_rc 0 "alerts mail"
 expect_eq "$(grep -c -- '--END--' "$T/mail")" 1 "one message sent"
+expect_eq "$(cat "$T/args")" "$(printf -- '-t\na b\n$(id -u)')" "mail command's words, not expanded"
 grep -q "^To: ops@example.org$" "$T/mail" && ok || ko "To header"
 grep -q "^  - \[dsa\] DSA-6101 apache2$" "$T/mail" && ok || ko "item in body"
 run feeds items --new --host web1; expect_out "^no items$" "--new: web1 alerted"

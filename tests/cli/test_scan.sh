@@ -96,4 +96,17 @@ printf 'Package: x\nStatus: install ok installed\nVersion: 1.0 bad\n' > "$T/bad.
 run scan --status "$T/bad.status" --release bullseye
 expect_rc 2 "bad version in status"
 expect_err "bad.status:3" "error names file and line"
+# a truncated copy (its last line without the newline dpkg always writes)
+# and an empty file are errors, not a host with fewer packages
+{ cat "$D/old.status"; printf '\nPackage: openssl\nStatus: install ok installed\n'
+  printf 'Architecture: amd64\nVersion: 1.1.1n-0+deb11u'; } > "$T/cut.status"
+cut_line=$(( $(wc -l < "$T/cut.status") + 1 ))
+run scan --status "$T/cut.status" --release bullseye
+expect_rc 2 "truncated status file"
+expect_err "cut\.status:$cut_line: truncated: the last line has no newline" "truncated: names file and line"
+expect_no_out "." "truncated: no scan printed"
+: > "$T/empty.status"
+run scan --status "$T/empty.status" --release bullseye
+expect_rc 2 "empty status file"
+expect_err "empty\.status: empty status file" "empty: names the file"
 finish

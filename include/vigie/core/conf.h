@@ -10,6 +10,7 @@
 #include "vigie/core/util.h"
 
 #define VIGIE_CONF_MAX_ENTRIES 10000
+#define VIGIE_CONF_MAX_SIZE (4 * 1024 * 1024) /* vigie_conf_load_private */
 
 struct conf_entry {
 	const char *section; /* "" before the first header */
@@ -30,6 +31,15 @@ int vigie_conf_load(struct vigie_conf *conf, const char *path, struct vigie_erro
 /* Parse text (name used in messages). */
 int vigie_conf_load_mem(struct vigie_conf *conf, const char *text, size_t len,
 		  const char *name, struct vigie_error *err);
+/* The operator's vigie.conf names commands vigie runs: refuse it (an
+ * error naming the file, VIGIE_EUSAGE) when it is not a regular file, is
+ * writable by group or others, or is owned by a user other than root and
+ * the one running vigie. */
+int vigie_conf_check_private(const char *path, struct vigie_error *err);
+/* vigie_conf_check_private and vigie_conf_load on one open descriptor (at
+ * most VIGIE_CONF_MAX_SIZE bytes). */
+int vigie_conf_load_private(struct vigie_conf *conf, const char *path,
+			    struct vigie_error *err);
 void vigie_conf_release(struct vigie_conf *conf);
 /* Last value of section/key, or NULL. */
 const char *vigie_conf_get(const struct vigie_conf *conf, const char *section,

@@ -52,7 +52,8 @@ long vigie_reader_read(struct vigie_reader *r, void *buf, size_t size,
 		       struct vigie_error *err);
 /* Line number of the last line returned (1-based). */
 unsigned long vigie_reader_lineno(const struct vigie_reader *r);
-/* 1 when the last line returned had no terminating newline. */
+/* 1 when the last line returned had no terminating newline (still true
+ * once getline has returned 0 after it: a caller can check at the end). */
 int vigie_reader_partial(const struct vigie_reader *r);
 /* The name given at open (owned by the reader). */
 const char *vigie_reader_name(const struct vigie_reader *r);

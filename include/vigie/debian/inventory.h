@@ -58,8 +58,10 @@ void vigie_inventory_release(struct inventory *inv);
  * packages and setting status_path: the packages whose files are on disk
  * (installed, half-configured, unpacked, half-installed, triggers-awaited,
  * triggers-pending). A stanza without Package, an on-disk package without
- * Version, an invalid version or name, a duplicate package, or more than
- * INVENTORY_MAX_PKGS packages is an error naming the file and line; inv
+ * Version, an invalid version or name, a duplicate package, more than
+ * INVENTORY_MAX_PKGS packages, a file without any stanza (empty) or whose
+ * last line lacks its newline (truncated: dpkg always ends the file with
+ * one) is an error (VIGIE_EPARSE) naming the file and line; inv
  * keeps no package then. Versions dpkg accepts with a warning are kept and
  * reported through err's warning sink. Sets arch to dpkg's native arch. */
 int vigie_inventory_load_status(struct inventory *inv, const char *path,

@@ -43,7 +43,8 @@ struct sla_policy {
 int vigie_sla_policy_init(struct sla_policy *p, struct vigie_error *err);
 void vigie_sla_policy_release(struct sla_policy *p);
 /* Read a policy file into p (keys override the defaults). Errors name
- * file:line (VIGIE_EPARSE, VIGIE_EIO, VIGIE_ELIMIT). */
+ * file:line (VIGIE_EPARSE, VIGIE_EIO, VIGIE_ELIMIT); a file others could
+ * have written is refused (vigie_conf_check_private, VIGIE_EUSAGE). */
 int vigie_sla_policy_load(struct sla_policy *p, const char *path, struct vigie_error *err);
 /* The file to read: explicit (when non-NULL), else $VIGIE_CONFIG, else
  * /etc/vigie/vigie.conf when it exists, else NULL (built-in defaults).

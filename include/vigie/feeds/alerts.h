@@ -13,7 +13,8 @@
 #include "vigie/core/util.h"
 
 struct alerts_config {
-	char sendmail[1024]; /* command line run by /bin/sh, message on stdin */
+	char sendmail[1024]; /* command line split by vigie_spawn_split and run
+				without a shell, message on stdin */
 	char to[512];
 	char from[512];
 	char webhook[1024];
@@ -22,8 +23,10 @@ struct alerts_config {
 /* Read the [alerts] section of the operator's vigie.conf: path, else
  * $VIGIE_CONFIG, else /etc/vigie/vigie.conf (vigie_conf_config_path); defaults
  * (sendmail "/usr/sbin/sendmail -t -i", from "vigie") when there is no
- * file. A missing explicit or $VIGIE_CONFIG file is an error. Keys:
- * sendmail, to, from, webhook; other sections are ignored. */
+ * file. A missing explicit or $VIGIE_CONFIG file is an error, and so is a
+ * file others could have written (vigie_conf_load_private) or a sendmail
+ * command vigie_spawn_split refuses (file and line). Keys: sendmail, to,
+ * from, webhook; other sections are ignored. */
 int vigie_alerts_config_load(struct alerts_config *out, const char *path,
 		       struct vigie_error *err);
 
@@ -43,7 +46,8 @@ int vigie_alerts_json(struct vigie_buf *out, const struct feeds_items *l,
 /* RFC 5322 message (headers from cfg, Date from vigie_now()). */
 int vigie_alerts_mail(struct vigie_buf *out, const struct feeds_items *l,
 		const struct alerts_config *cfg, struct vigie_error *err);
-/* Pipe message to cfg->sendmail; error when it cannot run or exits != 0. */
+/* Run cfg->sendmail without a shell (core/spawn.h), the message on its
+ * stdin; error when it cannot run, is killed or exits != 0. */
 int vigie_alerts_sendmail(const struct alerts_config *cfg, const char *msg,
 		    size_t len, struct vigie_error *err);
 /* POST body (application/json) to url; error on transport or HTTP >= 300. */

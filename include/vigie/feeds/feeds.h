@@ -39,6 +39,8 @@ struct feeds_poll_opts {
 	size_t max_body;         /* bytes (default FEED_MAX_DOC) */
 	long max_redirs;         /* default 5 */
 	int force;               /* ignore next_poll (backoff) */
+	const char *ca_file;     /* PEM certificates to trust instead of the
+				    system's; NULL: the system's */
 	const struct services_table *services; /* for extraction, may be NULL */
 };
 #define FEEDS_BACKOFF_BASE 300    /* first retry delay, doubled per failure */

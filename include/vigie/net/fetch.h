@@ -2,9 +2,11 @@
  *
  * Every fetch has a connect timeout, an overall timeout, a low-speed limit
  * (a stalled server fails instead of hanging), a maximum body size, at most
- * a few redirects (http/https only) and accepts compressed transfer. Files
- * are written to "<dest>.part" and renamed into place only when complete,
- * so a failed download never replaces a good file. "file://" URLs and plain
+ * a few redirects (http/https only, and never from https back to http: see
+ * vigie_fetch_guard_setup) and accepts compressed transfer. Files
+ * are written to a new temporary file beside dest (mode 0640, never through
+ * a symlink: core/file.h) and renamed into place only when complete, so a
+ * failed download never replaces a good file. "file://" URLs and plain
  * paths are read locally (the offline path used by tests). */
 #ifndef VIGIE_FETCH_H
 #define VIGIE_FETCH_H
@@ -37,6 +39,9 @@ struct fetch_opts {
 	long max_redirs;
 	fetch_progress_fn *progress; /* may be NULL */
 	void *progress_ud;
+	const char *ca_file;       /* PEM certificates to trust instead of the
+				      system's (an internal mirror's CA);
+				      NULL: the system's */
 };
 
 struct fetch_result {
@@ -55,7 +60,7 @@ void vigie_fetch_opts_init(struct fetch_opts *o);
 /* Free the strings a result holds; accepts NULL. */
 void vigie_fetch_result_release(struct fetch_result *r);
 
-/* Download url to dest (via dest.part). On 304 dest is left as it was and
+/* Download url to dest (through a temporary file beside it). On 304 dest is left as it was and
  * res->not_modified is set. Errors (VIGIE_ENET, VIGIE_ELIMIT, VIGIE_EIO)
  * name the URL and say what happened ("cannot reach HOST (offline?)",
  * "timed out", "HTTP 404", "larger than N bytes"). res may be NULL. */
@@ -65,6 +70,29 @@ int vigie_fetch_to_file(struct fetch_result *res, const char *url, const char *d
 int vigie_fetch_to_mem(struct fetch_result *res, struct vigie_buf *out,
 		 const char *url, const struct fetch_opts *opts,
 		 struct vigie_error *err);
+
+/* ---- the guard every libcurl transfer of vigie goes through ---- */
+/* Protocols a transfer that started at url may be redirected to: "https"
+ * when url is https (a downgrade to http is refused), else "http,https". */
+const char *vigie_fetch_redir_protocols(const char *url);
+
+/* State of one transfer's redirect chain (one per easy handle, kept alive
+ * as long as it). */
+struct fetch_guard {
+	void *easy;      /* the CURL * it watches */
+	int seen_https;  /* a request of the chain went over https */
+	int downgraded;  /* a later one would have gone over http: aborted */
+};
+/* Set on easy (a CURL *): protocols http and https only, redirects to
+ * vigie_fetch_redir_protocols(url), and a check before each request of the
+ * chain that aborts one going over http after one went over https (so
+ * http -> https -> http is refused too). g must outlive the transfer.
+ * Returns 0, or VIGIE_EUSAGE when libcurl lacks a needed option. */
+int vigie_fetch_guard_setup(void *easy, const char *url, struct fetch_guard *g);
+/* The reason when the transfer failed with curlcode (a CURLcode) because of
+ * the guard ("redirect from https to http refused ..."), else NULL. */
+const char *vigie_fetch_guard_reason(const struct fetch_guard *g, const char *url,
+				     int curlcode);
 
 /* Host part of a URL into buf ("" for local paths). */
 const char *vigie_fetch_url_host(const char *url, char *buf, size_t size);

@@ -3,6 +3,7 @@
  * time (BEGIN IMMEDIATE, bounded wait), file 0640 in directories 0750. */
 #include "vigie/store/driver.h"
 #include "vigie/core/util.h"
+#include "vigie/core/file.h"
 #include "store/sqlite/schema.h"
 
 #include <sqlite3.h>
@@ -48,36 +49,11 @@ static void sq_clear_error(struct vigie_conn *c)
 	c->errbuf[0] = '\0';
 }
 
-static int mkdirs_for(const char *path, struct vigie_error *err)
-{
-	char tmp[4096];
-	char *p;
-	if (snprintf(tmp, sizeof(tmp), "%s", path) >= (int)sizeof(tmp))
-		return vigie_error_set(err, VIGIE_EUSAGE, path, 0, "path too long");
-	p = strrchr(tmp, '/');
-	if (!p || p == tmp)
-		return 0;
-	*p = '\0';
-	for (p = tmp + 1;; p++) {
-		int last = *p == '\0';
-		if (*p != '/' && !last)
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0750) && errno != EEXIST)
-			return vigie_error_set(err, VIGIE_EIO, tmp, 0,
-					       "cannot create directory: %s", strerror(errno));
-		if (last)
-			break;
-		*p = '/';
-	}
-	return 0;
-}
-
 /* Create the database file with its final mode whatever the umask, and
  * never through a symbolic link planted at its name. */
 static int create_file(const char *path, struct vigie_error *err)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, VIGIE_FILE_MODE);
 	if (fd < 0) {
 		if (errno == EEXIST) {
 			struct stat st;
@@ -89,7 +65,7 @@ static int create_file(const char *path, struct vigie_error *err)
 		return vigie_error_set(err, VIGIE_EIO, path, 0, "cannot create database: %s",
 				       strerror(errno));
 	}
-	if (fchmod(fd, 0640)) {
+	if (fchmod(fd, VIGIE_FILE_MODE)) {
 		int e = errno;
 		close(fd);
 		return vigie_error_set(err, VIGIE_EIO, path, 0, "cannot set mode: %s",
@@ -137,7 +113,7 @@ static int sq_open(struct vigie_conn **out, const char *path, int flags,
 		return vigie_error_set(err, VIGIE_ENOMEM, path, 0, "out of memory");
 	}
 	if (!(flags & VIGIE_STORE_READONLY) && !mem &&
-	    ((rc = mkdirs_for(path, err)) || (rc = create_file(path, err))))
+	    ((rc = vigie_mkdirs_for(path, VIGIE_DIR_MODE, err)) || (rc = create_file(path, err))))
 		goto fail;
 	oflags = (flags & VIGIE_STORE_READONLY) ? SQLITE_OPEN_READONLY
 						: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;

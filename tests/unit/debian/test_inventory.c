@@ -133,9 +133,20 @@ struct mem_case {
 };
 
 static const struct mem_case mem_cases[] = {
-	{ "", 0, 0, 0 },
-	{ "\n\n", 0, 0, 0 },
+	/* empty: nothing to judge is not "no package installed" */
+	{ "", VIGIE_EPARSE, 0, 0 },
+	{ "\n\n", VIGIE_EPARSE, 0, 0 },
 	{ "Package: a\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1\n", 0, 1, 0 },
+	/* truncated: dpkg ends the file with a newline; a cut copy may end
+	 * in a cut version that would compare as older or newer */
+	{ "Package: a\nStatus: install ok installed\nArchitecture: amd64\n"
+	  "Version: 1.1.1n-0+deb11u", VIGIE_EPARSE, 0, 4 },
+	{ "Package: a\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1\n\n"
+	  "Package: b\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1\n\n"
+	  "Package: c\nStatus: install ok", VIGIE_EPARSE, 0, 12 },
+	{ "Package: a\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1\n\n"
+	  "Package: b\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1\n\n",
+	  0, 2, 0 },
 	/* Status with two words */
 	{ "Package: a\nStatus: install installed\nArchitecture: amd64\nVersion: 1\n",
 	  VIGIE_EPARSE, 0, 2 },

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "test_httpd.h"
+
 struct fixture {
 	struct vigie_store *s;
 	struct services_table svc;
@@ -125,6 +127,82 @@ static void test_poll_once(void **state)
 	assert_int_equal(vigie_feeds_poll(fx->s, &o, status, NULL, &err), 0);
 	assert_int_equal(vigie_store_count(fx->s, "feed_items", &err), 8);
 	setenv("VIGIE_NOW", "2026-11-27T09:00:00Z", 1);
+}
+
+struct outcome {
+	char name[32];
+	int outcome;
+	char error[512];
+};
+static struct outcome outcomes[8];
+static size_t noutcomes;
+
+static void record(void *ud, const struct feeds_poll_status *st)
+{
+	(void)ud;
+	if (noutcomes < 8) {
+		struct outcome *o = &outcomes[noutcomes++];
+		snprintf(o->name, sizeof(o->name), "%s", st->name);
+		o->outcome = st->outcome;
+		snprintf(o->error, sizeof(o->error), "%s", st->error ? st->error : "");
+	}
+}
+
+static const struct outcome *outcome_of(const char *name)
+{
+	for (size_t i = 0; i < noutcomes; i++)
+		if (!strcmp(outcomes[i].name, name))
+			return &outcomes[i];
+	fail_msg("no outcome for %s", name);
+	return NULL;
+}
+
+/* A feed that reached https is not followed back to http (a redirect
+ * from https, or http -> https -> http). */
+static void test_poll_no_downgrade(void **state)
+{
+	struct fixture *fx = *state;
+	struct feeds_poll_opts o = { .services = &fx->svc };
+	struct vigie_buf doc = VIGIE_BUF_INIT;
+	struct vigie_error err;
+	char ca[4200], plain[512], tls[512], inner[1024], u[2048], path[4400];
+	const struct outcome *r;
+	FILE *f;
+
+	vigie_error_init(&err);
+	if (start_server(NULL) || start_tls_server(ca, sizeof(ca))) {
+		stop_server(NULL);
+		print_message("openssl or the test servers unavailable: not run\n");
+		skip();
+	}
+	assert_int_equal(vigie_read_file(&doc, test_data("feeds/dsa.rdf"), 1 << 20, &err), 0);
+	snprintf(path, sizeof(path), "%s/dsa.rdf", root);
+	assert_non_null(f = fopen(path, "wb"));
+	assert_int_equal(fwrite(doc.data, 1, doc.len, f), doc.len);
+	fclose(f);
+	vigie_buf_release(&doc);
+	snprintf(plain, sizeof(plain), "%s/dsa.rdf", base);
+	snprintf(tls, sizeof(tls), "%s/dsa.rdf", tls_base);
+	assert_int_equal(vigie_store_feed_add(fx->s, redirect_url(u, sizeof(u), tls_base, tls),
+					      "https-https", NULL, &err), 0);
+	assert_int_equal(vigie_store_feed_add(fx->s, redirect_url(u, sizeof(u), tls_base, plain),
+					      "https-http", NULL, &err), 0);
+	redirect_url(inner, sizeof(inner), tls_base, plain);
+	assert_int_equal(vigie_store_feed_add(fx->s, redirect_url(u, sizeof(u), base, inner),
+					      "http-https-http", NULL, &err), 0);
+	o.ca_file = ca;
+	noutcomes = 0;
+	assert_int_equal(vigie_feeds_poll(fx->s, &o, record, NULL, &err), 1);
+	stop_server(NULL);
+	assert_int_equal(noutcomes, 3);
+	r = outcome_of("https-https");
+	assert_int_equal(r->outcome, FEEDS_OK);
+	r = outcome_of("https-http");
+	assert_int_equal(r->outcome, FEEDS_FAILED);
+	assert_non_null(strstr(r->error, "redirect from https to http"));
+	r = outcome_of("http-https-http");
+	assert_int_equal(r->outcome, FEEDS_FAILED);
+	assert_non_null(strstr(r->error, "redirect from https to http refused"));
 }
 
 static void test_backoff(void **state)
@@ -329,7 +407,7 @@ static void test_alerts(void **state)
 	/* one vigie.conf: [sla] is not ours, [alerts] is */
 	assert_int_equal(vigie_alerts_config_load(&cfg, test_write("a.conf",
 		"[sla]\nto = nobody@example.org\n[alerts]\nto = ops@example.org\r\n"
-		"sendmail = cat >/dev/null\n"), &err), 0);
+		"sendmail = dd of=/dev/null status=none\n"), &err), 0);
 	assert_string_equal(cfg.to, "ops@example.org");
 	assert_string_equal(cfg.from, "vigie");
 	assert_int_equal(vigie_alerts_mail(&b, &l, &cfg, &err), 0);
@@ -351,9 +429,15 @@ static void test_alerts(void **state)
 	assert_string_equal(l.v[0].match.v[0].host, "web2");
 	assert_string_equal(l.v[0].match.v[1].host, "web2");
 	vigie_feeds_items_release(&l);
-	/* a failing sendmail is an error */
-	snprintf(cfg.sendmail, sizeof(cfg.sendmail), "exit 3");
+	/* a failing sendmail is an error (no shell: one is asked for) */
+	snprintf(cfg.sendmail, sizeof(cfg.sendmail), "sh -c 'cat >/dev/null; exit 3'");
 	assert_int_equal(vigie_alerts_sendmail(&cfg, "x", 1, &err), VIGIE_EIO);
+	assert_non_null(strstr(err.msg, "'sh' exited with status 3"));
+	/* shell syntax in the configured command is refused with its line */
+	assert_int_equal(vigie_alerts_config_load(&cfg, test_write("sh.conf",
+		"[alerts]\nto = ops@example.org\nsendmail = cat >/dev/null\n"), &err), VIGIE_EPARSE);
+	assert_int_equal(err.line, 3);
+	assert_non_null(strstr(err.msg, "'>' is shell syntax"));
 	vigie_buf_release(&b);
 }
 
@@ -498,6 +582,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_poll_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backoff, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_poll_no_downgrade, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_match, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_coverage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alerts, setup, teardown),

@@ -3,6 +3,7 @@
 #include "vigie/net/fetch.h"
 #include "vigie/core/sha256.h"
 
+#include <glob.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,18 @@ static char *slurp(const char *path)
 	return vigie_buf_detach(&b);
 }
 
+/* Temporary files (".NAME.XXXXXX", core/file.h) left in the directory. */
+static int leftovers(const char *name)
+{
+	char pat[4400];
+	glob_t g;
+	int n;
+	snprintf(pat, sizeof(pat), "%s/.%s.*", test_tmpdir(), name);
+	n = glob(pat, 0, NULL, &g) == 0 ? (int)g.gl_pathc : 0;
+	globfree(&g);
+	return n;
+}
+
 static const char *tmp(const char *name)
 {
 	static char p[4400];
@@ -73,6 +86,7 @@ static void test_get_and_conditional(void **state)
 	assert_string_equal(s, "hello\n");
 	free(s);
 	assert_int_equal(access(tmp("data.out.part"), F_OK), -1);
+	assert_int_equal(leftovers("data.out"), 0);
 
 	/* conditional: 304, dest untouched */
 	put("dummy", "");
@@ -165,11 +179,90 @@ static void test_errors(void **state)
 	/* unsupported scheme */
 	assert_int_equal(vigie_fetch_to_file(&r, "ftp://127.0.0.1/x", dest, &o, &err), VIGIE_EUSAGE);
 
-	/* none of the failures replaced the good file or left a .part */
+	/* none of the failures replaced the good file or left a temporary */
 	s = slurp(dest);
 	assert_string_equal(s, "good\n");
 	free(s);
 	assert_int_equal(access(tmp("good.part"), F_OK), -1);
+	assert_int_equal(leftovers("good"), 0);
+}
+
+static void test_redirect_protocols(void **state)
+{
+	(void)state;
+	assert_string_equal(vigie_fetch_redir_protocols("https://deb.example/x"), "https");
+	assert_string_equal(vigie_fetch_redir_protocols("HTTPS://deb.example/x"), "https");
+	assert_string_equal(vigie_fetch_redir_protocols("http://deb.example/x"), "http,https");
+}
+
+/* Once a transfer is on https it stays there: https -> http and
+ * http -> https -> http are refused, https -> https and http -> https
+ * are followed. Needs openssl for a loopback certificate. */
+static void test_no_downgrade(void **state)
+{
+	struct fetch_result r;
+	struct fetch_opts o;
+	struct vigie_buf b = VIGIE_BUF_INIT;
+	struct vigie_error err;
+	char ca[4200], plain[512], inner[1024], u[2048];
+	(void)state;
+
+	if (start_tls_server(ca, sizeof(ca))) {
+		print_message("openssl or the TLS server unavailable: https checks not run\n");
+		skip();
+	}
+	put("data.txt", "hello\n");
+	snprintf(plain, sizeof(plain), "%s/data.txt", base);
+	vigie_fetch_opts_init(&o);
+	o.ca_file = ca;
+	vigie_error_init(&err);
+
+	/* the server and the trust work: https direct, https -> https */
+	snprintf(u, sizeof(u), "%s/data.txt", tls_base);
+	assert_int_equal(vigie_fetch_to_mem(&r, &b, u, &o, &err), 0);
+	assert_string_equal(b.data, "hello\n");
+	vigie_buf_reset(&b);
+	vigie_fetch_result_release(&r);
+	snprintf(inner, sizeof(inner), "%s/data.txt", tls_base);
+	assert_int_equal(vigie_fetch_to_mem(&r, &b, redirect_url(u, sizeof(u), tls_base, inner), &o, &err), 0);
+	assert_string_equal(b.data, "hello\n");
+	vigie_buf_reset(&b);
+	vigie_fetch_result_release(&r);
+	/* upgrade: http -> https */
+	assert_int_equal(vigie_fetch_to_mem(&r, &b, redirect_url(u, sizeof(u), base, inner), &o, &err), 0);
+	assert_string_equal(b.data, "hello\n");
+	vigie_buf_reset(&b);
+	vigie_fetch_result_release(&r);
+
+	/* downgrade: https -> http */
+	assert_int_equal(vigie_fetch_to_mem(&r, &b, redirect_url(u, sizeof(u), tls_base, plain), &o, &err),
+			 VIGIE_ENET);
+	assert_non_null(strstr(err.msg, "redirect from https to http"));
+	assert_non_null(strstr(err.file, tls_base));
+	assert_int_equal(b.len, 0);
+	vigie_fetch_result_release(&r);
+	/* to a file: nothing written, the old file kept */
+	{
+		FILE *f = fopen(tmp("kept"), "w");
+		assert_non_null(f);
+		fputs("old\n", f);
+		fclose(f);
+	}
+	assert_int_equal(vigie_fetch_to_file(&r, u, tmp("kept"), &o, &err), VIGIE_ENET);
+	assert_non_null(strstr(err.msg, "redirect from https to http"));
+	{
+		char *s = slurp(tmp("kept"));
+		assert_string_equal(s, "old\n");
+		free(s);
+	}
+	/* http -> https -> http */
+	redirect_url(inner, sizeof(inner), tls_base, plain);
+	assert_int_equal(vigie_fetch_to_mem(&r, &b, redirect_url(u, sizeof(u), base, inner), &o, &err),
+			 VIGIE_ENET);
+	assert_non_null(strstr(err.msg, "redirect from https to http refused"));
+	assert_int_equal(b.len, 0);
+	vigie_fetch_result_release(&r);
+	vigie_buf_release(&b);
 }
 
 static void test_mem_gzip(void **state)
@@ -249,6 +342,8 @@ int main(void)
 		cmocka_unit_test(test_get_and_conditional),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_mem_gzip),
+		cmocka_unit_test(test_redirect_protocols),
+		cmocka_unit_test(test_no_downgrade),
 	};
 	return cmocka_run_group_tests(tests, start_server, stop_server);
 }
