@@ -10,7 +10,7 @@ CMAKE_FLAGS?=
 DEB_DEPS = build-essential cmake pkg-config clang \
 	libsqlite3-dev libcurl4-openssl-dev libyajl-dev libxml2-dev zlib1g-dev \
 	liblzma-dev liblz4-dev libarchive-dev libmicrohttpd-dev libcairo2-dev \
-	libpq-dev libgnutls28-dev libcmocka-dev libdpkg-dev \
+	libpq-dev libgnutls28-dev libargon2-dev libcmocka-dev libdpkg-dev \
 	debsecan distro-info-data dpkg-dev xz-utils lz4 python3 ca-certificates \
 	postgresql postgresql-client
 

@@ -97,6 +97,17 @@ static int judge(struct vigie_store *s, const struct inventory *inv,
 	return rc;
 }
 
+int vigie_app_host_scan(struct vigie_store *s, const char *name, const struct policy *pol,
+			struct inventory *inv, struct scan_result *res, int *have_res,
+			struct vigie_error *err)
+{
+	int rc;
+	*have_res = 0;
+	if ((rc = vigie_store_host_load(s, name, inv, err)))
+		return rc;
+	return judge(s, inv, pol, 0, res, have_res, err);
+}
+
 struct owner {
 	char client[VIGIE_NAME_MAX + 1];
 	int found;
@@ -122,7 +133,8 @@ int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 	const char **svc = NULL;
 	int64_t when = in->when ? in->when : vigie_now();
 	int rc, have_res = 0, in_tx = 0;
-	long pending = 0;
+	long pending = in->have_candidates ? 0 : -1; /* -1: not collected */
+	struct inventory stamped;
 
 	memset(out, 0, sizeof(*out));
 	memset(&own, 0, sizeof(own));
@@ -170,7 +182,11 @@ int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 			goto out;
 		}
 	}
-	if ((rc = vigie_store_host_put(s, inv, in->client, in->origin ? in->origin : "cli",
+	/* an inventory without its own time is dated by its arrival */
+	stamped = *inv;
+	if (!stamped.inventoried_at)
+		stamped.inventoried_at = when;
+	if ((rc = vigie_store_host_put(s, &stamped, in->client, in->origin ? in->origin : "cli",
 				       &out->host_id, err)) ||
 	    (rc = vigie_store_host_services_set_derived(s, out->host_id, svc, found.n, err)))
 		goto out;

@@ -103,6 +103,10 @@ int cli_inventory_option(struct inventory_opts *o, int c, const char *arg);
 
 /* Commands: one file each. */
 int cmd_compare_versions(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_clients(int argc, char **argv);
+int cmd_users(int argc, char **argv);
+int cmd_tokens(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_debsecan_feed(int argc, char **argv);
 int cmd_explain(int argc, char **argv);

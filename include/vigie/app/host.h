@@ -61,6 +61,14 @@ int vigie_app_record_judgement(struct vigie_store *s, int64_t host_id, int64_t w
 			       struct store_host_summary *summary,
 			       struct vigie_error *err);
 
+/* Judge the stored host name as a scan would (its stored inventory and
+ * release; its pending updates from the apt candidates it pushed). inv
+ * (initialised by the caller) and res are filled; release both, even on
+ * error (res only when *have_res). VIGIE_ENOTFOUND when no such host. */
+int vigie_app_host_scan(struct vigie_store *s, const char *name, const struct policy *pol,
+			struct inventory *inv, struct scan_result *res, int *have_res,
+			struct vigie_error *err);
+
 /* Judge every stored host again (after `db import`/`db update`), updating
  * finding histories and summaries, in one transaction. *hosts (may be
  * NULL) = hosts judged. */

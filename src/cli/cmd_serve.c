@@ -1,0 +1,76 @@
+/* vigie serve: the fleet service (src/server/). */
+#include "cli.h"
+#include "server.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+	fputs("usage: vigie serve [--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE]\n"
+	      "                   [--threads N] [--timeout SECONDS] [--rate N] [--policy FILE]\n"
+	      "Serve the dashboard and the API (/api/v1/...), receive agents' pushes.\n"
+	      "  --listen ADDR:PORT  where to listen (default 127.0.0.1:8470; [::1]:8470)\n"
+	      "  --tls-cert FILE     PEM certificate (with --tls-key: HTTPS through GnuTLS)\n"
+	      "  --tls-key FILE      PEM private key\n"
+	      "  --threads N         worker threads (default 4)\n"
+	      "  --timeout SECONDS   idle connection timeout (default 30)\n"
+	      "  --rate N            requests per minute per token or session (default 1200)\n"
+	      "  --policy FILE       criticality policy (default: the installed policy.conf)\n"
+	      "Logs one line per request on stderr; never a token or a password.\n", f);
+}
+
+int cli_policy_load(struct policy *p, const char *path);
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "tls-cert", required_argument, NULL, 'c' },
+		{ "tls-key", required_argument, NULL, 'k' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct srv_opts o;
+	struct policy *pol;
+	const char *policy_path = NULL;
+	int c, rc;
+
+	memset(&o, 0, sizeof(o));
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l': o.listen = optarg; break;
+		case 'c': o.tls_cert = optarg; break;
+		case 'k': o.tls_key = optarg; break;
+		case 't': o.threads = atoi(optarg); break;
+		case 'T': o.timeout = atoi(optarg); break;
+		case 'r': o.rate = atoi(optarg); break;
+		case 'p': policy_path = optarg; break;
+		case 'h': usage(stdout); return EXIT_OK;
+		default: usage(stderr); return EXIT_ERROR;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return EXIT_ERROR;
+	}
+	if (o.threads < 0 || o.threads > 256)
+		return cli_fail("--threads: 1 to 256");
+	if (!(pol = malloc(sizeof(*pol))))
+		return cli_fail("out of memory");
+	if (cli_policy_load(pol, policy_path)) {
+		free(pol);
+		return EXIT_ERROR;
+	}
+	o.db = cli.db_path;
+	o.policy = pol;
+	rc = srv_run(&o);
+	free(pol);
+	return rc;
+}

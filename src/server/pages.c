@@ -1,0 +1,507 @@
+/* The dashboard's HTML pages: rendered on the server, no JavaScript, no
+ * external assets, a print style sheet; French and English. Numbers come
+ * from the same store reads as the JSON API. */
+#include "pages.h"
+#include "vigie/app/host.h"
+#include "vigie/core/secret.h"
+
+#include <microhttpd.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define SESSION_TTL (12 * 3600)
+
+const char *T(const struct req *r, const char *en, const char *fr)
+{
+	return !strcmp(r->lang, "en") ? en : fr;
+}
+
+static const char css[] =
+	"body{font-family:'DejaVu Sans',sans-serif;margin:0;color:#1b1f24;background:#fff}"
+	"header{background:#12324a;color:#fff;padding:.6em 1em;display:flex;gap:1.5em;align-items:center;flex-wrap:wrap}"
+	"header a{color:#fff}header .who{margin-left:auto}"
+	"main{padding:1em;max-width:75em}"
+	"table{border-collapse:collapse;width:100%;margin:.5em 0 1.5em}"
+	"th,td{border-bottom:1px solid #d0d7de;padding:.3em .5em;text-align:left;vertical-align:top}"
+	"th{background:#f3f5f7}td.n{text-align:right;font-variant-numeric:tabular-nums}"
+	".hc{color:#8b0000;font-weight:bold}.c{color:#b35900;font-weight:bold}.s{color:#1b4f8a}"
+	".ok{color:#116329}.warn{color:#9a6700}.muted{color:#57606a}"
+	"form.inline{display:inline;margin:0}button{font:inherit}"
+	"@media print{header form,header .nav{display:none}header{background:none;color:#000}"
+	"a{color:#000;text-decoration:none}main{max-width:none}}";
+
+void page_begin(struct req *r, struct vigie_buf *out, const char *title)
+{
+	vigie_buf_addf(out, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+			    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+			    "<title>", r->lang);
+	srv_html(out, title);
+	vigie_buf_addf(out, " — vigie</title><style>%s</style></head><body><header>"
+			    "<strong>vigie</strong><span class=\"nav\"><a href=\"/\">%s</a></span>",
+		       css, T(r, "Hosts", "Serveurs"));
+	if (r->who.role == VIGIE_ROLE_OPERATOR || r->who.role == VIGIE_ROLE_CLIENT) {
+		vigie_buf_adds(out, "<span class=\"who\">");
+		srv_html(out, r->who.user);
+		if (r->who.client[0]) {
+			vigie_buf_adds(out, " (");
+			srv_html(out, r->who.client);
+			vigie_buf_adds(out, ")");
+		}
+		vigie_buf_adds(out, "</span>");
+		if (r->via_session) {
+			vigie_buf_addf(out, "<form class=\"inline\" method=\"post\" action=\"/lang\">"
+					    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+					    "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
+					    "<button type=\"submit\">%s</button></form>",
+				       r->who.csrf, !strcmp(r->lang, "en") ? "fr" : "en",
+				       !strcmp(r->lang, "en") ? "Français" : "English");
+			vigie_buf_addf(out, "<form class=\"inline\" method=\"post\" action=\"/logout\">"
+					    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+					    "<button type=\"submit\">%s</button></form>",
+				       r->who.csrf, T(r, "Log out", "Se déconnecter"));
+		}
+	}
+	vigie_buf_adds(out, "</header><main><h1>");
+	srv_html(out, title);
+	vigie_buf_adds(out, "</h1>\n");
+}
+
+int page_end(struct req *r, struct vigie_buf *out)
+{
+	vigie_buf_adds(out, "</main></body></html>\n");
+	r->content_type = "text/html; charset=utf-8";
+	return 200;
+}
+
+void page_time(struct req *r, struct vigie_buf *out, int64_t t)
+{
+	char buf[40];
+	(void)r;
+	if (!t) {
+		vigie_buf_adds(out, "–");
+		return;
+	}
+	vigie_buf_adds(out, vigie_time_format(t, buf, sizeof(buf)));
+}
+
+/* ---- login ---- */
+
+int h_login_form(struct req *r, struct vigie_buf *out)
+{
+	const char *bad = srv_arg(r, "failed");
+	page_begin(r, out, T(r, "Log in", "Connexion"));
+	if (bad)
+		vigie_buf_addf(out, "<p class=\"warn\">%s</p>",
+			       T(r, "Wrong name or password.", "Nom ou mot de passe incorrect."));
+	vigie_buf_addf(out, "<form method=\"post\" action=\"/login\">"
+			    "<p><label>%s <input name=\"name\" autocomplete=\"username\" required></label></p>"
+			    "<p><label>%s <input name=\"password\" type=\"password\""
+			    " autocomplete=\"current-password\" required></label></p>"
+			    "<p><button type=\"submit\">%s</button></p></form>",
+		       T(r, "Name", "Nom"), T(r, "Password", "Mot de passe"),
+		       T(r, "Log in", "Se connecter"));
+	return page_end(r, out);
+}
+
+struct user_copy {
+	int64_t id;
+	char hash[VIGIE_PASSWORD_HASH_MAX];
+	int found;
+};
+
+static int user_copy_cb(void *ud, const struct store_user *u)
+{
+	struct user_copy *c = ud;
+	c->id = u->id;
+	snprintf(c->hash, sizeof(c->hash), "%s", u->password_hash ? u->password_hash : "");
+	c->found = 1;
+	return 0;
+}
+
+static void redirect(struct req *r, const char *to)
+{
+	free(r->location);
+	r->location = strdup(to);
+}
+
+int h_login(struct req *r, struct vigie_buf *out)
+{
+	char name[VIGIE_NAME_MAX + 1], pw[VIGIE_PASSWORD_MAX + 1], token[VIGIE_TOKEN_LEN + 1];
+	char hash[VIGIE_TOKEN_HASH_LEN + 1], csrf[65], cookie[256];
+	struct vigie_store *s = srv_store(r);
+	struct user_copy u;
+	struct vigie_error err;
+	int ok;
+
+	if (!s)
+		return srv_error(r, out, 503, "the database is not available");
+	memset(&u, 0, sizeof(u));
+	vigie_error_init(&err);
+	if (!srv_form(r, "name", name, sizeof(name)) || !srv_form(r, "password", pw, sizeof(pw))) {
+		redirect(r, "/login?failed=1");
+		return 303;
+	}
+	if (vigie_store_user_get(s, name, user_copy_cb, &u, &err) == VIGIE_EDB)
+		return srv_error(r, out, 503, "the database is not available");
+	/* verify even for an unknown name, so timing does not tell names */
+	ok = vigie_password_verify(u.found && u.hash[0] ? u.hash
+				   : "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$"
+				     "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+				   pw) && u.found;
+	memset(pw, 0, sizeof(pw));
+	if (!ok) {
+		redirect(r, "/login?failed=1");
+		return 303;
+	}
+	if (vigie_token_new(token, &err) || vigie_random_hex(csrf, 32, &err))
+		return srv_error(r, out, 500, err.msg);
+	vigie_token_hash(hash, token, strlen(token));
+	if (vigie_store_session_add(s, hash, u.id, csrf, vigie_now() + SESSION_TTL, &err))
+		return srv_error(r, out, 500, err.msg);
+	snprintf(cookie, sizeof(cookie),
+		 "vigie_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", token,
+		 SESSION_TTL, r->srv->tls ? "; Secure" : "");
+	memset(token, 0, sizeof(token));
+	r->set_cookie = strdup(cookie);
+	redirect(r, "/");
+	return 303;
+}
+
+int h_logout(struct req *r, struct vigie_buf *out)
+{
+	const char *sess = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "vigie_session");
+	struct vigie_store *s = srv_store(r);
+	struct vigie_error err;
+	char hash[VIGIE_TOKEN_HASH_LEN + 1];
+	(void)out;
+	vigie_error_init(&err);
+	if (s && sess) {
+		vigie_token_hash(hash, sess, strlen(sess));
+		vigie_store_session_remove(s, hash, &err);
+	}
+	r->set_cookie = strdup("vigie_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	redirect(r, "/login");
+	return 303;
+}
+
+int h_set_lang(struct req *r, struct vigie_buf *out)
+{
+	char lang[8], cookie[96];
+	struct vigie_store *s = srv_store(r);
+	struct vigie_error err;
+	if (!srv_form(r, "lang", lang, sizeof(lang)) || (strcmp(lang, "fr") && strcmp(lang, "en")))
+		return srv_error(r, out, 400, "lang: fr or en");
+	vigie_error_init(&err);
+	if (s && r->who.user_id)
+		vigie_store_user_set_lang(s, r->who.user_id, lang, &err);
+	snprintf(cookie, sizeof(cookie), "vigie_lang=%s; Path=/; SameSite=Strict; Max-Age=31536000",
+		 lang);
+	r->set_cookie = strdup(cookie);
+	redirect(r, "/");
+	return 303;
+}
+
+/* ---- fleet ---- */
+
+static void count_cell(struct vigie_buf *out, long n, const char *cls)
+{
+	if (n)
+		vigie_buf_addf(out, "<td class=\"n %s\">%ld</td>", cls, n);
+	else
+		vigie_buf_adds(out, "<td class=\"n ok\">0</td>");
+}
+
+struct fleet_page {
+	struct req *r;
+	struct vigie_buf *out;
+	long n;
+};
+
+static int fleet_row(void *ud, const struct store_fleet_host *h)
+{
+	struct fleet_page *p = ud;
+	struct vigie_buf *out = p->out;
+	struct req *r = p->r;
+	p->n++;
+	vigie_buf_adds(out, "<tr><td><a href=\"/hosts/");
+	srv_html(out, h->name);
+	vigie_buf_adds(out, "\">");
+	srv_html(out, h->name);
+	vigie_buf_adds(out, "</a></td><td>");
+	srv_html(out, h->client ? h->client : "–");
+	vigie_buf_adds(out, "</td><td>");
+	srv_html(out, h->release ? h->release : "?");
+	vigie_buf_adds(out, "</td>");
+	if (!h->has_summary || (h->sum.verdict && !strcmp(h->sum.verdict, "undetermined"))) {
+		vigie_buf_addf(out, "<td colspan=\"3\" class=\"warn\">%s",
+			       T(r, "undetermined", "indéterminé"));
+		if (h->has_summary && h->sum.reason) {
+			vigie_buf_adds(out, ": ");
+			srv_html(out, h->sum.reason);
+		}
+		vigie_buf_adds(out, "</td>");
+	} else {
+		count_cell(out, h->sum.open[2], "hc");
+		count_cell(out, h->sum.open[1], "c");
+		count_cell(out, h->sum.open[0], "s");
+	}
+	if (h->has_summary && h->sum.pending_security >= 0)
+		vigie_buf_addf(out, "<td class=\"n\">%ld</td>", h->sum.pending_security);
+	else
+		vigie_buf_adds(out, "<td class=\"n muted\">–</td>");
+	vigie_buf_addf(out, "<td>%s</td><td>", h->has_summary && h->sum.reboot
+						       ? T(r, "yes", "oui") : T(r, "no", "non"));
+	srv_html(out, h->has_summary && h->sum.lifecycle ? h->sum.lifecycle : "?");
+	if (h->has_summary && h->sum.lifecycle_end) {
+		vigie_buf_adds(out, " <span class=\"muted\">(");
+		srv_html(out, h->sum.lifecycle_end);
+		vigie_buf_adds(out, ")</span>");
+	}
+	vigie_buf_adds(out, "</td><td>");
+	page_time(r, out, h->last_push ? h->last_push : h->inventoried_at);
+	vigie_buf_adds(out, "</td></tr>\n");
+	return 0;
+}
+
+int h_page_fleet(struct req *r, struct vigie_buf *out)
+{
+	struct vigie_store *s = srv_store(r);
+	struct vigie_error err;
+	struct fleet_page p = { r, out, 0 };
+	if (!s)
+		return srv_error(r, out, 503, "the database is not available");
+	vigie_error_init(&err);
+	page_begin(r, out, r->who.client[0] ? r->who.client : T(r, "The fleet", "La flotte"));
+	vigie_buf_addf(out, "<table id=\"hosts\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+			    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+			    "<th>%s</th></tr></thead><tbody>\n",
+		       T(r, "Host", "Serveur"), T(r, "Client", "Client"),
+		       T(r, "Release", "Version"), T(r, "Highly critical", "Très critiques"),
+		       T(r, "Critical", "Critiques"), T(r, "Standard", "Standard"),
+		       T(r, "Pending security updates", "Mises à jour de sécurité en attente"),
+		       T(r, "Reboot needed", "Redémarrage requis"),
+		       T(r, "Support", "Support"), T(r, "Last report", "Dernier rapport"));
+	if (vigie_store_fleet_hosts_each(s, vigie_principal_scope(&r->who), fleet_row, &p, &err))
+		return srv_error(r, out, 500, err.msg);
+	vigie_buf_adds(out, "</tbody></table>\n");
+	if (!p.n)
+		vigie_buf_addf(out, "<p class=\"muted\">%s</p>",
+			       T(r, "No host has reported yet.", "Aucun serveur n'a encore fait de rapport."));
+	return page_end(r, out);
+}
+
+/* ---- one host ---- */
+
+static const char *class_css(enum vigie_class c)
+{
+	return c == VIGIE_CLASS_HIGHLY_CRITICAL ? "hc" : c == VIGIE_CLASS_CRITICAL ? "c" : "s";
+}
+
+struct since_ctx {
+	struct vigie_buf *out;
+	const char *cve, *source;
+	int64_t first_seen;
+};
+
+static int since_cb(void *ud, const struct store_history_row *h)
+{
+	struct since_ctx *c = ud;
+	if (!strcmp(h->cve, c->cve) && !strcmp(h->source, c->source))
+		c->first_seen = h->first_seen;
+	return 0;
+}
+
+int h_page_host(struct req *r, struct vigie_buf *out)
+{
+	struct vigie_store *s = srv_store(r);
+	struct vigie_error err;
+	struct inventory inv;
+	struct scan_result res;
+	struct fleet_page p = { r, out, 0 };
+	int have = 0, rc;
+	if (!s)
+		return srv_error(r, out, 503, "the database is not available");
+	vigie_error_init(&err);
+	/* visibility first: another client's host is not found */
+	{
+		struct vigie_buf row = VIGIE_BUF_INIT;
+		struct fleet_page q = { r, &row, 0 };
+		rc = vigie_store_fleet_host_get(s, vigie_principal_scope(&r->who), r->params[0],
+						fleet_row, &q, &err);
+		if (rc) {
+			vigie_buf_release(&row);
+			return srv_error(r, out, rc == VIGIE_ENOTFOUND ? 404 : 500,
+					 rc == VIGIE_ENOTFOUND ? "no such host" : err.msg);
+		}
+		page_begin(r, out, r->params[0]);
+		vigie_buf_addf(out, "<table id=\"summary\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+				    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+				    "<th>%s</th><th>%s</th></tr></thead><tbody>",
+			       T(r, "Host", "Serveur"), T(r, "Client", "Client"),
+			       T(r, "Release", "Version"), T(r, "Highly critical", "Très critiques"),
+			       T(r, "Critical", "Critiques"), T(r, "Standard", "Standard"),
+			       T(r, "Pending security updates", "Mises à jour de sécurité en attente"),
+			       T(r, "Reboot needed", "Redémarrage requis"),
+			       T(r, "Support", "Support"), T(r, "Last report", "Dernier rapport"));
+		vigie_buf_add(out, row.data, row.len);
+		vigie_buf_adds(out, "</tbody></table>\n");
+		vigie_buf_release(&row);
+		(void)p;
+	}
+	vigie_inventory_init(&inv);
+	rc = vigie_app_host_scan(s, r->params[0], r->srv->policy, &inv, &res, &have, &err);
+	if (rc) {
+		vigie_inventory_release(&inv);
+		return srv_error(r, out, 500, err.msg);
+	}
+	if (have) {
+		vigie_buf_addf(out, "<p>%s: ", T(r, "Running kernel", "Noyau en service"));
+		srv_html(out, res.kernel.running_release ? res.kernel.running_release : "?");
+		if (res.kernel.newest_version) {
+			vigie_buf_addf(out, " — %s: ", T(r, "newest installed", "plus récent installé"));
+			srv_html(out, res.kernel.newest_version);
+		}
+		if (res.kernel.reboot_required)
+			vigie_buf_addf(out, " <strong class=\"warn\">%s</strong>",
+				       T(r, "reboot required", "redémarrage requis"));
+		vigie_buf_adds(out, "</p>\n");
+		if (res.undetermined) {
+			vigie_buf_addf(out, "<p class=\"warn\">%s: ", T(r, "Undetermined", "Indéterminé"));
+			srv_html(out, res.undetermined);
+			vigie_buf_adds(out, "</p>\n");
+		}
+		vigie_buf_addf(out, "<h2>%s (%zu)</h2>\n", T(r, "Open findings", "Vulnérabilités ouvertes"),
+			       res.n);
+		vigie_buf_addf(out, "<table id=\"findings\"><thead><tr><th>CVE</th><th>%s</th><th>%s</th>"
+				    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>\n",
+			       T(r, "Class", "Classe"), T(r, "Source package", "Paquet source"),
+			       T(r, "Installed", "Installé"), T(r, "Fixed in", "Corrigé en"),
+			       T(r, "State", "État"), T(r, "Open since", "Ouvert depuis"),
+			       T(r, "Evidence", "Preuve"));
+		for (size_t i = 0; i < res.n; i++) {
+			const struct finding *f = &res.findings[i];
+			struct since_ctx sc = { out, f->cve, f->source, 0 };
+			vigie_store_finding_history_each(s, vigie_principal_scope(&r->who),
+							 r->params[0], f->cve, 0, since_cb, &sc, &err);
+			vigie_buf_adds(out, "<tr><td><a href=\"/cves/");
+			srv_html(out, f->cve);
+			vigie_buf_adds(out, "\">");
+			srv_html(out, f->cve);
+			vigie_buf_addf(out, "</a></td><td class=\"%s\">%s</td><td>", class_css(f->cls),
+				       vigie_policy_class_name(f->cls));
+			srv_html(out, f->source);
+			vigie_buf_adds(out, "</td><td>");
+			srv_html(out, f->source_version);
+			vigie_buf_adds(out, "</td><td>");
+			srv_html(out, f->fixed_version ? f->fixed_version : "–");
+			vigie_buf_adds(out, "</td><td>");
+			srv_html(out, f->reboot_required ? "reboot-required"
+							 : vigie_finding_state_name(f->state));
+			vigie_buf_adds(out, "</td><td>");
+			page_time(r, out, sc.first_seen);
+			vigie_buf_adds(out, "</td><td>");
+			srv_html(out, f->evidence);
+			vigie_buf_adds(out, "</td></tr>\n");
+		}
+		vigie_buf_adds(out, "</tbody></table>\n");
+		vigie_scan_result_release(&res);
+	} else {
+		vigie_buf_addf(out, "<p class=\"warn\">%s</p>",
+			       T(r, "The host's release is unknown: no verdict.",
+				 "La version Debian du serveur est inconnue : aucun verdict."));
+	}
+	vigie_inventory_release(&inv);
+	return page_end(r, out);
+}
+
+/* ---- one CVE ---- */
+
+struct cve_rows {
+	struct req *r;
+	struct vigie_buf *out;
+	int n;
+};
+
+static int cve_host_row(void *ud, const struct store_history_row *h)
+{
+	struct cve_rows *c = ud;
+	struct vigie_buf *out = c->out;
+	c->n++;
+	vigie_buf_adds(out, "<tr><td><a href=\"/hosts/");
+	srv_html(out, h->host);
+	vigie_buf_adds(out, "\">");
+	srv_html(out, h->host);
+	vigie_buf_adds(out, "</a></td><td>");
+	srv_html(out, h->source);
+	vigie_buf_adds(out, "</td><td>");
+	srv_html(out, h->resolved_at ? T(c->r, "fixed", "corrigé") : h->state);
+	vigie_buf_adds(out, "</td><td>");
+	srv_html(out, h->fixed_version ? h->fixed_version : "–");
+	vigie_buf_adds(out, "</td><td>");
+	page_time(c->r, out, h->first_seen);
+	vigie_buf_adds(out, "</td><td>");
+	page_time(c->r, out, h->resolved_at);
+	vigie_buf_adds(out, "</td></tr>\n");
+	return 0;
+}
+
+static int cve_debian_row(void *ud, const struct store_tracker_row *t)
+{
+	struct cve_rows *c = ud;
+	c->n++;
+	vigie_buf_adds(c->out, "<tr><td>");
+	srv_html(c->out, t->release);
+	vigie_buf_adds(c->out, "</td><td>");
+	srv_html(c->out, t->source);
+	vigie_buf_adds(c->out, "</td><td>");
+	srv_html(c->out, t->status);
+	vigie_buf_adds(c->out, "</td><td>");
+	srv_html(c->out, t->fixed_version ? t->fixed_version : "–");
+	vigie_buf_adds(c->out, "</td></tr>\n");
+	return 0;
+}
+
+int h_page_cve(struct req *r, struct vigie_buf *out)
+{
+	struct vigie_store *s = srv_store(r);
+	struct vigie_error err;
+	struct cve_rows c = { r, out, 0 };
+	char id[48];
+	if (!s)
+		return srv_error(r, out, 503, "the database is not available");
+	snprintf(id, sizeof(id), "%s", r->params[0]);
+	for (char *p = id; *p && p < id + 4; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	if (strncmp(id, "CVE-", 4) && strncmp(id, "TEMP-", 5))
+		return srv_error(r, out, 400, "not a CVE id");
+	vigie_error_init(&err);
+	page_begin(r, out, id);
+	vigie_buf_addf(out, "<h2>%s</h2><table id=\"debian\"><thead><tr><th>%s</th><th>%s</th>"
+			    "<th>%s</th><th>%s</th></tr></thead><tbody>\n",
+		       T(r, "Debian's data", "Données de Debian"), T(r, "Release", "Version"),
+		       T(r, "Source package", "Paquet source"), T(r, "Status", "Statut"),
+		       T(r, "Fixed in", "Corrigé en"));
+	if (vigie_store_tracker_for_vuln(s, id, cve_debian_row, &c, &err))
+		return srv_error(r, out, 500, err.msg);
+	vigie_buf_adds(out, "</tbody></table>\n");
+	if (!c.n)
+		vigie_buf_addf(out, "<p class=\"warn\">%s</p>",
+			       T(r, "Unknown: the database has no Debian data for this CVE.",
+				 "Inconnu : la base ne contient aucune donnée Debian pour cette CVE."));
+	c.n = 0;
+	vigie_buf_addf(out, "<h2>%s</h2><table id=\"hosts\"><thead><tr><th>%s</th><th>%s</th>"
+			    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>\n",
+		       T(r, "Hosts", "Serveurs"), T(r, "Host", "Serveur"),
+		       T(r, "Source package", "Paquet source"), T(r, "State", "État"),
+		       T(r, "Fixed in", "Corrigé en"), T(r, "First seen", "Vu la première fois"),
+		       T(r, "Fixed on", "Corrigé le"));
+	if (vigie_store_finding_history_each(s, vigie_principal_scope(&r->who), NULL, id, 0,
+					     cve_host_row, &c, &err))
+		return srv_error(r, out, 500, err.msg);
+	vigie_buf_adds(out, "</tbody></table>\n");
+	return page_end(r, out);
+}

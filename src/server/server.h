@@ -1,0 +1,126 @@
+/* vigie serve: libmicrohttpd glue, the route table, authentication and the
+ * handlers. A handler parses its request, calls libvigie with the
+ * authenticated principal (the store scopes every read by it) and renders;
+ * it never builds SQL and never decides who may see what. */
+#ifndef VIGIE_SERVER_H
+#define VIGIE_SERVER_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vigie/core/util.h"
+#include "vigie/engine/policy.h"
+#include "vigie/store/service.h"
+#include "vigie/store/store.h"
+
+#define SRV_MAX_PUSH (32u << 20)      /* a pushed document, decompressed */
+#define SRV_MAX_PUSH_WIRE (16u << 20) /* its body on the wire */
+#define SRV_MAX_FORM (64u << 10)      /* any other body */
+#define SRV_MAX_URL 2048
+#define SRV_MAX_PARAMS 4
+
+struct srv_opts {
+	const char *listen;     /* ADDR:PORT, default 127.0.0.1:8470 */
+	const char *db;         /* database URL (NULL: default) */
+	const char *tls_cert, *tls_key;
+	int threads;            /* worker threads, default 4 */
+	int timeout;            /* seconds per connection, default 30 */
+	int rate;               /* requests per minute per token, default 1200 */
+	const struct policy *policy; /* NULL: built-in */
+};
+
+/* Request latency histogram buckets (seconds), Prometheus "le". */
+#define SRV_NBUCKETS 10
+extern const double srv_buckets[SRV_NBUCKETS];
+
+struct srv_metrics {
+	atomic_ulong requests[6];            /* by status class 1xx..5xx */
+	atomic_ulong pushes, push_errors, push_duplicates;
+	atomic_ulong latency[SRV_NBUCKETS + 1];
+	atomic_ulong latency_us_sum, latency_count;
+};
+
+struct srv {
+	struct srv_opts o;
+	const char *db_url;
+	const struct policy *policy;
+	int tls;
+	struct srv_metrics m;
+	void *rate;             /* rate limiter (server.c) */
+};
+
+enum srv_role { R_PUBLIC, R_AGENT, R_USER, R_OPERATOR };
+
+struct req {
+	struct srv *srv;
+	void *conn;             /* struct MHD_Connection * */
+	const char *method, *url;
+	struct vigie_buf body;
+	size_t body_cap;
+	int too_large;
+	int64_t start_us;
+	struct vigie_principal who;
+	int via_session;
+	char *params[SRV_MAX_PARAMS];
+	int nparams;
+	char lang[8];           /* "fr" or "en" */
+	int api;                /* errors as JSON */
+	/* set by handlers */
+	const char *content_type;
+	char *set_cookie;       /* malloc'd */
+	char *location;         /* malloc'd: redirect target */
+	char *content_disposition;
+	int status;
+	size_t sent;
+};
+
+typedef int srv_handler(struct req *r, struct vigie_buf *out);
+
+struct route {
+	const char *method;
+	const char *pattern;    /* "/hosts/ * /timeline" without spaces: one
+				   segment per * */
+	enum srv_role role;
+	int api;
+	srv_handler *fn;
+};
+
+extern const struct route srv_routes[];
+extern const size_t srv_nroutes;
+
+/* Run the server until SIGINT/SIGTERM. Returns an exit status. */
+int srv_run(const struct srv_opts *o);
+
+/* The calling thread's store (opened on first use); NULL on error (logged). */
+struct vigie_store *srv_store(struct req *r);
+/* A query parameter or form field (URL-decoded by libmicrohttpd), or NULL. */
+const char *srv_arg(struct req *r, const char *name);
+/* A form field of an application/x-www-form-urlencoded body (decoded into
+ * buf), or NULL. */
+const char *srv_form(struct req *r, const char *name, char *buf, size_t size);
+/* Write an error document (JSON for the API, a page otherwise) into out
+ * and return status. */
+int srv_error(struct req *r, struct vigie_buf *out, int status, const char *msg);
+/* HTML-escape s into out. */
+void srv_html(struct vigie_buf *out, const char *s);
+
+/* handlers (api.c, pages.c) */
+int h_healthz(struct req *r, struct vigie_buf *out);
+int h_push(struct req *r, struct vigie_buf *out);
+int h_api_hosts(struct req *r, struct vigie_buf *out);
+int h_api_host(struct req *r, struct vigie_buf *out);
+int h_api_findings(struct req *r, struct vigie_buf *out);
+int h_api_history(struct req *r, struct vigie_buf *out);
+int h_api_cve(struct req *r, struct vigie_buf *out);
+int h_api_clients(struct req *r, struct vigie_buf *out);
+int h_metrics(struct req *r, struct vigie_buf *out);
+int h_login_form(struct req *r, struct vigie_buf *out);
+int h_login(struct req *r, struct vigie_buf *out);
+int h_logout(struct req *r, struct vigie_buf *out);
+int h_page_fleet(struct req *r, struct vigie_buf *out);
+int h_page_host(struct req *r, struct vigie_buf *out);
+int h_page_cve(struct req *r, struct vigie_buf *out);
+int h_set_lang(struct req *r, struct vigie_buf *out);
+
+#endif
