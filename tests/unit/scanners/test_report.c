@@ -206,7 +206,7 @@ static void test_trivy(void **state)
 	assert_int_equal(rep.without_cve, 1);
 	assert_string_equal(rep.findings[0].status, "fixed");
 	assert_string_equal(rep.findings[0].severity, "CRITICAL");
-	assert_int_equal(rep.findings[2].line, 4); /* 4th vulnerability record */
+	assert_int_equal(rep.findings[2].line, 49); /* where the 4th vulnerability opens */
 	vigie_report_release(&rep);
 }
 
@@ -624,7 +624,81 @@ static void test_json_hostile(void **state)
 	vigie_report_release(&rep);
 	assert_int_equal(load_text("[]", 2, REPORT_FMT_GRYPE_JSON, &err, &rep), VIGIE_EPARSE);
 	vigie_report_release(&rep);
+	/* one record of 12 MB of "0,": the streamed reader stops at its bound
+	 * (a tree of the document would take over 500 MB) */
+	vigie_buf_reset(&b);
+	assert_int_equal(vigie_buf_adds(&b, "{\"SchemaVersion\":2,\"Results\":[{\"Target\":\"t\",\n"
+					    "\"Vulnerabilities\":[{},\n{\"pad\":["), 0);
+	for (int i = 0; i < 6 * 1024 * 1024; i++)
+		assert_int_equal(vigie_buf_add(&b, "0,", 2), 0);
+	assert_int_equal(vigie_buf_adds(&b, "0]}]}]}"), 0);
+	assert_int_equal(load_text(b.data, b.len, REPORT_FMT_TRIVY_JSON, &err, &rep), VIGIE_ELIMIT);
+	assert_int_equal(err.line, 3);
+	assert_non_null(strstr(err.msg, "record Results[0].Vulnerabilities[1] holds more than"));
+	vigie_report_release(&rep);
+	/* a 300-byte number */
+	vigie_buf_reset(&b);
+	assert_int_equal(vigie_buf_adds(&b, "{\"matches\":[\n"), 0);
+	for (int i = 0; i < 300; i++)
+		assert_int_equal(vigie_buf_addc(&b, '9'), 0);
+	assert_int_equal(vigie_buf_adds(&b, "]}"), 0);
+	assert_int_equal(load_text(b.data, b.len, REPORT_FMT_GRYPE_JSON, &err, &rep), VIGIE_ELIMIT);
+	assert_int_equal(err.line, 2);
+	vigie_report_release(&rep);
 	vigie_buf_release(&b);
+}
+
+/* NUL and control characters in names and versions: an error naming the
+ * field, in every format (a name cut at U+0000 was judged not affected). */
+static void test_control_chars(void **state)
+{
+	static const struct {
+		const char *doc;
+		size_t len; /* 0: strlen */
+		enum report_format fmt;
+		const char *msg;
+		unsigned long line;
+	} cases[] = {
+		{ "{\"SchemaVersion\":2,\"ArtifactName\":\"h\",\"Results\":[{\"Target\":\"t\",\n"
+		  "\"Vulnerabilities\":[\n{\"VulnerabilityID\":\"CVE-2024-0001\",\"PkgName\":\"bash\\u0000x\","
+		  "\"InstalledVersion\":\"1\"}]}]}", 0, REPORT_FMT_TRIVY_JSON,
+		  "Results[0].Vulnerabilities[0].PkgName: NUL character", 3 },
+		{ "{\"SchemaVersion\":2,\"ArtifactName\":\"h\",\"Results\":[{\"Target\":\"t\",\n"
+		  "\"Vulnerabilities\":[{},\n{\"VulnerabilityID\":\"CVE-2024-0001\",\"PkgName\":\"a\\u001b[31m\"}]}]}",
+		  0, REPORT_FMT_TRIVY_JSON,
+		  "Results[0].Vulnerabilities[1]: control character U+001B in the package name", 3 },
+		{ "{\"SchemaVersion\":2,\"ArtifactName\":\"h\\u0007\",\"Results\":[{\"Vulnerabilities\":"
+		  "[{\"VulnerabilityID\":\"CVE-2024-0001\",\"PkgName\":\"a\"}]}]}", 0, REPORT_FMT_TRIVY_JSON,
+		  "control character U+0007 in the ArtifactName", 1 },
+		{ "{\"matches\":[{\"vulnerability\":{\"id\":\"CVE-2024-0001\"},\n\"artifact\":{\"name\":\"a\","
+		  "\"version\":\"1.0\\u009b2J\"}}],\"source\":{\"target\":\"img\"}}", 0, REPORT_FMT_GRYPE_JSON,
+		  "matches[0]: control character U+009B in the installed version", 1 },
+		{ "<report><report><results>\n<result><host>192.0.2.1</host><nvt oid=\"1\"><refs>"
+		  "<ref type=\"cve\" id=\"CVE-2024-0001\"/></refs></nvt>\n<description>Vulnerable package: bash\n"
+		  "Installed version: 5.1\xc2\x9b" "2J\n</description></result></results></report></report>", 0,
+		  REPORT_FMT_GREENBONE_XML, "control character U+009B in the installed version", 2 },
+		{ "<NessusClientData_v2><Report>\n<ReportHost name=\"h&#127;x\"><ReportItem port=\"0\" "
+		  "pluginID=\"1\"><cve>CVE-2024-0001</cve></ReportItem></ReportHost></Report>"
+		  "</NessusClientData_v2>", 0, REPORT_FMT_NESSUS_XML,
+		  "control character U+007F in the host name", 2 },
+		{ "Plugin ID,CVE,Host,Name,Plugin Output\n1,CVE-2024-0001,h\x1b]0;x\x07,Debian,\n", 0,
+		  REPORT_FMT_NESSUS_CSV, "control character U+001B in the host", 2 },
+		{ "host,cve,package,version\nh,CVE-2024-0001,bash,5.1\x1b[2J\n", 0,
+		  REPORT_FMT_GENERIC_CSV, "control character U+001B in the installed version", 2 },
+		{ "host,cve,package,version\nh,CVE-2024-0001,ba\0sh,5.1\n", 47,
+		  REPORT_FMT_GENERIC_CSV, "NUL byte in CSV input", 2 },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct report rep;
+		struct vigie_error err;
+		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].doc);
+		int rc = load_text(cases[i].doc, len, cases[i].fmt, &err, &rep);
+		if (rc != VIGIE_EPARSE || !strstr(err.msg, cases[i].msg) || err.line != cases[i].line)
+			fail_msg("case %zu: rc %d, line %lu: %s (want line %lu: %s)", i, rc, err.line,
+				 err.msg, cases[i].line, cases[i].msg);
+		vigie_report_release(&rep);
+	}
 }
 
 static void test_csv_huge_field(void **state)
@@ -841,6 +915,7 @@ int main(void)
 		cmocka_unit_test(test_xml_limits),
 		cmocka_unit_test(test_xml_hostile),
 		cmocka_unit_test(test_json_hostile),
+		cmocka_unit_test(test_control_chars),
 		cmocka_unit_test(test_csv_huge_field),
 		cmocka_unit_test(test_csv_invalid_utf8),
 		cmocka_unit_test(test_unknown_format),
