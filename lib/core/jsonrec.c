@@ -253,7 +253,11 @@ static int begin(struct vigie_jsonrec *j, yajl_val v)
 			    here(j, where, sizeof(where)));
 	}
 	if (j->rec_base >= 0) {
-		if (charge(j, NODE_COST) || attach(j, v))
+		if (charge(j, NODE_COST)) {
+			node_free(v);
+			return 0;
+		}
+		if (attach(j, v)) /* frees v */
 			return 0;
 		if (container) {
 			j->rstack[++j->rtop] = v;
