@@ -64,6 +64,7 @@ void vigie_warn(struct vigie_error *err, const char *file, unsigned long line,
 	va_start(ap, fmt);
 	fill(&w, 0, VIGIE_SEV_WARNING, file, line, fmt, ap);
 	va_end(ap);
+	w.kind = fmt;
 	err->warn(err->warn_ud, &w);
 }
 
@@ -95,4 +96,61 @@ const char *vigie_strerror(int code)
 	case VIGIE_ENOTFOUND: return "not found";
 	}
 	return "unknown error";
+}
+
+void vigie_warn_cap_init(struct vigie_warn_cap *cap, vigie_warn_fn *next, void *ud)
+{
+	memset(cap, 0, sizeof(*cap));
+	cap->next = next;
+	cap->next_ud = ud;
+}
+
+void vigie_warn_cap_fn(void *ud, const struct vigie_error *w)
+{
+	struct vigie_warn_cap *cap = ud;
+	size_t i;
+	for (i = 0; i < cap->nk && cap->k[i].kind != w->kind; i++)
+		;
+	if (i == cap->nk && w->kind && cap->nk < VIGIE_WARN_KINDS) {
+		cap->k[i].kind = w->kind;
+		cap->k[i].n = 0;
+		cap->nk++;
+	}
+	if (i < cap->nk && ++cap->k[i].n > VIGIE_WARN_REPEAT)
+		return;
+	if (i < cap->nk)
+		snprintf(cap->k[i].file, sizeof(cap->k[i].file), "%.255s", w->file);
+	if (cap->next)
+		cap->next(cap->next_ud, w);
+}
+
+/* 99990 -> "99,990" */
+static void thousands(char *buf, size_t size, unsigned long n)
+{
+	char d[32];
+	size_t len = (size_t)snprintf(d, sizeof(d), "%lu", n), o = 0;
+	for (size_t i = 0; i < len && o + 2 < size; i++) {
+		if (i && (len - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = d[i];
+	}
+	buf[o] = '\0';
+}
+
+void vigie_warn_cap_flush(struct vigie_warn_cap *cap)
+{
+	for (size_t i = 0; i < cap->nk; i++) {
+		struct vigie_error w;
+		char num[40];
+		if (cap->k[i].n <= VIGIE_WARN_REPEAT)
+			continue;
+		memset(&w, 0, sizeof(w));
+		w.severity = VIGIE_SEV_WARNING;
+		snprintf(w.file, sizeof(w.file), "%s", cap->k[i].file);
+		thousands(num, sizeof(num), cap->k[i].n - VIGIE_WARN_REPEAT);
+		snprintf(w.msg, sizeof(w.msg), "... and %s more like this", num);
+		if (cap->next)
+			cap->next(cap->next_ud, &w);
+	}
+	cap->nk = 0;
 }

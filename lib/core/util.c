@@ -620,3 +620,113 @@ out:
 	fclose(f);
 	return rc;
 }
+
+/* Length (1-4) of the valid UTF-8 sequence at s, with its code point;
+ * 0 when the bytes are not valid UTF-8. */
+static size_t utf8_seq(const unsigned char *s, size_t left, unsigned *cpo)
+{
+	unsigned c = s[0], cp;
+	size_t n;
+	if (c < 0x80) {
+		*cpo = c;
+		return 1;
+	} else if (c >= 0xc2 && c <= 0xdf) {
+		n = 1;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 2;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 3;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (left <= n)
+		return 0;
+	for (size_t k = 1; k <= n; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[k] & 0x3f);
+	}
+	if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	*cpo = cp;
+	return n + 1;
+}
+
+static int is_ctrl(unsigned cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f);
+}
+
+long vigie_ctrl_find(const char *str, size_t len, unsigned *cp_out)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	for (size_t i = 0; i < len;) {
+		unsigned cp = 0;
+		size_t n = utf8_seq(s + i, len - i, &cp);
+		if (!n) {
+			i++; /* invalid UTF-8 is another check's business */
+			continue;
+		}
+		if (is_ctrl(cp)) {
+			if (cp_out)
+				*cp_out = cp;
+			return (long)i;
+		}
+		i += n;
+	}
+	return -1;
+}
+
+int vigie_buf_add_safe(struct vigie_buf *b, const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, run = 0;
+	int rc = 0;
+	while (i < len && !rc) {
+		unsigned cp = 0;
+		size_t n = utf8_seq(s + i, len - i, &cp);
+		if (n && !is_ctrl(cp)) {
+			i += n;
+			run += n;
+			continue;
+		}
+		if (run && (rc = vigie_buf_add(b, s + i - run, run)))
+			break;
+		run = 0;
+		if (!n) {
+			rc = vigie_buf_addf(b, "\\x%02x", s[i]);
+			i++;
+		} else {
+			rc = cp < 0x80 ? vigie_buf_addf(b, "\\x%02x", cp) : vigie_buf_addf(b, "\\u%04x", cp);
+			i += n;
+		}
+	}
+	if (!rc && run)
+		rc = vigie_buf_add(b, s + i - run, run);
+	return rc;
+}
+
+const char *vigie_text_safe(char *buf, size_t size, const char *s)
+{
+	struct vigie_buf b = VIGIE_BUF_INIT;
+	if (!size)
+		return buf;
+	buf[0] = '\0';
+	if (!s || !*s)
+		return buf;
+	if (vigie_buf_add_safe(&b, s, strlen(s)) || !b.data) {
+		snprintf(buf, size, "(out of memory)");
+	} else {
+		size_t n = b.len < size - 1 ? b.len : size - 1;
+		while (n && n < b.len && ((unsigned char)b.data[n] & 0xc0) == 0x80)
+			n--; /* do not cut a character */
+		memcpy(buf, b.data, n);
+		buf[n] = '\0';
+	}
+	vigie_buf_release(&b);
+	return buf;
+}

@@ -14,6 +14,7 @@
 #include <libxml/tree.h>
 
 #include "vigie/core/util.h"
+#include "vigie/core/xml.h"
 
 const char *vigie_feed_format_name(enum feed_format f)
 {
@@ -431,42 +432,6 @@ static char *node_text(struct feed *f, const xmlNode *n, size_t max, int html)
 	return r;
 }
 
-/* Depth check without recursion. */
-static int too_deep(const xmlNode *root)
-{
-	const xmlNode *n = root;
-	int depth = 0;
-	while (n) {
-		if (n->children && n->type == XML_ELEMENT_NODE) {
-			if (++depth > FEED_MAX_DEPTH)
-				return 1;
-			n = n->children;
-			continue;
-		}
-		while (n && !n->next) {
-			n = n->parent;
-			depth--;
-			if (n == root || !n)
-				return 0;
-		}
-		if (n == root)
-			return 0;
-		n = n->next;
-	}
-	return 0;
-}
-
-/* Reject entity declarations before libxml2 sees them: feeds have no use
- * for them, and they are how XXE and exponential expansion work. */
-static int declares_entities(const char *d, size_t len)
-{
-	static const char pat[] = "<!ENTITY";
-	for (size_t i = 0; i + 8 <= len; i++)
-		if (d[i] == '<' && !memcmp(d + i, pat, 8))
-			return 1;
-	return 0;
-}
-
 static int parse_date(const char *s, int64_t *out)
 {
 	if (!s)
@@ -596,7 +561,6 @@ int vigie_feed_parse(struct feed **out, const char *data, size_t len,
 	       const char *name, const struct services_table *svc,
 	       struct vigie_error *err)
 {
-	xmlParserCtxtPtr ctxt = NULL;
 	xmlDocPtr doc = NULL;
 	const xmlNode *root, *container = NULL;
 	const char *item_name = "item";
@@ -615,45 +579,17 @@ int vigie_feed_parse(struct feed **out, const char *data, size_t len,
 	if (memchr(data, '\0', len))
 		return vigie_error_set(err, VIGIE_EPARSE, name, 0,
 				       "NUL byte in document (UTF-16/32 feeds are not supported)");
-	if (declares_entities(data, len))
-		return vigie_error_set(err, VIGIE_EPARSE, name, 0,
-				       "document declares entities (refused: XXE / entity expansion)");
-	if (!(ctxt = xmlNewParserCtxt()))
-		return vigie_error_set(err, VIGIE_ENOMEM, name, 0, "out of memory");
-	doc = xmlCtxtReadMemory(ctxt, data, (int)len, name, NULL,
-				XML_PARSE_NONET | XML_PARSE_NOERROR |
-				XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
-	if (!doc) {
-		const xmlError *e = xmlCtxtGetLastError(ctxt);
-		char msg[256] = "malformed XML";
-		if (e && e->message) {
-			snprintf(msg, sizeof(msg), "malformed XML: %s", e->message);
-			msg[strcspn(msg, "\n")] = '\0';
-		}
-		rc = vigie_error_set(err, VIGIE_EPARSE, name, e ? (unsigned long)e->line : 0,
-				     "%s", msg);
-		goto out;
-	}
-	/* a DTD internal subset may still declare entities in a form the byte
-	 * scan did not see (e.g. through an encoding); refuse those too */
-	if (doc->intSubset) {
-		for (const xmlNode *c = doc->intSubset->children; c; c = c->next)
-			if (c->type == XML_ENTITY_DECL) {
-				rc = vigie_error_set(err, VIGIE_EPARSE, name, 0,
-						     "document declares entities (refused)");
-				goto out;
-			}
+	{
+		/* RSS 0.91 documents carry a DOCTYPE (never loaded) */
+		struct vigie_xml_limits lim = { 0 };
+		lim.max_depth = FEED_MAX_DEPTH;
+		lim.max_ms = FEED_MAX_PARSE_MS;
+		lim.allow_doctype = 1;
+		lim.options = XML_PARSE_NOCDATA;
+		if ((rc = vigie_xml_parse(&doc, data, len, name, &lim, err)))
+			goto out;
 	}
 	root = xmlDocGetRootElement(doc);
-	if (!root) {
-		rc = vigie_error_set(err, VIGIE_EPARSE, name, 0, "no root element");
-		goto out;
-	}
-	if (too_deep(root)) {
-		rc = vigie_error_set(err, VIGIE_ELIMIT, name, 0,
-				     "elements nested deeper than %d", FEED_MAX_DEPTH);
-		goto out;
-	}
 	if (!(f = calloc(1, sizeof(*f)))) {
 		rc = vigie_error_set(err, VIGIE_ENOMEM, name, 0, "out of memory");
 		goto out;
@@ -718,7 +654,6 @@ int vigie_feed_parse(struct feed **out, const char *data, size_t len,
 out:
 	vigie_feed_free(f);
 	xmlFreeDoc(doc);
-	xmlFreeParserCtxt(ctxt);
 	return rc;
 }
 

@@ -92,20 +92,31 @@ int vigie_triage_render_text(struct vigie_buf *out, const struct triage_result *
 		if (color)
 			col = vigie_triage_is_false_positive(it->verdict) ? "\033[32m"
 			      : it->verdict == TRIAGE_UNKNOWN      ? "\033[2m" : "\033[1;31m";
-		vigie_buf_addf(out, "%s %s %s%s%s\n  %s\n", it->host ? it->host : "?", it->cve, col,
-			       vigie_triage_verdict_name(it->verdict), off, it->evidence);
+		/* host, CVE and evidence quote the report: escaped
+		 * (vigie_buf_add_safe), the colours are ours */
+		const char *h = it->host ? it->host : "?", *ev = it->evidence ? it->evidence : "";
+		vigie_buf_add_safe(out, h, strlen(h));
+		vigie_buf_addc(out, ' ');
+		vigie_buf_add_safe(out, it->cve, strlen(it->cve));
+		vigie_buf_addf(out, " %s%s%s\n  ", col, vigie_triage_verdict_name(it->verdict), off);
+		vigie_buf_add_safe(out, ev, strlen(ev));
+		vigie_buf_addc(out, '\n');
 		if (vigie_triage_is_false_positive(it->verdict))
 			fp++;
 	}
+	{
+		char safe[1024];
+		vigie_text_safe(safe, sizeof(safe), r->report);
 	vigie_buf_addf(out, "\n%zu finding%s from %s (%s): %zu false positive%s"
 		       " (%zu fixed by backport, %zu not affected, %zu not the running kernel),"
 		       " %zu confirmed (%zu with a fix available, %zu without fix), %zu unknown\n",
-		       r->n, r->n == 1 ? "" : "s", r->report, r->format, fp, fp == 1 ? "" : "s",
+		       r->n, r->n == 1 ? "" : "s", safe, r->format, fp, fp == 1 ? "" : "s",
 		       r->count[TRIAGE_FP_BACKPORT], r->count[TRIAGE_FP_NOT_AFFECTED],
 		       r->count[TRIAGE_FP_KERNEL],
 		       r->count[TRIAGE_CONFIRMED_FIX] + r->count[TRIAGE_CONFIRMED_NOFIX],
 		       r->count[TRIAGE_CONFIRMED_FIX], r->count[TRIAGE_CONFIRMED_NOFIX],
 		       r->count[TRIAGE_UNKNOWN]);
+	}
 	return out->data ? 0 : VIGIE_ENOMEM;
 }
 

@@ -5,6 +5,7 @@
 #include "vigie/core/csv.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,6 +167,45 @@ void vigie_report_cpe_product(struct report_ctx *c, struct report_finding *f)
 	}
 }
 
+int vigie_report_check_name(struct report_ctx *c, unsigned long line, const char *label,
+			    const char *s)
+{
+	unsigned cp = 0;
+	if (!s || vigie_ctrl_find(s, strlen(s), &cp) < 0)
+		return 0;
+	return vigie_error_set(c->err, VIGIE_EPARSE, c->name, line,
+			       "%s%scontrol character U+%04X in the %s", c->record ? c->record : "",
+			       c->record ? ": " : "", cp, label);
+}
+
+/* Names and versions decide verdicts and reach terminals: a control
+ * character in one is an error naming the field, never a silent cut. */
+static int check_finding(struct report_ctx *c, const struct report_finding *f)
+{
+	static const struct {
+		size_t off;
+		const char *label;
+	} fields[] = {
+		{ offsetof(struct report_finding, host_ip), "host address" },
+		{ offsetof(struct report_finding, host_name), "host name" },
+		{ offsetof(struct report_finding, host), "host name" },
+		{ offsetof(struct report_finding, package), "package name" },
+		{ offsetof(struct report_finding, source), "source package name" },
+		{ offsetof(struct report_finding, installed_version), "installed version" },
+		{ offsetof(struct report_finding, fixed_version), "fixed version" },
+		{ offsetof(struct report_finding, product), "product name" },
+		{ offsetof(struct report_finding, product_version), "product version" },
+		{ offsetof(struct report_finding, cpe), "CPE" },
+	};
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		const char *v = *(const char *const *)((const char *)f + fields[i].off);
+		int rc = vigie_report_check_name(c, f->line, fields[i].label, v);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int grow(struct report *rep)
 {
 	size_t ncap;
@@ -231,6 +271,11 @@ int vigie_report_emit(struct report_ctx *c, const struct report_finding *tmpl,
 			vigie_report_cpe_product(c, f);
 			if (!f->package && !f->product_version && f->installed_version)
 				f->product_version = f->installed_version;
+			{
+				int rc = check_finding(c, f);
+				if (rc)
+					return rc;
+			}
 			c->rep->nfindings++;
 		}
 	}
@@ -675,10 +720,11 @@ static int read_csv(struct report_ctx *c, const char *data, size_t len,
 		size_t npk = 0;
 		int bad = 0;
 
-		for (size_t i = 0; i < vigie_csv_nfields(csv); i++)
+		for (size_t i = 0; i < vigie_csv_nfields(csv); i++) {
 			if (!vigie_utf8_valid(vigie_csv_field(csv, i),
 					      vigie_csv_field_len(csv, i)))
 				bad = 1;
+		}
 		if (bad) {
 			vigie_report_skip(c, line, "invalid UTF-8: row skipped");
 			continue;

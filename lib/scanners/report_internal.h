@@ -13,6 +13,7 @@ struct report_ctx {
 	int max_depth;
 	struct vigie_error *err;
 	int too_long; /* set by vigie_report_str when a field exceeded max_field */
+	const char *record; /* JSON record being read ("matches[3]"), for messages */
 };
 
 /* Copy s[0..len) into the arena, trimmed of ASCII space; NULL for empty
@@ -25,6 +26,10 @@ const char *vigie_report_str(struct report_ctx *c, const char *s);
 int vigie_report_emit(struct report_ctx *c, const struct report_finding *tmpl,
 		const struct vigie_strv *cves, const struct report_pkgtext *pk,
 		size_t npk);
+/* An error naming the field (label) and line when s holds a control
+ * character (C0, DEL, C1); 0 otherwise. */
+int vigie_report_check_name(struct report_ctx *c, unsigned long line, const char *label,
+			    const char *s);
 /* Set host, host_ip, host_name from an address and/or a name. */
 void vigie_report_set_host(struct report_ctx *c, struct report_finding *f,
 		     const char *ip, const char *name);

@@ -1,90 +1,17 @@
-/* Trivy and Grype JSON readers (yajl tree, bounded size and depth). */
+/* Trivy and Grype JSON readers, streamed record by record (vigie_jsonrec):
+ * one vulnerability (Trivy) or match (Grype) is held at a time, so memory
+ * stays bounded whatever the document. Values a finding needs from outside
+ * its record (ArtifactName, a result's Target and Class, Grype's source)
+ * may come before or after the records: hosts and package kinds are filled
+ * in once the document has been read. */
 #include "scanners/report_internal.h"
+#include "vigie/core/jsonrec.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-#include <yajl/yajl_parse.h>
-#include <yajl/yajl_tree.h>
-
-/* yajl_tree frees recursively: refuse deep nesting before building a tree. */
-static int check_json(struct report_ctx *c, const char *data, size_t len,
-		      unsigned long *line_out)
-{
-	int depth = 0, instr = 0;
-	unsigned long line = 1;
-	for (size_t i = 0; i < len; i++) {
-		char ch = data[i];
-		if (ch == '\n')
-			line++;
-		if (instr) {
-			if (ch == '\\')
-				i++;
-			else if (ch == '"')
-				instr = 0;
-			continue;
-		}
-		if (ch == '"') {
-			instr = 1;
-		} else if (ch == '{' || ch == '[') {
-			if (++depth > c->max_depth) {
-				*line_out = line;
-				return vigie_error_set(c->err, VIGIE_ELIMIT, c->name, line,
-						       "JSON nested deeper than %d levels",
-						       c->max_depth);
-			}
-		} else if (ch == '}' || ch == ']') {
-			depth--;
-		} else if (ch == '\0') {
-			return vigie_error_set(c->err, VIGIE_EPARSE, c->name, line,
-					       "NUL byte in JSON");
-		}
-	}
-	return 0;
-}
-
-static int parse(struct report_ctx *c, const char *data, size_t len, yajl_val *out)
-{
-	struct vigie_buf buf = VIGIE_BUF_INIT;
-	char errbuf[256];
-	unsigned long line = 0;
-	int rc;
-
-	*out = NULL;
-	if ((rc = check_json(c, data, len, &line)))
-		return rc;
-	/* yajl_tree_parse wants a NUL-terminated string */
-	if (vigie_buf_add(&buf, data, len) || vigie_buf_grow(&buf, 1))
-		return vigie_error_set(c->err, VIGIE_ENOMEM, c->name, 0, "out of memory");
-	errbuf[0] = '\0';
-	*out = yajl_tree_parse(buf.data, errbuf, sizeof(errbuf));
-	if (!*out) {
-		/* the tree parser gives no position: find the line again */
-		yajl_handle h = yajl_alloc(NULL, NULL, NULL);
-		if (h) {
-			size_t at;
-			if (yajl_parse(h, (const unsigned char *)data, len) == yajl_status_ok)
-				(void)yajl_complete_parse(h);
-			at = yajl_get_bytes_consumed(h);
-			line = 1;
-			for (size_t i = 0; i < at && i < len; i++)
-				if (data[i] == '\n')
-					line++;
-			yajl_free(h);
-		}
-		vigie_buf_release(&buf);
-		errbuf[strcspn(errbuf, "\n")] = '\0';
-		return vigie_error_set(c->err, VIGIE_EPARSE, c->name, line, "malformed JSON: %s",
-				       errbuf[0] ? errbuf : "parse error");
-	}
-	vigie_buf_release(&buf);
-	if (!YAJL_IS_OBJECT(*out)) {
-		yajl_tree_free(*out);
-		*out = NULL;
-		return vigie_error_set(c->err, VIGIE_EPARSE, c->name, 1,
-				       "JSON report is not an object");
-	}
-	return 0;
-}
+#define TRIVY_MAX_RESULTS 100000
+#define REPORT_MAX_RECORD (8u * 1024 * 1024) /* memory of one record's tree */
 
 static yajl_val get(yajl_val v, const char *key)
 {
@@ -102,159 +29,363 @@ static const char *gets(struct report_ctx *c, yajl_val v, const char *key)
 	return s && YAJL_IS_STRING(s) ? vigie_report_str(c, YAJL_GET_STRING(s)) : NULL;
 }
 
-static int add_cve(struct report_ctx *c, struct vigie_strv *cves, const char *id)
+static int add_cve(struct report_ctx *c, struct vigie_strv *cves, const char *id,
+		   unsigned long line)
 {
 	if (id && !strncmp(id, "CVE-", 4) && vigie_extract_cves(cves, id))
-		return vigie_error_set(c->err, VIGIE_ENOMEM, c->name, 0, "out of memory");
+		return vigie_error_set(c->err, VIGIE_ENOMEM, c->name, line, "out of memory");
 	return 0;
+}
+
+static struct vigie_jsonrec_spec spec_for(struct report_ctx *c)
+{
+	struct vigie_jsonrec_spec sp;
+	memset(&sp, 0, sizeof(sp));
+	sp.max_depth = c->max_depth;
+	/* the document itself is in memory (up to 256 MiB): keep a record's
+	 * tree small beside it (a vulnerability or match is a few KiB) */
+	sp.max_record = REPORT_MAX_RECORD;
+	sp.max_string = c->max_field > VIGIE_JSONREC_MAX_STRING / 2 ? c->max_field * 2
+								      : VIGIE_JSONREC_MAX_STRING;
+	return sp;
+}
+
+/* Findings [from, to) of one source of hosts: drop those without a host
+ * (one warning per record), compacting the array. */
+static void drop_hostless(struct report_ctx *c, size_t from, const char *why)
+{
+	struct report *rep = c->rep;
+	size_t w = from;
+	unsigned long last = 0;
+	for (size_t i = from; i < rep->nfindings; i++) {
+		if (rep->findings[i].host) {
+			rep->findings[w++] = rep->findings[i];
+		} else if (rep->findings[i].line != last || i == from) {
+			last = rep->findings[i].line;
+			vigie_report_skip(c, last, "%s", why);
+		}
+	}
+	rep->nfindings = w;
+}
+
+/* ---- Trivy ---- */
+
+struct trivy_result {
+	const char *target, *klass, *type;
+};
+
+struct trivy_span {
+	size_t first;  /* first finding */
+	size_t result; /* Results[] index */
+};
+
+struct trivy {
+	struct report_ctx *c;
+	size_t start;  /* rep->nfindings before this document */
+	const char *artifact;
+	struct trivy_result *res;
+	size_t nres;
+	struct trivy_span *spans;
+	size_t nspans, capspans;
+	struct vigie_strv cves;
+};
+
+enum { TK_ROOT, TK_ARTIFACT, TK_RESULTS, TK_TARGET, TK_CLASS, TK_TYPE };
+static const char *const trivy_keep[] = { "", "ArtifactName", "Results", "Results[].Target",
+					  "Results[].Class", "Results[].Type", NULL };
+static const char *const trivy_records[] = { "Results[].Vulnerabilities[]", NULL };
+
+static int trivy_result_at(struct trivy *t, size_t i)
+{
+	if (i >= TRIVY_MAX_RESULTS)
+		return vigie_error_set(t->c->err, VIGIE_ELIMIT, t->c->name, 0,
+				       "Trivy report with more than %d results", TRIVY_MAX_RESULTS);
+	if (i >= t->nres) {
+		size_t n = i + 1 > t->nres * 2 ? i + 1 : t->nres * 2;
+		struct trivy_result *nr = realloc(t->res, n * sizeof(*nr));
+		if (!nr)
+			return vigie_error_set(t->c->err, VIGIE_ENOMEM, t->c->name, 0, "out of memory");
+		memset(nr + t->nres, 0, (n - t->nres) * sizeof(*nr));
+		t->res = nr;
+		t->nres = n;
+	}
+	return 0;
+}
+
+static int trivy_value(void *ud, int which, const size_t *idx, size_t nidx, yajl_val v)
+{
+	struct trivy *t = ud;
+	struct report_ctx *c = t->c;
+	const char *s = YAJL_IS_STRING(v) ? vigie_report_str(c, YAJL_GET_STRING(v)) : NULL;
+	int rc;
+	switch (which) {
+	case TK_ROOT:
+		if (!YAJL_IS_OBJECT(v))
+			return vigie_error_set(c->err, VIGIE_EPARSE, c->name, 1,
+					       "JSON report is not an object");
+		return 0;
+	case TK_ARTIFACT:
+		t->artifact = s;
+		return 0;
+	case TK_RESULTS:
+		if (!YAJL_IS_ARRAY(v) && !YAJL_IS_NULL(v))
+			return vigie_error_set(c->err, VIGIE_EPARSE, c->name, 0,
+					       "Trivy report: \"Results\" is not an array");
+		return 0;
+	}
+	if (nidx < 1)
+		return 0;
+	if ((rc = trivy_result_at(t, idx[0])))
+		return rc;
+	if (which == TK_TARGET)
+		t->res[idx[0]].target = s;
+	else if (which == TK_CLASS)
+		t->res[idx[0]].klass = s;
+	else
+		t->res[idx[0]].type = s;
+	return 0;
+}
+
+static int trivy_record_read(void *ud, int which, const size_t *idx, size_t nidx, yajl_val v,
+			unsigned long line)
+{
+	struct trivy *t = ud;
+	struct report_ctx *c = t->c;
+	struct report_finding f;
+	char where[128];
+	size_t before = c->rep->nfindings;
+	const char *id;
+	int rc;
+
+	(void)which;
+	vigie_jsonrec_where(where, sizeof(where), trivy_records[0], idx, nidx);
+	if (!YAJL_IS_OBJECT(v)) {
+		vigie_report_skip(c, line, "%s is not an object: skipped", where);
+		return 0;
+	}
+	memset(&f, 0, sizeof(f));
+	c->too_long = 0;
+	f.line = line;
+	c->record = where;
+	id = gets(c, v, "VulnerabilityID");
+	f.package = gets(c, v, "PkgName");
+	f.package_kind = f.package ? REPORT_PKG_UNKNOWN : REPORT_PKG_NONE;
+	f.installed_version = gets(c, v, "InstalledVersion");
+	f.fixed_version = gets(c, v, "FixedVersion");
+	f.status = gets(c, v, "Status");
+	f.title = gets(c, v, "Title");
+	f.severity = gets(c, v, "Severity");
+	f.plugin_id = id;
+	vigie_strv_release(&t->cves);
+	if ((rc = add_cve(c, &t->cves, id, line)) ||
+	    (rc = vigie_report_emit(c, &f, &t->cves, NULL, 0)))
+		return rc;
+	if (c->rep->nfindings > before &&
+	    (!t->nspans || t->spans[t->nspans - 1].result != idx[0])) {
+		if (t->nspans == t->capspans) {
+			size_t n = t->capspans ? t->capspans * 2 : 16;
+			struct trivy_span *ns = realloc(t->spans, n * sizeof(*ns));
+			if (!ns)
+				return vigie_error_set(c->err, VIGIE_ENOMEM, c->name, line,
+						       "out of memory");
+			t->spans = ns;
+			t->capspans = n;
+		}
+		t->spans[t->nspans].first = before;
+		t->spans[t->nspans].result = idx[0];
+		t->nspans++;
+	}
+	return 0;
+}
+
+/* c->record names the record only while it is read */
+static int trivy_record(void *ud, int which, const size_t *idx, size_t nidx, yajl_val v,
+		unsigned long line)
+{
+	struct report_ctx *c = *(struct report_ctx **)ud;
+	int rc = trivy_record_read(ud, which, idx, nidx, v, line);
+	c->record = NULL;
+	return rc;
 }
 
 int vigie_report_read_trivy(struct report_ctx *c, const char *data, size_t len)
 {
-	yajl_val root = NULL, results;
-	struct vigie_strv cves;
-	unsigned long recno = 0;
-	const char *artifact;
-	int rc = parse(c, data, len, &root);
+	struct vigie_jsonrec_spec sp = spec_for(c);
+	struct trivy t;
+	int rc;
 
-	vigie_strv_init(&cves);
-	if (rc)
-		return rc;
-	artifact = gets(c, root, "ArtifactName");
-	results = get(root, "Results");
-	if (results && !YAJL_IS_ARRAY(results)) {
-		rc = vigie_error_set(c->err, VIGIE_EPARSE, c->name, 0,
-				     "Trivy report: \"Results\" is not an array");
+	memset(&t, 0, sizeof(t));
+	t.c = c;
+	t.start = c->rep->nfindings;
+	vigie_strv_init(&t.cves);
+	sp.keep = trivy_keep;
+	sp.records = trivy_records;
+	sp.on_value = trivy_value;
+	sp.on_record = trivy_record;
+	if ((rc = vigie_jsonrec_parse_mem(data, len, c->name, &sp, &t, c->err)))
 		goto out;
-	}
-	for (size_t i = 0; results && i < results->u.array.len; i++) {
-		yajl_val res = results->u.array.values[i];
-		yajl_val vulns = get(res, "Vulnerabilities");
-		const char *type = gets(c, res, "Type"), *klass = gets(c, res, "Class");
-		int os = (klass && !strcmp(klass, "os-pkgs")) ||
-			 (type && (!strcmp(type, "debian") || !strcmp(type, "ubuntu")));
-		if (!vulns || !YAJL_IS_ARRAY(vulns))
-			continue;
-		for (size_t j = 0; j < vulns->u.array.len; j++) {
-			yajl_val v = vulns->u.array.values[j];
-			struct report_finding f;
-			const char *id;
-
-			recno++;
-			memset(&f, 0, sizeof(f));
-			c->too_long = 0;
-			f.line = recno;
-			if (!YAJL_IS_OBJECT(v)) {
-				vigie_report_skip(c, recno, "Results[%zu].Vulnerabilities[%zu] is not an object: skipped", i, j);
-				continue;
-			}
-			f.host = f.host_name = artifact;
-			if (!f.host) {
-				f.host = f.host_name = gets(c, res, "Target");
-			}
-			id = gets(c, v, "VulnerabilityID");
-			f.package = gets(c, v, "PkgName");
-			f.package_kind = f.package ? (os ? REPORT_PKG_BINARY : REPORT_PKG_UNKNOWN)
-						   : REPORT_PKG_NONE;
-			f.installed_version = gets(c, v, "InstalledVersion");
-			f.fixed_version = gets(c, v, "FixedVersion");
-			f.status = gets(c, v, "Status");
-			f.title = gets(c, v, "Title");
-			f.severity = gets(c, v, "Severity");
-			f.plugin_id = id;
-			if (!f.host) {
-				vigie_report_skip(c, recno, "vulnerability without ArtifactName or Target: skipped");
-				continue;
-			}
-			vigie_strv_release(&cves);
-			if ((rc = add_cve(c, &cves, id)))
+	for (size_t k = 0; k < t.nspans; k++) {
+		size_t end = k + 1 < t.nspans ? t.spans[k + 1].first : c->rep->nfindings;
+		const struct trivy_result *r = t.spans[k].result < t.nres ? &t.res[t.spans[k].result]
+									   : NULL;
+		const char *host = t.artifact ? t.artifact : r ? r->target : NULL;
+		int os = r && ((r->klass && !strcmp(r->klass, "os-pkgs")) ||
+			       (r->type && (!strcmp(r->type, "debian") || !strcmp(r->type, "ubuntu"))));
+		for (size_t i = t.spans[k].first; i < end; i++) {
+			struct report_finding *f = &c->rep->findings[i];
+			c->record = NULL;
+			if (host && (rc = vigie_report_check_name(c, f->line, t.artifact ? "ArtifactName"
+										      : "Target", host)))
 				goto out;
-			if ((rc = vigie_report_emit(c, &f, &cves, NULL, 0)))
-				goto out;
+			f->host = f->host_name = host;
+			if (f->package && os)
+				f->package_kind = REPORT_PKG_BINARY;
 		}
 	}
+	drop_hostless(c, t.start, "vulnerability without ArtifactName or Target: skipped");
 out:
-	vigie_strv_release(&cves);
-	yajl_tree_free(root);
+	vigie_strv_release(&t.cves);
+	free(t.res);
+	free(t.spans);
+	return rc;
+}
+
+/* ---- Grype ---- */
+
+struct grype {
+	struct report_ctx *c;
+	size_t start;
+	const char *target, *user_input, *source_name;
+	int has_matches;
+	struct vigie_strv cves;
+};
+
+enum { GK_ROOT, GK_MATCHES, GK_TARGET, GK_USERINPUT, GK_NAME };
+static const char *const grype_keep[] = { "", "matches", "source.target", "source.target.userInput",
+					  "source.name", NULL };
+static const char *const grype_records[] = { "matches[]", NULL };
+
+static int grype_value(void *ud, int which, const size_t *idx, size_t nidx, yajl_val v)
+{
+	struct grype *g = ud;
+	struct report_ctx *c = g->c;
+	const char *s = YAJL_IS_STRING(v) ? vigie_report_str(c, YAJL_GET_STRING(v)) : NULL;
+	(void)idx;
+	(void)nidx;
+	switch (which) {
+	case GK_ROOT:
+		if (!YAJL_IS_OBJECT(v))
+			return vigie_error_set(c->err, VIGIE_EPARSE, c->name, 1,
+					       "JSON report is not an object");
+		break;
+	case GK_MATCHES:
+		g->has_matches = YAJL_IS_ARRAY(v);
+		break;
+	case GK_TARGET:
+		g->target = s;
+		break;
+	case GK_USERINPUT:
+		g->user_input = s;
+		break;
+	case GK_NAME:
+		g->source_name = s;
+		break;
+	}
+	return 0;
+}
+
+static int grype_record_read(void *ud, int which, const size_t *idx, size_t nidx, yajl_val m,
+			unsigned long line)
+{
+	struct grype *g = ud;
+	struct report_ctx *c = g->c;
+	yajl_val vuln = get(m, "vulnerability"), art = get(m, "artifact");
+	yajl_val rel = get(m, "relatedVulnerabilities"), fix, ups, fv;
+	struct report_finding f;
+	const char *type, *id;
+	char where[64];
+	int rc;
+
+	(void)which;
+	vigie_jsonrec_where(where, sizeof(where), grype_records[0], idx, nidx);
+	memset(&f, 0, sizeof(f));
+	c->too_long = 0;
+	f.line = line;
+	c->record = where;
+	if (!YAJL_IS_OBJECT(m) || !vuln || !art) {
+		vigie_report_skip(c, line, "%s has no vulnerability or artifact: skipped", where);
+		return 0;
+	}
+	id = gets(c, vuln, "id");
+	f.plugin_id = id;
+	f.severity = gets(c, vuln, "severity");
+	f.title = gets(c, vuln, "description");
+	f.package = gets(c, art, "name");
+	f.installed_version = gets(c, art, "version");
+	type = gets(c, art, "type");
+	f.package_kind = !f.package ? REPORT_PKG_NONE
+		       : type && !strcmp(type, "deb") ? REPORT_PKG_BINARY
+						     : REPORT_PKG_UNKNOWN;
+	ups = get(art, "upstreams");
+	if (ups && YAJL_IS_ARRAY(ups) && ups->u.array.len)
+		f.source = gets(c, ups->u.array.values[0], "name");
+	fix = get(vuln, "fix");
+	f.status = gets(c, fix, "state");
+	fv = get(fix, "versions");
+	if (fv && YAJL_IS_ARRAY(fv) && fv->u.array.len && YAJL_IS_STRING(fv->u.array.values[0]))
+		f.fixed_version = vigie_report_str(c, YAJL_GET_STRING(fv->u.array.values[0]));
+	vigie_strv_release(&g->cves);
+	if ((rc = add_cve(c, &g->cves, id, line)))
+		return rc;
+	for (size_t k = 0; rel && YAJL_IS_ARRAY(rel) && k < rel->u.array.len; k++) {
+		yajl_val rid = get(rel->u.array.values[k], "id");
+		if (rid && YAJL_IS_STRING(rid) &&
+		    (rc = add_cve(c, &g->cves, YAJL_GET_STRING(rid), line)))
+			return rc;
+	}
+	return vigie_report_emit(c, &f, &g->cves, NULL, 0);
+}
+
+/* c->record names the record only while it is read */
+static int grype_record(void *ud, int which, const size_t *idx, size_t nidx, yajl_val v,
+		unsigned long line)
+{
+	struct report_ctx *c = *(struct report_ctx **)ud;
+	int rc = grype_record_read(ud, which, idx, nidx, v, line);
+	c->record = NULL;
 	return rc;
 }
 
 int vigie_report_read_grype(struct report_ctx *c, const char *data, size_t len)
 {
-	yajl_val root = NULL, matches, source, target;
-	struct vigie_strv cves;
-	const char *host = NULL;
-	int rc = parse(c, data, len, &root);
+	struct vigie_jsonrec_spec sp = spec_for(c);
+	struct grype g;
+	const char *host;
+	int rc;
 
-	vigie_strv_init(&cves);
-	if (rc)
-		return rc;
-	matches = get(root, "matches");
-	if (!matches || !YAJL_IS_ARRAY(matches)) {
+	memset(&g, 0, sizeof(g));
+	g.c = c;
+	g.start = c->rep->nfindings;
+	vigie_strv_init(&g.cves);
+	sp.keep = grype_keep;
+	sp.records = grype_records;
+	sp.on_value = grype_value;
+	sp.on_record = grype_record;
+	if ((rc = vigie_jsonrec_parse_mem(data, len, c->name, &sp, &g, c->err)))
+		goto out;
+	if (!g.has_matches) {
 		rc = vigie_error_set(c->err, VIGIE_EPARSE, c->name, 0,
 				     "Grype report: no \"matches\" array");
 		goto out;
 	}
-	source = get(root, "source");
-	target = get(source, "target");
-	if (target && YAJL_IS_STRING(target))
-		host = vigie_report_str(c, YAJL_GET_STRING(target));
-	else if (target && YAJL_IS_OBJECT(target))
-		host = gets(c, target, "userInput");
-	if (!host)
-		host = gets(c, source, "name");
-	for (size_t i = 0; i < matches->u.array.len; i++) {
-		yajl_val m = matches->u.array.values[i];
-		yajl_val vuln = get(m, "vulnerability"), art = get(m, "artifact");
-		yajl_val rel = get(m, "relatedVulnerabilities"), fix, ups, fv;
-		struct report_finding f;
-		const char *type, *id;
-
-		memset(&f, 0, sizeof(f));
-		c->too_long = 0;
-		f.line = i + 1;
-		if (!YAJL_IS_OBJECT(m) || !vuln || !art) {
-			vigie_report_skip(c, f.line, "matches[%zu] has no vulnerability or artifact: skipped", i);
-			continue;
-		}
-		f.host = f.host_name = host;
-		if (!f.host) {
-			vigie_report_skip(c, f.line, "no source.target in the Grype report: match skipped");
-			continue;
-		}
-		id = gets(c, vuln, "id");
-		f.plugin_id = id;
-		f.severity = gets(c, vuln, "severity");
-		f.title = gets(c, vuln, "description");
-		f.package = gets(c, art, "name");
-		f.installed_version = gets(c, art, "version");
-		type = gets(c, art, "type");
-		f.package_kind = !f.package ? REPORT_PKG_NONE
-			       : type && !strcmp(type, "deb") ? REPORT_PKG_BINARY
-							     : REPORT_PKG_UNKNOWN;
-		ups = get(art, "upstreams");
-		if (ups && YAJL_IS_ARRAY(ups) && ups->u.array.len)
-			f.source = gets(c, ups->u.array.values[0], "name");
-		fix = get(vuln, "fix");
-		f.status = gets(c, fix, "state");
-		fv = get(fix, "versions");
-		if (fv && YAJL_IS_ARRAY(fv) && fv->u.array.len &&
-		    YAJL_IS_STRING(fv->u.array.values[0]))
-			f.fixed_version = vigie_report_str(c, YAJL_GET_STRING(fv->u.array.values[0]));
-		vigie_strv_release(&cves);
-		if ((rc = add_cve(c, &cves, id)))
-			goto out;
-		for (size_t k = 0; rel && YAJL_IS_ARRAY(rel) && k < rel->u.array.len; k++) {
-			yajl_val rid = get(rel->u.array.values[k], "id");
-			if (rid && YAJL_IS_STRING(rid) &&
-			    (rc = add_cve(c, &cves, YAJL_GET_STRING(rid))))
-				goto out;
-		}
-		if ((rc = vigie_report_emit(c, &f, &cves, NULL, 0)))
-			goto out;
-	}
+	host = g.target ? g.target : g.user_input ? g.user_input : g.source_name;
+	c->record = NULL;
+	if ((rc = vigie_report_check_name(c, 0, "source target", host)))
+		goto out;
+	for (size_t i = g.start; i < c->rep->nfindings; i++)
+		c->rep->findings[i].host = c->rep->findings[i].host_name = host;
+	drop_hostless(c, g.start, "no source.target in the Grype report: match skipped");
 out:
-	vigie_strv_release(&cves);
-	yajl_tree_free(root);
+	vigie_strv_release(&g.cves);
 	return rc;
 }

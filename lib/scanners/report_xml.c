@@ -1,11 +1,11 @@
 /* Greenbone/OpenVAS (GMP get_reports) and Nessus v2 XML readers.
  *
- * Scanner reports never need a DTD, so a document type declaration is
- * refused before parsing: no entity of any kind (external, parameter,
- * recursive) can be declared, hence none is ever expanded or fetched. The
- * parser also runs without XML_PARSE_NOENT, XML_PARSE_DTDLOAD and
- * XML_PARSE_HUGE, with XML_PARSE_NONET, and the tree depth is bounded. */
+ * Documents go through the shared XML guard (vigie_xml_parse): scanner
+ * reports never need a DTD, so a document type declaration is refused
+ * before parsing and no entity is ever declared, expanded or fetched;
+ * attributes per element, nesting and parse time are bounded. */
 #include "scanners/report_internal.h"
+#include "vigie/core/xml.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -15,121 +15,11 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-static unsigned long line_at(const char *data, const char *p)
-{
-	unsigned long line = 1;
-	for (const char *s = data; s < p; s++)
-		if (*s == '\n')
-			line++;
-	return line;
-}
-
-/* Refuse a DOCTYPE (and with it every entity declaration) in the prolog. */
-static int check_prolog(struct report_ctx *c, const char *data, size_t len)
-{
-	const char *p = data, *end = data + len;
-	/* UTF-16/32 would hide a DOCTYPE from the scan below: scanner reports
-	 * are UTF-8 (or ASCII), so other encodings are refused outright */
-	if (len >= 2 && (((unsigned char)data[0] == 0xfe && (unsigned char)data[1] == 0xff) ||
-			 ((unsigned char)data[0] == 0xff && (unsigned char)data[1] == 0xfe)))
-		return vigie_error_set(c->err, VIGIE_EPARSE, c->name, 1,
-				       "UTF-16 XML is not accepted (expected UTF-8)");
-	if (memchr(data, '\0', len < 4 ? len : 4))
-		return vigie_error_set(c->err, VIGIE_EPARSE, c->name, 1,
-				       "NUL byte at the start of the XML document (UTF-16/32 is not accepted)");
-	for (int guard = 0; guard < 1000; guard++) {
-		while (p < end && (isspace((unsigned char)*p) || (unsigned char)*p >= 0x80))
-			p++; /* whitespace, byte order mark */
-		if (p >= end || *p != '<')
-			return 0;
-		if ((end - p >= 4 && !memcmp(p, "<!--", 4)) || (end - p >= 2 && p[1] == '?')) {
-			if (!(p = vigie_report_xml_skip_markup(p, end)))
-				return 0;
-		} else if (end - p >= 2 && p[1] == '!') {
-			return vigie_error_set(c->err, VIGIE_EPARSE, c->name, line_at(data, p),
-					       "document type declarations are not accepted in a scanner report (entities are never expanded or loaded)");
-		} else {
-			return 0;
-		}
-	}
-	return 0;
-}
-
-static int check_depth(struct report_ctx *c, xmlNodePtr root)
-{
-	xmlNodePtr n = root;
-	int depth = 0;
-	while (n) {
-		if (n->type == XML_ENTITY_REF_NODE || n->type == XML_DTD_NODE)
-			return vigie_error_set(c->err, VIGIE_EPARSE, c->name,
-					       (unsigned long)xmlGetLineNo(n),
-					       "entity references are not accepted");
-		if (n->children && n->type == XML_ELEMENT_NODE) {
-			if (++depth > c->max_depth)
-				return vigie_error_set(c->err, VIGIE_ELIMIT, c->name,
-						       (unsigned long)xmlGetLineNo(n),
-						       "XML nested deeper than %d elements",
-						       c->max_depth);
-			n = n->children;
-			continue;
-		}
-		while (n && !n->next && n != root) {
-			n = n->parent;
-			depth--;
-		}
-		if (!n || n == root)
-			break;
-		n = n->next;
-	}
-	return 0;
-}
-
 static int parse(struct report_ctx *c, const char *data, size_t len, xmlDocPtr *out)
 {
-	xmlParserCtxtPtr ctxt = NULL;
-	xmlDocPtr doc = NULL;
-	int rc;
-
-	*out = NULL;
-	if ((rc = check_prolog(c, data, len)))
-		return rc;
-	if (len > INT_MAX)
-		return vigie_error_set(c->err, VIGIE_ELIMIT, c->name, 0, "XML report too large");
-	xmlInitParser();
-	ctxt = xmlNewParserCtxt();
-	if (!ctxt)
-		return vigie_error_set(c->err, VIGIE_ENOMEM, c->name, 0, "out of memory");
-	doc = xmlCtxtReadMemory(ctxt, data, (int)len, c->name, NULL,
-				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-				XML_PARSE_BIG_LINES);
-	if (!doc) {
-		const xmlError *e = xmlCtxtGetLastError(ctxt);
-		char msg[300] = "malformed XML";
-		unsigned long line = 0;
-		if (e && e->message) {
-			snprintf(msg, sizeof(msg), "malformed XML: %s", e->message);
-			msg[strcspn(msg, "\n")] = '\0';
-			line = e->line > 0 ? (unsigned long)e->line : 0;
-		}
-		xmlFreeParserCtxt(ctxt);
-		return vigie_error_set(c->err, VIGIE_EPARSE, c->name, line, "%s", msg);
-	}
-	xmlFreeParserCtxt(ctxt);
-	if (doc->intSubset || doc->extSubset) {
-		xmlFreeDoc(doc);
-		return vigie_error_set(c->err, VIGIE_EPARSE, c->name, 1,
-				       "document type declarations are not accepted");
-	}
-	if (!xmlDocGetRootElement(doc)) {
-		xmlFreeDoc(doc);
-		return vigie_error_set(c->err, VIGIE_EPARSE, c->name, 1, "empty XML document");
-	}
-	if ((rc = check_depth(c, xmlDocGetRootElement(doc)))) {
-		xmlFreeDoc(doc);
-		return rc;
-	}
-	*out = doc;
-	return 0;
+	struct vigie_xml_limits lim = { 0 };
+	lim.max_depth = c->max_depth;
+	return vigie_xml_parse(out, data, len, c->name, &lim, c->err);
 }
 
 static int is(xmlNodePtr n, const char *name)

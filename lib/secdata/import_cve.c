@@ -1,9 +1,12 @@
 /* CISA KEV, CVE JSON 5 and NVD CVE API 2.0 importers (FORMATS.md (f),
- * (g), (h)). These documents are small (KEV ~1.3 MB, one CVE record or
- * NVD page each), so each file is read whole (bounded) and parsed with
- * yajl's tree API. Every import is one transaction. */
+ * (g), (h)). Documents are streamed with yajl's event parser
+ * (vigie_jsonrec): only one KEV entry, one NVD vulnerability or one CVE 5
+ * record is held as a tree at a time, so memory stays bounded whatever
+ * the file. Errors name the file, the line where the record opens and the
+ * record. Every import is one transaction. */
 #define _GNU_SOURCE
 #include "vigie/secdata/import.h"
+#include "vigie/core/jsonrec.h"
 #include "vigie/core/reader.h"
 #include "vigie/core/util.h"
 
@@ -13,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <yajl/yajl_parse.h>
 #include <yajl/yajl_tree.h>
 
 #define KEV_MAX_BYTES (64u * 1024 * 1024)
@@ -22,137 +24,10 @@
 #define NVD_MAX_BYTES (256u * 1024 * 1024)  /* one NVD page (2000 CVEs) */
 #define NVD_MAX_ENTRIES 100000
 #define JSON_MAX_DEPTH 64
+#define CVE5_MAX_RECORD (64u * 1024 * 1024) /* memory held by one CVE 5 tree */
 #define DIR_MAX_FILES 2000000
 #define DIR_MAX_DEPTH 8
 #define FIELD_MAX 4096                      /* bytes of a stored string */
-
-/* ---- reading a JSON document ---- */
-
-/* Line (1-based) of byte offset off in buf. */
-static unsigned long line_of(const char *buf, size_t off)
-{
-	unsigned long line = 1;
-	for (size_t i = 0; i < off; i++)
-		if (buf[i] == '\n')
-			line++;
-	return line;
-}
-
-/* Check nesting depth (outside strings); returns 0 or an error. */
-static int check_depth(const char *buf, size_t len, const char *name,
-		       struct vigie_error *err)
-{
-	int depth = 0, in_str = 0, esc = 0;
-	for (size_t i = 0; i < len; i++) {
-		char c = buf[i];
-		if (in_str) {
-			if (esc)
-				esc = 0;
-			else if (c == '\\')
-				esc = 1;
-			else if (c == '"')
-				in_str = 0;
-		} else if (c == '"') {
-			in_str = 1;
-		} else if (c == '{' || c == '[') {
-			if (++depth > JSON_MAX_DEPTH)
-				return vigie_error_set(err, VIGIE_ELIMIT, name, line_of(buf, i),
-						       "JSON nested deeper than %d levels",
-						       JSON_MAX_DEPTH);
-		} else if (c == '}' || c == ']') {
-			depth--;
-		}
-	}
-	return 0;
-}
-
-/* Name the line of a syntax error: run the event parser without callbacks
- * to learn where it stops. */
-static int syntax_error(const char *buf, size_t len, const char *name,
-			const char *treemsg, struct vigie_error *err)
-{
-	yajl_handle h = yajl_alloc(NULL, NULL, NULL);
-	unsigned long line = 0;
-	char msg[256];
-	snprintf(msg, sizeof(msg), "%s", treemsg);
-	if (h) {
-		yajl_status ys = yajl_parse(h, (const unsigned char *)buf, len);
-		size_t used = yajl_get_bytes_consumed(h);
-		if (ys == yajl_status_ok) {
-			/* truncated: name the last line with content */
-			ys = yajl_complete_parse(h);
-			used = len;
-			while (used && (buf[used - 1] == '\n' || buf[used - 1] == ' ' ||
-					buf[used - 1] == '\r' || buf[used - 1] == '\t'))
-				used--;
-		}
-		if (ys != yajl_status_ok) {
-			unsigned char *m = yajl_get_error(h, 0, NULL, 0);
-			line = line_of(buf, used <= len ? used : len);
-			if (m)
-				snprintf(msg, sizeof(msg), "%s", (const char *)m);
-			yajl_free_error(h, m);
-		}
-		yajl_free(h);
-	}
-	for (size_t n = strlen(msg); n && (msg[n - 1] == '\n' || msg[n - 1] == ' ');)
-		msg[--n] = '\0';
-	if (!msg[0])
-		snprintf(msg, sizeof(msg), "premature end of input");
-	return vigie_error_set(err, VIGIE_EPARSE, name, line, "invalid JSON: %s", msg);
-}
-
-/* Read path (plain or compressed, at most max bytes) and parse it. */
-static int load_json(yajl_val *out, const char *path, size_t max,
-		     struct vigie_error *err)
-{
-	struct vigie_reader *r = NULL;
-	struct vigie_buf b = VIGIE_BUF_INIT;
-	char chunk[65536], emsg[512];
-	int rc;
-
-	*out = NULL;
-	if ((rc = vigie_reader_open(&r, path, err)))
-		return rc;
-	for (;;) {
-		long n = vigie_reader_read(r, chunk, sizeof(chunk), err);
-		if (n < 0) {
-			rc = (int)n;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (b.len + (size_t)n > max) {
-			rc = vigie_error_set(err, VIGIE_ELIMIT, path, 0,
-					     "larger than %zu bytes", max);
-			goto out;
-		}
-		if (vigie_buf_add(&b, chunk, (size_t)n)) {
-			rc = vigie_error_set(err, VIGIE_ENOMEM, path, 0, "out of memory");
-			goto out;
-		}
-	}
-	if (!b.data && vigie_buf_grow(&b, 0)) {
-		rc = vigie_error_set(err, VIGIE_ENOMEM, path, 0, "out of memory");
-		goto out;
-	}
-	if (memchr(b.data, '\0', b.len)) {
-		rc = vigie_error_set(err, VIGIE_EPARSE, path,
-				     line_of(b.data, (size_t)((char *)memchr(b.data, '\0', b.len) - b.data)),
-				     "NUL byte in JSON text");
-		goto out;
-	}
-	if ((rc = check_depth(b.data, b.len, path, err)))
-		goto out;
-	emsg[0] = '\0';
-	*out = yajl_tree_parse(b.data, emsg, sizeof(emsg));
-	if (!*out)
-		rc = syntax_error(b.data, b.len, path, emsg, err);
-out:
-	vigie_buf_release(&b);
-	vigie_reader_free(r);
-	return rc;
-}
 
 /* ---- tree helpers ---- */
 
@@ -167,17 +42,17 @@ static yajl_val get(yajl_val v, const char *key)
 /* Optional string member: *out NULL when absent or null; an error when of
  * another type or too long. */
 static int get_str(const char **out, yajl_val obj, const char *key,
-		   const char *file, const char *ctx, struct vigie_error *err)
+		   const char *file, unsigned long line, const char *ctx, struct vigie_error *err)
 {
 	yajl_val v = get(obj, key);
 	*out = NULL;
 	if (!v || YAJL_IS_NULL(v))
 		return 0;
 	if (!YAJL_IS_STRING(v))
-		return vigie_error_set(err, VIGIE_EPARSE, file, 0, "%s: %s must be a string",
+		return vigie_error_set(err, VIGIE_EPARSE, file, line, "%s: %s must be a string",
 				       ctx, key);
 	if (strlen(v->u.string) > FIELD_MAX)
-		return vigie_error_set(err, VIGIE_ELIMIT, file, 0,
+		return vigie_error_set(err, VIGIE_ELIMIT, file, line,
 				       "%s: %s longer than %d bytes", ctx, key, FIELD_MAX);
 	*out = v->u.string;
 	return 0;
@@ -243,77 +118,109 @@ static int import_done(struct vigie_store *s, const char *name, const char *loca
 
 /* ---- KEV ---- */
 
+struct kev_run {
+	struct vigie_store *s;
+	const char *path;
+	struct vigie_error *err;
+	char released[64];
+	int has_array;
+	long rows;
+};
+
+static const char *const kev_keep[] = { "", "vulnerabilities", "dateReleased", NULL };
+static const char *const kev_records[] = { "vulnerabilities[]", NULL };
+
+static int kev_value(void *ud, int which, const size_t *idx, size_t nidx, yajl_val v)
+{
+	struct kev_run *k = ud;
+	(void)idx;
+	(void)nidx;
+	if (which == 0 && !YAJL_IS_OBJECT(v))
+		return vigie_error_set(k->err, VIGIE_EPARSE, k->path, 1,
+				       "not a KEV catalog: top level is not an object");
+	if (which == 1)
+		k->has_array = YAJL_IS_ARRAY(v);
+	if (which == 2 && YAJL_IS_STRING(v))
+		snprintf(k->released, sizeof(k->released), "%s", YAJL_GET_STRING(v));
+	return 0;
+}
+
+static int kev_record(void *ud, int which, const size_t *idx, size_t nidx, yajl_val e,
+		      unsigned long line)
+{
+	struct kev_run *r = ud;
+	const char *path = r->path;
+	struct vigie_error *err = r->err;
+	struct store_kev k;
+	char ctx[64];
+	int rc;
+
+	(void)which;
+	vigie_jsonrec_where(ctx, sizeof(ctx), kev_records[0], idx, nidx);
+	if (r->rows >= KEV_MAX_ENTRIES)
+		return vigie_error_set(err, VIGIE_ELIMIT, path, line, "more than %d entries",
+				       KEV_MAX_ENTRIES);
+	if (!YAJL_IS_OBJECT(e))
+		return vigie_error_set(err, VIGIE_EPARSE, path, line, "%s must be an object", ctx);
+	if ((rc = get_str(&k.cve, e, "cveID", path, line, ctx, err)) ||
+	    (rc = get_str(&k.vendor, e, "vendorProject", path, line, ctx, err)) ||
+	    (rc = get_str(&k.product, e, "product", path, line, ctx, err)) ||
+	    (rc = get_str(&k.name, e, "vulnerabilityName", path, line, ctx, err)) ||
+	    (rc = get_str(&k.date_added, e, "dateAdded", path, line, ctx, err)) ||
+	    (rc = get_str(&k.due_date, e, "dueDate", path, line, ctx, err)) ||
+	    (rc = get_str(&k.ransomware, e, "knownRansomwareCampaignUse", path, line, ctx, err)))
+		return rc;
+	if (!valid_cve(k.cve))
+		return vigie_error_set(err, VIGIE_EPARSE, path, line, "%s: bad or missing cveID%s%s",
+				       ctx, k.cve ? " " : "", k.cve ? k.cve : "");
+	if (!valid_date(k.date_added))
+		return vigie_error_set(err, VIGIE_EPARSE, path, line,
+				       "%s (%s): bad or missing dateAdded", ctx, k.cve);
+	if (k.due_date && !valid_date(k.due_date))
+		vigie_warn(err, path, line, "%s (%s): bad dueDate \"%s\"", ctx, k.cve, k.due_date);
+	if ((rc = vigie_store_kev_put(r->s, &k, err)))
+		return rc;
+	r->rows++;
+	return 0;
+}
+
 int vigie_import_kev(struct vigie_store *s, const char *path,
 	       struct import_stats *st, struct vigie_error *err)
 {
-	yajl_val root = NULL, vulns;
+	struct vigie_jsonrec_spec sp;
+	struct kev_run k;
 	int64_t released = 0;
-	long rows = 0;
 	int rc, in_tx = 0;
-	const char *dr;
 
-	if ((rc = load_json(&root, path, KEV_MAX_BYTES, err)))
-		goto out;
-	vulns = get(root, "vulnerabilities");
-	if (!YAJL_IS_ARRAY(vulns)) {
-		rc = vigie_error_set(err, VIGIE_EPARSE, path, 0,
-				     "not a KEV catalog: no \"vulnerabilities\" array");
-		goto out;
-	}
-	if (vulns->u.array.len > KEV_MAX_ENTRIES) {
-		rc = vigie_error_set(err, VIGIE_ELIMIT, path, 0, "more than %d entries",
-				     KEV_MAX_ENTRIES);
-		goto out;
-	}
-	if ((rc = get_str(&dr, root, "dateReleased", path, "catalog", err)))
-		goto out;
-	if (dr && vigie_time_parse(&released, dr, 0))
-		vigie_warn(err, path, 0, "unreadable dateReleased \"%s\"", dr);
+	memset(&k, 0, sizeof(k));
+	k.s = s;
+	k.path = path;
+	k.err = err;
+	memset(&sp, 0, sizeof(sp));
+	sp.keep = kev_keep;
+	sp.records = kev_records;
+	sp.on_value = kev_value;
+	sp.on_record = kev_record;
+	sp.max_depth = JSON_MAX_DEPTH;
 	if ((rc = vigie_store_begin(s, err)))
 		goto out;
 	in_tx = 1;
 	if ((rc = vigie_store_kev_clear(s, err)))
 		goto out;
-	for (size_t i = 0; i < vulns->u.array.len; i++) {
-		yajl_val e = vulns->u.array.values[i];
-		struct store_kev k;
-		char ctx[64];
-		snprintf(ctx, sizeof(ctx), "vulnerabilities[%zu]", i);
-		if (!YAJL_IS_OBJECT(e)) {
-			rc = vigie_error_set(err, VIGIE_EPARSE, path, 0, "%s must be an object", ctx);
-			goto out;
-		}
-		if ((rc = get_str(&k.cve, e, "cveID", path, ctx, err)) ||
-		    (rc = get_str(&k.vendor, e, "vendorProject", path, ctx, err)) ||
-		    (rc = get_str(&k.product, e, "product", path, ctx, err)) ||
-		    (rc = get_str(&k.name, e, "vulnerabilityName", path, ctx, err)) ||
-		    (rc = get_str(&k.date_added, e, "dateAdded", path, ctx, err)) ||
-		    (rc = get_str(&k.due_date, e, "dueDate", path, ctx, err)) ||
-		    (rc = get_str(&k.ransomware, e, "knownRansomwareCampaignUse", path, ctx, err)))
-			goto out;
-		if (!valid_cve(k.cve)) {
-			rc = vigie_error_set(err, VIGIE_EPARSE, path, 0, "%s: bad or missing cveID%s%s",
-					     ctx, k.cve ? " " : "", k.cve ? k.cve : "");
-			goto out;
-		}
-		if (!valid_date(k.date_added)) {
-			rc = vigie_error_set(err, VIGIE_EPARSE, path, 0,
-					     "%s (%s): bad or missing dateAdded", ctx, k.cve);
-			goto out;
-		}
-		if (k.due_date && !valid_date(k.due_date))
-			vigie_warn(err, path, 0, "%s (%s): bad dueDate \"%s\"", ctx, k.cve,
-				   k.due_date);
-		if ((rc = vigie_store_kev_put(s, &k, err)))
-			goto out;
-		rows++;
+	if ((rc = vigie_jsonrec_parse_file(path, KEV_MAX_BYTES, &sp, &k, err)))
+		goto out;
+	if (!k.has_array) {
+		rc = vigie_error_set(err, VIGIE_EPARSE, path, 0,
+				     "not a KEV catalog: no \"vulnerabilities\" array");
+		goto out;
 	}
-	if ((rc = import_done(s, "kev", path, released, rows, 0, st, &in_tx, err)))
+	if (k.released[0] && vigie_time_parse(&released, k.released, 0))
+		vigie_warn(err, path, 0, "unreadable dateReleased \"%s\"", k.released);
+	if ((rc = import_done(s, "kev", path, released, k.rows, 0, st, &in_tx, err)))
 		goto out;
 out:
 	if (in_tx)
 		vigie_store_rollback(s);
-	yajl_tree_free(root);
 	return rc;
 }
 
@@ -330,18 +237,18 @@ static const struct { const char *cve5, *nvd, *version; } cvss_versions[] = {
 
 /* Read baseScore and vectorString of a CVSS object into c. */
 static int read_cvss(struct store_cvss *c, yajl_val obj, const char *version,
-		     const char *file, const char *ctx, struct vigie_error *err)
+		     const char *file, unsigned long line, const char *ctx, struct vigie_error *err)
 {
 	yajl_val score = get(obj, "baseScore");
 	const char *vector;
 	int rc;
 	if (!YAJL_IS_NUMBER(score) || !(score->u.number.flags & YAJL_NUMBER_DOUBLE_VALID))
-		return vigie_error_set(err, VIGIE_EPARSE, file, 0,
+		return vigie_error_set(err, VIGIE_EPARSE, file, line,
 				       "%s: baseScore must be a number", ctx);
 	if (score->u.number.d < 0 || score->u.number.d > 10)
-		return vigie_error_set(err, VIGIE_EPARSE, file, 0,
+		return vigie_error_set(err, VIGIE_EPARSE, file, line,
 				       "%s: baseScore %g out of range", ctx, score->u.number.d);
-	if ((rc = get_str(&vector, obj, "vectorString", file, ctx, err)))
+	if ((rc = get_str(&vector, obj, "vectorString", file, line, ctx, err)))
 		return rc;
 	c->score = score->u.number.d;
 	c->vector = vector;
@@ -352,12 +259,12 @@ static int read_cvss(struct store_cvss *c, yajl_val obj, const char *version,
 /* Best CVSS of a CVE 5 container's metrics[]: highest version first.
  * Returns 1 when found, 0 when none, or an error. */
 static int cve5_best(struct store_cvss *c, yajl_val metrics, const char *file,
-		     const char *ctx, struct vigie_error *err)
+		     unsigned long line, const char *ctx, struct vigie_error *err)
 {
 	if (!metrics)
 		return 0;
 	if (!YAJL_IS_ARRAY(metrics))
-		return vigie_error_set(err, VIGIE_EPARSE, file, 0, "%s.metrics must be an array",
+		return vigie_error_set(err, VIGIE_EPARSE, file, line, "%s.metrics must be an array",
 				       ctx);
 	for (int vi = 0; vi < NVERSIONS; vi++)
 		for (size_t i = 0; i < metrics->u.array.len; i++) {
@@ -369,9 +276,9 @@ static int cve5_best(struct store_cvss *c, yajl_val metrics, const char *file,
 			snprintf(where, sizeof(where), "%s.metrics[%zu].%s", ctx, i,
 				 cvss_versions[vi].cve5);
 			if (!YAJL_IS_OBJECT(m))
-				return vigie_error_set(err, VIGIE_EPARSE, file, 0,
+				return vigie_error_set(err, VIGIE_EPARSE, file, line,
 						       "%s must be an object", where);
-			if ((rc = read_cvss(c, m, cvss_versions[vi].version, file, where, err)))
+			if ((rc = read_cvss(c, m, cvss_versions[vi].version, file, line, where, err)))
 				return rc;
 			return 1;
 		}
@@ -381,7 +288,7 @@ static int cve5_best(struct store_cvss *c, yajl_val metrics, const char *file,
 /* KEV date (YYYY-MM-DD, copied into date[11]) from an ADP container's
  * metrics[].other {type "kev", content {dateAdded}}; "" when absent. */
 static int cve5_kev(char date[11], yajl_val metrics, const char *file,
-		    struct vigie_error *err)
+		    unsigned long line, struct vigie_error *err)
 {
 	if (!YAJL_IS_ARRAY(metrics))
 		return 0;
@@ -392,7 +299,7 @@ static int cve5_kev(char date[11], yajl_val metrics, const char *file,
 		int rc;
 		if (!YAJL_IS_STRING(ty) || strcmp(ty->u.string, "kev"))
 			continue;
-		if ((rc = get_str(&d, get(o, "content"), "dateAdded", file, "kev", err)))
+		if ((rc = get_str(&d, get(o, "content"), "dateAdded", file, line, "kev", err)))
 			return rc;
 		/* a date, possibly followed by a time */
 		if (d && strlen(d) >= 10) {
@@ -402,7 +309,7 @@ static int cve5_kev(char date[11], yajl_val metrics, const char *file,
 				date[0] = '\0';
 		}
 		if (!date[0] && d)
-			vigie_warn(err, file, 0, "unreadable KEV dateAdded \"%.40s\"", d);
+			vigie_warn(err, file, line, "unreadable KEV dateAdded \"%.40s\"", d);
 		return 0;
 	}
 	return 0;
@@ -508,7 +415,7 @@ static int list_inputs(struct vigie_strv *out, const char *path,
 
 /* Store one record; *stored 1 when a row was written, 0 when skipped. */
 static int cve5_record(struct vigie_store *s, yajl_val root, const char *file,
-		       int *stored, struct vigie_error *err)
+		       unsigned long line, int *stored, struct vigie_error *err)
 {
 	yajl_val meta = get(root, "cveMetadata"), cont = get(root, "containers");
 	yajl_val adp = get(cont, "adp");
@@ -522,45 +429,45 @@ static int cve5_record(struct vigie_store *s, yajl_val root, const char *file,
 	c.score = -1;
 	c.origin = "cve5";
 	if (!YAJL_IS_OBJECT(root))
-		return vigie_error_set(err, VIGIE_EPARSE, file, 0,
+		return vigie_error_set(err, VIGIE_EPARSE, file, line,
 				       "not a CVE JSON 5 record: top level is not an object");
-	if ((rc = get_str(&dtype, root, "dataType", file, "record", err)))
+	if ((rc = get_str(&dtype, root, "dataType", file, line, "record", err)))
 		return rc;
 	if (dtype && strcmp(dtype, "CVE_RECORD"))
-		return vigie_error_set(err, VIGIE_EPARSE, file, 0,
+		return vigie_error_set(err, VIGIE_EPARSE, file, line,
 				       "not a CVE JSON 5 record: dataType \"%s\"", dtype);
 	if (!YAJL_IS_OBJECT(meta))
-		return vigie_error_set(err, VIGIE_EPARSE, file, 0,
+		return vigie_error_set(err, VIGIE_EPARSE, file, line,
 				       "not a CVE JSON 5 record: no cveMetadata object");
-	if ((rc = get_str(&c.cve, meta, "cveId", file, "cveMetadata", err)) ||
-	    (rc = get_str(&state, meta, "state", file, "cveMetadata", err)) ||
-	    (rc = get_str(&c.published, meta, "datePublished", file, "cveMetadata", err)))
+	if ((rc = get_str(&c.cve, meta, "cveId", file, line, "cveMetadata", err)) ||
+	    (rc = get_str(&state, meta, "state", file, line, "cveMetadata", err)) ||
+	    (rc = get_str(&c.published, meta, "datePublished", file, line, "cveMetadata", err)))
 		return rc;
 	if (!valid_cve(c.cve))
-		return vigie_error_set(err, VIGIE_EPARSE, file, 0,
+		return vigie_error_set(err, VIGIE_EPARSE, file, line,
 				       "cveMetadata: bad or missing cveId%s%s",
 				       c.cve ? " " : "", c.cve ? c.cve : "");
 	if (state && !strcmp(state, "REJECTED"))
 		return 0;
 	if (state && strcmp(state, "PUBLISHED"))
-		vigie_warn(err, file, 0, "%s: unknown state \"%s\"", c.cve, state);
+		vigie_warn(err, file, line, "%s: unknown state \"%s\"", c.cve, state);
 	if (cont && !YAJL_IS_OBJECT(cont))
-		return vigie_error_set(err, VIGIE_EPARSE, file, 0, "containers must be an object");
+		return vigie_error_set(err, VIGIE_EPARSE, file, line, "containers must be an object");
 	if (adp && !YAJL_IS_ARRAY(adp))
-		return vigie_error_set(err, VIGIE_EPARSE, file, 0,
+		return vigie_error_set(err, VIGIE_EPARSE, file, line,
 				       "containers.adp must be an array");
 	/* CNA first, then CISA's ADP */
-	found = cve5_best(&c, get(get(cont, "cna"), "metrics"), file, "containers.cna", err);
+	found = cve5_best(&c, get(get(cont, "cna"), "metrics"), file, line, "containers.cna", err);
 	if (found < 0)
 		return found;
 	for (size_t i = 0; adp && i < adp->u.array.len; i++) {
 		yajl_val a = adp->u.array.values[i];
 		yajl_val sn = get(get(a, "providerMetadata"), "shortName");
-		if (!kev[0] && (rc = cve5_kev(kev, get(a, "metrics"), file, err)))
+		if (!kev[0] && (rc = cve5_kev(kev, get(a, "metrics"), file, line, err)))
 			return rc;
 		if (!found && YAJL_IS_STRING(sn) && !strcmp(sn->u.string, "CISA-ADP")) {
-			found = cve5_best(&c, get(a, "metrics"), file, "containers.adp[CISA-ADP]",
-					  err);
+			found = cve5_best(&c, get(a, "metrics"), file, line,
+					  "containers.adp[CISA-ADP]", err);
 			if (found < 0)
 				return found;
 		}
@@ -572,14 +479,41 @@ static int cve5_record(struct vigie_store *s, yajl_val root, const char *file,
 	return 0;
 }
 
+struct cve5_run {
+	struct vigie_store *s;
+	const char *file;
+	struct vigie_error *err;
+	int stored;
+};
+
+static const char *const cve5_records[] = { "", NULL };
+
+/* The whole document is the record: its tree is bounded by max_record. */
+static int cve5_on_record(void *ud, int which, const size_t *idx, size_t nidx, yajl_val root,
+			  unsigned long line)
+{
+	struct cve5_run *r = ud;
+	(void)which;
+	(void)idx;
+	(void)nidx;
+	(void)line;
+	return cve5_record(r->s, root, r->file, 1, &r->stored, r->err);
+}
+
 int vigie_import_cve5(struct vigie_store *s, const char *path,
 		struct import_stats *st, struct vigie_error *err)
 {
 	struct vigie_strv files;
+	struct vigie_jsonrec_spec sp;
 	long rows = 0, skipped = 0;
 	int rc, in_tx = 0;
 
 	vigie_strv_init(&files);
+	memset(&sp, 0, sizeof(sp));
+	sp.records = cve5_records;
+	sp.on_record = cve5_on_record;
+	sp.max_depth = JSON_MAX_DEPTH;
+	sp.max_record = CVE5_MAX_RECORD;
 	/* in a cvelistV5 checkout, skip delta.json, deltaLog.json, ... */
 	if ((rc = list_inputs(&files, path, "CVE-", err)))
 		goto out;
@@ -587,15 +521,15 @@ int vigie_import_cve5(struct vigie_store *s, const char *path,
 		goto out;
 	in_tx = 1;
 	for (size_t i = 0; i < files.n; i++) {
-		yajl_val root = NULL;
-		int stored = 0;
-		if ((rc = load_json(&root, files.v[i], CVE_MAX_BYTES, err)))
+		struct cve5_run r = { s, files.v[i], err, -1 };
+		if ((rc = vigie_jsonrec_parse_file(files.v[i], CVE_MAX_BYTES, &sp, &r, err)))
 			goto out;
-		rc = cve5_record(s, root, files.v[i], &stored, err);
-		yajl_tree_free(root);
-		if (rc)
+		if (r.stored < 0) {
+			rc = vigie_error_set(err, VIGIE_EPARSE, files.v[i], 1,
+					     "not a CVE JSON 5 record: top level is not an object");
 			goto out;
-		if (stored)
+		}
+		if (r.stored)
 			rows++;
 		else
 			skipped++;
@@ -614,12 +548,12 @@ out:
 /* Best NVD metric: highest version; within it the Primary (NVD's own)
  * entry, else the first. Returns 1 when found, 0 when none, or an error. */
 static int nvd_best(struct store_cvss *c, yajl_val metrics, const char *file,
-		    const char *ctx, struct vigie_error *err)
+		    unsigned long line, const char *ctx, struct vigie_error *err)
 {
 	if (!metrics)
 		return 0;
 	if (!YAJL_IS_OBJECT(metrics))
-		return vigie_error_set(err, VIGIE_EPARSE, file, 0, "%s: metrics must be an object",
+		return vigie_error_set(err, VIGIE_EPARSE, file, line, "%s: metrics must be an object",
 				       ctx);
 	for (int vi = 0; vi < NVERSIONS; vi++) {
 		yajl_val arr = get(metrics, cvss_versions[vi].nvd), pick = NULL;
@@ -627,7 +561,7 @@ static int nvd_best(struct store_cvss *c, yajl_val metrics, const char *file,
 		if (!arr)
 			continue;
 		if (!YAJL_IS_ARRAY(arr))
-			return vigie_error_set(err, VIGIE_EPARSE, file, 0, "%s: %s must be an array",
+			return vigie_error_set(err, VIGIE_EPARSE, file, line, "%s: %s must be an array",
 					       ctx, cvss_versions[vi].nvd);
 		for (size_t i = 0; i < arr->u.array.len; i++) {
 			yajl_val ty = get(arr->u.array.values[i], "type");
@@ -642,74 +576,97 @@ static int nvd_best(struct store_cvss *c, yajl_val metrics, const char *file,
 			continue;
 		snprintf(where, sizeof(where), "%s: %s.cvssData", ctx, cvss_versions[vi].nvd);
 		if (!YAJL_IS_OBJECT(get(pick, "cvssData")))
-			return vigie_error_set(err, VIGIE_EPARSE, file, 0, "%s missing", where);
+			return vigie_error_set(err, VIGIE_EPARSE, file, line, "%s missing", where);
 		{
 			int rc = read_cvss(c, get(pick, "cvssData"), cvss_versions[vi].version,
-					   file, where, err);
+					   file, line, where, err);
 			return rc ? rc : 1;
 		}
 	}
 	return 0;
 }
 
-static int nvd_page(struct vigie_store *s, yajl_val root, const char *file,
-		    long *rows, int64_t *stamp, struct vigie_error *err)
+struct nvd_run {
+	struct vigie_store *s;
+	const char *file;
+	struct vigie_error *err;
+	int has_array;
+	char format[32];
+	long rows, *total;
+	int64_t *stamp;
+};
+
+static const char *const nvd_keep[] = { "", "vulnerabilities", "format", "timestamp", NULL };
+static const char *const nvd_records[] = { "vulnerabilities[]", NULL };
+
+static int nvd_value(void *ud, int which, const size_t *idx, size_t nidx, yajl_val v)
 {
-	yajl_val vulns = get(root, "vulnerabilities");
-	const char *fmt, *ts;
+	struct nvd_run *r = ud;
+	(void)idx;
+	(void)nidx;
+	if (which == 0 && !YAJL_IS_OBJECT(v))
+		return vigie_error_set(r->err, VIGIE_EPARSE, r->file, 1,
+				       "not an NVD API 2.0 page: top level is not an object");
+	if (which == 1)
+		r->has_array = YAJL_IS_ARRAY(v);
+	if ((which == 2 || which == 3) && v && !YAJL_IS_STRING(v) && !YAJL_IS_NULL(v))
+		return vigie_error_set(r->err, VIGIE_EPARSE, r->file, 0, "page: %s must be a string",
+				       nvd_keep[which]);
+	if (which == 2 && YAJL_IS_STRING(v)) {
+		snprintf(r->format, sizeof(r->format), "%s", YAJL_GET_STRING(v));
+		if (strcmp(r->format, "NVD_CVE"))
+			return vigie_error_set(r->err, VIGIE_EPARSE, r->file, 0,
+					       "not an NVD API 2.0 page: format \"%.20s\"", r->format);
+	}
+	if (which == 3 && YAJL_IS_STRING(v)) {
+		int64_t t;
+		if (vigie_time_parse(&t, YAJL_GET_STRING(v), 0) == 0 && t > *r->stamp)
+			*r->stamp = t;
+	}
+	return 0;
+}
+
+static int nvd_record(void *ud, int which, const size_t *idx, size_t nidx, yajl_val v,
+		      unsigned long line)
+{
+	struct nvd_run *r = ud;
+	const char *file = r->file;
+	struct vigie_error *err = r->err;
+	yajl_val cve = get(v, "cve");
+	struct store_cvss c;
+	char ctx[64];
+	const char *kev;
 	int rc;
 
-	if (!YAJL_IS_OBJECT(root))
-		return vigie_error_set(err, VIGIE_EPARSE, file, 0,
-				       "not an NVD API 2.0 page: top level is not an object");
-	if ((rc = get_str(&fmt, root, "format", file, "page", err)) ||
-	    (rc = get_str(&ts, root, "timestamp", file, "page", err)))
-		return rc;
-	if (fmt && strcmp(fmt, "NVD_CVE"))
-		return vigie_error_set(err, VIGIE_EPARSE, file, 0,
-				       "not an NVD API 2.0 page: format \"%s\"", fmt);
-	if (!YAJL_IS_ARRAY(vulns))
-		return vigie_error_set(err, VIGIE_EPARSE, file, 0,
-				       "not an NVD API 2.0 page: no \"vulnerabilities\" array");
-	if (vulns->u.array.len > NVD_MAX_ENTRIES)
-		return vigie_error_set(err, VIGIE_ELIMIT, file, 0, "more than %d entries",
+	(void)which;
+	vigie_jsonrec_where(ctx, sizeof(ctx), "vulnerabilities[].cve", idx, nidx);
+	if (r->rows >= NVD_MAX_ENTRIES)
+		return vigie_error_set(err, VIGIE_ELIMIT, file, line, "more than %d entries",
 				       NVD_MAX_ENTRIES);
-	if (ts) {
-		int64_t t;
-		if (vigie_time_parse(&t, ts, 0) == 0 && t > *stamp)
-			*stamp = t;
+	if (!YAJL_IS_OBJECT(cve))
+		return vigie_error_set(err, VIGIE_EPARSE, file, line, "%s must be an object", ctx);
+	memset(&c, 0, sizeof(c));
+	c.score = -1;
+	c.origin = "nvd";
+	if ((rc = get_str(&c.cve, cve, "id", file, line, ctx, err)) ||
+	    (rc = get_str(&c.published, cve, "published", file, line, ctx, err)) ||
+	    (rc = get_str(&kev, cve, "cisaExploitAdd", file, line, ctx, err)))
+		return rc;
+	if (!valid_cve(c.cve))
+		return vigie_error_set(err, VIGIE_EPARSE, file, line, "%s: bad or missing id%s%s",
+				       ctx, c.cve ? " " : "", c.cve ? c.cve : "");
+	if (kev && !valid_date(kev)) {
+		vigie_warn(err, file, line, "%s: bad cisaExploitAdd \"%s\"", c.cve, kev);
+		kev = NULL;
 	}
-	for (size_t i = 0; i < vulns->u.array.len; i++) {
-		yajl_val cve = get(vulns->u.array.values[i], "cve");
-		struct store_cvss c;
-		char ctx[64];
-		const char *kev;
-		snprintf(ctx, sizeof(ctx), "vulnerabilities[%zu].cve", i);
-		if (!YAJL_IS_OBJECT(cve))
-			return vigie_error_set(err, VIGIE_EPARSE, file, 0, "%s must be an object",
-					       ctx);
-		memset(&c, 0, sizeof(c));
-		c.score = -1;
-		c.origin = "nvd";
-		if ((rc = get_str(&c.cve, cve, "id", file, ctx, err)) ||
-		    (rc = get_str(&c.published, cve, "published", file, ctx, err)) ||
-		    (rc = get_str(&kev, cve, "cisaExploitAdd", file, ctx, err)))
-			return rc;
-		if (!valid_cve(c.cve))
-			return vigie_error_set(err, VIGIE_EPARSE, file, 0, "%s: bad or missing id%s%s",
-					       ctx, c.cve ? " " : "", c.cve ? c.cve : "");
-		if (kev && !valid_date(kev)) {
-			vigie_warn(err, file, 0, "%s: bad cisaExploitAdd \"%s\"", c.cve, kev);
-			kev = NULL;
-		}
-		c.kev_added = kev;
-		rc = nvd_best(&c, get(cve, "metrics"), file, c.cve, err);
-		if (rc < 0)
-			return rc;
-		if ((rc = vigie_store_cvss_put(s, &c, err)))
-			return rc;
-		(*rows)++;
-	}
+	c.kev_added = kev;
+	rc = nvd_best(&c, get(cve, "metrics"), file, line, c.cve, err);
+	if (rc < 0)
+		return rc;
+	if ((rc = vigie_store_cvss_put(r->s, &c, err)))
+		return rc;
+	r->rows++;
+	(*r->total)++;
 	return 0;
 }
 
@@ -717,24 +674,38 @@ int vigie_import_nvd(struct vigie_store *s, const char *path,
 	       struct import_stats *st, struct vigie_error *err)
 {
 	struct vigie_strv files;
+	struct vigie_jsonrec_spec sp;
 	long rows = 0;
 	int64_t stamp = 0;
 	int rc, in_tx = 0;
 
 	vigie_strv_init(&files);
+	memset(&sp, 0, sizeof(sp));
+	sp.keep = nvd_keep;
+	sp.records = nvd_records;
+	sp.on_value = nvd_value;
+	sp.on_record = nvd_record;
+	sp.max_depth = JSON_MAX_DEPTH;
 	if ((rc = list_inputs(&files, path, "", err)))
 		goto out;
 	if ((rc = vigie_store_begin(s, err)))
 		goto out;
 	in_tx = 1;
 	for (size_t i = 0; i < files.n; i++) {
-		yajl_val root = NULL;
-		if ((rc = load_json(&root, files.v[i], NVD_MAX_BYTES, err)))
+		struct nvd_run r;
+		memset(&r, 0, sizeof(r));
+		r.s = s;
+		r.file = files.v[i];
+		r.err = err;
+		r.total = &rows;
+		r.stamp = &stamp;
+		if ((rc = vigie_jsonrec_parse_file(files.v[i], NVD_MAX_BYTES, &sp, &r, err)))
 			goto out;
-		rc = nvd_page(s, root, files.v[i], &rows, &stamp, err);
-		yajl_tree_free(root);
-		if (rc)
+		if (!r.has_array) {
+			rc = vigie_error_set(err, VIGIE_EPARSE, files.v[i], 0,
+					     "not an NVD API 2.0 page: no \"vulnerabilities\" array");
 			goto out;
+		}
 	}
 	if ((rc = import_done(s, "nvd", path, stamp, rows, 0, st, &in_tx, err)))
 		goto out;

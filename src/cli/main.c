@@ -50,35 +50,44 @@ static void usage(FILE *f)
 		   "2 usage or input error. See vigie(1).\n");
 }
 
+/* Messages quote input (package names, file names): control characters
+ * are escaped so none reaches the terminal (vigie_text_safe). */
 int cli_error(const struct vigie_error *err)
 {
-	char buf[2048];
-	fprintf(stderr, "vigie: %s\n", vigie_error_format(err, buf, sizeof(buf)));
+	char buf[2048], safe[4096];
+	fprintf(stderr, "vigie: %s\n",
+		vigie_text_safe(safe, sizeof(safe), vigie_error_format(err, buf, sizeof(buf))));
 	return EXIT_ERROR;
 }
 
 int cli_fail(const char *fmt, ...)
 {
+	char buf[2048], safe[4096];
 	va_list ap;
-	fputs("vigie: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "vigie: %s\n", vigie_text_safe(safe, sizeof(safe), buf));
 	return EXIT_ERROR;
 }
 
 static void warn_sink(void *ud, const struct vigie_error *w)
 {
-	char buf[2048];
+	char buf[2048], safe[4096];
 	(void)ud;
-	fprintf(stderr, "vigie: warning: %s\n", vigie_error_format(w, buf, sizeof(buf)));
+	fprintf(stderr, "vigie: warning: %s\n",
+		vigie_text_safe(safe, sizeof(safe), vigie_error_format(w, buf, sizeof(buf))));
 }
+
+/* One cap for the whole command: repeated warnings of one kind are
+ * counted after the first few, and main() prints the counts at the end. */
+static struct vigie_warn_cap warn_cap = { .next = warn_sink };
 
 void cli_error_init(struct vigie_error *err)
 {
 	memset(err, 0, sizeof(*err));
-	err->warn = warn_sink;
+	err->warn = vigie_warn_cap_fn;
+	err->warn_ud = &warn_cap;
 }
 
 int cli_store_open(struct vigie_store **out, int readonly)
@@ -144,8 +153,11 @@ int main(int argc, char **argv)
 	}
 	for (size_t k = 0; k < sizeof(cmd_table) / sizeof(cmd_table[0]); k++)
 		if (!strcmp(argv[i], cmd_table[k].name)) {
+			int rc;
 			optind = 1;
-			return cmd_table[k].fn(argc - i, argv + i);
+			rc = cmd_table[k].fn(argc - i, argv + i);
+			vigie_warn_cap_flush(&warn_cap);
+			return rc;
 		}
 	fprintf(stderr, "vigie: unknown command '%s' (see 'vigie --help')\n", argv[i]);
 	return EXIT_ERROR;

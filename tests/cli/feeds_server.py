@@ -14,6 +14,8 @@ Paths:
   /status/500      HTTP 500
   /stall           sends headers and part of a body, then stalls
   /big             50 MB body generated on the fly
+  /attrs           RSS feed with 200,000 attributes on one element (line 3)
+  /ebcdic          RSS feed in EBCDIC (IBM037) declaring an entity
   /loop            redirects to itself
   /redirect/NAME   redirects to /f/NAME
   POST /webhook    body appended to STATEDIR/webhook
@@ -90,6 +92,17 @@ class Handler(BaseHTTPRequestHandler):
         if p.startswith("/gen/"):
             n = int(os.path.basename(p).split(".")[0])
             return self.send(200, generated(n), [("Content-Type", "application/rss+xml")])
+        if p == "/attrs":
+            body = ('<?xml version="1.0"?>\n<rss version="2.0"><channel>\n<item '
+                    + "".join('a%d="" ' % i for i in range(200000))
+                    + '><title>x</title></item></channel></rss>\n').encode()
+            return self.send(200, body, [("Content-Type", "application/rss+xml")])
+        if p == "/ebcdic":
+            body = ('<?xml version="1.0" encoding="IBM037"?>\n'
+                    '<!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+                    '<rss version="2.0"><channel><item><title>&x;</title>'
+                    '<link>u</link></item></channel></rss>\n').encode("cp037")
+            return self.send(200, body, [("Content-Type", "application/rss+xml")])
         if p == "/status/500":
             return self.send(500, b"oops")
         if p == "/loop":

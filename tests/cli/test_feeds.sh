@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # vigie feeds / vigie alerts against a loopback HTTP server started here:
 # conditional GET (304), gzip, HTTP 500, a stalled server, a 50 MB body,
-# a redirect loop, malformed XML, XXE and billion laughs, ISO-8859-1;
+# a redirect loop, malformed XML, XXE and billion laughs, 200,000
+# attributes on one element, EBCDIC, ISO-8859-1;
 # re-polling stores nothing twice; matching, coverage, alerts sent once.
 . "$(dirname "$0")/lib.sh"
 set -e
@@ -28,7 +29,7 @@ run feeds add "$U/f/rss2.xml" --name vendor --service nginx --service redis; exp
 run feeds add "$U/redirect/atom.xml" --name atom; expect_rc 0 "add atom"
 run feeds add "$U/gz/latin1.xml" --name latin1; expect_rc 0 "add latin1"
 for x in status/500:e500 stall:stall big:big loop:loop f/malformed.xml:malformed \
-	 f/xxe.xml:xxe f/billion.xml:billion; do
+	 f/xxe.xml:xxe f/billion.xml:billion attrs:attrs ebcdic:ebcdic; do
 	run feeds add "$U/${x%%:*}" --name "${x##*:}"; expect_rc 0 "add ${x##*:}"
 done
 
@@ -47,6 +48,9 @@ expect_out "^loop: error: .*[Rr]edirect" "redirect limit"
 expect_out "^malformed: error: .*malformed.xml:[0-9]+: malformed XML" "malformed XML named with line"
 expect_out "^xxe: error: .*declares entities" "XXE refused"
 expect_out "^billion: error: .*declares entities" "billion laughs refused"
+expect_out "^attrs: error: $U/attrs:3: element <item> has more than 256 attributes" \
+	"many attributes refused with URL and line"
+expect_out "^ebcdic: error: $U/ebcdic:1: not an XML document in UTF-8.*EBCDIC" "EBCDIC refused"
 expect_err "rss2.xml:26: item without title, link or id: skipped" "rejected item named with line"
 expect_err "dsa.rdf:37: unparsable date" "bad date is a warning"
 grep -q "root:" "$T/srv/requests" && ko "file content leaked" || ok

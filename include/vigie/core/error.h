@@ -35,7 +35,29 @@ struct vigie_error {
 	vigie_warn_fn *warn;  /* optional warning sink */
 	void *warn_ud;
 	unsigned long warnings; /* number of warnings emitted */
+	const char *kind;     /* warnings: their format string (one per kind) */
 };
+
+/* A warning sink that passes on the first VIGIE_WARN_REPEAT warnings of
+ * each kind (same format string) to next and counts the rest; flush
+ * then says "... and 99,990 more like this" per kind. Set err->warn to
+ * vigie_warn_cap_fn and err->warn_ud to the cap. Not thread-safe. */
+#define VIGIE_WARN_REPEAT 10
+#define VIGIE_WARN_KINDS 64
+struct vigie_warn_cap {
+	struct {
+		const char *kind;
+		unsigned long n;
+		char file[256];
+	} k[VIGIE_WARN_KINDS];
+	size_t nk;
+	vigie_warn_fn *next;
+	void *next_ud;
+};
+void vigie_warn_cap_init(struct vigie_warn_cap *cap, vigie_warn_fn *next, void *ud);
+void vigie_warn_cap_fn(void *ud, const struct vigie_error *warning);
+/* Emit the counts of the warnings held back, and forget them. */
+void vigie_warn_cap_flush(struct vigie_warn_cap *cap);
 
 /* Initialise an error struct: everything zero, no warning sink. */
 void vigie_error_init(struct vigie_error *err);

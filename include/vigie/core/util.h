@@ -94,6 +94,17 @@ void vigie_civil_from_days(int64_t z, int *y, int *m, int *d);
 /* ---- text ---- */
 /* 1 when s[0..len) is valid UTF-8 (no overlongs, no surrogates). */
 int vigie_utf8_valid(const char *s, size_t len);
+/* Offset of the first control character in s[0..len) (C0, DEL, or C1
+ * U+0080-U+009F written as UTF-8), its code point in *cp (may be NULL);
+ * -1 when there is none. Bytes that are not UTF-8 are skipped. */
+long vigie_ctrl_find(const char *s, size_t len, unsigned *cp);
+/* The one escape for text meant for a terminal: append s[0..len) to b
+ * with control characters written "\x1b" (C0, DEL), "\u009b" (C1) and
+ * bytes that are not UTF-8 as "\xff", so no input can send escape
+ * sequences. Returns 0 or VIGIE_ENOMEM. */
+int vigie_buf_add_safe(struct vigie_buf *b, const char *s, size_t len);
+/* The same into buf (cut at size, never inside a character); returns buf. */
+const char *vigie_text_safe(char *buf, size_t size, const char *s);
 /* Strip leading and trailing ASCII whitespace in place; returns s. */
 char *vigie_strip(char *s);
 /* Case-insensitive ASCII prefix test. */

@@ -18,6 +18,7 @@
 
 #define FEED_MAX_DOC (16u * 1024 * 1024) /* bytes of one document */
 #define FEED_MAX_DEPTH 128               /* element nesting */
+#define FEED_MAX_PARSE_MS 10000          /* parsing one document (ms) */
 #define FEED_MAX_ITEMS 10000             /* items kept per document */
 #define FEED_MAX_FIELD 2048              /* title, link, guid (bytes) */
 #define FEED_MAX_SUMMARY 4096            /* summary text (bytes) */

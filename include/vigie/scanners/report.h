@@ -60,7 +60,7 @@ struct report_finding {
 	const char *plugin_id;   /* NVT OID, Nessus plugin ID, ... */
 	const char *severity;    /* as the scanner wrote it: "High", "9.8" */
 	const char *status;      /* Trivy Status ("fixed", "affected", ...) */
-	unsigned long line;      /* line (CSV/XML) or record number (JSON) */
+	unsigned long line;      /* line (CSV/XML; JSON: where the record opens) */
 };
 
 struct report {

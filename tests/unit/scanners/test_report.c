@@ -206,7 +206,7 @@ static void test_trivy(void **state)
 	assert_int_equal(rep.without_cve, 1);
 	assert_string_equal(rep.findings[0].status, "fixed");
 	assert_string_equal(rep.findings[0].severity, "CRITICAL");
-	assert_int_equal(rep.findings[2].line, 4); /* 4th vulnerability record */
+	assert_int_equal(rep.findings[2].line, 49); /* where the 4th vulnerability opens */
 	vigie_report_release(&rep);
 }
 
@@ -521,6 +521,81 @@ static void test_xml_limits(void **state)
 	vigie_buf_release(&b);
 }
 
+/* ASCII to EBCDIC (IBM037), from Python's cp037 codec. */
+static const unsigned char cp037[128] = {
+	0x00, 0x01, 0x02, 0x03, 0x37, 0x2d, 0x2e, 0x2f, 0x16, 0x05, 0x25, 0x0b,
+	0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x12, 0x13, 0x3c, 0x3d, 0x32, 0x26,
+	0x18, 0x19, 0x3f, 0x27, 0x1c, 0x1d, 0x1e, 0x1f, 0x40, 0x5a, 0x7f, 0x7b,
+	0x5b, 0x6c, 0x50, 0x7d, 0x4d, 0x5d, 0x5c, 0x4e, 0x6b, 0x60, 0x4b, 0x61,
+	0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0x7a, 0x5e,
+	0x4c, 0x7e, 0x6e, 0x6f, 0x7c, 0xc1, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7,
+	0xc8, 0xc9, 0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8, 0xd9, 0xe2,
+	0xe3, 0xe4, 0xe5, 0xe6, 0xe7, 0xe8, 0xe9, 0xba, 0xe0, 0xbb, 0xb0, 0x6d,
+	0x79, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x91, 0x92,
+	0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6,
+	0xa7, 0xa8, 0xa9, 0xc0, 0x4f, 0xd0, 0xa1, 0x07
+};
+
+static void to_ebcdic(struct vigie_buf *out, const char *s)
+{
+	for (; *s; s++)
+		assert_int_equal(vigie_buf_addc(out, (char)cp037[(unsigned char)*s & 0x7f]), 0);
+}
+
+/* Many attributes on one element (quadratic in libxml2 2.9), an EBCDIC
+ * document hiding a DOCTYPE from a byte scan: both refused before libxml2
+ * parses, with the file and line. */
+static void test_xml_hostile(void **state)
+{
+	struct vigie_buf b = VIGIE_BUF_INIT;
+	struct report rep;
+	struct vigie_error err = { 0 };
+	static const char *const heads[] = { "<report><report>\n<results>\n<result ",
+					     "<NessusClientData_v2>\n<Report>\n<ReportHost " };
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		vigie_buf_reset(&b);
+		assert_int_equal(vigie_buf_adds(&b, heads[k]), 0);
+		for (int i = 0; i < 200000; i++)
+			assert_int_equal(vigie_buf_addf(&b, "a%d=\"\" ", i), 0);
+		assert_int_equal(vigie_buf_adds(&b, k ? "/></Report></NessusClientData_v2>"
+						      : "/></results></report></report>"), 0);
+		assert_int_equal(load_text(b.data, b.len, REPORT_FMT_AUTO, &err, &rep), VIGIE_ELIMIT);
+		assert_int_equal(err.line, 3);
+		assert_non_null(strstr(err.msg, "more than 256 attributes"));
+		vigie_report_release(&rep);
+	}
+	/* 256 attributes are fine */
+	vigie_buf_reset(&b);
+	assert_int_equal(vigie_buf_adds(&b, "<report><report><results><result "), 0);
+	for (int i = 0; i < 256; i++)
+		assert_int_equal(vigie_buf_addf(&b, "a%d='>' ", i), 0);
+	assert_int_equal(vigie_buf_adds(&b, "/></results></report></report>"), 0);
+	assert_int_equal(load_text(b.data, b.len, REPORT_FMT_GREENBONE_XML, &err, &rep), 0);
+	vigie_report_release(&rep);
+
+	/* EBCDIC with a DOCTYPE and an external entity */
+	vigie_buf_reset(&b);
+	to_ebcdic(&b, "<?xml version=\"1.0\" encoding=\"IBM037\"?>\n"
+		      "<!DOCTYPE report [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
+		      "<report><report><results><result><name>&x;</name></result>"
+		      "</results></report></report>\n");
+	assert_int_equal(load_text(b.data, b.len, REPORT_FMT_GREENBONE_XML, &err, &rep), VIGIE_EPARSE);
+	assert_non_null(strstr(err.msg, "EBCDIC"));
+	assert_int_equal(err.line, 1);
+	vigie_report_release(&rep);
+	/* a declared encoding that is not ASCII-compatible */
+	{
+		static const char decl[] = "<?xml version=\"1.0\" encoding=\"UTF-7\"?>\n"
+					   "<report><report><results/></report></report>";
+		assert_int_equal(load_text(decl, strlen(decl), REPORT_FMT_GREENBONE_XML, &err, &rep),
+				 VIGIE_EPARSE);
+		assert_non_null(strstr(err.msg, "UTF-7"));
+		vigie_report_release(&rep);
+	}
+	vigie_buf_release(&b);
+}
+
 static void test_json_hostile(void **state)
 {
 	struct vigie_buf b = VIGIE_BUF_INIT;
@@ -549,7 +624,81 @@ static void test_json_hostile(void **state)
 	vigie_report_release(&rep);
 	assert_int_equal(load_text("[]", 2, REPORT_FMT_GRYPE_JSON, &err, &rep), VIGIE_EPARSE);
 	vigie_report_release(&rep);
+	/* one record of 12 MB of "0,": the streamed reader stops at its bound
+	 * (a tree of the document would take over 500 MB) */
+	vigie_buf_reset(&b);
+	assert_int_equal(vigie_buf_adds(&b, "{\"SchemaVersion\":2,\"Results\":[{\"Target\":\"t\",\n"
+					    "\"Vulnerabilities\":[{},\n{\"pad\":["), 0);
+	for (int i = 0; i < 6 * 1024 * 1024; i++)
+		assert_int_equal(vigie_buf_add(&b, "0,", 2), 0);
+	assert_int_equal(vigie_buf_adds(&b, "0]}]}]}"), 0);
+	assert_int_equal(load_text(b.data, b.len, REPORT_FMT_TRIVY_JSON, &err, &rep), VIGIE_ELIMIT);
+	assert_int_equal(err.line, 3);
+	assert_non_null(strstr(err.msg, "record Results[0].Vulnerabilities[1] holds more than"));
+	vigie_report_release(&rep);
+	/* a 300-byte number */
+	vigie_buf_reset(&b);
+	assert_int_equal(vigie_buf_adds(&b, "{\"matches\":[\n"), 0);
+	for (int i = 0; i < 300; i++)
+		assert_int_equal(vigie_buf_addc(&b, '9'), 0);
+	assert_int_equal(vigie_buf_adds(&b, "]}"), 0);
+	assert_int_equal(load_text(b.data, b.len, REPORT_FMT_GRYPE_JSON, &err, &rep), VIGIE_ELIMIT);
+	assert_int_equal(err.line, 2);
+	vigie_report_release(&rep);
 	vigie_buf_release(&b);
+}
+
+/* NUL and control characters in names and versions: an error naming the
+ * field, in every format (a name cut at U+0000 was judged not affected). */
+static void test_control_chars(void **state)
+{
+	static const struct {
+		const char *doc;
+		size_t len; /* 0: strlen */
+		enum report_format fmt;
+		const char *msg;
+		unsigned long line;
+	} cases[] = {
+		{ "{\"SchemaVersion\":2,\"ArtifactName\":\"h\",\"Results\":[{\"Target\":\"t\",\n"
+		  "\"Vulnerabilities\":[\n{\"VulnerabilityID\":\"CVE-2024-0001\",\"PkgName\":\"bash\\u0000x\","
+		  "\"InstalledVersion\":\"1\"}]}]}", 0, REPORT_FMT_TRIVY_JSON,
+		  "Results[0].Vulnerabilities[0].PkgName: NUL character", 3 },
+		{ "{\"SchemaVersion\":2,\"ArtifactName\":\"h\",\"Results\":[{\"Target\":\"t\",\n"
+		  "\"Vulnerabilities\":[{},\n{\"VulnerabilityID\":\"CVE-2024-0001\",\"PkgName\":\"a\\u001b[31m\"}]}]}",
+		  0, REPORT_FMT_TRIVY_JSON,
+		  "Results[0].Vulnerabilities[1]: control character U+001B in the package name", 3 },
+		{ "{\"SchemaVersion\":2,\"ArtifactName\":\"h\\u0007\",\"Results\":[{\"Vulnerabilities\":"
+		  "[{\"VulnerabilityID\":\"CVE-2024-0001\",\"PkgName\":\"a\"}]}]}", 0, REPORT_FMT_TRIVY_JSON,
+		  "control character U+0007 in the ArtifactName", 1 },
+		{ "{\"matches\":[{\"vulnerability\":{\"id\":\"CVE-2024-0001\"},\n\"artifact\":{\"name\":\"a\","
+		  "\"version\":\"1.0\\u009b2J\"}}],\"source\":{\"target\":\"img\"}}", 0, REPORT_FMT_GRYPE_JSON,
+		  "matches[0]: control character U+009B in the installed version", 1 },
+		{ "<report><report><results>\n<result><host>192.0.2.1</host><nvt oid=\"1\"><refs>"
+		  "<ref type=\"cve\" id=\"CVE-2024-0001\"/></refs></nvt>\n<description>Vulnerable package: bash\n"
+		  "Installed version: 5.1\xc2\x9b" "2J\n</description></result></results></report></report>", 0,
+		  REPORT_FMT_GREENBONE_XML, "control character U+009B in the installed version", 2 },
+		{ "<NessusClientData_v2><Report>\n<ReportHost name=\"h&#127;x\"><ReportItem port=\"0\" "
+		  "pluginID=\"1\"><cve>CVE-2024-0001</cve></ReportItem></ReportHost></Report>"
+		  "</NessusClientData_v2>", 0, REPORT_FMT_NESSUS_XML,
+		  "control character U+007F in the host name", 2 },
+		{ "Plugin ID,CVE,Host,Name,Plugin Output\n1,CVE-2024-0001,h\x1b]0;x\x07,Debian,\n", 0,
+		  REPORT_FMT_NESSUS_CSV, "control character U+001B in the host", 2 },
+		{ "host,cve,package,version\nh,CVE-2024-0001,bash,5.1\x1b[2J\n", 0,
+		  REPORT_FMT_GENERIC_CSV, "control character U+001B in the installed version", 2 },
+		{ "host,cve,package,version\nh,CVE-2024-0001,ba\0sh,5.1\n", 47,
+		  REPORT_FMT_GENERIC_CSV, "NUL byte in CSV input", 2 },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct report rep;
+		struct vigie_error err;
+		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].doc);
+		int rc = load_text(cases[i].doc, len, cases[i].fmt, &err, &rep);
+		if (rc != VIGIE_EPARSE || !strstr(err.msg, cases[i].msg) || err.line != cases[i].line)
+			fail_msg("case %zu: rc %d, line %lu: %s (want line %lu: %s)", i, rc, err.line,
+				 err.msg, cases[i].line, cases[i].msg);
+		vigie_report_release(&rep);
+	}
 }
 
 static void test_csv_huge_field(void **state)
@@ -764,7 +913,9 @@ int main(void)
 		cmocka_unit_test(test_xxe),
 		cmocka_unit_test(test_billion_laughs),
 		cmocka_unit_test(test_xml_limits),
+		cmocka_unit_test(test_xml_hostile),
 		cmocka_unit_test(test_json_hostile),
+		cmocka_unit_test(test_control_chars),
 		cmocka_unit_test(test_csv_huge_field),
 		cmocka_unit_test(test_csv_invalid_utf8),
 		cmocka_unit_test(test_unknown_format),

@@ -172,6 +172,7 @@ static void test_kev_small(void **state)
 
 	{
 		struct vigie_buf b = VIGIE_BUF_INIT;
+		vigie_buf_adds(&b, "{\"vulnerabilities\": ");
 		for (int i = 0; i < 100; i++)
 			vigie_buf_adds(&b, "[");
 		p = test_write("kev-deep.json", b.data);
