@@ -175,6 +175,8 @@ static int db_import(int argc, char **argv)
 		for (size_t i = 0; i < nims && rc == EXIT_OK; i++)
 			if ((ims[i].kind == IMP_DISTRO_INFO) == (pass == 0))
 				rc = run_import(s, &ims[i], release);
+	if (rc == EXIT_OK)
+		rc = cli_rejudge_hosts(s);
 	if (fflush(stdout) && rc == EXIT_OK)
 		rc = cli_fail("cannot write output");
 	vigie_store_close(s);

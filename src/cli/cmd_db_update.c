@@ -239,6 +239,8 @@ int cmd_db_update(int argc, char **argv)
 		fprintf(stderr, "vigie: no data could be imported\n");
 	}
 	rc = res->usable || !res->n ? EXIT_OK : EXIT_ERROR;
+	if (rc == EXIT_OK && res->usable)
+		rc = cli_rejudge_hosts(s);
 out:
 	free(res);
 	vigie_store_close(s);

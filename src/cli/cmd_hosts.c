@@ -1,5 +1,7 @@
 /* vigie hosts: the fleet in the store (inventories and services). */
 #include "cli.h"
+#include "vigie/app/host.h"
+#include "vigie/store/service.h"
 #include "vigie/render/json.h"
 #include "vigie/debian/inventory.h"
 #include "vigie/debian/services.h"
@@ -20,12 +22,15 @@ static void usage(FILE *f)
 		"       vigie hosts list [--format text|json]\n"
 		"       vigie hosts show NAME [--packages] [--format text|json]\n"
 		"       vigie hosts remove NAME\n"
+		"       vigie hosts history NAME [--open] [--format text|json]\n"
 		"       vigie hosts service add NAME SERVICE\n"
 		"       vigie hosts service remove NAME SERVICE\n\n"
 		"Keep the fleet's hosts in the database: 'add' stores a host's inventory\n"
 		"(replacing the one stored under that name) and the services derived from\n"
 		"its packages (services.conf, or --services / $VIGIE_SERVICES); 'service'\n"
-		"attaches or detaches services by hand.\n");
+		"attaches or detaches services by hand. 'add' also judges the host and\n"
+		"keeps its finding history (first seen, last seen, resolved at, per CVE\n"
+		"and source package), which 'history' lists.\n");
 }
 
 /* ---- JSON helpers ---- */
@@ -77,16 +82,16 @@ static int hosts_add(int argc, char **argv)
 	};
 	struct inventory_opts o;
 	struct inventory inv;
-	struct services_table table;
-	struct services_found found;
 	struct vigie_store *s = NULL;
 	struct vigie_error err;
+	struct vigie_ingest in;
+	struct vigie_ingest_result res;
+	struct policy *pol = NULL;
 	const char *client = NULL, *services_path = NULL;
-	const char **names = NULL;
-	int64_t id;
-	int c, rc = EXIT_OK, existed;
+	int c, rc = EXIT_OK;
 
 	memset(&o, 0, sizeof(o));
+	memset(&res, 0, sizeof(res));
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (cli_inventory_option(&o, c, optarg))
 			continue;
@@ -107,45 +112,41 @@ static int hosts_add(int argc, char **argv)
 
 	cli_error_init(&err);
 	vigie_inventory_init(&inv);
-	vigie_services_table_init(&table);
-	vigie_services_found_init(&found);
-	if (vigie_inventory_load(&inv, &o, &err) ||
-	    vigie_services_load(&table, services_path, &err) ||
-	    vigie_services_derive(&found, &table, &inv, &err)) {
+	if (vigie_inventory_load(&inv, &o, &err)) {
 		rc = cli_error(&err);
 		goto out;
 	}
-	if (found.n && !(names = calloc(found.n, sizeof(*names)))) {
-		rc = cli_fail("out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < found.n; i++)
-		names[i] = found.v[i].service;
 	if ((rc = cli_store_open(&s, 0)))
 		goto out;
 	if (o.release && (rc = cli_release_check(s, o.release)))
 		goto out;
-	existed = vigie_store_host_id(s, inv.host, &id, &err) == 0;
-	if (vigie_store_begin(s, &err) ||
-	    vigie_store_host_put(s, &inv, client, "cli", &id, &err) ||
-	    vigie_store_host_services_set_derived(s, id, names, found.n, &err) ||
-	    vigie_store_commit(s, &err)) {
-		vigie_store_rollback(s);
+	if (!(pol = malloc(sizeof(*pol)))) {
+		rc = cli_fail("out of memory");
+		goto out;
+	}
+	if (cli_policy_load(pol, NULL)) {
+		rc = EXIT_ERROR;
+		goto out;
+	}
+	memset(&in, 0, sizeof(in));
+	in.client = client;
+	in.origin = "cli";
+	in.services_path = services_path;
+	in.policy = pol;
+	if (vigie_app_host_ingest(s, &inv, &in, &res, &err)) {
 		rc = cli_error(&err);
 		goto out;
 	}
-	printf("%s host %s: %zu packages, release %s, %zu services%s",
-	       existed ? "replaced the inventory of" : "added", inv.host, inv.npkgs,
-	       inv.release ? inv.release : "unknown", found.n, found.n ? " (" : "\n");
-	for (size_t i = 0; i < found.n; i++)
-		printf("%s%s", found.v[i].service, i + 1 < found.n ? ", " : ")\n");
+	printf("%s host %s: %zu packages, release %s, %zu services%s%s%s\n",
+	       res.existed ? "replaced the inventory of" : "added", inv.host, inv.npkgs,
+	       inv.release ? inv.release : "unknown", res.services, res.services ? " (" : "",
+	       res.services ? res.service_names : "", res.services ? ")" : "");
 	if (fflush(stdout) || ferror(stdout))
 		rc = cli_fail("cannot write output");
 out:
-	free(names);
+	vigie_ingest_result_release(&res);
+	free(pol);
 	vigie_store_close(s);
-	vigie_services_found_release(&found);
-	vigie_services_table_release(&table);
 	vigie_inventory_release(&inv);
 	return rc;
 }
@@ -467,6 +468,99 @@ static int hosts_service(int argc, char **argv)
 	return rc;
 }
 
+/* ---- history ---- */
+
+static int history_text(void *ud, const struct store_history_row *r)
+{
+	char a[40], b[40];
+	(void)ud;
+	printf("%-16s %-20s %-16s %-20s %s\n", r->cve, r->source, r->cls ? r->cls : "-",
+	       vigie_time_format(r->first_seen, a, sizeof(a)),
+	       r->resolved_at ? vigie_time_format(r->resolved_at, b, sizeof(b)) : "open");
+	return 0;
+}
+
+static int history_json(void *ud, const struct store_history_row *r)
+{
+	yajl_gen g = ud;
+	yajl_gen_map_open(g);
+	vigie_json_kv_str(g, "cve", r->cve);
+	vigie_json_kv_str(g, "source", r->source);
+	vigie_json_kv_str(g, "class", r->cls);
+	vigie_json_kv_str(g, "state", r->state);
+	vigie_json_kv_str(g, "installed_version", r->installed_version);
+	vigie_json_kv_str(g, "fixed_version", r->fixed_version);
+	vigie_json_kv_time(g, "first_seen", r->first_seen);
+	vigie_json_kv_time(g, "last_seen", r->last_seen);
+	vigie_json_kv_time(g, "resolved_at", r->resolved_at);
+	vigie_json_kv_str(g, "resolved_version", r->resolved_version);
+	yajl_gen_map_close(g);
+	return 0;
+}
+
+static int hosts_history(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "open", no_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *format = "text";
+	struct vigie_store *s;
+	struct vigie_error err;
+	int open_only = 0, c, rc;
+	int64_t id;
+	yajl_gen g = NULL;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': open_only = 1; break;
+		case 'f': format = optarg; break;
+		case 'h': usage(stdout); return EXIT_OK;
+		default: usage(stderr); return EXIT_ERROR;
+		}
+	}
+	if (optind + 1 != argc) {
+		usage(stderr);
+		return EXIT_ERROR;
+	}
+	if (cli_format_check(format, "text|json"))
+		return EXIT_ERROR;
+	if ((rc = cli_store_open(&s, 1)))
+		return rc;
+	cli_error_init(&err);
+	if (vigie_store_host_id(s, argv[optind], &id, &err)) {
+		vigie_store_close(s);
+		return cli_fail("no host named %s", argv[optind]);
+	}
+	if (!strcmp(format, "json")) {
+		g = jnew();
+		yajl_gen_map_open(g);
+		vigie_json_kv_str(g, "schema", "vigie.findinghistory/1");
+		vigie_json_kv_str(g, "host", argv[optind]);
+		vigie_json_key(g, "findings");
+		yajl_gen_array_open(g);
+	} else {
+		printf("%-16s %-20s %-16s %-20s %s\n", "CVE", "SOURCE", "CLASS", "FIRST SEEN",
+		       "RESOLVED");
+	}
+	rc = vigie_store_finding_history_each(s, NULL, argv[optind], NULL, open_only,
+					      g ? history_json : history_text, g, &err);
+	vigie_store_close(s);
+	if (rc) {
+		if (g)
+			yajl_gen_free(g);
+		return cli_error(&err);
+	}
+	if (g) {
+		yajl_gen_array_close(g);
+		yajl_gen_map_close(g);
+		return jflush(g);
+	}
+	return EXIT_OK;
+}
+
 int cmd_hosts(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -487,6 +581,8 @@ int cmd_hosts(int argc, char **argv)
 		return hosts_remove(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "service"))
 		return hosts_service(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "history"))
+		return hosts_history(argc - 1, argv + 1);
 	fprintf(stderr, "vigie: unknown hosts command '%s'\n", argv[1]);
 	usage(stderr);
 	return EXIT_ERROR;

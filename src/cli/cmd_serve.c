@@ -22,8 +22,6 @@ static void usage(FILE *f)
 	      "Logs one line per request on stderr; never a token or a password.\n", f);
 }
 
-int cli_policy_load(struct policy *p, const char *path);
-
 int cmd_serve(int argc, char **argv)
 {
 	static const struct option longopts[] = {
