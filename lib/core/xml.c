@@ -3,6 +3,7 @@
  * XML's markup, so whatever libxml2 would read in full it reads in full;
  * every byte is looked at a bounded number of times. */
 #define _GNU_SOURCE
+#include "vigie/core/init.h"
 #include "vigie/core/xml.h"
 
 #include <limits.h>
@@ -305,7 +306,7 @@ int vigie_xml_parse(struct _xmlDoc **out, const char *data, size_t len, const ch
 		return vigie_error_set(err, VIGIE_ELIMIT, name, 0, "XML document too large");
 	if ((rc = prescan(data, len, name, &lim, err)))
 		return rc;
-	xmlInitParser();
+	vigie_global_init();
 	if (!(ctxt = xmlCreateMemoryParserCtxt(data, (int)len)))
 		return vigie_error_set(err, VIGIE_ENOMEM, name, 0, "out of memory");
 	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |

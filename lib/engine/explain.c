@@ -91,7 +91,7 @@ static int involved(const struct rows *t, const struct rows *a, const char *sour
 
 static const char *kernel_norm(const char *source)
 {
-	return !strncmp(source, "linux-signed-", 13) ? "linux" : source;
+	return vigie_kernel_source(source);
 }
 
 /* Why a host without a finding is not affected, in one sentence. */

@@ -17,9 +17,7 @@ int vigie_match_inventory_sources(const struct inventory *inv, struct vigie_strv
 {
 	size_t start = out->n, w;
 	for (size_t i = 0; i < inv->npkgs; i++) {
-		const char *src = inv->pkgs[i].source;
-		if (!strncmp(src, "linux-signed-", 13))
-			src = "linux";
+		const char *src = vigie_kernel_source(inv->pkgs[i].source);
 		if (vigie_strv_push(out, src))
 			return VIGIE_ENOMEM;
 	}
@@ -134,8 +132,7 @@ static int compute(struct matcher *m, const struct vuln_source *src,
 		if (e->status == VULN_RESOLVED) {
 			/* fixed version 0: never affected; >= fixed: has the fix
 			 * (whatever upstream version the binary claims) */
-			if (!e->fixed_version || !strcmp(e->fixed_version, "0") ||
-			    vigie_debver_cmp(&v, &e->fixed) >= 0)
+			if (!e->fixed_version || vigie_version_has_fix(&v, e))
 				continue;
 			st = FINDING_FIXED_AVAILABLE;
 		} else if (e->status == VULN_UNDETERMINED) {
@@ -317,7 +314,7 @@ out:
 
 static int is_kernel_source(const char *s)
 {
-	return !strcmp(s, "linux") || !strncmp(s, "linux-signed-", 13);
+	return vigie_is_kernel_source(s);
 }
 
 /* Decide which kernel image runs; group the rest of the packages. */

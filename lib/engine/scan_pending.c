@@ -56,13 +56,13 @@ int vigie_host_pending_load(struct host_pending *hp, const struct inventory *inv
  * way. */
 static const char *pend_source(const struct pending_update *u)
 {
-	return u->source && !strncmp(u->source, "linux-signed-", 13) ? "linux" : u->source;
+	return vigie_kernel_source(u->source);
 }
 
 static const char *pend_source_version(const struct pending_update *u)
 {
-	return u->source && !strncmp(u->source, "linux-signed-", 13) ? u->candidate
-								      : u->source_version;
+	return u->source && strcmp(vigie_kernel_source(u->source), u->source) ? u->candidate
+									       : u->source_version;
 }
 
 static const char *adup(struct scan_result *r, const char *s)

@@ -133,7 +133,7 @@ static int source_of(const struct secdata *sd, const struct history_event *ev,
 	if (!p)
 		p = vigie_inventory_find(sd->inv, ev->package, NULL);
 	*source = p ? p->source : ev->package;
-	if (!strncmp(*source, "linux-signed-", 13) || vigie_match_is_kernel_image(ev->package)) {
+	if (strcmp(vigie_kernel_source(*source), *source) || vigie_match_is_kernel_image(ev->package)) {
 		*source = "linux"; /* kernel images carry linux's version */
 		snprintf(sv, size, "%s", version);
 		return 1;

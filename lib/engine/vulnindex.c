@@ -373,3 +373,22 @@ int vigie_vulnindex_build_for(struct vulnindex **out, struct vigie_store *s,
 {
 	return build(out, s, release, sources, err);
 }
+
+int vigie_version_has_fix(const struct debver *installed, const struct vuln_entry *e)
+{
+	if (!e->fixed_version)
+		return 0;
+	if (!strcmp(e->fixed_version, "0"))
+		return 1;
+	return vigie_debver_cmp(installed, &e->fixed) >= 0;
+}
+
+const char *vigie_kernel_source(const char *source)
+{
+	return source && !strncmp(source, "linux-signed-", 13) ? "linux" : source;
+}
+
+int vigie_is_kernel_source(const char *source)
+{
+	return source && (!strcmp(source, "linux") || !strncmp(source, "linux-signed-", 13));
+}

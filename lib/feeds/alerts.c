@@ -1,6 +1,7 @@
 /* Alerts on new feed items concerning hosts: selection, renderings and
  * delivery (sendmail-compatible command, webhook). */
 #define _GNU_SOURCE
+#include "vigie/core/init.h"
 #include "vigie/feeds/alerts.h"
 #include "vigie/core/conf.h"
 #include "vigie/core/spawn.h"
@@ -401,7 +402,7 @@ int vigie_alerts_webhook(const char *url, const char *body, size_t len,
 	CURLcode cr;
 	int rc = 0;
 
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	vigie_global_init();
 	if (!(e = curl_easy_init()) ||
 	    !(h = curl_slist_append(NULL, "Content-Type: application/json"))) {
 		curl_easy_cleanup(e);

@@ -1,5 +1,6 @@
 /* Advisory feeds over the store: polling, storing, matching, coverage. */
 #define _GNU_SOURCE
+#include "vigie/core/init.h"
 #include "vigie/feeds/feeds.h"
 
 #include <ctype.h>
@@ -422,7 +423,7 @@ int vigie_feeds_poll(struct vigie_store *s, const struct feeds_poll_opts *opts,
 	size_t next = 0, running = 0;
 	int failed = 0, rc;
 
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	vigie_global_init();
 	if (o.parallel <= 0)
 		o.parallel = 8;
 	if (o.connect_timeout <= 0)

@@ -2,6 +2,7 @@
  * Local paths and file:// URLs bypass libcurl: they are copied with the same
  * size cap and the same temporary-file-then-rename rule (core/file.h). */
 #define _GNU_SOURCE
+#include "vigie/core/init.h"
 #include "vigie/net/fetch.h"
 #include "vigie/core/file.h"
 
@@ -153,11 +154,7 @@ static int xfer_cb(void *ud, curl_off_t dltotal, curl_off_t dlnow,
 
 static void curl_init_once(void)
 {
-	static int done;
-	if (!done) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		done = 1;
-	}
+	vigie_global_init();
 }
 
 static long optl(long v, long def)

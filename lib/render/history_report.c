@@ -284,16 +284,9 @@ int vigie_history_report_csv(struct vigie_buf *out, const struct history *h,
 }
 
 /* Text for a terminal: control characters from logs (escape sequences)
- * become '?'. Returns a static buffer. */
-static const char *tty_safe(const char *s)
-{
-	static char buf[1024];
-	size_t i = 0;
-	for (; s && *s && i + 1 < sizeof(buf); s++)
-		buf[i++] = ((unsigned char)*s < 0x20 || *s == 0x7f) ? '?' : *s;
-	buf[i] = '\0';
-	return buf;
-}
+ * are escaped (vigie_text_safe) into a buffer of the calling expression's
+ * block, so nothing is shared between threads. */
+#define tty_safe(s) vigie_text_safe((char[1024]){ 0 }, 1024, (s))
 
 static const char *action_color(enum history_action a)
 {

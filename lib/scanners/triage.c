@@ -77,7 +77,7 @@ static const char *aprintf(struct triage_result *r, const char *fmt, ...)
 
 static const char *kernel_norm(const char *source)
 {
-	return !strncmp(source, "linux-signed-", 13) ? "linux" : source;
+	return vigie_kernel_source(source);
 }
 
 static const struct vulnindex *index_for(struct tctx *c, const char *release)

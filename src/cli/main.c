@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "cli.h"
+#include "vigie/core/init.h"
 
 #include <getopt.h>
 #include <stdarg.h>
@@ -122,6 +123,10 @@ int main(int argc, char **argv)
 	int i = 1;
 	const char *nc = getenv("NO_COLOR");
 
+	if (vigie_global_init()) {
+		fprintf(stderr, "vigie: cannot initialise libcurl or GnuTLS\n");
+		return EXIT_ERROR;
+	}
 	cli.color = isatty(1) && !(nc && *nc);
 	cli.stderr_tty = isatty(2);
 	while (i < argc && argv[i][0] == '-') {

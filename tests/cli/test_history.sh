@@ -69,7 +69,7 @@ expect_eq "$(printf '%s' "$OUT" | jq '.events[0].transaction')" "null" "no apt l
 printf '2026-01-01 10:00:00 upgrade a:amd64 1 2\n' > "$T/d.log"
 printf '\nStart-Date: 2026-01-01  10:00:00\nCommandline: apt-get \033[2Jupgrade\nUpgrade: a:amd64 (1, 2)\nEnd-Date: 2026-01-01  10:00:01\n' > "$T/h.log"
 run history --dpkg-log "$T/d.log" --apt-history "$T/h.log"; expect_rc 0 "escape in commandline"
-expect_out "^# apt-get \?\[2Jupgrade$" "escape replaced"
+expect_out "^# apt-get \\\\x1b\\[2Jupgrade$" "escape written as \\x1b"
 
 # histogram
 run history --root "$ROOT" --histogram --year 2026 --by month; expect_rc 0 "histogram"

@@ -92,4 +92,15 @@ const struct vuln_source *vigie_vulnindex_source(const struct vulnindex *idx,
 					   const char *name);
 void vigie_vulnindex_free(struct vulnindex *idx);
 
+/* The two rules every verdict shares (lib/engine/vulnindex.c):
+ * - a source installed at `installed` has the fix of a resolved entry when
+ *   its fixed version is "0" (never affected) or installed >= fixed in
+ *   dpkg's order, whatever upstream version a binary claims;
+ * - the kernel's signed images (linux-signed-*) are the "linux" source:
+ *   Debian's data is written for linux. */
+int vigie_version_has_fix(const struct debver *installed, const struct vuln_entry *e);
+const char *vigie_kernel_source(const char *source);
+/* 1 for "linux" and "linux-signed-*". */
+int vigie_is_kernel_source(const char *source);
+
 #endif
