@@ -67,10 +67,11 @@ int vigie_app_record_judgement(struct vigie_store *s, int64_t host_id, int64_t w
 	return rc;
 }
 
-/* Judge inv (its own sources only: a one-host index). */
+/* Judge inv (its own sources only: a one-host index). res points into
+ * *idxp, which the caller frees after res (vigie_vulnindex_free). */
 static int judge(struct vigie_store *s, const struct inventory *inv,
 		 const struct policy *pol, int64_t when, struct scan_result *res,
-		 int *have_res, struct vigie_error *err)
+		 int *have_res, struct vulnindex **idxp, struct vigie_error *err)
 {
 	struct vigie_strv sources;
 	struct vulnindex *idx = NULL;
@@ -78,6 +79,7 @@ static int judge(struct vigie_store *s, const struct inventory *inv,
 	int rc;
 
 	*have_res = 0;
+	*idxp = NULL;
 	vigie_strv_init(&sources);
 	if (!inv->release)
 		return 0;
@@ -92,7 +94,10 @@ static int judge(struct vigie_store *s, const struct inventory *inv,
 		if (!rc)
 			*have_res = 1;
 	}
-	vigie_vulnindex_free(idx);
+	if (*have_res)
+		*idxp = idx;
+	else
+		vigie_vulnindex_free(idx);
 	vigie_strv_release(&sources);
 	return rc;
 }
@@ -101,11 +106,44 @@ int vigie_app_host_scan(struct vigie_store *s, const char *name, const struct po
 			struct inventory *inv, struct scan_result *res, int *have_res,
 			struct vigie_error *err)
 {
+	return vigie_app_host_scan_cached(s, NULL, name, pol, inv, res, have_res, err);
+}
+
+int vigie_app_host_scan_cached(struct vigie_store *s, struct vigie_index_cache *cache,
+			       const char *name, const struct policy *pol,
+			       struct inventory *inv, struct scan_result *res,
+			       int *have_res, struct vigie_error *err)
+{
+	const struct vulnindex *idx;
+	struct scan_opts so;
 	int rc;
 	*have_res = 0;
 	if ((rc = vigie_store_host_load(s, name, inv, err)))
 		return rc;
-	return judge(s, inv, pol, 0, res, have_res, err);
+	if (!cache || !inv->release) {
+		struct vulnindex *own = NULL;
+		rc = judge(s, inv, pol, 0, res, have_res, &own, err);
+		if (*have_res) {
+			/* the result's strings live in the index: keep it with
+			 * the result (freed by vigie_scan_result_release) */
+			res->owned_index = own;
+		}
+		return rc;
+	}
+	if ((rc = vigie_index_cache_get(cache, s, inv->release, &idx, err)))
+		return rc;
+	memset(&so, 0, sizeof(so));
+	so.policy = pol;
+	rc = vigie_scan_run(res, inv, idx, s, &so, err);
+	if (rc) {
+		vigie_index_cache_put(cache, idx);
+		return rc;
+	}
+	/* the findings point into the cached index: hold it with them */
+	res->held_cache = cache;
+	res->held_index = idx;
+	*have_res = 1;
+	return 0;
 }
 
 struct owner {
@@ -135,6 +173,7 @@ int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 	int rc, have_res = 0, in_tx = 0;
 	long pending = in->have_candidates ? 0 : -1; /* -1: not collected */
 	struct inventory stamped;
+	struct vulnindex *idx = NULL;
 
 	memset(out, 0, sizeof(*out));
 	memset(&own, 0, sizeof(own));
@@ -200,7 +239,7 @@ int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 		for (size_t i = 0; i < in->ncandidates; i++)
 			pending += in->candidates[i].security ? 1 : 0;
 	}
-	if ((rc = judge(s, inv, in->policy, when, &res, &have_res, err)))
+	if ((rc = judge(s, inv, in->policy, when, &res, &have_res, &idx, err)))
 		goto out;
 	if (have_res) {
 		if ((rc = vigie_app_record_judgement(s, out->host_id, when, &res, pending,
@@ -242,6 +281,7 @@ out:
 		out->summary.lifecycle = out->summary.lifecycle_end = NULL;
 		vigie_scan_result_release(&res);
 	}
+	vigie_vulnindex_free(idx);
 	free(svc);
 	out->service_names = names.data;
 	if (rc)

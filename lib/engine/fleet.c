@@ -2,12 +2,13 @@
 #include "vigie/core/hashmap.h"
 #include "vigie/debian/inventory.h"
 #include "vigie/engine/vulnindex.h"
+#include "vigie/engine/indexcache.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 struct per_release {
-	struct vulnindex *idx;
+	const struct vulnindex *idx; /* a reference into the index cache */
 	struct matcher *m;
 };
 
@@ -57,6 +58,7 @@ struct one {
 	struct vigie_store *s;
 	const struct fleet_opts *o;
 	struct vigie_hashmap *releases;
+	struct vigie_index_cache *cache;
 	struct vigie_arena *arena;
 	fleet_host_cb *cb;
 	void *ud;
@@ -81,10 +83,10 @@ static int scan_host(void *ud, const struct store_host *h)
 		pr = vigie_arena_alloc(x->arena, sizeof(*pr));
 		if (!k || !pr || !(slot = vigie_hashmap_slot(x->releases, k, strlen(k))))
 			return vigie_error_set(x->err, VIGIE_ENOMEM, NULL, 0, "out of memory");
-		if ((rc = vigie_vulnindex_build(&pr->idx, x->s, h->release, x->err)))
+		if ((rc = vigie_index_cache_get(x->cache, x->s, h->release, &pr->idx, x->err)))
 			return rc;
 		if (vigie_matcher_new(&pr->m, pr->idx, x->o->include_unimportant, x->o->now)) {
-			vigie_vulnindex_free(pr->idx);
+			vigie_index_cache_put(x->cache, pr->idx);
 			return vigie_error_set(x->err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 		}
 		*slot = pr;
@@ -114,8 +116,11 @@ int vigie_fleet_scan(struct vigie_store *s, const struct fleet_opts *o, fleet_ho
 	struct vigie_hashmap releases;
 	struct vigie_arena arena;
 	struct one x;
+	struct vigie_index_cache *own = NULL;
 	int rc;
 
+	if (!o->cache && vigie_index_cache_new(&own))
+		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 	vigie_strv_init(&c.names);
 	vigie_hashmap_init(&releases);
 	vigie_arena_init(&arena);
@@ -125,6 +130,7 @@ int vigie_fleet_scan(struct vigie_store *s, const struct fleet_opts *o, fleet_ho
 	x.s = s;
 	x.o = o;
 	x.releases = &releases;
+	x.cache = o->cache ? o->cache : own;
 	x.arena = &arena;
 	x.cb = cb;
 	x.ud = ud;
@@ -145,10 +151,11 @@ out:
 		if (releases.keys && releases.keys[i]) {
 			struct per_release *pr = releases.vals[i];
 			vigie_matcher_free(pr->m);
-			vigie_vulnindex_free(pr->idx);
+			vigie_index_cache_put(o->cache ? o->cache : own, pr->idx);
 		}
 	vigie_hashmap_release(&releases);
 	vigie_arena_release(&arena);
 	vigie_strv_release(&c.names);
+	vigie_index_cache_free(own);
 	return rc;
 }

@@ -1,3 +1,4 @@
+#include "vigie/engine/indexcache.h"
 #include "vigie/engine/match.h"
 
 #include <ctype.h>
@@ -803,6 +804,10 @@ const char *vigie_scan_verdict(const struct scan_result *res)
 
 void vigie_scan_result_release(struct scan_result *res)
 {
+	if (res->owned_index)
+		vigie_vulnindex_free(res->owned_index);
+	if (res->held_cache)
+		vigie_index_cache_put(res->held_cache, res->held_index);
 	free(res->findings);
 	vigie_arena_release(&res->arena);
 	memset(res, 0, sizeof(*res));

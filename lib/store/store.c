@@ -263,7 +263,12 @@ int vigie_store_source_put(struct vigie_store *s, const struct store_source *src
 		" imported_at=excluded.imported_at, data_date=excluded.data_date,"
 		" rows=excluded.rows, etag=excluded.etag,"
 		" last_modified=excluded.last_modified";
+	static const char bump[] =
+		"INSERT INTO meta(key, value) VALUES('data_version', '1')"
+		" ON CONFLICT(key) DO UPDATE SET"
+		" value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)";
 	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int rc;
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, src->name);
@@ -273,7 +278,27 @@ int vigie_store_source_put(struct vigie_store *s, const struct store_source *src
 	vigie_store_bind_int64(st, 5, src->rows);
 	vigie_store_bind_text(st, 6, src->etag);
 	vigie_store_bind_text(st, 7, src->last_modified);
-	return vigie_store_step_done(s, st, err, "record source");
+	if ((rc = vigie_store_step_done(s, st, err, "record source")))
+		return rc;
+	if (!(st = vigie_store_stmt(s, bump, err)))
+		return VIGIE_EDB;
+	return vigie_store_step_done(s, st, err, "record data version");
+}
+
+int vigie_store_data_version(struct vigie_store *s, int64_t *version,
+			     struct vigie_error *err)
+{
+	static const char sql[] = "SELECT value FROM meta WHERE key = 'data_version'";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int rc;
+	*version = 0;
+	if (!st)
+		return VIGIE_EDB;
+	rc = vdb_step(st);
+	if (rc == VIGIE_STEP_ROW && vigie_store_col_text(st, 0))
+		*version = strtoll(vigie_store_col_text(st, 0), NULL, 10);
+	vdb_reset(st);
+	return rc == VIGIE_STEP_ERROR ? vigie_store_dberr(s, err, "read data version") : 0;
 }
 
 int vigie_store_sources_each(struct vigie_store *s, store_source_cb *cb, void *ud,

@@ -299,7 +299,7 @@ int h_api_findings(struct req *r, struct vigie_buf *out)
 		return status;
 	vigie_error_init(&err);
 	vigie_inventory_init(&inv);
-	rc = vigie_app_host_scan(s, r->params[0], r->srv->policy, &inv, &res, &have, &err);
+	rc = vigie_app_host_scan_cached(s, r->srv->cache, r->params[0], r->srv->policy, &inv, &res, &have, &err);
 	if (rc)
 		status = srv_error(r, out, rc == VIGIE_ENOTFOUND ? 404 : 500, err.msg);
 	else if (!have)

@@ -352,7 +352,7 @@ int h_page_host(struct req *r, struct vigie_buf *out)
 		(void)p;
 	}
 	vigie_inventory_init(&inv);
-	rc = vigie_app_host_scan(s, r->params[0], r->srv->policy, &inv, &res, &have, &err);
+	rc = vigie_app_host_scan_cached(s, r->srv->cache, r->params[0], r->srv->policy, &inv, &res, &have, &err);
 	if (rc) {
 		vigie_inventory_release(&inv);
 		return srv_error(r, out, 500, err.msg);

@@ -666,6 +666,10 @@ int srv_run(const struct srv_opts *o)
 	pthread_mutex_init(&rt->mu, NULL);
 	s.rate = rt;
 	s.policy = o->policy;
+	if (vigie_index_cache_new(&s.cache)) {
+		fprintf(stderr, "vigie: out of memory\n");
+		goto out;
+	}
 	pthread_key_create(&thread_key, thread_dtor);
 	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &s,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -694,6 +698,7 @@ int srv_run(const struct srv_opts *o)
 	MHD_stop_daemon(d);
 	rc = 0;
 out:
+	vigie_index_cache_free(s.cache);
 	pthread_mutex_destroy(&rt->mu);
 	free(rt);
 	free(cert);

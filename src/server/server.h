@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "vigie/core/util.h"
+#include "vigie/engine/indexcache.h"
 #include "vigie/engine/policy.h"
 #include "vigie/store/service.h"
 #include "vigie/store/store.h"
@@ -45,6 +46,7 @@ struct srv {
 	struct srv_opts o;
 	const char *db_url;
 	const struct policy *policy;
+	struct vigie_index_cache *cache; /* per-release indexes, shared */
 	int tls;
 	struct srv_metrics m;
 	void *rate;             /* rate limiter (server.c) */

@@ -14,6 +14,7 @@
 #include "vigie/debian/history.h"
 #include "vigie/debian/inventory.h"
 #include "vigie/engine/match.h"
+#include "vigie/engine/indexcache.h"
 #include "vigie/engine/policy.h"
 #include "vigie/store/service.h"
 #include "vigie/store/store.h"
@@ -68,6 +69,12 @@ int vigie_app_record_judgement(struct vigie_store *s, int64_t host_id, int64_t w
 int vigie_app_host_scan(struct vigie_store *s, const char *name, const struct policy *pol,
 			struct inventory *inv, struct scan_result *res, int *have_res,
 			struct vigie_error *err);
+/* The same with the process's shared per-release index cache (a server):
+ * the release's whole index is built once and shared by every request. */
+int vigie_app_host_scan_cached(struct vigie_store *s, struct vigie_index_cache *cache,
+			       const char *name, const struct policy *pol,
+			       struct inventory *inv, struct scan_result *res,
+			       int *have_res, struct vigie_error *err);
 
 /* Judge every stored host again (after `db import`/`db update`), updating
  * finding histories and summaries, in one transaction. *hosts (may be

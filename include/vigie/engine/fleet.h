@@ -5,6 +5,7 @@
 #define VIGIE_FLEET_H
 
 #include "vigie/core/error.h"
+#include "vigie/engine/indexcache.h"
 #include "vigie/engine/match.h"
 #include "vigie/engine/policy.h"
 #include "vigie/store/store.h"
@@ -13,6 +14,8 @@ struct fleet_opts {
 	const struct policy *policy; /* NULL: built-in */
 	int include_unimportant;
 	int64_t now;                 /* 0: vigie_now() */
+	struct vigie_index_cache *cache; /* the process's shared index cache,
+					    or NULL: one for this scan */
 };
 
 /* Called once per host with its scan (valid during the call only). A host

@@ -134,7 +134,14 @@ struct scan_result {
 	/* set by vigie_scan_add_pending (scan_pending.h) */
 	int pending_known;           /* the host's pending updates were computed */
 	size_t pending_updates, pending_security_updates;
+	/* An index the findings' strings point into, released with the result:
+	 * freed (owned_index) or put back into its cache (held_*). */
+	struct vulnindex *owned_index;
+	struct vigie_index_cache *held_cache;
+	const struct vulnindex *held_index;
 };
+
+struct vigie_index_cache;
 
 struct scan_opts {
 	int include_unimportant;

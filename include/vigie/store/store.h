@@ -85,6 +85,12 @@ int vigie_store_source_validators(struct vigie_store *s, const char *name,
 			    char **etag, char **last_modified,
 			    struct vigie_error *err);
 
+/* A number that changes whenever an import commits (every
+ * vigie_store_source_put bumps it): caches of data built from the store
+ * compare it. 0 for a database that never imported anything. */
+int vigie_store_data_version(struct vigie_store *s, int64_t *version,
+			     struct vigie_error *err);
+
 /* Calls cb for each release that has tracker rows or advisory fix lines,
  * sorted by name; a non-zero return stops and is returned. */
 typedef int store_data_release_cb(void *ud, const char *release);

@@ -1,0 +1,26 @@
+/* vigie: the per-release index cache of a process. Each release's index is
+ * built once from the store, then shared read-only by every thread; when
+ * the store's data version changes (an import committed), the next get
+ * builds a new index and swaps it in, while requests still holding the
+ * old one keep it until they put it back. Thread-safe: one mutex guards
+ * the table; building happens outside it. */
+#ifndef VIGIE_INDEXCACHE_H
+#define VIGIE_INDEXCACHE_H
+
+#include "vigie/core/error.h"
+#include "vigie/engine/vulnindex.h"
+#include "vigie/store/store.h"
+
+struct vigie_index_cache;
+
+int vigie_index_cache_new(struct vigie_index_cache **out);
+/* Frees every index; no reference may be held any more. Accepts NULL. */
+void vigie_index_cache_free(struct vigie_index_cache *c);
+/* The index of release for s's current data, as a reference released with
+ * vigie_index_cache_put. */
+int vigie_index_cache_get(struct vigie_index_cache *c, struct vigie_store *s,
+			  const char *release, const struct vulnindex **out,
+			  struct vigie_error *err);
+void vigie_index_cache_put(struct vigie_index_cache *c, const struct vulnindex *idx);
+
+#endif

@@ -1,0 +1,154 @@
+/* One index per release, shared and reference-counted, swapped when the
+ * data version changes. */
+#include "vigie/engine/indexcache.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CACHE_SLOTS 64 /* releases held at once (Debian has ~20) */
+
+struct held {
+	const struct vulnindex *idx;
+	int refs;
+	int stale;      /* replaced: free when the last reference goes */
+};
+
+struct slot {
+	char release[64];
+	int64_t version;
+	struct held *cur;
+};
+
+struct vigie_index_cache {
+	pthread_mutex_t mu;
+	struct slot slot[CACHE_SLOTS];
+	struct held *all[CACHE_SLOTS * 4];
+	size_t nall;
+};
+
+int vigie_index_cache_new(struct vigie_index_cache **out)
+{
+	struct vigie_index_cache *c = calloc(1, sizeof(*c));
+	*out = NULL;
+	if (!c)
+		return VIGIE_ENOMEM;
+	pthread_mutex_init(&c->mu, NULL);
+	*out = c;
+	return 0;
+}
+
+void vigie_index_cache_free(struct vigie_index_cache *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nall; i++) {
+		vigie_vulnindex_free((struct vulnindex *)c->all[i]->idx);
+		free(c->all[i]);
+	}
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+}
+
+static void forget(struct vigie_index_cache *c, struct held *h)
+{
+	for (size_t i = 0; i < c->nall; i++)
+		if (c->all[i] == h) {
+			c->all[i] = c->all[--c->nall];
+			break;
+		}
+	vigie_vulnindex_free((struct vulnindex *)h->idx);
+	free(h);
+}
+
+int vigie_index_cache_get(struct vigie_index_cache *c, struct vigie_store *s,
+			  const char *release, const struct vulnindex **out,
+			  struct vigie_error *err)
+{
+	struct vulnindex *built = NULL;
+	struct held *h;
+	struct slot *sl = NULL, *free_slot = NULL;
+	int64_t version;
+	int rc;
+
+	*out = NULL;
+	if (strlen(release) >= sizeof(c->slot[0].release))
+		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0, "release name too long");
+	if ((rc = vigie_store_data_version(s, &version, err)))
+		return rc;
+	pthread_mutex_lock(&c->mu);
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		if (!strcmp(c->slot[i].release, release)) {
+			sl = &c->slot[i];
+			break;
+		}
+		if (!c->slot[i].release[0] && !free_slot)
+			free_slot = &c->slot[i];
+	}
+	if (sl && sl->cur && sl->version == version) {
+		sl->cur->refs++;
+		*out = sl->cur->idx;
+		pthread_mutex_unlock(&c->mu);
+		return 0;
+	}
+	pthread_mutex_unlock(&c->mu);
+	/* build outside the lock: other releases stay served meanwhile */
+	if ((rc = vigie_vulnindex_build(&built, s, release, err)))
+		return rc;
+	if (!(h = calloc(1, sizeof(*h)))) {
+		vigie_vulnindex_free(built);
+		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	}
+	h->idx = built;
+	h->refs = 1;
+	pthread_mutex_lock(&c->mu);
+	if (!sl) {
+		for (int i = 0; i < CACHE_SLOTS && !sl; i++)
+			if (!strcmp(c->slot[i].release, release))
+				sl = &c->slot[i];
+		if (!sl)
+			sl = free_slot;
+		for (int i = 0; i < CACHE_SLOTS && !sl; i++)
+			if (!c->slot[i].release[0])
+				sl = &c->slot[i];
+	}
+	if (c->nall == sizeof(c->all) / sizeof(c->all[0])) {
+		pthread_mutex_unlock(&c->mu);
+		vigie_vulnindex_free(built);
+		free(h);
+		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "index cache full");
+	}
+	if (!sl) {
+		/* every slot taken by another release: serve it uncached */
+		h->stale = 1;
+	} else {
+		if (sl->cur) {
+			if (sl->cur->refs == 0)
+				forget(c, sl->cur);
+			else
+				sl->cur->stale = 1;
+		}
+		memcpy(sl->release, release, strlen(release) + 1);
+		sl->version = version;
+		sl->cur = h;
+	}
+	c->all[c->nall++] = h;
+	*out = h->idx;
+	pthread_mutex_unlock(&c->mu);
+	return 0;
+}
+
+void vigie_index_cache_put(struct vigie_index_cache *c, const struct vulnindex *idx)
+{
+	if (!idx)
+		return;
+	pthread_mutex_lock(&c->mu);
+	for (size_t i = 0; i < c->nall; i++)
+		if (c->all[i]->idx == idx) {
+			struct held *h = c->all[i];
+			if (--h->refs == 0 && h->stale)
+				forget(c, h);
+			break;
+		}
+	pthread_mutex_unlock(&c->mu);
+}
