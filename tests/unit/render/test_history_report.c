@@ -115,7 +115,7 @@ static void test_text(void **state)
 	memset(&o, 0, sizeof(o));
 	assert_int_equal(vigie_history_report_text(&b, &h, &o), 0);
 	assert_null(strchr(b.data, '\x1b'));
-	assert_non_null(strstr(b.data, "# apt-get install \"new\", ?[31mred by o'brien (1000)\n"));
+	assert_non_null(strstr(b.data, "# apt-get install \"new\", \\x1b[31mred by o'brien (1000)\n"));
 	assert_non_null(strstr(b.data, "3 events\n"));
 	vigie_buf_reset(&b);
 	o.since = 1777593600; /* 2026-05-01T00:00:00Z */
