@@ -805,28 +805,19 @@ int vigie_inventory_load(struct inventory *inv, const struct inventory_opts *opt
 
 /* ---- JSON ---- */
 
-int vigie_inventory_write_json(const struct inventory *inv, struct vigie_buf *out)
+void vigie_inventory_json_fields(yajl_gen g, const struct inventory *inv)
 {
-	yajl_gen g = yajl_gen_alloc(NULL);
-	const unsigned char *buf;
-	size_t len;
-	int rc;
-
-	if (!g)
-		return VIGIE_ENOMEM;
-	yajl_gen_config(g, yajl_gen_beautify, 1);
-	yajl_gen_map_open(g);
 	vigie_json_kv_str(g, "schema", "vigie.inventory/1");
 	vigie_json_kv_str(g, "host", inv->host);
 	vigie_json_kv_str(g, "release", inv->release);
 	vigie_json_kv_str(g, "release_version", inv->release_version);
 	vigie_json_kv_str(g, "arch", inv->arch);
-	vigie_json_str(g, "kernel");
+	vigie_json_key(g, "kernel");
 	yajl_gen_map_open(g);
 	vigie_json_kv_str(g, "release", inv->kernel_release);
 	vigie_json_kv_str(g, "version", inv->kernel_version);
 	yajl_gen_map_close(g);
-	vigie_json_str(g, "packages");
+	vigie_json_key(g, "packages");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < inv->npkgs; i++) {
 		const struct inventory_pkg *p = &inv->pkgs[i];
@@ -840,6 +831,20 @@ int vigie_inventory_write_json(const struct inventory *inv, struct vigie_buf *ou
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
+}
+
+int vigie_inventory_write_json(const struct inventory *inv, struct vigie_buf *out)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	const unsigned char *buf;
+	size_t len;
+	int rc;
+
+	if (!g)
+		return VIGIE_ENOMEM;
+	yajl_gen_config(g, yajl_gen_beautify, 1);
+	yajl_gen_map_open(g);
+	vigie_inventory_json_fields(g, inv);
 	yajl_gen_map_close(g);
 	yajl_gen_get_buf(g, &buf, &len);
 	rc = vigie_buf_add(out, buf, len);

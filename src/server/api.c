@@ -22,6 +22,32 @@ static int json_done(struct req *r, yajl_gen g, struct vigie_buf *out)
 	return 200;
 }
 
+/* A list document {"schema": S, KEY: [ ... ]}: open it; the caller writes
+ * the items, then list_done() closes and returns 200. */
+static yajl_gen list_open(struct vigie_buf *out, const char *schema, const char *key)
+{
+	yajl_gen g = vigie_json_gen_new(out);
+	yajl_gen_map_open(g);
+	vigie_json_kv_str(g, "schema", schema);
+	vigie_json_key(g, key);
+	yajl_gen_array_open(g);
+	return g;
+}
+
+static int list_done(struct req *r, yajl_gen g, struct vigie_buf *out)
+{
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	return json_done(r, g, out);
+}
+
+/* A store error in the middle of a document: drop it, answer 500. */
+static int list_fail(struct req *r, yajl_gen g, struct vigie_buf *out, const char *msg)
+{
+	yajl_gen_free(g);
+	return srv_error(r, out, 500, msg);
+}
+
 int h_healthz(struct req *r, struct vigie_buf *out)
 {
 	struct vigie_store *s = srv_store(r);
@@ -223,18 +249,10 @@ int h_api_hosts(struct req *r, struct vigie_buf *out)
 	if (!s)
 		return srv_error(r, out, 503, "the database is not available");
 	vigie_error_init(&err);
-	g = vigie_json_gen_new(out);
-	yajl_gen_map_open(g);
-	vigie_json_kv_str(g, "schema", "vigie.hosts/1");
-	vigie_json_key(g, "hosts");
-	yajl_gen_array_open(g);
-	if (vigie_store_fleet_hosts_each(s, vigie_principal_scope(&r->who), host_cb, g, &err)) {
-		yajl_gen_free(g);
-		return srv_error(r, out, 500, err.msg);
-	}
-	yajl_gen_array_close(g);
-	yajl_gen_map_close(g);
-	return json_done(r, g, out);
+	g = list_open(out, "vigie.hosts/1", "hosts");
+	if (vigie_store_fleet_hosts_each(s, vigie_principal_scope(&r->who), host_cb, g, &err))
+		return list_fail(r, g, out, err.msg);
+	return list_done(r, g, out);
 }
 
 int h_api_host(struct req *r, struct vigie_buf *out)
@@ -469,18 +487,10 @@ int h_api_clients(struct req *r, struct vigie_buf *out)
 	if (!s)
 		return srv_error(r, out, 503, "the database is not available");
 	vigie_error_init(&err);
-	g = vigie_json_gen_new(out);
-	yajl_gen_map_open(g);
-	vigie_json_kv_str(g, "schema", "vigie.clients/1");
-	vigie_json_key(g, "clients");
-	yajl_gen_array_open(g);
-	if (vigie_store_clients_each(s, vigie_principal_scope(&r->who), client_cb, g, &err)) {
-		yajl_gen_free(g);
-		return srv_error(r, out, 500, err.msg);
-	}
-	yajl_gen_array_close(g);
-	yajl_gen_map_close(g);
-	return json_done(r, g, out);
+	g = list_open(out, "vigie.clients/1", "clients");
+	if (vigie_store_clients_each(s, vigie_principal_scope(&r->who), client_cb, g, &err))
+		return list_fail(r, g, out, err.msg);
+	return list_done(r, g, out);
 }
 
 /* ---- metrics (Prometheus text format 0.0.4) ---- */

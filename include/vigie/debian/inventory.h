@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <yajl/yajl_gen.h>
+
 #include "vigie/core/error.h"
 #include "vigie/core/reader.h"
 #include "vigie/core/util.h"
@@ -107,5 +109,8 @@ int vigie_inventory_kernel_version_from_proc(const char *text, char *out,
 /* Append the inventory as JSON (schema "vigie.inventory/1", beautified) to
  * out. Returns 0 or VIGIE_ENOMEM. */
 int vigie_inventory_write_json(const struct inventory *inv, struct vigie_buf *out);
+/* The fields of that document (schema, host, release, arch, kernel,
+ * packages) into an open map of g: shared with the pushed document. */
+void vigie_inventory_json_fields(yajl_gen g, const struct inventory *inv);
 
 #endif
