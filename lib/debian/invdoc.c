@@ -444,6 +444,20 @@ int vigie_invdoc_parse(struct invdoc *d, const void *data, size_t len, const cha
 			yajl_free_error(h, msg);
 	}
 	yajl_free(h);
+	/* the inventory's arena owns everything it points to: move the
+	 * package array there (it grew on the heap while parsing) */
+	if (d->inv.pkgs) {
+		struct inventory_pkg *heap = d->inv.pkgs;
+		d->inv.pkgs = NULL;
+		if (!p.rc && !(d->inv.pkgs = vigie_arena_alloc(&d->inv.arena,
+							       d->inv.npkgs * sizeof(*heap))))
+			p.rc = vigie_error_set(err, VIGIE_ENOMEM, name, 0, "out of memory");
+		if (d->inv.pkgs)
+			memcpy(d->inv.pkgs, heap, d->inv.npkgs * sizeof(*heap));
+		else
+			d->inv.npkgs = 0;
+		free(heap);
+	}
 	if (p.rc)
 		return p.rc;
 	if (!p.have_schema)
@@ -510,31 +524,8 @@ int vigie_invdoc_write(struct vigie_buf *out, const struct inventory *inv,
 	if (!g)
 		return VIGIE_ENOMEM;
 	yajl_gen_map_open(g);
-	vigie_json_kv_str(g, "schema", "vigie.inventory/1");
-	vigie_json_kv_str(g, "host", inv->host);
-	vigie_json_kv_str(g, "release", inv->release);
-	vigie_json_kv_str(g, "release_version", inv->release_version);
-	vigie_json_kv_str(g, "arch", inv->arch);
+	vigie_inventory_json_fields(g, inv);
 	vigie_json_kv_time(g, "collected_at", collected_at);
-	vigie_json_key(g, "kernel");
-	yajl_gen_map_open(g);
-	vigie_json_kv_str(g, "release", inv->kernel_release);
-	vigie_json_kv_str(g, "version", inv->kernel_version);
-	yajl_gen_map_close(g);
-	vigie_json_key(g, "packages");
-	yajl_gen_array_open(g);
-	for (size_t i = 0; i < inv->npkgs; i++) {
-		const struct inventory_pkg *p = &inv->pkgs[i];
-		yajl_gen_map_open(g);
-		vigie_json_kv_str(g, "name", p->name);
-		vigie_json_kv_str(g, "arch", p->arch);
-		vigie_json_kv_str(g, "version", p->version);
-		vigie_json_kv_str(g, "source", p->source);
-		vigie_json_kv_str(g, "source_version", p->source_version);
-		vigie_json_kv_str(g, "status", p->status);
-		yajl_gen_map_close(g);
-	}
-	yajl_gen_array_close(g);
 	if (have_candidates) {
 		vigie_json_key(g, "candidates");
 		yajl_gen_array_open(g);

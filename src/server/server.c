@@ -24,6 +24,7 @@ const double srv_buckets[SRV_NBUCKETS] = { 0.001, 0.0025, 0.005, 0.01, 0.025,
 					    0.05, 0.1, 0.25, 0.5, 1.0 };
 
 static _Thread_local struct vigie_store *tl_store;
+static pthread_key_t thread_key;
 static _Thread_local const char *tl_store_url;
 
 static int64_t now_us(void)
@@ -45,6 +46,8 @@ struct vigie_store *srv_store(struct req *r)
 		return NULL;
 	}
 	tl_store_url = r->srv->db_url;
+	/* closed by thread_dtor when the worker thread ends */
+	pthread_setspecific(thread_key, tl_store);
 	return tl_store;
 }
 
@@ -54,6 +57,7 @@ static void store_reset_if_broken(void)
 	/* cheap and safe: a fresh connection per thread after any 5xx */
 	vigie_store_close(tl_store);
 	tl_store = NULL;
+	pthread_setspecific(thread_key, NULL);
 }
 
 const char *srv_arg(struct req *r, const char *name)
@@ -527,19 +531,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
-static void on_thread_end(void)
-{
-	vigie_store_close(tl_store);
-	tl_store = NULL;
-}
-
-/* libmicrohttpd calls this when a connection closes; per-thread stores
- * are closed at exit by the pool threads' destructor below. */
-static pthread_key_t thread_key;
+/* The pool threads' stores are closed by this destructor of thread_key
+ * when libmicrohttpd ends the threads (MHD_stop_daemon). */
 static void thread_dtor(void *p)
 {
-	(void)p;
-	on_thread_end();
+	vigie_store_close(p);
 }
 
 static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len)
