@@ -12,7 +12,8 @@ DEB_DEPS = build-essential cmake pkg-config clang \
 	liblzma-dev liblz4-dev libarchive-dev libmicrohttpd-dev libcairo2-dev \
 	libpq-dev libgnutls28-dev libargon2-dev libcmocka-dev libdpkg-dev \
 	debsecan distro-info-data dpkg-dev xz-utils lz4 python3 ca-certificates \
-	postgresql postgresql-client
+	postgresql postgresql-client libpango1.0-dev gettext fonts-dejavu-core \
+	poppler-utils chromium python3-jsonschema
 
 .PHONY: all deps run check test bench fuzz clean format
 

@@ -230,7 +230,7 @@ int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 	    (rc = vigie_store_host_services_set_derived(s, out->host_id, svc, found.n, err)))
 		goto out;
 	if (in->logs && in->logs->nevents &&
-	    (rc = vigie_history_store(s, inv->host, in->logs, &out->events_added, err)))
+	    (rc = vigie_history_store_in_tx(s, inv->host, in->logs, &out->events_added, err)))
 		goto out;
 	if (in->have_candidates) {
 		if ((rc = vigie_store_host_candidates_set(s, out->host_id, in->candidates,

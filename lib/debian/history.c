@@ -768,8 +768,8 @@ int vigie_history_default_logs(struct vigie_strv *dpkg, struct vigie_strv *apt,
 	return 0;
 }
 
-int vigie_history_store(struct vigie_store *s, const char *host, const struct history *h,
-		  size_t *added, struct vigie_error *err)
+int vigie_history_store_in_tx(struct vigie_store *s, const char *host,
+			      const struct history *h, size_t *added, struct vigie_error *err)
 {
 	int64_t host_id, *ids = NULL;
 	size_t n = 0;
@@ -777,14 +777,10 @@ int vigie_history_store(struct vigie_store *s, const char *host, const struct hi
 
 	if (added)
 		*added = 0;
-	if ((rc = vigie_store_begin(s, err)))
-		return rc;
 	if ((rc = vigie_store_host_ensure(s, host, &host_id, err)))
-		goto out;
-	if (h->ntxns && !(ids = calloc(h->ntxns, sizeof(*ids)))) {
-		rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
-		goto out;
-	}
+		return rc;
+	if (h->ntxns && !(ids = calloc(h->ntxns, sizeof(*ids))))
+		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 	for (size_t i = 0; i < h->ntxns; i++) {
 		const struct history_txn *t = &h->txns[i];
 		struct store_apt_transaction st = { t->start, t->end, t->commandline,
@@ -802,13 +798,26 @@ int vigie_history_store(struct vigie_store *s, const char *host, const struct hi
 			goto out;
 		n += add != 0;
 	}
-	rc = vigie_store_commit(s, err);
-out:
-	if (rc)
-		vigie_store_rollback(s);
-	else if (added)
+	if (added)
 		*added = n;
+out:
 	free(ids);
+	return rc;
+}
+
+int vigie_history_store(struct vigie_store *s, const char *host, const struct history *h,
+		  size_t *added, struct vigie_error *err)
+{
+	int rc;
+
+	if ((rc = vigie_store_begin(s, err)))
+		return rc;
+	if ((rc = vigie_history_store_in_tx(s, host, h, added, err)) ||
+	    (rc = vigie_store_commit(s, err))) {
+		vigie_store_rollback(s);
+		if (added)
+			*added = 0;
+	}
 	return rc;
 }
 

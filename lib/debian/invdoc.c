@@ -49,7 +49,7 @@ struct ps {
 	char key[64];
 	int have_key;
 	int rc;
-	int have_schema;
+	int have_schema, have_packages;
 	size_t cap_pkgs;
 	/* the object being read */
 	const char *f[PKG_FIELDS];
@@ -110,6 +110,8 @@ static int on_scalar(struct ps *p, const unsigned char *s, size_t len, int is_st
 			p->w = p->skip_return;
 		return 1;
 	}
+	if (p->w == W_TOP && (!strcmp(p->key, "packages") || !strcmp(p->key, "candidates")))
+		return fail(p, VIGIE_EPARSE, "field %s must be an array", p->key);
 	if (p->w == W_TOP || p->w == W_KERNEL) {
 		static const char *const top[] = { "schema", "host", "release",
 						   "release_version", "arch", "collected_at",
@@ -254,6 +256,8 @@ static int cb_start_map(void *ctx)
 			p->w = W_KERNEL;
 		else if (!strcmp(p->key, "logs"))
 			p->w = W_LOGS;
+		else if (!strcmp(p->key, "packages") || !strcmp(p->key, "candidates"))
+			return fail(p, VIGIE_EPARSE, "field %s must be an array", p->key);
 		else {
 			begin_skip(p);
 			p->skip_depth = 1;
@@ -371,6 +375,7 @@ static int cb_start_array(void *ctx)
 	}
 	if (p->w == W_TOP && !strcmp(p->key, "packages")) {
 		p->w = W_PACKAGES;
+		p->have_packages = 1;
 		return 1;
 	}
 	if (p->w == W_TOP && !strcmp(p->key, "candidates")) {
@@ -465,6 +470,8 @@ int vigie_invdoc_parse(struct invdoc *d, const void *data, size_t len, const cha
 				       "field schema is missing (expected \"vigie.inventory/1\")");
 	if (!d->inv.host || !*d->inv.host)
 		return vigie_error_set(err, VIGIE_EPARSE, name, 0, "field host is missing");
+	if (!p.have_packages)
+		return vigie_error_set(err, VIGIE_EPARSE, name, 0, "field packages is missing");
 	d->inv.status_path = name;
 	d->inv.inventoried_at = d->collected_at;
 	vigie_inventory_sort(&d->inv);

@@ -139,6 +139,10 @@ struct vigie_store;
  * the number of new events. On error nothing is stored. */
 int vigie_history_store(struct vigie_store *s, const char *host, const struct history *h,
 		  size_t *added, struct vigie_error *err);
+/* The same inside the caller's open transaction (nothing committed or
+ * rolled back here). */
+int vigie_history_store_in_tx(struct vigie_store *s, const char *host,
+			      const struct history *h, size_t *added, struct vigie_error *err);
 
 /* Append the events stored for host with since <= time < until (0 = no
  * bound), then vigie_history_finish(). Transactions are not restored (events
