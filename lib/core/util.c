@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void vigie_buf_init(struct vigie_buf *b)
 {
@@ -490,6 +491,13 @@ const char *vigie_date_format(int64_t t, char *buf, size_t size)
 	vigie_civil_from_days(days, &y, &m, &d);
 	snprintf(buf, size, "%04d-%02d-%02d", y, m, d);
 	return buf;
+}
+
+int64_t vigie_monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int64_t vigie_now(void)

@@ -94,6 +94,9 @@ static int record_source(struct vigie_store *s, const char *name,
 	src.imported_at = vigie_now();
 	src.data_date = data_date;
 	src.rows = rows;
+	/* CVE records (cve5, nvd) are added to those already stored; the
+	 * KEV catalogue replaces the previous one */
+	src.adds = strcmp(name, "kev") != 0;
 	return vigie_store_source_put(s, &src, err);
 }
 

@@ -112,6 +112,49 @@ int vigie_store_schema_version(struct vigie_store *s)
 	return v;
 }
 
+/* How long a writer waits for another one, and whom it tells. */
+static int lock_wait_s = 600;
+static void (*lock_notice)(const char *msg);
+
+void vigie_store_lock_wait(int seconds, void (*notice)(const char *msg))
+{
+	lock_wait_s = seconds < 0 ? 0 : seconds;
+	lock_notice = notice;
+}
+
+/* Open a write transaction, waiting (bounded, with one notice) while
+ * another writer holds the database. */
+static int begin_write(struct vigie_store *s, struct vigie_error *err, const char *what)
+{
+	int64_t start = vigie_monotonic_ms(), waited = 0, limit = (int64_t)lock_wait_s * 1000;
+	int told = 0;
+	for (;;) {
+		/* a short first try, so that the notice comes early */
+		int64_t step = told ? 10000 : 1000;
+		int64_t slice = limit - waited < step ? limit - waited : step;
+		int rc = s->drv->begin(s->conn, VIGIE_TX_WRITE, slice > 0 ? (int)slice : 1);
+		if (rc == 0)
+			return 0;
+		if (rc != VIGIE_TX_BUSY)
+			return vigie_store_dberr(s, err, what);
+		waited = vigie_monotonic_ms() - start;
+		if (waited >= limit)
+			return vigie_error_set(err, VIGIE_EDB, s->drv->location(s->conn), 0,
+					       "another vigie has been writing to this database"
+					       " for %lld s: gave up (the wait is bounded by"
+					       " VIGIE_LOCK_WAIT, %d s)",
+					       (long long)(waited / 1000), lock_wait_s);
+		if (!told && lock_notice) {
+			char msg[512];
+			snprintf(msg, sizeof(msg),
+				 "%s: another vigie is writing to this database; waiting"
+				 " (at most %d s)", s->drv->location(s->conn), lock_wait_s);
+			lock_notice(msg);
+			told = 1;
+		}
+	}
+}
+
 static int migrate(struct vigie_store *s, struct vigie_error *err)
 {
 	const struct vigie_store_driver *d = s->drv;
@@ -127,8 +170,8 @@ static int migrate(struct vigie_store *s, struct vigie_error *err)
 	for (int i = 0; i < d->nmigrations; i++) {
 		if (d->migrations[i].version <= cur)
 			continue;
-		if (d->begin(s->conn, VIGIE_TX_WRITE))
-			return vigie_store_dberr(s, err, "migrate");
+		if ((rc = begin_write(s, err, "migrate")))
+			return rc;
 		if (d->exec(s->conn, d->migrations[i].sql) ||
 		    d->schema_set_version(s->conn, d->migrations[i].version) ||
 		    d->commit(s->conn)) {
@@ -217,13 +260,14 @@ const char *vigie_store_driver_name(const struct vigie_store *s)
 
 int vigie_store_begin(struct vigie_store *s, struct vigie_error *err)
 {
+	int rc;
 	if (s->in_tx)
 		return vigie_error_set(err, VIGIE_EDB, vigie_store_path(s), 0,
 				       "transaction already open");
 	if (s->in_read)
 		vigie_store_read_end(s);
-	if (s->drv->begin(s->conn, VIGIE_TX_WRITE))
-		return vigie_store_dberr(s, err, "begin");
+	if ((rc = begin_write(s, err, "begin")))
+		return rc;
 	s->in_tx = 1;
 	return 0;
 }
@@ -253,6 +297,39 @@ void vigie_store_rollback(struct vigie_store *s)
 	s->in_tx = 0;
 }
 
+void vigie_store_allow_shrink(struct vigie_store *s, int allow)
+{
+	s->allow_shrink = allow;
+}
+
+/* The shrink guard: refuse to replace a source's rows by far fewer. */
+static int shrink_check(struct vigie_store *s, const struct store_source *src,
+			struct vigie_error *err)
+{
+	static const char sql[] = "SELECT rows FROM sources WHERE name = ?";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int64_t prev = -1;
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, src->name);
+	if ((rc = vdb_step(st)) == VIGIE_STEP_ROW)
+		prev = vdb_col_int64(st, 0);
+	vdb_reset(st);
+	if (rc == VIGIE_STEP_ERROR)
+		return vigie_store_dberr(s, err, "read source");
+	if (prev <= 0 || s->allow_shrink || src->adds ||
+	    (int64_t)src->rows * 100 >= prev * VIGIE_SHRINK_KEEP_PERCENT)
+		return 0;
+	return vigie_error_set(err, VIGIE_ELIMIT, src->location, 0,
+			       "%s: this import has %ld rows where the database holds %lld"
+			       " (%lld%% fewer); refused, the previous data is kept"
+			       " (a truncated or empty file?). Pass --allow-shrink to"
+			       " replace it anyway",
+			       src->name, src->rows, (long long)prev,
+			       (long long)((prev - src->rows) * 100 / prev));
+}
+
 int vigie_store_source_put(struct vigie_store *s, const struct store_source *src,
 		     struct vigie_error *err)
 {
@@ -267,9 +344,11 @@ int vigie_store_source_put(struct vigie_store *s, const struct store_source *src
 		"INSERT INTO meta(key, value) VALUES('data_version', '1')"
 		" ON CONFLICT(key) DO UPDATE SET"
 		" value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)";
-	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	struct vigie_stmt *st;
 	int rc;
-	if (!st)
+	if ((rc = shrink_check(s, src, err)))
+		return rc;
+	if (!(st = vigie_store_stmt(s, sql, err)))
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, src->name);
 	vigie_store_bind_text(st, 2, src->location);
@@ -316,7 +395,7 @@ int vigie_store_sources_each(struct vigie_store *s, store_source_cb *cb, void *u
 			vigie_store_col_text(st, 0), vigie_store_col_text(st, 1),
 			vdb_col_int64(st, 2), vdb_col_int64(st, 3),
 			(long)vdb_col_int64(st, 4), vigie_store_col_text(st, 5),
-			vigie_store_col_text(st, 6)
+			vigie_store_col_text(st, 6), 0
 		};
 		int r = cb(ud, &src);
 		if (r) {
@@ -396,7 +475,7 @@ int vigie_store_read_begin(struct vigie_store *s)
 	 * iterating) already holds one: leave it alone */
 	if (s->in_tx || s->in_read || s->drv->in_transaction(s->conn))
 		return 0;
-	if (s->drv->begin(s->conn, VIGIE_TX_READ))
+	if (s->drv->begin(s->conn, VIGIE_TX_READ, 0))
 		return 0;
 	s->in_read = 1;
 	return 1;

@@ -18,6 +18,7 @@ struct vigie_store {
 	int in_read;      /* vigie_store_read_begin() opened a read transaction */
 	int bulk;         /* a bulk load into tracker is open */
 	int64_t bulk_skipped;
+	int allow_shrink; /* vigie_store_allow_shrink() */
 	/* prepared statements, cached by the address of their SQL literal */
 	const char *stmt_sql[STORE_MAX_STMTS];
 	struct vigie_stmt *stmt[STORE_MAX_STMTS];

@@ -51,10 +51,13 @@ static void import_usage(FILE *f)
 		"  --support-ended F      security-support-ended.debN\n"
 		"  --release CODENAME     release of every --support-ended file\n"
 		"                         (default: from the .debN suffix)\n"
-		"  --support-limited F    security-support-limited\n\n"
+		"  --support-limited F    security-support-limited\n"
+		"  --allow-shrink         let a source be replaced by far fewer rows\n\n"
 		"Prints one summary line per source. Exit: 0 success, 2 error\n"
 		"(the message names the file and line; the failed source keeps its\n"
-		"previous data).\n",
+		"previous data). An import that would keep less than 90 %% of a\n"
+		"source's rows (a truncated or empty file) is refused unless\n"
+		"--allow-shrink is given.\n",
 		DEFAULT_DISTRO_INFO);
 }
 
@@ -104,6 +107,7 @@ static int db_import(int argc, char **argv)
 		{ "support-ended", required_argument, NULL, 'e' },
 		{ "release", required_argument, NULL, 'r' },
 		{ "support-limited", required_argument, NULL, 'l' },
+		{ "allow-shrink", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -111,7 +115,7 @@ static int db_import(int argc, char **argv)
 	size_t nims = 0;
 	const char *release = NULL;
 	struct vigie_store *s = NULL;
-	int c, rc = EXIT_OK;
+	int c, rc = EXIT_OK, allow_shrink = 0;
 
 	ims = calloc((size_t)argc + 1, sizeof(*ims));
 	if (!ims)
@@ -137,6 +141,7 @@ static int db_import(int argc, char **argv)
 				im.path = DEFAULT_DISTRO_INFO;
 			break;
 		case 'r': release = optarg; continue;
+		case 'A': allow_shrink = 1; continue;
 		case 'h':
 			import_usage(stdout);
 			free(ims);
@@ -170,6 +175,7 @@ static int db_import(int argc, char **argv)
 		free(ims);
 		return rc;
 	}
+	vigie_store_allow_shrink(s, allow_shrink);
 	/* distro-info first, then in command-line order */
 	for (int pass = 0; pass < 2 && rc == EXIT_OK; pass++)
 		for (size_t i = 0; i < nims && rc == EXIT_OK; i++)

@@ -67,7 +67,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vigie db update [--offline] [--source NAME]... [--cache DIR]\n"
-		"                       [--timeout SECONDS]\n\n"
+		"                       [--timeout SECONDS] [--allow-shrink]\n\n"
 		"Download the security data sources (data/sources.conf, or the file named\n"
 		"by $VIGIE_SOURCES_CONF) into the cache and import them.\n\n"
 		"  --offline       import what the cache holds, without network\n"
@@ -75,6 +75,8 @@ static void usage(FILE *f)
 		"  --cache DIR     cache directory (default: cache/ beside the database)\n"
 		"  --timeout SEC   give up on a download after SEC seconds (default 600;\n"
 		"                  a transfer stalled for 30 s fails earlier)\n"
+		"  --allow-shrink  let a source be replaced by far fewer rows (by default\n"
+		"                  an import keeping < 90 %% of them is refused)\n"
 		"  -h, --help      this help\n\n"
 		"Exit status: 0 when data could be imported (warnings for the rest),\n"
 		"2 when nothing could be.\n");
@@ -121,6 +123,7 @@ int cmd_db_update(int argc, char **argv)
 		{ "source", required_argument, NULL, 's' },
 		{ "cache", required_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "allow-shrink", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -134,7 +137,7 @@ int cmd_db_update(int argc, char **argv)
 	struct vigie_store *s = NULL;
 	struct vigie_error err;
 	struct progress prog = { NULL, { 0, 0 }, 0 };
-	int offline = 0, c, rc = EXIT_ERROR;
+	int offline = 0, allow_shrink = 0, c, rc = EXIT_ERROR;
 	long timeout = 0;
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -142,6 +145,9 @@ int cmd_db_update(int argc, char **argv)
 		switch (c) {
 		case 'o':
 			offline = 1;
+			break;
+		case 'A':
+			allow_shrink = 1;
 			break;
 		case 's':
 			if (nonly == MAX_ONLY)
@@ -184,6 +190,7 @@ int cmd_db_update(int argc, char **argv)
 	}
 	if (cli_store_open(&s, 0))
 		goto out;
+	vigie_store_allow_shrink(s, allow_shrink);
 	if (!(res = malloc(sizeof(*res)))) {
 		cli_fail("out of memory");
 		goto out;

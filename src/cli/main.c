@@ -91,6 +91,11 @@ void cli_error_init(struct vigie_error *err)
 	err->warn_ud = &warn_cap;
 }
 
+static void lock_notice(const char *msg)
+{
+	fprintf(stderr, "vigie: %s\n", msg);
+}
+
 int cli_store_open(struct vigie_store **out, int readonly)
 {
 	char def[4096];
@@ -126,6 +131,17 @@ int main(int argc, char **argv)
 	if (vigie_global_init()) {
 		fprintf(stderr, "vigie: cannot initialise libcurl or GnuTLS\n");
 		return EXIT_ERROR;
+	}
+	{
+		/* a writer waits this long for another one (0: not at all) */
+		const char *lw = getenv("VIGIE_LOCK_WAIT");
+		char *end;
+		long v = lw && *lw ? strtol(lw, &end, 10) : 600;
+		if (lw && *lw && (*end || v < 0 || v > 86400)) {
+			fprintf(stderr, "vigie: VIGIE_LOCK_WAIT=%s: expected seconds (0-86400)\n", lw);
+			return EXIT_ERROR;
+		}
+		vigie_store_lock_wait((int)v, lock_notice);
 	}
 	cli.color = isatty(1) && !(nc && *nc);
 	cli.stderr_tty = isatty(2);

@@ -126,7 +126,7 @@ static void test_transactions(void **state)
 {
 	struct vigie_store *s;
 	struct vigie_error err;
-	struct store_source src = { "tracker-json", "/x", 1, 2, 3, "etag", NULL };
+	struct store_source src = { "tracker-json", "/x", 1, 2, 3, "etag", NULL, 0 };
 	char *etag = NULL, *lm = NULL;
 	(void)state;
 	fresh_db();

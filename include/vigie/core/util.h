@@ -75,6 +75,8 @@ char *vigie_strv_join(const struct vigie_strv *s, const char *sep);
 /* ---- time: every "now" comes from here ---- */
 /* Current time as Unix seconds; VIGIE_NOW (RFC 3339 or YYYY-MM-DD) overrides. */
 int64_t vigie_now(void);
+/* Milliseconds of a monotonic clock (for bounded waits). */
+int64_t vigie_monotonic_ms(void);
 /* Parse "YYYY-MM-DD", "YYYY-MM-DD[T ]HH:MM[:SS[.frac]][Z|±HH[:]MM]".
  * Without a zone the time is UTC unless local != 0. Returns 0 or VIGIE_EPARSE. */
 int vigie_time_parse(int64_t *out, const char *s, int local);

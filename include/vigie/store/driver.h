@@ -34,6 +34,7 @@ enum vigie_tx_kind {
 	VIGIE_TX_WRITE, /* one writer at a time; waits (bounded) for another */
 	VIGIE_TX_READ,  /* one consistent snapshot for a burst of reads */
 };
+#define VIGIE_TX_BUSY 1 /* begin: another writer still holds the database */
 
 struct vigie_store_driver {
 	int version;      /* VIGIE_STORE_DRIVER_VERSION */
@@ -72,7 +73,10 @@ struct vigie_store_driver {
 	/* Rows written by the statement's last run. */
 	int64_t (*changes)(struct vigie_stmt *st);
 
-	int (*begin)(struct vigie_conn *c, enum vigie_tx_kind kind);
+	/* Open a transaction. A write transaction waits at most wait_ms for
+	 * another writer; returns VIGIE_TX_BUSY (1) when it still holds the
+	 * database then, -1 on any other error, 0 when open. */
+	int (*begin)(struct vigie_conn *c, enum vigie_tx_kind kind, int wait_ms);
 	int (*commit)(struct vigie_conn *c);
 	int (*rollback)(struct vigie_conn *c);
 	/* 1 while a transaction (or a read still stepping) is open. */

@@ -33,6 +33,10 @@ const char *vigie_store_default_path(char *buf, size_t size);
  * never shown. *out is NULL on error (err names host and port, or the
  * file); with STORE_READONLY, VIGIE_ENOTFOUND when nothing was ever stored
  * there. */
+/* Process-wide, set before opening stores: a writer waits at most
+ * seconds (default 600) while another vigie writes to the same database,
+ * and calls notice once (may be NULL) when it starts waiting. */
+void vigie_store_lock_wait(int seconds, void (*notice)(const char *msg));
 int vigie_store_open(struct vigie_store **out, const char *url, int flags,
 	       struct vigie_error *err);
 /* 1 when url is a SQLite path with no file behind it (nothing to read:
@@ -70,10 +74,18 @@ struct store_source {
 	long rows;               /* rows imported */
 	const char *etag;        /* HTTP validators, may be NULL */
 	const char *last_modified;
+	int adds;                /* the import adds to the rows already there
+				    (CVE records): no shrink guard */
 };
-/* Record (insert or replace, by name) what was imported from a source. */
+/* Record (insert or replace, by name) what was imported from a source.
+ * An import that would keep less than 90 % of the rows the source had
+ * (a truncated or empty file) is refused with VIGIE_ELIMIT and the counts,
+ * so that the caller rolls it back, unless vigie_store_allow_shrink(). */
 int vigie_store_source_put(struct vigie_store *s, const struct store_source *src,
 		     struct vigie_error *err);
+/* Let this store's imports replace a source with much less (--allow-shrink). */
+void vigie_store_allow_shrink(struct vigie_store *s, int allow);
+#define VIGIE_SHRINK_KEEP_PERCENT 90
 /* Calls cb for each source, ordered by name. cb returning non-zero stops
  * and that value is returned. */
 typedef int store_source_cb(void *ud, const struct store_source *src);

@@ -24,7 +24,6 @@
 #define PG_COPY_CHUNK (4u << 20)
 /* one key for every vigie writer of a database */
 #define PG_WRITER_LOCK "84700001"
-#define PG_LOCK_TIMEOUT "'10s'"
 
 struct pg_stmt {
 	struct vigie_stmt base;
@@ -402,22 +401,34 @@ static int64_t pg_changes(struct vigie_stmt *st)
 	return PS(st)->changes;
 }
 
-static int pg_begin(struct vigie_conn *c, enum vigie_tx_kind kind)
+static int pg_begin(struct vigie_conn *c, enum vigie_tx_kind kind, int wait_ms)
 {
+	char sql[160];
+	PGresult *r;
+	int busy;
 	if (kind == VIGIE_TX_READ)
 		return run(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 	if (run(c, "BEGIN"))
 		return -1;
-	if (run(c, "SET LOCAL lock_timeout = " PG_LOCK_TIMEOUT ";"
-		   " SELECT pg_advisory_xact_lock(" PG_WRITER_LOCK ")")) {
-		char why[901];
-		snprintf(why, sizeof(why), "%.900s", c->errbuf);
-		snprintf(c->errbuf, sizeof(c->errbuf),
-			 "another vigie is writing to this database: %s", why);
+	snprintf(sql, sizeof(sql), "SET LOCAL lock_timeout = '%dms'", wait_ms > 0 ? wait_ms : 1);
+	if (run(c, sql)) {
 		PQclear(PQexec(c->pg, "ROLLBACK"));
 		return -1;
 	}
-	return 0;
+	r = PQexec(c->pg, "SELECT pg_advisory_xact_lock(" PG_WRITER_LOCK ")");
+	if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+		PQclear(r);
+		return 0;
+	}
+	set_result_error(c, r);
+	/* 55P03 lock_not_available: the other writer outlasted the wait */
+	busy = PQresultErrorField(r, PG_DIAG_SQLSTATE) &&
+	       !strcmp(PQresultErrorField(r, PG_DIAG_SQLSTATE), "55P03");
+	PQclear(r);
+	PQclear(PQexec(c->pg, "ROLLBACK"));
+	if (busy)
+		snprintf(c->errbuf, sizeof(c->errbuf), "another vigie is writing to this database");
+	return busy ? VIGIE_TX_BUSY : -1;
 }
 
 static int pg_commit(struct vigie_conn *c)

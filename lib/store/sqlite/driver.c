@@ -234,9 +234,17 @@ static int64_t sq_changes(struct vigie_stmt *st)
 	return sqlite3_changes(st->conn->db);
 }
 
-static int sq_begin(struct vigie_conn *c, enum vigie_tx_kind kind)
+static int sq_begin(struct vigie_conn *c, enum vigie_tx_kind kind, int wait_ms)
 {
-	return sq_exec(c, kind == VIGIE_TX_WRITE ? "BEGIN IMMEDIATE" : "BEGIN");
+	int rc;
+	if (kind != VIGIE_TX_WRITE)
+		return sq_exec(c, "BEGIN");
+	sqlite3_busy_timeout(c->db, wait_ms);
+	rc = sq_exec(c, "BEGIN IMMEDIATE");
+	if (rc && (sqlite3_errcode(c->db) & 0xff) == SQLITE_BUSY)
+		rc = VIGIE_TX_BUSY;
+	sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
+	return rc;
 }
 
 static int sq_commit(struct vigie_conn *c)

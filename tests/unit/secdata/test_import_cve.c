@@ -181,11 +181,17 @@ static void test_kev_small(void **state)
 	assert_int_equal(vigie_import_kev(s, p, NULL, &err), VIGIE_ELIMIT);
 	check_kev_small(s);
 
-	/* a smaller catalog replaces the whole table */
+	/* a much smaller catalog is refused (a truncated download?), then
+	 * replaces the whole table when allowed */
 	p = test_write("kev-one.json",
 		       "{\"vulnerabilities\": [{\"cveID\": \"CVE-2024-3094\", \"vendorProject\": \"XZ\","
 		       " \"dateAdded\": \"2024-04-01\", \"dueDate\": \"2024-04-22\"}]}");
+	assert_int_equal(vigie_import_kev(s, p, &st, &err), VIGIE_ELIMIT);
+	assert_non_null(strstr(err.msg, "--allow-shrink"));
+	check_kev_small(s);
+	vigie_store_allow_shrink(s, 1);
 	assert_int_equal(vigie_import_kev(s, p, &st, &err), 0);
+	vigie_store_allow_shrink(s, 0);
 	assert_int_equal(vigie_store_count(s, "kev", &err), 1);
 	check_kev(s, "CVE-2024-3094", "XZ", NULL, NULL, "2024-04-01", "2024-04-22", NULL);
 	vigie_store_close(s);
