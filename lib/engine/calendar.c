@@ -19,6 +19,24 @@ int vigie_calendar_init(struct calendar *c, const char *country, struct vigie_er
 	return 0;
 }
 
+int vigie_calendar_set_region(struct calendar *c, const char *region, struct vigie_error *err)
+{
+	if (!region || !*region || !strcasecmp(region, "none")) {
+		c->alsace_moselle = 0;
+		return 0;
+	}
+	if (strcasecmp(region, "alsace-moselle") && strcmp(region, "57") &&
+	    strcmp(region, "67") && strcmp(region, "68"))
+		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0,
+				       "unknown holiday region '%.30s' (known: alsace-moselle,"
+				       " or its departements 57, 67, 68)", region);
+	if (strcmp(c->country, "FR"))
+		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0,
+				       "region %.30s is in France: it needs country = FR", region);
+	c->alsace_moselle = 1;
+	return 0;
+}
+
 void vigie_calendar_release(struct calendar *c)
 {
 	if (!c)
@@ -70,7 +88,7 @@ void vigie_calendar_easter(int year, int *month, int *day)
 	*day = (h + l - 7 * m + 114) % 31 + 1;
 }
 
-static const char *fr_holiday(int64_t day)
+static const char *fr_holiday(int64_t day, int alsace_moselle)
 {
 	static const struct { int m, d; const char *name; } fixed[] = {
 		{ 1, 1, "New Year's Day" }, { 5, 1, "Labour Day" },
@@ -92,6 +110,10 @@ static const char *fr_holiday(int64_t day)
 		return "Ascension Day";
 	if (day == easter + 50)
 		return "Whit Monday";
+	if (alsace_moselle && day == easter - 2)
+		return "Good Friday";
+	if (alsace_moselle && m == 12 && d == 26)
+		return "St Stephen's Day";
 	return NULL;
 }
 
@@ -105,7 +127,7 @@ int vigie_calendar_is_holiday(const struct calendar *c, int64_t day, const char 
 		if (c->extra[i] == day)
 			n = "holiday (configured)";
 	if (!n && !strcmp(c->country, "FR"))
-		n = fr_holiday(day);
+		n = fr_holiday(day, c->alsace_moselle);
 	if (name)
 		*name = n;
 	return n != NULL;

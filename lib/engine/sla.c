@@ -126,6 +126,16 @@ int vigie_sla_policy_load(struct sla_policy *p, const char *path, struct vigie_e
 				goto out;
 			}
 			memcpy(np.cal.country, tmp.country, sizeof(tmp.country));
+			if (np.cal.alsace_moselle && strcmp(np.cal.country, "FR")) {
+				rc = vigie_error_set(err, VIGIE_EPARSE, path, ln,
+						     "region alsace-moselle needs country = FR");
+				goto out;
+			}
+		} else if (!strcmp(key, "region")) {
+			if (vigie_calendar_set_region(&np.cal, val, err)) {
+				rc = vigie_error_set(err, VIGIE_EPARSE, path, ln, "%s", err->msg);
+				goto out;
+			}
 		} else if (!strcmp(key, "holiday") || !strcmp(key, "not-holiday")) {
 			rc = key[0] == 'h' ? vigie_calendar_add_holiday(&np.cal, val, err)
 					   : vigie_calendar_remove_holiday(&np.cal, val, err);

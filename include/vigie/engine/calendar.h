@@ -4,7 +4,9 @@
  * Days are civil days of the local time zone (TZ is respected). A business
  * day counts in full, 00:00 to 24:00 local time; weekends and holidays count
  * nothing. Countries: "FR" (default; holidays computed, Easter by the
- * anonymous Gregorian algorithm) and "none" (weekends only). Extra and
+ * anonymous Gregorian algorithm) and "none" (weekends only). Regions:
+ * "alsace-moselle" (France's Bas-Rhin, Haut-Rhin and Moselle, also given as
+ * 67, 68, 57: Good Friday and 26 December besides France's). Extra and
  * removed dates come from the configuration. */
 #ifndef VIGIE_CALENDAR_H
 #define VIGIE_CALENDAR_H
@@ -18,6 +20,7 @@
 
 struct calendar {
 	char country[8];   /* "FR" or "none" */
+	int alsace_moselle; /* region: two more holidays (FR only) */
 	int64_t *extra;    /* days since 1970-01-01, added holidays */
 	size_t nextra;
 	int64_t *removed;  /* days that are business days after all */
@@ -28,6 +31,9 @@ struct calendar {
  * an unknown country. Release with vigie_calendar_release(). */
 int vigie_calendar_init(struct calendar *c, const char *country, struct vigie_error *err);
 void vigie_calendar_release(struct calendar *c);
+/* Set the region ("alsace-moselle", "57", "67", "68"; "" or "none" for
+ * none). VIGIE_EUSAGE for an unknown region or one outside the country. */
+int vigie_calendar_set_region(struct calendar *c, const char *region, struct vigie_error *err);
 /* Add a holiday / remove one, as "YYYY-MM-DD". VIGIE_EPARSE for a bad
  * date, VIGIE_ELIMIT beyond CALENDAR_MAX_DATES. */
 int vigie_calendar_add_holiday(struct calendar *c, const char *date, struct vigie_error *err);

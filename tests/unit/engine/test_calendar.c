@@ -41,6 +41,42 @@ static void test_fr_holidays(void **state)
 	vigie_calendar_release(&c);
 }
 
+/* Alsace-Moselle: France's holidays, Good Friday and 26 December (local
+ * law of 1892 and the 2008 Labour Code article L3134-13). */
+static void test_alsace_moselle(void **state)
+{
+	static const char *const extra[] = { "2024-03-29", "2024-12-26", "2025-04-18",
+					     "2025-12-26", "2026-04-03", "2026-12-26",
+					     "2027-03-26", "2027-12-26" };
+	struct calendar c;
+	struct vigie_error err;
+	size_t found = 0;
+	const char *name = NULL;
+	(void)state;
+	assert_int_equal(vigie_calendar_init(&c, "FR", NULL), 0);
+	assert_int_equal(vigie_calendar_set_region(&c, "alsace-moselle", &err), 0);
+	for (size_t i = 0; i < sizeof(fr_holidays) / sizeof(fr_holidays[0]); i++)
+		assert_true(vigie_calendar_is_holiday(&c, day(fr_holidays[i]), NULL));
+	for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++)
+		assert_true(vigie_calendar_is_holiday(&c, day(extra[i]), NULL));
+	for (int64_t d = day("2024-01-01"); d <= day("2027-12-31"); d++)
+		found += vigie_calendar_is_holiday(&c, d, NULL);
+	assert_int_equal(found, sizeof(fr_holidays) / sizeof(fr_holidays[0]) +
+					sizeof(extra) / sizeof(extra[0]));
+	assert_true(vigie_calendar_is_holiday(&c, day("2026-04-03"), &name));
+	assert_string_equal(name, "Good Friday");
+	/* Good Friday 2026 is not a business day there, but is in Paris */
+	assert_false(vigie_calendar_is_business_day(&c, day("2026-04-03")));
+	assert_int_equal(vigie_calendar_set_region(&c, "67", &err), 0);
+	assert_int_equal(vigie_calendar_set_region(&c, "none", &err), 0);
+	assert_true(vigie_calendar_is_business_day(&c, day("2026-04-03")));
+	assert_int_equal(vigie_calendar_set_region(&c, "bretagne", &err), VIGIE_EUSAGE);
+	vigie_calendar_release(&c);
+	assert_int_equal(vigie_calendar_init(&c, "none", NULL), 0);
+	assert_int_equal(vigie_calendar_set_region(&c, "57", &err), VIGIE_EUSAGE);
+	vigie_calendar_release(&c);
+}
+
 static void test_easter(void **state)
 {
 	static const struct { int y, m, d; } known[] = {
@@ -175,6 +211,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fr_holidays),
 		cmocka_unit_test(test_easter),
+		cmocka_unit_test(test_alsace_moselle),
 		cmocka_unit_test(test_business_days),
 		cmocka_unit_test(test_deadlines),
 		cmocka_unit_test(test_paris_dst),

@@ -152,6 +152,33 @@ static void test_config(void **state)
 	assert_int_equal(e.line, 2);
 	path = test_write("bad3.conf", "[sla\n");
 	assert_int_equal(vigie_sla_policy_load(&p, path, &e), VIGIE_EPARSE);
+	/* Alsace-Moselle: a fix published on Maundy Thursday 2026 at 10:00
+	 * is due on Monday 6 April... which is Easter Monday: Tuesday 7 April
+	 * there, as Good Friday is a holiday too; Good Friday in Paris */
+	{
+		struct sla_policy am;
+		vigie_sla_policy_init(&am, NULL);
+		path = test_write("am.conf", "[sla]\ncritical = 1\nregion = alsace-moselle\n");
+		assert_int_equal(vigie_sla_policy_load(&am, path, &e), 0);
+		item(&it, "X", SLA_CRITICAL, "2026-04-02T10:00:00Z", "2026-04-06T12:00:00Z");
+		vigie_sla_evaluate(&am, &it);
+		assert_true(it.deadline == test_utc("2026-04-07T10:00:00Z"));
+		assert_true(it.met);
+		vigie_sla_policy_release(&am);
+		vigie_sla_policy_init(&am, NULL);
+		item(&it, "X", SLA_CRITICAL, "2026-04-02T10:00:00Z", "2026-04-06T12:00:00Z");
+		vigie_sla_evaluate(&am, &it);
+		assert_true(it.deadline == test_utc("2026-04-03T10:00:00Z"));
+		assert_false(it.met);
+		vigie_sla_policy_release(&am);
+		path = test_write("am2.conf", "[sla]\ncountry = none\nregion = 57\n");
+		assert_int_equal(vigie_sla_policy_load(&am, path, &e), VIGIE_EPARSE);
+		assert_int_equal(e.line, 3);
+		path = test_write("am3.conf", "[sla]\nregion = 57\ncountry = none\n");
+		assert_int_equal(vigie_sla_policy_load(&am, path, &e), VIGIE_EPARSE);
+		assert_int_equal(e.line, 3);
+		vigie_sla_policy_release(&am);
+	}
 	path = test_write("bad4.conf", "[sla]\ncountry = Atlantis\n");
 	assert_int_equal(vigie_sla_policy_load(&p, path, &e), VIGIE_EPARSE);
 	assert_int_equal(e.line, 2);
