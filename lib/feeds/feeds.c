@@ -183,6 +183,7 @@ struct jobs {
 	size_t n, cap;
 	int64_t now;
 	int force;
+	int skipped_failing; /* feeds backing off after a failure */
 	feeds_status_cb *cb;
 	void *ud;
 };
@@ -198,6 +199,9 @@ static int collect_feed(void *ud, const struct store_feed *f)
 						.error = f->last_error };
 		if (js->cb)
 			js->cb(js->ud, &st);
+		/* still failing as far as we know: the poll says so as a
+		 * forced poll would */
+		js->skipped_failing += f->last_error && *f->last_error;
 		return 0;
 	}
 	if (js->n == js->cap) {
@@ -513,7 +517,7 @@ int vigie_feeds_poll(struct vigie_store *s, const struct feeds_poll_opts *opts,
 			goto out;
 		}
 	}
-	rc = failed ? 1 : 0;
+	rc = failed || js.skipped_failing ? 1 : 0;
 out:
 	for (size_t i = 0; i < js.n; i++) {
 		if (multi && js.v[i].easy)
@@ -854,9 +858,12 @@ static int match_item(struct vigie_store *s, const struct store_feed_item *it,
 	vigie_strv_init(&svcs);
 	vigie_strv_init(&c.cves);
 	vigie_strv_init(&c.advisories);
+	/* the feed's own tag (feeds add --service) stands for the items that
+	 * name no service: an item of an nginx feed about apache2 is apache2's */
 	if (split(&names, it->packages) || split(&c.cves, it->cves) ||
 	    split(&c.advisories, it->advisory) || service_names(&svcs, t, it->services) ||
-	    service_names(&svcs, t, it->feed_services)) {
+	    (!(it->services && *it->services) &&
+	     service_names(&svcs, t, it->feed_services))) {
 		rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 		goto out;
 	}

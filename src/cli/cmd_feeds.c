@@ -8,12 +8,15 @@
 
 #include <yajl/yajl_gen.h>
 
+#include "vigie/feeds/feed.h"
 #include "vigie/feeds/feeds.h"
+#include "vigie/net/fetch.h"
 
 static void feeds_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vigie feeds add URL|PATH [--name N] [--service S]... [--debian]\n"
+		"                       [--no-check]\n"
 		"       vigie feeds add --defaults [--catalogue FILE]\n"
 		"       vigie feeds list [--format text|json]\n"
 		"       vigie feeds remove URL|NAME\n"
@@ -37,6 +40,45 @@ static int load_services(struct services_table *svc)
 }
 
 /* ---- add ---- */
+/* Fetch the feed once before storing it: an answer that is an error
+ * (404, 500, a bad file) is refused; a network that cannot be reached is
+ * only a warning (the feed may be added offline and polled later). */
+static int check_feed_url(const char *url)
+{
+	struct vigie_buf body = { 0 };
+	struct fetch_opts fo;
+	struct fetch_result res;
+	struct vigie_error err;
+	int rc;
+
+	cli_error_init(&err);
+	memset(&res, 0, sizeof(res));
+	vigie_fetch_opts_init(&fo);
+	fo.connect_timeout = 10;
+	fo.timeout = 30;
+	fo.max_size = FEED_MAX_DOC;
+	fo.user_agent = "vigie/" VIGIE_VERSION;
+	if (strstr(url, "://") && strncmp(url, "file://", 7))
+		rc = vigie_fetch_to_mem(&res, &body, url, &fo, &err);
+	else
+		rc = vigie_read_file(&body, !strncmp(url, "file://", 7) ? url + 7 : url,
+				     FEED_MAX_DOC, &err);
+	vigie_buf_release(&body);
+	if (rc && res.unreachable) {
+		char msg[1200];
+		vigie_error_format(&err, msg, sizeof(msg));
+		fprintf(stderr, "vigie: warning: %s; added all the same, `vigie feeds poll`"
+				" will try again\n", msg);
+		rc = 0;
+	} else if (rc) {
+		cli_error(&err);
+		fprintf(stderr, "vigie: the feed was not added (--no-check adds it unchecked)\n");
+		rc = EXIT_ERROR;
+	}
+	vigie_fetch_result_release(&res);
+	return rc;
+}
+
 static int feeds_add(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -45,10 +87,12 @@ static int feeds_add(int argc, char **argv)
 		{ "debian", no_argument, NULL, 'd' },
 		{ "defaults", no_argument, NULL, 'D' },
 		{ "catalogue", required_argument, NULL, 'c' },
+		{ "no-check", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *name = NULL, *catalogue = NULL;
+	int check = 1;
 	struct vigie_strv svcs;
 	struct vigie_store *s = NULL;
 	struct vigie_error err;
@@ -71,6 +115,7 @@ static int feeds_add(int argc, char **argv)
 		case 'd': vigie_strv_push_unique(&svcs, FEEDS_DEBIAN_TOKEN); break;
 		case 'D': defaults = 1; break;
 		case 'c': catalogue = optarg; break;
+		case 'N': check = 0; break;
 		case 'h': feeds_usage(stdout); goto out;
 		default: feeds_usage(stderr); rc = EXIT_ERROR; goto out;
 		}
@@ -110,6 +155,8 @@ static int feeds_add(int argc, char **argv)
 		rc = cli_fail("out of memory");
 		goto out;
 	}
+	if (check && (rc = check_feed_url(argv[optind])))
+		goto out;
 	r = vigie_store_feed_add(s, argv[optind], name, services, &err);
 	if (r < 0)
 		rc = cli_error(&err);

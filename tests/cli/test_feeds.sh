@@ -30,8 +30,19 @@ run feeds add "$U/redirect/atom.xml" --name atom; expect_rc 0 "add atom"
 run feeds add "$U/gz/latin1.xml" --name latin1; expect_rc 0 "add latin1"
 for x in status/500:e500 stall:stall big:big loop:loop f/malformed.xml:malformed \
 	 f/xxe.xml:xxe f/billion.xml:billion attrs:attrs ebcdic:ebcdic; do
-	run feeds add "$U/${x%%:*}" --name "${x##*:}"; expect_rc 0 "add ${x##*:}"
+	run feeds add "$U/${x%%:*}" --name "${x##*:}" --no-check; expect_rc 0 "add ${x##*:}"
 done
+# added feeds are checked once: an error answer is refused, an unreachable
+# network only warned about
+run feeds add "$U/f/none.xml" --name missing; expect_rc 2 "a 404 is refused"
+expect_err "none.xml: HTTP 404" "the 404 is reported"
+expect_err "was not added" "the feed was not added"
+run feeds list; expect_no_out "missing" "the refused feed is not listed"
+run feeds add "$U/status/500" --name e500b; expect_rc 2 "a 500 is refused"
+run feeds add "$T/no-such.xml" --name nofile; expect_rc 2 "a missing file is refused"
+run feeds add "http://127.0.0.1:1/feed.xml" --name down; expect_rc 0 "unreachable: added"
+expect_err "warning: .*added all the same" "unreachable: a warning"
+run feeds remove down; expect_rc 0 "remove the unreachable feed"
 
 START=$(date +%s)
 run feeds poll --timeout 2; expect_rc 2 "poll with failing feeds"
@@ -60,12 +71,13 @@ expect_out '"title": "Mise à jour de sécurité pour samba"' "latin1 came out a
 
 # Second poll: the failing feeds back off, the others answer 304; nothing
 # is stored twice.
-run feeds poll --timeout 2; expect_rc 0 "second poll"
+run feeds poll --timeout 2; expect_rc 2 "second poll: feeds backing off still count as failing"
 expect_out "^dsa: not modified$" "304 on conditional GET"
 expect_out "^e500: skipped, backing off until 2026-11-27T09:05:00Z" "backoff"
 grep -Eq '^GET /f/dsa.rdf 304 "' "$T/srv/requests" && ok || ko "no If-None-Match sent"
 expect_eq "$(count_items)" 10 "re-polling stores nothing twice"
 VIGIE_NOW=2026-11-28T09:00:00Z run feeds poll --force --timeout 2
+expect_rc 2 "forced poll: the same exit status"
 expect_out "^e500: error: HTTP 500 \(next poll 2026-11-28T09:10:00Z\)" "backoff doubles"
 expect_eq "$(count_items)" 10 "forced re-poll stores nothing twice"
 
@@ -92,8 +104,18 @@ run feeds items --format json
 expect_out '"advisory": "DSA-6100-2"' "advisory id"
 run feeds items --since 2026-12-01; expect_out "^no items$" "--since"
 
+# The vendor feed is tagged nginx and redis: its nginx item concerns an
+# nginx host, its Redis item does not (it names its own service), and its
+# item naming no service stands for the feed's tag.
+run hosts service add db1 nginx; expect_rc 0 "db1 runs nginx"
+run feeds items --host db1 --format json; expect_rc 0 "items for db1"
+expect_out '"title": "nginx 1.27.4 fixes' "the nginx item concerns an nginx host"
+expect_no_out '"title": "Redis 7.4.9 security release"' "an item naming redis is not nginx's"
+expect_out '"title": "Notes without a link"' "an item naming no service takes the feed's tag"
+run hosts service remove db1 nginx; expect_rc 0 "db1 nginx removed"
+
 # a feed for the Apache service, given by an alias
-run feeds add "$U/f/none.xml" --name httpd-news --service httpd; expect_rc 0 "feed by alias"
+run feeds add "$U/f/none.xml" --name httpd-news --service httpd --no-check; expect_rc 0 "feed by alias"
 run feeds coverage; expect_rc 1 "uncovered services exit 1"
 expect_out "^covered +web1 +Apache HTTP Server +dsa, httpd-news$" "alias covers the service"
 expect_eq "$(printf '%s\n' "$OUT" | head -2 | awk '{print $1" "$2" "$3}')" \
