@@ -79,21 +79,49 @@ struct pending_ctx {
 	struct vigie_error *err;
 };
 
-/* Keep the item's hits not alerted yet; memory follows what is pending,
- * not what is stored. */
+/* 1 when every package of host that the item concerns is installed at a
+ * version with the fix (Debian's data says so), and there is one at least:
+ * then its service hits, the same software, need no alert either. */
+static int host_already_fixed(const struct feeds_match *m, const char *host)
+{
+	int fixed = 0;
+	for (size_t k = 0; k < m->n; k++) {
+		if (!m->v[k].source || strcmp(m->v[k].host, host))
+			continue;
+		if (m->v[k].fixed != 1)
+			return 0;
+		fixed = 1;
+	}
+	return fixed;
+}
+
+/* Keep the item's hits not alerted yet, leaving out the hosts whose
+ * installed versions already have the fix; memory follows what is
+ * pending, not what is stored. */
 static int pending_item(void *ud, const struct feeds_item *cx)
 {
 	struct pending_ctx *c = ud;
 	struct feeds_item *x = (struct feeds_item *)cx; /* ours to trim */
 	size_t k2 = 0;
+	char *fixed_hosts = calloc(x->match.n ? x->match.n : 1, 1);
+	if (!fixed_hosts)
+		return VIGIE_ENOMEM;
+	for (size_t k = 0; k < x->match.n; k++)
+		fixed_hosts[k] = (char)host_already_fixed(&x->match, x->match.v[k].host);
 	for (size_t k = 0; k < x->match.n; k++) {
 		struct feeds_hit *h = &x->match.v[k];
-		int sent = vigie_store_alert_was_sent(c->s, x->it.id, h->host_id, c->err);
+		int sent;
+		if (fixed_hosts[k]) {
+			vigie_feeds_hit_clear(h);
+			continue;
+		}
+		sent = vigie_store_alert_was_sent(c->s, x->it.id, h->host_id, c->err);
 		if (sent < 0) {
 			/* keep the match consistent for its release */
 			for (size_t j = k; j < x->match.n; j++)
 				x->match.v[k2++] = x->match.v[j];
 			x->match.n = k2;
+			free(fixed_hosts);
 			return sent;
 		}
 		if (sent) {
@@ -103,6 +131,7 @@ static int pending_item(void *ud, const struct feeds_item *cx)
 		x->match.v[k2++] = *h;
 	}
 	x->match.n = k2;
+	free(fixed_hosts);
 	if (k2 == 0)
 		return 0;
 	return vigie_feeds_items_push(c->out, x) ? VIGIE_ENOMEM : 0;

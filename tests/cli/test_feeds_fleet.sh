@@ -71,6 +71,19 @@ expect_no_out "apache2" "db has no apache2"
 run feeds items
 expect_out "^    www: openssl 3.0.15-1~deb12u1 fixed \(fixed in 3.0.15-1~deb12u1\)$" "text: fixed"
 
+# Alerts leave out a host whose installed version already has the fix
+# (www's openssl), also through its OpenSSL service; db's is not fixed.
+run alerts --format json --dry-run; expect_rc 0 "alerts"
+printf '%s\n' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+by = {h["host"]: sorted(i["title"] for i in h["items"]) for h in d["hosts"]}
+assert "DSA-6100-1 openssl - security update" in by["db"], by
+assert "DSA-6100-1 openssl - security update" not in by.get("www", []), by
+assert "DSA-6101-1 apache2 - security update" in by["www"], by
+assert "DSA-6098-1 glibc - security update" in by["www"], by
+' && ok || ko "alerts: a host already fixed is not alerted"
+
 # Coverage: the hand-attached service has no package and no feed.
 run feeds coverage; expect_rc 1 "uncovered service: exit 1"
 expect_eq "$(printf '%s\n' "$OUT" | head -1 | awk '{print $1, $2, $3, $4}')" \
