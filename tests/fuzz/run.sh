@@ -8,7 +8,9 @@ set -u
 BUILD=${1:?usage: $0 BUILD_DIR [SECONDS]}
 SECONDS_EACH=${2:-30}
 [ -n "$SECONDS_EACH" ] || SECONDS_EACH=30
-MAX_LEN=${FUZZ_MAX_LEN:-65536}
+# inputs up to 1 MiB (the targets' own cap): the limits (many attributes,
+# deep nesting, long tokens) lie beyond 64 KB
+MAX_LEN=${FUZZ_MAX_LEN:-1048576}
 SRC=$(cd "$(dirname "$0")" && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/vigie-fuzz-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
