@@ -331,9 +331,8 @@ static int build(struct vulnindex **out, struct vigie_store *s, const char *rele
 	c.err = err;
 	rd = vigie_store_read_begin(s);
 	if (sources) {
-		for (size_t i = 0; !rc && i < sources->n; i++)
-			rc = vigie_store_tracker_for_source(s, release, sources->v[i], on_tracker,
-						      &c, err);
+		rc = vigie_store_tracker_for_sources(s, release, (const char *const *)sources->v,
+						     sources->n, on_tracker, &c, err);
 	} else {
 		rc = vigie_store_tracker_each(s, release, on_tracker, &c, err);
 	}

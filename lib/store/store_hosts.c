@@ -108,6 +108,31 @@ static int put_packages(struct vigie_store *s, int64_t id,
 	vigie_store_bind_int64(st, 1, id);
 	if ((rc = vigie_store_step_done(s, st, err, "delete host packages")))
 		return rc;
+	if (s->drv->remote && inv->npkgs > 16) {
+		/* one COPY instead of a round trip per package */
+		static const char *const cols[] = { "host_id", "package", "arch", "version",
+						    "source", "source_version", "status" };
+		char idbuf[24];
+		int64_t skipped = 0;
+		snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
+		if (s->drv->bulk_begin(s->conn, "host_packages", cols, 7))
+			return vigie_store_dberr(s, err, "store host packages");
+		for (size_t i = 0; i < inv->npkgs; i++) {
+			const struct inventory_pkg *p = &inv->pkgs[i];
+			const char *vals[7] = { idbuf, p->name, p->arch ? p->arch : "", p->version,
+						p->source ? p->source : p->name,
+						p->source_version ? p->source_version : p->version,
+						p->status ? p->status : "installed" };
+			if (s->drv->bulk_row(s->conn, vals)) {
+				rc = vigie_store_dberr(s, err, "store host package");
+				s->drv->bulk_end(s->conn, &skipped);
+				return rc;
+			}
+		}
+		if (s->drv->bulk_end(s->conn, &skipped))
+			return vigie_store_dberr(s, err, "store host packages");
+		return 0;
+	}
 	if (!(st = vigie_store_stmt(s, ins, err)))
 		return VIGIE_EDB;
 	for (size_t i = 0; i < inv->npkgs; i++) {

@@ -1,5 +1,6 @@
 /* Tracker issues, vulns, KEV and CVSS rows. */
 #include "store/store_internal.h"
+#include "vigie/core/hashmap.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -202,6 +203,48 @@ int vigie_store_tracker_for_source(struct vigie_store *s, const char *release,
 	vigie_store_bind_text(st, 1, release);
 	vigie_store_bind_text(st, 2, source);
 	return tracker_rows(s, st, cb, ud, err);
+}
+
+struct sources_filter {
+	struct vigie_hashmap want;
+	store_tracker_cb *cb;
+	void *ud;
+};
+
+static int filter_row(void *ud, const struct store_tracker_row *r)
+{
+	struct sources_filter *f = ud;
+	if (!r->source || !vigie_hashmap_get(&f->want, r->source, strlen(r->source)))
+		return 0;
+	return f->cb(f->ud, r);
+}
+
+int vigie_store_tracker_for_sources(struct vigie_store *s, const char *release,
+				    const char *const *sources, size_t n,
+				    store_tracker_cb *cb, void *ud, struct vigie_error *err)
+{
+	struct sources_filter f;
+	int rc = 0;
+	/* a few sources are cheaper one by one even over the network */
+	if (!s->drv->remote || n < 32) {
+		for (size_t i = 0; !rc && i < n; i++)
+			rc = vigie_store_tracker_for_source(s, release, sources[i], cb, ud, err);
+		return rc;
+	}
+	vigie_hashmap_init(&f.want);
+	f.cb = cb;
+	f.ud = ud;
+	for (size_t i = 0; i < n; i++) {
+		void **slot = vigie_hashmap_slot(&f.want, sources[i], strlen(sources[i]));
+		if (!slot) {
+			vigie_hashmap_release(&f.want);
+			return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		}
+		*slot = (void *)sources[i];
+	}
+	rc = vigie_store_tracker_each(s, release, filter_row, &f, err);
+	vigie_hashmap_release(&f.want);
+	return rc;
 }
 
 int vigie_store_tracker_for_vuln(struct vigie_store *s, const char *vuln,

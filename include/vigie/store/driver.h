@@ -100,6 +100,9 @@ struct vigie_store_driver {
 	/* Hints around a large rewrite of one table (SQLite raises its page
 	 * cache and drops secondary indexes; others may do nothing). */
 	int (*bulk_hint)(struct vigie_conn *c, const char *table, int start);
+	/* 1 when each statement is a network round trip (PostgreSQL): the
+	 * store then prefers one larger read to many small ones. */
+	int remote;
 };
 
 struct vigie_migration {

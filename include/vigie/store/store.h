@@ -184,6 +184,13 @@ int vigie_store_tracker_each(struct vigie_store *s, const char *release,
 int vigie_store_tracker_for_source(struct vigie_store *s, const char *release,
 			     const char *source, store_tracker_cb *cb, void *ud,
 			     struct vigie_error *err);
+/* Calls cb for each tracker row of release whose source is one of
+ * sources: per-source indexed reads in process (SQLite), one read of the
+ * release filtered here when each statement is a round trip (PostgreSQL).
+ * Rows come grouped by source; returns as vigie_store_tracker_each. */
+int vigie_store_tracker_for_sources(struct vigie_store *s, const char *release,
+				    const char *const *sources, size_t n,
+				    store_tracker_cb *cb, void *ud, struct vigie_error *err);
 /* Calls cb for each tracker row of one issue (every release), ordered by
  * release, source; returns as vigie_store_tracker_each. */
 int vigie_store_tracker_for_vuln(struct vigie_store *s, const char *vuln,

@@ -677,6 +677,7 @@ static int pg_bulk_hint(struct vigie_conn *c, const char *table, int start)
 const struct vigie_store_driver vigie_store_pg_driver = {
 	.version = VIGIE_STORE_DRIVER_VERSION,
 	.name = "postgresql",
+	.remote = 1,
 	.open = pg_open,
 	.close = pg_close,
 	.location = pg_location,
