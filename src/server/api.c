@@ -322,7 +322,9 @@ int h_api_findings(struct req *r, struct vigie_buf *out)
 		status = srv_error(r, out, rc == VIGIE_ENOTFOUND ? 404 : 500, err.msg);
 	else if (!have)
 		status = srv_error(r, out, 409, "the host's release is unknown: no verdict");
-	else if (vigie_render_scan_json(out, &res, s))
+	/* no store: the database's path or URL (a PostgreSQL URL may hold a
+	 * password) and the data files' locations are the server's business */
+	else if (vigie_render_scan_json(out, &res, NULL))
 		status = srv_error(r, out, 500, "out of memory");
 	else {
 		r->content_type = "application/json";
