@@ -133,3 +133,11 @@ ascookie() {
 	shift 2
 	req "$m" "$p" -b "vigie_session=$c" "$@"
 }
+# db_val SQL: the first column of the first row of a query on $VIGIE_DB.
+db_val() {
+	if [ "${VIGIE_TEST_DRIVER:-sqlite}" = pg ]; then
+		psql -X -q -tA -v ON_ERROR_STOP=1 "$VIGIE_DB" -c "$1"
+	else
+		python3 -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone(); print("" if r is None else r[0])' "$VIGIE_DB" "$1"
+	fi
+}
