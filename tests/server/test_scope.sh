@@ -12,20 +12,31 @@ srv_setup
 TOK_REV=$(mktoken --user alice)
 rev_id=$("$VIGIE" tokens list | awk '$2 == "user" && $3 == "alice" { id = $1 } END { print id }')
 "$VIGIE" tokens revoke "$rev_id" >/dev/null
+"$VIGIE" db import --dsa-list "$SD/DSA-list" >/dev/null
 srv_start
 mkdoc "$T/a.json" bookworm-web.pkgs "$HA" bookworm
-mkdoc "$T/b.json" bullseye-db.pkgs "$HB" bullseye
+# B's host, then its sudo upgrade: B has open findings, a resolved one, a
+# timeline and SLA items to leak
+mkdoc "$T/b0.json" bullseye-db.pkgs "$HB" bullseye --collected-at 2026-11-09T08:00:00Z
+mkdoc "$T/b.json" bullseye-db-upgraded.pkgs "$HB" bullseye --dpkg-log "$SD/bullseye-db.dpkg.log"
 push "$TOK_AGENT_A" "$T/a.json"; expect_code 200 "push A"
-push "$TOK_AGENT_B" "$T/b.json"; expect_code 200 "push B"
+push "$TOK_AGENT_B" "$T/b0.json"; expect_code 200 "push B"
+push "$TOK_AGENT_B" "$T/b.json"; expect_code 200 "push B upgraded"
 login alice "$PW_A"; SESS_A=$SESSION; CSRF_A=$CSRF
 [ -n "$SESS_A" ] && [ -n "$CSRF_A" ] && ok || ko "alice logs in"
 login ops "$PW_OP"; SESS_OP=$SESSION
 [ -n "$SESS_OP" ] && ok || ko "the operator logs in"
 
-# B's objects: a host, a CVE open only on B's host (sudo, bullseye), the
-# client, a month.
-CVE_B=CVE-2021-3156
-# The CVE is B's only: A's document has no sudo, and bookworm has no entry.
+# B's objects: a host, a CVE open only on B's host (glibc, bullseye only
+# in the data), one its upgrade fixed (sudo), the client, a month.
+CVE_B=CVE-2023-4911
+CVE_FIX_B=CVE-2021-3156
+python3 - "$TESTDATA/scan/tracker.json" <<'PY' && ok || ko "fixture: B's CVEs are bullseye-only"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert list(d["glibc"]["CVE-2023-4911"]["releases"]) == ["bullseye"]
+assert list(d["sudo"]["CVE-2021-3156"]["releases"]) == ["bullseye"]
+PY
 if grep -q '^sudo ' "$SD/bookworm-web.pkgs"; then ko "fixture: sudo on A's host"; fi
 
 # Rules: "METHOD PATTERN" -> "SUBST QUERY A_CODES OP_MUST"
@@ -44,15 +55,15 @@ declare -A RULE=(
 	["GET /api/v1/hosts"]="- - 200 $HA,$HB"
 	["GET /api/v1/hosts/*"]="host - 404 $HB"
 	["GET /api/v1/hosts/*/findings"]="host - 404 $CVE_B"
-	["GET /api/v1/hosts/*/history"]="host - 404 $CVE_B"
-	["GET /api/v1/hosts/*/timeline"]="host - 404 $HB"
+	["GET /api/v1/hosts/*/history"]="host - 404 $CVE_B,$CVE_FIX_B"
+	["GET /api/v1/hosts/*/timeline"]="host - 404 $HB,$CVE_FIX_B"
 	["GET /api/v1/cves/*"]="cve - 200|404 $HB"
 	["GET /api/v1/clients"]="- - 200 acme,globex"
-	["GET /api/v1/clients/*/sla"]="client month=2026-11 403|404 globex"
+	["GET /api/v1/clients/*/sla"]="client month=2026-11 403|404 globex,$HB"
 	["GET /metrics"]="- - 403 -"
 	["GET /"]="- - 200 $HA,$HB"
 	["GET /hosts/*"]="host - 404 $HB"
-	["GET /hosts/*/timeline"]="host - 404 $HB"
+	["GET /hosts/*/timeline"]="host - 404 $HB,$CVE_FIX_B"
 	["GET /hosts/*/history"]="host year=2026 404 $HB"
 	["GET /cves/*"]="cve - 200|404 $HB"
 	["GET /clients/*/sla"]="client month=2026-11 403|404 globex"
