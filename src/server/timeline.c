@@ -542,9 +542,8 @@ static void breach_text(struct req *r, struct vigie_buf *out, const struct sla_m
 	vigie_buf_addf(out, en ? "installed %.1f business days after its publication ("
 			       : "installé %.1f jours ouvrés après sa publication (",
 		       it->delay_days);
+	/* published_from says the date and where it comes from */
 	srv_html(out, it->published_from ? it->published_from : "?");
-	vigie_buf_adds(out, ", ");
-	time_text(out, it->published);
 	if (en)
 		vigie_buf_addf(out, "); a %s fix is due within %d business day%s, by ",
 			       cls_label(r, vigie_sla_class_name(it->cls)), dl, dl == 1 ? "" : "s");
