@@ -14,12 +14,26 @@ SRV_PID=
 # Host names (A = acme, B = globex).
 HA=web1.acme.example
 HB=db1.globex.example
+# srv_stop: stop the server; it must exit 0 and its log hold no sanitizer
+# report (ASan builds: leaks are reported at exit).
 srv_stop() {
+	local rc=0
 	if [ -n "$SRV_PID" ]; then
 		kill "$SRV_PID" 2>/dev/null || true
-		wait "$SRV_PID" 2>/dev/null || true
+		wait "$SRV_PID" 2>/dev/null || rc=$?
 		SRV_PID=
+		[ "$rc" = 0 ] && ok || ko "vigie serve exited with status $rc (log: $SRV_LOG)"
+		if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$SRV_LOG"; then
+			ko "vigie serve: sanitizer report: $(grep -m1 -A6 -E 'Sanitizer|runtime error' "$SRV_LOG")"
+		else
+			ok
+		fi
 	fi
+}
+# srv_finish: stop the server (checked), then finish.
+srv_finish() {
+	srv_stop
+	finish
 }
 trap 'srv_stop; cp "$T"/serve*.log "$LOGDIR"/ 2>/dev/null; rm -rf "$T"' EXIT
 

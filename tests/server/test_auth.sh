@@ -78,4 +78,4 @@ for s in "$PW_A" "$PW_B" "$PW_OP" "$TOK_A" "$TOK_OP" "$TOK_AGENT_A" "$S1" "$S2";
 	if grep -aqF -- "$s" "$T/dump"; then ko "the database holds a secret in clear: ${s:0:6}..."; else ok; fi
 done
 grep -aq 'argon2id' "$T/dump" && ok || ko "passwords are stored as argon2id hashes"
-finish
+srv_finish

@@ -70,4 +70,4 @@ as "$TOK_A" GET "/api/v1/hosts/$HA/history?open=1"
 expect_eq "$(jq_ 'len(d["findings"])')" 0 "nothing open"
 # another client's user does not see this history
 as "$TOK_B" GET "/api/v1/hosts/$HA/history"; expect_code 404 "B: no such host"
-finish
+srv_finish

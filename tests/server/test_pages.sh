@@ -124,4 +124,4 @@ expect_eq "$($PN timeline "$T/tl.html")" "$want" "timeline page: the API's count
 expect_eq "$want" "upgrades 2 cves 1" "two upgrades, one CVE"
 # the browser saw no script and loaded nothing external (CSP default-src 'none')
 if grep -qi '<script' "$T"/*.html; then ko "a page has a script"; else ok; fi
-finish
+srv_finish

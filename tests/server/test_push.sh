@@ -144,4 +144,4 @@ push "$TOK_AGENT_A" "$T/log2.json"; expect_code 200 "the log lines again"
 expect_eq "$(jq_ 'd["events_added"]')" 0 "no event added twice"
 expect_eq "$(db_val "SELECT COUNT(*) FROM events e JOIN hosts h ON h.id = e.host_id WHERE h.name = '$HA'")" \
 	"$nup" "the events in the store"
-finish
+srv_finish

@@ -166,4 +166,4 @@ expect_eq "$(jq_ '" ".join(h["name"] for h in d["hosts"])')" "$HA" "A's host lis
 as "$TOK_B" GET /api/v1/hosts
 expect_eq "$(jq_ '" ".join(h["name"] for h in d["hosts"])')" "$HB" "B's host list is B's host"
 as "$TOK_B" GET "/hosts/$HA"; expect_code 404 "B does not see A's host page"
-finish
+srv_finish

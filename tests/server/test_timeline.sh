@@ -113,4 +113,4 @@ for lang in fr en; do
 	grep -q "<html lang=\"$lang\">" "$T/body" && ok || ko "SLA page in $lang"
 done
 grep -q 'DSA-9101-1' "$T/body" && ok || ko "the breach shows its advisory"
-finish
+srv_finish
