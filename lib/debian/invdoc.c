@@ -472,6 +472,11 @@ int vigie_invdoc_parse(struct invdoc *d, const void *data, size_t len, const cha
 		return vigie_error_set(err, VIGIE_EPARSE, name, 0, "field host is missing");
 	if (!p.have_packages)
 		return vigie_error_set(err, VIGIE_EPARSE, name, 0, "field packages is missing");
+	/* as for an empty status file: a host without a package is a broken
+	 * collection, and storing it would clear the host's findings */
+	if (!d->inv.npkgs)
+		return vigie_error_set(err, VIGIE_EPARSE, name, 0,
+				       "field packages: no package (an empty dpkg status?)");
 	d->inv.status_path = name;
 	d->inv.inventoried_at = d->collected_at;
 	vigie_inventory_sort(&d->inv);

@@ -90,6 +90,11 @@ unchanged "a document without packages"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["packages"]={"bash": "5"}; json.dump(d, sys.stdout)' "$T/a.json" > "$T/pkobj.json"
 push "$TOK_AGENT_A" "$T/pkobj.json"; expect_code 400 "packages as an object"
 grep -q 'field packages' "$T/body" && ok || ko "names field packages: $BODY"
+# an empty package list (a broken collection) would clear the findings
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["packages"]=[]; json.dump(d, sys.stdout)' "$T/a.json" > "$T/pk0.json"
+push "$TOK_AGENT_A" "$T/pk0.json"; expect_code 400 "no package at all"
+grep -q 'field packages' "$T/body" && ok || ko "names field packages: $BODY"
+unchanged "an empty package list"
 # a package without a version
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); del d["packages"][3]["version"]; json.dump(d, sys.stdout)' "$T/a.json" > "$T/nover.json"
 push "$TOK_AGENT_A" "$T/nover.json"; expect_code 400 "a package without a version"
