@@ -472,6 +472,11 @@ int vigie_invdoc_parse(struct invdoc *d, const void *data, size_t len, const cha
 		return vigie_error_set(err, VIGIE_EPARSE, name, 0, "field host is missing");
 	if (!p.have_packages)
 		return vigie_error_set(err, VIGIE_EPARSE, name, 0, "field packages is missing");
+	/* as for an empty status file: a host without a package is a broken
+	 * collection, and storing it would clear the host's findings */
+	if (!d->inv.npkgs)
+		return vigie_error_set(err, VIGIE_EPARSE, name, 0,
+				       "field packages: no package (an empty dpkg status?)");
 	d->inv.status_path = name;
 	d->inv.inventoried_at = d->collected_at;
 	vigie_inventory_sort(&d->inv);
@@ -493,14 +498,18 @@ int vigie_invdoc_history(const struct invdoc *d, struct history *h,
 		if ((rc = vigie_reader_open_mem(&r, d->dpkg_log.data, d->dpkg_log.len,
 						"logs.dpkg", err)))
 			return rc;
-		if ((rc = vigie_history_load_dpkg_reader(h, r, err)))
+		rc = vigie_history_load_dpkg_reader(h, r, err);
+		vigie_reader_free(r); /* the caller's, as in load_path */
+		if (rc)
 			return rc;
 	}
 	if (d->apt_log.len) {
 		if ((rc = vigie_reader_open_mem(&r, d->apt_log.data, d->apt_log.len,
 						"logs.apt", err)))
 			return rc;
-		if ((rc = vigie_history_load_apt_reader(h, r, err)))
+		rc = vigie_history_load_apt_reader(h, r, err);
+		vigie_reader_free(r);
+		if (rc)
 			return rc;
 	}
 	return vigie_history_finish(h, err);

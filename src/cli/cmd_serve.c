@@ -22,6 +22,16 @@ static void usage(FILE *f)
 	      "Logs one line per request on stderr; never a token or a password.\n", f);
 }
 
+/* --routes: the route table, "METHOD PATTERN ROLE" per line, so that the
+ * tests can walk every route (tests/server/test_scope.sh). */
+static void print_routes(void)
+{
+	static const char *const roles[] = { "public", "agent", "user", "operator" };
+	for (size_t i = 0; i < srv_nroutes; i++)
+		printf("%s %s %s\n", srv_routes[i].method, srv_routes[i].pattern,
+		       roles[srv_routes[i].role]);
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -33,6 +43,7 @@ int cmd_serve(int argc, char **argv)
 		{ "rate", required_argument, NULL, 'r' },
 		{ "policy", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "routes", no_argument, NULL, 'R' }, /* hidden: for the tests */
 		{ NULL, 0, NULL, 0 }
 	};
 	struct srv_opts o;
@@ -51,6 +62,7 @@ int cmd_serve(int argc, char **argv)
 		case 'r': o.rate = atoi(optarg); break;
 		case 'p': policy_path = optarg; break;
 		case 'h': usage(stdout); return EXIT_OK;
+		case 'R': print_routes(); return EXIT_OK;
 		default: usage(stderr); return EXIT_ERROR;
 		}
 	}

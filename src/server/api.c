@@ -288,9 +288,7 @@ static int noop_host(void *ud, const struct store_fleet_host *h)
 	return 0;
 }
 
-/* The host named by the first path parameter if the principal may see it:
- * 0, or an HTTP status already written to out. */
-static int visible_host(struct req *r, struct vigie_store *s, struct vigie_buf *out)
+int srv_visible_host(struct req *r, struct vigie_store *s, struct vigie_buf *out)
 {
 	struct vigie_error err;
 	int rc;
@@ -313,7 +311,7 @@ int h_api_findings(struct req *r, struct vigie_buf *out)
 	int have = 0, rc, status;
 	if (!s)
 		return srv_error(r, out, 503, "the database is not available");
-	if ((status = visible_host(r, s, out)))
+	if ((status = srv_visible_host(r, s, out)))
 		return status;
 	vigie_error_init(&err);
 	vigie_inventory_init(&inv);
@@ -322,7 +320,9 @@ int h_api_findings(struct req *r, struct vigie_buf *out)
 		status = srv_error(r, out, rc == VIGIE_ENOTFOUND ? 404 : 500, err.msg);
 	else if (!have)
 		status = srv_error(r, out, 409, "the host's release is unknown: no verdict");
-	else if (vigie_render_scan_json(out, &res, s))
+	/* no store: the database's path or URL (a PostgreSQL URL may hold a
+	 * password) and the data files' locations are the server's business */
+	else if (vigie_render_scan_json(out, &res, NULL))
 		status = srv_error(r, out, 500, "out of memory");
 	else {
 		r->content_type = "application/json";
@@ -362,7 +362,7 @@ int h_api_history(struct req *r, struct vigie_buf *out)
 	int status;
 	if (!s)
 		return srv_error(r, out, 503, "the database is not available");
-	if ((status = visible_host(r, s, out)))
+	if ((status = srv_visible_host(r, s, out)))
 		return status;
 	vigie_error_init(&err);
 	g = vigie_json_gen_new(out);

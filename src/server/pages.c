@@ -231,7 +231,15 @@ static int fleet_row(void *ud, const struct store_fleet_host *h)
 	vigie_buf_adds(out, "\">");
 	srv_html(out, h->name);
 	vigie_buf_adds(out, "</a></td><td>");
-	srv_html(out, h->client ? h->client : "–");
+	if (h->client) {
+		/* the client's SLA page */
+		vigie_buf_adds(out, "<a href=\"/clients/");
+		srv_html(out, h->client);
+		vigie_buf_adds(out, "/sla\">");
+		srv_html(out, h->client);
+		vigie_buf_adds(out, "</a>");
+	} else
+		vigie_buf_adds(out, "–");
 	vigie_buf_adds(out, "</td><td>");
 	srv_html(out, h->release ? h->release : "?");
 	vigie_buf_adds(out, "</td>");
@@ -337,6 +345,12 @@ int h_page_host(struct req *r, struct vigie_buf *out)
 					 rc == VIGIE_ENOTFOUND ? "no such host" : err.msg);
 		}
 		page_begin(r, out, r->params[0]);
+		vigie_buf_adds(out, "<p class=\"nav\"><a href=\"/hosts/");
+		srv_html(out, r->params[0]);
+		vigie_buf_addf(out, "/timeline\">%s</a> · <a href=\"/hosts/",
+			       T(r, "Security timeline", "Chronologie de sécurité"));
+		srv_html(out, r->params[0]);
+		vigie_buf_addf(out, "/history\">%s</a></p>\n", T(r, "Updates", "Mises à jour"));
 		vigie_buf_addf(out, "<table id=\"summary\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
 				    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
 				    "<th>%s</th><th>%s</th></tr></thead><tbody>",

@@ -15,11 +15,16 @@ const struct route srv_routes[] = {
 	{ "GET", "/api/v1/hosts/*", R_USER, 1, h_api_host },
 	{ "GET", "/api/v1/hosts/*/findings", R_USER, 1, h_api_findings },
 	{ "GET", "/api/v1/hosts/*/history", R_USER, 1, h_api_history },
+	{ "GET", "/api/v1/hosts/*/timeline", R_USER, 1, h_api_timeline },
 	{ "GET", "/api/v1/cves/*", R_USER, 1, h_api_cve },
 	{ "GET", "/api/v1/clients", R_USER, 1, h_api_clients },
+	{ "GET", "/api/v1/clients/*/sla", R_USER, 1, h_api_sla },
 	{ "GET", "/metrics", R_OPERATOR, 1, h_metrics },
 	{ "GET", "/", R_USER, 0, h_page_fleet },
 	{ "GET", "/hosts/*", R_USER, 0, h_page_host },
+	{ "GET", "/hosts/*/timeline", R_USER, 0, h_page_timeline },
+	{ "GET", "/hosts/*/history", R_USER, 0, h_page_history },
+	{ "GET", "/clients/*/sla", R_USER, 0, h_page_sla },
 	{ "GET", "/cves/*", R_USER, 0, h_page_cve },
 };
 

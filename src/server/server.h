@@ -104,6 +104,10 @@ const char *srv_form(struct req *r, const char *name, char *buf, size_t size);
 /* Write an error document (JSON for the API, a page otherwise) into out
  * and return status. */
 int srv_error(struct req *r, struct vigie_buf *out, int status, const char *msg);
+/* Whether the host named by the first path parameter is in the
+ * principal's scope (a scoped store read): 0, or an HTTP status (404 for
+ * another client's host, as for a missing one) already written to out. */
+int srv_visible_host(struct req *r, struct vigie_store *s, struct vigie_buf *out);
 /* HTML-escape s into out. */
 void srv_html(struct vigie_buf *out, const char *s);
 
@@ -124,5 +128,11 @@ int h_page_fleet(struct req *r, struct vigie_buf *out);
 int h_page_host(struct req *r, struct vigie_buf *out);
 int h_page_cve(struct req *r, struct vigie_buf *out);
 int h_set_lang(struct req *r, struct vigie_buf *out);
+/* timeline.c */
+int h_api_timeline(struct req *r, struct vigie_buf *out);
+int h_page_timeline(struct req *r, struct vigie_buf *out);
+int h_page_history(struct req *r, struct vigie_buf *out);
+int h_api_sla(struct req *r, struct vigie_buf *out);
+int h_page_sla(struct req *r, struct vigie_buf *out);
 
 #endif

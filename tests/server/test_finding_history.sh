@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# A host's finding history through the API, over three pushes: the CVE is
+# open, still open (first seen kept, last seen moved), then resolved by the
+# upgrade (resolved at the third push, with the version that resolved it).
+. "$(dirname "$0")/lib.sh"
+set -e
+srv_setup
+CVE=CVE-2022-28615
+# bookworm's fix of $CVE, from the security data itself
+fixed=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["apache2"]["'$CVE'"]["releases"]["bookworm"]["fixed_version"])' "$TESTDATA/scan/tracker.json")
+expect_eq "$fixed" 2.4.54-1 "fixture: the fix"
+old=$(awk '$1 == "apache2" { print $3 }' "$SD/bookworm-web.pkgs")
+new=$(awk '$1 == "apache2" { print $3 }' "$SD/bookworm-web-upgraded.pkgs")
+dpkg --compare-versions "$old" lt "$fixed" && ok || ko "fixture: $old is before the fix"
+dpkg --compare-versions "$new" ge "$fixed" && ok || ko "fixture: $new has the fix"
+
+# finding STATE: the apache2 entry of $CVE in the findings document
+finding() {
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = [x for x in d["findings"] if x["cve"] == sys.argv[2]]
+print(len(f), " ".join(sorted(x.get("source", "") for x in f)))' "$T/body" "$CVE"
+}
+hist() { # hist FIELD: the field of the history entry of $CVE/apache2
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["schema"] == "vigie.findinghistory/1"
+f = [x for x in d["findings"] if x["cve"] == sys.argv[2] and x["source"] == "apache2"]
+assert len(f) == 1, f
+print(f[0][sys.argv[3]])' "$T/body" "$CVE" "$1"
+}
+
+# push AT PKGS: restart the server with the clock at AT, push.
+push_at() {
+	srv_stop
+	VIGIE_NOW=$1 srv_start
+	mkdoc "$T/doc.json" "$2" "$HA" bookworm --collected-at "$1"
+	push "$TOK_AGENT_A" "$T/doc.json" gzip
+	expect_code 200 "push at $1"
+	expect_eq "$(jq_ 'd["stored"]')" True "stored at $1"
+}
+T1=2026-11-02T08:00:00Z
+T2=2026-11-09T08:00:00Z
+T3=2026-11-16T08:00:00Z
+
+push_at $T1 bookworm-web.pkgs
+as "$TOK_A" GET "/api/v1/hosts/$HA/findings"; expect_code 200 "findings 1"
+expect_eq "$(finding)" "1 apache2" "open after the first push"
+as "$TOK_A" GET "/api/v1/hosts/$HA/history"; expect_code 200 "history 1"
+expect_eq "$(hist first_seen) $(hist last_seen) $(hist resolved_at)" "$T1 $T1 None" "first seen"
+expect_eq "$(hist installed_version) $(hist fixed_version)" "$old $fixed" "versions"
+
+push_at $T2 bookworm-web.pkgs
+as "$TOK_A" GET "/api/v1/hosts/$HA/findings"
+expect_eq "$(finding)" "1 apache2" "still open"
+as "$TOK_A" GET "/api/v1/hosts/$HA/history"
+expect_eq "$(hist first_seen) $(hist last_seen) $(hist resolved_at)" "$T1 $T2 None" "first seen kept, last seen moved"
+as "$TOK_A" GET "/api/v1/hosts/$HA/history?open=1"
+expect_eq "$(jq_ 'len(d["findings"])')" 1 "listed as open"
+
+push_at $T3 bookworm-web-upgraded.pkgs
+as "$TOK_A" GET "/api/v1/hosts/$HA/findings"
+expect_eq "$(finding)" "0 " "resolved: no longer a finding"
+as "$TOK_A" GET "/api/v1/hosts/$HA/history"
+expect_eq "$(hist first_seen) $(hist resolved_at) $(hist resolved_version)" "$T1 $T3 $new" \
+	"resolved at the third push, with the version"
+as "$TOK_A" GET "/api/v1/hosts/$HA/history?open=1"
+expect_eq "$(jq_ 'len(d["findings"])')" 0 "nothing open"
+# another client's user does not see this history
+as "$TOK_B" GET "/api/v1/hosts/$HA/history"; expect_code 404 "B: no such host"
+srv_finish
