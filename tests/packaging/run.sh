@@ -10,7 +10,7 @@
 #   (root), checks the user, the state directory, the conffiles, the
 #   completion and the shipped data, starts the server from its unit's
 #   ExecStart line as the vigie user on 127.0.0.1, asks /healthz,
-#   reinstalls (upgrade path: state and a changed conffile kept), removes
+#   upgrades (state, user and a changed conffile kept), removes
 #   (state kept), purges and checks that nothing is left. Refuses (77) a
 #   machine that already has vigie, /etc/vigie, /var/lib/vigie or a vigie
 #   user.
@@ -165,12 +165,26 @@ package_test() {
 	kill "$srv" 2>/dev/null; wait "$srv" 2>/dev/null; srv=
 	check "the server ran as vigie" bash -c "! grep -qi 'permission denied' '$out/serve.log'"
 
-	# Upgrade path (reinstall): state and a changed conffile are kept.
+	# Upgrade: the same packages repacked as version+upgrade1 (dpkg runs
+	# the upgrade path of the maintainer scripts); state, user and a
+	# changed conffile are kept.
+	local up=$out/upgrade p2 v2=$version+upgrade1
+	rm -rf "$up" && mkdir -p "$up"
+	for p2 in "$deb" "$agent"; do
+		rm -rf "$up/tree" && dpkg-deb -R "$p2" "$up/tree"
+		sed -i "s/^Version: .*/Version: $v2/" "$up/tree/DEBIAN/control"
+		dpkg-deb --root-owner-group -b "$up/tree" "$up/" >/dev/null
+	done
+	rm -rf "$up/tree"
 	echo "# changed by the administrator" >> /etc/vigie/vigie.conf
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --reinstall -o Dpkg::Options::=--force-confold \
-		"$deb" "$agent" >> "$log" 2>&1 || ko "apt-get install --reinstall"
+	uid=$(id -u vigie)
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o Dpkg::Options::=--force-confold \
+		"$up"/vigie_*.deb "$up"/vigie-agent_*.deb >> "$log" 2>&1 || ko "apt-get install (upgrade)"
+	check "vigie upgraded to $v2" [ "$(dpkg-query -W -f='${Version}' vigie)" = "$v2" ]
 	check "the changed conffile is kept on upgrade" grep -q '^# changed by the administrator' /etc/vigie/vigie.conf
 	check "the database is kept on upgrade" [ -f /var/lib/vigie/vigie.db ]
+	check "the vigie user is kept on upgrade (uid $uid)" [ "$(id -u vigie)" = "$uid" ]
+	check "/var/lib/vigie stays vigie:vigie 750" [ "$(stat -c '%U:%G %a' /var/lib/vigie)" = "vigie:vigie 750" ]
 
 	# remove: state, user and conffiles kept
 	DEBIAN_FRONTEND=noninteractive apt-get remove -y -q vigie-agent vigie >> "$log" 2>&1 || ko "apt-get remove"
