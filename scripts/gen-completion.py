@@ -12,6 +12,7 @@ checks it against the help and the man pages).
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -72,6 +73,13 @@ def main():
         sys.exit("usage: gen-completion.py VIGIE_BINARY OUTPUT")
     binary, output = sys.argv[1], sys.argv[2]
     tmp = tempfile.mkdtemp(prefix="vigie-compgen-")
+    try:
+        generate(binary, output, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def generate(binary, output, tmp):
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tmp,
            "XDG_DATA_HOME": tmp, "VIGIE_DB": os.path.join(tmp, "none.db"),
            "LC_ALL": "C", "NO_COLOR": "1"}
