@@ -15,7 +15,7 @@ DEB_DEPS = build-essential cmake pkg-config clang \
 	postgresql postgresql-client libpango1.0-dev gettext fonts-dejavu-core \
 	poppler-utils chromium python3-jsonschema
 
-.PHONY: all deps run check test bench fuzz clean format
+.PHONY: all deps run check test bench fuzz clean format deb deb-deps package-test
 
 all: $(BUILD)/vigie
 
@@ -62,6 +62,29 @@ fuzz: deps
 	CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=Debug -DVIGIE_FUZZ=ON $(CMAKE_FLAGS)
 	cmake --build $(BUILD_FUZZ) -j $(JOBS)
 	./tests/fuzz/run.sh $(BUILD_FUZZ) $(FUZZ_SECONDS)
+
+# Debian packages (debian/): built in a copy of the tree under $(BUILD)/,
+# the .deb files left in $(BUILD)/deb/ (docs/PACKAGING.md).
+PKG_DEPS = debhelper lintian fakeroot dpkg-dev
+deb-deps:
+	@missing=$$(for p in $(PKG_DEPS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing packaging tools:" $$missing; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+deb: deb-deps
+	./scripts/make-deb.sh $(BUILD)
+
+# Build twice and compare, lintian, then install, run and purge on this
+# machine (root; refuses a machine with a vigie not installed by dpkg).
+package-test: deb-deps
+	./tests/packaging/run.sh build-deb $(BUILD)/pkgtest
+	./tests/packaging/run.sh package-test $(BUILD)/pkgtest
 
 format:
 	clang-format -i include/vigie/*/*.h lib/*/*.c lib/*/*.h src/*/*.c src/*/*.h

@@ -8,7 +8,10 @@
 #include "vigie/store/store.h"
 #include "vigie/core/util.h"
 
+/* set by CMake (VIGIE_VERSION, the project version or the package's) */
+#ifndef VIGIE_VERSION
 #define VIGIE_VERSION "0.1.0"
+#endif
 
 /* Exit codes (docs/vigie.1). EXIT_UNKNOWN: vigie cannot tell (no security
  * data for the release, none for the issue). */

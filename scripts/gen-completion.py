@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""Write vigie's bash completion from the binary's own help.
+
+usage: gen-completion.py VIGIE_BINARY OUTPUT
+
+The commands come from `vigie --help` (the command table), each command's
+subcommands and options from `vigie CMD --help` (its usage lines and option
+lines), and, for commands that list "Subcommands:" (vigie db), from
+`vigie CMD SUB --help`. The completion is therefore generated from the
+binary it ships with and cannot drift from it (tests/lint/test_completion.sh
+checks it against the help and the man pages).
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+OPT_LINE = re.compile(r"^\s+(?:-\w,\s*)?(--[a-z0-9][a-z0-9-]*)")
+OPT = re.compile(r"(--[a-z0-9][a-z0-9-]*)(?:\[?[= ]([^\s\][-][^\s\]]*))?")
+WORD = re.compile(r"^[a-z][a-z-]*$")
+
+
+def run_help(binary, args, env):
+    p = subprocess.run([binary] + args + ["--help"], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, env=env, timeout=30,
+                       stdin=subprocess.DEVNULL)
+    return p.returncode, p.stdout.decode("utf-8", "replace")
+
+
+def usage_block(text):
+    """The usage lines: 'usage:' and the indented lines that follow it."""
+    out, on = [], False
+    for line in text.splitlines():
+        if line.startswith("usage:"):
+            on = True
+        elif on and not line.startswith(" "):
+            break
+        if on:
+            out.append(line)
+    return out
+
+
+def options(text, lines=None):
+    """{option: argument or None} from the usage lines and option lines."""
+    found = {}
+    src = lines if lines is not None else usage_block(text)
+    for line in src:
+        for m in OPT.finditer(line):
+            arg = m.group(2)
+            if arg and arg.startswith("-"):
+                arg = None
+            found.setdefault(m.group(1), arg)
+    if lines is None:
+        for line in text.splitlines():
+            m = OPT_LINE.match(line)
+            if m:
+                rest = OPT.match(line.strip().split(", ")[-1])
+                found.setdefault(m.group(1), rest.group(2) if rest else None)
+    return found
+
+
+def values(arg):
+    """Fixed values of an argument such as text|json|csv, else None."""
+    if arg and "|" in arg and re.fullmatch(r"[a-z0-9|-]+", arg):
+        return arg.split("|")
+    return None
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit("usage: gen-completion.py VIGIE_BINARY OUTPUT")
+    binary, output = sys.argv[1], sys.argv[2]
+    tmp = tempfile.mkdtemp(prefix="vigie-compgen-")
+    try:
+        generate(binary, output, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def generate(binary, output, tmp):
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tmp,
+           "XDG_DATA_HOME": tmp, "VIGIE_DB": os.path.join(tmp, "none.db"),
+           "LC_ALL": "C", "NO_COLOR": "1"}
+
+    _, top = run_help(binary, [], env)
+    commands, glob_opts, section = [], {}, None
+    for line in top.splitlines():
+        if line.endswith(":") and not line.startswith(" "):
+            section = line
+            continue
+        if section == "Commands:" and line.startswith("  "):
+            commands.append(line.split()[0])
+        elif section == "Global options:":
+            m = OPT_LINE.match(line)
+            if m:
+                glob_opts[m.group(1)] = None
+    if not commands:
+        sys.exit("gen-completion: no command in '%s --help'" % binary)
+
+    table = {}  # cmd -> {"subs": [..], "opts": {sub or "": {opt: arg}}}
+    for cmd in commands:
+        _, text = run_help(binary, [cmd], env)
+        subs, per = [], {"": options(text)}
+        block = usage_block(text)
+        sub = None
+        for line in block:
+            words = line.replace("usage:", "").split()
+            if words[:2] == ["vigie", cmd]:
+                sub = words[2] if len(words) >= 3 and WORD.match(words[2]) else None
+                if sub and sub not in subs:
+                    subs.append(sub)
+            # a usage line continued on the next lines belongs to its sub
+            if sub:
+                per.setdefault(sub, {}).update(options(text, [line]))
+        listed, on = [], False
+        for line in text.splitlines():
+            if line == "Subcommands:":
+                on = True
+            elif on and line.startswith("  ") and WORD.match(line.split()[0]):
+                listed.append(line.split()[0])
+            elif on and line.strip():
+                on = False
+        for sub in listed:
+            if sub not in subs:
+                subs.append(sub)
+            rc, stext = run_help(binary, [cmd, sub], env)
+            if rc == 0 and stext.startswith("usage: vigie %s %s" % (cmd, sub)):
+                per.setdefault(sub, {}).update(options(stext))
+                per[""].update(options(stext))
+        table[cmd] = {"subs": subs, "opts": per}
+
+    w = []
+    w.append("# bash completion for vigie(1). Generated by scripts/gen-completion.py")
+    w.append("# from 'vigie --help' and each command's --help: do not edit.")
+    w.append("")
+    w.append("_vigie()")
+    w.append("{")
+    w.append("    local cur prev cmd='' sub='' i opts='' subs='' vals=''")
+    w.append("    cur=${COMP_WORDS[COMP_CWORD]}")
+    w.append("    prev=${COMP_WORDS[COMP_CWORD-1]}")
+    w.append("    for ((i = 1; i < COMP_CWORD; i++)); do")
+    w.append("        case ${COMP_WORDS[i]} in")
+    w.append("        --db) ((i++)) ;;")
+    w.append("        -*) ;;")
+    w.append("        *) if [[ -z $cmd ]]; then cmd=${COMP_WORDS[i]}")
+    w.append("           elif [[ -z $sub ]]; then sub=${COMP_WORDS[i]}; fi ;;")
+    w.append("        esac")
+    w.append("    done")
+    w.append("    if [[ -z $cmd ]]; then")
+    w.append("        case $prev in --db) COMPREPLY=($(compgen -f -- \"$cur\")); return ;; esac")
+    w.append("        if [[ $cur == -* ]]; then")
+    w.append("            COMPREPLY=($(compgen -W '%s' -- \"$cur\"))"
+             % " ".join(sorted(glob_opts)))
+    w.append("        else")
+    w.append("            COMPREPLY=($(compgen -W '%s' -- \"$cur\"))" % " ".join(commands))
+    w.append("        fi")
+    w.append("        return")
+    w.append("    fi")
+    w.append("    case $cmd in")
+    for cmd in commands:
+        t = table[cmd]
+        allopts = {}
+        for d in t["opts"].values():
+            for k, v in d.items():
+                allopts.setdefault(k, v)
+        allopts.setdefault("--help", None)
+        w.append("    %s)" % cmd)
+        w.append("        subs='%s'" % " ".join(t["subs"]))
+        if t["subs"]:
+            w.append("        case $sub in")
+            for sub in t["subs"]:
+                so = dict(t["opts"].get(sub, {}))
+                so.setdefault("--help", None)
+                w.append("        %s) opts='%s' ;;" % (sub, " ".join(sorted(so))))
+            w.append("        *) opts='%s' ;;" % " ".join(sorted(allopts)))
+            w.append("        esac")
+        else:
+            w.append("        opts='%s'" % " ".join(sorted(allopts)))
+        cases = [(k, values(v)) for k, v in sorted(allopts.items()) if values(v)]
+        if cases:
+            w.append("        case $prev in")
+            for k, vs in cases:
+                w.append("        %s) vals='%s' ;;" % (k, " ".join(vs)))
+            w.append("        esac")
+        w.append("        ;;")
+    w.append("    esac")
+    w.append("    if [[ -n $vals ]]; then")
+    w.append("        COMPREPLY=($(compgen -W \"$vals\" -- \"$cur\"))")
+    w.append("    elif [[ $cur == -* ]]; then")
+    w.append("        COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\"))")
+    w.append("    elif [[ -z $sub && -n $subs ]]; then")
+    w.append("        COMPREPLY=($(compgen -W \"$subs\" -- \"$cur\"))")
+    w.append("    else")
+    w.append("        COMPREPLY=($(compgen -f -- \"$cur\"))")
+    w.append("    fi")
+    w.append("}")
+    w.append("complete -o filenames -F _vigie vigie")
+    w.append("")
+    with open(output + ".tmp", "w") as f:
+        f.write("\n".join(w))
+    os.replace(output + ".tmp", output)
+
+
+if __name__ == "__main__":
+    main()
