@@ -136,6 +136,10 @@ static int on_map(void *ud, const struct procmaps_entry *e)
 		return 0;
 	memcpy(path, e->path, e->path_len);
 	path[e->path_len] = '\0';
+	/* shared memory that maps shows with a path: never a packaged file */
+	if (!strcmp(path, "/dev/zero") || !strncmp(path, "/SYSV", 5) ||
+	    !strncmp(path, "/dev/shm/", 9) || !strcmp(path, "/[aio]"))
+		return 0;
 	if (!deleted) {
 		const struct stat_ent *se = stat_cached(c, path);
 		if (!se)
