@@ -401,3 +401,37 @@ out:
 		vigie_error_set(err, rc, NULL, 0, "out of memory");
 	return rc;
 }
+
+int vigie_scan_restart_invdoc(struct invdoc_restart *out, const struct scan_restart *rs,
+			      struct vigie_arena *arena)
+{
+	size_t n = 0;
+	memset(out, 0, sizeof(*out));
+	out->scanned = rs->scanned;
+	out->unreadable = rs->unreadable;
+	for (size_t i = 0; i < rs->n; i++)
+		for (size_t k = 0; k < rs->units[i].npkgs; k++)
+			n += rs->units[i].npids * rs->units[i].pkgs[k].nfiles;
+	if (!n)
+		return 0;
+	if (!(out->v = vigie_arena_alloc(arena, n * sizeof(*out->v))))
+		return VIGIE_ENOMEM;
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct scan_restart_unit *u = &rs->units[i];
+		for (size_t q = 0; q < u->npids; q++)
+			for (size_t k = 0; k < u->npkgs; k++)
+				for (size_t f = 0; f < u->pkgs[k].nfiles; f++) {
+					struct invdoc_restart_entry *e = &out->v[out->n++];
+					e->pid = u->pids[q];
+					e->comm = u->comms[q];
+					e->unit = u->unit;
+					e->kind = vigie_restart_kind_name(u->kind);
+					e->container = u->container;
+					e->package = u->pkgs[k].package;
+					e->arch = u->pkgs[k].arch;
+					e->running_version = u->pkgs[k].running_version;
+					e->path = u->pkgs[k].files[f];
+				}
+	}
+	return 0;
+}

@@ -11,6 +11,7 @@
 
 #include "vigie/core/error.h"
 #include "vigie/debian/history.h"
+#include "vigie/debian/invdoc.h"
 #include "vigie/debian/inventory.h"
 #include "vigie/debian/restart.h"
 #include "vigie/engine/match.h"
@@ -66,5 +67,11 @@ struct scan_restart_opts {
  * yet, with restart_required set; recounts res. Returns 0 or VIGIE_ENOMEM. */
 int vigie_scan_add_restart(struct scan_result *res, const struct scan_restart_opts *o,
 			   struct vigie_error *err);
+
+/* Flatten rs into the inventory document's restart object: one entry per
+ * process of a unit and replaced file of the unit's packages; out->v is
+ * allocated from arena and its strings point into rs. Returns 0 or VIGIE_ENOMEM. */
+int vigie_scan_restart_invdoc(struct invdoc_restart *out, const struct scan_restart *rs,
+			      struct vigie_arena *arena);
 
 #endif
