@@ -104,6 +104,8 @@ static int cmp_unit(const void *a, const void *b)
 	const struct scan_restart_unit *x = a, *y = b;
 	if (x->reboot != y->reboot)
 		return y->reboot - x->reboot;
+	if ((x->kind == RESTART_INIT) != (y->kind == RESTART_INIT))
+		return x->kind == RESTART_INIT ? -1 : 1;
 	if (!x->unit != !y->unit)
 		return x->unit ? -1 : 1;
 	if (x->unit) {
@@ -170,9 +172,17 @@ static int add_findings(struct scan_result *r, const struct scan_restart *rs,
 {
 	struct vigie_hashmap seen;
 	struct vigie_buf key = VIGIE_BUF_INIT, who = VIGIE_BUF_INIT;
+	struct policy *defpol = NULL;
+	const struct policy *pol = o->policy;
 	int rc = VIGIE_ENOMEM;
 
 	vigie_hashmap_init(&seen);
+	if (!pol) { /* the built-in default, as vigie_scan_run */
+		if (!(defpol = malloc(sizeof(*defpol))))
+			goto out;
+		vigie_policy_default(defpol);
+		pol = defpol;
+	}
 	for (size_t u = 0; u < rs->n; u++)
 		for (size_t k = 0; k < rs->units[u].npkgs; k++) {
 			const struct scan_restart_pkg *p = &rs->units[u].pkgs[k];
@@ -233,7 +243,7 @@ static int add_findings(struct scan_result *r, const struct scan_restart *rs,
 					vigie_store_vuln_facts_clear(&fa);
 					fa.cvss = -1;
 				}
-				vigie_scan_finding_set_facts(r, f, &fa, e->urgency, o->policy);
+				vigie_scan_finding_set_facts(r, f, &fa, e->urgency, pol);
 				vigie_store_vuln_facts_clear(&fa);
 				f->evidence = vigie_scan_result_printf(
 					r, "%s: %s is fixed in %s %s; installed source version %s has"
@@ -251,6 +261,7 @@ out:
 	vigie_buf_release(&key);
 	vigie_buf_release(&who);
 	vigie_hashmap_release(&seen);
+	free(defpol);
 	return rc;
 }
 

@@ -47,7 +47,7 @@ struct scan_restart_unit {
 };
 
 struct scan_restart {
-	struct scan_restart_unit *units; /* reboot first, then by unit name, then pid */
+	struct scan_restart_unit *units; /* reboot first (PID 1 first), then by unit name, lone processes last */
 	size_t n;
 	size_t scanned, unreadable, unowned; /* from the walk (restart.h) */
 	size_t ncves;                    /* distinct CVEs fixed but not running */
@@ -58,7 +58,7 @@ struct scan_restart_opts {
 	const struct inventory *inv;
 	const struct vulnindex *idx;
 	const struct history *history;    /* dpkg.log events; NULL: running versions unknown */
-	const struct policy *policy;      /* classes of the added findings */
+	const struct policy *policy;      /* classes of the added findings; NULL: built-in */
 	struct vigie_store *store;        /* CVSS, KEV; may be NULL */
 };
 
