@@ -65,7 +65,18 @@ static void restart_json(yajl_gen g, const struct scan_result *r)
 	vigie_json_kv_int(g, "processes_unreadable", (int64_t)rs->unreadable);
 	vigie_json_kv_int(g, "replaced_files_unowned", (int64_t)rs->unowned);
 	vigie_json_kv_int(g, "cves", (int64_t)rs->ncves);
-	vigie_json_kv_bool(g, "reboot_required", restart_reboot(rs));
+	/* a reboot is the action for PID 1, D-Bus and a newer kernel alike */
+	vigie_json_kv_bool(g, "reboot_required",
+			   restart_reboot(rs) || r->kernel.reboot_required);
+	vigie_json_key(g, "reboot_reasons");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < rs->n; i++)
+		if (rs->units[i].reboot)
+			vigie_json_str(g, rs->units[i].kind == RESTART_INIT ? "PID 1"
+					  : rs->units[i].unit);
+	if (r->kernel.reboot_required)
+		vigie_json_str(g, "kernel");
+	yajl_gen_array_close(g);
 	vigie_json_key(g, "units");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < rs->n; i++) {

@@ -68,7 +68,7 @@ gcc -o "$T/vt-holder" "$T/holder.c" -ldl
 # start_holder: a process mapping the library; sets HOLDER
 start_holder() {
 	rm -f "$T/ready"
-	"$T/vt-holder" "$LIB" >"$T/ready" &
+	"${HOLDER_EXE:-$T/vt-holder}" "$LIB" >"$T/ready" &
 	HOLDER=$!
 	HOLDERS+=("$HOLDER")
 	for _ in $(seq 50); do grep -q ready "$T/ready" 2>/dev/null && break; sleep 0.1; done
@@ -110,6 +110,8 @@ expect_eq "$(restart_of "$HOLDER")" \
 expect_eq "$(json 'print(" ".join(sorted(f["cve"]+":"+str(f["restart_required"])+":"+f["source_version"]+":"+f["class"] for f in d["findings"] if f["source"]=="'$PKG'")))')" \
 	"CVE-2099-0001:True:1.0:critical" "finding marked restart_required, at the running version, class from the policy (urgency=high: critical)"
 expect_eq "$(json 'print(d["summary"]["restart_needed"])')" "1" "one finding needs a restart"
+expect_eq "$(json 'print(d["restart"]["reboot_required"], d["restart"]["reboot_reasons"] == (["kernel"] if d["kernel"]["reboot_required"] else []))')" \
+	"$(json 'print(d["kernel"]["reboot_required"])') True" "a lone process needs no reboot (only the kernel may)"
 expect_eq "$(json 'print(d["restart"]["processes_unreadable"] >= 0 and d["restart"]["processes_scanned"] > 1)')" "True" "processes counted"
 run scan --no-updates
 expect_out "CVE-2099-0001 +fixed, restart needed" "text: fixed, restart needed"
@@ -134,12 +136,18 @@ expect_eq "$(json 'print(d["summary"]["restart_needed"])')" "0" "no restart-need
 run scan --no-updates --fail-on standard
 expect_rc 0 "nothing fails once restarted"
 
-# a reinstall of the same version replaces the file too: listed, no CVE
+# a reinstall of the same version replaces the file too: listed, no CVE;
+# the process's name holds a terminal escape, which the text never prints raw
+cp "$T/vt-holder" "$T/vt-"$'\033'"[31m"
+HOLDER_EXE="$T/vt-"$'\033'"[31m"
 start_holder
 sleep 1
 dpkg -i "$T/$PKG-2.0.deb" >/dev/null
 run scan --format json --no-updates
 expect_eq "$(restart_of "$HOLDER")" \
-	"$HOLDER vt-holder $PKG 2.0 2.0  $LIB restart process $HOLDER (vt-holder)" \
+	"$HOLDER vt-"$'\033'"[31m $PKG 2.0 2.0  $LIB restart process $HOLDER (vt-"$'\033'"[31m)" \
 	"reinstalled under the process: listed, no CVE"
+run scan --no-updates
+expect_out "pid $HOLDER: vt-\\\\x1b\\[31m: $PKG 2.0 \\(installed 2.0\\)\$" "text: the name escaped"
+if printf '%s' "$OUT" | grep -q $'\033'; then ko "text: a raw escape byte"; else ok; fi
 finish
