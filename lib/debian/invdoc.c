@@ -590,14 +590,18 @@ int vigie_invdoc_history(const struct invdoc *d, struct history *h,
 		if ((rc = vigie_reader_open_mem(&r, d->dpkg_log.data, d->dpkg_log.len,
 						"logs.dpkg", err)))
 			return rc;
-		if ((rc = vigie_history_load_dpkg_reader(h, r, err)))
+		rc = vigie_history_load_dpkg_reader(h, r, err);
+		vigie_reader_free(r);
+		if (rc)
 			return rc;
 	}
 	if (d->apt_log.len) {
 		if ((rc = vigie_reader_open_mem(&r, d->apt_log.data, d->apt_log.len,
 						"logs.apt", err)))
 			return rc;
-		if ((rc = vigie_history_load_apt_reader(h, r, err)))
+		rc = vigie_history_load_apt_reader(h, r, err);
+		vigie_reader_free(r);
+		if (rc)
 			return rc;
 	}
 	return vigie_history_finish(h, err);

@@ -74,6 +74,7 @@ static void test_units_and_cves(void **state)
 	vigie_history_init(&h);
 	assert_int_equal(vigie_reader_open_mem(&rd, dpkg_log, sizeof(dpkg_log) - 1, "dpkg.log", &err), 0);
 	assert_int_equal(vigie_history_load_dpkg_reader(&h, rd, &err), 0);
+	vigie_reader_free(rd);
 	assert_int_equal(vigie_history_finish(&h, &err), 0);
 
 	memset(&so, 0, sizeof(so));
