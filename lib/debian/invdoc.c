@@ -21,6 +21,7 @@ void vigie_invdoc_release(struct invdoc *d)
 {
 	vigie_inventory_release(&d->inv);
 	free(d->candidates);
+	free(d->restart.v);
 	vigie_buf_release(&d->dpkg_log);
 	vigie_buf_release(&d->apt_log);
 	vigie_arena_release(&d->arena);
@@ -30,7 +31,7 @@ void vigie_invdoc_release(struct invdoc *d)
 /* Where the parser is. */
 enum where {
 	W_TOP, W_KERNEL, W_PACKAGES, W_PKG, W_CANDS, W_CAND, W_LOGS, W_LOG_DPKG,
-	W_LOG_APT, W_SKIP,
+	W_LOG_APT, W_RESTART, W_RESTART_ENTRIES, W_RESTART_ENTRY, W_SKIP,
 };
 
 #define PKG_FIELDS 6
@@ -39,6 +40,10 @@ static const char *const pkg_keys[PKG_FIELDS] = {
 };
 #define CAND_FIELDS 4
 static const char *const cand_keys[CAND_FIELDS] = { "package", "arch", "version", "suite" };
+#define RST_FIELDS 8
+static const char *const rst_keys[RST_FIELDS] = {
+	"comm", "unit", "kind", "container", "package", "arch", "running_version", "path",
+};
 
 struct ps {
 	struct invdoc *d;
@@ -52,8 +57,9 @@ struct ps {
 	int have_schema, have_packages;
 	size_t cap_pkgs;
 	/* the object being read */
-	const char *f[PKG_FIELDS];
+	const char *f[RST_FIELDS];
 	int security;
+	long pid;
 	size_t log_lines;
 };
 
@@ -183,6 +189,46 @@ static int on_scalar(struct ps *p, const unsigned char *s, size_t len, int is_st
 		p->f[k] = keep(p, s, len);
 		return p->rc == 0;
 	}
+	if (p->w == W_RESTART || (p->w == W_RESTART_ENTRY && !strcmp(p->key, "pid"))) {
+		size_t *dst = p->w != W_RESTART ? NULL
+			      : !strcmp(p->key, "processes_scanned") ? &p->d->restart.scanned
+			      : !strcmp(p->key, "processes_unreadable") ? &p->d->restart.unreadable
+			      : NULL;
+		char num[32];
+		char *end;
+		long v;
+		if (p->w == W_RESTART && !dst)
+			return 1; /* unknown keys are for later versions */
+		snprintf(what, sizeof(what), "restart%s.%s", p->w == W_RESTART ? "" : ".entries[]",
+			 p->key);
+		if (!s || is_string || len == 0 || len >= sizeof(num) ||
+		    !((s[0] >= '0' && s[0] <= '9') || s[0] == '-'))
+			return fail(p, VIGIE_EPARSE, "field %s must be a number", what);
+		memcpy(num, s, len);
+		num[len] = '\0';
+		v = strtol(num, &end, 10);
+		if (*end || v < 0 || v > 1000000000)
+			return fail(p, VIGIE_EPARSE, "field %s must be a count", what);
+		if (dst)
+			*dst = (size_t)v;
+		else
+			p->pid = v;
+		return 1;
+	}
+	if (p->w == W_RESTART_ENTRY) {
+		int k;
+		for (k = 0; k < RST_FIELDS && strcmp(rst_keys[k], p->key); k++)
+			;
+		if (k == RST_FIELDS || !s)
+			return 1;
+		snprintf(what, sizeof(what), "restart.entries[].%s", rst_keys[k]);
+		if (!is_string)
+			return fail(p, VIGIE_EPARSE, "field %s must be a string", what);
+		if (!field_ok(p, s, len, what))
+			return 0;
+		p->f[k] = keep(p, s, len);
+		return p->rc == 0;
+	}
 	if (p->w == W_LOG_DPKG || p->w == W_LOG_APT) {
 		struct vigie_buf *b = p->w == W_LOG_DPKG ? &p->d->dpkg_log : &p->d->apt_log;
 		const char *what2 = p->w == W_LOG_DPKG ? "logs.dpkg[]" : "logs.apt[]";
@@ -256,6 +302,10 @@ static int cb_start_map(void *ctx)
 			p->w = W_KERNEL;
 		else if (!strcmp(p->key, "logs"))
 			p->w = W_LOGS;
+		else if (!strcmp(p->key, "restart")) {
+			p->w = W_RESTART;
+			p->d->have_restart = 1;
+		}
 		else if (!strcmp(p->key, "packages") || !strcmp(p->key, "candidates"))
 			return fail(p, VIGIE_EPARSE, "field %s must be an array", p->key);
 		else {
@@ -272,8 +322,14 @@ static int cb_start_map(void *ctx)
 		p->security = 0;
 		p->w = W_CAND;
 		return 1;
+	case W_RESTART_ENTRIES:
+		memset(p->f, 0, sizeof(p->f));
+		p->pid = -1;
+		p->w = W_RESTART_ENTRY;
+		return 1;
 	default:
-		if (p->w == W_PKG || p->w == W_CAND || p->w == W_KERNEL || p->w == W_LOGS) {
+		if (p->w == W_PKG || p->w == W_CAND || p->w == W_KERNEL || p->w == W_LOGS ||
+		    p->w == W_RESTART || p->w == W_RESTART_ENTRY) {
 			begin_skip(p);
 			p->skip_depth = 1;
 			return 1;
@@ -343,6 +399,36 @@ static int add_cand(struct ps *p)
 	return 1;
 }
 
+static int add_restart(struct ps *p)
+{
+	struct invdoc *d = p->d;
+	struct invdoc_restart_entry *e;
+	const char *missing = p->pid < 0 ? "pid" : !p->f[4] ? "package" : !p->f[7] ? "path" : NULL;
+	if (missing)
+		return fail(p, VIGIE_EPARSE, "field restart.entries[].%s is missing", missing);
+	if (d->restart.n == INVDOC_MAX_RESTART)
+		return fail(p, VIGIE_ELIMIT, "field restart.entries: too many entries%s", NULL);
+	if (d->restart.n == d->cap_restart) {
+		size_t cap = d->cap_restart ? d->cap_restart * 2 : 16;
+		struct invdoc_restart_entry *n = realloc(d->restart.v, cap * sizeof(*n));
+		if (!n)
+			return fail(p, VIGIE_ENOMEM, "out of memory%s", NULL);
+		d->restart.v = n;
+		d->cap_restart = cap;
+	}
+	e = &d->restart.v[d->restart.n++];
+	e->pid = (int)p->pid;
+	e->comm = p->f[0] ? p->f[0] : "";
+	e->unit = p->f[1];
+	e->kind = p->f[2] ? p->f[2] : "none";
+	e->container = p->f[3];
+	e->package = p->f[4];
+	e->arch = p->f[5] ? p->f[5] : "";
+	e->running_version = p->f[6];
+	e->path = p->f[7];
+	return 1;
+}
+
 static int cb_end_map(void *ctx)
 {
 	struct ps *p = ctx;
@@ -353,8 +439,12 @@ static int cb_end_map(void *ctx)
 		return 1;
 	case W_KERNEL:
 	case W_LOGS:
+	case W_RESTART:
 		p->w = W_TOP;
 		return 1;
+	case W_RESTART_ENTRY:
+		p->w = W_RESTART_ENTRIES;
+		return add_restart(p);
 	case W_PKG:
 		p->w = W_PACKAGES;
 		return add_pkg(p);
@@ -387,8 +477,12 @@ static int cb_start_array(void *ctx)
 		p->w = !strcmp(p->key, "dpkg") ? W_LOG_DPKG : W_LOG_APT;
 		return 1;
 	}
+	if (p->w == W_RESTART && !strcmp(p->key, "entries")) {
+		p->w = W_RESTART_ENTRIES;
+		return 1;
+	}
 	if (p->w == W_TOP || p->w == W_KERNEL || p->w == W_LOGS || p->w == W_PKG ||
-	    p->w == W_CAND) {
+	    p->w == W_CAND || p->w == W_RESTART || p->w == W_RESTART_ENTRY) {
 		begin_skip(p);
 		p->skip_depth = 1;
 		return 1;
@@ -411,6 +505,9 @@ static int cb_end_array(void *ctx)
 	case W_LOG_DPKG:
 	case W_LOG_APT:
 		p->w = W_LOGS;
+		return 1;
+	case W_RESTART_ENTRIES:
+		p->w = W_RESTART;
 		return 1;
 	default:
 		return 1;
@@ -535,6 +632,42 @@ int vigie_invdoc_write(struct vigie_buf *out, const struct inventory *inv,
 		       const char *dpkg_log, size_t dpkg_len, const char *apt_log,
 		       size_t apt_len, int64_t collected_at)
 {
+	return vigie_invdoc_write_restart(out, inv, c, nc, have_candidates, dpkg_log, dpkg_len,
+					  apt_log, apt_len, collected_at, NULL);
+}
+
+static void restart_write(yajl_gen g, const struct invdoc_restart *r)
+{
+	vigie_json_key(g, "restart");
+	yajl_gen_map_open(g);
+	vigie_json_kv_int(g, "processes_scanned", (int64_t)r->scanned);
+	vigie_json_kv_int(g, "processes_unreadable", (int64_t)r->unreadable);
+	vigie_json_key(g, "entries");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct invdoc_restart_entry *e = &r->v[i];
+		yajl_gen_map_open(g);
+		vigie_json_kv_int(g, "pid", e->pid);
+		vigie_json_kv_str(g, "comm", e->comm);
+		vigie_json_kv_str(g, "unit", e->unit);
+		vigie_json_kv_str(g, "kind", e->kind);
+		vigie_json_kv_str(g, "container", e->container);
+		vigie_json_kv_str(g, "package", e->package);
+		vigie_json_kv_str(g, "arch", e->arch && *e->arch ? e->arch : NULL);
+		vigie_json_kv_str(g, "running_version", e->running_version);
+		vigie_json_kv_str(g, "path", e->path);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+}
+
+int vigie_invdoc_write_restart(struct vigie_buf *out, const struct inventory *inv,
+			       const struct store_candidate *c, size_t nc, int have_candidates,
+			       const char *dpkg_log, size_t dpkg_len, const char *apt_log,
+			       size_t apt_len, int64_t collected_at,
+			       const struct invdoc_restart *restart)
+{
 	yajl_gen g = vigie_json_gen_new(out);
 	size_t before = out->len;
 	if (!g)
@@ -561,6 +694,8 @@ int vigie_invdoc_write(struct vigie_buf *out, const struct inventory *inv,
 	log_lines(g, "dpkg", dpkg_log, dpkg_len);
 	log_lines(g, "apt", apt_log, apt_len);
 	yajl_gen_map_close(g);
+	if (restart)
+		restart_write(g, restart);
 	yajl_gen_map_close(g);
 	yajl_gen_free(g);
 	return out->len > before ? 0 : VIGIE_ENOMEM;

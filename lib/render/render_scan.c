@@ -1,9 +1,11 @@
 #include "vigie/render/render.h"
 #include "vigie/render/json.h"
+#include "vigie/engine/scan_restart.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int db_source(void *ud, const struct store_source *src)
 {
@@ -30,6 +32,145 @@ void vigie_render_scan_json_counts(yajl_gen g, const struct scan_result *r)
 	for (int c = 2; c >= 0; c--)
 		vigie_json_kv_int(g, vigie_policy_class_name((enum vigie_class)c), (int64_t)r->count_class[c]);
 	yajl_gen_map_close(g);
+}
+
+static size_t restart_findings(const struct scan_result *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->n; i++)
+		n += r->findings[i].restart_required != 0;
+	return n;
+}
+
+static int restart_reboot(const struct scan_restart *rs)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		if (rs->units[i].reboot)
+			return 1;
+	return 0;
+}
+
+/* The `restart` object: null when processes were not looked at (not a
+ * live host), else every unit running replaced code. */
+static void restart_json(yajl_gen g, const struct scan_result *r)
+{
+	const struct scan_restart *rs = r->restart;
+	vigie_json_key(g, "restart");
+	if (!rs) {
+		yajl_gen_null(g);
+		return;
+	}
+	yajl_gen_map_open(g);
+	vigie_json_kv_int(g, "processes_scanned", (int64_t)rs->scanned);
+	vigie_json_kv_int(g, "processes_unreadable", (int64_t)rs->unreadable);
+	vigie_json_kv_int(g, "replaced_files_unowned", (int64_t)rs->unowned);
+	vigie_json_kv_int(g, "cves", (int64_t)rs->ncves);
+	/* a reboot is the action for PID 1, D-Bus and a newer kernel alike */
+	vigie_json_kv_bool(g, "reboot_required",
+			   restart_reboot(rs) || r->kernel.reboot_required);
+	vigie_json_key(g, "reboot_reasons");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < rs->n; i++)
+		if (rs->units[i].reboot)
+			vigie_json_str(g, rs->units[i].kind == RESTART_INIT ? "PID 1"
+					  : rs->units[i].unit);
+	if (r->kernel.reboot_required)
+		vigie_json_str(g, "kernel");
+	yajl_gen_array_close(g);
+	vigie_json_key(g, "units");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct scan_restart_unit *u = &rs->units[i];
+		yajl_gen_map_open(g);
+		vigie_json_kv_str(g, "unit", u->unit);
+		vigie_json_kv_str(g, "kind", vigie_restart_kind_name(u->kind));
+		vigie_json_kv_str(g, "container", u->container);
+		vigie_json_kv_int(g, "uid", u->uid);
+		vigie_json_key(g, "processes");
+		yajl_gen_array_open(g);
+		for (size_t k = 0; k < u->npids; k++) {
+			yajl_gen_map_open(g);
+			vigie_json_kv_int(g, "pid", u->pids[k]);
+			vigie_json_kv_str(g, "comm", u->comms[k]);
+			yajl_gen_map_close(g);
+		}
+		yajl_gen_array_close(g);
+		vigie_json_key(g, "packages");
+		yajl_gen_array_open(g);
+		for (size_t k = 0; k < u->npkgs; k++) {
+			const struct scan_restart_pkg *p = &u->pkgs[k];
+			yajl_gen_map_open(g);
+			vigie_json_kv_str(g, "package", p->package);
+			vigie_json_kv_str(g, "arch", *p->arch ? p->arch : NULL);
+			vigie_json_kv_str(g, "installed_version", p->version);
+			vigie_json_kv_str(g, "source", p->source);
+			vigie_json_kv_str(g, "source_version", p->source_version);
+			vigie_json_kv_str(g, "running_version", p->running_version);
+			vigie_json_key(g, "cves");
+			yajl_gen_array_open(g);
+			for (size_t c = 0; c < p->ncves; c++)
+				vigie_json_str(g, p->cves[c]);
+			yajl_gen_array_close(g);
+			vigie_json_key(g, "files");
+			yajl_gen_array_open(g);
+			for (size_t c = 0; c < p->nfiles; c++)
+				vigie_json_str(g, p->files[c]);
+			yajl_gen_array_close(g);
+			yajl_gen_map_close(g);
+		}
+		yajl_gen_array_close(g);
+		vigie_json_kv_bool(g, "reboot", u->reboot);
+		vigie_json_kv_str(g, "action", u->action);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+}
+
+/* The restart lines of the text report (names from /proc escaped). */
+static void restart_text(struct vigie_buf *out, const struct scan_result *r,
+			 const char *on_yel, const char *off)
+{
+	const struct scan_restart *rs = r->restart;
+	if (!rs)
+		return;
+	if (rs->n)
+		vigie_buf_addf(out, "%srestart: %zu unit%s or process%s run%s replaced code (%zu CVE%s"
+			       " fixed on disk, not in memory)%s\n", on_yel, rs->n,
+			       rs->n == 1 ? "" : "s", rs->n == 1 ? "" : "es", rs->n == 1 ? "s" : "",
+			       rs->ncves, rs->ncves == 1 ? "" : "s", off);
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct scan_restart_unit *u = &rs->units[i];
+		vigie_buf_adds(out, "  ");
+		if (u->unit) {
+			vigie_buf_add_safe(out, u->unit, strlen(u->unit));
+			vigie_buf_adds(out, " (");
+		}
+		vigie_buf_adds(out, u->npids == 1 ? "pid " : "pids ");
+		for (size_t k = 0; k < u->npids && k < 8; k++)
+			vigie_buf_addf(out, "%s%d", k ? ", " : "", u->pids[k]);
+		if (u->npids > 8)
+			vigie_buf_addf(out, ", +%zu", u->npids - 8);
+		vigie_buf_adds(out, ": ");
+		vigie_buf_add_safe(out, u->comms[0], strlen(u->comms[0]));
+		vigie_buf_adds(out, u->unit ? ")" : "");
+		for (size_t k = 0; k < u->npkgs; k++) {
+			const struct scan_restart_pkg *p = &u->pkgs[k];
+			vigie_buf_addf(out, "%s %s", k ? ";" : ":", p->package);
+			if (p->running_version)
+				vigie_buf_addf(out, " %s", p->running_version);
+			vigie_buf_addf(out, " (installed %s)", p->version ? p->version : "?");
+			for (size_t c = 0; c < p->ncves; c++)
+				vigie_buf_addf(out, "%s%s", c ? ", " : " fixes ", p->cves[c]);
+		}
+		vigie_buf_adds(out, "\n    -> ");
+		vigie_buf_add_safe(out, u->action, strlen(u->action));
+		vigie_buf_addc(out, '\n');
+	}
+	if (rs->unreadable)
+		vigie_buf_addf(out, "%srestart: %zu process%s not readable%s%s\n", on_yel,
+			       rs->unreadable, rs->unreadable == 1 ? "" : "es",
+			       geteuid() ? " without root" : "", off);
 }
 
 int vigie_render_scan_json(struct vigie_buf *out, const struct scan_result *r,
@@ -72,6 +213,11 @@ int vigie_render_scan_json(struct vigie_buf *out, const struct scan_result *r,
 		yajl_gen_integer(g, (long long)r->pending_security_updates);
 	else
 		yajl_gen_null(g);
+	vigie_json_key(g, "restart_needed");
+	if (r->restart)
+		yajl_gen_integer(g, (long long)restart_findings(r));
+	else
+		yajl_gen_null(g);
 	yajl_gen_map_close(g);
 
 	vigie_json_key(g, "kernel");
@@ -105,6 +251,8 @@ int vigie_render_scan_json(struct vigie_buf *out, const struct scan_result *r,
 	}
 	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
+
+	restart_json(g, r);
 
 	vigie_json_key(g, "lifecycle");
 	yajl_gen_map_open(g);
@@ -164,6 +312,7 @@ int vigie_render_scan_json(struct vigie_buf *out, const struct scan_result *r,
 		vigie_json_kv_str(g, "class_rule", f->class_rule);
 		vigie_json_kv_bool(g, "kernel", f->kernel);
 		vigie_json_kv_bool(g, "reboot_required", f->reboot_required);
+		vigie_json_kv_bool(g, "restart_required", f->restart_required);
 		vigie_json_kv_str(g, "data_source", f->data_source);
 		vigie_json_kv_str(g, "evidence", f->evidence);
 		vigie_json_key(g, "pending_update");
@@ -263,6 +412,7 @@ int vigie_render_scan_text(struct vigie_buf *out, const struct scan_result *r, i
 		else
 			vigie_buf_adds(out, "; no newer kernel fix\n");
 	}
+	restart_text(out, r, on_yel, off);
 
 	for (size_t i = 0; i < r->n; i++) {
 		size_t k;
@@ -298,7 +448,8 @@ int vigie_render_scan_text(struct vigie_buf *out, const struct scan_result *r, i
 			const char *col = f->cls == VIGIE_CLASS_HIGHLY_CRITICAL ? on_red
 					  : f->cls == VIGIE_CLASS_CRITICAL       ? on_yel : "";
 			vigie_buf_addf(out, "  %s%-15s%s %-16s %-15s", col, vigie_policy_class_name(f->cls),
-				       off, f->cve, vigie_finding_state_name(f->state));
+				       off, f->cve, f->restart_required ? "fixed, restart needed"
+				       : vigie_finding_state_name(f->state));
 			if (f->fixed_version)
 				vigie_buf_addf(out, " fixed in %s", f->fixed_version);
 			if (f->advisory)
@@ -327,6 +478,8 @@ int vigie_render_scan_text(struct vigie_buf *out, const struct scan_result *r, i
 		vigie_buf_addf(out, "; %zu unimportant hidden", r->hidden_unimportant);
 	if (r->kernel.reboot_required)
 		vigie_buf_addf(out, "; reboot required (%zu fixes)", r->kernel.nreboot_fixes);
+	if (r->restart && restart_findings(r))
+		vigie_buf_addf(out, "; %zu fixed, restart needed", restart_findings(r));
 	if (r->pending_known)
 		vigie_buf_addf(out, "; %zu pending update%s, %zu from security suites",
 			       r->pending_updates, r->pending_updates == 1 ? "" : "s",
@@ -361,7 +514,8 @@ int vigie_render_scan_csv(struct vigie_buf *out, const struct scan_result *r)
 		cols[0] = r->host; cols[1] = r->release; cols[2] = f->cve;
 		cols[3] = f->source; cols[4] = f->source_version;
 		cols[5] = bins.data ? bins.data : "";
-		cols[6] = vigie_finding_state_name(f->state); cols[7] = f->fixed_version;
+		cols[6] = f->restart_required ? "restart-needed" : vigie_finding_state_name(f->state);
+		cols[7] = f->fixed_version;
 		cols[8] = f->advisory; cols[9] = f->advisory_date; cols[10] = f->urgency;
 		cols[11] = score; cols[12] = f->kev_added ? "yes" : "no";
 		cols[13] = vigie_policy_class_name(f->cls); cols[14] = f->class_rule;

@@ -6,6 +6,9 @@
 #include "vigie/engine/policy.h"
 #include "vigie/render/render.h"
 #include "vigie/engine/scan_pending.h"
+#include "vigie/engine/scan_restart.h"
+#include "vigie/debian/history.h"
+#include "vigie/debian/restart.h"
 #include "vigie/engine/vulnindex.h"
 
 #include <getopt.h>
@@ -19,7 +22,8 @@ static void usage(FILE *f)
 		"usage: vigie scan [--status FILE | --root DIR] [--release CODENAME]\n"
 		"                  [--host NAME] [--kernel UNAME_R] [--format text|json|csv]\n"
 		"                  [--fail-on CLASS] [--include-unimportant] [--policy FILE]\n"
-		"                  [--lists DIR] [--no-updates] [--changelogs]\n\n"
+		"                  [--lists DIR] [--no-updates] [--changelogs]\n"
+		"                  [--no-restart] [--restart-fails yes|no]\n\n"
 		"List the security fixes a host lacks, from Debian's data for its release,\n"
 		"compared in dpkg's order on source packages.\n\n"
 		"  --status FILE         dpkg status file (default: this machine's)\n"
@@ -39,7 +43,56 @@ static void usage(FILE *f)
 		"                        pending updates are computed only when given)\n"
 		"  --no-updates          do not look at pending updates\n"
 		"  --changelogs          also take CVEs from the candidate packages'\n"
-		"                        changelogs (downloads each candidate .deb once)\n");
+		"                        changelogs (downloads each candidate .deb once)\n"
+		"  --no-restart          do not look for processes running replaced files\n"
+		"                        (only looked for on this live host: no --status/--root)\n"
+		"  --restart-fails yes|no  whether 'fixed, restart needed' findings count for\n"
+		"                        --fail-on like their class (default yes)\n");
+}
+
+/* Processes of this live host still running replaced files. A walk that
+ * fails, or logs that cannot be read, are warnings: the scan stands. */
+static int add_restart(struct scan_result *res, const struct inventory *inv,
+		       struct vigie_store *store, const struct vulnindex *idx,
+		       const struct policy *pol, struct vigie_error *err)
+{
+	struct restart_scan rs;
+	struct history h;
+	struct scan_restart_opts ro;
+	char buf[2048];
+	int have_h = 0, rc = 0;
+
+	vigie_history_init(&h);
+	if (vigie_restart_scan(&rs, NULL, err)) {
+		if (err->code == VIGIE_ENOMEM) {
+			rc = cli_error(err);
+			goto out;
+		}
+		fprintf(stderr, "vigie: warning: running processes not checked: %s\n",
+			vigie_error_format(err, buf, sizeof(buf)));
+		goto out;
+	}
+	if (rs.n) {
+		if (vigie_history_load_all(&h, NULL, NULL, "/", err))
+			fprintf(stderr, "vigie: warning: dpkg.log not read, the versions processes"
+					" run are unknown: %s\n",
+				vigie_error_format(err, buf, sizeof(buf)));
+		else
+			have_h = 1;
+	}
+	memset(&ro, 0, sizeof(ro));
+	ro.procs = &rs;
+	ro.inv = inv;
+	ro.idx = idx;
+	ro.history = have_h ? &h : NULL;
+	ro.policy = pol;
+	ro.store = store;
+	if (vigie_scan_add_restart(res, &ro, err))
+		rc = cli_error(err);
+out:
+	vigie_history_release(&h);
+	vigie_restart_scan_release(&rs);
+	return rc;
 }
 
 /* Shared with other commands: load the policy the user asked for. */
@@ -133,6 +186,8 @@ int cmd_scan(int argc, char **argv)
 		{ "lists", required_argument, NULL, 'l' },
 		{ "no-updates", no_argument, NULL, 'N' },
 		{ "changelogs", no_argument, NULL, 'c' },
+		{ "no-restart", no_argument, NULL, 'X' },
+		{ "restart-fails", required_argument, NULL, 'Y' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -149,7 +204,7 @@ int cmd_scan(int argc, char **argv)
 	const char *format = "text", *policy_path = NULL, *lists_dir = NULL;
 	enum vigie_class fail_on = VIGIE_CLASS_STANDARD;
 	int have_fail_on = 0, c, rc = EXIT_ERROR, scanned = 0;
-	int no_updates = 0, changelogs = 0;
+	int no_updates = 0, changelogs = 0, no_restart = 0, restart_fails = 1;
 
 	memset(&io, 0, sizeof(io));
 	memset(&so, 0, sizeof(so));
@@ -168,6 +223,15 @@ int cmd_scan(int argc, char **argv)
 		case 'l': lists_dir = optarg; break;
 		case 'N': no_updates = 1; break;
 		case 'c': changelogs = 1; break;
+		case 'X': no_restart = 1; break;
+		case 'Y':
+			if (!strcmp(optarg, "yes"))
+				restart_fails = 1;
+			else if (!strcmp(optarg, "no"))
+				restart_fails = 0;
+			else
+				return cli_fail("--restart-fails: 'yes' or 'no', not '%s'", optarg);
+			break;
 		case 'F':
 			if (vigie_policy_class_parse(&fail_on, optarg))
 				return cli_fail("--fail-on: unknown class '%s'"
@@ -226,6 +290,11 @@ int cmd_scan(int argc, char **argv)
 	if (!no_updates && (!io.status_file || lists_dir) &&
 	    add_pending(&res, &inv, io.root, lists_dir, changelogs, store, idx, pol, &err))
 		goto out;
+	/* processes are this machine's: never judged against a status file or
+	 * an image */
+	if (!no_restart && !io.status_file && !io.root &&
+	    add_restart(&res, &inv, store, idx, pol, &err))
+		goto out;
 	if (!strcmp(format, "json"))
 		c = vigie_render_scan_json(&out, &res, store);
 	else if (!strcmp(format, "csv"))
@@ -243,7 +312,8 @@ int cmd_scan(int argc, char **argv)
 	rc = EXIT_OK;
 	if (have_fail_on) {
 		for (size_t i = 0; i < res.n; i++)
-			if (res.findings[i].cls >= fail_on)
+			if (res.findings[i].cls >= fail_on &&
+			    (restart_fails || !res.findings[i].restart_required))
 				rc = EXIT_FINDINGS;
 		/* no data is no verdict: the gate must not pass */
 		if (rc == EXIT_OK && res.undetermined)

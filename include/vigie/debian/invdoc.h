@@ -18,6 +18,22 @@
 #define INVDOC_MAX_CANDIDATES 200000
 #define INVDOC_MAX_LOG_LINES 1000000
 #define INVDOC_MAX_LOG_BYTES (64u << 20)
+#define INVDOC_MAX_RESTART 100000       /* restart entries */
+
+/* Optional "restart" object: the processes still mapping replaced files
+ * (debian/restart.h), one entry per (process, package, file), with the
+ * version the agent found them running (NULL: unknown). Servers that do
+ * not know the field ignore it. */
+struct invdoc_restart_entry {
+	int pid;
+	const char *comm, *unit, *kind, *container; /* unit, container may be NULL */
+	const char *package, *arch, *running_version, *path;
+};
+struct invdoc_restart {
+	size_t scanned, unreadable;
+	struct invdoc_restart_entry *v;
+	size_t n;
+};
 
 struct invdoc {
 	struct inventory inv;          /* host, release, kernel, packages */
@@ -28,6 +44,9 @@ struct invdoc {
 	struct vigie_buf apt_log;      /* new apt history.log lines */
 	int64_t collected_at;
 	struct vigie_arena arena;      /* candidate strings */
+	int have_restart;              /* the document has a restart object */
+	struct invdoc_restart restart; /* strings in inv's arena */
+	size_t cap_restart;
 };
 
 void vigie_invdoc_init(struct invdoc *d);
@@ -46,5 +65,11 @@ int vigie_invdoc_write(struct vigie_buf *out, const struct inventory *inv,
 		       const struct store_candidate *c, size_t nc, int have_candidates,
 		       const char *dpkg_log, size_t dpkg_len, const char *apt_log,
 		       size_t apt_len, int64_t collected_at);
+/* The same with a restart object (restart NULL: none written). */
+int vigie_invdoc_write_restart(struct vigie_buf *out, const struct inventory *inv,
+			       const struct store_candidate *c, size_t nc, int have_candidates,
+			       const char *dpkg_log, size_t dpkg_len, const char *apt_log,
+			       size_t apt_len, int64_t collected_at,
+			       const struct invdoc_restart *restart);
 
 #endif

@@ -77,6 +77,10 @@ struct finding {
 	const char *evidence;        /* one sentence */
 	int kernel;                  /* concerns the running kernel */
 	int reboot_required;         /* fix installed but not running */
+	/* the fix is installed but processes still map the replaced files
+	 * (scan_restart.h): "fixed, restart needed"; source_version is then
+	 * the version they run */
+	int restart_required;
 	const struct finding_pending *pending; /* NULL: none (or not computed) */
 };
 
@@ -134,6 +138,9 @@ struct scan_result {
 	/* set by vigie_scan_add_pending (scan_pending.h) */
 	int pending_known;           /* the host's pending updates were computed */
 	size_t pending_updates, pending_security_updates;
+	/* set by vigie_scan_add_restart (scan_restart.h); NULL: not computed
+	 * (not a live host) */
+	const struct scan_restart *restart;
 	/* An index the findings' strings point into, released with the result:
 	 * freed (owned_index) or put back into its cache (held_*). */
 	struct vulnindex *owned_index;
@@ -142,6 +149,7 @@ struct scan_result {
 };
 
 struct vigie_index_cache;
+struct scan_restart;
 
 struct scan_opts {
 	int include_unimportant;
