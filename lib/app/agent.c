@@ -467,7 +467,8 @@ static int queue_list(unsigned long **out, size_t *n, const char *spool,
 		v[(*n)++] = num;
 	}
 	closedir(d);
-	qsort(v, *n, sizeof(*v), cmp_ul);
+	if (*n)
+		qsort(v, *n, sizeof(*v), cmp_ul);
 	*out = v;
 	return 0;
 }
