@@ -73,7 +73,7 @@ class Handler(BaseHTTPRequestHandler):
         data = self.rfile.read(n)
         p = self.path.split("?", 1)[0]
         if p.startswith("/status/"):
-            code = int(p.rsplit("/", 1)[1])
+            code = int(p.split("/")[2])  # /status/N or /status/N/api/...
             return self.body(code, b'{"schema": "vigie.error/1", "error": "said %d"}\n' % code,
                              "application/json")
         if p.startswith("/redirect/"):

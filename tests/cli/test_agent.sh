@@ -45,7 +45,8 @@ serve_stop() {
 	wait "$SERVE_PID" 2>/dev/null || true
 	SERVE_PID=
 }
-trap 'serve_stop; rm -rf "$T"' EXIT
+HTTPD_PID=
+trap 'serve_stop; [ -z "$HTTPD_PID" ] || kill "$HTTPD_PID" 2>/dev/null || true; rm -rf "$T"' EXIT
 api() { curl -s -H "Authorization: Bearer $OPTOKEN" "$URL$1"; }
 jget() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
 events() { "$VIGIE" history --from-store --host web1 --format csv | tail -n +2; }
@@ -193,5 +194,39 @@ expect_rc 1 "token of another host"
 expect_err "refused the document: HTTP 403: field host: this token pushes for another host" "the server's error"
 expect_eq "$(ls "$T/spool2/rejected" | grep -c '\.json\.gz$')" 1 "kept in rejected/"
 expect_eq "$(ls "$T/spool2/queue" | wc -l)" 0 "not queued"
+
+# --- how answers are classed (a test server answering a fixed status)
+mkdir -p "$T/www"
+python3 "$VIGIE_SRCDIR/tests/cli/httpd.py" "$T/www" "$T/httpd.port" "$T/httpd.log" 120 &
+HTTPD_PID=$!
+for _ in $(seq 1 100); do [ -s "$T/httpd.port" ] && break; sleep 0.1; done
+FAKE="http://127.0.0.1:$(cat "$T/httpd.port")"
+for st in 503 500 429 408; do
+	run agent --server "$FAKE/status/$st" --token-file "$T/token" --root "$ROOT" --spool "$T/spool-$st"
+	expect_rc 75 "HTTP $st is temporary"
+	expect_err "HTTP $st: said $st" "the server's message ($st)"
+	expect_eq "$(ls "$T/spool-$st/queue" | grep -c '\.json\.gz$')" 1 "queued on $st"
+	[ ! -e "$T/spool-$st/state" ] && ok || ko "no position advanced on $st"
+done
+for st in 400 401 413; do
+	run agent --server "$FAKE/status/$st" --token-file "$T/token" --root "$ROOT" --spool "$T/spool-$st"
+	expect_rc 1 "HTTP $st is permanent"
+	expect_eq "$(ls "$T/spool-$st/rejected" | grep -c '\.json\.gz$')" 1 "rejected on $st"
+	expect_eq "$(cat "$T/spool-$st/rejected/1.error")" "HTTP $st: said $st" "the error kept beside it"
+done
+# the document queued on 503 goes to the real server first, then the new
+# one, which starts where the queued one ends (the events are the host's
+# already: none is added twice)
+VIGIE_NOW=2026-12-01T09:00:00Z run agent --server "$FAKE/status/503" --token-file "$T/token" --root "$ROOT" --spool "$T/spool-q"
+expect_rc 75 "queued"
+VIGIE_NOW=2026-12-01T09:00:00Z run agent --server "$URL" --token-file "$T/token" --root "$ROOT" --spool "$T/spool-q"
+expect_rc 0 "queued then new"
+expect_out "^sent 2 documents .*, 0 new events" "no event twice"
+expect_eq "$(events | wc -l)" "$TOTAL" "still every event once"
+
+# --- one agent per spool
+flock "$SPOOL/lock" "$VIGIE" agent --server "$URL" --token-file "$T/token" --root "$ROOT" --spool "$SPOOL" 2>"$T/lock.err" && RC=0 || RC=$?
+expect_eq "$RC" 2 "a second agent on the same spool"
+grep -q "another vigie agent is running" "$T/lock.err" && ok || ko "says another agent runs: $(cat "$T/lock.err")"
 
 finish
