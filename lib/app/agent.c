@@ -425,8 +425,10 @@ static int cmp_ul(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Queued document numbers, ascending (a N.json.gz without N.state is
- * incomplete and ignored). */
+/* Queued document numbers, ascending. N.state is written before
+ * N.json.gz, so a state without its document (a run stopped between the
+ * two) is not an entry; a document without its state is still sent, only
+ * the positions do not move. */
 static int queue_list(unsigned long **out, size_t *n, const char *spool,
 		      struct vigie_error *err)
 {

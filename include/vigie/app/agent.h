@@ -100,8 +100,8 @@ struct vigie_agent_report {
  * one (run in a loop while d.more, at most a few times). Positions
  * advance in the state file only once the server answered 200; a
  * document the server could not take is queued with its positions and the
- * next run sends it first. Holds DIR/lock (flock) for the whole run:
- * VIGIE_EBUSY-like VIGIE_EIO "another agent runs" when taken. Returns 0
+ * next run sends it first. Holds DIR/lock (flock) for the whole run
+ * (VIGIE_EIO "another vigie agent is running" when taken). Returns 0
  * with *outcome and rep filled, or an error (spool unusable, collection
  * failed, refused URL) with nothing sent. */
 int vigie_agent_run(enum vigie_agent_outcome *outcome, struct vigie_agent_report *rep,
