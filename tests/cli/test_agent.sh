@@ -29,12 +29,26 @@ umask 022
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 URL="http://127.0.0.1:$PORT"
+# http_get URL [TOKEN]: the body of a GET (any status once answered)
+http_get() {
+	python3 - "$@" <<'PY'
+import sys, urllib.request, urllib.error
+req = urllib.request.Request(sys.argv[1])
+if len(sys.argv) > 2:
+    req.add_header("Authorization", "Bearer " + sys.argv[2])
+try:
+    body = urllib.request.urlopen(req, timeout=10).read()
+except urllib.error.HTTPError as e:
+    body = e.read()
+sys.stdout.write(body.decode())
+PY
+}
 SERVE_PID=
 serve_start() {
 	"$VIGIE" serve --listen "127.0.0.1:$PORT" --threads 2 >>"$T/serve.log" 2>&1 &
 	SERVE_PID=$!
 	for _ in $(seq 1 100); do
-		curl -s -o /dev/null "$URL/api/v1/hosts" && return 0
+		http_get "$URL/api/v1/hosts" >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
 	echo "vigie serve did not start: $(cat "$T/serve.log")" >&2
@@ -47,7 +61,7 @@ serve_stop() {
 }
 HTTPD_PID=
 trap 'serve_stop; [ -z "$HTTPD_PID" ] || kill "$HTTPD_PID" 2>/dev/null || true; rm -rf "$T"' EXIT
-api() { curl -s -H "Authorization: Bearer $OPTOKEN" "$URL$1"; }
+api() { http_get "$URL$1" "$OPTOKEN"; }
 jget() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
 events() { "$VIGIE" history --from-store --host web1 --format csv | tail -n +2; }
 agent() { run agent --server "$URL" --token-file "$T/token" --root "$ROOT" --spool "$SPOOL" "$@"; }
