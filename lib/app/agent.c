@@ -20,6 +20,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <yajl/yajl_tree.h>
 #include <zlib.h>
 
 #define MAX_LOG_FILE (256u << 20)   /* decompressed bytes of one log file */
@@ -506,24 +507,28 @@ int vigie_agent_positions(struct vigie_buf *out, const char *spool, struct vigie
 
 enum answer { A_OK, A_TEMP, A_REFUSED };
 
-/* The "error" field of a vigie.error/1 answer, else its first line. */
+/* The server's answer (at most 1 MiB, fetch_opts.max_size) as a tree;
+ * NULL when it is not JSON. */
+static yajl_val answer_tree(const struct vigie_buf *body)
+{
+	char ebuf[128];
+	return body->data ? yajl_tree_parse(body->data, ebuf, sizeof(ebuf)) : NULL;
+}
+
+/* "HTTP N: " and the "error" field of a vigie.error/1 answer, else the
+ * body's first line, control characters replaced. */
 static void server_message(char *msg, size_t size, const struct vigie_buf *body, long status)
 {
-	const char *e = body->data ? strstr(body->data, "\"error\": \"") : NULL;
-	size_t n = 0;
+	const char *path[] = { "error", NULL };
+	yajl_val t = answer_tree(body), e = t ? yajl_tree_get(t, path, yajl_t_string) : NULL;
 	char text[400];
-	if (e) {
-		e += 10;
-		while (e[n] && e[n] != '"' && n < sizeof(text) - 1) {
-			if (e[n] == '\\' && e[n + 1])
-				n++;
-			n++;
-		}
-		snprintf(text, sizeof(text), "%.*s", (int)n, e);
-	} else {
-		snprintf(text, sizeof(text), "%.*s", (int)strcspn(body->data ? body->data : "", "\r\n"),
+	if (e)
+		snprintf(text, sizeof(text), "%s", YAJL_GET_STRING(e));
+	else
+		snprintf(text, sizeof(text), "%.*s",
+			 (int)strcspn(body->data ? body->data : "", "\r\n"),
 			 body->data ? body->data : "");
-	}
+	yajl_tree_free(t);
 	for (char *p = text; *p; p++)
 		if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
 			*p = '?';
@@ -574,13 +579,14 @@ static enum answer post_doc(struct vigie_agent_report *rep, const struct vigie_a
 		goto out;
 	}
 	if (res.status == 200) {
-		const char *ev = body.data ? strstr(body.data, "\"events_added\":") : NULL;
-		if (body.data && strstr(body.data, "\"duplicate\":true"))
+		const char *dup[] = { "duplicate", NULL }, *ev[] = { "events_added", NULL };
+		yajl_val t = answer_tree(&body), v;
+		if (t && (v = yajl_tree_get(t, dup, yajl_t_true)))
 			rep->duplicates++;
-		if (body.data && strstr(body.data, "\"duplicate\": true"))
-			rep->duplicates++;
-		if (ev)
-			rep->events_added += strtoul(ev + 15, NULL, 10);
+		if (t && (v = yajl_tree_get(t, ev, yajl_t_number)) && YAJL_IS_INTEGER(v) &&
+		    YAJL_GET_INTEGER(v) > 0)
+			rep->events_added += (size_t)YAJL_GET_INTEGER(v);
+		yajl_tree_free(t);
 		rep->sent++;
 		a = A_OK;
 	} else {

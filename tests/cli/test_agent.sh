@@ -202,6 +202,14 @@ VIGIE_NOW=2026-11-30T10:00:00Z agent
 expect_rc 0 "completed lines"
 expect_eq "$(events | wc -l)" "$TOTAL" "no event twice"
 
+# --- a queued document the server already has (its answer was lost):
+# stored once, said so
+VIGIE_NOW=2026-11-30T11:00:00Z "$VIGIE" agent --dry-run --root "$ROOT" --spool "$SPOOL" | gzip -n >"$T/copy.gz"
+mv "$T/copy.gz" "$SPOOL/queue/7.json.gz"
+VIGIE_NOW=2026-11-30T11:00:00Z agent
+expect_rc 0 "queued copy, then the same document"
+expect_out "^sent 2 documents .*\(1 already stored\)" "the second is a duplicate"
+
 # --- a 4xx is permanent: rejected/, exit 1, positions kept moving
 run agent --server "$URL" --token-file "$T/token.other" --root "$ROOT" --spool "$T/spool2"
 expect_rc 1 "token of another host"
