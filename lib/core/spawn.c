@@ -6,6 +6,8 @@
 #include "vigie/core/spawn.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -234,6 +236,144 @@ out:
 		close(sv[0]);
 	if (sv[1] >= 0)
 		close(sv[1]);
+	free(av);
+	return rc;
+}
+
+/* Exit status st of name as an error (0 for status 0). */
+static int status_error(int st, const char *name, struct vigie_error *err)
+{
+	if (WIFSIGNALED(st))
+		return vigie_error_set(err, VIGIE_EIO, NULL, 0, "'%s' was killed by signal %d",
+				       name, WTERMSIG(st));
+	if (!WIFEXITED(st))
+		return vigie_error_set(err, VIGIE_EIO, NULL, 0, "'%s' stopped abnormally", name);
+	if (WEXITSTATUS(st))
+		return vigie_error_set(err, VIGIE_EIO, NULL, 0, "'%s' exited with status %d",
+				       name, WEXITSTATUS(st));
+	return 0;
+}
+
+int vigie_spawn_capture(const char *const *argv, size_t argc, struct vigie_buf *out,
+			size_t max, int timeout, int *status, struct vigie_error *err)
+{
+	struct timespec now;
+	double deadline;
+	posix_spawn_file_actions_t fa;
+	char **av = NULL;
+	char chunk[65536];
+	int pfd[2] = { -1, -1 }, rc = 0, st = 0, e, fa_ok = 0, too_big = 0, timed_out = 0;
+	pid_t pid = -1;
+	const char *name = argc ? argv[0] : "";
+
+	if (status)
+		*status = -1;
+	if (!argc || !argv[0] || !argv[0][0])
+		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0, "no command to run");
+	if (timeout <= 0)
+		timeout = VIGIE_SPAWN_TIMEOUT;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	deadline = now.tv_sec + now.tv_nsec / 1e9 + timeout;
+	if (!(av = calloc(argc + 1, sizeof(*av))))
+		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	for (size_t i = 0; i < argc; i++)
+		av[i] = (char *)argv[i];
+	if (pipe2(pfd, O_CLOEXEC)) {
+		rc = vigie_error_set(err, VIGIE_EIO, NULL, 0, "cannot run '%s': %s", name,
+				     strerror(errno));
+		goto out;
+	}
+	if ((e = posix_spawn_file_actions_init(&fa))) {
+		rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "cannot run '%s': %s", name,
+				     strerror(e));
+		goto out;
+	}
+	fa_ok = 1;
+	if ((e = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0)) ||
+	    (e = posix_spawn_file_actions_adddup2(&fa, pfd[1], 1)) ||
+	    (e = posix_spawnp(&pid, av[0], &fa, NULL, av, environ))) {
+		pid = -1;
+		rc = vigie_error_set(err, VIGIE_EIO, NULL, 0, "cannot run '%s': %s", name,
+				     strerror(e));
+		goto out;
+	}
+	close(pfd[1]);
+	pfd[1] = -1;
+	for (;;) {
+		struct pollfd p = { pfd[0], POLLIN, 0 };
+		double left;
+		ssize_t n;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = deadline - (now.tv_sec + now.tv_nsec / 1e9);
+		if (left <= 0) {
+			timed_out = 1;
+			break;
+		}
+		n = poll(&p, 1, (int)(left * 1000) + 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = vigie_error_set(err, VIGIE_EIO, NULL, 0, "cannot read from '%s': %s",
+					     name, strerror(errno));
+			break;
+		}
+		if (n == 0)
+			continue;
+		n = read(pfd[0], chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = vigie_error_set(err, VIGIE_EIO, NULL, 0, "cannot read from '%s': %s",
+					     name, strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		if (out->len + (size_t)n > max) {
+			too_big = 1;
+			break;
+		}
+		if (vigie_buf_add(out, chunk, (size_t)n)) {
+			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+			break;
+		}
+	}
+	if (rc || too_big || timed_out)
+		kill(pid, SIGKILL);
+	close(pfd[0]);
+	pfd[0] = -1;
+	switch (reap(pid, &st, deadline + 5)) {
+	case -1:
+		if (!rc)
+			rc = vigie_error_set(err, VIGIE_EIO, NULL, 0, "cannot wait for '%s': %s",
+					     name, strerror(errno));
+		goto out;
+	case 1:
+		timed_out = 1;
+		break;
+	}
+	if (rc)
+		goto out;
+	if (too_big) {
+		rc = vigie_error_set(err, VIGIE_ELIMIT, NULL, 0,
+				     "'%s' wrote more than %zu bytes, killed", name, max);
+		goto out;
+	}
+	if (timed_out) {
+		rc = vigie_error_set(err, VIGIE_EIO, NULL, 0,
+				     "'%s' did not finish within %d s, killed", name, timeout);
+		goto out;
+	}
+	if (status && WIFEXITED(st))
+		*status = WEXITSTATUS(st);
+	rc = status_error(st, name, err);
+out:
+	if (fa_ok)
+		posix_spawn_file_actions_destroy(&fa);
+	if (pfd[0] >= 0)
+		close(pfd[0]);
+	if (pfd[1] >= 0)
+		close(pfd[1]);
 	free(av);
 	return rc;
 }

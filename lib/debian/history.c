@@ -739,7 +739,8 @@ static int list_rotations(struct vigie_strv *out, const char *dir,
 		}
 		rots[n++].rank = rank;
 	}
-	qsort(rots, n, sizeof(*rots), cmp_rot);
+	if (n)
+		qsort(rots, n, sizeof(*rots), cmp_rot);
 	for (size_t i = 0; i < n && !rc; i++)
 		if (vigie_strv_push(out, rots[i].path))
 			rc = vigie_error_set(err, VIGIE_ENOMEM, dir, 0, "out of memory");

@@ -242,8 +242,16 @@ const char *vigie_fetch_guard_reason(const struct fetch_guard *g, const char *ur
 	return NULL;
 }
 
+/* A POST's body and headers (NULL for a GET). */
+struct post {
+	const void *body;
+	size_t len;
+	const char *const *headers;
+};
+
 static int fetch_http(struct fetch_result *res, struct sink *k, const char *url,
-		      const struct fetch_opts *o, struct vigie_error *err)
+		      const struct fetch_opts *o, const struct post *post,
+		      struct vigie_error *err)
 {
 	CURL *c = NULL;
 	struct curl_slist *hdrs = NULL;
@@ -273,6 +281,12 @@ static int fetch_http(struct fetch_result *res, struct sink *k, const char *url,
 			goto oom;
 		hdrs = t;
 	}
+	for (size_t i = 0; post && post->headers && post->headers[i]; i++) {
+		struct curl_slist *t = curl_slist_append(hdrs, post->headers[i]);
+		if (!t)
+			goto oom;
+		hdrs = t;
+	}
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -283,8 +297,17 @@ static int fetch_http(struct fetch_result *res, struct sink *k, const char *url,
 	}
 	if (o->ca_file)
 		curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(c, CURLOPT_MAXREDIRS, optl(o->max_redirs, FETCH_DEFAULT_MAX_REDIRS));
+	if (post) {
+		/* a POST carries credentials: it is never redirected */
+		curl_easy_setopt(c, CURLOPT_POST, 1L);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, post->body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)post->len);
+		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	} else {
+		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+		curl_easy_setopt(c, CURLOPT_MAXREDIRS,
+				 optl(o->max_redirs, FETCH_DEFAULT_MAX_REDIRS));
+	}
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
 			 optl(o->connect_timeout, FETCH_DEFAULT_CONNECT_TIMEOUT));
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, optl(o->timeout, FETCH_DEFAULT_TIMEOUT));
@@ -365,6 +388,12 @@ static int fetch_http(struct fetch_result *res, struct sink *k, const char *url,
 		}
 		if (res)
 			res->unreachable = unreach;
+		goto out;
+	}
+	if (post) {
+		/* every answer is the caller's to judge (its body says why) */
+		if (res)
+			res->size = k->size;
 		goto out;
 	}
 	if (status == 304) {
@@ -493,7 +522,7 @@ static int fetch_any(struct fetch_result *res, struct sink *k, const char *url,
 	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8))
 		return vigie_error_set(err, VIGIE_EUSAGE, url, 0,
 				       "unsupported URL (http, https, file or a path)");
-	return fetch_http(res, k, url, opts, err);
+	return fetch_http(res, k, url, opts, NULL, err);
 }
 
 int vigie_fetch_to_file(struct fetch_result *res, const char *url, const char *dest,
@@ -532,6 +561,46 @@ int vigie_fetch_to_mem(struct fetch_result *res, struct vigie_buf *out,
 	memset(&k, 0, sizeof(k));
 	k.mem = out;
 	rc = fetch_any(res, &k, url, opts, err);
+	if (!rc && !out->data && vigie_buf_add(out, "", 0))
+		rc = vigie_error_set(err, VIGIE_ENOMEM, url, 0, "out of memory");
+	return rc;
+}
+
+/* http:// is allowed to the loopback only (a token and a host's inventory
+ * never cross a network in clear), unless the caller says otherwise. */
+static int loopback_host(const char *url)
+{
+	char host[256];
+	vigie_fetch_url_host(url, host, sizeof(host));
+	return !strcasecmp(host, "localhost") || !strcmp(host, "[::1]") ||
+	       !strncmp(host, "127.", 4);
+}
+
+int vigie_fetch_post(struct fetch_result *res, struct vigie_buf *out, const char *url,
+		     const void *body, size_t len, const char *const *headers,
+		     const struct fetch_opts *opts, struct vigie_error *err)
+{
+	struct fetch_opts def;
+	struct sink k;
+	struct post post = { body ? body : "", len, headers };
+	int rc;
+
+	if (!opts) {
+		vigie_fetch_opts_init(&def);
+		opts = &def;
+	}
+	if (res)
+		memset(res, 0, sizeof(*res));
+	if (strncasecmp(url, "https://", 8) && strncasecmp(url, "http://", 7))
+		return vigie_error_set(err, VIGIE_EUSAGE, url, 0,
+				       "unsupported URL (https, or http to this machine)");
+	if (!is_https(url) && !opts->allow_http && !loopback_host(url))
+		return vigie_error_set(err, VIGIE_EUSAGE, url, 0,
+				       "refused: http:// only to 127.0.0.1 or localhost "
+				       "(use https, or allow plain http explicitly)");
+	memset(&k, 0, sizeof(k));
+	k.mem = out;
+	rc = fetch_http(res, &k, url, opts, &post, err);
 	if (!rc && !out->data && vigie_buf_add(out, "", 0))
 		rc = vigie_error_set(err, VIGIE_ENOMEM, url, 0, "out of memory");
 	return rc;

@@ -114,6 +114,8 @@ int cmd_serve(int argc, char **argv);
 int cmd_clients(int argc, char **argv);
 int cmd_users(int argc, char **argv);
 int cmd_tokens(int argc, char **argv);
+int cmd_agent(int argc, char **argv);
+int cmd_collect(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_debsecan_feed(int argc, char **argv);
 int cmd_explain(int argc, char **argv);

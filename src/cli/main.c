@@ -25,6 +25,8 @@ static const struct cmd cmd_table[] = {
 	{ "sla", cmd_sla, "delays of installed security fixes against the SLA policy" },
 	{ "feeds", cmd_feeds, "advisory feeds: add, list, poll, items, coverage" },
 	{ "alerts", cmd_alerts, "alert once on new feed items that concern hosts" },
+	{ "agent", cmd_agent, "send this host's inventory and new log lines to the server" },
+	{ "collect", cmd_collect, "read a host's inventory and logs over ssh into the store" },
 	{ "serve", cmd_serve, "the fleet service: dashboard, API, agents' pushes" },
 	{ "clients", cmd_clients, "the customers who own hosts: add, list, show, remove" },
 	{ "users", cmd_users, "dashboard and API accounts: add, list, remove" },

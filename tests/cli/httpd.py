@@ -65,6 +65,24 @@ class Handler(BaseHTTPRequestHandler):
     def do_HEAD(self):
         self.do_GET()
 
+    def do_POST(self):
+        # /status/N answers N; anything else echoes what came: the body's
+        # length and SHA-256 and the headers a pusher sets
+        self.log_request_line()
+        n = int(self.headers.get("Content-Length") or 0)
+        data = self.rfile.read(n)
+        p = self.path.split("?", 1)[0]
+        if p.startswith("/status/"):
+            code = int(p.split("/")[2])  # /status/N or /status/N/api/...
+            return self.body(code, b'{"schema": "vigie.error/1", "error": "said %d"}\n' % code,
+                             "application/json")
+        if p.startswith("/redirect/"):
+            return self.body(302, b"", extra={"Location": "/echo"})
+        echo = "len=%d sha=%s enc=%s auth=%s\n" % (
+            len(data), hashlib.sha256(data).hexdigest(),
+            self.headers.get("Content-Encoding"), self.headers.get("Authorization"))
+        return self.body(200, echo.encode(), "text/plain")
+
     def do_GET(self):
         self.log_request_line()
         p = self.path.split("?", 1)[0]

@@ -37,4 +37,12 @@ int vigie_spawn_split(struct vigie_strv *out, const char *cmdline, const char *f
 int vigie_spawn_with_input(const char *const *argv, size_t argc, const void *input,
 			   size_t len, int timeout, struct vigie_error *err);
 
+/* Run argv as above with /dev/null on its standard input and its standard
+ * output appended to out (at most max bytes: past that it is killed,
+ * VIGIE_ELIMIT); its standard error is the caller's. *status (may be NULL)
+ * gets its exit status (-1 when killed). Same errors as
+ * vigie_spawn_with_input; out keeps what was read. */
+int vigie_spawn_capture(const char *const *argv, size_t argc, struct vigie_buf *out,
+			size_t max, int timeout, int *status, struct vigie_error *err);
+
 #endif

@@ -42,6 +42,8 @@ struct fetch_opts {
 	const char *ca_file;       /* PEM certificates to trust instead of the
 				      system's (an internal mirror's CA);
 				      NULL: the system's */
+	int allow_http;            /* vigie_fetch_post: plain http to a host
+				      other than the loopback */
 };
 
 struct fetch_result {
@@ -70,6 +72,19 @@ int vigie_fetch_to_file(struct fetch_result *res, const char *url, const char *d
 int vigie_fetch_to_mem(struct fetch_result *res, struct vigie_buf *out,
 		 const char *url, const struct fetch_opts *opts,
 		 struct vigie_error *err);
+
+/* POST len bytes of body to url with the extra request headers (a
+ * NULL-terminated list of "Name: value", may be NULL; they are never put
+ * in a message) and receive the answer's body in out (appended, capped at
+ * opts->max_size). Never redirected. https is verified (opts->ca_file or
+ * the system's CAs); http only to 127.0.0.1, ::1 or localhost unless
+ * opts->allow_http. Returns 0 whenever the server answered, whatever the
+ * status (res->status: the caller judges it); VIGIE_ENET when no answer
+ * came (res->unreachable for DNS, refused, timeout), VIGIE_EUSAGE for a
+ * refused URL. res must not be NULL. */
+int vigie_fetch_post(struct fetch_result *res, struct vigie_buf *out, const char *url,
+		     const void *body, size_t len, const char *const *headers,
+		     const struct fetch_opts *opts, struct vigie_error *err);
 
 /* ---- the guard every libcurl transfer of vigie goes through ---- */
 /* Protocols a transfer that started at url may be redirected to: "https"

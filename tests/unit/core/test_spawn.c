@@ -177,6 +177,43 @@ static void test_run_failures(void **state)
 	free(big);
 }
 
+static void test_capture(void **state)
+{
+	struct vigie_error err;
+	struct vigie_buf out = VIGIE_BUF_INIT;
+	const char *echo[] = { "sh", "-c", "printf 'a\\0b'; cat; printf '[%s]' \"$1\"", "sh", "$(id)" };
+	const char *big[] = { "sh", "-c", "head -c 100000 /dev/zero" };
+	const char *fail[] = { "sh", "-c", "printf partial; exit 255" };
+	const char *slow[] = { "sleep", "30" };
+	int status = 0;
+	time_t t0;
+	(void)state;
+
+	vigie_error_init(&err);
+	/* stdout captured byte for byte (NUL included), stdin is /dev/null,
+	 * arguments are not expanded */
+	assert_int_equal(vigie_spawn_capture(echo, 5, &out, 1000, 0, &status, &err), 0);
+	assert_int_equal(status, 0);
+	assert_int_equal(out.len, 10);
+	assert_memory_equal(out.data, "a\0b[$(id)]", 10);
+	/* over the cap: killed, VIGIE_ELIMIT */
+	vigie_buf_reset(&out);
+	assert_int_equal(vigie_spawn_capture(big, 3, &out, 4096, 0, &status, &err), VIGIE_ELIMIT);
+	assert_true(out.len <= 4096);
+	/* an exit status is an error, what was read is kept */
+	vigie_buf_reset(&out);
+	assert_int_equal(vigie_spawn_capture(fail, 3, &out, 1000, 0, &status, &err), VIGIE_EIO);
+	assert_int_equal(status, 255);
+	assert_string_equal(err.msg, "'sh' exited with status 255");
+	assert_int_equal(out.len, 7);
+	/* bounded in time */
+	t0 = time(NULL);
+	assert_int_equal(vigie_spawn_capture(slow, 2, &out, 1000, 1, &status, &err), VIGIE_EIO);
+	assert_true(time(NULL) - t0 < 10);
+	assert_string_equal(err.msg, "'sleep' did not finish within 1 s, killed");
+	vigie_buf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +221,7 @@ int main(void)
 		cmocka_unit_test(test_split_limit),
 		cmocka_unit_test(test_run_input_and_words),
 		cmocka_unit_test(test_run_failures),
+		cmocka_unit_test(test_capture),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

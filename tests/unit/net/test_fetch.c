@@ -265,6 +265,53 @@ static void test_no_downgrade(void **state)
 	vigie_buf_release(&b);
 }
 
+static void test_post(void **state)
+{
+	struct vigie_buf b = VIGIE_BUF_INIT;
+	struct fetch_result r;
+	struct fetch_opts o;
+	struct vigie_error err;
+	const char *hdrs[] = { "Authorization: Bearer s3cret", "Content-Encoding: gzip", NULL };
+	char want[256], sha[65];
+	(void)state;
+
+	vigie_error_init(&err);
+	vigie_fetch_opts_init(&o);
+	/* body and headers arrive as given */
+	assert_int_equal(vigie_fetch_post(&r, &b, url("/echo"), "abc\0def", 7, hdrs, &o, &err), 0);
+	assert_int_equal(r.status, 200);
+	vigie_sha256_hex(sha, "abc\0def", 7);
+	snprintf(want, sizeof(want), "len=7 sha=%s enc=gzip auth=Bearer s3cret\n", sha);
+	assert_string_equal(b.data, want);
+	vigie_buf_reset(&b);
+	vigie_fetch_result_release(&r);
+	/* any status is the caller's, with its body */
+	assert_int_equal(vigie_fetch_post(&r, &b, url("/status/503"), "x", 1, NULL, &o, &err), 0);
+	assert_int_equal(r.status, 503);
+	assert_non_null(strstr(b.data, "said 503"));
+	vigie_buf_reset(&b);
+	vigie_fetch_result_release(&r);
+	/* never redirected (the token would follow) */
+	assert_int_equal(vigie_fetch_post(&r, &b, url("/redirect/1"), "x", 1, hdrs, &o, &err), 0);
+	assert_int_equal(r.status, 302);
+	vigie_buf_reset(&b);
+	vigie_fetch_result_release(&r);
+	/* plain http only to the loopback; other schemes refused */
+	assert_int_equal(vigie_fetch_post(&r, &b, "http://192.0.2.1:9/x", "x", 1, hdrs, &o, &err),
+			 VIGIE_EUSAGE);
+	assert_non_null(strstr(err.msg, "http:// only to 127.0.0.1 or localhost"));
+	assert_null(strstr(err.msg, "s3cret"));
+	assert_int_equal(vigie_fetch_post(&r, &b, "file:///etc/hostname", "x", 1, NULL, &o, &err),
+			 VIGIE_EUSAGE);
+	/* nobody listening: no answer, unreachable */
+	assert_int_equal(vigie_fetch_post(&r, &b, "http://127.0.0.1:1/x", "x", 1, hdrs, &o, &err),
+			 VIGIE_ENET);
+	assert_int_equal(r.unreachable, 1);
+	assert_null(strstr(err.msg, "s3cret"));
+	vigie_fetch_result_release(&r);
+	vigie_buf_release(&b);
+}
+
 static void test_mem_gzip(void **state)
 {
 	struct vigie_buf b = VIGIE_BUF_INIT;
@@ -342,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_get_and_conditional),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_mem_gzip),
+		cmocka_unit_test(test_post),
 		cmocka_unit_test(test_redirect_protocols),
 		cmocka_unit_test(test_no_downgrade),
 	};
