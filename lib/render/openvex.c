@@ -137,12 +137,18 @@ static yajl_gen_status gen_purl(yajl_gen g, struct vigie_buf *tmp,
 				const struct openvex_product *p, int epoch_q)
 {
 	vigie_buf_reset(tmp);
-	if (vigie_openvex_purl(tmp, doc->namespace_, p->name, p->version, p->arch, doc->distro,
-			 epoch_q))
+	if (vigie_openvex_purl(tmp, doc->namespace_, p->name, p->version, p->arch,
+			       p->distro ? p->distro : doc->distro, epoch_q))
 		return yajl_gen_in_error_state;
+	/* @id and identifiers.purl: consumers read one or the other */
 	if (yajl_gen_map_open(g) != yajl_gen_status_ok ||
 	    yajl_gen_string(g, (const unsigned char *)"@id", 3) != yajl_gen_status_ok ||
-	    yajl_gen_string(g, (const unsigned char *)tmp->data, tmp->len) != yajl_gen_status_ok)
+	    yajl_gen_string(g, (const unsigned char *)tmp->data, tmp->len) != yajl_gen_status_ok ||
+	    yajl_gen_string(g, (const unsigned char *)"identifiers", 11) != yajl_gen_status_ok ||
+	    yajl_gen_map_open(g) != yajl_gen_status_ok ||
+	    yajl_gen_string(g, (const unsigned char *)"purl", 4) != yajl_gen_status_ok ||
+	    yajl_gen_string(g, (const unsigned char *)tmp->data, tmp->len) != yajl_gen_status_ok ||
+	    yajl_gen_map_close(g) != yajl_gen_status_ok)
 		return yajl_gen_in_error_state;
 	return yajl_gen_map_close(g);
 }
@@ -262,11 +268,11 @@ int vigie_openvex_write(struct vigie_buf *out, const struct openvex_doc *doc,
 			GS(g, "subcomponents");
 			G(yajl_gen_array_open(g));
 		}
-		for (size_t k = 0; k < s->nproducts; k++) {
-			G(gen_purl(g, &tmp, doc, &s->products[k], 0));
-			if (has_epoch(s->products[k].version))
-				G(gen_purl(g, &tmp, doc, &s->products[k], 1));
-		}
+		/* one product per package: an epoch as Trivy writes it (a
+		 * qualifier), or kept in the version as Syft/Grype do */
+		for (size_t k = 0; k < s->nproducts; k++)
+			G(gen_purl(g, &tmp, doc, &s->products[k],
+				   !doc->epoch_in_version && has_epoch(s->products[k].version)));
 		if (doc->product_id) {
 			G(yajl_gen_array_close(g));
 			G(yajl_gen_map_close(g));

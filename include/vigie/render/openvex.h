@@ -6,9 +6,10 @@
  * and Grype match a statement when its purl's qualifiers are a subset of the
  * scanned package's (go-vex PurlMatches), on the *binary* package name; Trivy
  * writes a Debian epoch as an "epoch" qualifier and the version without it,
- * Syft/Grype keep the epoch in the version. vigie_openvex_write therefore emits,
- * for a package with an epoch, both spellings, and puts a distro qualifier
- * only when asked (Trivy's is "debian-<point release>", e.g. debian-12.5). */
+ * Syft/Grype keep the epoch in the version. vigie_openvex_write emits one
+ * product per package, in Trivy's spelling unless epoch_in_version, with
+ * the distro qualifier it is given ("debian-12"). Each product carries its
+ * purl as "@id" and as "identifiers": {"purl": ...}. */
 #ifndef VIGIE_OPENVEX_H
 #define VIGIE_OPENVEX_H
 
@@ -41,6 +42,7 @@ struct openvex_product {
 	const char *name;    /* required */
 	const char *version; /* may be NULL (any version) */
 	const char *arch;    /* "amd64", ...; NULL to omit the qualifier */
+	const char *distro;  /* distro qualifier; NULL: the document's */
 };
 
 struct openvex_statement {
@@ -67,6 +69,7 @@ struct openvex_doc {
 				  image or host identifier) with the packages
 				  as its subcomponents, as Grype expects for
 				  images; NULL: the packages are the products */
+	int epoch_in_version;  /* 1: "1%3A2.4-1"; 0: "2.4-1?epoch=1" (Trivy) */
 };
 
 /* Append the purl of a Debian package to out. version may be NULL; an epoch
