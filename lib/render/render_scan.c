@@ -331,9 +331,13 @@ int vigie_render_scan_text(struct vigie_buf *out, const struct scan_result *r, i
 		       r->count_state[3]);
 	if (r->hidden_unimportant)
 		vigie_buf_addf(out, "; %zu unimportant hidden", r->hidden_unimportant);
-	if (r->hidden_decided)
+	if (r->hidden_decided) {
+		int shown = 0;
+		for (size_t i = 0; i < r->n && !shown; i++)
+			shown = r->findings[i].decision && !r->findings[i].decision_expired;
 		vigie_buf_addf(out, "; %zu decided%s", r->hidden_decided,
-			       r->n && r->findings[0].decision ? "" : " (--show-decided lists them)");
+			       shown ? "" : " (hidden: --show-decided lists them)");
+	}
 	if (r->kernel.reboot_required)
 		vigie_buf_addf(out, "; reboot required (%zu fixes)", r->kernel.nreboot_fixes);
 	if (r->pending_known)

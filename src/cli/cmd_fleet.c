@@ -156,9 +156,11 @@ static int on_host(void *ud, const struct store_host *h, const struct scan_resul
 			return 0;
 		}
 		vigie_buf_addf(&o->buf, "%3zu highly-critical %3zu critical %4zu standard"
-			       " (%zu fixed-available)%s%s%s\n",
+			       " (%zu fixed-available)%s%s%s%s\n",
 			       r->count_class[2], r->count_class[1], r->count_class[0],
 			       r->count_state[FINDING_FIXED_AVAILABLE],
+			       r->hidden_decided ? vigie_scan_result_printf((struct scan_result *)r,
+					"; %zu decided", r->hidden_decided) : "",
 			       r->kernel.reboot_required ? "; reboot required" : "",
 			       r->lifecycle.warn ? "; " : "",
 			       r->lifecycle.warn ? r->lifecycle.state : "");
