@@ -120,8 +120,20 @@ int vigie_render_sarif(struct vigie_buf *out, const struct vulndoc *d)
 		yajl_gen_map_open(g);
 		vigie_json_kv_str(g, "level", level_of(it));
 		yajl_gen_map_close(g);
+		if (it->description) {
+			vigie_json_key(g, "fullDescription");
+			yajl_gen_map_open(g);
+			vigie_json_kv_str(g, "text", it->description);
+			yajl_gen_map_close(g);
+		}
 		vigie_json_key(g, "properties");
 		yajl_gen_map_open(g);
+		/* GitHub code scanning ranks security alerts by this score:
+		 * the class's band (9.0 critical, 7.0 high, 4.0 medium) */
+		if (it->has_class)
+			vigie_json_kv_str(g, "security-severity",
+					  it->cls == VIGIE_CLASS_HIGHLY_CRITICAL ? "9.0"
+					  : it->cls == VIGIE_CLASS_CRITICAL ? "7.0" : "4.0");
 		vigie_json_key(g, "tags");
 		yajl_gen_array_open(g);
 		vigie_json_str(g, "security");

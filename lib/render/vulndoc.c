@@ -203,6 +203,7 @@ int vigie_vulndoc_add_scan(struct vulndoc *d, const struct scan_result *r,
 		it->advisory = cp(d, f->advisory, &oom);
 		it->evidence = cp(d, f->evidence, &oom);
 		it->data_source = cp(d, f->data_source, &oom);
+		it->description = cp(d, f->description, &oom);
 		it->vex = f->state == FINDING_UNDETERMINED ? OPENVEX_UNDER_INVESTIGATION
 							   : OPENVEX_AFFECTED;
 		if (f->nbins) {

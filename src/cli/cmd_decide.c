@@ -129,9 +129,11 @@ static void decisions_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vigie decisions [list] [--all] [--format text|json]\n"
+		"       vigie decisions show ID\n"
 		"       vigie decisions revoke ID [--by NAME]\n\n"
 		"List the written decisions (in force and expired; --all adds the\n"
-		"revoked ones), or revoke one: it then no longer applies.\n");
+		"revoked ones), show one in full, or revoke one: it then no longer\n"
+		"applies.\n");
 }
 
 static int list(int argc, char **argv)
@@ -281,8 +283,76 @@ out:
 	return rc;
 }
 
+static int show(int argc, char **argv)
+{
+	struct vigie_decisions d;
+	struct vigie_store *store = NULL;
+	struct vigie_error err;
+	struct vigie_buf out = VIGIE_BUF_INIT;
+	const struct vigie_decision *x = NULL;
+	char *end, t[32];
+	long long id;
+	int rc = EXIT_ERROR;
+	int64_t now = vigie_now();
+
+	if (argc != 2 || !strcmp(argv[1], "--help")) {
+		decisions_usage(argc == 2 ? stdout : stderr);
+		return argc == 2 ? EXIT_OK : EXIT_ERROR;
+	}
+	id = strtoll(argv[1], &end, 10);
+	if (*end || id <= 0)
+		return cli_fail("show: '%s' is not a decision id", argv[1]);
+	cli_error_init(&err);
+	vigie_decisions_init(&d);
+	if (cli_store_open(&store, 0))
+		goto out;
+	if (vigie_store_decisions_load(store, 1, &d, &err)) {
+		cli_error(&err);
+		goto out;
+	}
+	for (size_t i = 0; i < d.n; i++)
+		if (d.v[i].id == id)
+			x = &d.v[i];
+	if (!x) {
+		cli_fail("no decision %lld", id);
+		goto out;
+	}
+	vigie_buf_addf(&out, "decision:      %lld\ncve:           %s\nhost:          ", id, x->cve);
+	vigie_buf_add_safe(&out, x->host ? x->host : "(every host)",
+			   strlen(x->host ? x->host : "(every host)"));
+	vigie_buf_addf(&out, "\nstatus:        %s\n", x->status);
+	if (x->justification)
+		vigie_buf_addf(&out, "justification: %s\n", x->justification);
+	vigie_buf_adds(&out, "reason:        ");
+	vigie_buf_add_safe(&out, x->reason, strlen(x->reason));
+	vigie_buf_adds(&out, "\ndecided by:    ");
+	vigie_buf_add_safe(&out, x->by, strlen(x->by));
+	vigie_buf_addf(&out, "\ndecided at:    %s\n", vigie_time_format(x->at, t, sizeof(t)));
+	if (x->expires)
+		vigie_buf_addf(&out, "holds through: %s\n",
+			       vigie_date_format(x->expires - 86400, t, sizeof(t)));
+	vigie_buf_addf(&out, "state:         %s\n", x->revoked ? "revoked"
+		       : x->expires && x->expires <= now ? "expired, no longer applies" : "in force");
+	if (x->revoked) {
+		vigie_buf_addf(&out, "revoked at:    %s\n", vigie_time_format(x->revoked, t, sizeof(t)));
+		if (x->revoked_by) {
+			vigie_buf_adds(&out, "revoked by:    ");
+			vigie_buf_add_safe(&out, x->revoked_by, strlen(x->revoked_by));
+			vigie_buf_addc(&out, '\n');
+		}
+	}
+	rc = cli_write_buf(&out);
+out:
+	vigie_buf_release(&out);
+	vigie_decisions_release(&d);
+	vigie_store_close(store);
+	return rc;
+}
+
 int cmd_decisions(int argc, char **argv)
 {
+	if (argc >= 2 && !strcmp(argv[1], "show"))
+		return show(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "revoke"))
 		return revoke(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "list"))

@@ -85,11 +85,17 @@ static int on_host(void *ud, const struct store_host *h, const struct scan_resul
 		if (!strcmp(o->format, "cyclonedx") &&
 		    vigie_store_host_load(o->store, h->name, &inv, &err)) {
 			vigie_inventory_release(&inv);
-			return cli_error(&err), VIGIE_EDB;
+			cli_error(&err);
+			o->rc = VIGIE_EDB;
+			return VIGIE_EDB;
 		}
 		rc = vigie_vulndoc_add_scan(o->vd, r, !strcmp(o->format, "cyclonedx") ? &inv : NULL);
 		if (!strcmp(o->format, "cyclonedx"))
 			vigie_inventory_release(&inv);
+		if (rc) {
+			cli_fail("out of memory");
+			o->rc = rc;
+		}
 		return rc;
 	}
 	if (!strcmp(o->format, "json")) {
@@ -253,7 +259,8 @@ int cmd_fleet(int argc, char **argv)
 				       "fixed_version,advisory,class\r\n");
 	}
 	if (vigie_fleet_scan(store, &fo, on_host, &o, &err)) {
-		cli_error(&err);
+		if (!o.rc) /* else the callback said why */
+			cli_error(&err);
 		goto out;
 	}
 	if (o.g) {

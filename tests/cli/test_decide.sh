@@ -155,4 +155,13 @@ expect_eq "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print([d["id"] fo
 run decisions list --all --format json
 expect_eq "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print([(d["id"], d["state"], d["revoked_by"]) for d in json.load(sys.stdin)["decisions"]])')" \
 	"[(1, 'in-force', None), (2, 'revoked', 'bob'), (3, 'in-force', None)]" "--all shows who revoked"
+run decisions show 2
+expect_rc 0 "show a revoked decision"
+expect_out "^reason: +accepted until the reboot window$" "show: the reason"
+expect_out "^state: +revoked$" "show: the state"
+expect_out "^revoked by: +bob$" "show: who revoked"
+run decisions show 1
+expect_out "^holds through: +2026-12-31$" "show: the last day"
+run decisions show 99
+expect_rc 2 "show: no such decision"
 finish

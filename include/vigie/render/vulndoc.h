@@ -40,6 +40,7 @@ struct vulndoc_item {
 	enum vigie_class cls;
 	const char *state;           /* finding state or triage verdict name */
 	const char *fixed_version, *advisory, *evidence, *data_source;
+	const char *description;     /* the CVE's, may be NULL */
 	enum openvex_status vex;     /* what vigie concludes (a decision wins) */
 	enum openvex_justification justification;
 	int false_positive;          /* triage: the scanner's alarm is false */
