@@ -247,21 +247,23 @@ int vigie_triage_render_openvex(struct vigie_buf *out, const struct triage_resul
 	}
 	for (size_t i = 0; i < d.nitems; i++) {
 		const struct vulndoc_item *it = &d.items[i];
-		const struct vulndoc_host *h = &d.hosts[it->host];
 		const struct vigie_decision *x = it->decision && !it->decision_expired ? it->decision : NULL;
 		struct openvex_statement *s = &st[n];
 		const char *notes = it->evidence;
 		size_t first = np;
-		/* only installed packages, with their version, arch and the
-		 * host's release: a statement without any would claim every
-		 * version of a package everywhere */
+		/* only installed packages, with their version and arch: a
+		 * statement without any would claim every version of a
+		 * package everywhere. No distro qualifier: Trivy and go-vex
+		 * (Grype) match when every qualifier of the statement's purl
+		 * equals the scanned package's, and they spell it differently
+		 * (Trivy "debian-11.8" from debian_version, Syft "debian-11"
+		 * from os-release): any value would miss one of them. */
 		for (size_t k = 0; k < it->npkgs; k++) {
 			if (!it->pkgs[k].version || !*it->pkgs[k].version)
 				continue;
 			prods[np].name = it->pkgs[k].name;
 			prods[np].version = it->pkgs[k].version;
 			prods[np].arch = it->pkgs[k].arch;
-			prods[np].distro = h->distro;
 			np++;
 		}
 		if (np == first)

@@ -146,11 +146,59 @@ print(s["status"], sorted(p["@id"] for p in s["products"]))
 print(st["CVE-2022-31813"]["status"])
 ' "$T/vex.json")
 av=$(awk '/^Package: apache2$/{p=1} p&&/^Version:/{print $2; exit}' "$TD/web1.status")
-expect_eq "$got" "$(printf "Ops <ops@example.org>\nfixed ['pkg:deb/debian/apache2-bin@%s?arch=amd64&distro=debian-11', 'pkg:deb/debian/apache2@%s?arch=amd64&distro=debian-11']\nunder_investigation" "$av" "$av")" \
-	"OpenVEX: author, one product per installed package with version, arch, distro; unknown is under_investigation"
+expect_eq "$got" "$(printf "Ops <ops@example.org>\nfixed ['pkg:deb/debian/apache2-bin@%s?arch=amd64', 'pkg:deb/debian/apache2@%s?arch=amd64']\nunder_investigation" "$av" "$av")" \
+	"OpenVEX: author, one product per installed package with version and arch; unknown is under_investigation"
 # --openvex FILE writes the same document
 run triage "$TD/generic.csv" --openvex "$T/vex2.json" --vex-author "Ops <ops@example.org>"
 expect_eq "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])) == json.load(open(sys.argv[2])))' "$T/vex.json" "$T/vex2.json")" True "--openvex FILE and --format openvex agree"
+
+# Trivy's and Grype's matching rule (Trivy pkg/purl Match, go-vex
+# PurlMatches): same type, namespace and name, the same version when the
+# statement has one, and every qualifier of the statement's purl equal in
+# the scanned package's purl. The packages' purls are built here as each
+# scanner writes them: Trivy moves an epoch to a qualifier and writes the
+# point release (distro=debian-11.8), Syft keeps the epoch in the version
+# and writes distro=debian-11. ns1 has bind9 with an epoch and libc6.
+F=$TESTDATA/formats
+run triage "$F/ns1.csv" --status "$F/epoch.status" --release bullseye --host ns1 --format openvex
+expect_rc 0 "triage with an epoch package"
+printf '%s' "$OUT" | $CHECK openvex "$SCHEMAS" >/dev/null || ko "ns1 OpenVEX invalid"
+got=$(printf '%s' "$OUT" | python3 -c '
+import json, sys
+from urllib.parse import quote, unquote
+def parse(p):
+    rest, _, q = p.partition("?")
+    head, _, ver = rest.partition("@")
+    typ, ns, name = head[4:].split("/")
+    quals = dict(kv.split("=", 1) for kv in q.split("&")) if q else {}
+    return typ, ns, unquote(name), unquote(ver), {k: unquote(v) for k, v in quals.items()}
+def match(c, t):
+    c, t = parse(c), parse(t)
+    return c[:3] == t[:3] and (not c[3] or c[3] == t[3]) and all(t[4].get(k) == v for k, v in c[4].items())
+pkgs = {}
+for st in open(sys.argv[1]).read().split("\n\n"):
+    f = dict(l.split(": ", 1) for l in st.splitlines() if ": " in l)
+    if f:
+        pkgs[f["Package"]] = (f["Version"], f["Architecture"])
+def trivy(n):
+    v, a = pkgs[n]
+    e, _, up = v.rpartition(":")
+    q = "arch=" + a + "&distro=debian-11.8" + ("&epoch=" + e if e else "")
+    return "pkg:deb/debian/%s@%s?%s" % (quote(n), quote(up, safe="~"), q)
+def syft(n):
+    v, a = pkgs[n]
+    return "pkg:deb/debian/%s@%s?arch=%s&distro=debian-11" % (quote(n), quote(v, safe="~"), a)
+d = json.load(sys.stdin)
+names = []
+for s in d["statements"]:
+    for p in s["products"]:
+        n = parse(p["@id"])[2]
+        names.append(n)
+        print(s["vulnerability"]["name"], n, s["status"], match(p["@id"], trivy(n)), match(p["@id"], syft(n)))
+print(sorted(names))
+' "$F/epoch.status")
+expect_eq "$got" "$(printf "CVE-2023-3341 bind9 under_investigation True False\nCVE-2023-4911 libc6 affected True True\n['bind9', 'libc6']")" \
+	"every product matches Trivy's purl of its package (Syft's too without an epoch); nginx, not installed, has no statement"
 
 # ---- habits ----
 REAL=$VIGIE_DB

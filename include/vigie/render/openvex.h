@@ -8,7 +8,8 @@
  * writes a Debian epoch as an "epoch" qualifier and the version without it,
  * Syft/Grype keep the epoch in the version. vigie_openvex_write emits one
  * product per package, in Trivy's spelling unless epoch_in_version, with
- * the distro qualifier it is given ("debian-12"). Each product carries its
+ * the distro qualifier it is given, if any (a statement's qualifiers must
+ * all be equal in the scanned purl, docs/FORMATS.md). Each product carries its
  * purl as "@id" and as "identifiers": {"purl": ...}. */
 #ifndef VIGIE_OPENVEX_H
 #define VIGIE_OPENVEX_H
