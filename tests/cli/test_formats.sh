@@ -207,6 +207,14 @@ expect_rc 0 "--db before the command"
 VIGIE_DB="$T/none.db" run scan --db "$REAL" --status "$D/old.status" --release bullseye --host old --no-updates --format json
 expect_rc 0 "--db after the command"
 expect_eq "$(printf '%s' "$OUT" | json_facts | cut -d' ' -f1)" "$nf" "--db after the command reads the same database"
+# --config before or after the command: the file is the one read
+for args in "--config $T/none.conf alerts --dry-run" "alerts --dry-run --config $T/none.conf" "alerts --config=$T/none.conf --dry-run"; do
+	run $args
+	expect_rc 2 "$args: a missing vigie.conf named explicitly"
+	expect_err "none.conf: cannot open" "$args: names the file"
+done
+run alerts --dry-run --db
+expect_rc 2 "--db without its value"
 run explain cve-2023-4911 --status "$D/old.status" --release bullseye
 expect_out "CVE-2023-4911" "explain takes a lower-case CVE id and prints it upper"
 finish
