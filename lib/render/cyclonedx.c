@@ -190,7 +190,7 @@ int vigie_render_cyclonedx(struct vigie_buf *out, const struct vulndoc *d)
 	for (size_t i = 0; i < d->nhosts; i++) {
 		const struct vulndoc_host *h = &d->hosts[i];
 		for (size_t k = 0; k < h->npkgs; k++)
-			if (!host_has(h, &h->pkgs[k], k))
+			if (h->pkgs[k].version && !host_has(h, &h->pkgs[k], k))
 				component(g, &tmp, h, &h->pkgs[k]);
 	}
 	/* packages the findings name that the host's list lacks (triage and
@@ -199,7 +199,8 @@ int vigie_render_cyclonedx(struct vigie_buf *out, const struct vulndoc *d)
 		const struct vulndoc_item *it = &d->items[i];
 		const struct vulndoc_host *h = &d->hosts[it->host];
 		for (size_t k = 0; k < it->npkgs; k++) {
-			int seen = host_has(h, &it->pkgs[k], h->npkgs);
+			/* a package not installed is no component */
+			int seen = !it->pkgs[k].version || host_has(h, &it->pkgs[k], h->npkgs);
 			for (size_t j = 0; !seen && j <= i; j++) {
 				const struct vulndoc_item *o = &d->items[j];
 				size_t upto = j == i ? k : o->npkgs;
@@ -244,10 +245,12 @@ int vigie_render_cyclonedx(struct vigie_buf *out, const struct vulndoc *d)
 		yajl_gen_map_open(g);
 		vigie_json_kv_str(g, "severity", severity_of(it));
 		vigie_json_kv_str(g, "method", "other");
-		vigie_json_kv_str(g, "justification", it->has_class ? vigie_policy_class_name(it->cls) : NULL);
+		if (it->has_class)
+			vigie_json_kv_str(g, "justification", vigie_policy_class_name(it->cls));
 		yajl_gen_map_close(g);
 		yajl_gen_array_close(g);
-		vigie_json_kv_str(g, "description", it->evidence);
+		if (it->evidence)
+			vigie_json_kv_str(g, "description", it->evidence);
 		if (it->fixed_version) {
 			vigie_buf_reset(&tmp);
 			vigie_buf_addf(&tmp, "Upgrade %s to %s or later.",
@@ -282,13 +285,18 @@ int vigie_render_cyclonedx(struct vigie_buf *out, const struct vulndoc *d)
 		yajl_gen_map_close(g);
 		vigie_json_key(g, "affects");
 		yajl_gen_array_open(g);
-		if (!it->npkgs) {
+		size_t installed = 0;
+		for (size_t k = 0; k < it->npkgs; k++)
+			installed += it->pkgs[k].version != NULL;
+		if (!installed) {
 			yajl_gen_map_open(g);
 			host_ref(&tmp, h);
 			vigie_json_kv_str(g, "ref", tmp.data);
 			yajl_gen_map_close(g);
 		}
 		for (size_t k = 0; k < it->npkgs; k++) {
+			if (!it->pkgs[k].version)
+				continue;
 			yajl_gen_map_open(g);
 			pkg_ref(&tmp, h, &it->pkgs[k]);
 			vigie_json_kv_str(g, "ref", tmp.data);

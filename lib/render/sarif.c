@@ -185,7 +185,8 @@ int vigie_render_sarif(struct vigie_buf *out, const struct vulndoc *d)
 		vigie_json_key(g, "logicalLocations");
 		yajl_gen_array_open(g);
 		yajl_gen_map_open(g);
-		vigie_json_kv_str(g, "name", it->source);
+		if (it->source)
+			vigie_json_kv_str(g, "name", it->source);
 		vigie_buf_reset(&tmp);
 		vigie_buf_addf(&tmp, "%s/%s", h->name, it->source ? it->source : "?");
 		vigie_json_kv_str(g, "fullyQualifiedName", tmp.data);

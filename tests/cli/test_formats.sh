@@ -200,6 +200,18 @@ print(sorted(names))
 expect_eq "$got" "$(printf "CVE-2023-3341 bind9 under_investigation True False\nCVE-2023-4911 libc6 affected True True\n['bind9', 'libc6']")" \
 	"every product matches Trivy's purl of its package (Syft's too without an epoch); nginx, not installed, has no statement"
 
+# CycloneDX of the same: the package not installed is no component, and
+# its not_affected verdict affects the host itself
+run triage "$F/ns1.csv" --status "$F/epoch.status" --release bullseye --host ns1 --format cyclonedx
+got=$(printf '%s' "$OUT" | $CHECK cyclonedx "$SCHEMAS") || ko "ns1 CycloneDX invalid"
+expect_eq "$got" "2 3 exploitable=1 in_triage=1 not_affected=1" "ns1 CycloneDX: two installed packages, three verdicts"
+got=$(printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+v = [x for x in d["vulnerabilities"] if x["id"] == "CVE-2023-9999"][0]
+print(v["analysis"]["state"], v["analysis"]["justification"], [a["ref"] for a in v["affects"]], [c["name"] for c in d["components"] if c["type"] == "operating-system"])')
+expect_eq "$got" "not_affected code_not_present ['host:ns1'] ['ns1']" "a package not installed: not_affected on the host"
+
 # ---- habits ----
 REAL=$VIGIE_DB
 VIGIE_DB="$T/none.db" run --db "$REAL" db status
