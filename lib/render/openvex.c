@@ -167,6 +167,9 @@ int vigie_openvex_write(struct vigie_buf *out, const struct openvex_doc *doc,
 
 	if (!doc)
 		doc = &defaults;
+	if (!n)
+		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0,
+				       "OpenVEX: no statement to write (a document needs one)");
 	for (size_t i = 0; i < n; i++) {
 		const struct openvex_statement *s = &st[i];
 		if (!s->vulnerability || !*s->vulnerability)
@@ -284,7 +287,10 @@ int vigie_openvex_write(struct vigie_buf *out, const struct openvex_doc *doc,
 			GS(g, "justification");
 			GS(g, j);
 		}
-		if (s->impact_statement && *s->impact_statement) {
+		/* the v0.2.0 schema takes a justification or an impact
+		 * statement, not both: with a justification, the impact
+		 * statement goes into the status notes */
+		if (s->impact_statement && *s->impact_statement && !j) {
 			GS(g, "impact_statement");
 			GS(g, s->impact_statement);
 		}
@@ -292,7 +298,18 @@ int vigie_openvex_write(struct vigie_buf *out, const struct openvex_doc *doc,
 			GS(g, "action_statement");
 			GS(g, s->action_statement);
 		}
-		if (s->status_notes && *s->status_notes) {
+		if (j && s->impact_statement && *s->impact_statement) {
+			vigie_buf_reset(&tmp);
+			if (s->status_notes && *s->status_notes &&
+			    strcmp(s->status_notes, s->impact_statement)) {
+				vigie_buf_adds(&tmp, s->impact_statement);
+				vigie_buf_adds(&tmp, " ");
+			}
+			vigie_buf_adds(&tmp, s->status_notes && *s->status_notes ? s->status_notes
+									     : s->impact_statement);
+			GS(g, "status_notes");
+			G(yajl_gen_string(g, (const unsigned char *)tmp.data, tmp.len));
+		} else if (s->status_notes && *s->status_notes) {
 			GS(g, "status_notes");
 			GS(g, s->status_notes);
 		}

@@ -113,8 +113,18 @@ printf '%s' "$OUT" | $CHECK openvex "$SCHEMAS" >/dev/null || ko "OpenVEX with de
 got=$(printf '%s' "$OUT" | python3 -c '
 import json, sys
 s = [x for x in json.load(sys.stdin)["statements"] if x["vulnerability"]["name"] == "CVE-2022-31813"][0]
-print(s["status"], s["justification"], s["impact_statement"], "carol" in s["status_notes"])')
-expect_eq "$got" "not_affected vulnerable_code_not_present mod_proxy is not built True" "OpenVEX statement from the decision"
+print(s["status"], s["justification"], "impact_statement" in s, "mod_proxy is not built" in s["status_notes"], "carol" in s["status_notes"])')
+expect_eq "$got" "not_affected vulnerable_code_not_present False True True" "OpenVEX statement from the decision (justification, the reason in the notes)"
+run decide CVE-2022-28615 --host web1 --status not_affected --reason "apache2 is not exposed" --by carol
+run triage "$TD/generic.csv" --format openvex
+printf '%s' "$OUT" | $CHECK openvex "$SCHEMAS" >/dev/null || ko "OpenVEX with an unjustified decision invalid"
+got=$(printf '%s' "$OUT" | python3 -c '
+import json, sys
+s = [x for x in json.load(sys.stdin)["statements"] if x["vulnerability"]["name"] == "CVE-2022-28615"][0]
+print(s["status"], "justification" in s, s["impact_statement"])')
+expect_eq "$got" "not_affected False apache2 is not exposed" "without a justification, the reason is the impact statement"
+run decisions revoke 4
+expect_rc 0 "revoke the unjustified decision"
 run triage "$TD/generic.csv" --format json
 expect_eq "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print([f["decision"]["by"] for f in json.load(sys.stdin)["findings"] if f["decision"]])')" "['carol']" "triage JSON shows the decision"
 
@@ -154,7 +164,7 @@ run decisions --format json
 expect_eq "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print([d["id"] for d in json.load(sys.stdin)["decisions"]])')" "[1, 3]" "list leaves revoked decisions out"
 run decisions list --all --format json
 expect_eq "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print([(d["id"], d["state"], d["revoked_by"]) for d in json.load(sys.stdin)["decisions"]])')" \
-	"[(1, 'in-force', None), (2, 'revoked', 'bob'), (3, 'in-force', None)]" "--all shows who revoked"
+	"[(1, 'in-force', None), (2, 'revoked', 'bob'), (3, 'in-force', None), (4, 'revoked', None)]" "--all shows who revoked"
 run decisions show 2
 expect_rc 0 "show a revoked decision"
 expect_out "^reason: +accepted until the reboot window$" "show: the reason"

@@ -87,7 +87,10 @@ int vigie_openvex_purl_encode(struct vigie_buf *out, const char *s);
 /* Write an OpenVEX document (JSON, pretty-printed) into out. Fails with
  * VIGIE_EUSAGE naming the statement when a required field is missing:
  * vulnerability, a product, a justification or impact statement for
- * not_affected, an action statement for affected. */
+ * not_affected, an action statement for affected; and when n is 0 (the
+ * schema wants a statement). A statement with both a justification and
+ * an impact statement is written with the justification, the impact
+ * statement leading its status notes (the schema takes one of them). */
 int vigie_openvex_write(struct vigie_buf *out, const struct openvex_doc *doc,
 		  const struct openvex_statement *st, size_t n,
 		  struct vigie_error *err);
