@@ -795,6 +795,28 @@ void vigie_scan_result_recount(struct scan_result *res)
 	}
 }
 
+size_t vigie_scan_result_filter(struct scan_result *res, int only_fixed,
+				int have_min, enum vigie_class min_class)
+{
+	size_t w = 0, dropped;
+	for (size_t i = 0; i < res->n; i++) {
+		const struct finding *f = &res->findings[i];
+		if (only_fixed && !f->fixed_version)
+			continue;
+		if (have_min && f->cls < min_class)
+			continue;
+		if (w != i)
+			res->findings[w] = *f;
+		w++;
+	}
+	dropped = res->n - w;
+	if (dropped) {
+		res->n = w;
+		vigie_scan_result_recount(res);
+	}
+	return dropped;
+}
+
 const char *vigie_scan_verdict(const struct scan_result *res)
 {
 	if (res->undetermined)

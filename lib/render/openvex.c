@@ -137,12 +137,18 @@ static yajl_gen_status gen_purl(yajl_gen g, struct vigie_buf *tmp,
 				const struct openvex_product *p, int epoch_q)
 {
 	vigie_buf_reset(tmp);
-	if (vigie_openvex_purl(tmp, doc->namespace_, p->name, p->version, p->arch, doc->distro,
-			 epoch_q))
+	if (vigie_openvex_purl(tmp, doc->namespace_, p->name, p->version, p->arch,
+			       p->distro ? p->distro : doc->distro, epoch_q))
 		return yajl_gen_in_error_state;
+	/* @id and identifiers.purl: consumers read one or the other */
 	if (yajl_gen_map_open(g) != yajl_gen_status_ok ||
 	    yajl_gen_string(g, (const unsigned char *)"@id", 3) != yajl_gen_status_ok ||
-	    yajl_gen_string(g, (const unsigned char *)tmp->data, tmp->len) != yajl_gen_status_ok)
+	    yajl_gen_string(g, (const unsigned char *)tmp->data, tmp->len) != yajl_gen_status_ok ||
+	    yajl_gen_string(g, (const unsigned char *)"identifiers", 11) != yajl_gen_status_ok ||
+	    yajl_gen_map_open(g) != yajl_gen_status_ok ||
+	    yajl_gen_string(g, (const unsigned char *)"purl", 4) != yajl_gen_status_ok ||
+	    yajl_gen_string(g, (const unsigned char *)tmp->data, tmp->len) != yajl_gen_status_ok ||
+	    yajl_gen_map_close(g) != yajl_gen_status_ok)
 		return yajl_gen_in_error_state;
 	return yajl_gen_map_close(g);
 }
@@ -161,6 +167,9 @@ int vigie_openvex_write(struct vigie_buf *out, const struct openvex_doc *doc,
 
 	if (!doc)
 		doc = &defaults;
+	if (!n)
+		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0,
+				       "OpenVEX: no statement to write (a document needs one)");
 	for (size_t i = 0; i < n; i++) {
 		const struct openvex_statement *s = &st[i];
 		if (!s->vulnerability || !*s->vulnerability)
@@ -262,11 +271,11 @@ int vigie_openvex_write(struct vigie_buf *out, const struct openvex_doc *doc,
 			GS(g, "subcomponents");
 			G(yajl_gen_array_open(g));
 		}
-		for (size_t k = 0; k < s->nproducts; k++) {
-			G(gen_purl(g, &tmp, doc, &s->products[k], 0));
-			if (has_epoch(s->products[k].version))
-				G(gen_purl(g, &tmp, doc, &s->products[k], 1));
-		}
+		/* one product per package: an epoch as Trivy writes it (a
+		 * qualifier), or kept in the version as Syft/Grype do */
+		for (size_t k = 0; k < s->nproducts; k++)
+			G(gen_purl(g, &tmp, doc, &s->products[k],
+				   !doc->epoch_in_version && has_epoch(s->products[k].version)));
 		if (doc->product_id) {
 			G(yajl_gen_array_close(g));
 			G(yajl_gen_map_close(g));
@@ -278,7 +287,10 @@ int vigie_openvex_write(struct vigie_buf *out, const struct openvex_doc *doc,
 			GS(g, "justification");
 			GS(g, j);
 		}
-		if (s->impact_statement && *s->impact_statement) {
+		/* the v0.2.0 schema takes a justification or an impact
+		 * statement, not both: with a justification, the impact
+		 * statement goes into the status notes */
+		if (s->impact_statement && *s->impact_statement && !j) {
 			GS(g, "impact_statement");
 			GS(g, s->impact_statement);
 		}
@@ -286,7 +298,18 @@ int vigie_openvex_write(struct vigie_buf *out, const struct openvex_doc *doc,
 			GS(g, "action_statement");
 			GS(g, s->action_statement);
 		}
-		if (s->status_notes && *s->status_notes) {
+		if (j && s->impact_statement && *s->impact_statement) {
+			vigie_buf_reset(&tmp);
+			if (s->status_notes && *s->status_notes &&
+			    strcmp(s->status_notes, s->impact_statement)) {
+				vigie_buf_adds(&tmp, s->impact_statement);
+				vigie_buf_adds(&tmp, " ");
+			}
+			vigie_buf_adds(&tmp, s->status_notes && *s->status_notes ? s->status_notes
+									     : s->impact_statement);
+			GS(g, "status_notes");
+			G(yajl_gen_string(g, (const unsigned char *)tmp.data, tmp.len));
+		} else if (s->status_notes && *s->status_notes) {
 			GS(g, "status_notes");
 			GS(g, s->status_notes);
 		}

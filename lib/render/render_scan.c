@@ -1,6 +1,7 @@
 #include "vigie/render/render.h"
 #include "vigie/render/json.h"
 #include "vigie/engine/scan_restart.h"
+#include "vigie/render/vulndoc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,6 +204,7 @@ int vigie_render_scan_json(struct vigie_buf *out, const struct scan_result *r,
 	vigie_json_kv_int(g, "packages", (int64_t)r->packages);
 	vigie_render_scan_json_counts(g, r);
 	vigie_json_kv_int(g, "hidden_unimportant", (int64_t)r->hidden_unimportant);
+	vigie_json_kv_int(g, "decided", (int64_t)r->hidden_decided);
 	vigie_json_key(g, "pending_updates");
 	if (r->pending_known)
 		yajl_gen_integer(g, (long long)r->pending_updates);
@@ -326,6 +328,8 @@ int vigie_render_scan_json(struct vigie_buf *out, const struct scan_result *r,
 		} else {
 			yajl_gen_null(g);
 		}
+		vigie_json_key(g, "decision");
+		vigie_render_decision_json(g, f->decision, f->decision_expired);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
@@ -467,6 +471,8 @@ int vigie_render_scan_text(struct vigie_buf *out, const struct scan_result *r, i
 			if (f->data_source && !strcmp(f->data_source, "changelog"))
 				vigie_buf_adds(out, " [changelog]");
 			vigie_buf_addc(out, '\n');
+			if (f->decision)
+				vigie_render_decision_text(out, f->decision, f->decision_expired);
 		}
 	}
 	vigie_buf_addf(out, "\n%zu finding%s: %zu highly-critical, %zu critical, %zu standard"
@@ -476,6 +482,13 @@ int vigie_render_scan_text(struct vigie_buf *out, const struct scan_result *r, i
 		       r->count_state[3]);
 	if (r->hidden_unimportant)
 		vigie_buf_addf(out, "; %zu unimportant hidden", r->hidden_unimportant);
+	if (r->hidden_decided) {
+		int shown = 0;
+		for (size_t i = 0; i < r->n && !shown; i++)
+			shown = r->findings[i].decision && !r->findings[i].decision_expired;
+		vigie_buf_addf(out, "; %zu decided%s", r->hidden_decided,
+			       shown ? "" : " (hidden: --show-decided lists them)");
+	}
 	if (r->kernel.reboot_required)
 		vigie_buf_addf(out, "; reboot required (%zu fixes)", r->kernel.nreboot_fixes);
 	if (r->restart && restart_findings(r))

@@ -1,7 +1,9 @@
 #include "vigie/render/json.h"
 #include "vigie/render/openvex.h"
+#include "vigie/render/vulndoc.h"
 #include "vigie/scanners/triage.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +56,8 @@ int vigie_triage_render_json(struct vigie_buf *out, const struct triage_result *
 		vigie_json_kv_str(g, "advisory_date", it->advisory_date);
 		vigie_json_kv_str(g, "class", class_of(it));
 		vigie_json_kv_str(g, "class_rule", it->class_rule);
+		vigie_json_key(g, "decision");
+		vigie_render_decision_json(g, it->decision, it->decision_expired);
 		vigie_json_key(g, "packages");
 		yajl_gen_array_open(g);
 		for (size_t k = 0; k < it->npkgs; k++) {
@@ -101,6 +105,8 @@ int vigie_triage_render_text(struct vigie_buf *out, const struct triage_result *
 		vigie_buf_addf(out, " %s%s%s\n  ", col, vigie_triage_verdict_name(it->verdict), off);
 		vigie_buf_add_safe(out, ev, strlen(ev));
 		vigie_buf_addc(out, '\n');
+		if (it->decision)
+			vigie_render_decision_text(out, it->decision, it->decision_expired);
 		if (vigie_triage_is_false_positive(it->verdict))
 			fp++;
 	}
@@ -202,68 +208,111 @@ int vigie_triage_render_html(struct vigie_buf *out, const struct triage_result *
 	return vigie_buf_adds(out, "</table>\n</body></html>\n") ? VIGIE_ENOMEM : 0;
 }
 
-int vigie_triage_render_openvex(struct vigie_buf *out, const struct triage_result *r,
-			  struct vigie_error *err)
+static const char *aprintf(struct vigie_arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static const char *aprintf(struct vigie_arena *a, const char *fmt, ...)
 {
-	struct openvex_statement *st = calloc(r->n ? r->n : 1, sizeof(*st));
+	char buf[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return vigie_arena_strdup(a, buf);
+}
+
+int vigie_triage_render_openvex(struct vigie_buf *out, const struct triage_result *r,
+				const char *author, struct vigie_error *err)
+{
+	struct vulndoc d;
+	struct vigie_arena a;
+	struct openvex_statement *st = NULL;
 	struct openvex_product *prods = NULL;
 	struct openvex_doc doc;
 	size_t n = 0, np = 0, total = 0;
 	int rc;
 
-	for (size_t i = 0; i < r->n; i++)
-		total += r->items[i].npkgs;
+	vigie_vulndoc_init(&d, "triage", NULL, r->at);
+	vigie_arena_init(&a);
+	if (vigie_vulndoc_add_triage(&d, r)) {
+		rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < d.nitems; i++)
+		total += d.items[i].npkgs;
+	st = calloc(d.nitems ? d.nitems : 1, sizeof(*st));
 	prods = calloc(total ? total : 1, sizeof(*prods));
 	if (!st || !prods) {
-		free(st);
-		free(prods);
-		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		goto out;
 	}
-	for (size_t i = 0; i < r->n; i++) {
-		const struct triage_item *it = &r->items[i];
+	for (size_t i = 0; i < d.nitems; i++) {
+		const struct vulndoc_item *it = &d.items[i];
+		const struct vigie_decision *x = it->decision && !it->decision_expired ? it->decision : NULL;
 		struct openvex_statement *s = &st[n];
-		if (it->verdict == TRIAGE_UNKNOWN || !it->npkgs)
-			continue;
-		s->vulnerability = it->cve;
-		s->products = &prods[np];
+		const char *notes = it->evidence;
+		size_t first = np;
+		/* only installed packages, with their version and arch: a
+		 * statement without any would claim every version of a
+		 * package everywhere. No distro qualifier: Trivy and go-vex
+		 * (Grype) match when every qualifier of the statement's purl
+		 * equals the scanned package's, and they spell it differently
+		 * (Trivy "debian-11.8" from debian_version, Syft "debian-11"
+		 * from os-release): any value would miss one of them. */
 		for (size_t k = 0; k < it->npkgs; k++) {
+			if (!it->pkgs[k].version || !*it->pkgs[k].version)
+				continue;
 			prods[np].name = it->pkgs[k].name;
 			prods[np].version = it->pkgs[k].version;
 			prods[np].arch = it->pkgs[k].arch;
 			np++;
 		}
-		s->nproducts = it->npkgs;
-		s->status_notes = it->evidence;
-		switch (it->verdict) {
-		case TRIAGE_FP_BACKPORT:
-			s->status = OPENVEX_FIXED;
+		if (np == first)
+			continue;
+		s->vulnerability = it->cve;
+		s->products = &prods[first];
+		s->nproducts = np - first;
+		s->status = it->vex;
+		if (it->decision) {
+			char at[16], ex[16] = "";
+			vigie_date_format(it->decision->at, at, sizeof(at));
+			if (it->decision->expires)
+				vigie_date_format(it->decision->expires - 86400, ex, sizeof(ex));
+			notes = aprintf(&a, "%s%s%s %s (decision %lld by %s on %s%s%s): %s",
+					it->evidence ? it->evidence : "", it->evidence ? "; " : "",
+					it->decision_expired ? "expired, no longer applies:" : "decided",
+					it->decision->status, (long long)it->decision->id,
+					it->decision->by, at,
+					!ex[0] ? "" : it->decision_expired ? ", expired after " : ", until ",
+					ex, it->decision->reason);
+		}
+		s->status_notes = notes;
+		switch (s->status) {
+		case OPENVEX_NOT_AFFECTED:
+			s->justification = it->justification;
+			s->impact_statement = x ? x->reason : it->evidence;
 			break;
-		case TRIAGE_FP_NOT_AFFECTED:
-			s->status = OPENVEX_NOT_AFFECTED;
-			s->justification = it->source ? OPENVEX_VULNERABLE_CODE_NOT_PRESENT
-						      : OPENVEX_COMPONENT_NOT_PRESENT;
-			s->impact_statement = it->evidence;
-			break;
-		case TRIAGE_FP_KERNEL:
-			s->status = OPENVEX_NOT_AFFECTED;
-			s->justification = OPENVEX_VULNERABLE_CODE_NOT_IN_EXECUTE_PATH;
-			s->impact_statement = it->evidence;
+		case OPENVEX_AFFECTED:
+			s->action_statement = x ? x->reason
+				: it->fixed_version
+				? aprintf(&a, "Upgrade %s to %s or later.",
+						     it->source ? it->source : "the package",
+						     it->fixed_version)
+				: "No fixed Debian version yet: mitigate and follow Debian's advisories.";
 			break;
 		default:
-			s->status = OPENVEX_AFFECTED;
-			s->action_statement = it->fixed_version
-				? "Upgrade to the fixed Debian version named in the status notes."
-				: "No fixed Debian version yet: mitigate and follow Debian's advisories.";
 			break;
 		}
 		n++;
 	}
 	memset(&doc, 0, sizeof(doc));
-	doc.author = "vigie";
+	doc.author = author && *author ? author : "vigie";
 	doc.tooling = "vigie";
 	doc.timestamp = r->at;
 	rc = vigie_openvex_write(out, &doc, st, n, err);
+out:
 	free(st);
 	free(prods);
+	vigie_arena_release(&a);
+	vigie_vulndoc_release(&d);
 	return rc;
 }

@@ -121,6 +121,16 @@ int cmd_debsecan_feed(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_triage(int argc, char **argv);
 int cmd_fleet(int argc, char **argv);
+int cmd_decide(int argc, char **argv);
+int cmd_decisions(int argc, char **argv);
+
+struct vigie_decisions;
+/* src/cli/cmd_decide.c: load the decisions in force (and expired) from s
+ * into d (initialised here). Prints errors; EXIT_OK or EXIT_ERROR. */
+int cli_decisions_load(struct vigie_store *s, struct vigie_decisions *d);
+/* Normalise a CVE id typed by the user into buf (upper case); prints
+ * why it is not one and returns EXIT_ERROR. */
+int cli_cve_arg(char *buf, size_t size, const char *arg);
 
 struct policy;
 /* Load --policy FILE, else $VIGIE_POLICY, else the shipped policy.conf,

@@ -3,7 +3,9 @@
 #include "vigie/debian/inventory.h"
 #include "vigie/engine/policy.h"
 
+#include <ctype.h>
 #include <getopt.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,8 +66,11 @@ int cmd_explain(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	vuln = argv[optind];
-	if (strncmp(vuln, "CVE-", 4) && strncmp(vuln, "TEMP-", 5))
+	/* ids in any case: cve-2022-0847 is CVE-2022-0847 */
+	if (strncasecmp(vuln, "CVE-", 4) && strncasecmp(vuln, "TEMP-", 5))
 		return cli_fail("'%s' is not a CVE-... or TEMP-... id", vuln);
+	for (char *p = argv[optind]; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
 	if (cli_format_check(format, "text|json"))
 		return EXIT_ERROR;
 	eo.json = !strcmp(format, "json");

@@ -3,6 +3,8 @@
 #include "vigie/render/json.h"
 #include "vigie/engine/policy.h"
 #include "vigie/render/render.h"
+#include "vigie/render/vulndoc.h"
+#include "vigie/scanners/decisions.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -11,14 +13,20 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: vigie fleet [--format text|json|csv] [--findings] [--fail-on CLASS]\n"
-		"                   [--include-unimportant] [--policy FILE]\n\n"
+		"usage: vigie fleet [--format text|json|csv|sarif|cyclonedx] [--findings]\n"
+		"                   [--fail-on CLASS] [--include-unimportant] [--policy FILE]\n"
+		"                   [--only-fixed] [--min-class CLASS] [--show-decided]\n\n"
 		"Scan every host stored with 'vigie hosts add', sharing one index and one\n"
 		"matcher per release: per host, the findings per class and state, reboot\n"
 		"required, and the release's lifecycle. --findings lists each host's\n"
 		"findings (json, csv). A host without security data for its release is\n"
 		"undetermined. Exit 1 when a finding is at or above --fail-on, else 3\n"
-		"when --fail-on is given and some host is undetermined.\n");
+		"when --fail-on is given and some host is undetermined.\n"
+		"sarif (SARIF 2.1.0) and cyclonedx (CycloneDX 1.5 VEX) list every host's\n"
+		"findings (docs/FORMATS.md). --only-fixed keeps findings with a fix,\n"
+		"--min-class CLASS those at or above CLASS; findings a written decision\n"
+		"covers ('vigie decide') are hidden unless --show-decided and never\n"
+		"count for --fail-on.\n");
 }
 
 struct out {
@@ -32,12 +40,26 @@ struct out {
 	size_t hosts;
 	size_t undetermined;  /* hosts without a verdict */
 	size_t with_findings;
+	struct vigie_store *store;
+	const struct vigie_decisions *dec;
+	int only_fixed, have_min, show_decided;
+	enum vigie_class min_class;
+	struct vulndoc *vd;        /* sarif, cyclonedx */
+	int rc;                    /* first error met in a callback */
 };
 
 static int on_host(void *ud, const struct store_host *h, const struct scan_result *r,
 		   const char *why)
 {
 	struct out *o = ud;
+	if (r) {
+		/* the result is ours during the call: decisions and filters
+		 * take findings out of it before anything is counted */
+		struct scan_result *w = (struct scan_result *)r;
+		vigie_decisions_apply_scan(w, o->dec, r->scanned_at ? r->scanned_at : vigie_now(),
+					   o->show_decided);
+		vigie_scan_result_filter(w, o->only_fixed, o->have_min, o->min_class);
+	}
 	/* a host not scanned, or scanned without data for its release, has no
 	 * verdict: never counted as clean */
 	const char *verdict = r ? vigie_scan_verdict(r) : "undetermined";
@@ -49,8 +71,33 @@ static int on_host(void *ud, const struct store_host *h, const struct scan_resul
 		o->with_findings++;
 	if (r && o->have_fail_on)
 		for (size_t i = 0; i < r->n; i++)
-			if (r->findings[i].cls >= o->fail_on)
+			if (r->findings[i].cls >= o->fail_on &&
+			    !(r->findings[i].decision && !r->findings[i].decision_expired))
 				o->failed = 1;
+	if (o->vd) {
+		struct inventory inv;
+		struct vigie_error err;
+		int rc = 0;
+		if (!r)
+			return 0;
+		cli_error_init(&err);
+		/* CycloneDX lists the host's packages as components */
+		if (!strcmp(o->format, "cyclonedx") &&
+		    vigie_store_host_load(o->store, h->name, &inv, &err)) {
+			vigie_inventory_release(&inv);
+			cli_error(&err);
+			o->rc = VIGIE_EDB;
+			return VIGIE_EDB;
+		}
+		rc = vigie_vulndoc_add_scan(o->vd, r, !strcmp(o->format, "cyclonedx") ? &inv : NULL);
+		if (!strcmp(o->format, "cyclonedx"))
+			vigie_inventory_release(&inv);
+		if (rc) {
+			cli_fail("out of memory");
+			o->rc = rc;
+		}
+		return rc;
+	}
 	if (!strcmp(o->format, "json")) {
 		yajl_gen g = o->g;
 		yajl_gen_map_open(g);
@@ -64,6 +111,7 @@ static int on_host(void *ud, const struct store_host *h, const struct scan_resul
 		vigie_json_kv_str(g, "reason", reason);
 		if (r) {
 			vigie_render_scan_json_counts(g, r);
+			vigie_json_kv_int(g, "decided", (int64_t)r->hidden_decided);
 			vigie_json_kv_bool(g, "reboot_required", r->kernel.reboot_required);
 			vigie_json_kv_str(g, "lifecycle", r->lifecycle.state);
 			vigie_json_kv_str(g, "lifecycle_message", r->lifecycle.message);
@@ -81,6 +129,8 @@ static int on_host(void *ud, const struct store_host *h, const struct scan_resul
 					vigie_json_kv_str(g, "advisory", f->advisory);
 					vigie_json_kv_str(g, "class", vigie_policy_class_name(f->cls));
 					vigie_json_kv_str(g, "evidence", f->evidence);
+					vigie_json_key(g, "decision");
+					vigie_render_decision_json(g, f->decision, f->decision_expired);
 					yajl_gen_map_close(g);
 				}
 				yajl_gen_array_close(g);
@@ -112,9 +162,11 @@ static int on_host(void *ud, const struct store_host *h, const struct scan_resul
 			return 0;
 		}
 		vigie_buf_addf(&o->buf, "%3zu highly-critical %3zu critical %4zu standard"
-			       " (%zu fixed-available)%s%s%s\n",
+			       " (%zu fixed-available)%s%s%s%s\n",
 			       r->count_class[2], r->count_class[1], r->count_class[0],
 			       r->count_state[FINDING_FIXED_AVAILABLE],
+			       r->hidden_decided ? vigie_scan_result_printf((struct scan_result *)r,
+					"; %zu decided", r->hidden_decided) : "",
 			       r->kernel.reboot_required ? "; reboot required" : "",
 			       r->lifecycle.warn ? "; " : "",
 			       r->lifecycle.warn ? r->lifecycle.state : "");
@@ -130,10 +182,15 @@ int cmd_fleet(int argc, char **argv)
 		{ "fail-on", required_argument, NULL, 'x' },
 		{ "include-unimportant", no_argument, NULL, 'u' },
 		{ "policy", required_argument, NULL, 'p' },
+		{ "only-fixed", no_argument, NULL, 'O' },
+		{ "min-class", required_argument, NULL, 'M' },
+		{ "show-decided", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct out o;
+	struct vigie_decisions dec;
+	struct vulndoc vd;
 	struct fleet_opts fo;
 	struct policy *pol = NULL;
 	struct vigie_store *store = NULL;
@@ -144,9 +201,19 @@ int cmd_fleet(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	memset(&fo, 0, sizeof(fo));
 	o.format = "text";
+	vigie_decisions_init(&dec);
+	vigie_vulndoc_init(&vd, "fleet", VIGIE_VERSION, vigie_now());
 	cli_error_init(&err);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'O': o.only_fixed = 1; break;
+		case 'D': o.show_decided = 1; break;
+		case 'M':
+			if (vigie_policy_class_parse(&o.min_class, optarg))
+				return cli_fail("--min-class: unknown class '%s'"
+						" (standard, critical, highly-critical)", optarg);
+			o.have_min = 1;
+			break;
 		case 'f': o.format = optarg; break;
 		case 'F': o.findings = 1; break;
 		case 'u': fo.include_unimportant = 1; break;
@@ -164,12 +231,18 @@ int cmd_fleet(int argc, char **argv)
 		usage(stderr);
 		return EXIT_ERROR;
 	}
-	if (cli_format_check(o.format, "text|json|csv"))
+	if (cli_format_check(o.format, "text|json|csv|sarif|cyclonedx"))
 		return EXIT_ERROR;
 	if (!(pol = malloc(sizeof(*pol))))
 		return cli_fail("out of memory");
 	if (cli_policy_load(pol, policy_path) || cli_store_open(&store, 0))
 		goto out;
+	if (cli_decisions_load(store, &dec))
+		goto out;
+	o.store = store;
+	o.dec = &dec;
+	if (!strcmp(o.format, "sarif") || !strcmp(o.format, "cyclonedx"))
+		o.vd = &vd;
 	fo.policy = pol;
 	if (!strcmp(o.format, "json")) {
 		if (!(o.g = vigie_json_gen_new(&o.buf))) {
@@ -186,7 +259,8 @@ int cmd_fleet(int argc, char **argv)
 				       "fixed_version,advisory,class\r\n");
 	}
 	if (vigie_fleet_scan(store, &fo, on_host, &o, &err)) {
-		cli_error(&err);
+		if (!o.rc) /* else the callback said why */
+			cli_error(&err);
 		goto out;
 	}
 	if (o.g) {
@@ -210,6 +284,10 @@ int cmd_fleet(int argc, char **argv)
 		yajl_gen_map_close(o.g);
 	} else if (!strcmp(o.format, "text") && !o.hosts) {
 		vigie_buf_adds(&o.buf, "no host stored: add hosts with 'vigie hosts add'\n");
+	} else if (o.vd && (o.format[0] == 's' ? vigie_render_sarif(&o.buf, o.vd)
+					      : vigie_render_cyclonedx(&o.buf, o.vd))) {
+		cli_fail("out of memory");
+		goto out;
 	}
 	if (o.buf.len && (fwrite(o.buf.data, 1, o.buf.len, stdout) != o.buf.len || fflush(stdout))) {
 		cli_fail("cannot write output");
@@ -220,6 +298,8 @@ int cmd_fleet(int argc, char **argv)
 	rc = o.failed ? EXIT_FINDINGS
 	     : o.have_fail_on && o.undetermined ? EXIT_UNKNOWN : EXIT_OK;
 out:
+	vigie_vulndoc_release(&vd);
+	vigie_decisions_release(&dec);
 	if (o.g)
 		yajl_gen_free(o.g);
 	vigie_buf_release(&o.buf);

@@ -5,6 +5,8 @@
 #include "vigie/engine/match.h"
 #include "vigie/engine/policy.h"
 #include "vigie/render/render.h"
+#include "vigie/render/vulndoc.h"
+#include "vigie/scanners/decisions.h"
 #include "vigie/engine/scan_pending.h"
 #include "vigie/engine/scan_restart.h"
 #include "vigie/debian/history.h"
@@ -20,10 +22,12 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vigie scan [--status FILE | --root DIR] [--release CODENAME]\n"
-		"                  [--host NAME] [--kernel UNAME_R] [--format text|json|csv]\n"
+		"                  [--host NAME] [--kernel UNAME_R]\n"
+		"                  [--format text|json|csv|sarif|cyclonedx]\n"
 		"                  [--fail-on CLASS] [--include-unimportant] [--policy FILE]\n"
 		"                  [--lists DIR] [--no-updates] [--changelogs]\n"
-		"                  [--no-restart] [--restart-fails yes|no]\n\n"
+		"                  [--no-restart] [--restart-fails yes|no]\n"
+		"                  [--only-fixed] [--min-class CLASS] [--show-decided]\n\n"
 		"List the security fixes a host lacks, from Debian's data for its release,\n"
 		"compared in dpkg's order on source packages.\n\n"
 		"  --status FILE         dpkg status file (default: this machine's)\n"
@@ -31,11 +35,17 @@ static void usage(FILE *f)
 		"  --release CODENAME    override the detected release\n"
 		"  --host NAME           host name in the report\n"
 		"  --kernel UNAME_R      the running kernel (uname -r)\n"
-		"  --format F            text (default), json (vigie.scan/1) or csv\n"
+		"  --format F            text (default), json (vigie.scan/1), csv,\n"
+		"                        sarif (SARIF 2.1.0) or cyclonedx (CycloneDX 1.5\n"
+		"                        VEX); docs/FORMATS.md\n"
 		"  --fail-on CLASS       exit 1 when a finding is at or above CLASS\n"
 		"                        (standard, critical, highly-critical), else 3\n"
 		"                        when the verdict is undetermined (no data)\n"
 		"  --include-unimportant also list issues Debian rates unimportant\n"
+		"  --only-fixed          only findings with a fixed version available\n"
+		"  --min-class CLASS     only findings at or above CLASS\n"
+		"  --show-decided        also list findings a written decision covers\n"
+		"                        ('vigie decide'); they never count for --fail-on\n"
 		"  --policy FILE         criticality policy (default: $VIGIE_POLICY, else\n"
 		"                        the shipped policy.conf)\n"
 		"  --lists DIR           apt lists directory for pending updates\n"
@@ -188,6 +198,9 @@ int cmd_scan(int argc, char **argv)
 		{ "changelogs", no_argument, NULL, 'c' },
 		{ "no-restart", no_argument, NULL, 'X' },
 		{ "restart-fails", required_argument, NULL, 'Y' },
+		{ "only-fixed", no_argument, NULL, 'O' },
+		{ "min-class", required_argument, NULL, 'M' },
+		{ "show-decided", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -205,13 +218,27 @@ int cmd_scan(int argc, char **argv)
 	enum vigie_class fail_on = VIGIE_CLASS_STANDARD;
 	int have_fail_on = 0, c, rc = EXIT_ERROR, scanned = 0;
 	int no_updates = 0, changelogs = 0, no_restart = 0, restart_fails = 1;
+	int only_fixed = 0, have_min = 0, show_decided = 0;
+	enum vigie_class min_class = VIGIE_CLASS_STANDARD;
+	struct vigie_decisions dec;
+	struct vulndoc vd;
 
 	memset(&io, 0, sizeof(io));
 	memset(&so, 0, sizeof(so));
 	vigie_inventory_init(&inv);
+	vigie_decisions_init(&dec);
+	vigie_vulndoc_init(&vd, "scan", VIGIE_VERSION, 0);
 	cli_error_init(&err);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'O': only_fixed = 1; break;
+		case 'D': show_decided = 1; break;
+		case 'M':
+			if (vigie_policy_class_parse(&min_class, optarg))
+				return cli_fail("--min-class: unknown class '%s'"
+						" (standard, critical, highly-critical)", optarg);
+			have_min = 1;
+			break;
 		case 's': io.status_file = optarg; break;
 		case 'r': io.root = optarg; break;
 		case 'R': io.release = optarg; break;
@@ -246,7 +273,7 @@ int cmd_scan(int argc, char **argv)
 		usage(stderr);
 		return EXIT_ERROR;
 	}
-	if (cli_format_check(format, "text|json|csv"))
+	if (cli_format_check(format, "text|json|csv|sarif|cyclonedx"))
 		return EXIT_ERROR;
 	if (io.status_file && io.root)
 		return cli_fail("--status and --root are exclusive");
@@ -295,7 +322,18 @@ int cmd_scan(int argc, char **argv)
 	if (!no_restart && !io.status_file && !io.root &&
 	    add_restart(&res, &inv, store, idx, pol, &err))
 		goto out;
-	if (!strcmp(format, "json"))
+	if (cli_decisions_load(store, &dec))
+		goto out;
+	vigie_decisions_apply_scan(&res, &dec, res.scanned_at ? res.scanned_at : vigie_now(),
+				   show_decided);
+	vigie_scan_result_filter(&res, only_fixed, have_min, min_class);
+	if (!strcmp(format, "sarif") || !strcmp(format, "cyclonedx")) {
+		vd.at = res.scanned_at;
+		c = vigie_vulndoc_add_scan(&vd, &res, &inv);
+		if (!c)
+			c = format[0] == 's' ? vigie_render_sarif(&out, &vd)
+					     : vigie_render_cyclonedx(&out, &vd);
+	} else if (!strcmp(format, "json"))
 		c = vigie_render_scan_json(&out, &res, store);
 	else if (!strcmp(format, "csv"))
 		c = vigie_render_scan_csv(&out, &res);
@@ -311,15 +349,19 @@ int cmd_scan(int argc, char **argv)
 	}
 	rc = EXIT_OK;
 	if (have_fail_on) {
+		/* a finding a decision in force covers is settled */
 		for (size_t i = 0; i < res.n; i++)
 			if (res.findings[i].cls >= fail_on &&
-			    (restart_fails || !res.findings[i].restart_required))
+			    (restart_fails || !res.findings[i].restart_required) &&
+			    !(res.findings[i].decision && !res.findings[i].decision_expired))
 				rc = EXIT_FINDINGS;
 		/* no data is no verdict: the gate must not pass */
 		if (rc == EXIT_OK && res.undetermined)
 			rc = EXIT_UNKNOWN;
 	}
 out:
+	vigie_vulndoc_release(&vd);
+	vigie_decisions_release(&dec);
 	vigie_strv_release(&sources);
 	if (scanned)
 		vigie_scan_result_release(&res);

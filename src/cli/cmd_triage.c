@@ -4,6 +4,8 @@
 #include "vigie/scanners/products.h"
 #include "vigie/scanners/report.h"
 #include "vigie/scanners/triage.h"
+#include "vigie/scanners/decisions.h"
+#include "vigie/render/vulndoc.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -14,8 +16,9 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: vigie triage REPORT [--input-format F] [--host NAME]\n"
 		"                   [--status FILE | --root DIR] [--release CODENAME]\n"
-		"                   [--kernel UNAME_R] [--format text|json|csv|html]\n"
-		"                   [--openvex FILE] [--policy FILE]\n\n"
+		"                   [--kernel UNAME_R]\n"
+		"                   [--format text|json|csv|html|sarif|cyclonedx|openvex]\n"
+		"                   [--openvex FILE] [--vex-author NAME] [--policy FILE]\n\n"
 		"Judge each finding of another scanner's report with Debian's data:\n"
 		"false-positive:fixed-by-backport, false-positive:not-affected,\n"
 		"false-positive:not-running-kernel, confirmed:fix-available,\n"
@@ -27,7 +30,12 @@ static void usage(FILE *f)
 		"(only those of --host NAME when given); otherwise on the hosts stored\n"
 		"with 'vigie hosts add', by name or IP.\n"
 		"--openvex FILE writes an OpenVEX document (not_affected/fixed per false\n"
-		"positive, affected per confirmed finding) for Trivy's or Grype's --vex.\n");
+		"positive, affected per confirmed finding, under_investigation when\n"
+		"unknown) for Trivy's or Grype's --vex; --vex-author names its author.\n"
+		"--format sarif (SARIF 2.1.0), cyclonedx (CycloneDX 1.5 VEX) and openvex\n"
+		"write the same verdicts to stdout (docs/FORMATS.md). A written decision\n"
+		"('vigie decide') in force on a finding's host and CVE sets its VEX\n"
+		"status and is shown beside it.\n");
 }
 
 int cmd_triage(int argc, char **argv)
@@ -38,6 +46,7 @@ int cmd_triage(int argc, char **argv)
 		CLI_INVENTORY_OPTIONS,
 		{ "format", required_argument, NULL, 'f' },
 		{ "openvex", required_argument, NULL, 'o' },
+		{ "vex-author", required_argument, NULL, 'A' },
 		{ "policy", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -54,12 +63,17 @@ int cmd_triage(int argc, char **argv)
 	struct vigie_buf out = VIGIE_BUF_INIT, vex = VIGIE_BUF_INIT;
 	enum report_format fmt = REPORT_FMT_AUTO;
 	const char *format = "text", *openvex = NULL, *policy_path = NULL, *host = NULL;
+	const char *vex_author = NULL;
+	struct vigie_decisions dec;
+	struct vulndoc vd;
 	int c, rc = EXIT_ERROR, have_res = 0;
 
 	memset(&io, 0, sizeof(io));
 	memset(&to, 0, sizeof(to));
 	vigie_inventory_init(&inv);
 	vigie_report_init(&rep);
+	vigie_decisions_init(&dec);
+	vigie_vulndoc_init(&vd, "triage", VIGIE_VERSION, 0);
 	cli_error_init(&err);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (cli_inventory_option(&io, c, optarg))
@@ -72,6 +86,7 @@ int cmd_triage(int argc, char **argv)
 		case 'H': host = optarg; break;
 		case 'f': format = optarg; break;
 		case 'o': openvex = optarg; break;
+		case 'A': vex_author = optarg; break;
 		case 'p': policy_path = optarg; break;
 		case 'h': usage(stdout); return EXIT_OK;
 		default: usage(stderr); return EXIT_ERROR;
@@ -81,7 +96,7 @@ int cmd_triage(int argc, char **argv)
 		usage(stderr);
 		return EXIT_ERROR;
 	}
-	if (cli_format_check(format, "text|json|csv|html"))
+	if (cli_format_check(format, "text|json|csv|html|sarif|cyclonedx|openvex"))
 		return EXIT_ERROR;
 	if (!(pol = malloc(sizeof(*pol))))
 		return cli_fail("out of memory");
@@ -123,7 +138,22 @@ int cmd_triage(int argc, char **argv)
 		goto out;
 	}
 	have_res = 1;
-	if (!strcmp(format, "json"))
+	if (cli_decisions_load(store, &dec))
+		goto out;
+	vigie_decisions_apply_triage(&res, &dec, res.at ? res.at : vigie_now());
+	if (!strcmp(format, "openvex")) {
+		if (vigie_triage_render_openvex(&out, &res, vex_author, &err)) {
+			cli_error(&err);
+			goto out;
+		}
+		c = 0;
+	} else if (!strcmp(format, "sarif") || !strcmp(format, "cyclonedx")) {
+		vd.at = res.at;
+		c = vigie_vulndoc_add_triage(&vd, &res);
+		if (!c)
+			c = format[0] == 's' ? vigie_render_sarif(&out, &vd)
+					     : vigie_render_cyclonedx(&out, &vd);
+	} else if (!strcmp(format, "json"))
 		c = vigie_triage_render_json(&out, &res);
 	else if (!strcmp(format, "csv"))
 		c = vigie_triage_render_csv(&out, &res);
@@ -136,7 +166,7 @@ int cmd_triage(int argc, char **argv)
 		goto out;
 	}
 	if (openvex) {
-		if (vigie_triage_render_openvex(&vex, &res, &err)) {
+		if (vigie_triage_render_openvex(&vex, &res, vex_author, &err)) {
 			cli_error(&err);
 			goto out;
 		}
@@ -147,6 +177,8 @@ int cmd_triage(int argc, char **argv)
 		goto out;
 	rc = EXIT_OK;
 out:
+	vigie_vulndoc_release(&vd);
+	vigie_decisions_release(&dec);
 	if (have_res)
 		vigie_triage_result_release(&res);
 	vigie_buf_release(&out);

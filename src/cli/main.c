@@ -20,6 +20,8 @@ static const struct cmd cmd_table[] = {
 	{ "hosts", cmd_hosts, "the fleet: add, list, show, remove hosts and services" },
 	{ "fleet", cmd_fleet, "scan every stored host (shared index per release)" },
 	{ "triage", cmd_triage, "judge other scanners' findings with Debian's data" },
+	{ "decide", cmd_decide, "write down a decision clearing a doubt on a CVE" },
+	{ "decisions", cmd_decisions, "list or revoke the written decisions" },
 	{ "history", cmd_history, "package install/upgrade/remove events from dpkg and apt logs" },
 	{ "timeline", cmd_timeline, "per day, the upgrades applied and the CVEs they fixed" },
 	{ "sla", cmd_sla, "delays of installed security fixes against the SLA policy" },
@@ -39,7 +41,7 @@ static const struct cmd cmd_table[] = {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vigie [--db PATH] COMMAND [ARGS]\n\n"
+	fprintf(f, "usage: vigie [--db PATH] [--config FILE] COMMAND [ARGS]\n\n"
 		   "Commands:\n");
 	for (size_t i = 0; i < sizeof(cmd_table) / sizeof(cmd_table[0]); i++)
 		fprintf(f, "  %-18s %s\n", cmd_table[i].name, cmd_table[i].help);
@@ -47,6 +49,8 @@ static void usage(FILE *f)
 		   "  --db PATH          database (default: $VIGIE_DB, else\n"
 		   "                     /var/lib/vigie/vigie.db as root, else\n"
 		   "                     $XDG_DATA_HOME/vigie/vigie.db)\n"
+		   "  --config FILE      vigie.conf (sets $VIGIE_CONFIG)\n"
+		   "  Both are also accepted after the command name.\n"
 		   "  -h, --help         this help; 'vigie COMMAND --help' for a command\n"
 		   "  --version          print the version\n\n"
 		   "Exit status: 0 success, 1 findings at or above --fail-on,\n"
@@ -125,6 +129,36 @@ int cli_word_in(const char *s, const char *list)
 	return 0;
 }
 
+/* A global option at argv[i] (--db X, --db=X, --config X, --config=X):
+ * the number of words it takes (1 or 2), after applying it; 0 when argv[i]
+ * is not one; -1 when its value is missing. */
+static int global_option(int argc, char **argv, int i)
+{
+	static const char *const names[] = { "--db", "--config" };
+	for (int k = 0; k < 2; k++) {
+		size_t n = strlen(names[k]);
+		const char *v = NULL;
+		int used;
+		if (!strcmp(argv[i], names[k])) {
+			if (i + 1 >= argc)
+				return -1;
+			v = argv[i + 1];
+			used = 2;
+		} else if (!strncmp(argv[i], names[k], n) && argv[i][n] == '=') {
+			v = argv[i] + n + 1;
+			used = 1;
+		} else {
+			continue;
+		}
+		if (k == 0)
+			cli.db_path = v;
+		else
+			setenv("VIGIE_CONFIG", v, 1);
+		return used;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int i = 1;
@@ -148,12 +182,9 @@ int main(int argc, char **argv)
 	cli.color = isatty(1) && !(nc && *nc);
 	cli.stderr_tty = isatty(2);
 	while (i < argc && argv[i][0] == '-') {
-		if (!strcmp(argv[i], "--db") && i + 1 < argc) {
-			cli.db_path = argv[i + 1];
-			i += 2;
-		} else if (!strncmp(argv[i], "--db=", 5)) {
-			cli.db_path = argv[i] + 5;
-			i++;
+		int used = global_option(argc, argv, i);
+		if (used > 0) {
+			i += used;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
 			return EXIT_OK;
@@ -176,7 +207,28 @@ int main(int argc, char **argv)
 	}
 	for (size_t k = 0; k < sizeof(cmd_table) / sizeof(cmd_table[0]); k++)
 		if (!strcmp(argv[i], cmd_table[k].name)) {
-			int rc;
+			int rc, w = i + 1;
+			/* global options after the command name: taken out of
+			 * the command's arguments (up to a "--") */
+			for (int r = i + 1; r < argc; ) {
+				int used = !strcmp(argv[r], "--") ? 0 : global_option(argc, argv, r);
+				if (!strcmp(argv[r], "--")) {
+					while (r < argc)
+						argv[w++] = argv[r++];
+					break;
+				}
+				if (used < 0) {
+					fprintf(stderr, "vigie: %s needs a value\n", argv[r]);
+					return EXIT_ERROR;
+				}
+				if (used) {
+					r += used;
+					continue;
+				}
+				argv[w++] = argv[r++];
+			}
+			argc = w;
+			argv[argc] = NULL;
 			optind = 1;
 			rc = cmd_table[k].fn(argc - i, argv + i);
 			vigie_warn_cap_flush(&warn_cap);

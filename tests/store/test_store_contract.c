@@ -4,6 +4,7 @@
  * tests/pg/cluster.sh; skipped when there is none). */
 #include "testutil.h"
 #include "vigie/store/store.h"
+#include "vigie/store/decisions.h"
 #include "vigie/store/driver.h"
 #include "vigie/core/util.h"
 
@@ -348,6 +349,66 @@ static void test_migrate_previous_release(void **state)
 	vigie_store_close(s);
 }
 
+/* Written decisions: stored with who, when, why; revoked ones kept but
+ * left out of the list in force; an import of tracker rows leaves them. */
+static void test_decisions(void **state)
+{
+	struct vigie_store *s;
+	struct vigie_error err;
+	struct vigie_decisions d;
+	struct vigie_decision a = { 0 }, b = { 0 };
+	int64_t id1 = 0, id2 = 0;
+	(void)state;
+	fresh_db();
+	s = open_store(0);
+	vigie_error_init(&err);
+	a.cve = "CVE-2024-1086";
+	a.host = "web1";
+	a.status = "not_affected";
+	a.justification = "vulnerable_code_not_in_execute_path";
+	a.reason = "nf_tables is blacklisted \xc3\xa9";
+	a.by = "alice";
+	a.at = 1764234000;
+	a.expires = 1767225600;
+	assert_int_equal(vigie_store_decision_add(s, &a, &id1, &err), 0);
+	b = a;
+	b.host = NULL;
+	b.justification = NULL;
+	b.status = "affected";
+	b.expires = 0;
+	assert_int_equal(vigie_store_decision_add(s, &b, &id2, &err), 0);
+	assert_true(id2 > id1 && id1 > 0);
+	b.reason = NULL;
+	assert_int_equal(vigie_store_decision_add(s, &b, &id2, &err), VIGIE_EUSAGE);
+	commit_rows("1.0-1", 3);
+	vigie_decisions_init(&d);
+	assert_int_equal(vigie_store_decisions_load(s, 0, &d, &err), 0);
+	assert_int_equal(d.n, 2);
+	assert_string_equal(d.v[0].host, "web1");
+	assert_string_equal(d.v[0].reason, a.reason);
+	assert_string_equal(d.v[0].justification, a.justification);
+	assert_true(d.v[0].at == a.at && d.v[0].expires == a.expires && !d.v[0].revoked);
+	assert_null(d.v[1].host);
+	assert_null(d.v[1].justification);
+	assert_int_equal(d.v[1].expires, 0);
+	vigie_decisions_release(&d);
+	assert_int_equal(vigie_store_decision_revoke(s, id1, 1764300000, "bob", &err), 0);
+	assert_int_equal(vigie_store_decision_revoke(s, id1, 1764300000, "bob", &err), VIGIE_ENOTFOUND);
+	assert_int_equal(vigie_store_decision_revoke(s, 9999, 1764300000, NULL, &err), VIGIE_ENOTFOUND);
+	vigie_decisions_init(&d);
+	assert_int_equal(vigie_store_decisions_load(s, 0, &d, &err), 0);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.v[0].id, id2);
+	vigie_decisions_release(&d);
+	vigie_decisions_init(&d);
+	assert_int_equal(vigie_store_decisions_load(s, 1, &d, &err), 0);
+	assert_int_equal(d.n, 2);
+	assert_int_equal(d.v[0].revoked, 1764300000);
+	assert_string_equal(d.v[0].revoked_by, "bob");
+	vigie_decisions_release(&d);
+	vigie_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -359,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_bad_urls),
 		cmocka_unit_test(test_server_gone),
 		cmocka_unit_test(test_migrate_previous_release),
+		cmocka_unit_test(test_decisions),
 	};
 	const char *drv = getenv("VIGIE_TEST_DRIVER");
 	if (drv && !strcmp(drv, "pg")) {

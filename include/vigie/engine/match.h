@@ -82,6 +82,11 @@ struct finding {
 	 * the version they run */
 	int restart_required;
 	const struct finding_pending *pending; /* NULL: none (or not computed) */
+	/* A written decision (store/decisions.h) in force for this finding,
+	 * or the one that expired (decision_expired 1); NULL: none. Set by
+	 * vigie_decisions_apply_scan (scanners/decisions.h). */
+	const struct vigie_decision *decision;
+	int decision_expired;
 };
 
 /* A binary of the linux source package that is not a kernel image
@@ -146,10 +151,13 @@ struct scan_result {
 	struct vulnindex *owned_index;
 	struct vigie_index_cache *held_cache;
 	const struct vulnindex *held_index;
+	/* findings a decision in force covers, hidden from findings[] */
+	size_t hidden_decided;
 };
 
 struct vigie_index_cache;
 struct scan_restart;
+struct vigie_decision;
 
 struct scan_opts {
 	int include_unimportant;
@@ -171,6 +179,12 @@ const char *vigie_scan_verdict(const struct scan_result *res);
 /* Sort res's findings (class desc, source, CVE) and count their states and
  * classes again, after findings were added or changed. */
 void vigie_scan_result_recount(struct scan_result *res);
+
+/* Keep only the findings with a fixed version (only_fixed) and at or
+ * above min_class (have_min), then recount. Returns how many were left
+ * out. */
+size_t vigie_scan_result_filter(struct scan_result *res, int only_fixed,
+				int have_min, enum vigie_class min_class);
 
 /* For modules completing a scan (scan_pending.h). A zeroed finding (cvss
  * -1) at res->findings[res->n], the array grown as needed: the caller

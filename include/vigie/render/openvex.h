@@ -6,9 +6,11 @@
  * and Grype match a statement when its purl's qualifiers are a subset of the
  * scanned package's (go-vex PurlMatches), on the *binary* package name; Trivy
  * writes a Debian epoch as an "epoch" qualifier and the version without it,
- * Syft/Grype keep the epoch in the version. vigie_openvex_write therefore emits,
- * for a package with an epoch, both spellings, and puts a distro qualifier
- * only when asked (Trivy's is "debian-<point release>", e.g. debian-12.5). */
+ * Syft/Grype keep the epoch in the version. vigie_openvex_write emits one
+ * product per package, in Trivy's spelling unless epoch_in_version, with
+ * the distro qualifier it is given, if any (a statement's qualifiers must
+ * all be equal in the scanned purl, docs/FORMATS.md). Each product carries its
+ * purl as "@id" and as "identifiers": {"purl": ...}. */
 #ifndef VIGIE_OPENVEX_H
 #define VIGIE_OPENVEX_H
 
@@ -41,6 +43,7 @@ struct openvex_product {
 	const char *name;    /* required */
 	const char *version; /* may be NULL (any version) */
 	const char *arch;    /* "amd64", ...; NULL to omit the qualifier */
+	const char *distro;  /* distro qualifier; NULL: the document's */
 };
 
 struct openvex_statement {
@@ -67,6 +70,7 @@ struct openvex_doc {
 				  image or host identifier) with the packages
 				  as its subcomponents, as Grype expects for
 				  images; NULL: the packages are the products */
+	int epoch_in_version;  /* 1: "1%3A2.4-1"; 0: "2.4-1?epoch=1" (Trivy) */
 };
 
 /* Append the purl of a Debian package to out. version may be NULL; an epoch
@@ -83,7 +87,10 @@ int vigie_openvex_purl_encode(struct vigie_buf *out, const char *s);
 /* Write an OpenVEX document (JSON, pretty-printed) into out. Fails with
  * VIGIE_EUSAGE naming the statement when a required field is missing:
  * vulnerability, a product, a justification or impact statement for
- * not_affected, an action statement for affected. */
+ * not_affected, an action statement for affected; and when n is 0 (the
+ * schema wants a statement). A statement with both a justification and
+ * an impact statement is written with the justification, the impact
+ * statement leading its status notes (the schema takes one of them). */
 int vigie_openvex_write(struct vigie_buf *out, const struct openvex_doc *doc,
 		  const struct openvex_statement *st, size_t n,
 		  struct vigie_error *err);

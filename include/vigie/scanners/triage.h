@@ -14,6 +14,8 @@
 #include "vigie/store/store.h"
 #include "vigie/core/util.h"
 
+struct vigie_decision;
+
 enum triage_verdict {
 	TRIAGE_FP_BACKPORT,       /* false-positive:fixed-by-backport */
 	TRIAGE_FP_NOT_AFFECTED,   /* false-positive:not-affected */
@@ -46,6 +48,9 @@ struct triage_item {
 	enum vigie_class cls;
 	const char *class_rule;
 	const char *evidence;
+	/* a written decision in force (or expired: decision_expired 1) */
+	const struct vigie_decision *decision;
+	int decision_expired;
 };
 
 struct triage_result {
@@ -84,9 +89,12 @@ int vigie_triage_render_text(struct vigie_buf *out, const struct triage_result *
 int vigie_triage_render_csv(struct vigie_buf *out, const struct triage_result *r);
 /* One self-contained HTML page (inline CSS, no external resources). */
 int vigie_triage_render_html(struct vigie_buf *out, const struct triage_result *r);
-/* OpenVEX: not_affected/fixed per false positive, affected per confirmed
- * finding (unknown verdicts are left out). */
+/* OpenVEX: one statement per (host, CVE, source): not_affected/fixed per
+ * false positive, affected per confirmed finding, under_investigation for
+ * unknown verdicts; a decision in force (item->decision) sets the status.
+ * Products are the installed packages only (version, arch, distro); a
+ * statement without any is left out. author NULL: "vigie". */
 int vigie_triage_render_openvex(struct vigie_buf *out, const struct triage_result *r,
-			  struct vigie_error *err);
+				const char *author, struct vigie_error *err);
 
 #endif

@@ -133,4 +133,13 @@ const struct vigie_migration vigie_store_sqlite_migrations[VIGIE_SQLITE_NMIGRATI
 	  " version TEXT NOT NULL, suite TEXT, security INTEGER NOT NULL DEFAULT 0,"
 	  " PRIMARY KEY(host_id, package, arch));"
 	  "CREATE INDEX hosts_client ON hosts(client);" },
+	{ 4,
+	  /* written decisions clearing a doubt: who decided what about one CVE
+	   * on one host (host NULL: every host), why, until when; kept apart
+	   * from the imported data so that no import touches them */
+	  "CREATE TABLE decisions(id INTEGER PRIMARY KEY, cve TEXT NOT NULL, host TEXT,"
+	  " status TEXT NOT NULL, justification TEXT, reason TEXT NOT NULL,"
+	  " decided_by TEXT NOT NULL, decided_at INTEGER NOT NULL, expires_at INTEGER,"
+	  " revoked_at INTEGER, revoked_by TEXT);"
+	  "CREATE INDEX decisions_cve ON decisions(cve);" },
 };
