@@ -525,6 +525,7 @@ int vigie_invdoc_parse(struct invdoc *d, const void *data, size_t len, const cha
 	struct ps p;
 	yajl_handle h;
 	yajl_status st;
+	int at_end = 0;
 
 	memset(&p, 0, sizeof(p));
 	p.d = d;
@@ -534,14 +535,28 @@ int vigie_invdoc_parse(struct invdoc *d, const void *data, size_t len, const cha
 	if (!(h = yajl_alloc(&callbacks, NULL, &p)))
 		return vigie_error_set(err, VIGIE_ENOMEM, name, 0, "out of memory");
 	st = yajl_parse(h, data, len);
-	if (st == yajl_status_ok)
+	if (st == yajl_status_ok) {
 		st = yajl_complete_parse(h);
+		at_end = 1;
+	}
 	if (st != yajl_status_ok && !p.rc) {
-		size_t off = yajl_get_bytes_consumed(h);
 		unsigned char *msg = yajl_get_error(h, 0, data, len);
-		p.rc = vigie_error_set(err, VIGIE_EPARSE, name, 0,
-				       "not a JSON document (byte %zu): %s", off,
-				       msg ? (const char *)msg : "parse error");
+		char m[200];
+		size_t n;
+		snprintf(m, sizeof(m), "%s", msg ? (const char *)msg : "parse error");
+		n = strlen(m);
+		while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
+			m[--n] = '\0';
+		/* yajl_complete_parse() consumes nothing: its failure is the end
+		 * of the data coming inside a value */
+		if (at_end)
+			p.rc = vigie_error_set(err, VIGIE_EPARSE, name, 0,
+					       "truncated document: it ends inside a value at"
+					       " byte %zu (%s)", len, m);
+		else
+			p.rc = vigie_error_set(err, VIGIE_EPARSE, name, 0,
+					       "not a JSON document (byte %zu): %s",
+					       yajl_get_bytes_consumed(h), m);
 		if (msg)
 			yajl_free_error(h, msg);
 	}
