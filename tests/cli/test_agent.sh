@@ -216,6 +216,12 @@ expect_rc 1 "token of another host"
 expect_err "refused the document: HTTP 403: field host: this token pushes for another host" "the server's error"
 expect_eq "$(ls "$T/spool2/rejected" | grep -c '\.json\.gz$')" 1 "kept in rejected/"
 expect_eq "$(ls "$T/spool2/queue" | wc -l)" 0 "not queued"
+# put back into the queue, it is sent first with the right token
+mv "$T/spool2/rejected/1.json.gz" "$T/spool2/queue/1.json.gz"
+run agent --server "$URL" --token-file "$T/token" --root "$ROOT" --spool "$T/spool2"
+expect_rc 0 "a rejected document put back"
+expect_out "^sent 2 documents" "sent first, then the new one"
+expect_eq "$(events | wc -l)" "$TOTAL" "and still every event once"
 
 # --- how answers are classed (a test server answering a fixed status)
 mkdir -p "$T/www"
