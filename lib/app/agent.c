@@ -212,6 +212,23 @@ static size_t take_end(int kind, const char *data, size_t from, size_t len)
 	return end;
 }
 
+/* End of the first unit (line, apt stanza) after from, at most len. */
+static size_t first_end(int kind, const char *data, size_t from, size_t len)
+{
+	for (size_t i = from; i < len; i++) {
+		size_t s = i;
+		if (data[i] != '\n')
+			continue;
+		if (kind == LOG_DPKG)
+			return i + 1;
+		while (s > from && data[s - 1] != '\n')
+			s--;
+		if (i - s >= 9 && !memcmp(data + s, "End-Date:", 9))
+			return i + 1;
+	}
+	return len;
+}
+
 /* Append data[0..len) to out line by line, bytes of a line that is not
  * valid UTF-8 (or holds NUL) above 0x7f replaced by '?': the document
  * carries text. Returns 0 or VIGIE_ENOMEM; *lines counts non-empty lines. */
@@ -244,7 +261,7 @@ static int collect_log(struct vigie_buf *text, size_t *lines, int *more, int kin
 	struct logfile *lf = NULL;
 	struct vigie_buf content = VIGIE_BUF_INIT;
 	size_t start = 0, from0 = 0;
-	int rc = 0, found = -1;
+	int rc = 0, found = -1, stop = 0;
 
 	if (!files->n)
 		return 0;
@@ -281,10 +298,11 @@ static int collect_log(struct vigie_buf *text, size_t *lines, int *more, int kin
 			/* the rest goes in the next document, cut at a line
 			 * (dpkg) or a stanza (apt) */
 			cut = take_end(kind, content.data, from, from + budget);
-			if (cut == from && !text->len)
-				cut = take_end(kind, content.data, from,
-					       end); /* one huge unit: alone */
-			*more = 1;
+			if (cut == from && !text->len) /* one huge unit: alone */
+				cut = first_end(kind, content.data, from, end);
+			stop = 1;
+			if (cut < end || i + 1 < files->n)
+				*more = 1;
 		}
 		if ((rc = add_lines(text, content.data + from, cut - from, lines))) {
 			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
@@ -299,7 +317,7 @@ static int collect_log(struct vigie_buf *text, size_t *lines, int *more, int kin
 			memcpy(p->hash, lf[i].hash, sizeof(p->hash));
 			p->off = cut;
 		}
-		if (*more)
+		if (stop)
 			break;
 	}
 out:

@@ -81,10 +81,11 @@ int cmd_agent(int argc, char **argv)
 		struct vigie_agent_doc d;
 		struct vigie_buf pos = VIGIE_BUF_INIT;
 		vigie_agent_doc_init(&d);
-		rc = vigie_agent_positions(&pos, o.spool, &err) ||
-				     vigie_agent_collect(&d, &o, pos.data, &err)
-			     ? cli_error(&err)
-			     : cli_write_buf(&d.json);
+		if (vigie_agent_positions(&pos, o.spool, &err) ||
+		    vigie_agent_collect(&d, &o, pos.data, &err))
+			rc = cli_error(&err);
+		else
+			rc = cli_write_buf(&d.json);
 		vigie_buf_release(&pos);
 		vigie_agent_doc_release(&d);
 		return rc;

@@ -216,6 +216,12 @@ expect_rc 1 "token of another host"
 expect_err "refused the document: HTTP 403: field host: this token pushes for another host" "the server's error"
 expect_eq "$(ls "$T/spool2/rejected" | grep -c '\.json\.gz$')" 1 "kept in rejected/"
 expect_eq "$(ls "$T/spool2/queue" | wc -l)" 0 "not queued"
+# put back into the queue, it is sent first with the right token
+mv "$T/spool2/rejected/1.json.gz" "$T/spool2/queue/1.json.gz"
+run agent --server "$URL" --token-file "$T/token" --root "$ROOT" --spool "$T/spool2"
+expect_rc 0 "a rejected document put back"
+expect_out "^sent 2 documents" "sent first, then the new one"
+expect_eq "$(events | wc -l)" "$TOTAL" "and still every event once"
 
 # --- how answers are classed (a test server answering a fixed status)
 mkdir -p "$T/www"
@@ -245,6 +251,33 @@ VIGIE_NOW=2026-12-01T09:00:00Z run agent --server "$URL" --token-file "$T/token"
 expect_rc 0 "queued then new"
 expect_out "^sent 2 documents .*, 0 new events" "no event twice"
 expect_eq "$(events | wc -l)" "$TOTAL" "still every event once"
+
+# --- over https: verified against the CA given, refused without it
+if command -v openssl >/dev/null 2>&1 &&
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+		-addext subjectAltName=IP:127.0.0.1 -keyout "$T/tls.key" -out "$T/tls.crt" >/dev/null 2>&1; then
+	serve_stop
+	TPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	"$VIGIE" serve --listen "127.0.0.1:$TPORT" --tls-cert "$T/tls.crt" --tls-key "$T/tls.key" \
+		--threads 2 >>"$T/serve.log" 2>&1 &
+	SERVE_PID=$!
+	for _ in $(seq 1 100); do
+		python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$TPORT" 2>/dev/null && break
+		sleep 0.1
+	done
+	run agent --server "https://127.0.0.1:$TPORT" --token-file "$T/token" --root "$ROOT" --spool "$T/spool-tls"
+	expect_rc 75 "an unverified certificate: no answer, queued"
+	expect_eq "$(ls "$T/spool-tls/queue" | grep -c '\.json\.gz$')" 1 "queued, not sent"
+	run agent --server "https://127.0.0.1:$TPORT" --token-file "$T/token" --root "$ROOT" --spool "$T/spool-tls" \
+		--ca-file "$T/tls.crt"
+	expect_rc 0 "https with the CA"
+	expect_out "^sent 2 documents" "the queued one and the new one"
+	no_token "https"
+	serve_stop
+	serve_start
+else
+	echo "openssl not available: https part skipped"
+fi
 
 # --- one agent per spool
 flock "$SPOOL/lock" "$VIGIE" agent --server "$URL" --token-file "$T/token" --root "$ROOT" --spool "$SPOOL" 2>"$T/lock.err" && RC=0 || RC=$?

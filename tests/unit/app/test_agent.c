@@ -93,7 +93,7 @@ static int collect(struct vigie_buf *state, struct vigie_buf *dpkg, struct vigie
 	assert_null(doc.inv.kernel_release); /* an image */
 	assert_int_equal(doc.inv.npkgs, 1);
 	if (max)
-		assert_true(doc.dpkg_log.len <= max + 80);
+		assert_true(doc.dpkg_log.len <= (max > 80 ? max : 80));
 	vigie_buf_add(dpkg, doc.dpkg_log.data ? doc.dpkg_log.data : "", doc.dpkg_log.len);
 	vigie_buf_add(apt, doc.apt_log.data ? doc.apt_log.data : "", doc.apt_log.len);
 	vigie_buf_reset(state);
@@ -107,7 +107,10 @@ static int collect(struct vigie_buf *state, struct vigie_buf *dpkg, struct vigie
 static void setup_root(const char *name)
 {
 	snprintf(root, sizeof(root), "%s/%s", test_tmpdir(), name);
-	put("etc/os-release", "ID=debian\nVERSION_CODENAME=bookworm\nVERSION_ID=\"12\"\n", 49);
+	{
+		const char *os = "ID=debian\nVERSION_CODENAME=bookworm\nVERSION_ID=\"12\"\n";
+		put("etc/os-release", os, strlen(os));
+	}
 	put("etc/hostname", "h1\n", 3);
 	{
 		const char *st = "Package: dpkg\nStatus: install ok installed\nArchitecture: amd64\n"
@@ -175,6 +178,35 @@ static void test_positions(void **state)
 	vigie_buf_reset(&got);
 	collect(&st, &got, &apt, 0);
 	assert_string_equal(got.data, dpkg_line(line, sizeof(line), 301));
+	vigie_buf_release(&st);
+	vigie_buf_release(&got);
+	vigie_buf_release(&apt);
+	vigie_buf_release(&want);
+}
+
+/* A line longer than the cap goes alone; the last one ends the run. */
+static void test_huge_unit(void **state)
+{
+	struct vigie_buf st = VIGIE_BUF_INIT, got = VIGIE_BUF_INIT, apt = VIGIE_BUF_INIT;
+	struct vigie_buf want = VIGIE_BUF_INIT;
+	char line[128];
+	(void)state;
+	setup_root("huge");
+	for (int i = 0; i < 3; i++)
+		vigie_buf_adds(&want, dpkg_line(line, sizeof(line), i));
+	put("var/log/dpkg.log", want.data, want.len);
+	/* one apt stanza, taken whole at once: dpkg's remaining lines still
+	 * ask for another document */
+	{
+		const char *a = "\nStart-Date: 2026-02-01  10:00:00\nEnd-Date: 2026-02-01  10:00:01\n";
+		put("var/log/apt/history.log", a, strlen(a));
+	}
+	assert_int_equal(collect(&st, &got, &apt, 20), 1);
+	assert_string_equal(apt.data, "Start-Date: 2026-02-01  10:00:00\nEnd-Date: 2026-02-01  10:00:01\n");
+	assert_string_equal(got.data, dpkg_line(line, sizeof(line), 0));
+	assert_int_equal(collect(&st, &got, &apt, 20), 1);
+	assert_int_equal(collect(&st, &got, &apt, 20), 0);
+	assert_string_equal(got.data, want.data);
 	vigie_buf_release(&st);
 	vigie_buf_release(&got);
 	vigie_buf_release(&apt);
@@ -270,6 +302,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_positions),
+		cmocka_unit_test(test_huge_unit),
 		cmocka_unit_test(test_apt_stanzas),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_gzip),
