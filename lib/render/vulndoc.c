@@ -340,7 +340,7 @@ void vigie_render_decision_json(yajl_gen g, const struct vigie_decision *x, int 
 int vigie_render_decision_text(struct vigie_buf *out, const struct vigie_decision *x,
 			       int expired)
 {
-	char at[16], ex[16];
+	char at[16], ex[16] = "";
 	vigie_date_format(x->at, at, sizeof(at));
 	if (x->expires)
 		vigie_date_format(x->expires - 86400, ex, sizeof(ex));
