@@ -3,6 +3,7 @@
  * its affects refs and analysis. docs/FORMATS.md gives the mapping. */
 #include "vigie/render/json.h"
 #include "vigie/render/vulndoc.h"
+#include "vigie/core/hashmap.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,27 +103,42 @@ static void component(yajl_gen g, struct vigie_buf *tmp, const struct vulndoc_ho
 	yajl_gen_map_close(g);
 }
 
-/* 1 when host h lists p (name, version and arch) as a component */
-static int host_has(const struct vulndoc_host *h, const struct vulndoc_pkg *p, size_t upto)
+/* Emit p as a component of h unless its bom-ref was emitted already (the
+ * map holds the refs written, their text in arena). 0 or VIGIE_ENOMEM. */
+static int component_once(yajl_gen g, struct vigie_buf *tmp, struct vigie_hashmap *seen,
+			  struct vigie_arena *arena, const struct vulndoc_host *h,
+			  const struct vulndoc_pkg *p)
 {
-	for (size_t i = 0; i < upto; i++)
-		if (!strcmp(h->pkgs[i].name, p->name) &&
-		    !strcmp(h->pkgs[i].version ? h->pkgs[i].version : "", p->version ? p->version : "") &&
-		    !strcmp(h->pkgs[i].arch ? h->pkgs[i].arch : "", p->arch ? p->arch : ""))
-			return 1;
+	char *key;
+	void **slot;
+	if (!p->version) /* a package not installed is no component */
+		return 0;
+	pkg_ref(tmp, h, p);
+	if (vigie_hashmap_get(seen, tmp->data, tmp->len))
+		return 0;
+	if (!(key = vigie_arena_strndup(arena, tmp->data, tmp->len)) ||
+	    !(slot = vigie_hashmap_slot(seen, key, tmp->len)))
+		return VIGIE_ENOMEM;
+	*slot = key;
+	component(g, tmp, h, p);
 	return 0;
 }
 
 int vigie_render_cyclonedx(struct vigie_buf *out, const struct vulndoc *d)
 {
 	struct vigie_buf tmp = VIGIE_BUF_INIT;
+	struct vigie_hashmap seen;
+	struct vigie_arena arena;
 	yajl_gen g = vigie_json_gen_new(out);
 	size_t before = out->len;
+	int rc = 0;
 	uint64_t a = 0xcbf29ce484222325ULL, b = 0x84222325cbf29ce4ULL;
 	char serial[64], ts[32];
 
 	if (!g)
 		return VIGIE_ENOMEM;
+	vigie_hashmap_init(&seen);
+	vigie_arena_init(&arena);
 	/* a serial number derived from the content: the same data gives
 	 * the same document */
 	vigie_time_format(d->at, ts, sizeof(ts));
@@ -187,36 +203,16 @@ int vigie_render_cyclonedx(struct vigie_buf *out, const struct vulndoc *d)
 		yajl_gen_array_close(g);
 		yajl_gen_map_close(g);
 	}
-	for (size_t i = 0; i < d->nhosts; i++) {
-		const struct vulndoc_host *h = &d->hosts[i];
-		for (size_t k = 0; k < h->npkgs; k++)
-			if (h->pkgs[k].version && !host_has(h, &h->pkgs[k], k))
-				component(g, &tmp, h, &h->pkgs[k]);
-	}
-	/* packages the findings name that the host's list lacks (triage and
-	 * fleet without an inventory): components too, once each */
-	for (size_t i = 0; i < d->nitems; i++) {
-		const struct vulndoc_item *it = &d->items[i];
-		const struct vulndoc_host *h = &d->hosts[it->host];
-		for (size_t k = 0; k < it->npkgs; k++) {
-			/* a package not installed is no component */
-			int seen = !it->pkgs[k].version || host_has(h, &it->pkgs[k], h->npkgs);
-			for (size_t j = 0; !seen && j <= i; j++) {
-				const struct vulndoc_item *o = &d->items[j];
-				size_t upto = j == i ? k : o->npkgs;
-				if (o->host != it->host)
-					continue;
-				for (size_t q = 0; !seen && q < upto; q++)
-					seen = !strcmp(o->pkgs[q].name, it->pkgs[k].name) &&
-					       !strcmp(o->pkgs[q].version ? o->pkgs[q].version : "",
-						       it->pkgs[k].version ? it->pkgs[k].version : "") &&
-					       !strcmp(o->pkgs[q].arch ? o->pkgs[q].arch : "",
-						       it->pkgs[k].arch ? it->pkgs[k].arch : "");
-			}
-			if (!seen)
-				component(g, &tmp, h, &it->pkgs[k]);
-		}
-	}
+	/* every package once per host: the host's list, then those the
+	 * findings name that the list lacks (triage, fleet without an
+	 * inventory) */
+	for (size_t i = 0; i < d->nhosts && !rc; i++)
+		for (size_t k = 0; k < d->hosts[i].npkgs && !rc; k++)
+			rc = component_once(g, &tmp, &seen, &arena, &d->hosts[i], &d->hosts[i].pkgs[k]);
+	for (size_t i = 0; i < d->nitems && !rc; i++)
+		for (size_t k = 0; k < d->items[i].npkgs && !rc; k++)
+			rc = component_once(g, &tmp, &seen, &arena, &d->hosts[d->items[i].host],
+					    &d->items[i].pkgs[k]);
 	yajl_gen_array_close(g);
 
 	vigie_json_key(g, "vulnerabilities");
@@ -343,7 +339,9 @@ int vigie_render_cyclonedx(struct vigie_buf *out, const struct vulndoc *d)
 	yajl_gen_map_close(g);
 	yajl_gen_free(g);
 	vigie_buf_release(&tmp);
-	if (vigie_buf_addc(out, '\n'))
+	vigie_hashmap_release(&seen);
+	vigie_arena_release(&arena);
+	if (rc || vigie_buf_addc(out, '\n'))
 		return VIGIE_ENOMEM;
 	return out->len > before ? 0 : VIGIE_ENOMEM;
 }

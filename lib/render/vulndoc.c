@@ -11,6 +11,7 @@ void vigie_vulndoc_init(struct vulndoc *d, const char *origin, const char *tool_
 {
 	memset(d, 0, sizeof(*d));
 	vigie_arena_init(&d->arena);
+	vigie_hashmap_init(&d->keys);
 	d->origin = origin;
 	d->tool_version = tool_version;
 	d->at = at;
@@ -22,6 +23,7 @@ void vigie_vulndoc_release(struct vulndoc *d)
 		return;
 	free(d->hosts);
 	free(d->items);
+	vigie_hashmap_release(&d->keys);
 	vigie_arena_release(&d->arena);
 	memset(d, 0, sizeof(*d));
 }
@@ -227,13 +229,6 @@ int vigie_vulndoc_add_scan(struct vulndoc *d, const struct scan_result *r,
 	return oom ? VIGIE_ENOMEM : 0;
 }
 
-static int same_item(const struct vulndoc_item *a, size_t host, const char *cve,
-		     const char *source)
-{
-	return a->host == host && !strcmp(a->cve, cve) &&
-	       !strcmp(a->source ? a->source : "", source ? source : "");
-}
-
 int vigie_vulndoc_add_triage(struct vulndoc *d, const struct triage_result *r)
 {
 	int oom = 0;
@@ -250,13 +245,25 @@ int vigie_vulndoc_add_triage(struct vulndoc *d, const struct triage_result *r)
 			break;
 		/* one item per (host, CVE, source): a report may name the
 		 * same issue on several ports */
-		for (size_t k = 0; k < d->nitems; k++)
-			if (same_item(&d->items[k], hi, t->cve, source))
-				it = &d->items[k];
-		if (it)
-			continue;
-		if (!(it = item_new(d, &oom)))
-			break;
+		{
+			char *key;
+			void **slot;
+			size_t kl = strlen(h->name) + strlen(t->cve) + (source ? strlen(source) : 0) + 3;
+			if (!(key = vigie_arena_alloc(&d->arena, kl))) {
+				oom = 1;
+				break;
+			}
+			snprintf(key, kl, "%s\t%s\t%s", h->name, t->cve, source ? source : "");
+			if (!(slot = vigie_hashmap_slot(&d->keys, key, strlen(key)))) {
+				oom = 1;
+				break;
+			}
+			if (*slot)
+				continue;
+			if (!(it = item_new(d, &oom)))
+				break;
+			*slot = (void *)(uintptr_t)d->nitems;
+		}
 		it->host = hi;
 		it->cve = cp(d, t->cve, &oom);
 		it->source = cp(d, source, &oom);
@@ -333,7 +340,7 @@ void vigie_render_decision_json(yajl_gen g, const struct vigie_decision *x, int 
 int vigie_render_decision_text(struct vigie_buf *out, const struct vigie_decision *x,
 			       int expired)
 {
-	char at[16], ex[16];
+	char at[16], ex[16] = "";
 	vigie_date_format(x->at, at, sizeof(at));
 	if (x->expires)
 		vigie_date_format(x->expires - 86400, ex, sizeof(ex));

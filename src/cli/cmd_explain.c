@@ -2,6 +2,7 @@
 #include "vigie/engine/explain.h"
 #include "vigie/debian/inventory.h"
 #include "vigie/engine/policy.h"
+#include "vigie/scanners/decisions.h"
 
 #include <ctype.h>
 #include <getopt.h>
@@ -37,6 +38,7 @@ int cmd_explain(int argc, char **argv)
 	struct inventory_opts io;
 	struct inventory inv;
 	struct explain_opts eo;
+	struct vigie_decisions dec;
 	struct vigie_store *store = NULL;
 	struct policy *pol = NULL;
 	struct vigie_error err;
@@ -47,6 +49,7 @@ int cmd_explain(int argc, char **argv)
 
 	memset(&io, 0, sizeof(io));
 	memset(&eo, 0, sizeof(eo));
+	vigie_decisions_init(&dec);
 	vigie_inventory_init(&inv);
 	cli_error_init(&err);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -93,6 +96,17 @@ int cmd_explain(int argc, char **argv)
 		goto out;
 	if (!no_host && io.release && cli_release_check(store, io.release))
 		goto out;
+	if (!no_host) {
+		/* the written decision on this CVE for this host, if any */
+		const struct vigie_decision *old = NULL;
+		if (cli_decisions_load(store, &dec))
+			goto out;
+		eo.decision = vigie_decision_find(&dec, inv.host, vuln, vigie_now(), &old);
+		if (!eo.decision && old) {
+			eo.decision = old;
+			eo.decision_expired = 1;
+		}
+	}
 	if (vigie_explain_render(&out, store, vuln, no_host ? NULL : &inv, &eo, &verdict, &err)) {
 		cli_error(&err);
 		goto out;
@@ -101,6 +115,7 @@ int cmd_explain(int argc, char **argv)
 		rc = verdict == VIGIE_EXPLAIN_AFFECTED  ? EXIT_FINDINGS
 		     : verdict == VIGIE_EXPLAIN_UNKNOWN ? EXIT_UNKNOWN : EXIT_OK;
 out:
+	vigie_decisions_release(&dec);
 	vigie_buf_release(&out);
 	vigie_store_close(store);
 	vigie_inventory_release(&inv);

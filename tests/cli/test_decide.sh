@@ -74,6 +74,12 @@ expect_eq "$got" "$(printf "%s not_affected vulnerable_code_not_in_execute_path 
 run $SCAN --show-decided
 expect_out "decided not_affected \(decision 1\) by alice on 2026-11-27 until 2026-12-31: sudoedit is removed" "text shows the decision"
 
+# explain shows the decision beside Debian's conclusion
+run explain cve-2021-3156 --status "$D/old.status" --release bullseye --host old
+expect_out "^Decision 1: not_affected by alice on 2026-11-27 until 2026-12-31: sudoedit is removed" "explain text"
+run explain CVE-2021-3156 --status "$D/old.status" --release bullseye --host new --format json
+expect_eq "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["decision"])')" None "explain: a host's decision is not another host's"
+
 # exports
 run $SCAN --format sarif --show-decided
 got=$(printf '%s' "$OUT" | python3 -c '

@@ -9,10 +9,17 @@
 #include "vigie/store/store.h"
 #include "vigie/core/util.h"
 
+struct vigie_decision;
+
 struct explain_opts {
 	const struct policy *policy; /* NULL: built-in */
 	int64_t now;                 /* 0: vigie_now() */
 	int json;                    /* render JSON instead of text */
+	/* The written decision on this CVE for the host (store/decisions.h),
+	 * shown beside the conclusion; NULL: none. expired: it no longer
+	 * applies. */
+	const struct vigie_decision *decision;
+	int decision_expired;
 };
 
 /* The conclusion. UNKNOWN: the database has no Debian data for the issue,

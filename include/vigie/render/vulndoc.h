@@ -12,6 +12,7 @@
 
 #include <yajl/yajl_gen.h>
 
+#include "vigie/core/hashmap.h"
 #include "vigie/core/util.h"
 #include "vigie/debian/inventory.h"
 #include "vigie/engine/match.h"
@@ -59,6 +60,7 @@ struct vulndoc {
 	size_t nhosts, caphosts;
 	struct vulndoc_item *items;
 	size_t nitems, capitems;
+	struct vigie_hashmap keys;   /* "host\tCVE\tsource" -> item index + 1 */
 };
 
 void vigie_vulndoc_init(struct vulndoc *d, const char *origin, const char *tool_version,
