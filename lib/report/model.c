@@ -221,7 +221,8 @@ static int do_host(struct ctx *c, struct hostrow *r, struct vigie_error *err)
 	struct timeline tl, ty;
 	struct timeline_opts to;
 	struct timeline_sla_hooks hooks;
-	struct sla_item *items = NULL;
+	struct sla_item *items = NULL, *yitems = NULL;
+	size_t ny = 0, yund = 0, yfol = 0;
 	int rc;
 
 	vigie_history_init(&h);
@@ -295,28 +296,35 @@ static int do_host(struct ctx *c, struct hostrow *r, struct vigie_error *err)
 		if (!f->cve || !f->package || !f->version || !f->published_from)
 			goto oom;
 	}
+	/* per day and per month: upgrades that fixed CVEs, and the fixes
+	 * measured by the SLA (one per CVE and source package) */
 	for (size_t i = 0; i < tl.n; i++) {
 		int d = day_of(c, tl.ups[i].ev->time);
-		size_t first = 0;
 		if (!tl.ups[i].ncves || d < 0)
 			continue;
-		for (size_t j = 0; j < tl.ups[i].ncves; j++)
-			first += !tl.ups[i].cves[j].followup;
 		c->updates++;
 		c->day_updates[d]++;
-		c->day_cves[d] += (long)first;
+	}
+	for (size_t i = 0; i < r->nitems; i++) {
+		int d = day_of(c, items[i].installed);
+		if (d >= 0)
+			c->day_cves[d]++;
 	}
 	/* twelve months ending with this one, same definitions */
 	to.since = c->year_start;
-	if ((rc = vigie_timeline_build(&ty, &h, &to, err)))
+	if ((rc = vigie_timeline_build(&ty, &h, &to, err)) ||
+	    (rc = vigie_timeline_sla_items(&yitems, &ny, &yund, &yfol, &ty, c->o->sla,
+					   sd ? &hooks : NULL, err)))
 		goto out;
 	for (size_t i = 0; i < ty.n; i++) {
 		int k = month_of(c, ty.ups[i].ev->time);
-		if (!ty.ups[i].ncves || k < 0 || k > 11)
-			continue;
-		c->mon_updates[k]++;
-		for (size_t j = 0; j < ty.ups[i].ncves; j++)
-			c->mon_cves[k] += !ty.ups[i].cves[j].followup;
+		if (ty.ups[i].ncves && k >= 0 && k <= 11)
+			c->mon_updates[k]++;
+	}
+	for (size_t i = 0; i < ny; i++) {
+		int k = month_of(c, yitems[i].installed);
+		if (k >= 0 && k <= 11)
+			c->mon_cves[k]++;
 	}
 	/* silence: the longest stretch without a document in the month (from
 	 * its start, or the host's first inventory, to the month's end or now) */
@@ -345,6 +353,7 @@ oom:
 	rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 out:
 	free(items);
+	free(yitems);
 	vigie_timeline_release(&tl);
 	vigie_timeline_release(&ty);
 	vigie_secdata_free(sd);

@@ -207,7 +207,7 @@ int cmd_report(int argc, char **argv)
 	vigie_strv_init(&clients);
 	cli_error_init(&err);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': j.o.client = optarg; break;
 		case 'A': j.all = 1; break;

@@ -21,6 +21,7 @@ const struct route srv_routes[] = {
 	{ "GET", "/", R_USER, 0, h_page_fleet },
 	{ "GET", "/hosts/*", R_USER, 0, h_page_host },
 	{ "GET", "/cves/*", R_USER, 0, h_page_cve },
+	{ "GET", "/clients/*/reports/*", R_USER, 0, h_report },
 };
 
 const size_t srv_nroutes = sizeof(srv_routes) / sizeof(srv_routes[0]);

@@ -124,5 +124,7 @@ int h_page_fleet(struct req *r, struct vigie_buf *out);
 int h_page_host(struct req *r, struct vigie_buf *out);
 int h_page_cve(struct req *r, struct vigie_buf *out);
 int h_set_lang(struct req *r, struct vigie_buf *out);
+/* reports.c */
+int h_report(struct req *r, struct vigie_buf *out);
 
 #endif
