@@ -286,6 +286,14 @@ int vigie_report_pdf(struct vigie_buf *out, const char *json, size_t len, struct
 	pdf = cairo_pdf_surface_create_for_stream(to_buf, &o, PAGE_W, PAGE_H);
 	cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_TITLE, v.doc_title);
 	cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_CREATOR, "vigie");
+	/* the report's own time, not the clock's: the same model gives the
+	 * same bytes */
+	if (vigie_rv_str(v.root, "generated_at")) {
+		cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_CREATE_DATE,
+					       vigie_rv_str(v.root, "generated_at"));
+		cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_MOD_DATE,
+					       vigie_rv_str(v.root, "generated_at"));
+	}
 	p.cr = cairo_create(pdf);
 	p.draw = 1;
 	layout(&p);

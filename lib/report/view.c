@@ -303,7 +303,8 @@ static int build(struct rv *v)
 		char pct[32];
 		row(b, cls_name(v, vigie_rv_str(s, "class")),
 		    fmt(v, "%lld %s", (long long)vigie_rv_num(s, "deadline_business_days"),
-			T("business days")),
+			vigie_rv_num(s, "deadline_business_days") == 1 ? T("business day")
+								       : T("business days")),
 		    fmt(v, "%lld / %lld", (long long)vigie_rv_num(s, "met"), (long long)cnt),
 		    cnt ? vigie_arena_strdup(&v->a, vigie_i18n_percent(&v->cat, vigie_rv_num(s, "share_met"),
 								   pct, sizeof(pct)))
