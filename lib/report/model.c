@@ -4,6 +4,7 @@
  * data hooks, timeline, vigie_timeline_sla_items, vigie_sla_summarize). */
 #include "vigie/report/report.h"
 #include "vigie/report/tz.h"
+#include "vigie/app/sla.h"
 #include "vigie/debian/history.h"
 #include "vigie/debian/inventory.h"
 #include "vigie/engine/secdata.h"
@@ -215,55 +216,43 @@ static const struct timeline_upgrade *upgrade_of(const struct timeline *tl,
 
 static int do_host(struct ctx *c, struct hostrow *r, struct vigie_error *err)
 {
-	struct history h;
-	struct inventory inv;
-	struct secdata *sd = NULL;
-	struct timeline tl, ty;
+	struct vigie_host_sla hs;
+	struct timeline ty;
 	struct timeline_opts to;
 	struct timeline_sla_hooks hooks;
-	struct sla_item *items = NULL, *yitems = NULL;
+	struct sla_item *items, *yitems = NULL;
+	struct secdata *sd;
 	size_t ny = 0, yund = 0, yfol = 0;
 	int rc;
 
-	vigie_history_init(&h);
-	vigie_inventory_init(&inv);
-	memset(&tl, 0, sizeof(tl));
 	memset(&ty, 0, sizeof(ty));
 	memset(&to, 0, sizeof(to));
-	/* as `vigie sla --from-store`: every stored event, bounded by the
-	 * timeline's since/until */
-	if ((rc = vigie_history_load_store(&h, c->s, r->name, 0, 0, err)) ||
-	    (rc = vigie_store_host_load(c->s, r->name, &inv, err)))
+	/* the month's SLA: the very function `vigie sla --from-store` calls */
+	if ((rc = vigie_app_host_sla(&hs, c->s, r->name, NULL, c->o->policy, c->o->sla, c->start,
+				     c->end, err)))
 		goto out;
-	if (!inv.release) {
+	items = hs.items;
+	sd = hs.sd;
+	r->nitems = hs.nitems;
+	r->undated = hs.undated;
+	r->followups = hs.followups;
+	memcpy(r->sum, hs.sum, sizeof(r->sum));
+	if (hs.release_unknown)
 		r->note = "release unknown";
-	} else {
-		struct vigie_error e2;
-		vigie_error_init(&e2);
-		if (vigie_secdata_open(&sd, c->s, &inv, c->o->policy, &e2)) {
-			char buf[512];
-			r->note = dup(c, vigie_error_format(&e2, buf, sizeof(buf)));
-			sd = NULL;
-		}
-	}
-	to.root = "-"; /* a stored host's changelogs are not this machine's */
+	else if (hs.note[0])
+		r->note = dup(c, hs.note);
+	to.root = "-";
 	if (sd) {
 		to.extra = vigie_secdata_timeline_cves;
 		to.extra_ud = sd;
 		vigie_secdata_sla_hooks(sd, &hooks);
 	}
-	to.since = c->start;
 	to.until = c->end;
-	if ((rc = vigie_timeline_build(&tl, &h, &to, err)) ||
-	    (rc = vigie_timeline_sla_items(&items, &r->nitems, &r->undated, &r->followups, &tl,
-					   c->o->sla, sd ? &hooks : NULL, err)) ||
-	    (rc = vigie_sla_summarize(r->sum, items, r->nitems, err)))
-		goto out;
 	c->undated += r->undated;
 	c->followups += r->followups;
 	for (size_t i = 0; i < r->nitems; i++) {
 		const struct sla_item *it = &items[i];
-		const struct timeline_upgrade *u = upgrade_of(&tl, it);
+		const struct timeline_upgrade *u = upgrade_of(&hs.tl, it);
 		const char *adv = NULL, *cls = NULL;
 		struct fix *f;
 		if (grow((void **)&c->fixes, &c->capfixes, c->nfixes, sizeof(*c->fixes)) ||
@@ -298,9 +287,9 @@ static int do_host(struct ctx *c, struct hostrow *r, struct vigie_error *err)
 	}
 	/* per day and per month: upgrades that fixed CVEs, and the fixes
 	 * measured by the SLA (one per CVE and source package) */
-	for (size_t i = 0; i < tl.n; i++) {
-		int d = day_of(c, tl.ups[i].ev->time);
-		if (!tl.ups[i].ncves || d < 0)
+	for (size_t i = 0; i < hs.tl.n; i++) {
+		int d = day_of(c, hs.tl.ups[i].ev->time);
+		if (!hs.tl.ups[i].ncves || d < 0)
 			continue;
 		c->updates++;
 		c->day_updates[d]++;
@@ -312,7 +301,7 @@ static int do_host(struct ctx *c, struct hostrow *r, struct vigie_error *err)
 	}
 	/* twelve months ending with this one, same definitions */
 	to.since = c->year_start;
-	if ((rc = vigie_timeline_build(&ty, &h, &to, err)) ||
+	if ((rc = vigie_timeline_build(&ty, &hs.h, &to, err)) ||
 	    (rc = vigie_timeline_sla_items(&yitems, &ny, &yund, &yfol, &ty, c->o->sla,
 					   sd ? &hooks : NULL, err)))
 		goto out;
@@ -352,13 +341,9 @@ static int do_host(struct ctx *c, struct hostrow *r, struct vigie_error *err)
 oom:
 	rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 out:
-	free(items);
 	free(yitems);
-	vigie_timeline_release(&tl);
 	vigie_timeline_release(&ty);
-	vigie_secdata_free(sd);
-	vigie_inventory_release(&inv);
-	vigie_history_release(&h);
+	vigie_host_sla_release(&hs);
 	return rc;
 }
 
