@@ -242,5 +242,43 @@ expect_eq "$(get "$ta" /clients/acme/reports/2026-11.txt | cut -d' ' -f1)" 404 "
 expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/clients/acme/reports/2026-11.json")" 401 "needs a login"
 kill "$spid"; wait "$spid" 2>/dev/null || true
 
-# real data: nothing of the shared tree is needed here
+# ---- real data (optional): Debian's DSA list of 2023-04-02 ----
+if [ -n "${VIGIE_SHARED_DATA:-}" ] && [ -e "$VIGIE_SHARED_DATA/debian-security-tracker/DSA-list" ]; then
+	export VIGIE_DB=$(newdb real)
+	R=$VIGIE_SHARED_DATA/debian-security-tracker
+	run db import --dsa-list "$R/DSA-list"; expect_rc 0 "real DSA list"
+	run clients add real; expect_rc 0 "client real"
+	VIGIE_NOW=2023-03-10T10:00:00Z run hosts add db1 --root "$TESTDATA/secdata/root" --client real
+	run history --store --root "$TESTDATA/secdata/root" --host db1; expect_rc 0 "events"
+	run report --client real --month 2023-03 --format json; expect_rc 0 "report on real data"
+	printf '%s' "$OUT" > "$T/real.json"
+	# the CVEs the DSAs fixed for bullseye in (old, new] of each upgrade,
+	# read from the list here and compared with dpkg itself
+	want=$(python3 - "$R/DSA-list" <<'PY'
+import re, subprocess, sys
+ups = {"apache2": ("2.4.53-1~deb11u1", "2.4.56-1~deb11u2"), "sudo": ("1.9.5p1-1", "1.9.5p2-3+deb11u1")}
+def lt(a, b): return subprocess.run(["dpkg", "--compare-versions", a, "lt", b]).returncode == 0
+out, cves = set(), []
+for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
+    if line.startswith("["):
+        cves = []
+    elif line.strip().startswith("{"):
+        cves = line.strip(" \t\n{}").split()
+    else:
+        m = re.match(r"\s+\[bullseye\] - (\S+) (\S+)", line)
+        if m and m.group(1) in ups:
+            old, new = ups[m.group(1)]
+            if lt(old, m.group(2)) and not lt(new, m.group(2)):
+                out.update(c for c in cves if c.startswith("CVE-"))
+print(" ".join(sorted(out)))
+PY
+)
+	expect_eq "$(jq -r '[.fixes[].cve] | unique | join(" ")' "$T/real.json")" "$want" "real data: the CVEs fixed"
+	want=$("$VIGIE" sla --from-store --host db1 --since 2023-03-01 --until 2023-03-31 --format json | jq -c '[.summary[] | [.count, .met, .median_business_days, .p90_business_days]]')
+	expect_eq "$(jq -c '[.summary.sla[] | [.count, .met, .median_business_days, .p90_business_days]]' "$T/real.json")" "$want" "real data: SLA as vigie sla"
+	run report --client real --month 2023-03 --output "$T/real.pdf"; expect_rc 0 "real pdf"
+	pdftotext "$T/real.pdf" - | grep -q "DSA-5376-1" && ok || ko "real advisory in the PDF"
+else
+	echo "real data: skipped (no \$VIGIE_SHARED_DATA)"
+fi
 finish
