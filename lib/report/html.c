@@ -40,6 +40,7 @@ static const char css[] =
 	"td{border-bottom:1px solid #d8dde3;padding:3px 4px;vertical-align:top}\n"
 	"table.kv td:first-child{width:40%;font-weight:bold;color:#333}\n"
 	"tr.breach td{background:#fde8e8;color:#8a1c1c}\n"
+	"td:first-child{white-space:nowrap}\n"
 	"svg{display:block;margin:.3em 0 1em}\n"
 	"p{margin:.4em 0 .8em}footer{color:#666;font-size:8pt;margin-top:2em}\n";
 

@@ -382,7 +382,8 @@ static int build(struct rv *v)
 			    time_of(v, vigie_rv_str(f, "installed_local")),
 			    num(v, vigie_rv_num(f, "delay_business_days"), 2),
 			    ok ? T("met")
-			       : fmt(v, "%s: %s %s %s %s", T("breached"), T("installed"),
+			       : fmt(v, "%s%s %s %s %s %s", T("breached"),
+				     !strcmp(v->cat.lang, "fr") ? "\u00a0:" : ":", T("installed"),
 				     num(v, vigie_rv_num(f, "late_hours"), 1),
 				     T("h after the deadline of"),
 				     time_of(v, vigie_rv_str(f, "deadline_local"))));
