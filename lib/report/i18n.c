@@ -82,6 +82,22 @@ int vigie_i18n_open(struct vigie_i18n *c, const char *lang, struct vigie_error *
 	return 0;
 }
 
+int vigie_i18n_open_mem(struct vigie_i18n *c, const char *lang, const void *mo, size_t len,
+			struct vigie_error *err)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->lang, sizeof(c->lang), "%s", lang ? lang : "");
+	if (len > MO_MAX)
+		return vigie_error_set(err, VIGIE_ELIMIT, NULL, 0, "catalogue too large");
+	if (vigie_buf_add(&c->mo, mo, len))
+		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	if (mo_check(c)) {
+		vigie_i18n_release(c);
+		return vigie_error_set(err, VIGIE_EPARSE, NULL, 0, "not a .mo catalogue");
+	}
+	return 0;
+}
+
 void vigie_i18n_release(struct vigie_i18n *c)
 {
 	vigie_buf_release(&c->mo);

@@ -87,6 +87,22 @@ static int parse(struct vigie_tz *tz, const unsigned char *p, size_t len)
 	return 0;
 }
 
+int vigie_tz_parse(struct vigie_tz *tz, const char *name, const void *data, size_t len,
+		   struct vigie_error *err)
+{
+	int rc;
+	memset(tz, 0, sizeof(*tz));
+	snprintf(tz->name, sizeof(tz->name), "%s", name ? name : "");
+	if (len > TZ_MAX_FILE)
+		return vigie_error_set(err, VIGIE_ELIMIT, NULL, 0, "time zone file too large");
+	rc = parse(tz, data, len);
+	if (rc)
+		vigie_tz_release(tz);
+	return rc == -2 ? vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory")
+	       : rc ? vigie_error_set(err, VIGIE_EPARSE, NULL, 0, "%s: not a TZif file", tz->name)
+		    : 0;
+}
+
 int vigie_tz_load(struct vigie_tz *tz, const char *name, struct vigie_error *err)
 {
 	struct vigie_buf b = VIGIE_BUF_INIT;

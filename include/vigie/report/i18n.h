@@ -29,6 +29,10 @@ struct vigie_i18n {
 
 /* "fr" or "en" (VIGIE_EUSAGE otherwise). Release with vigie_i18n_release(). */
 int vigie_i18n_open(struct vigie_i18n *c, const char *lang, struct vigie_error *err);
+/* The same with a .mo image in memory (copied); VIGIE_EPARSE when it is
+ * not a well-formed catalogue. */
+int vigie_i18n_open_mem(struct vigie_i18n *c, const char *lang, const void *mo, size_t len,
+			struct vigie_error *err);
 void vigie_i18n_release(struct vigie_i18n *c);
 int vigie_i18n_loaded(const struct vigie_i18n *c);
 /* The translation of msgid, or msgid itself (never NULL). */

@@ -25,6 +25,9 @@ struct vigie_tz {
  * "..", a leading '/' or an unknown zone; VIGIE_EPARSE for a bad file.
  * Release with vigie_tz_release(). */
 int vigie_tz_load(struct vigie_tz *tz, const char *name, struct vigie_error *err);
+/* The same from a TZif image in memory (len bytes); name is only kept. */
+int vigie_tz_parse(struct vigie_tz *tz, const char *name, const void *data, size_t len,
+		   struct vigie_error *err);
 void vigie_tz_release(struct vigie_tz *tz);
 /* UTC offset in seconds at Unix time t. */
 int32_t vigie_tz_offset(const struct vigie_tz *tz, int64_t t);
