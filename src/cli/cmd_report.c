@@ -140,10 +140,24 @@ static int one(struct job *j)
 		outb = &pdf;
 	}
 	if (j->mail) {
-		if (!pdf.len && vigie_report_pdf(&pdf, json.data, json.len, &err))
+		struct vigie_strv rcpt;
+		size_t n;
+		vigie_strv_init(&rcpt);
+		rc = vigie_report_contacts(&rcpt, json.data, json.len, &err);
+		n = rcpt.n;
+		vigie_strv_release(&rcpt);
+		if (rc)
 			goto fail;
-		if ((rc = send_mail(j, &json, &pdf)))
-			goto out;
+		if (!n && j->all) {
+			/* the monthly run goes on for the clients that have contacts */
+			fprintf(stderr, "vigie: warning: client %s has no contact: report not mailed\n",
+				j->o.client);
+		} else {
+			if (!pdf.len && vigie_report_pdf(&pdf, json.data, json.len, &err))
+				goto fail;
+			if ((rc = send_mail(j, &json, &pdf)))
+				goto out;
+		}
 	}
 	if (j->output && j->all) {
 		char path[4096], month[8] = "";

@@ -215,6 +215,11 @@ run report --client empty --month 2026-11 --mail --config "$T/vigie.conf"; expec
 expect_err "no contact" "says why"
 printf '[mail]\ncommand = %s; rm -rf /\n' "$T/sendmail" > "$T/bad.conf"; chmod 600 "$T/bad.conf"
 run report --client acme --month 2026-11 --mail --config "$T/bad.conf"; expect_rc 2 "shell syntax refused"
+rm -f "$T/mail.eml"
+run report --all-clients --month last --mail --config "$T/vigie.conf"; expect_rc 0 "every client by mail"
+expect_err "client empty has no contact: report not mailed" "a client without contact is skipped"
+expect_err "client big has no contact" "and said"
+grep -q '^To: it@globex.example' "$T/mail.eml" && ok || ko "the last mailed client is globex"
 # every client, last month (November in Paris on 2 December)
 mkdir -p "$T/all"
 run report --all-clients --month last --format json --output "$T/all"; expect_rc 0 "all clients"
