@@ -226,6 +226,19 @@ run report --all-clients --month last --format json --output "$T/all"; expect_rc
 expect_eq "$(ls "$T/all" | tr '\n' ' ')" "acme-2026-11.json big-2026-11.json empty-2026-11.json globex-2026-11.json " "one file per client"
 expect_eq "$(jq -S -c . "$T/all/acme-2026-11.json")" "$(jq -S -c . "$T/acme.json")" "the same report"
 
+# support ending within six months of the month's end (a calendar where
+# bullseye's ELTS ends on 31 March 2027; judged again on import)
+sed 's/^11,Bullseye,bullseye,.*/11,Bullseye,bullseye,2019-07-06,2021-08-14,2024-08-14,2026-08-31,2027-03-31/' \
+	"$TESTDATA/scan/distro-info.csv" > "$T/distro-info.csv"
+run db import --distro-info "$T/distro-info.csv"; expect_rc 0 "distro-info"
+run report --client acme --month 2026-11 --format json; expect_rc 0 "json with lifecycle"
+expect_eq "$(jqr -c '.summary.support_ending')" \
+	'[{"host":"web1","release":"bullseye","date":"2027-03-31"},{"host":"web2","release":"bullseye","date":"2027-03-31"}]' "support ending"
+run report --client acme --month 2026-05 --format json
+expect_eq "$(jqr -c '.summary.support_ending')" '[]' "more than six months after May"
+run report --client acme --month 2026-11 --output "$T/eol.pdf"
+pdftotext "$T/eol.pdf" - | tr '\n' ' ' | grep -q "web1 (bullseye): 31 mars 2027" && ok || ko "support end in the PDF"
+
 # ---- server: the dashboard's access rules ----
 run users add alice --client acme; expect_rc 0 "client user"
 run users add root --operator; expect_rc 0 "operator"
@@ -242,7 +255,7 @@ expect_eq "$(get "$ta" /clients/globex/reports/2026-11.json | cut -d' ' -f1)" 40
 expect_eq "$(get "$ta" /clients/nosuch/reports/2026-11.pdf | cut -d' ' -f1)" 404 "missing client"
 expect_eq "$(get "$tr_" /clients/globex/reports/2023-03.html)" "200 text/html; charset=utf-8" "operator"
 expect_eq "$(get "$ta" /clients/acme/reports/2026-11.pdf)" "200 application/pdf" "pdf served"
-cmp -s "$T/body" "$T/acme.pdf" && ok || ko "served PDF = CLI PDF"
+cmp -s "$T/body" "$T/eol.pdf" && ok || ko "served PDF = CLI PDF"
 expect_eq "$(get "$ta" /clients/acme/reports/2026-11.txt | cut -d' ' -f1)" 404 "unknown format"
 expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/clients/acme/reports/2026-11.json")" 401 "needs a login"
 kill "$spid"; wait "$spid" 2>/dev/null || true
