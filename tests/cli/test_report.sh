@@ -58,6 +58,15 @@ expect_eq "$(jqr '[.updates_per_day[] | select(.updates > 0) | .date] | join(" "
 expect_eq "$(jqr '.histogram | map(.month + "=" + (.updates | tostring)) | .[10:] | join(" ")')" \
 	"2026-10=1 2026-11=5" "twelve months"
 expect_eq "$(jqr '.histogram | length')" 12 "twelve bars"
+# added on 15 Nov 10:00 UTC, nothing since: 15 d 13 h to the month's end
+expect_eq "$(jqr -c '[.summary.silent_hosts[] | [.host, .days]]')" '[["web1",15.5],["web2",15.5]]' "silent hosts"
+
+# every document the tests make follows docs/report.schema.json
+schema_check() { python3 -c '
+import json, sys, jsonschema
+s = json.load(open(sys.argv[1]))
+for p in sys.argv[2:]:
+    jsonschema.validate(json.load(open(p)), s)' "$VIGIE_SRCDIR/docs/report.schema.json" "$@"; }
 
 # ---- every SLA number equals `vigie sla` for the same host and month ----
 for h in web1 web2; do
@@ -225,6 +234,9 @@ mkdir -p "$T/all"
 run report --all-clients --month last --format json --output "$T/all"; expect_rc 0 "all clients"
 expect_eq "$(ls "$T/all" | tr '\n' ' ')" "acme-2026-11.json big-2026-11.json empty-2026-11.json globex-2026-11.json " "one file per client"
 expect_eq "$(jq -S -c . "$T/all/acme-2026-11.json")" "$(jq -S -c . "$T/acme.json")" "the same report"
+schema_check "$T"/all/*.json && ok || ko "reports follow docs/report.schema.json"
+jq 'del(.fixes)' "$T/acme.json" > "$T/broken.json"
+schema_check "$T/broken.json" 2>/dev/null && ko "the schema check cannot fail" || ok
 
 # support ending within six months of the month's end (a calendar where
 # bullseye's ELTS ends on 31 March 2027; judged again on import)
