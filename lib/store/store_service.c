@@ -525,6 +525,30 @@ int vigie_store_push_seen(struct vigie_store *s, int64_t host_id, const char *di
 	return rc == VIGIE_STEP_ROW;
 }
 
+int vigie_store_push_times_each(struct vigie_store *s, int64_t host_id, int64_t since,
+				int64_t until, store_push_time_cb *cb, void *ud,
+				struct vigie_error *err)
+{
+	static const char sql[] = "SELECT received_at FROM pushes WHERE host_id = ?"
+				  " AND received_at >= ? AND received_at < ? ORDER BY received_at";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, host_id);
+	vigie_store_bind_int64(st, 2, since);
+	vigie_store_bind_int64(st, 3, until);
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
+		int r = cb(ud, vdb_col_int64(st, 0));
+		if (r) {
+			vdb_reset(st);
+			return r;
+		}
+	}
+	vdb_reset(st);
+	return rc == VIGIE_STEP_ERROR ? vigie_store_dberr(s, err, "read pushes") : 0;
+}
+
 int vigie_store_push_record(struct vigie_store *s, int64_t host_id, const char *digest,
 			    int64_t received_at, int64_t bytes, long packages,
 			    struct vigie_error *err)

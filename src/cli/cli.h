@@ -158,6 +158,7 @@ int cmd_db_update(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
 int cmd_sla(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_feeds(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
 int cmd_updates(int argc, char **argv);

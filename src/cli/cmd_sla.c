@@ -4,6 +4,8 @@
 #include "vigie/render/history_report.h"
 #include "vigie/engine/sla.h"
 #include "vigie/engine/timeline.h"
+#include "vigie/app/sla.h"
+#include "vigie/engine/policy.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -35,6 +37,66 @@ static void usage(FILE *f)
 		"--root is given. Upgraded binaries missing from the inventory used have\n"
 		"an unknown source package: marked and counted in a warning.\n\n"
 		"Exit: 0 success, 2 usage or input error (file:line).\n");
+}
+
+/* --from-store without --root: the stored host through vigie_app_host_sla,
+ * the function the monthly report calls too. Warnings as cli_secdata's. */
+static int sla_stored(const struct cli_logs *logs, const char *release,
+		      const struct sla_policy *pol, const char *format,
+		      const struct report_opts *ro)
+{
+	struct vigie_store *s = NULL;
+	struct vigie_host_sla hs;
+	struct policy *cp = NULL;
+	struct vigie_buf out = VIGIE_BUF_INIT;
+	struct vigie_error err;
+	int rc = EXIT_ERROR, c;
+	size_t unknown = 0;
+
+	memset(&hs, 0, sizeof(hs));
+	cli_error_init(&err);
+	if (logs->dpkg.n || logs->apt.n)
+		return cli_fail("--from-store reads no log file");
+	if (!(cp = malloc(sizeof(*cp))))
+		return cli_fail("out of memory");
+	if (cli_policy_load(cp, NULL) || cli_store_open(&s, 0))
+		goto out;
+	if (vigie_app_host_sla(&hs, s, ro->host, release, cp, pol, ro->since, ro->until, &err)) {
+		rc = cli_error(&err);
+		goto out;
+	}
+	if (!hs.inv.npkgs)
+		fprintf(stderr, "vigie: warning: no inventory stored for host %s ('vigie hosts"
+				" add'): the source package of every upgraded binary is unknown\n",
+			ro->host);
+	if (hs.release_unknown)
+		fprintf(stderr, "vigie: warning: no Debian security data used (release of"
+				" host %s unknown: use --release); CVEs come from"
+				" changelogs only\n", ro->host);
+	else if (hs.note[0])
+		fprintf(stderr, "vigie: %s\n", hs.note);
+	for (size_t i = 0; hs.sd && i < hs.tl.n; i++)
+		unknown += hs.tl.ups[i].source_unknown != 0;
+	if (unknown)
+		fprintf(stderr, "vigie: warning: %zu of %zu upgrades are of binaries not in the"
+				" inventory of host %s as stored: their source package is unknown and the"
+				" binary's name was used as the source's (marked 'source"
+				" unknown')\n", unknown, hs.tl.n, ro->host);
+	if (!strcmp(format, "json"))
+		c = vigie_sla_report_json(&out, pol, hs.items, hs.nitems, hs.sum, hs.undated,
+					  hs.followups, ro);
+	else if (!strcmp(format, "csv"))
+		c = vigie_sla_report_csv(&out, hs.items, hs.nitems);
+	else
+		c = vigie_sla_report_text(&out, pol, hs.items, hs.nitems, hs.sum, hs.undated,
+					  hs.followups, ro);
+	rc = c ? cli_fail("out of memory") : cli_write_buf(&out);
+out:
+	vigie_buf_release(&out);
+	vigie_host_sla_release(&hs);
+	vigie_store_close(s);
+	free(cp);
+	return rc;
 }
 
 int cmd_sla(int argc, char **argv)
@@ -115,6 +177,10 @@ int cmd_sla(int argc, char **argv)
 		ro.host = vigie_history_host_name(root && strcmp(root, "-") ? root : NULL, hostbuf,
 					    sizeof(hostbuf));
 	ro.color = cli.color;
+	if (logs.from_store && !root && !no_secdata) {
+		rc = sla_stored(&logs, release, &pol, format, &ro);
+		goto out;
+	}
 	if (cli_logs_load(&logs, &h, root && strcmp(root, "-") ? root : NULL, ro.host))
 		goto out;
 	/* a stored host's changelogs are not this machine's */

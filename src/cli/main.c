@@ -25,6 +25,7 @@ static const struct cmd cmd_table[] = {
 	{ "history", cmd_history, "package install/upgrade/remove events from dpkg and apt logs" },
 	{ "timeline", cmd_timeline, "per day, the upgrades applied and the CVEs they fixed" },
 	{ "sla", cmd_sla, "delays of installed security fixes against the SLA policy" },
+	{ "report", cmd_report, "the monthly client report (PDF, HTML, JSON; fr, en), by mail" },
 	{ "feeds", cmd_feeds, "advisory feeds: add, list, poll, items, coverage" },
 	{ "alerts", cmd_alerts, "alert once on new feed items that concern hosts" },
 	{ "agent", cmd_agent, "send this host's inventory and new log lines to the server" },

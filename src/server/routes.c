@@ -26,6 +26,7 @@ const struct route srv_routes[] = {
 	{ "GET", "/hosts/*/history", R_USER, 0, h_page_history },
 	{ "GET", "/clients/*/sla", R_USER, 0, h_page_sla },
 	{ "GET", "/cves/*", R_USER, 0, h_page_cve },
+	{ "GET", "/clients/*/reports/*", R_USER, 0, h_report },
 };
 
 const size_t srv_nroutes = sizeof(srv_routes) / sizeof(srv_routes[0]);

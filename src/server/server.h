@@ -134,5 +134,7 @@ int h_page_timeline(struct req *r, struct vigie_buf *out);
 int h_page_history(struct req *r, struct vigie_buf *out);
 int h_api_sla(struct req *r, struct vigie_buf *out);
 int h_page_sla(struct req *r, struct vigie_buf *out);
+/* reports.c */
+int h_report(struct req *r, struct vigie_buf *out);
 
 #endif

@@ -128,6 +128,13 @@ int vigie_store_push_record(struct vigie_store *s, int64_t host_id, const char *
 			    int64_t received_at, int64_t bytes, long packages,
 			    struct vigie_error *err);
 
+/* Times host_id's documents were received with since <= received_at <
+ * until, ascending. cb returning non-zero stops and is returned. */
+typedef int store_push_time_cb(void *ud, int64_t received_at);
+int vigie_store_push_times_each(struct vigie_store *s, int64_t host_id, int64_t since,
+				int64_t until, store_push_time_cb *cb, void *ud,
+				struct vigie_error *err);
+
 /* ---- host summaries ---- */
 struct store_host_summary {
 	int64_t computed_at;
