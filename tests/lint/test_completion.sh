@@ -23,6 +23,8 @@ foreign() {
 	case $1 in
 	debsecan-feed) echo "--suite --source" ;;
 	triage) echo "--vex" ;;
+	decide) echo "--show-decided --fail-on" ;;     # scan's and fleet's, named by decide's help
+	report) echo "--timezone" ;;                   # clients add's, named by report's help
 	esac
 }
 
