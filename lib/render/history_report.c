@@ -370,6 +370,8 @@ int vigie_histogram_report_text(struct vigie_buf *out, const struct histogram *h
 	return rc ? VIGIE_ENOMEM : 0;
 }
 
+/* Self-contained: colours and sizes are attributes (a page embedding the
+ * SVG needs no style sheet; the classes stay for those that restyle it). */
 int vigie_histogram_report_svg(struct vigie_buf *out, const struct histogram *hg,
 			 const char *caption)
 {
@@ -384,14 +386,14 @@ int vigie_histogram_report_svg(struct vigie_buf *out, const struct histogram *hg
 	rc |= vigie_buf_adds(out, "\">\n<title>");
 	rc |= html_esc(out, caption ? caption : "upgrades");
 	rc |= vigie_buf_adds(out, "</title>\n");
-	rc |= vigie_buf_addf(out, "<text x=\"%d\" y=\"16\" class=\"cap\">", L);
+	rc |= vigie_buf_addf(out, "<text x=\"%d\" y=\"16\" class=\"cap\" font-size=\"12\" fill=\"#222\">", L);
 	rc |= html_esc(out, caption ? caption : "");
 	rc |= vigie_buf_adds(out, "</text>\n");
-	rc |= vigie_buf_addf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>\n",
+	rc |= vigie_buf_addf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\" stroke=\"#888\"/>\n",
 			     L, H - B, W - R, H - B);
-	rc |= vigie_buf_addf(out, "<text x=\"%d\" y=\"%d\" class=\"lbl\" text-anchor=\"end\">%lu</text>\n",
+	rc |= vigie_buf_addf(out, "<text x=\"%d\" y=\"%d\" class=\"lbl\" font-size=\"10\" fill=\"#555\" text-anchor=\"end\">%lu</text>\n",
 			     L - 4, T + 4, max);
-	rc |= vigie_buf_addf(out, "<text x=\"%d\" y=\"%d\" class=\"lbl\" text-anchor=\"end\">0</text>\n",
+	rc |= vigie_buf_addf(out, "<text x=\"%d\" y=\"%d\" class=\"lbl\" font-size=\"10\" fill=\"#555\" text-anchor=\"end\">0</text>\n",
 			     L - 4, H - B);
 	for (size_t i = 0; i < hg->n && !rc; i++) {
 		const struct histogram_bin *b = &hg->bins[i];
@@ -402,7 +404,7 @@ int vigie_histogram_report_svg(struct vigie_buf *out, const struct histogram *hg
 		vigie_civil_from_days(b->first_day, &y, &m, &d);
 		if (b->count)
 			rc |= vigie_buf_addf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\""
-						  " class=\"bar\"><title>%s: %lu</title></rect>\n",
+						  " class=\"bar\" fill=\"#2f6fb0\"><title>%s: %lu</title></rect>\n",
 					     x + (bw > 3 ? 0.5 : 0), (double)(H - B) - bh,
 					     bw > 3 ? bw - 1 : bw, bh,
 					     bin_label(hg, b, lb, sizeof(lb)), b->count);
@@ -411,10 +413,10 @@ int vigie_histogram_report_svg(struct vigie_buf *out, const struct histogram *hg
 							  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 			/* the year goes under its first month, not beside it,
 			 * so that narrow month columns do not overlap */
-			rc |= vigie_buf_addf(out, "<text x=\"%.1f\" y=\"%d\" class=\"lbl\">%s</text>\n",
+			rc |= vigie_buf_addf(out, "<text x=\"%.1f\" y=\"%d\" class=\"lbl\" font-size=\"10\" fill=\"#555\">%s</text>\n",
 					     x, H - B + 14, mn[m - 1]);
 			if (m == 1 || i == 0)
-				rc |= vigie_buf_addf(out, "<text x=\"%.1f\" y=\"%d\" class=\"lbl\">%d</text>\n",
+				rc |= vigie_buf_addf(out, "<text x=\"%.1f\" y=\"%d\" class=\"lbl\" font-size=\"10\" fill=\"#555\">%d</text>\n",
 						     x, H - B + 26, y);
 			last_month = m;
 		}

@@ -69,6 +69,7 @@ declare -A VAL=(
 	["/hosts/*/history"]="/hosts/$HA/history?year=2026"
 	["/cves/*"]="/cves/CVE-2022-28615"
 	["/clients/*/sla"]="/clients/acme/sla?month=2026-11"
+	["/clients/*/reports/*"]="/clients/acme/reports/2026-11.html"
 )
 npages=0
 while read -r method pattern role; do
