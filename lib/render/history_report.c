@@ -845,9 +845,19 @@ int vigie_sla_report_json(struct vigie_buf *out, const struct sla_policy *p,
 		vigie_json_kv_str(g, "class", vigie_sla_class_name(sum[c].cls));
 		vigie_json_kv_int(g, "count", (long long)sum[c].count);
 		vigie_json_kv_int(g, "met", (long long)sum[c].met);
-		ykd(g, "share_met", sum[c].share_met);
-		ykd(g, "median_business_days", sum[c].median_days);
-		ykd(g, "p90_business_days", sum[c].p90_days);
+		/* nothing to measure is no measure: null, not 0 % */
+		if (sum[c].count) {
+			ykd(g, "share_met", sum[c].share_met);
+			ykd(g, "median_business_days", sum[c].median_days);
+			ykd(g, "p90_business_days", sum[c].p90_days);
+		} else {
+			vigie_json_key(g, "share_met");
+			yajl_gen_null(g);
+			vigie_json_key(g, "median_business_days");
+			yajl_gen_null(g);
+			vigie_json_key(g, "p90_business_days");
+			yajl_gen_null(g);
+		}
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
@@ -907,9 +917,15 @@ int vigie_sla_report_text(struct vigie_buf *out, const struct sla_policy *p,
 	rc |= vigie_buf_addf(out, "%-16s %6s %6s %8s %8s %8s\n", "class", "fixes", "met",
 			     "share", "median", "p90");
 	for (int c = SLA_NCLASSES - 1; c >= 0; c--)
-		rc |= vigie_buf_addf(out, "%-16s %6zu %6zu %7.1f%% %7.2fd %7.2fd\n",
-				     vigie_sla_class_name(sum[c].cls), sum[c].count, sum[c].met,
-				     sum[c].share_met * 100.0, sum[c].median_days, sum[c].p90_days);
+		if (sum[c].count)
+			rc |= vigie_buf_addf(out, "%-16s %6zu %6zu %7.1f%% %7.2fd %7.2fd\n",
+					     vigie_sla_class_name(sum[c].cls), sum[c].count, sum[c].met,
+					     sum[c].share_met * 100.0, sum[c].median_days,
+					     sum[c].p90_days);
+		else /* nothing to measure: no share, no delay */
+			rc |= vigie_buf_addf(out, "%-16s %6zu %6zu %8s %8s %8s\n",
+					     vigie_sla_class_name(sum[c].cls), sum[c].count, sum[c].met,
+					     "-", "-", "-");
 	for (size_t i = 0; i < n; i++)
 		if (!items[i].met)
 			breaches++;
