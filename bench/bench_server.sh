@@ -143,7 +143,7 @@ measure() {
 }
 
 report() { # report DRIVER
-	local d=$1 rps p99 cli
+	local d=$1 cli
 	echo "== $d at $nhosts hosts, load average $(bench_load) on $(nproc) CPU(s)"
 	cli=${R[$d.cli]}
 	echo "   baseline vigie hosts add (one process per host, in sequence): $cli hosts/s"
