@@ -396,7 +396,8 @@ int main(int argc, char **argv)
 	if (!(all = malloc((total ? total : 1) * sizeof(*all))))
 		return 2;
 	for (int i = 0; i < conns; i++) {
-		memcpy(all + k, w[i].lat, w[i].n * sizeof(*all));
+		if (w[i].n)
+			memcpy(all + k, w[i].lat, w[i].n * sizeof(*all));
 		k += w[i].n;
 		free(w[i].lat);
 	}
