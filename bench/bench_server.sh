@@ -106,6 +106,10 @@ measure() {
 		"$HTTP" --count 1 --conns 1 "127.0.0.1:$port" /healthz 2>/dev/null | grep -q 'errors 0' && break
 		sleep 0.1
 	done
+	if [ "$i" = 100 ]; then
+		echo "vigie serve did not answer on 127.0.0.1:$port: $(tail -3 "$W/serve-$drv.log")" >&2
+		exit 2
+	fi
 
 	# (a) pushes, each host its own token, request i to host i: first one
 	# connection (pushes in sequence), then $conns (the server's threads
