@@ -23,7 +23,9 @@
 #     /healthz (the server's floor).
 # Then PostgreSQL/SQLite ratios of the figures.
 #   usage: bench/bench_server.sh BUILD_DIR   (BENCH_QUICK=1: 1,000 hosts,
-#   shorter runs; BENCH_SERVER_PG=0 skips PostgreSQL)
+#   shorter runs; BENCH_SERVER_PG=0 skips PostgreSQL; BENCH_SERVER_SECDATA=0:
+#   stores without the tracker, so that pushes measure the ingest of the
+#   inventory alone)
 set -euo pipefail
 BUILD=${1:?usage: $0 BUILD_DIR}
 . "$(dirname "$0")/lib.sh"
@@ -169,7 +171,9 @@ report() { # report DRIVER
 	done
 }
 
-cp "$db" "$W/sqlite.db"
+secdata=${BENCH_SERVER_SECDATA:-1}
+[ "$secdata" = 0 ] && echo "-- BENCH_SERVER_SECDATA=0: stores without security data (pushes find nothing)"
+[ "$secdata" = 0 ] || cp "$db" "$W/sqlite.db"
 measure sqlite "$W/sqlite.db"
 report sqlite
 
@@ -180,8 +184,10 @@ if [ "${BENCH_SERVER_PG:-1}" != 0 ]; then
 		set -a; . "$pg_dir/env"; set +a
 		psql -X -q "$VIGIE_TEST_PG_URL/postgres" -c "CREATE DATABASE bench" >/dev/null
 		t0=$EPOCHREALTIME
-		VIGIE_DB=$VIGIE_TEST_PG_URL/bench "$VIGIE" db import --tracker-json "$(bench_tracker_json)" >/dev/null
-		echo "-- postgresql: tracker imported in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
+		if [ "$secdata" != 0 ]; then
+			VIGIE_DB=$VIGIE_TEST_PG_URL/bench "$VIGIE" db import --tracker-json "$(bench_tracker_json)" >/dev/null
+			echo "-- postgresql: tracker imported in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
+		fi
 		measure postgresql "$VIGIE_TEST_PG_URL/bench"
 		report postgresql
 		echo "== PostgreSQL/SQLite ratios (> 1: PostgreSQL higher)"
