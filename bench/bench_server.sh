@@ -86,7 +86,8 @@ measure() {
 			"$url" "$W/plant-$drv.sql"
 	else
 		psql -X -q -v ON_ERROR_STOP=1 "$url" -f "$W/plant-$drv.sql" >/dev/null
-		psql -X -q "$url" -c 'ANALYZE' >/dev/null
+		# as autovacuum would soon after: statistics and the visibility map
+		psql -X -q "$url" -c 'VACUUM ANALYZE' >/dev/null
 	fi
 	t1=$EPOCHREALTIME
 	echo "-- $drv: planted $nhosts hosts in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s (SQL, bench_server_plant.py); load average $(bench_load)"

@@ -46,7 +46,9 @@ for i in range(0, nhosts, 1000):
               " inventoried_at, origin) VALUES %s;\n" % rows)
 out.write("INSERT INTO host_packages(host_id, package, arch, version, source, source_version,"
           " status) SELECT h.id, p.package, p.arch, p.version, p.source, p.source_version,"
-          " 'installed' FROM hosts h CROSS JOIN bench_pkgs p WHERE h.name LIKE 'bench-%';\n")
+          " 'installed' FROM hosts h CROSS JOIN bench_pkgs p WHERE h.name LIKE 'bench-%'"
+          # one host's rows together, as a push writes them
+          " ORDER BY h.id, p.package;\n")
 out.write("INSERT INTO host_summary(host_id, computed_at, verdict, reason, open_highly,"
           " open_critical, open_standard, pending_security, reboot) SELECT id, %d, 'judged',"
           " NULL, id %% 3, id %% 7, id %% 50, id %% 5, 0 FROM hosts WHERE name LIKE 'bench-%%';\n"
