@@ -156,13 +156,14 @@ int vigie_store_host_put(struct vigie_store *s, const struct inventory *inv,
 {
 	static const char sql[] =
 		"INSERT INTO hosts(name, client, release, arch, kernel_release,"
-		" kernel_version, inventoried_at, origin) VALUES(?,?,?,?,?,?,?,?)"
+		" kernel_version, inventoried_at, origin, npackages) VALUES(?,?,?,?,?,?,?,?,?)"
 		" ON CONFLICT(name) DO UPDATE SET"
 		" client=COALESCE(excluded.client, hosts.client),"
 		" release=excluded.release, arch=excluded.arch,"
 		" kernel_release=excluded.kernel_release,"
 		" kernel_version=excluded.kernel_version,"
-		" inventoried_at=excluded.inventoried_at, origin=excluded.origin";
+		" inventoried_at=excluded.inventoried_at, origin=excluded.origin,"
+		" npackages=excluded.npackages";
 	struct vigie_stmt *st;
 	int64_t id = 0;
 	int rc, own;
@@ -188,6 +189,7 @@ int vigie_store_host_put(struct vigie_store *s, const struct inventory *inv,
 	vigie_store_bind_text(st, 6, inv->kernel_version);
 	vigie_store_bind_int64(st, 7, inv->inventoried_at);
 	vigie_store_bind_text(st, 8, origin ? origin : "cli");
+	vigie_store_bind_int64(st, 9, (int64_t)inv->npkgs);
 	if ((rc = vigie_store_step_done(s, st, err, "store host")) ||
 	    (rc = vigie_store_host_id(s, inv->host, &id, err)) ||
 	    (rc = put_packages(s, id, inv, err)))

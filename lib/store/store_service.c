@@ -563,8 +563,18 @@ int vigie_store_push_record(struct vigie_store *s, int64_t host_id, const char *
 	vigie_store_bind_text(st, 2, digest);
 	vigie_store_bind_int64(st, 3, received_at);
 	vigie_store_bind_int64(st, 4, bytes);
+	static const char last[] =
+		"UPDATE hosts SET last_push = ? WHERE id = ? AND last_push < ?";
+	int rc;
 	vigie_store_bind_int64(st, 5, packages);
-	return vigie_store_step_done(s, st, err, "record push");
+	if ((rc = vigie_store_step_done(s, st, err, "record push")))
+		return rc;
+	if (!(st = vigie_store_stmt(s, last, err)))
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, received_at);
+	vigie_store_bind_int64(st, 2, host_id);
+	vigie_store_bind_int64(st, 3, received_at);
+	return vigie_store_step_done(s, st, err, "record last push");
 }
 
 /* ---- host summaries ---- */
@@ -605,8 +615,7 @@ int vigie_store_host_summary_put(struct vigie_store *s, int64_t host_id,
 #define FLEET_COLS \
 	"SELECT h.id, h.name, h.client, h.release, h.arch, h.kernel_release," \
 	" coalesce(h.inventoried_at, 0)," \
-	" coalesce((SELECT max(p.received_at) FROM pushes p WHERE p.host_id = h.id), 0)," \
-	" (SELECT count(*) FROM host_packages k WHERE k.host_id = h.id)," \
+	" h.last_push, h.npackages," \
 	" m.host_id, m.computed_at, m.verdict, m.reason, m.open_standard," \
 	" m.open_critical, m.open_highly, m.pending_security, m.reboot, m.lifecycle," \
 	" m.lifecycle_end FROM hosts h LEFT JOIN host_summary m ON m.host_id = h.id"

@@ -40,7 +40,8 @@ PY
 if grep -q '^sudo ' "$SD/bookworm-web.pkgs"; then ko "fixture: sudo on A's host"; fi
 
 # Rules: "METHOD PATTERN" -> "SUBST QUERY A_CODES OP_MUST"
-#   SUBST  what replaces '*': host, cve, client, - (no '*')
+#   SUBST  what replaces '*': host, cve, client, - (no '*'); client-report:
+#          B's report of a month (/clients/globex/reports/2026-11.json)
 #   QUERY  query string appended (- for none)
 #   A_CODES the codes A may get (regex); with 200 the body must not name B
 #   OP_MUST words the operator's 200 body must contain (comma-separated), -
@@ -67,6 +68,7 @@ declare -A RULE=(
 	["GET /hosts/*/history"]="host year=2026 404 $HB"
 	["GET /cves/*"]="cve - 200|404 $HB"
 	["GET /clients/*/sla"]="client month=2026-11 403|404 globex"
+	["GET /clients/*/reports/*"]="client-report - 403|404 globex,$HB"
 )
 
 # A's body must name none of B's hosts, nor B itself.
@@ -110,10 +112,12 @@ while read -r method pattern role; do
 	host) v=$HB ;;
 	cve) v=$CVE_B ;;
 	client) v=globex ;;
+	client-report) v=globex ;; # then the month's JSON report, below
 	-) v= ;;
 	*) ko "$key: bad rule $rule"; continue ;;
 	esac
 	path=${pattern//\*/$v}
+	[ "$subst" = client-report ] && path=/clients/globex/reports/2026-11.json
 	[ "$query" = - ] || path="$path?$query"
 	data=()
 	[ "$method" = GET ] || data=(--data "lang=en")

@@ -144,4 +144,12 @@ const struct vigie_migration vigie_store_pg_migrations[VIGIE_PG_NMIGRATIONS] = {
 	  " decided_by TEXT COLLATE \"C\" NOT NULL, decided_at BIGINT NOT NULL, expires_at BIGINT,"
 	  " revoked_at BIGINT, revoked_by TEXT COLLATE \"C\");"
 	  "CREATE INDEX decisions_cve ON decisions(cve);" },
+	{ 5,
+	  /* see the SQLite migration 5 */
+	  "ALTER TABLE hosts ADD COLUMN npackages BIGINT NOT NULL DEFAULT 0;"
+	  "ALTER TABLE hosts ADD COLUMN last_push BIGINT NOT NULL DEFAULT 0;"
+	  "UPDATE hosts SET npackages = (SELECT count(*) FROM host_packages k"
+	  " WHERE k.host_id = hosts.id),"
+	  " last_push = coalesce((SELECT max(p.received_at) FROM pushes p"
+	  " WHERE p.host_id = hosts.id), 0);" },
 };

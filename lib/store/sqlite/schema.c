@@ -142,4 +142,14 @@ const struct vigie_migration vigie_store_sqlite_migrations[VIGIE_SQLITE_NMIGRATI
 	  " decided_by TEXT NOT NULL, decided_at INTEGER NOT NULL, expires_at INTEGER,"
 	  " revoked_at INTEGER, revoked_by TEXT);"
 	  "CREATE INDEX decisions_cve ON decisions(cve);" },
+	{ 5,
+	  /* the fleet page reads every host: its package count and last push
+	   * are kept on the host row (written with them), not counted per
+	   * request over every package and push of the fleet */
+	  "ALTER TABLE hosts ADD COLUMN npackages INTEGER NOT NULL DEFAULT 0;"
+	  "ALTER TABLE hosts ADD COLUMN last_push INTEGER NOT NULL DEFAULT 0;"
+	  "UPDATE hosts SET npackages = (SELECT count(*) FROM host_packages k"
+	  " WHERE k.host_id = hosts.id),"
+	  " last_push = coalesce((SELECT max(p.received_at) FROM pushes p"
+	  " WHERE p.host_id = hosts.id), 0);" },
 };
