@@ -4,6 +4,7 @@
  * ?1 the principal's client (NULL only for operators). */
 #include "store/store_internal.h"
 #include "vigie/store/service.h"
+#include "vigie/core/hashmap.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -718,11 +719,41 @@ int vigie_store_host_candidates_set(struct vigie_store *s, int64_t host_id,
 
 /* ---- finding history ---- */
 
+/* One open row of a host's finding history, as stored. */
+struct fh_row {
+	const char *installed_version, *fixed_version, *cls, *state;
+	int seen; /* still open in this judgement */
+};
+
+static int same_text(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static char *fh_key(struct vigie_arena *A, const char *cve, const char *source)
+{
+	size_t a = strlen(cve), b = strlen(source);
+	char *k = vigie_arena_alloc(A, a + b + 2);
+	if (k) {
+		memcpy(k, cve, a);
+		k[a] = '\037';
+		memcpy(k + a + 1, source, b + 1);
+	}
+	return k;
+}
+
+/* Only what changed is written: the host's open rows are read once; a
+ * finding open before with the same facts costs nothing but the one
+ * statement that moves every still-open row's last_seen; new or changed
+ * ones are upserted, and open rows absent now are resolved one by one. */
 int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 				       int64_t when,
 				       const struct store_finding_fact *open, size_t n,
 				       struct vigie_error *err)
 {
+	static const char cur[] =
+		"SELECT cve, source, installed_version, fixed_version, class, state"
+		" FROM finding_history WHERE host_id = ? AND resolved_at IS NULL";
 	static const char up[] =
 		"INSERT INTO finding_history(host_id, cve, source, first_seen, last_seen,"
 		" installed_version, fixed_version, class, state)"
@@ -734,16 +765,66 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 		" state = excluded.state";
 	/* open before, absent now: resolved by this inventory */
 	static const char resolve[] =
-		"UPDATE finding_history SET resolved_at = ?2,"
+		"UPDATE finding_history SET resolved_at = ?4,"
 		" resolved_version = (SELECT max(p.source_version) FROM host_packages p"
 		"  WHERE p.host_id = finding_history.host_id"
 		"  AND p.source = finding_history.source)"
+		" WHERE host_id = ?1 AND cve = ?2 AND source = ?3 AND resolved_at IS NULL";
+	static const char seen[] =
+		"UPDATE finding_history SET last_seen = ?2"
 		" WHERE host_id = ?1 AND resolved_at IS NULL AND last_seen < ?2";
+	struct vigie_hashmap rows;
+	struct vigie_arena A;
 	struct vigie_stmt *st;
-	int rc;
+	int rc = 0, step;
+
+	vigie_hashmap_init(&rows);
+	vigie_arena_init(&A);
+	if (!(st = vigie_store_stmt(s, cur, err))) {
+		rc = VIGIE_EDB;
+		goto out;
+	}
+	vigie_store_bind_int64(st, 1, host_id);
+	while ((step = vdb_step(st)) == VIGIE_STEP_ROW) {
+		const char *cve = vigie_store_col_text(st, 0), *src = vigie_store_col_text(st, 1);
+		struct fh_row *r = vigie_arena_alloc(&A, sizeof(*r));
+		char *k = cve && src ? fh_key(&A, cve, src) : NULL;
+		void **slot;
+		if (!r || !k || !(slot = vigie_hashmap_slot(&rows, k, strlen(k)))) {
+			vdb_reset(st);
+			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+			goto out;
+		}
+		memset(r, 0, sizeof(*r));
+		r->installed_version = vigie_arena_strdup(&A, vigie_store_col_text(st, 2));
+		r->fixed_version = vigie_arena_strdup(&A, vigie_store_col_text(st, 3));
+		r->cls = vigie_arena_strdup(&A, vigie_store_col_text(st, 4));
+		r->state = vigie_arena_strdup(&A, vigie_store_col_text(st, 5));
+		*slot = r;
+	}
+	vdb_reset(st);
+	if (step != VIGIE_STEP_DONE) {
+		rc = vigie_store_dberr(s, err, "read finding history");
+		goto out;
+	}
 	for (size_t i = 0; i < n; i++) {
-		if (!(st = vigie_store_stmt(s, up, err)))
-			return VIGIE_EDB;
+		char *k = fh_key(&A, open[i].cve, open[i].source);
+		struct fh_row *r = k ? vigie_hashmap_get(&rows, k, strlen(k)) : NULL;
+		if (!k) {
+			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+			goto out;
+		}
+		if (r) {
+			r->seen = 1;
+			if (same_text(r->installed_version, open[i].installed_version) &&
+			    same_text(r->fixed_version, open[i].fixed_version) &&
+			    same_text(r->cls, open[i].cls) && same_text(r->state, open[i].state))
+				continue; /* unchanged: last_seen moves below */
+		}
+		if (!(st = vigie_store_stmt(s, up, err))) {
+			rc = VIGIE_EDB;
+			goto out;
+		}
 		vigie_store_bind_int64(st, 1, host_id);
 		vigie_store_bind_text(st, 2, open[i].cve);
 		vigie_store_bind_text(st, 3, open[i].source);
@@ -753,13 +834,39 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 		vigie_store_bind_text(st, 7, open[i].cls);
 		vigie_store_bind_text(st, 8, open[i].state);
 		if ((rc = vigie_store_step_done(s, st, err, "record finding")))
-			return rc;
+			goto out;
 	}
-	if (!(st = vigie_store_stmt(s, resolve, err)))
-		return VIGIE_EDB;
+	for (size_t b = 0; b < rows.cap; b++) {
+		const struct fh_row *r = rows.vals[b];
+		const char *k = rows.keys[b], *sep;
+		char cve[256];
+		if (!k || !r || r->seen || !(sep = strchr(k, '\037')) ||
+		    (size_t)(sep - k) >= sizeof(cve))
+			continue;
+		memcpy(cve, k, (size_t)(sep - k));
+		cve[sep - k] = '\0';
+		if (!(st = vigie_store_stmt(s, resolve, err))) {
+			rc = VIGIE_EDB;
+			goto out;
+		}
+		vigie_store_bind_int64(st, 1, host_id);
+		vigie_store_bind_text(st, 2, cve);
+		vigie_store_bind_text(st, 3, sep + 1);
+		vigie_store_bind_int64(st, 4, when);
+		if ((rc = vigie_store_step_done(s, st, err, "resolve finding")))
+			goto out;
+	}
+	if (!(st = vigie_store_stmt(s, seen, err))) {
+		rc = VIGIE_EDB;
+		goto out;
+	}
 	vigie_store_bind_int64(st, 1, host_id);
 	vigie_store_bind_int64(st, 2, when);
-	return vigie_store_step_done(s, st, err, "resolve findings");
+	rc = vigie_store_step_done(s, st, err, "findings still open");
+out:
+	vigie_hashmap_release(&rows);
+	vigie_arena_release(&A);
+	return rc;
 }
 
 int vigie_store_finding_history_each(struct vigie_store *s, const char *scope,
