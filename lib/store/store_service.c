@@ -670,6 +670,47 @@ int vigie_store_fleet_hosts_each(struct vigie_store *s, const char *scope,
 	return fleet_rows(s, st, cb, ud, err, &n);
 }
 
+int vigie_store_fleet_hosts_page(struct vigie_store *s, const char *scope, int64_t offset,
+				 int64_t limit, store_fleet_host_cb *cb, void *ud,
+				 struct vigie_error *err)
+{
+	static const char sql[] = FLEET_COLS " WHERE " SCOPE " ORDER BY h.name"
+					     " LIMIT CAST(?3 AS INTEGER) OFFSET CAST(?2 AS INTEGER)";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int n = 0;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, scope);
+	vigie_store_bind_int64(st, 2, offset < 0 ? 0 : offset);
+	vigie_store_bind_int64(st, 3, limit < 0 ? 0 : limit);
+	return fleet_rows(s, st, cb, ud, err, &n);
+}
+
+int vigie_store_fleet_totals(struct vigie_store *s, const char *scope,
+			     struct store_fleet_totals *t, struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT count(*), coalesce(sum(m.open_standard), 0),"
+		" coalesce(sum(m.open_critical), 0), coalesce(sum(m.open_highly), 0),"
+		" coalesce(sum(CASE WHEN m.verdict = 'undetermined' OR m.host_id IS NULL"
+		" THEN 1 ELSE 0 END), 0)"
+		" FROM hosts h LEFT JOIN host_summary m ON m.host_id = h.id WHERE " SCOPE;
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int rc;
+	memset(t, 0, sizeof(*t));
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, scope);
+	if ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
+		t->hosts = (long)vdb_col_int64(st, 0);
+		for (int k = 0; k < 3; k++)
+			t->open[k] = (long)vdb_col_int64(st, 1 + k);
+		t->undetermined = (long)vdb_col_int64(st, 4);
+	}
+	vdb_reset(st);
+	return rc == VIGIE_STEP_ROW ? 0 : vigie_store_dberr(s, err, "count hosts");
+}
+
 int vigie_store_fleet_host_get(struct vigie_store *s, const char *scope, const char *name,
 			       store_fleet_host_cb *cb, void *ud, struct vigie_error *err)
 {

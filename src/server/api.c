@@ -245,12 +245,30 @@ int h_api_hosts(struct req *r, struct vigie_buf *out)
 {
 	struct vigie_store *s = srv_store(r);
 	struct vigie_error err;
+	struct store_fleet_totals tot;
+	long offset = srv_arg_long(r, "offset", 0, 100000000);
+	long limit = srv_arg_long(r, "limit", SRV_API_LIMIT, SRV_API_LIMIT_MAX);
 	yajl_gen g;
 	if (!s)
 		return srv_error(r, out, 503, "the database is not available");
+	if (offset < 0)
+		return srv_error(r, out, 400, "offset: expected a number from 0");
+	if (limit < 1)
+		return srv_error(r, out, 400, "limit: expected a number from 1 to 10000");
 	vigie_error_init(&err);
-	g = list_open(out, "vigie.hosts/1", "hosts");
-	if (vigie_store_fleet_hosts_each(s, vigie_principal_scope(&r->who), host_cb, g, &err))
+	if (vigie_store_fleet_totals(s, vigie_principal_scope(&r->who), &tot, &err))
+		return srv_error(r, out, 500, err.msg);
+	g = vigie_json_gen_new(out);
+	yajl_gen_map_open(g);
+	vigie_json_kv_str(g, "schema", "vigie.hosts/1");
+	/* the hosts in scope; this answer holds [offset, offset + limit) */
+	vigie_json_kv_int(g, "total", tot.hosts);
+	vigie_json_kv_int(g, "offset", offset);
+	vigie_json_kv_int(g, "limit", limit);
+	vigie_json_key(g, "hosts");
+	yajl_gen_array_open(g);
+	if (vigie_store_fleet_hosts_page(s, vigie_principal_scope(&r->who), offset, limit,
+					 host_cb, g, &err))
 		return list_fail(r, g, out, err.msg);
 	return list_done(r, g, out);
 }

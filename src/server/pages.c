@@ -279,10 +279,40 @@ int h_page_fleet(struct req *r, struct vigie_buf *out)
 	struct vigie_store *s = srv_store(r);
 	struct vigie_error err;
 	struct fleet_page p = { r, out, 0 };
+	struct store_fleet_totals tot;
+	long page = srv_arg_long(r, "page", 1, 1000000), pages;
 	if (!s)
 		return srv_error(r, out, 503, "the database is not available");
+	if (page < 1)
+		return srv_error(r, out, 400, "page: expected a number from 1");
 	vigie_error_init(&err);
+	if (vigie_store_fleet_totals(s, vigie_principal_scope(&r->who), &tot, &err))
+		return srv_error(r, out, 500, err.msg);
+	pages = tot.hosts ? (tot.hosts + SRV_FLEET_PAGE - 1) / SRV_FLEET_PAGE : 1;
 	page_begin(r, out, r->who.client[0] ? r->who.client : T(r, "The fleet", "La flotte"));
+	/* the whole scope first, then one page of it */
+	vigie_buf_addf(out, "<p id=\"totals\">%ld %s &middot; %s: %ld %s, %ld %s, %ld %s",
+		       tot.hosts, T(r, "hosts", "serveurs"),
+		       T(r, "open findings", "vulnérabilités ouvertes"),
+		       tot.open[VIGIE_CLASS_HIGHLY_CRITICAL], T(r, "highly critical", "très critiques"),
+		       tot.open[VIGIE_CLASS_CRITICAL], T(r, "critical", "critiques"),
+		       tot.open[VIGIE_CLASS_STANDARD], T(r, "standard", "standard"));
+	if (tot.undetermined)
+		vigie_buf_addf(out, " &middot; %ld %s", tot.undetermined,
+			       T(r, "undetermined (no data to judge them)",
+				 "indéterminés (aucune donnée pour en juger)"));
+	vigie_buf_adds(out, "</p>\n");
+	if (pages > 1) {
+		vigie_buf_addf(out, "<p class=\"pager\">%s %ld / %ld", T(r, "Page", "Page"), page,
+			       pages);
+		if (page > 1)
+			vigie_buf_addf(out, " &middot; <a href=\"/?page=%ld\">%s</a>", page - 1,
+				       T(r, "previous", "précédente"));
+		if (page < pages)
+			vigie_buf_addf(out, " &middot; <a href=\"/?page=%ld\">%s</a>", page + 1,
+				       T(r, "next", "suivante"));
+		vigie_buf_adds(out, "</p>\n");
+	}
 	vigie_buf_addf(out, "<table id=\"hosts\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
 			    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
 			    "<th>%s</th></tr></thead><tbody>\n",
@@ -292,7 +322,9 @@ int h_page_fleet(struct req *r, struct vigie_buf *out)
 		       T(r, "Pending security updates", "Mises à jour de sécurité en attente"),
 		       T(r, "Reboot needed", "Redémarrage requis"),
 		       T(r, "Support", "Support"), T(r, "Last report", "Dernier rapport"));
-	if (vigie_store_fleet_hosts_each(s, vigie_principal_scope(&r->who), fleet_row, &p, &err))
+	if (vigie_store_fleet_hosts_page(s, vigie_principal_scope(&r->who),
+					 (int64_t)(page - 1) * SRV_FLEET_PAGE, SRV_FLEET_PAGE,
+					 fleet_row, &p, &err))
 		return srv_error(r, out, 500, err.msg);
 	vigie_buf_adds(out, "</tbody></table>\n");
 	if (!p.n)

@@ -60,6 +60,19 @@ static void store_reset_if_broken(void)
 	pthread_setspecific(thread_key, NULL);
 }
 
+long srv_arg_long(struct req *r, const char *name, long def, long max)
+{
+	const char *v = srv_arg(r, name);
+	char *end;
+	long n;
+	if (!v)
+		return def;
+	if (!*v || *v == '-' || *v == '+')
+		return -1;
+	n = strtol(v, &end, 10);
+	return *end || n < 0 || n > max ? -1 : n;
+}
+
 const char *srv_arg(struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);

@@ -20,6 +20,9 @@
 #define SRV_MAX_FORM (64u << 10)      /* any other body */
 #define SRV_MAX_URL 2048
 #define SRV_MAX_PARAMS 4
+#define SRV_FLEET_PAGE 200     /* hosts per fleet page */
+#define SRV_API_LIMIT 1000     /* hosts per /api/v1/hosts answer, by default */
+#define SRV_API_LIMIT_MAX 10000
 
 struct srv_opts {
 	const char *listen;     /* ADDR:PORT, default 127.0.0.1:8470 */
@@ -108,6 +111,9 @@ int srv_error(struct req *r, struct vigie_buf *out, int status, const char *msg)
  * principal's scope (a scoped store read): 0, or an HTTP status (404 for
  * another client's host, as for a missing one) already written to out. */
 int srv_visible_host(struct req *r, struct vigie_store *s, struct vigie_buf *out);
+/* A non-negative integer query parameter: def when absent, -1 when it is
+ * not a number in [0, max]. */
+long srv_arg_long(struct req *r, const char *name, long def, long max);
 /* HTML-escape s into out. */
 void srv_html(struct vigie_buf *out, const char *s);
 

@@ -164,6 +164,19 @@ typedef int store_fleet_host_cb(void *ud, const struct store_fleet_host *h);
 int vigie_store_fleet_hosts_each(struct vigie_store *s, const char *scope,
 				 store_fleet_host_cb *cb, void *ud,
 				 struct vigie_error *err);
+/* One page of them: at most limit hosts from offset (by name). */
+int vigie_store_fleet_hosts_page(struct vigie_store *s, const char *scope, int64_t offset,
+				 int64_t limit, store_fleet_host_cb *cb, void *ud,
+				 struct vigie_error *err);
+/* The hosts in scope, and their open findings per class (index: enum
+ * vigie_class) summed over them. */
+struct store_fleet_totals {
+	long hosts;
+	long open[3];
+	long undetermined;
+};
+int vigie_store_fleet_totals(struct vigie_store *s, const char *scope,
+			     struct store_fleet_totals *t, struct vigie_error *err);
 /* One host if it is in scope; VIGIE_ENOTFOUND otherwise (another client's
  * host is not found, exactly like a missing one). */
 int vigie_store_fleet_host_get(struct vigie_store *s, const char *scope, const char *name,
