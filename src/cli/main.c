@@ -42,7 +42,7 @@ static const struct cmd cmd_table[] = {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vigie [--db PATH] [--config FILE] COMMAND [ARGS]\n\n"
+	fprintf(f, "usage: vigie [--db PATH] [--config FILE] [--color WHEN] COMMAND [ARGS]\n\n"
 		   "Commands:\n");
 	for (size_t i = 0; i < sizeof(cmd_table) / sizeof(cmd_table[0]); i++)
 		fprintf(f, "  %-18s %s\n", cmd_table[i].name, cmd_table[i].help);
@@ -51,7 +51,9 @@ static void usage(FILE *f)
 		   "                     /var/lib/vigie/vigie.db as root, else\n"
 		   "                     $XDG_DATA_HOME/vigie/vigie.db)\n"
 		   "  --config FILE      vigie.conf (sets $VIGIE_CONFIG)\n"
-		   "  Both are also accepted after the command name.\n"
+		   "  --color WHEN       auto (default: on a terminal, unless $NO_COLOR is\n"
+		   "                     set), always or never\n"
+		   "  All three are also accepted after the command name.\n"
 		   "  -h, --help         this help; 'vigie COMMAND --help' for a command\n"
 		   "  --version          print the version\n\n"
 		   "Exit status: 0 success, 1 findings at or above --fail-on,\n"
@@ -130,13 +132,17 @@ int cli_word_in(const char *s, const char *list)
 	return 0;
 }
 
-/* A global option at argv[i] (--db X, --db=X, --config X, --config=X):
- * the number of words it takes (1 or 2), after applying it; 0 when argv[i]
- * is not one; -1 when its value is missing. */
+/* A global option at argv[i] (--db X, --db=X, --config X, --config=X,
+ * --color WHEN, --color=WHEN): the number of words it takes (1 or 2), after
+ * applying it; 0 when argv[i] is not one; -1 when its value is missing or
+ * wrong. */
+/* --color: 'u' auto, 'l' always, 'e' never (the second letter) */
+static char color_when = 'u';
+
 static int global_option(int argc, char **argv, int i)
 {
-	static const char *const names[] = { "--db", "--config" };
-	for (int k = 0; k < 2; k++) {
+	static const char *const names[] = { "--db", "--config", "--color" };
+	for (int k = 0; k < 3; k++) {
 		size_t n = strlen(names[k]);
 		const char *v = NULL;
 		int used;
@@ -151,10 +157,16 @@ static int global_option(int argc, char **argv, int i)
 		} else {
 			continue;
 		}
-		if (k == 0)
+		if (k == 0) {
 			cli.db_path = v;
-		else
+		} else if (k == 1) {
 			setenv("VIGIE_CONFIG", v, 1);
+		} else if (!strcmp(v, "always") || !strcmp(v, "never") || !strcmp(v, "auto")) {
+			color_when = v[1];
+		} else {
+			fprintf(stderr, "vigie: --color takes auto, always or never, not '%s'\n", v);
+			return -2;
+		}
 		return used;
 	}
 	return 0;
@@ -180,10 +192,11 @@ int main(int argc, char **argv)
 		}
 		vigie_store_lock_wait((int)v, lock_notice);
 	}
-	cli.color = isatty(1) && !(nc && *nc);
 	cli.stderr_tty = isatty(2);
 	while (i < argc && argv[i][0] == '-') {
 		int used = global_option(argc, argv, i);
+		if (used == -2)
+			return EXIT_ERROR;
 		if (used > 0) {
 			i += used;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
@@ -218,6 +231,8 @@ int main(int argc, char **argv)
 						argv[w++] = argv[r++];
 					break;
 				}
+				if (used == -2)
+					return EXIT_ERROR;
 				if (used < 0) {
 					fprintf(stderr, "vigie: %s needs a value\n", argv[r]);
 					return EXIT_ERROR;
@@ -231,6 +246,9 @@ int main(int argc, char **argv)
 			argc = w;
 			argv[argc] = NULL;
 			optind = 1;
+			/* NO_COLOR (no-color.org) holds unless --color=always */
+			cli.color = color_when == 'l' ? 1
+				    : color_when == 'e' ? 0 : isatty(1) && !(nc && *nc);
 			rc = cmd_table[k].fn(argc - i, argv + i);
 			vigie_warn_cap_flush(&warn_cap);
 			return rc;

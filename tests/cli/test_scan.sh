@@ -109,4 +109,19 @@ expect_no_out "." "truncated: no scan printed"
 run scan --status "$T/empty.status" --release bullseye
 expect_rc 2 "empty status file"
 expect_err "empty\.status: empty status file" "empty: names the file"
+
+# colours: never on a pipe by default (nor with NO_COLOR), always when
+# asked, before or after the command name; a bad WHEN is an error
+esc=$(printf '\033')
+run scan --status "$D/old.status" --release bullseye --kernel 5.10.0-27-amd64
+case $OUT in *"$esc"*) ko "colours on a pipe" ;; *) ok ;; esac
+run --color=always scan --status "$D/old.status" --release bullseye --kernel 5.10.0-27-amd64
+case $OUT in *"$esc["*) ok ;; *) ko "--color=always: no colour" ;; esac
+run scan --status "$D/old.status" --release bullseye --kernel 5.10.0-27-amd64 --color always
+case $OUT in *"$esc["*) ok ;; *) ko "--color always after the command: no colour" ;; esac
+run --color=never scan --status "$D/old.status" --release bullseye --kernel 5.10.0-27-amd64
+case $OUT in *"$esc"*) ko "--color=never: colours" ;; *) ok ;; esac
+run --color=sometimes scan --status "$D/old.status" --release bullseye
+expect_rc 2 "a bad --color"
+expect_err "--color takes auto, always or never" "bad --color: the message"
 finish
