@@ -63,6 +63,10 @@ int cli_format_check(const char *format, const char *list);
 int cli_write(const void *data, size_t len);
 /* The same with the contents of b (data may be NULL when empty). */
 int cli_write_buf(const struct vigie_buf *b);
+/* Text for a person: lines wrapped to the terminal's width (COLUMNS, else
+ * 80 when not a terminal), then written as cli_write. */
+int cli_write_text(const void *data, size_t len);
+int cli_text_width(void);
 /* Create or truncate path and write b into it. EXIT_OK, or EXIT_ERROR
  * after printing "PATH: cannot write". */
 int cli_write_file(const char *path, const struct vigie_buf *b);

@@ -3,9 +3,13 @@
 #include "cli.h"
 #include "vigie/core/file.h"
 #include "vigie/core/util.h"
+#include "vigie/render/text.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 int cli_format_check(const char *format, const char *list)
 {
@@ -40,6 +44,32 @@ int cli_write(const void *data, size_t len)
 int cli_write_buf(const struct vigie_buf *b)
 {
 	return cli_write(b->data, b->len);
+}
+
+int cli_text_width(void)
+{
+	struct winsize ws;
+	const char *c = getenv("COLUMNS");
+	char *end;
+	long n;
+	if (isatty(1) && !ioctl(1, TIOCGWINSZ, &ws) && ws.ws_col >= 20)
+		return ws.ws_col;
+	if (c && *c && (n = strtol(c, &end, 10)) >= 20 && n <= 1000 && !*end)
+		return (int)n;
+	return 80;
+}
+
+int cli_write_text(const void *data, size_t len)
+{
+	struct vigie_buf b = VIGIE_BUF_INIT;
+	int rc;
+	if (vigie_text_fit(&b, data, len, cli_text_width())) {
+		vigie_buf_release(&b);
+		return cli_fail("out of memory");
+	}
+	rc = cli_write(b.data, b.len);
+	vigie_buf_release(&b);
+	return rc;
 }
 
 int cli_write_file(const char *path, const struct vigie_buf *b)

@@ -111,7 +111,7 @@ int cmd_explain(int argc, char **argv)
 		cli_error(&err);
 		goto out;
 	}
-	if (!(rc = cli_write_buf(&out)))
+	if (!(rc = (eo.json ? cli_write_buf(&out) : cli_write_text(out.data, out.len))))
 		rc = verdict == VIGIE_EXPLAIN_AFFECTED  ? EXIT_FINDINGS
 		     : verdict == VIGIE_EXPLAIN_UNKNOWN ? EXIT_UNKNOWN : EXIT_OK;
 out:

@@ -289,10 +289,9 @@ int cmd_fleet(int argc, char **argv)
 		cli_fail("out of memory");
 		goto out;
 	}
-	if (o.buf.len && (fwrite(o.buf.data, 1, o.buf.len, stdout) != o.buf.len || fflush(stdout))) {
-		cli_fail("cannot write output");
+	if (o.buf.len && (!strcmp(o.format, "text") ? cli_write_text(o.buf.data, o.buf.len)
+						    : cli_write(o.buf.data, o.buf.len)))
 		goto out;
-	}
 	/* findings at or above --fail-on decide; else a host without a
 	 * verdict keeps the gate shut */
 	rc = o.failed ? EXIT_FINDINGS

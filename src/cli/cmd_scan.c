@@ -343,10 +343,9 @@ int cmd_scan(int argc, char **argv)
 		cli_fail("out of memory");
 		goto out;
 	}
-	if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout)) {
-		cli_fail("cannot write output");
+	if (!strcmp(format, "text") ? cli_write_text(out.data, out.len)
+				    : cli_write(out.data, out.len))
 		goto out;
-	}
 	rc = EXIT_OK;
 	if (have_fail_on) {
 		/* a finding a decision in force covers is settled */

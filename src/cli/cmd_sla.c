@@ -90,7 +90,7 @@ static int sla_stored(const struct cli_logs *logs, const char *release,
 	else
 		c = vigie_sla_report_text(&out, pol, hs.items, hs.nitems, hs.sum, hs.undated,
 					  hs.followups, ro);
-	rc = c ? cli_fail("out of memory") : cli_write_buf(&out);
+	rc = c ? cli_fail("out of memory") : (!strcmp(format, "text") ? cli_write_text(out.data, out.len) : cli_write_buf(&out));
 out:
 	vigie_buf_release(&out);
 	vigie_host_sla_release(&hs);
@@ -208,7 +208,7 @@ int cmd_sla(int argc, char **argv)
 		c = vigie_sla_report_text(&out, &pol, items, nitems, sum, undated, followups, &ro);
 	if (c)
 		goto oom;
-	rc = cli_write_buf(&out);
+	rc = (!strcmp(format, "text") ? cli_write_text(out.data, out.len) : cli_write_buf(&out));
 	goto out;
 oom:
 	cli_fail("out of memory");

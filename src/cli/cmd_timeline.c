@@ -124,7 +124,7 @@ int cmd_timeline(int argc, char **argv)
 		c = vigie_timeline_report_text(&out, &tl, &h, &ro);
 	if (c)
 		goto oom;
-	rc = cli_write_buf(&out);
+	rc = (!strcmp(format, "text") ? cli_write_text(out.data, out.len) : cli_write_buf(&out));
 	goto out;
 oom:
 	cli_fail("out of memory");

@@ -173,7 +173,7 @@ int cmd_triage(int argc, char **argv)
 		if (cli_write_file(openvex, &vex))
 			goto out;
 	}
-	if (cli_write_buf(&out))
+	if (!strcmp(format, "text") ? cli_write_text(out.data, out.len) : cli_write_buf(&out))
 		goto out;
 	rc = EXIT_OK;
 out:

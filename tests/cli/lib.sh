@@ -41,6 +41,9 @@ if [ "${VIGIE_TEST_DRIVER:-sqlite}" = pg ]; then
 	export VIGIE_DB
 fi
 export NO_COLOR=1
+# text is wrapped to the terminal's width (80 on a pipe): the tests read
+# whole lines, so they get wide ones; test_text_width checks the wrapping
+export COLUMNS=1000
 export VIGIE_NOW=${VIGIE_NOW:-2026-11-27T09:00:00Z}
 PASS=0
 FAIL=0
