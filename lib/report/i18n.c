@@ -77,8 +77,12 @@ int vigie_i18n_open(struct vigie_i18n *c, const char *lang, struct vigie_error *
 		try_load(c, env);
 		return 0;
 	}
+#ifdef VIGIE_BUILD_LOCALEDIR
 	if (try_load(c, VIGIE_LOCALEDIR))
 		try_load(c, VIGIE_BUILD_LOCALEDIR);
+#else
+	try_load(c, VIGIE_LOCALEDIR);
+#endif
 	return 0;
 }
 
