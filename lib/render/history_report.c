@@ -1,4 +1,5 @@
 #include "vigie/render/history_report.h"
+#include "vigie/render/html.h"
 #include "vigie/engine/calendar.h"
 #include "vigie/core/csv.h"
 #include "vigie/render/json.h"
@@ -125,18 +126,7 @@ static int csv_field(struct vigie_buf *b, const char *s, int last)
 
 static int html_esc(struct vigie_buf *b, const char *s)
 {
-	int rc = 0;
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': rc |= vigie_buf_adds(b, "&amp;"); break;
-		case '<': rc |= vigie_buf_adds(b, "&lt;"); break;
-		case '>': rc |= vigie_buf_adds(b, "&gt;"); break;
-		case '"': rc |= vigie_buf_adds(b, "&quot;"); break;
-		case '\'': rc |= vigie_buf_adds(b, "&#39;"); break;
-		default: rc |= vigie_buf_addc(b, *s);
-		}
-	}
-	return rc ? VIGIE_ENOMEM : 0;
+	return vigie_html_escape(b, s);
 }
 
 /* yajl helpers (vigie/json.h): errors show as a NULL output later (yajl

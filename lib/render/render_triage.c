@@ -1,3 +1,4 @@
+#include "vigie/render/html.h"
 #include "vigie/render/json.h"
 #include "vigie/render/openvex.h"
 #include "vigie/render/vulndoc.h"
@@ -151,15 +152,7 @@ int vigie_triage_render_csv(struct vigie_buf *out, const struct triage_result *r
 
 static void html_esc(struct vigie_buf *o, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<': vigie_buf_adds(o, "&lt;"); break;
-		case '>': vigie_buf_adds(o, "&gt;"); break;
-		case '&': vigie_buf_adds(o, "&amp;"); break;
-		case '"': vigie_buf_adds(o, "&quot;"); break;
-		default: vigie_buf_addc(o, *s);
-		}
-	}
+	vigie_html_escape(o, s);
 }
 
 int vigie_triage_render_html(struct vigie_buf *out, const struct triage_result *r)

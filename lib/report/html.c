@@ -1,6 +1,7 @@
 /* The report as one printable HTML file: inline CSS, inline SVG charts,
  * no script, no external asset; every value escaped. */
 #include "view.h"
+#include "vigie/render/html.h"
 #include "vigie/report/report.h"
 
 #include <stdio.h>
@@ -10,19 +11,27 @@
  * report) are dropped, so nothing from the data can open markup. */
 static void esc(struct vigie_buf *o, const char *s)
 {
-	for (; s && *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		switch (ch) {
-		case '&': vigie_buf_adds(o, "&amp;"); break;
-		case '<': vigie_buf_adds(o, "&lt;"); break;
-		case '>': vigie_buf_adds(o, "&gt;"); break;
-		case '"': vigie_buf_adds(o, "&quot;"); break;
-		case '\'': vigie_buf_adds(o, "&#39;"); break;
-		case '\n': vigie_buf_adds(o, "<br>"); break;
-		default:
-			if (ch >= 0x20 && ch != 0x7f)
-				vigie_buf_addc(o, (char)ch);
+	/* the one escape, lines kept as <br> */
+	while (s && *s) {
+		const char *nl = strchr(s, '\n');
+		if (!nl) {
+			vigie_html_escape(o, s);
+			break;
 		}
+		{
+			char part[1024];
+			size_t n = (size_t)(nl - s);
+			while (n) {
+				size_t k = n < sizeof(part) - 1 ? n : sizeof(part) - 1;
+				memcpy(part, s, k);
+				part[k] = '\0';
+				vigie_html_escape(o, part);
+				s += k;
+				n -= k;
+			}
+		}
+		vigie_buf_adds(o, "<br>");
+		s = nl + 1;
 	}
 }
 

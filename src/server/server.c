@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "server.h"
 #include "vigie/core/secret.h"
+#include "vigie/render/html.h"
 #include "vigie/core/file.h"
 
 #include <microhttpd.h>
@@ -121,16 +122,7 @@ const char *srv_form(struct req *r, const char *name, char *buf, size_t size)
 
 void srv_html(struct vigie_buf *out, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<': vigie_buf_adds(out, "&lt;"); break;
-		case '>': vigie_buf_adds(out, "&gt;"); break;
-		case '&': vigie_buf_adds(out, "&amp;"); break;
-		case '"': vigie_buf_adds(out, "&quot;"); break;
-		case '\'': vigie_buf_adds(out, "&#39;"); break;
-		default: vigie_buf_addc(out, *s);
-		}
-	}
+	vigie_html_escape(out, s);
 }
 
 static const char *reason(int status)
