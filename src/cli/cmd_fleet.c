@@ -137,6 +137,33 @@ static int on_host(void *ud, const struct store_host *h, const struct scan_resul
 			}
 		}
 		yajl_gen_map_close(g);
+	} else if (!strcmp(o->format, "csv") && !o->findings) {
+		/* one row per host: its summary */
+		char n[6][24];
+		const char *cols[12];
+		snprintf(n[0], sizeof(n[0]), "%zu", r && !r->undetermined ? r->count_class[2] : 0);
+		snprintf(n[1], sizeof(n[1]), "%zu", r && !r->undetermined ? r->count_class[1] : 0);
+		snprintf(n[2], sizeof(n[2]), "%zu", r && !r->undetermined ? r->count_class[0] : 0);
+		snprintf(n[3], sizeof(n[3]), "%zu",
+			 r && !r->undetermined ? r->count_state[FINDING_FIXED_AVAILABLE] : 0);
+		snprintf(n[4], sizeof(n[4]), "%zu", r ? r->hidden_decided : 0);
+		cols[0] = h->name;
+		cols[1] = h->client;
+		cols[2] = h->release;
+		cols[3] = verdict;
+		cols[4] = reason ? reason : why;
+		cols[5] = n[0];
+		cols[6] = n[1];
+		cols[7] = n[2];
+		cols[8] = n[3];
+		cols[9] = n[4];
+		cols[10] = r && r->kernel.reboot_required ? "yes" : "no";
+		cols[11] = r ? r->lifecycle.state : NULL;
+		for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++)
+			if ((c && vigie_buf_addc(&o->buf, ',')) ||
+			    vigie_csv_add_field(&o->buf, cols[c]))
+				return VIGIE_ENOMEM;
+		vigie_buf_adds(&o->buf, "\r\n");
 	} else if (!strcmp(o->format, "csv")) {
 		if (!r)
 			return 0;
@@ -254,9 +281,14 @@ int cmd_fleet(int argc, char **argv)
 		vigie_json_kv_time(o.g, "scanned_at", vigie_now());
 		vigie_json_key(o.g, "hosts");
 		yajl_gen_array_open(o.g);
-	} else if (!strcmp(o.format, "csv")) {
+	} else if (!strcmp(o.format, "csv") && o.findings) {
 		vigie_buf_adds(&o.buf, "host,client,release,cve,source,source_version,state,"
 				       "fixed_version,advisory,class\r\n");
+	} else if (!strcmp(o.format, "csv")) {
+		vigie_buf_adds(&o.buf, "host,client,release,verdict,reason,highly_critical,critical,"
+				       "standard,fixed_available,decided,reboot_required,lifecycle\r\n");
+	} else if (!strcmp(o.format, "text")) {
+		vigie_buf_addf(&o.buf, "%-24s %-10s %s\n", "HOST", "RELEASE", "FINDINGS");
 	}
 	if (vigie_fleet_scan(store, &fo, on_host, &o, &err)) {
 		if (!o.rc) /* else the callback said why */
@@ -283,6 +315,7 @@ int cmd_fleet(int argc, char **argv)
 		yajl_gen_map_close(o.g);
 		yajl_gen_map_close(o.g);
 	} else if (!strcmp(o.format, "text") && !o.hosts) {
+		vigie_buf_reset(&o.buf); /* no header over nothing */
 		vigie_buf_adds(&o.buf, "no host stored: add hosts with 'vigie hosts add'\n");
 	} else if (o.vd && (o.format[0] == 's' ? vigie_render_sarif(&o.buf, o.vd)
 					      : vigie_render_cyclonedx(&o.buf, o.vd))) {
