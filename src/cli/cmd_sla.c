@@ -18,7 +18,7 @@ static void usage(FILE *f)
 		"usage: vigie sla [--dpkg-log F]... [--apt-history F]... [--root DIR]\n"
 		"                 [--host NAME] [--since DATE] [--until DATE]\n"
 		"                 [--from-store] [--release CODENAME] [--no-security-data]\n"
-		"                 [--config FILE] [--format text|json|csv]\n\n"
+		"                 [--config FILE] [--format text|json|csv|html]\n\n"
 		"For each CVE fixed by an upgrade (as in 'vigie timeline'): publication\n"
 		"date, installation time, delay in business days and hours, the deadline\n"
 		"of its class, met or breached; per class: count, median and p90 delay,\n"
@@ -87,6 +87,9 @@ static int sla_stored(const struct cli_logs *logs, const char *release,
 					  hs.followups, ro);
 	else if (!strcmp(format, "csv"))
 		c = vigie_sla_report_csv(&out, hs.items, hs.nitems);
+	else if (!strcmp(format, "html"))
+		c = vigie_sla_report_html(&out, pol, hs.items, hs.nitems, hs.sum, hs.undated,
+					  hs.followups, ro);
 	else
 		c = vigie_sla_report_text(&out, pol, hs.items, hs.nitems, hs.sum, hs.undated,
 					  hs.followups, ro);
@@ -166,7 +169,7 @@ int cmd_sla(int argc, char **argv)
 	ro.host = logs.host;
 	ro.since = logs.since;
 	ro.until = logs.until;
-	if (cli_format_check(format, "text|json|csv"))
+	if (cli_format_check(format, "text|json|csv|html"))
 		goto out;
 	path = vigie_sla_policy_path(config, &required);
 	if (path && vigie_sla_policy_load(&pol, path, &err)) {
@@ -204,6 +207,8 @@ int cmd_sla(int argc, char **argv)
 		c = vigie_sla_report_json(&out, &pol, items, nitems, sum, undated, followups, &ro);
 	else if (!strcmp(format, "csv"))
 		c = vigie_sla_report_csv(&out, items, nitems);
+	else if (!strcmp(format, "html"))
+		c = vigie_sla_report_html(&out, &pol, items, nitems, sum, undated, followups, &ro);
 	else
 		c = vigie_sla_report_text(&out, &pol, items, nitems, sum, undated, followups, &ro);
 	if (c)

@@ -15,7 +15,38 @@ unset VIGIE_CONFIG
 ROOT="$TESTDATA/history/root"
 
 run sla --help; expect_rc 0 "help"
-run sla --format html --root "$ROOT"; expect_rc 2 "bad format"
+run sla --format xml --root "$ROOT"; expect_rc 2 "bad format"
+
+# HTML: the same numbers as the JSON, breaches with their evidence, a
+# class with nothing to measure shown as a dash; one self-contained page
+run sla --root "$ROOT" --format html; expect_rc 0 "html"
+printf '%s' "$OUT" > "$T/sla.html"
+got=$(python3 - "$T/sla.html" <<'PY'
+import sys
+from html.parser import HTMLParser
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(); self.tables = {}; self.cur = None; self.row = None; self.cell = None; self.ext = 0
+    def handle_starttag(self, t, a):
+        a = dict(a)
+        if t == "table": self.cur = a.get("id"); self.tables[self.cur] = []
+        elif t == "tr" and self.cur: self.row = []
+        elif t == "td" and self.row is not None: self.cell = ""
+        if t in ("script", "link", "img") or (t in ("img", "script") and "src" in a): self.ext += 1
+    def handle_endtag(self, t):
+        if t == "td" and self.cell is not None: self.row.append(self.cell.strip()); self.cell = None
+        elif t == "tr" and self.row: self.tables[self.cur].append(self.row); self.row = None
+        elif t == "table": self.cur = None
+    def handle_data(self, d):
+        if self.cell is not None: self.cell += d
+p = P(); p.feed(open(sys.argv[1]).read())
+for r in p.tables["summary"]: print("sum", *r)
+for r in p.tables.get("breaches", []): print("breach", r[0], r[1])
+print("items", len(p.tables["items"]), "external", p.ext)
+PY
+)
+expect_eq "$got" "$(printf 'sum highly-critical 0 0 – – –\nsum critical 0 0 – – –\nsum standard 5 4 80.0 %% 0.62 2.08\nbreach CVE-2026-2001 standard\nitems 5 external 0')" \
+	"html: summary, breaches and items as in the JSON"
 
 run sla --root "$ROOT" --format json; expect_rc 0 "json"
 expect_eq "$(printf '%s' "$OUT" | jq -r .schema)" "vigie.sla/1" "schema"

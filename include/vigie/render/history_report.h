@@ -85,6 +85,12 @@ int vigie_sla_report_text(struct vigie_buf *out, const struct sla_policy *p,
 		    const struct sla_summary sum[SLA_NCLASSES], size_t undated,
 		    size_t followups, const struct report_opts *o);
 int vigie_sla_report_csv(struct vigie_buf *out, const struct sla_item *items, size_t n);
+/* One self-contained page: the summary per class, the breaches with their
+ * evidence, then every item. */
+int vigie_sla_report_html(struct vigie_buf *out, const struct sla_policy *p,
+		    const struct sla_item *items, size_t n,
+		    const struct sla_summary sum[SLA_NCLASSES], size_t undated,
+		    size_t followups, const struct report_opts *o);
 int vigie_sla_report_json(struct vigie_buf *out, const struct sla_policy *p,
 		    const struct sla_item *items, size_t n,
 		    const struct sla_summary sum[SLA_NCLASSES], size_t undated,
