@@ -138,15 +138,30 @@ static const char *lnum(struct rv *v, yajl_val o, const char *k)
 	return fmt(v, "%lld", (long long)vigie_rv_num(o, k));
 }
 
-/* First three characters (UTF-8) of a month's name. */
-static const char *month_abbr(struct rv *v, int m)
+/* Bytes of the first n characters (UTF-8) of s. */
+static size_t utf8_prefix(const char *s, int n)
 {
-	const char *s = vigie_i18n_month(&v->cat, m);
 	size_t i = 0;
-	for (int k = 0; k < 3 && s[i]; k++) {
+	for (int k = 0; k < n && s[i]; k++) {
 		i++;
 		while ((s[i] & 0xc0) == 0x80)
 			i++;
+	}
+	return i;
+}
+
+/* A month's name cut to three characters, or four when another month
+ * starts with the same three ("juin", "juil" in French). */
+static const char *month_abbr(struct rv *v, int m)
+{
+	const char *s = vigie_i18n_month(&v->cat, m);
+	size_t i = utf8_prefix(s, 3);
+	for (int o = 1; o <= 12; o++) {
+		const char *t = vigie_i18n_month(&v->cat, o);
+		if (o != m && utf8_prefix(t, 3) == i && !strncmp(s, t, i)) {
+			i = utf8_prefix(s, 4);
+			break;
+		}
 	}
 	return vigie_arena_strndup(&v->a, s, i);
 }

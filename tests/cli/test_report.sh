@@ -141,6 +141,13 @@ expect_eq "$(awk 'NR > 2 && $(NF-4) != "yes"' "$T/fonts.txt" | wc -l)" 0 "every 
 expect_eq "$(awk 'NR > 2' "$T/fonts.txt" | grep -c DejaVu)" "$(awk 'NR > 2' "$T/fonts.txt" | wc -l)" "DejaVu fonts"
 grep -q "page 1 / " "$T/acme.pdf.txt" && ok || ko "page N / M footer"
 pdftoppm -r 80 -png -f 1 -l 1 "$T/acme.pdf" "$LOGDIR/report-acme"
+# and the HTML as a browser draws it, when Chromium is installed
+if command -v chromium >/dev/null; then
+	timeout 60 chromium --headless=new --no-sandbox --disable-gpu --window-size=1000,1400 \
+		--user-data-dir="$T/chromium" --screenshot="$LOGDIR/report-acme-html.png" \
+		"file://$T/acme.html" >/dev/null 2>&1 || true
+	[ -s "$LOGDIR/report-acme-html.png" ] && ok || ko "the HTML report renders in Chromium"
+fi
 
 # a bigger fixes table takes more pages, its header repeated
 run report --client big --month 2026-11 --output "$T/big.pdf"; expect_rc 0 "big pdf"
