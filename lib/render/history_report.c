@@ -835,19 +835,7 @@ int vigie_sla_report_json(struct vigie_buf *out, const struct sla_policy *p,
 		vigie_json_kv_str(g, "class", vigie_sla_class_name(sum[c].cls));
 		vigie_json_kv_int(g, "count", (long long)sum[c].count);
 		vigie_json_kv_int(g, "met", (long long)sum[c].met);
-		/* nothing to measure is no measure: null, not 0 % */
-		if (sum[c].count) {
-			ykd(g, "share_met", sum[c].share_met);
-			ykd(g, "median_business_days", sum[c].median_days);
-			ykd(g, "p90_business_days", sum[c].p90_days);
-		} else {
-			vigie_json_key(g, "share_met");
-			yajl_gen_null(g);
-			vigie_json_key(g, "median_business_days");
-			yajl_gen_null(g);
-			vigie_json_key(g, "p90_business_days");
-			yajl_gen_null(g);
-		}
+		vigie_sla_measures_json(g, &sum[c]);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
@@ -889,6 +877,22 @@ int vigie_sla_report_json(struct vigie_buf *out, const struct sla_policy *p,
 	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
 	return gen_finish(g, out);
+}
+
+void vigie_sla_measures_json(yajl_gen g, const struct sla_summary *sum)
+{
+	/* nothing to measure is no measure: null, not 0 % */
+	static const char *const k[3] = { "share_met", "median_business_days",
+					  "p90_business_days" };
+	const double v[3] = { sum->share_met, sum->median_days, sum->p90_days };
+	for (int i = 0; i < 3; i++) {
+		if (sum->count) {
+			ykd(g, k[i], v[i]);
+		} else {
+			vigie_json_key(g, k[i]);
+			yajl_gen_null(g);
+		}
+	}
 }
 
 int vigie_sla_report_html(struct vigie_buf *out, const struct sla_policy *p,

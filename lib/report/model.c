@@ -17,6 +17,8 @@
 #include <string.h>
 #include <yajl/yajl_gen.h>
 
+#include "vigie/render/history_report.h"
+
 #define SILENT_SECONDS (2 * 86400)
 #define MAX_DAYS 31
 
@@ -419,19 +421,7 @@ static void sla_summary_json(yajl_gen g, const struct sla_summary *sum, const st
 		vigie_json_kv_str(g, "class", vigie_sla_class_name((enum sla_class)k));
 		vigie_json_kv_int(g, "count", (int64_t)sum[k].count);
 		vigie_json_kv_int(g, "met", (int64_t)sum[k].met);
-		/* nothing to measure is no measure: null, as `vigie sla` */
-		if (sum[k].count) {
-			knum(g, "share_met", sum[k].share_met);
-			knum(g, "median_business_days", sum[k].median_days);
-			knum(g, "p90_business_days", sum[k].p90_days);
-		} else {
-			vigie_json_key(g, "share_met");
-			yajl_gen_null(g);
-			vigie_json_key(g, "median_business_days");
-			yajl_gen_null(g);
-			vigie_json_key(g, "p90_business_days");
-			yajl_gen_null(g);
-		}
+		vigie_sla_measures_json(g, &sum[k]); /* as `vigie sla` */
 		vigie_json_kv_int(g, "deadline_business_days", p->deadline_days[k]);
 		yajl_gen_map_close(g);
 	}

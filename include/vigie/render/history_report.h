@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <yajl/yajl_gen.h>
+
 #include "vigie/debian/history.h"
 #include "vigie/engine/sla.h"
 #include "vigie/engine/timeline.h"
@@ -85,6 +87,10 @@ int vigie_sla_report_text(struct vigie_buf *out, const struct sla_policy *p,
 		    const struct sla_summary sum[SLA_NCLASSES], size_t undated,
 		    size_t followups, const struct report_opts *o);
 int vigie_sla_report_csv(struct vigie_buf *out, const struct sla_item *items, size_t n);
+/* One class's measures as JSON members share_met, median_business_days,
+ * p90_business_days (three decimals), null when the class has nothing to
+ * measure: the writer of `vigie sla` and of the monthly report alike. */
+void vigie_sla_measures_json(yajl_gen g, const struct sla_summary *sum);
 /* One self-contained page: the summary per class, the breaches with their
  * evidence, then every item. */
 int vigie_sla_report_html(struct vigie_buf *out, const struct sla_policy *p,
