@@ -374,7 +374,7 @@ static int changelogs_for(char **summaries, const struct pending_update *const *
 		goto out;
 	}
 	cx->fo = fo;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0, ndone = 0; i < n; i++) {
 		const struct pending_update *u = ups[i];
 		const struct pending_update *failed = NULL;
 		char *summary = NULL, msg[2048] = "";
@@ -433,6 +433,7 @@ static int changelogs_for(char **summaries, const struct pending_update *const *
 			if (done[j] || !same_source(ups[j], u))
 				continue;
 			done[j] = 1;
+			ndone++;
 			if (!summary)
 				continue;
 			if (fresh && s &&
@@ -448,6 +449,8 @@ static int changelogs_for(char **summaries, const struct pending_update *const *
 			}
 		}
 		free(summary);
+		if (download && fo && fo->step)
+			fo->step(fo->step_ud, ndone, n);
 	}
 out:
 	if (cx && cx->tmpdir[0])

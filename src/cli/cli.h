@@ -67,6 +67,9 @@ int cli_write_buf(const struct vigie_buf *b);
  * 80 when not a terminal), then written as cli_write. */
 int cli_write_text(const void *data, size_t len);
 int cli_text_width(void);
+/* "WHAT: done/total" on one line of stderr, redrawn, when stderr is a
+ * terminal; cleared when done reaches total. A fetch_opts step. */
+void cli_progress(void *what, size_t done, size_t total);
 /* Create or truncate path and write b into it. EXIT_OK, or EXIT_ERROR
  * after printing "PATH: cannot write". */
 int cli_write_file(const char *path, const struct vigie_buf *b);

@@ -46,6 +46,18 @@ int cli_write_buf(const struct vigie_buf *b)
 	return cli_write(b->data, b->len);
 }
 
+void cli_progress(void *what, size_t done, size_t total)
+{
+	/* on a terminal only, never on a pipe; the line is cleared at the end */
+	if (!cli.stderr_tty || !total)
+		return;
+	if (done >= total)
+		fputs("\r\033[K", stderr);
+	else
+		fprintf(stderr, "\r\033[K%s: %zu/%zu", (const char *)what, done, total);
+	fflush(stderr);
+}
+
 int cli_text_width(void)
 {
 	struct winsize ws;

@@ -164,6 +164,8 @@ static int add_pending(struct scan_result *res, const struct inventory *inv,
 			ups[i] = &hp.pend.v[i];
 		vigie_fetch_opts_init(&fo);
 		fo.user_agent = "vigie/" VIGIE_VERSION;
+		fo.step = cli_progress;
+		fo.step_ud = (void *)"reading the candidates' changelogs";
 		if (vigie_debpkg_pending_changelogs(sums, ups, hp.pend.n, store, &fo, err)) {
 			rc = cli_error(err);
 			goto out;

@@ -210,6 +210,8 @@ static int changelog_pass(struct vigie_store *s, struct row *rows, size_t n, int
 		ups[i] = rows[i].u;
 	vigie_fetch_opts_init(&fo);
 	fo.user_agent = "vigie/" VIGIE_VERSION;
+	fo.step = cli_progress;
+	fo.step_ud = (void *)"reading the candidates' changelogs";
 	if (download ? vigie_debpkg_pending_changelogs(sums, ups, n, s, &fo, err)
 		     : vigie_debpkg_cached_changelogs(sums, ups, n, s, err)) {
 		rc = cli_error(err);

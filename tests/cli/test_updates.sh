@@ -127,6 +127,17 @@ rm "$T/root/etc/apt/sources.list.d/bad.list"
 run updates --root "$T/root" --format xml
 expect_rc 2 "bad format"
 
+# progress: never on a pipe; on a terminal, one redrawn line that is
+# cleared at the end (last: it downloads again, into its own database)
+run updates --root "$T/root" --changelogs --format json
+expect_eq "$(printf '%s\n' "$ERR" | grep -c "changelogs: [0-9]")" 0 "no progress on a pipe"
+if command -v script >/dev/null; then
+	db2=$(newdb progress)
+	VIGIE_DB=$db2 script -qec "$(printf '%q ' "$VIGIE" updates --root "$T/root" --changelogs --format json) >/dev/null" /dev/null > "$T/pty.out" 2>&1 || true
+	grep -aEq "reading the candidates' changelogs: [0-9]+/[0-9]+" "$T/pty.out" && ok || ko "progress on a terminal: $(head -c 300 "$T/pty.out")"
+	grep -aq "$(printf '\r\033\[K')" "$T/pty.out" && ok || ko "the progress line is cleared"
+fi
+
 if [ -n "${SKIPPED_PART:-}" ] && [ "$FAIL" = 0 ]; then
 	echo "$PASS passed; SKIP: $SKIPPED_PART"
 	exit 77

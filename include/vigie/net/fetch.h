@@ -39,6 +39,10 @@ struct fetch_opts {
 	long max_redirs;
 	fetch_progress_fn *progress; /* may be NULL */
 	void *progress_ud;
+	/* Operations that download many items (changelogs of pending
+	 * updates) call this after each item: done of total. May be NULL. */
+	void (*step)(void *ud, size_t done, size_t total);
+	void *step_ud;
 	const char *ca_file;       /* PEM certificates to trust instead of the
 				      system's (an internal mirror's CA);
 				      NULL: the system's */
