@@ -230,8 +230,10 @@ static int status_source(void *ud, const struct store_source *src)
 	vigie_json_str(c->g, src->location);
 	vigie_json_str(c->g, "imported_at");
 	vigie_json_str(c->g, i);
+	/* one format per field across commands: RFC 3339, as in scan's
+	 * sources (the text keeps the day) */
 	vigie_json_str(c->g, "data_date");
-	vigie_json_str(c->g, d);
+	vigie_json_str(c->g, date_or_dash(src->data_date, dd, sizeof(dd), 1));
 	vigie_json_str(c->g, "rows");
 	yajl_gen_integer(c->g, src->rows);
 	yajl_gen_map_close(c->g);

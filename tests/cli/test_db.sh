@@ -42,9 +42,9 @@ expect_eq "$(json 'd["counts"]["packages"]')" "$n_pkg" "packages count"
 expect_eq "$(json 'd["counts"]["advisory_fixes"]')" "$n_fix" "advisory_fixes count"
 expect_eq "$(json '[s["rows"] for s in d["sources"] if s["name"] == "dsa-list"][0]')" 11 "dsa source rows"
 expect_eq "$(json '[s["data_date"] for s in d["sources"] if s["name"] == "dsa-list"][0]')" \
-	"2023-03-29" "dsa data date: newest advisory"
+	"2023-03-29T00:00:00Z" "dsa data date: newest advisory (RFC 3339, as in scan)"
 expect_eq "$(json '[s["data_date"] for s in d["sources"] if s["name"] == "dtsa-list"][0]')" \
-	"2010-05-03" "dtsa data date"
+	"2010-05-03T00:00:00Z" "dtsa data date"
 expect_eq "$(json '[s["imported_at"] for s in d["sources"] if s["name"] == "dla-list"][0]')" \
 	"2026-11-27T09:00:00Z" "import time from VIGIE_NOW"
 BEFORE=$OUT
