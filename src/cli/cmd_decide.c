@@ -29,10 +29,13 @@ int cli_decisions_load(struct vigie_store *s, struct vigie_decisions *d)
 static void decide_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: vigie decide CVE-ID (--host NAME | --all-hosts)\n"
+		"usage: vigie decide CVE-ID (--host NAME | --all-hosts | --fleet)\n"
 		"                    --status not_affected|affected|fixed|under_investigation\n"
 		"                    [--justification J] --reason TEXT --by NAME\n"
-		"                    [--expires YYYY-MM-DD]\n\n"
+		"                    [--expires|--until YYYY-MM-DD]\n\n"
+		"--status also takes not-affected and false-positive (both stored as\n"
+		"not_affected) and accepted-risk (stored as affected: the risk is known\n"
+		"and accepted); --fleet is --all-hosts, --until is --expires.\n"
 		"Write down a decision clearing a doubt on one CVE: scan, fleet and triage\n"
 		"then show it beside the finding (hidden unless --show-decided), export it\n"
 		"in JSON, SARIF, OpenVEX and CycloneDX, and do not count the finding for\n"
@@ -48,11 +51,13 @@ int cmd_decide(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "host", required_argument, NULL, 'H' },
 		{ "all-hosts", no_argument, NULL, 'A' },
+		{ "fleet", no_argument, NULL, 'A' },
 		{ "status", required_argument, NULL, 's' },
 		{ "justification", required_argument, NULL, 'j' },
 		{ "reason", required_argument, NULL, 'r' },
 		{ "by", required_argument, NULL, 'b' },
 		{ "expires", required_argument, NULL, 'e' },
+		{ "until", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -90,7 +95,12 @@ int cmd_decide(int argc, char **argv)
 	if (cli_cve_arg(cve, sizeof(cve), argv[optind]))
 		return EXIT_ERROR;
 	if (!!d.host == all)
-		return cli_fail("give exactly one of --host NAME and --all-hosts");
+		return cli_fail("give exactly one of --host NAME and --all-hosts (--fleet)");
+	/* the auditors' words for the OpenVEX statuses */
+	if (d.status && (!strcmp(d.status, "not-affected") || !strcmp(d.status, "false-positive")))
+		d.status = "not_affected";
+	else if (d.status && !strcmp(d.status, "accepted-risk"))
+		d.status = "affected";
 	if (!d.status || !vigie_decision_status_valid(d.status))
 		return cli_fail("--status: expected not_affected, affected, fixed or"
 				" under_investigation, got '%s'", d.status ? d.status : "");

@@ -27,7 +27,7 @@ expect_rc 2 "a decision needs a reason"
 expect_err "reason" "says the reason is missing"
 run decide CVE-2021-3156 --host old --all-hosts --status fixed --reason x --by alice
 expect_rc 2 "--host and --all-hosts are exclusive"
-run decide CVE-2021-3156 --host old --status false-positive --reason x --by alice
+run decide CVE-2021-3156 --host old --status false-alarm --reason x --by alice
 expect_rc 2 "unknown status"
 run decide CVE-2021-3156 --host old --status affected --justification component_not_present --reason x --by alice
 expect_rc 2 "a justification only for not_affected"
@@ -180,4 +180,18 @@ run decisions show 1
 expect_out "^holds through: +2026-12-31$" "show: the last day"
 run decisions show 99
 expect_rc 2 "show: no such decision"
+# the auditors' words: --fleet, --until, false-positive and accepted-risk
+run decide CVE-2023-4911 --fleet --status false-positive --reason "not exploitable here" \
+	--by carol --until 2027-01-31
+expect_rc 0 "--fleet --status false-positive --until"
+run decide CVE-2022-3715 --host old --status accepted-risk --reason "maintenance in January" --by carol
+expect_rc 0 "accepted-risk"
+run decisions --format json
+expect_eq "$(printf '%s' "$OUT" | python3 -c '
+import json, sys
+for d in json.load(sys.stdin)["decisions"]:
+    if d["by"] == "carol" and d["cve"] in ("CVE-2023-4911", "CVE-2022-3715"):
+        print(d["cve"], d["host"], d["status"], d.get("expires"))')" \
+	"$(printf 'CVE-2023-4911 None not_affected 2027-02-01T00:00:00Z\nCVE-2022-3715 old affected None')" \
+	"stored under the OpenVEX statuses, every host for --fleet, through the --until day"
 finish
