@@ -30,6 +30,7 @@ static const char css[] =
 	".hc{color:#8b0000;font-weight:bold}.c{color:#b35900;font-weight:bold}.s{color:#1b4f8a}"
 	".ok{color:#116329}.warn{color:#9a6700}.muted{color:#57606a}"
 	"form.inline{display:inline;margin:0}button{font:inherit}"
+	"a[href^=\"/cves/\"],a[href^=\"/hosts/\"]{white-space:nowrap}" /* ids are not cut */
 	"@media print{header form,header .nav{display:none}header{background:none;color:#000}"
 	"a{color:#000;text-decoration:none}main{max-width:none}}";
 
