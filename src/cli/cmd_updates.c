@@ -167,27 +167,34 @@ static void print_csv(struct row *rows, size_t n)
 	}
 }
 
-static void print_text(struct row *rows, size_t n)
+/* Wrapped to the terminal (a CVE list can be hundreds of columns). */
+static int print_text(struct row *rows, size_t n)
 {
+	struct vigie_buf b = VIGIE_BUF_INIT;
 	size_t nsec = 0;
 	const char *bold = cli.color ? "\033[1;31m" : "", *off = cli.color ? "\033[0m" : "";
+	int rc;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct pending_update *u = rows[i].u;
 		nsec += u->security != 0;
-		printf("%s%s%s %s -> %s (%s)%s\n", u->security ? bold : "", u->package,
-		       u->security ? off : "", u->installed, u->candidate, u->suites,
-		       u->security ? " [security]" : "");
+		vigie_buf_addf(&b, "%s%s%s %s -> %s (%s)%s\n", u->security ? bold : "", u->package,
+			       u->security ? off : "", u->installed, u->candidate, u->suites,
+			       u->security ? " [security]" : "");
 		if (rows[i].cves.n) {
 			char *c = vigie_strv_join(&rows[i].cves, " ");
-			printf("    fixes %s\n", c ? c : "");
+			vigie_buf_addf(&b, "    fixes %s\n", c ? c : "");
 			free(c);
 		} else if (!rows[i].cves_known) {
-			printf("    CVEs unknown (no tracker data for the release and no cached"
-			       " changelog: see --changelogs)\n");
+			vigie_buf_adds(&b, "    CVEs unknown (no tracker data for the release and no"
+					   " cached changelog: see --changelogs)\n");
 		}
 	}
-	printf("%zu pending update%s, %zu from security suites\n", n, n == 1 ? "" : "s", nsec);
+	vigie_buf_addf(&b, "%zu pending update%s, %zu from security suites\n", n, n == 1 ? "" : "s",
+		       nsec);
+	rc = cli_write_text(b.data ? b.data : "", b.len);
+	vigie_buf_release(&b);
+	return rc;
 }
 
 /* Changelog CVEs: the candidates' changelogs (from the store's cache, and
@@ -410,8 +417,8 @@ int cmd_updates(int argc, char **argv)
 			goto out;
 	} else if (!strcmp(format, "csv")) {
 		print_csv(rows, nrows);
-	} else {
-		print_text(rows, nrows);
+	} else if (print_text(rows, nrows)) {
+		goto out;
 	}
 	rc = EXIT_OK;
 out:
