@@ -142,10 +142,29 @@ static int reap(pid_t pid, int *st, double deadline)
 	}
 }
 
+/* The checks and set-up both runners share: a command to run, its
+ * deadline on the monotonic clock (*timeout <= 0 becomes VIGIE_SPAWN_TIMEOUT) and
+ * its NULL-terminated argument vector (*av, freed by the caller). */
+static int spawn_start(const char *const *argv, size_t argc, int *timeout, char ***av,
+		       double *deadline, struct vigie_error *err)
+{
+	struct timespec now;
+	if (!argc || !argv[0] || !argv[0][0])
+		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0, "no command to run");
+	if (*timeout <= 0)
+		*timeout = VIGIE_SPAWN_TIMEOUT;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	*deadline = now.tv_sec + now.tv_nsec / 1e9 + *timeout;
+	if (!(*av = calloc(argc + 1, sizeof(**av))))
+		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	for (size_t i = 0; i < argc; i++)
+		(*av)[i] = (char *)argv[i];
+	return 0;
+}
+
 int vigie_spawn_with_input(const char *const *argv, size_t argc, const void *input,
 			   size_t len, int timeout, struct vigie_error *err)
 {
-	struct timespec now;
 	struct timeval tv;
 	double deadline;
 	posix_spawn_file_actions_t fa;
@@ -156,16 +175,8 @@ int vigie_spawn_with_input(const char *const *argv, size_t argc, const void *inp
 	const char *p = input;
 	size_t left = len;
 
-	if (!argc || !argv[0] || !argv[0][0])
-		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0, "no command to run");
-	if (timeout <= 0)
-		timeout = VIGIE_SPAWN_TIMEOUT;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	deadline = now.tv_sec + now.tv_nsec / 1e9 + timeout;
-	if (!(av = calloc(argc + 1, sizeof(*av))))
-		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
-	for (size_t i = 0; i < argc; i++)
-		av[i] = (char *)argv[i];
+	if ((rc = spawn_start(argv, argc, &timeout, &av, &deadline, err)))
+		return rc;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
 		rc = vigie_error_set(err, VIGIE_EIO, NULL, 0, "cannot run '%s': %s", name,
 				     strerror(errno));
@@ -268,16 +279,8 @@ int vigie_spawn_capture(const char *const *argv, size_t argc, struct vigie_buf *
 
 	if (status)
 		*status = -1;
-	if (!argc || !argv[0] || !argv[0][0])
-		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0, "no command to run");
-	if (timeout <= 0)
-		timeout = VIGIE_SPAWN_TIMEOUT;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	deadline = now.tv_sec + now.tv_nsec / 1e9 + timeout;
-	if (!(av = calloc(argc + 1, sizeof(*av))))
-		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
-	for (size_t i = 0; i < argc; i++)
-		av[i] = (char *)argv[i];
+	if ((rc = spawn_start(argv, argc, &timeout, &av, &deadline, err)))
+		return rc;
 	if (pipe2(pfd, O_CLOEXEC)) {
 		rc = vigie_error_set(err, VIGIE_EIO, NULL, 0, "cannot run '%s': %s", name,
 				     strerror(errno));
