@@ -232,6 +232,8 @@ static int import_one(struct vigie_store *s, const struct update_opts *o,
 	if (vigie_store_sources_each(s, find_prev, &prev, err) < 0)
 		return VIGIE_EDB;
 	memset(&row, 0, sizeof(row));
+	/* the same import as the importer's own record: no new previous */
+	row.amend = 1;
 	row.name = src->name;
 	row.location = src->url;
 	row.imported_at = vigie_now();

@@ -269,6 +269,7 @@ int vigie_store_begin(struct vigie_store *s, struct vigie_error *err)
 	if ((rc = begin_write(s, err, "begin")))
 		return rc;
 	s->in_tx = 1;
+	s->kept[0] = '\0';
 	return 0;
 }
 
@@ -284,6 +285,7 @@ int vigie_store_commit(struct vigie_store *s, struct vigie_error *err)
 		return rc;
 	}
 	s->in_tx = 0;
+	s->kept[0] = '\0';
 	return 0;
 }
 
@@ -295,6 +297,7 @@ void vigie_store_rollback(struct vigie_store *s)
 	s->bulk = 0;
 	s->drv->rollback(s->conn);
 	s->in_tx = 0;
+	s->kept[0] = '\0';
 }
 
 void vigie_store_allow_shrink(struct vigie_store *s, int allow)
@@ -333,9 +336,23 @@ static int shrink_check(struct vigie_store *s, const struct store_source *src,
 int vigie_store_source_put(struct vigie_store *s, const struct store_source *src,
 		     struct vigie_error *err)
 {
+	/* a new import moves the counts it replaces to prev_* (the SET
+	 * expressions read the row as it was) */
 	static const char sql[] =
 		"INSERT INTO sources(name, location, imported_at,"
-		" data_date, rows, etag, last_modified) VALUES(?,?,?,?,?,?,?)"
+		" data_date, rows, etag, last_modified) VALUES(?1,?2,?3,?4,?5,?6,?7)"
+		" ON CONFLICT(name) DO UPDATE SET prev_location=sources.location,"
+		" prev_imported_at=sources.imported_at, prev_data_date=sources.data_date,"
+		" prev_rows=sources.rows, prev_kept=?8, rolled_back_at=NULL,"
+		" rolled_back_imported_at=NULL, rolled_back_rows=NULL,"
+		" location=excluded.location,"
+		" imported_at=excluded.imported_at, data_date=excluded.data_date,"
+		" rows=excluded.rows, etag=excluded.etag,"
+		" last_modified=excluded.last_modified";
+	/* the same import, completed: nothing moves */
+	static const char amend[] =
+		"INSERT INTO sources(name, location, imported_at,"
+		" data_date, rows, etag, last_modified) VALUES(?1,?2,?3,?4,?5,?6,?7)"
 		" ON CONFLICT(name) DO UPDATE SET location=excluded.location,"
 		" imported_at=excluded.imported_at, data_date=excluded.data_date,"
 		" rows=excluded.rows, etag=excluded.etag,"
@@ -345,10 +362,14 @@ int vigie_store_source_put(struct vigie_store *s, const struct store_source *src
 		" ON CONFLICT(key) DO UPDATE SET"
 		" value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)";
 	struct vigie_stmt *st;
-	int rc;
-	if ((rc = shrink_check(s, src, err)))
+	int rc, kept = 0;
+	if (!src->amend && (rc = shrink_check(s, src, err)))
 		return rc;
-	if (!(st = vigie_store_stmt(s, sql, err)))
+	if (!src->amend) {
+		kept = !src->adds && s->in_tx && !strcmp(s->kept, src->name);
+		s->kept[0] = '\0';
+	}
+	if (!(st = vigie_store_stmt(s, src->amend ? amend : sql, err)))
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, src->name);
 	vigie_store_bind_text(st, 2, src->location);
@@ -357,6 +378,8 @@ int vigie_store_source_put(struct vigie_store *s, const struct store_source *src
 	vigie_store_bind_int64(st, 5, src->rows);
 	vigie_store_bind_text(st, 6, src->etag);
 	vigie_store_bind_text(st, 7, src->last_modified);
+	if (!src->amend)
+		vigie_store_bind_int64(st, 8, kept);
 	if ((rc = vigie_store_step_done(s, st, err, "record source")))
 		return rc;
 	if (!(st = vigie_store_stmt(s, bump, err)))
@@ -385,7 +408,9 @@ int vigie_store_sources_each(struct vigie_store *s, store_source_cb *cb, void *u
 {
 	static const char sql[] =
 		"SELECT name, location, imported_at, data_date, rows, etag,"
-		" last_modified FROM sources ORDER BY name";
+		" last_modified, prev_rows, prev_location, prev_imported_at,"
+		" prev_data_date, prev_kept, rolled_back_at, rolled_back_imported_at,"
+		" rolled_back_rows FROM sources ORDER BY name";
 	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	int rc;
 	if (!st)
@@ -395,7 +420,12 @@ int vigie_store_sources_each(struct vigie_store *s, store_source_cb *cb, void *u
 			vigie_store_col_text(st, 0), vigie_store_col_text(st, 1),
 			vdb_col_int64(st, 2), vdb_col_int64(st, 3),
 			(long)vdb_col_int64(st, 4), vigie_store_col_text(st, 5),
-			vigie_store_col_text(st, 6), 0
+			vigie_store_col_text(st, 6), 0, 0,
+			!vdb_col_isnull(st, 7), vigie_store_col_text(st, 8),
+			vdb_col_int64(st, 9), vdb_col_int64(st, 10),
+			(long)vdb_col_int64(st, 7), vdb_col_int64(st, 11) != 0,
+			vdb_col_int64(st, 12), vdb_col_int64(st, 13),
+			(long)vdb_col_int64(st, 14)
 		};
 		int r = cb(ud, &src);
 		if (r) {

@@ -18,8 +18,12 @@ int vigie_store_advisories_clear(struct vigie_store *s, const char *kind,
 		" (SELECT id FROM advisories WHERE kind=?)";
 	static const char del_adv[] = "DELETE FROM advisories WHERE kind=?";
 	const char *const sqls[] = { del_cves, del_fixes, del_adv };
+	const char *name = !strcmp(kind, "DSA") ? "dsa-list" : !strcmp(kind, "DLA") ? "dla-list"
+			 : !strcmp(kind, "DTSA") ? "dtsa-list" : NULL;
 	int rc;
 
+	if (name && (rc = vigie_store_keep_previous(s, name, err)))
+		return rc;
 	for (size_t i = 0; i < 3; i++) {
 		struct vigie_stmt *st = vigie_store_stmt(s, sqls[i], err);
 		if (!st)
@@ -308,8 +312,11 @@ long vigie_store_count_known_packages(struct vigie_store *s, struct vigie_error 
 int vigie_store_releases_clear(struct vigie_store *s, struct vigie_error *err)
 {
 	static const char sql[] = "DELETE FROM releases";
-	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
-	if (!st)
+	struct vigie_stmt *st;
+	int rc;
+	if ((rc = vigie_store_keep_previous(s, "distro-info", err)))
+		return rc;
+	if (!(st = vigie_store_stmt(s, sql, err)))
 		return VIGIE_EDB;
 	return vigie_store_step_done(s, st, err, "delete releases");
 }
@@ -436,8 +443,14 @@ int vigie_store_support_ended_clear(struct vigie_store *s, const char *release,
 			      struct vigie_error *err)
 {
 	static const char sql[] = "DELETE FROM support_ended WHERE release = ?";
-	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
-	if (!st)
+	struct vigie_stmt *st;
+	char name[96];
+	int rc;
+	/* the importer's source name (lib/secdata/import_lists.c) */
+	snprintf(name, sizeof(name), "support-ended-%s", release);
+	if ((rc = vigie_store_keep_previous(s, name, err)))
+		return rc;
+	if (!(st = vigie_store_stmt(s, sql, err)))
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, release);
 	return vigie_store_step_done(s, st, err, "delete support-ended rows");
@@ -536,8 +549,11 @@ int vigie_store_support_ended_get(struct vigie_store *s, const char *release,
 int vigie_store_support_limited_clear(struct vigie_store *s, struct vigie_error *err)
 {
 	static const char sql[] = "DELETE FROM support_limited";
-	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
-	if (!st)
+	struct vigie_stmt *st;
+	int rc;
+	if ((rc = vigie_store_keep_previous(s, "support-limited", err)))
+		return rc;
+	if (!(st = vigie_store_stmt(s, sql, err)))
 		return VIGIE_EDB;
 	return vigie_store_step_done(s, st, err, "delete support-limited rows");
 }

@@ -19,6 +19,7 @@ struct vigie_store {
 	int bulk;         /* a bulk load into tracker is open */
 	int64_t bulk_skipped;
 	int allow_shrink; /* vigie_store_allow_shrink() */
+	char kept[96];    /* source whose previous rows this transaction kept */
 	/* prepared statements, cached by the address of their SQL literal */
 	const char *stmt_sql[STORE_MAX_STMTS];
 	struct vigie_stmt *stmt[STORE_MAX_STMTS];

@@ -67,6 +67,8 @@ int vigie_store_tracker_clear(struct vigie_store *s, struct vigie_error *err)
 {
 	int rc;
 	s->bulk_skipped = 0;
+	if ((rc = vigie_store_keep_previous(s, "tracker-json", err)))
+		return rc;
 	if (s->drv->bulk_hint(s->conn, "tracker", 1))
 		return vigie_store_dberr(s, err, "prepare tracker import");
 	if ((rc = vigie_store_exec(s, "DELETE FROM tracker", err)) ||
@@ -282,6 +284,9 @@ int vigie_store_vuln_get(struct vigie_store *s, const char *name,
 
 int vigie_store_kev_clear(struct vigie_store *s, struct vigie_error *err)
 {
+	int rc = vigie_store_keep_previous(s, "kev", err);
+	if (rc)
+		return rc;
 	return vigie_store_exec(s, "DELETE FROM kev", err);
 }
 

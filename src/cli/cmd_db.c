@@ -221,6 +221,23 @@ static int status_source(void *ud, const struct store_source *src)
 	if (!c->g) {
 		printf("  %-22s %-20s %-10s %9ld  %s\n", src->name, i ? i : "-",
 		       d ? d : "-", src->rows, src->location ? src->location : "-");
+		if (src->has_prev) {
+			const char *pi = date_or_dash(src->prev_imported_at, imp, sizeof(imp), 1);
+			const char *pd = date_or_dash(src->prev_data_date, dd, sizeof(dd), 0);
+			printf("    %-20s %-20s %-10s %9ld  %s\n",
+			       src->prev_kept ? "previous" : "previous (not kept)",
+			       pi ? pi : "-", pd ? pd : "-", src->prev_rows,
+			       src->prev_location ? src->prev_location : "-");
+		}
+		if (src->rolled_back_at) {
+			char dis[32];
+			const char *di = date_or_dash(src->rolled_back_imported_at, dis,
+						      sizeof(dis), 1);
+			printf("    %-20s %-20s the import of %s (%ld rows) was discarded\n",
+			       "rolled back",
+			       date_or_dash(src->rolled_back_at, imp, sizeof(imp), 1),
+			       di ? di : "-", src->rolled_back_rows);
+		}
 		return 0;
 	}
 	yajl_gen_map_open(c->g);
@@ -236,6 +253,40 @@ static int status_source(void *ud, const struct store_source *src)
 	vigie_json_str(c->g, date_or_dash(src->data_date, dd, sizeof(dd), 1));
 	vigie_json_str(c->g, "rows");
 	yajl_gen_integer(c->g, src->rows);
+	/* the import this one replaced (null: none recorded); restorable:
+	 * its rows are kept and `db rollback` puts them back */
+	vigie_json_str(c->g, "previous");
+	if (src->has_prev) {
+		yajl_gen_map_open(c->g);
+		vigie_json_str(c->g, "location");
+		vigie_json_str(c->g, src->prev_location);
+		vigie_json_str(c->g, "imported_at");
+		vigie_json_str(c->g, date_or_dash(src->prev_imported_at, imp, sizeof(imp), 1));
+		vigie_json_str(c->g, "data_date");
+		vigie_json_str(c->g, date_or_dash(src->prev_data_date, dd, sizeof(dd), 1));
+		vigie_json_str(c->g, "rows");
+		yajl_gen_integer(c->g, src->prev_rows);
+		vigie_json_str(c->g, "restorable");
+		yajl_gen_bool(c->g, src->prev_kept);
+		yajl_gen_map_close(c->g);
+	} else {
+		yajl_gen_null(c->g);
+	}
+	/* the current data was put back by `db rollback` (null: imported) */
+	vigie_json_str(c->g, "rolled_back");
+	if (src->rolled_back_at) {
+		yajl_gen_map_open(c->g);
+		vigie_json_str(c->g, "at");
+		vigie_json_str(c->g, date_or_dash(src->rolled_back_at, imp, sizeof(imp), 1));
+		vigie_json_str(c->g, "discarded_imported_at");
+		vigie_json_str(c->g, date_or_dash(src->rolled_back_imported_at, dd,
+						  sizeof(dd), 1));
+		vigie_json_str(c->g, "discarded_rows");
+		yajl_gen_integer(c->g, src->rolled_back_rows);
+		yajl_gen_map_close(c->g);
+	} else {
+		yajl_gen_null(c->g);
+	}
 	yajl_gen_map_close(c->g);
 	return 0;
 }
@@ -244,8 +295,11 @@ static void status_usage(FILE *f)
 {
 	fprintf(f, "usage: vigie db status [--format text|json]\n\n"
 		   "Show each imported source (location, import time, data date,\n"
-		   "rows) and the number of advisories, vulnerabilities and source\n"
-		   "packages known. JSON output has schema \"vigie.dbstatus/1\".\n");
+		   "rows) with, below it, the import it replaced (\"previous\"; \"not\n"
+		   "kept\" when its rows cannot be restored) or the rollback that put\n"
+		   "the current data back, and the number of advisories,\n"
+		   "vulnerabilities and source packages known. JSON output has schema\n"
+		   "\"vigie.dbstatus/1\".\n");
 }
 
 static int db_status(int argc, char **argv)
@@ -352,11 +406,83 @@ static int db_status(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* ---- db rollback ---- */
+
+static void rollback_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vigie db rollback [SOURCE...]\n\n"
+		"Put back the data each SOURCE (a name 'vigie db status' lists:\n"
+		"tracker-json, dsa-list, dla-list, dtsa-list, kev, distro-info,\n"
+		"support-limited, support-ended-RELEASE) had before its last import;\n"
+		"with no SOURCE, every source whose previous data is kept. All in one\n"
+		"transaction, then the stored hosts are judged again.\n\n"
+		"One previous import is kept per source: the data a rollback replaces\n"
+		"is dropped, so a second rollback has nothing to roll back (import the\n"
+		"file again to get it back). 'db update' keeps the restored data while\n"
+		"the upstream file is unchanged. cve5 and nvd add records and cannot be\n"
+		"rolled back.\n\n"
+		"Exit: 0 rolled back; 2 error (a source not in the database, nothing\n"
+		"to roll back): nothing is changed.\n");
+}
+
+static int db_rollback(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct vigie_store *s = NULL;
+	struct vigie_error err;
+	struct store_rolled_back *res = NULL;
+	size_t nres = 0;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h': rollback_usage(stdout); return EXIT_OK;
+		default: rollback_usage(stderr); return EXIT_ERROR;
+		}
+	}
+	{
+		char def[4096];
+		const char *path = cli.db_path ? cli.db_path
+					       : vigie_store_default_path(def, sizeof(def));
+		if (vigie_store_missing(path))
+			return cli_fail("no database at %s: nothing to roll back", path);
+	}
+	if ((rc = cli_store_open(&s, 0)))
+		return rc;
+	cli_error_init(&err);
+	if (vigie_store_sources_roll_back(s, (const char *const *)argv + optind,
+					  (size_t)(argc - optind), &res, &nres, &err)) {
+		vigie_store_close(s);
+		cli_error(&err);
+		fprintf(stderr, "vigie: db rollback: nothing was changed\n");
+		return EXIT_ERROR;
+	}
+	for (size_t i = 0; i < nres; i++) {
+		char a[32], b[32];
+		const char *ra = date_or_dash(res[i].restored_imported_at, a, sizeof(a), 1);
+		const char *da = date_or_dash(res[i].discarded_imported_at, b, sizeof(b), 1);
+		printf("%s: rolled back to the import of %s (%ld rows); the import of %s"
+		       " (%ld rows) is discarded\n", res[i].name, ra ? ra : "-",
+		       res[i].rows, da ? da : "-", res[i].discarded_rows);
+	}
+	free(res);
+	rc = cli_rejudge_hosts(s);
+	if (fflush(stdout) && rc == EXIT_OK)
+		rc = cli_fail("cannot write output");
+	vigie_store_close(s);
+	return rc;
+}
+
 /* ---- dispatch ---- */
 
 static const struct cmd db_cmds[] = {
 	{ "import", db_import, "import security data from local files" },
 	{ "status", db_status, "show imported sources and counts" },
+	{ "rollback", db_rollback, "restore the data of each source's previous import" },
 	{ "update", cmd_db_update, "download and import the security data" },
 };
 

@@ -127,7 +127,8 @@ static void test_transactions(void **state)
 {
 	struct vigie_store *s;
 	struct vigie_error err;
-	struct store_source src = { "tracker-json", "/x", 1, 2, 3, "etag", NULL, 0 };
+	struct store_source src = { .name = "tracker-json", .location = "/x", .imported_at = 1,
+				     .data_date = 2, .rows = 3, .etag = "etag" };
 	char *etag = NULL, *lm = NULL;
 	(void)state;
 	fresh_db();

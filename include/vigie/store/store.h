@@ -76,8 +76,22 @@ struct store_source {
 	const char *last_modified;
 	int adds;                /* the import adds to the rows already there
 				    (CVE records): no shrink guard */
+	int amend;               /* put: complete the record of the import
+				    just made (db update's URL and validators):
+				    no shrink guard, the previous import stays */
+	/* read by vigie_store_sources_each (ignored by put): */
+	int has_prev;            /* a previous import is recorded */
+	const char *prev_location;
+	int64_t prev_imported_at, prev_data_date;
+	long prev_rows;
+	int prev_kept;           /* its rows are kept: db rollback restores them */
+	int64_t rolled_back_at;  /* 0, or when the current data was restored */
+	int64_t rolled_back_imported_at; /* the import that rollback discarded */
+	long rolled_back_rows;
 };
-/* Record (insert or replace, by name) what was imported from a source.
+/* Record what was imported from a source. A new import (amend 0) moves
+ * the counts it replaces into prev_*; they are marked kept when the import
+ * called vigie_store_keep_previous for that source in this transaction.
  * An import that would keep less than 90 % of the rows the source had
  * (a truncated or empty file) is refused with VIGIE_ELIMIT and the counts,
  * so that the caller rolls it back, unless vigie_store_allow_shrink(). */
@@ -96,6 +110,30 @@ int vigie_store_sources_each(struct vigie_store *s, store_source_cb *cb, void *u
 int vigie_store_source_validators(struct vigie_store *s, const char *name,
 			    char **etag, char **last_modified,
 			    struct vigie_error *err);
+
+/* Inside an import's transaction, before its rows are deleted: copy the
+ * data set of source name (tracker-json, dsa-list, dla-list, dtsa-list, kev,
+ * distro-info, support-limited, support-ended-REL) into its shadow tables,
+ * replacing the one kept before. The *_clear functions call it. */
+int vigie_store_keep_previous(struct vigie_store *s, const char *name,
+			      struct vigie_error *err);
+/* One source put back by vigie_store_sources_roll_back. */
+struct store_rolled_back {
+	char name[96];
+	long rows;                     /* rows restored (the previous import's) */
+	int64_t restored_imported_at;  /* when that import was made */
+	long discarded_rows;           /* the replaced import's */
+	int64_t discarded_imported_at;
+};
+/* Put back, in one transaction, the data set each named source had before
+ * its last import (n == 0: every source that keeps one), record it in the
+ * sources rows (rolled_back_*, no previous import left) and bump the data
+ * version. *out (malloc'd, free()) lists what was restored. VIGIE_EUSAGE
+ * for a name not in the database, VIGIE_ENOTFOUND when a source (or, n ==
+ * 0, every source) has nothing to restore; nothing changes on error. */
+int vigie_store_sources_roll_back(struct vigie_store *s, const char *const *names,
+				  size_t n, struct store_rolled_back **out, size_t *nout,
+				  struct vigie_error *err);
 
 /* A number that changes whenever an import commits (every
  * vigie_store_source_put bumps it): caches of data built from the store
@@ -149,8 +187,8 @@ struct store_vuln {
 };
 
 /* Import side (call inside vigie_store_begin/vigie_store_commit). */
-/* Start a full tracker import: delete every tracker and vulns row and
- * prepare for bulk inserts (the driver's bulk path). Call
+/* Start a full tracker import: keep the tracker and vulns rows as the
+ * previous data set (vigie_store_keep_previous), delete them and prepare for bulk inserts (the driver's bulk path). Call
  * vigie_store_tracker_finish before vigie_store_commit, or
  * vigie_store_tracker_abort after vigie_store_rollback. */
 int vigie_store_tracker_clear(struct vigie_store *s, struct vigie_error *err);
@@ -211,7 +249,8 @@ struct store_kev {
 	const char *due_date;
 	const char *ransomware;
 };
-/* Delete every KEV row (the KEV catalog is imported whole). */
+/* Keep every KEV row as the previous set, then delete them (the KEV
+ * catalog is imported whole). */
 int vigie_store_kev_clear(struct vigie_store *s, struct vigie_error *err);
 int vigie_store_kev_put(struct vigie_store *s, const struct store_kev *k,
 		  struct vigie_error *err);
@@ -256,8 +295,8 @@ struct store_advisory {
 	const char *description;
 	const char *packages;    /* source packages named, space-separated */
 };
-/* Delete every advisory of kind (and its CVEs and fixes). Use inside a
- * transaction. */
+/* Delete every advisory of kind (and its CVEs and fixes), kept first as
+ * the previous set of DSA, DLA or DTSA. Use inside a transaction. */
 int vigie_store_advisories_clear(struct vigie_store *s, const char *kind,
 			   struct vigie_error *err);
 /* Insert one advisory. Returns 0, 1 when an advisory with that id already
@@ -335,7 +374,7 @@ struct store_release {
 	char created[11], release[11], eol[11], eol_lts[11], eol_elts[11];
 };
 /* Replace the whole releases table by the next vigie_store_release_put() calls
- * (use inside a transaction). */
+ * (use inside a transaction; the rows replaced are kept as the previous set). */
 int vigie_store_releases_clear(struct vigie_store *s, struct vigie_error *err);
 int vigie_store_release_put(struct vigie_store *s, const struct store_release *r,
 		      struct vigie_error *err);
@@ -352,7 +391,9 @@ int vigie_store_releases_each(struct vigie_store *s, store_release_cb *cb, void 
 			struct vigie_error *err);
 
 /* debian-security-support lists. source may be a regular expression in
- * the files ("node-.*"); lookups match it as a whole-name POSIX ERE. */
+ * the files ("node-.*"); lookups match it as a whole-name POSIX ERE. The
+ * *_clear calls keep the rows they delete as the previous set of
+ * support-ended-RELEASE and support-limited. */
 int vigie_store_support_ended_clear(struct vigie_store *s, const char *release,
 			      struct vigie_error *err);
 int vigie_store_support_ended_put(struct vigie_store *s, const char *release,

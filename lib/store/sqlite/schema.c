@@ -152,4 +152,38 @@ const struct vigie_migration vigie_store_sqlite_migrations[VIGIE_SQLITE_NMIGRATI
 	  " WHERE k.host_id = hosts.id),"
 	  " last_push = coalesce((SELECT max(p.received_at) FROM pushes p"
 	  " WHERE p.host_id = hosts.id), 0);" },
+	{ 6,
+	  /* the previous import of each source: its counts beside the current
+	   * ones in sources, and the rows it replaced in shadow tables (same
+	   * columns, no keys: filled by one INSERT ... SELECT in the import's
+	   * own transaction) that `db rollback` puts back; rolled_back_*
+	   * tell which import a rollback discarded */
+	  "ALTER TABLE sources ADD COLUMN prev_location TEXT;"
+	  "ALTER TABLE sources ADD COLUMN prev_imported_at INTEGER;"
+	  "ALTER TABLE sources ADD COLUMN prev_data_date INTEGER;"
+	  "ALTER TABLE sources ADD COLUMN prev_rows INTEGER;"
+	  "ALTER TABLE sources ADD COLUMN prev_kept INTEGER NOT NULL DEFAULT 0;"
+	  "ALTER TABLE sources ADD COLUMN rolled_back_at INTEGER;"
+	  "ALTER TABLE sources ADD COLUMN rolled_back_imported_at INTEGER;"
+	  "ALTER TABLE sources ADD COLUMN rolled_back_rows INTEGER;"
+	  "CREATE TABLE tracker_prev(release TEXT NOT NULL, source TEXT NOT NULL,"
+	  " vuln TEXT NOT NULL, status TEXT NOT NULL, fixed_version TEXT,"
+	  " urgency TEXT, nodsa TEXT, nodsa_reason TEXT,"
+	  " next_point_update INTEGER NOT NULL DEFAULT 0, repositories TEXT);"
+	  "CREATE TABLE vulns_prev(name TEXT NOT NULL, description TEXT,"
+	  " scope TEXT, debianbug INTEGER);"
+	  "CREATE TABLE advisories_prev(id TEXT NOT NULL, kind TEXT NOT NULL,"
+	  " date TEXT, description TEXT, packages TEXT);"
+	  "CREATE TABLE advisory_cves_prev(advisory TEXT NOT NULL, cve TEXT NOT NULL);"
+	  "CREATE TABLE advisory_fixes_prev(advisory TEXT NOT NULL,"
+	  " release TEXT NOT NULL, source TEXT NOT NULL, version TEXT,"
+	  " kind TEXT NOT NULL, note TEXT);"
+	  "CREATE TABLE kev_prev(cve TEXT NOT NULL, vendor TEXT, product TEXT,"
+	  " name TEXT, date_added TEXT, due_date TEXT, ransomware TEXT);"
+	  "CREATE TABLE releases_prev(codename TEXT NOT NULL, version TEXT,"
+	  " series TEXT, created TEXT, release TEXT, eol TEXT, eol_lts TEXT,"
+	  " eol_elts TEXT);"
+	  "CREATE TABLE support_ended_prev(release TEXT NOT NULL, source TEXT NOT NULL,"
+	  " last_version TEXT, end_date TEXT, note TEXT);"
+	  "CREATE TABLE support_limited_prev(source TEXT NOT NULL, note TEXT);" },
 };
