@@ -420,8 +420,8 @@ static void rollback_usage(FILE *f)
 		"One previous import is kept per source: the data a rollback replaces\n"
 		"is dropped, so a second rollback has nothing to roll back (import the\n"
 		"file again to get it back). 'db update' keeps the restored data while\n"
-		"the upstream file is unchanged. cve5 and nvd add records and cannot be\n"
-		"rolled back.\n\n"
+		"the downloaded file is unchanged (a local file is imported again).\n"
+		"cve5 and nvd add records and cannot be rolled back.\n\n"
 		"Exit: 0 rolled back; 2 error (a source not in the database, nothing\n"
 		"to roll back): nothing is changed.\n");
 }
