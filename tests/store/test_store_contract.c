@@ -410,6 +410,108 @@ static void test_decisions(void **state)
 	vigie_store_close(s);
 }
 
+struct src_seen {
+	int found, has_prev, prev_kept;
+	long rows, prev_rows;
+	int64_t rolled_back_at;
+};
+
+static int src_cb(void *ud, const struct store_source *src)
+{
+	struct src_seen *c = ud;
+	if (strcmp(src->name, "tracker-json"))
+		return 0;
+	c->found = 1;
+	c->rows = src->rows;
+	c->has_prev = src->has_prev;
+	c->prev_rows = src->prev_rows;
+	c->prev_kept = src->prev_kept;
+	c->rolled_back_at = src->rolled_back_at;
+	return 0;
+}
+
+static struct src_seen seen(struct vigie_store *s)
+{
+	struct src_seen c;
+	struct vigie_error err;
+	memset(&c, 0, sizeof(c));
+	vigie_error_init(&err);
+	assert_int_equal(vigie_store_sources_each(s, src_cb, &c, &err), 0);
+	assert_true(c.found);
+	return c;
+}
+
+static void import_rows(struct vigie_store *s, const char *fixed, int n, int keep)
+{
+	struct vigie_error err;
+	struct store_source src = { .name = "tracker-json", .location = fixed,
+				    .imported_at = 100 + n, .rows = n };
+	vigie_error_init(&err);
+	assert_int_equal(vigie_store_begin(s, &err), 0);
+	if (keep)
+		put_rows(s, fixed, n);
+	assert_int_equal(vigie_store_source_put(s, &src, &err), 0);
+	assert_int_equal(vigie_store_commit(s, &err), 0);
+}
+
+/* The previous import: counts moved by a new import (not by an amend),
+ * rows kept by the import's clear and put back by a rollback, once. */
+static void test_previous_import(void **state)
+{
+	struct vigie_store *s;
+	struct vigie_error err;
+	struct store_rolled_back *rb = NULL;
+	size_t nrb = 0;
+	const char *bad[] = { "tracker-json", "no-such" };
+	struct store_source amend = { .name = "tracker-json", .location = "url",
+				      .imported_at = 200, .rows = 3, .amend = 1 };
+	struct src_seen c;
+	(void)state;
+	fresh_db();
+	vigie_error_init(&err);
+	s = open_store(0);
+	vigie_store_allow_shrink(s, 1);
+	import_rows(s, "1.0", 5, 1);
+	c = seen(s);
+	assert_false(c.has_prev);
+	assert_int_equal(vigie_store_sources_roll_back(s, NULL, 0, &rb, &nrb, &err), VIGIE_ENOTFOUND);
+	import_rows(s, "2.0", 3, 1);
+	assert_int_equal(vigie_store_source_put(s, &amend, &err), 0);
+	c = seen(s);
+	assert_int_equal(c.rows, 3);
+	assert_true(c.has_prev && c.prev_kept);
+	assert_int_equal(c.prev_rows, 5);
+	/* an unknown name: nothing changes */
+	assert_int_equal(vigie_store_sources_roll_back(s, bad, 2, &rb, &nrb, &err), VIGIE_EUSAGE);
+	assert_null(rb);
+	assert_int_equal(read_rows(s, NULL).n, 3);
+	assert_int_equal(vigie_store_sources_roll_back(s, bad, 1, &rb, &nrb, &err), 0);
+	assert_int_equal(nrb, 1);
+	assert_string_equal(rb[0].name, "tracker-json");
+	assert_int_equal(rb[0].rows, 5);
+	assert_int_equal(rb[0].discarded_rows, 3);
+	assert_int_equal(rb[0].discarded_imported_at, 200);
+	assert_int_equal(rb[0].restored_imported_at, 105);
+	free(rb);
+	rb = NULL;
+	c = seen(s);
+	assert_int_equal(c.rows, 5);
+	assert_false(c.has_prev);
+	assert_true(c.rolled_back_at > 0);
+	assert_int_equal(read_rows(s, NULL).n, 5);
+	assert_string_equal(read_rows(s, NULL).first_fixed, "1.0");
+	assert_int_equal(vigie_store_sources_roll_back(s, bad, 1, &rb, &nrb, &err), VIGIE_ENOTFOUND);
+	/* a source recorded without its rows kept: counts only */
+	import_rows(s, "x", 4, 0);
+	c = seen(s);
+	assert_true(c.has_prev);
+	assert_false(c.prev_kept);
+	assert_int_equal(c.rolled_back_at, 0);
+	assert_int_equal(vigie_store_sources_roll_back(s, bad, 1, &rb, &nrb, &err), VIGIE_ENOTFOUND);
+	assert_int_equal(read_rows(s, NULL).n, 5);
+	vigie_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -422,6 +524,7 @@ int main(void)
 		cmocka_unit_test(test_server_gone),
 		cmocka_unit_test(test_migrate_previous_release),
 		cmocka_unit_test(test_decisions),
+		cmocka_unit_test(test_previous_import),
 	};
 	const char *drv = getenv("VIGIE_TEST_DRIVER");
 	if (drv && !strcmp(drv, "pg")) {
