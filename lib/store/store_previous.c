@@ -214,8 +214,7 @@ static int nothing_for(struct vigie_store *s, const char *name,
 							       sizeof(when)));
 	return vigie_error_set(err, VIGIE_ENOTFOUND, NULL, 0,
 			       "%s: nothing to roll back (%s)", name,
-			       pi->has_prev ? "the rows its previous import replaced were"
-					      " not kept: imported before this vigie kept them"
+			       pi->has_prev ? "the rows of its previous import were not kept"
 					    : "no previous import");
 }
 
