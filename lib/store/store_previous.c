@@ -202,10 +202,18 @@ static int nothing_for(struct vigie_store *s, const char *name,
 	const char *key;
 	char when[32];
 	(void)s;
-	if (!dataset_for(name, &key))
+	if (!strcmp(name, "cve5") || !strcmp(name, "nvd"))
 		return vigie_error_set(err, VIGIE_ENOTFOUND, NULL, 0,
 				       "%s: nothing to roll back (its imports add records"
 				       " to those stored and replace none)", name);
+	if (!dataset_for(name, &key))
+		/* a db update source named otherwise than its kind: the
+		 * importer records the data under the kind's name too */
+		return vigie_error_set(err, VIGIE_ENOTFOUND, NULL, 0,
+				       "%s: nothing to roll back under this name: roll back"
+				       " the source its data was imported as (tracker-json,"
+				       " dsa-list, dla-list, dtsa-list, kev or distro-info)",
+				       name);
 	if (pi->rolled_back_at)
 		return vigie_error_set(err, VIGIE_ENOTFOUND, NULL, 0,
 				       "%s: nothing to roll back (already rolled back on %s;"
