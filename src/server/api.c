@@ -155,6 +155,7 @@ int h_push(struct req *r, struct vigie_buf *out)
 	in.candidates = d.candidates;
 	in.ncandidates = d.ncandidates;
 	in.have_candidates = d.have_candidates;
+	in.restart = d.have_restart ? &d.restart : NULL;
 	in.digest = digest;
 	in.bytes = (int64_t)doc->len;
 	if ((rc = vigie_app_host_ingest(s, &d.inv, &in, &res, &err))) {

@@ -152,4 +152,17 @@ const struct vigie_migration vigie_store_pg_migrations[VIGIE_PG_NMIGRATIONS] = {
 	  " WHERE k.host_id = hosts.id),"
 	  " last_push = coalesce((SELECT max(p.received_at) FROM pushes p"
 	  " WHERE p.host_id = hosts.id), 0);" },
+	{ 8,
+	  /* see the SQLite migration 8 */
+	  "CREATE TABLE host_restart(host_id BIGINT NOT NULL REFERENCES hosts(id)"
+	  " ON DELETE CASCADE, pid INTEGER NOT NULL, comm TEXT COLLATE \"C\","
+	  " unit TEXT COLLATE \"C\", kind TEXT COLLATE \"C\", container TEXT COLLATE \"C\","
+	  " package TEXT COLLATE \"C\" NOT NULL, arch TEXT COLLATE \"C\","
+	  " running_version TEXT COLLATE \"C\", path TEXT COLLATE \"C\" NOT NULL);"
+	  "CREATE INDEX host_restart_host ON host_restart(host_id);"
+	  "ALTER TABLE hosts ADD COLUMN restart_known INTEGER NOT NULL DEFAULT 0;"
+	  "ALTER TABLE hosts ADD COLUMN restart_scanned BIGINT NOT NULL DEFAULT 0;"
+	  "ALTER TABLE hosts ADD COLUMN restart_unreadable BIGINT NOT NULL DEFAULT 0;"
+	  "ALTER TABLE finding_history ADD COLUMN effective_at BIGINT;"
+	  "UPDATE finding_history SET effective_at = resolved_at;" },
 };
