@@ -1,4 +1,5 @@
 #include "vigie/render/history_report.h"
+#include "vigie/store/service.h"
 #include "vigie/render/html.h"
 #include "vigie/engine/calendar.h"
 #include "vigie/core/csv.h"
@@ -1026,4 +1027,24 @@ int vigie_sla_report_text(struct vigie_buf *out, const struct sla_policy *p,
 					  " (the SLA measures the first fix).\n",
 				     followups, followups == 1 ? "" : "es");
 	return rc ? VIGIE_ENOMEM : 0;
+}
+
+void vigie_history_row_json(yajl_gen g, const struct store_history_row *r, int with_host)
+{
+	yajl_gen_map_open(g);
+	if (with_host)
+		vigie_json_kv_str(g, "host", r->host);
+	vigie_json_kv_str(g, "cve", r->cve);
+	vigie_json_kv_str(g, "source", r->source);
+	vigie_json_kv_str(g, "class", r->cls);
+	vigie_json_kv_str(g, "state", r->state);
+	vigie_json_kv_str(g, "installed_version", r->installed_version);
+	vigie_json_kv_str(g, "fixed_version", r->fixed_version);
+	vigie_json_kv_time(g, "first_seen", r->first_seen);
+	vigie_json_kv_time(g, "last_seen", r->last_seen);
+	vigie_json_kv_time(g, "resolved_at", r->resolved_at);
+	vigie_json_kv_str(g, "resolved_version", r->resolved_version);
+	vigie_json_kv_time(g, "effective_at", r->effective_at);
+	vigie_json_kv_bool(g, "restart_pending", r->resolved_at && !r->effective_at);
+	yajl_gen_map_close(g);
 }

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# A host's finding history through the API, over three pushes: the CVE is
-# open, still open (first seen kept, last seen moved), then resolved by the
-# upgrade (resolved at the third push, with the version that resolved it).
+# A host's finding history through the API, over four pushes: the CVE is
+# open, still open (first seen kept, last seen moved), then installed by the
+# upgrade while apache2.service still runs the old binary (resolved at the
+# third push, with the version that resolved it, not yet in effect: "fixed,
+# restart needed" on the host page), then in effect once the service no
+# longer runs replaced code (effective at the fourth push).
 . "$(dirname "$0")/lib.sh"
 set -e
 srv_setup
@@ -32,11 +35,11 @@ assert len(f) == 1, f
 print(f[0][sys.argv[3]])' "$T/body" "$CVE" "$1"
 }
 
-# push AT PKGS: restart the server with the clock at AT, push.
+# push AT PKGS [MKDOC OPTIONS]: restart the server with the clock at AT, push.
 push_at() {
 	srv_stop
 	VIGIE_NOW=$1 srv_start
-	mkdoc "$T/doc.json" "$2" "$HA" bookworm --collected-at "$1"
+	mkdoc "$T/doc.json" "$2" "$HA" bookworm --collected-at "$1" "${@:3}"
 	push "$TOK_AGENT_A" "$T/doc.json" gzip
 	expect_code 200 "push at $1"
 	expect_eq "$(jq_ 'd["stored"]')" True "stored at $1"
@@ -44,6 +47,7 @@ push_at() {
 T1=2026-11-02T08:00:00Z
 T2=2026-11-09T08:00:00Z
 T3=2026-11-16T08:00:00Z
+T4=2026-11-17T08:00:00Z
 
 push_at $T1 bookworm-web.pkgs
 as "$TOK_A" GET "/api/v1/hosts/$HA/findings"; expect_code 200 "findings 1"
@@ -60,14 +64,34 @@ expect_eq "$(hist first_seen) $(hist last_seen) $(hist resolved_at)" "$T1 $T2 No
 as "$TOK_A" GET "/api/v1/hosts/$HA/history?open=1"
 expect_eq "$(jq_ 'len(d["findings"])')" 1 "listed as open"
 
-push_at $T3 bookworm-web-upgraded.pkgs
+push_at $T3 bookworm-web-upgraded.pkgs --restart "812:apache2.service:apache2-bin:$old:/usr/sbin/apache2"
 as "$TOK_A" GET "/api/v1/hosts/$HA/findings"
-expect_eq "$(finding)" "0 " "resolved: no longer a finding"
+expect_eq "$(finding)" "1 apache2" "installed, not running: still listed"
+expect_eq "$(jq_ '[f["restart_required"] for f in d["findings"] if f["cve"] == "'$CVE'"]')" "[True]" \
+	"as fixed, restart needed"
+expect_eq "$(jq_ '[(u["unit"], [p["package"] for p in u["packages"]]) for u in d["restart"]["units"]]')" \
+	"[('apache2.service', ['apache2-bin'])]" "the unit still running the old binary"
 as "$TOK_A" GET "/api/v1/hosts/$HA/history"
 expect_eq "$(hist first_seen) $(hist resolved_at) $(hist resolved_version)" "$T1 $T3 $new" \
-	"resolved at the third push, with the version"
+	"installed at the third push, with the version"
+expect_eq "$(hist effective_at) $(hist restart_pending) $(hist state)" "None True restart-required" \
+	"not in effect yet"
+as "$TOK_A" GET "/hosts/$HA"; expect_code 200 "host page"
+grep -q "corrigé, redémarrage requis" "$T/body" && ok || ko "host page (French: client A): fixed, restart needed"
+grep -q 'systemctl restart apache2.service' "$T/body" && ok || ko "host page: the action"
+grep -q "<td>apache2-bin</td><td>$old</td><td>$new</td>" "$T/body" && ok || \
+	ko "host page: running and installed versions"
+
+push_at $T4 bookworm-web-upgraded.pkgs --no-restart-entries
+as "$TOK_A" GET "/api/v1/hosts/$HA/findings"
+expect_eq "$(finding)" "0 " "in effect: no longer a finding"
+as "$TOK_A" GET "/api/v1/hosts/$HA/history"
+expect_eq "$(hist resolved_at) $(hist effective_at) $(hist restart_pending)" "$T3 $T4 False" \
+	"installed at the third push, in effect at the fourth"
 as "$TOK_A" GET "/api/v1/hosts/$HA/history?open=1"
 expect_eq "$(jq_ 'len(d["findings"])')" 0 "nothing open"
+as "$TOK_A" GET "/hosts/$HA"
+grep -q "Aucun processus n.utilise de code remplacé" "$T/body" && ok || ko "host page: nothing to restart"
 # another client's user does not see this history
 as "$TOK_B" GET "/api/v1/hosts/$HA/history"; expect_code 404 "B: no such host"
 srv_finish
