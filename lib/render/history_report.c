@@ -1045,6 +1045,6 @@ void vigie_history_row_json(yajl_gen g, const struct store_history_row *r, int w
 	vigie_json_kv_time(g, "resolved_at", r->resolved_at);
 	vigie_json_kv_str(g, "resolved_version", r->resolved_version);
 	vigie_json_kv_time(g, "effective_at", r->effective_at);
-	vigie_json_kv_bool(g, "restart_pending", r->resolved_at && !r->effective_at);
+	vigie_json_kv_bool(g, "restart_pending", r->restart_pending);
 	yajl_gen_map_close(g);
 }

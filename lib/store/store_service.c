@@ -903,7 +903,7 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 	 * effect (effective_at is set whenever a row resolves for good) */
 	static const char cur[] =
 		"SELECT cve, source, installed_version, fixed_version, class, state,"
-		" resolved_at IS NOT NULL"
+		" CASE WHEN resolved_at IS NULL THEN 0 ELSE 1 END"
 		" FROM finding_history WHERE host_id = ? AND effective_at IS NULL";
 	static const char up[] =
 		"INSERT INTO finding_history(host_id, cve, source, first_seen, last_seen,"
@@ -929,7 +929,9 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 		" effective_at = NULL";
 	/* open before, absent now: resolved by this inventory, and in effect */
 	static const char resolve[] =
-		"UPDATE finding_history SET resolved_at = ?4, effective_at = ?4,"
+		"UPDATE finding_history SET resolved_at = ?4,"
+		" effective_at = CASE WHEN (SELECT restart_known FROM hosts WHERE id = ?1) = 1"
+		"  THEN ?4 ELSE CAST(0 AS BIGINT) END,"
 		" resolved_version = (SELECT max(p.source_version) FROM host_packages p"
 		"  WHERE p.host_id = finding_history.host_id"
 		"  AND p.source = finding_history.source)"
@@ -1050,7 +1052,8 @@ int vigie_store_finding_history_each(struct vigie_store *s, const char *scope,
 	static const char sql[] =
 		"SELECT h.name, h.client, f.cve, f.source, f.first_seen, f.last_seen,"
 		" coalesce(f.resolved_at, 0), f.resolved_version, f.installed_version,"
-		" f.fixed_version, f.class, f.state, coalesce(f.effective_at, 0)"
+		" f.fixed_version, f.class, f.state, coalesce(f.effective_at, 0),"
+		" CASE WHEN f.resolved_at IS NOT NULL AND f.effective_at IS NULL THEN 1 ELSE 0 END"
 		" FROM finding_history f"
 		" JOIN hosts h ON h.id = f.host_id WHERE " SCOPE
 		" AND (CAST(?2 AS TEXT) IS NULL OR h.name = CAST(?2 AS TEXT))"
@@ -1072,7 +1075,8 @@ int vigie_store_finding_history_each(struct vigie_store *s, const char *scope,
 			vdb_col_int64(st, 4), vdb_col_int64(st, 5), vdb_col_int64(st, 6),
 			vigie_store_col_text(st, 7), vigie_store_col_text(st, 8),
 			vigie_store_col_text(st, 9), vigie_store_col_text(st, 10),
-			vigie_store_col_text(st, 11), vdb_col_int64(st, 12)
+			vigie_store_col_text(st, 11), vdb_col_int64(st, 12),
+			vdb_col_int64(st, 13) != 0
 		};
 		int x = cb(ud, &r);
 		if (x) {

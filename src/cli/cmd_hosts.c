@@ -479,7 +479,7 @@ static int history_text(void *ud, const struct store_history_row *r)
 	       vigie_time_format(r->first_seen, a, sizeof(a)),
 	       r->resolved_at ? vigie_time_format(r->resolved_at, b, sizeof(b)) : "open",
 	       r->effective_at ? vigie_time_format(r->effective_at, e, sizeof(e))
-	       : r->resolved_at ? "restart pending" : "-");
+	       : r->restart_pending ? "restart pending" : r->resolved_at ? "unknown" : "-");
 	return 0;
 }
 

@@ -105,8 +105,8 @@ int vigie_sla_report_json(struct vigie_buf *out, const struct sla_policy *p,
 
 /* One finding history row (store/service.h) as a JSON map, the one shape
  * of `vigie hosts history` and the server's history route; with_host adds
- * the host's name. "effective_at" is null while open or while the fix
- * waits for a restart or reboot ("restart_pending" true). */
+ * the host's name. "effective_at" is null while open, while the fix waits
+ * for a restart or reboot ("restart_pending" true), or when unknown. */
 struct store_history_row;
 void vigie_history_row_json(yajl_gen g, const struct store_history_row *r, int with_host);
 

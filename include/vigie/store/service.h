@@ -228,7 +228,8 @@ struct store_finding_fact {
 /* Record what an inventory taken at when shows: each open finding keeps
  * its first_seen (set now when new) and gets last_seen = when; a finding
  * open before and absent now is resolved at when, with the source version
- * then installed (NULL when the source is gone), and in effect at when.
+ * then installed (NULL when the source is gone), and in effect at when
+ * when the host's inventory carried process data (else unknown).
  * A not_effective fact resolves its finding at when (installed) but leaves
  * it without effective_at until the first inventory that no longer shows
  * it. Facts are never rewritten otherwise. */
@@ -240,9 +241,11 @@ struct store_history_row {
 	const char *host, *client, *cve, *source;
 	int64_t first_seen, last_seen, resolved_at;
 	const char *resolved_version, *installed_version, *fixed_version, *cls, *state;
-	/* when the fix took effect (no process ran the old code any more, the
-	 * kernel was rebooted); 0 while open or still pending (resolved_at set) */
+	/* when the fix took effect: the first inventory where no process ran
+	 * the old code any more (the kernel was rebooted); 0 while open,
+	 * pending, or unknown (resolved by an inventory without process data) */
 	int64_t effective_at;
+	int restart_pending; /* resolved (installed), not in effect yet */
 };
 typedef int store_history_cb(void *ud, const struct store_history_row *r);
 /* History rows in scope; host and cve (either may be NULL) narrow it;

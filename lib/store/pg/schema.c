@@ -164,5 +164,5 @@ const struct vigie_migration vigie_store_pg_migrations[VIGIE_PG_NMIGRATIONS] = {
 	  "ALTER TABLE hosts ADD COLUMN restart_scanned BIGINT NOT NULL DEFAULT 0;"
 	  "ALTER TABLE hosts ADD COLUMN restart_unreadable BIGINT NOT NULL DEFAULT 0;"
 	  "ALTER TABLE finding_history ADD COLUMN effective_at BIGINT;"
-	  "UPDATE finding_history SET effective_at = resolved_at;" },
+	  "UPDATE finding_history SET effective_at = 0 WHERE resolved_at IS NOT NULL;" },
 };
