@@ -7,7 +7,12 @@
 # longer runs replaced code (effective at the fourth push).
 . "$(dirname "$0")/lib.sh"
 set -e
+export TZ=UTC
 srv_setup
+# the advisory that dates the fix, for the SLA (Debian's fixed version)
+printf '%s\n' "[10 Nov 2026] DSA-9101-1 apache2 - security update" "	{CVE-2022-28615}" \
+	"	[bookworm] - apache2 2.4.54-1" > "$T/DSA-list"
+"$VIGIE" db import --dsa-list "$T/DSA-list" >/dev/null
 CVE=CVE-2022-28615
 # bookworm's fix of $CVE, from the security data itself
 fixed=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["apache2"]["'$CVE'"]["releases"]["bookworm"]["fixed_version"])' "$TESTDATA/scan/tracker.json")
@@ -64,7 +69,22 @@ expect_eq "$(hist first_seen) $(hist last_seen) $(hist resolved_at)" "$T1 $T2 No
 as "$TOK_A" GET "/api/v1/hosts/$HA/history?open=1"
 expect_eq "$(jq_ 'len(d["findings"])')" 1 "listed as open"
 
-push_at $T3 bookworm-web-upgraded.pkgs --restart "812:apache2.service:apache2-bin:$old:/usr/sbin/apache2"
+# the upgrade, two hours before the third inventory (dpkg.log, TZ=UTC)
+printf '%s\n' "2026-11-16 06:00:00 upgrade apache2-bin:amd64 $old $new" \
+	"2026-11-16 06:00:01 status installed apache2-bin:amd64 $new" > "$T/dpkg.log"
+# slaitem FIELD...: fields of the SLA item of $CVE (vigie sla --from-store)
+slaitem() {
+	run sla --from-store --host "$HA" --format json
+	expect_rc 0 "sla --from-store"
+	printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+f = [x for x in d["items"] if x["cve"] == sys.argv[1]]
+assert len(f) == 1, f
+print(*[f[0][k] for k in sys.argv[2:]])' "$CVE" "$@"
+}
+push_at $T3 bookworm-web-upgraded.pkgs --dpkg-log "$T/dpkg.log" \
+	--restart "812:apache2.service:apache2-bin:$old:/usr/sbin/apache2"
 as "$TOK_A" GET "/api/v1/hosts/$HA/findings"
 expect_eq "$(finding)" "1 apache2" "installed, not running: still listed"
 expect_eq "$(jq_ '[f["restart_required"] for f in d["findings"] if f["cve"] == "'$CVE'"]')" "[True]" \
@@ -81,6 +101,8 @@ grep -q "corrigé, redémarrage requis" "$T/body" && ok || ko "host page (French
 grep -q 'systemctl restart apache2.service' "$T/body" && ok || ko "host page: the action"
 grep -q "<td>apache2-bin</td><td>$old</td><td>$new</td>" "$T/body" && ok || \
 	ko "host page: running and installed versions"
+expect_eq "$(slaitem installed effective effective_pending effective_delay_business_days)" \
+	"2026-11-16T06:00:00Z None True None" "SLA: installed, not in effect yet"
 
 push_at $T4 bookworm-web-upgraded.pkgs --no-restart-entries
 as "$TOK_A" GET "/api/v1/hosts/$HA/findings"
@@ -92,6 +114,13 @@ as "$TOK_A" GET "/api/v1/hosts/$HA/history?open=1"
 expect_eq "$(jq_ 'len(d["findings"])')" 0 "nothing open"
 as "$TOK_A" GET "/hosts/$HA"
 grep -q "Aucun processus n.utilise de code remplacé" "$T/body" && ok || ko "host page: nothing to restart"
+# in effect at the fourth inventory: Monday 06:00 to Tuesday 08:00, 26
+# business hours after the installation
+got=$(slaitem effective effective_pending delay_business_days effective_delay_business_days)
+set -- $got
+expect_eq "$1 $2" "$T4 False" "SLA: in effect at the fourth inventory"
+expect_eq "$(python3 -c 'import sys; print("%.4f" % (float(sys.argv[2]) - float(sys.argv[1])))' "$3" "$4")" \
+	"$(python3 -c 'print("%.4f" % (26 / 24))')" "SLA: the effective delay is 26 business hours longer"
 # another client's user does not see this history
 as "$TOK_B" GET "/api/v1/hosts/$HA/history"; expect_code 404 "B: no such host"
 srv_finish
