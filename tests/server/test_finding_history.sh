@@ -103,6 +103,36 @@ grep -q "<td>apache2-bin</td><td>$old</td><td>$new</td>" "$T/body" && ok || \
 	ko "host page: running and installed versions"
 expect_eq "$(slaitem installed effective effective_pending effective_delay_business_days)" \
 	"2026-11-16T06:00:00Z None True None" "SLA: installed, not in effect yet"
+# report: the monthly report of acme (the validator is docs/report.schema.json)
+report() { # report EXPR: EXPR over the JSON report d of acme for November
+	run report --client acme --month 2026-11 --format json
+	expect_rc 0 "report"
+	printf '%s' "$OUT" > "$T/report.json"
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+try:
+    import jsonschema
+    jsonschema.validate(d, json.load(open(sys.argv[2])))
+except ImportError:
+    pass
+print(eval(sys.argv[3]))' "$T/report.json" "$VIGIE_SRCDIR/docs/report.schema.json" "$1"
+}
+expect_eq "$(report '[(x["cve"], x["seen_installed_at"], x["effective_at"]) for x in d["not_in_effect"]], d["summary"]["not_in_effect_at_month_end"]')" \
+	"([('$CVE', '$T3', None)], 1)" "report: installed, not in effect"
+expect_eq "$(report '[(x["effective"], x["effective_pending"]) for x in d["fixes"] if x["cve"] == "'$CVE'"]')" \
+	"[(None, True)]" "report: the fix waits for a restart"
+# the PDF says so too (acme reads French); kept in the test log
+run report --client acme --month 2026-11 --output "$LOGDIR/acme-2026-11-pending.pdf"
+expect_rc 0 "report pdf"
+pdftotext -layout "$LOGDIR/acme-2026-11-pending.pdf" "$T/pending.txt"
+grep -q "Installés, pas en vigueur en fin de mois" "$T/pending.txt" && ok || ko "pdf: the section"
+grep -q "Constaté installé le" "$T/pending.txt" && ok || ko "pdf: the table"
+run report --client acme --month 2026-11 --format html
+expect_rc 0 "report html"
+printf '%s' "$OUT" | grep -q "redémarrage en attente" && ok || ko "html: the fix waits for a restart"
+printf "%s" "$OUT" | grep -q "pas encore.*des processus utilisent encore l.*ancien code" && ok ||
+	ko "html: not in effect yet"
 
 push_at $T4 bookworm-web-upgraded.pkgs --no-restart-entries
 as "$TOK_A" GET "/api/v1/hosts/$HA/findings"
@@ -119,6 +149,8 @@ grep -q "Aucun processus n.utilise de code remplacé" "$T/body" && ok || ko "hos
 got=$(slaitem effective effective_pending delay_business_days effective_delay_business_days)
 set -- $got
 expect_eq "$1 $2" "$T4 False" "SLA: in effect at the fourth inventory"
+expect_eq "$(report '[(x["effective"], x["effective_pending"]) for x in d["fixes"] if x["cve"] == "'$CVE'"], d["not_in_effect"]')" \
+	"([('$T4', False)], [])" "report: in effect within the month"
 expect_eq "$(python3 -c 'import sys; print("%.4f" % (float(sys.argv[2]) - float(sys.argv[1])))' "$3" "$4")" \
 	"$(python3 -c 'print("%.4f" % (26 / 24))')" "SLA: the effective delay is 26 business hours longer"
 # another client's user does not see this history
