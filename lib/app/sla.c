@@ -38,12 +38,12 @@ static int effect_cb(void *ud, const struct store_history_row *h)
 	return 0;
 }
 
-/* Each item's effective time from the host's finding history: a fix seen
- * waiting for a restart took effect at the first inventory without it; one
- * resolved by an inventory with process data and nothing to restart took
- * effect when installed; otherwise it is unknown. */
-static int add_effective(struct vigie_host_sla *out, struct vigie_store *s, const char *host,
-			 const struct sla_policy *sla, struct vigie_error *err)
+/* A fix seen waiting for a restart took effect at the first inventory
+ * without it; one resolved by an inventory with process data and nothing
+ * to restart took effect when installed; otherwise it is unknown. */
+int vigie_app_sla_add_effective(struct sla_item *items, size_t n, struct vigie_store *s,
+				const char *host, const struct sla_policy *sla,
+				struct vigie_error *err)
 {
 	struct effect e;
 	int rc;
@@ -52,12 +52,12 @@ static int add_effective(struct vigie_host_sla *out, struct vigie_store *s, cons
 	rc = vigie_store_finding_history_each(s, NULL, host, NULL, 0, effect_cb, &e, err);
 	if (rc == VIGIE_ENOMEM)
 		rc = vigie_error_set(err, rc, NULL, 0, "out of memory");
-	for (size_t i = 0; !rc && i < out->nitems; i++) {
-		struct sla_item *it = &out->items[i];
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct sla_item *it = &items[i];
 		char k[512];
-		int n = snprintf(k, sizeof(k), "%s\037%s", it->cve, it->package);
-		const struct effect_row *v = n > 0 && (size_t)n < sizeof(k)
-						     ? vigie_hashmap_get(&e.map, k, (size_t)n) : NULL;
+		int kl = snprintf(k, sizeof(k), "%s\037%s", it->cve, it->package);
+		const struct effect_row *v = kl > 0 && (size_t)kl < sizeof(k)
+						     ? vigie_hashmap_get(&e.map, k, (size_t)kl) : NULL;
 		if (!v)
 			continue;
 		if (v->pending)
@@ -115,7 +115,7 @@ int vigie_app_host_sla(struct vigie_host_sla *out, struct vigie_store *s, const 
 	    (rc = vigie_timeline_sla_items(&out->items, &out->nitems, &out->undated,
 					   &out->followups, &out->tl, sla,
 					   out->sd ? &hooks : NULL, err)) ||
-	    (rc = add_effective(out, s, host, sla, err)))
+	    (rc = vigie_app_sla_add_effective(out->items, out->nitems, s, host, sla, err)))
 		return rc;
 	return vigie_sla_summarize(out->sum, out->items, out->nitems, err);
 }
