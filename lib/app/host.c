@@ -4,6 +4,7 @@
 #include "vigie/app/host.h"
 #include "vigie/debian/services.h"
 #include "vigie/engine/fleet.h"
+#include "vigie/engine/scan_restart.h"
 #include "vigie/engine/vulnindex.h"
 #include "vigie/core/util.h"
 
@@ -20,6 +21,8 @@ static const char *fact_state(const struct finding *f)
 {
 	if (f->reboot_required)
 		return "reboot-required";
+	if (f->restart_required)
+		return "restart-required";
 	return vigie_finding_state_name(f->state);
 }
 
@@ -57,6 +60,7 @@ int vigie_app_record_judgement(struct vigie_store *s, int64_t host_id, int64_t w
 		facts[i].fixed_version = f->fixed_version;
 		facts[i].cls = class_name(f->cls);
 		facts[i].state = fact_state(f);
+		facts[i].not_effective = f->reboot_required || f->restart_required;
 		if ((int)f->cls >= 0 && (int)f->cls < 3)
 			sum->open[f->cls]++;
 	}
@@ -69,7 +73,7 @@ int vigie_app_record_judgement(struct vigie_store *s, int64_t host_id, int64_t w
 
 /* Judge inv (its own sources only: a one-host index). res points into
  * *idxp, which the caller frees after res (vigie_vulnindex_free). */
-static int judge(struct vigie_store *s, const struct inventory *inv,
+static int judge(struct vigie_store *s, int64_t host_id, const struct inventory *inv,
 		 const struct policy *pol, int64_t when, struct scan_result *res,
 		 int *have_res, struct vulnindex **idxp, struct vigie_error *err)
 {
@@ -93,6 +97,8 @@ static int judge(struct vigie_store *s, const struct inventory *inv,
 		rc = vigie_scan_run(res, inv, idx, s, &so, err);
 		if (!rc)
 			*have_res = 1;
+		if (!rc && host_id)
+			rc = vigie_scan_add_stored_restart(res, s, host_id, inv, idx, pol, err);
 	}
 	if (*have_res)
 		*idxp = idx;
@@ -116,13 +122,15 @@ int vigie_app_host_scan_cached(struct vigie_store *s, struct vigie_index_cache *
 {
 	const struct vulnindex *idx;
 	struct scan_opts so;
+	int64_t host_id = 0;
 	int rc;
 	*have_res = 0;
-	if ((rc = vigie_store_host_load(s, name, inv, err)))
+	if ((rc = vigie_store_host_load(s, name, inv, err)) ||
+	    (rc = vigie_store_host_id(s, name, &host_id, err)))
 		return rc;
 	if (!cache || !inv->release) {
 		struct vulnindex *own = NULL;
-		rc = judge(s, inv, pol, 0, res, have_res, &own, err);
+		rc = judge(s, host_id, inv, pol, 0, res, have_res, &own, err);
 		if (*have_res) {
 			/* the result's strings live in the index: keep it with
 			 * the result (freed by vigie_scan_result_release) */
@@ -135,6 +143,8 @@ int vigie_app_host_scan_cached(struct vigie_store *s, struct vigie_index_cache *
 	memset(&so, 0, sizeof(so));
 	so.policy = pol;
 	rc = vigie_scan_run(res, inv, idx, s, &so, err);
+	if (!rc && (rc = vigie_scan_add_stored_restart(res, s, host_id, inv, idx, pol, err)))
+		vigie_scan_result_release(res);
 	if (rc) {
 		vigie_index_cache_put(cache, idx);
 		return rc;
@@ -227,7 +237,8 @@ int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 		stamped.inventoried_at = when;
 	if ((rc = vigie_store_host_put(s, &stamped, in->client, in->origin ? in->origin : "cli",
 				       &out->host_id, err)) ||
-	    (rc = vigie_store_host_services_set_derived(s, out->host_id, svc, found.n, err)))
+	    (rc = vigie_store_host_services_set_derived(s, out->host_id, svc, found.n, err)) ||
+	    (rc = vigie_store_host_restart_set(s, out->host_id, in->restart, err)))
 		goto out;
 	if (in->logs && in->logs->nevents &&
 	    (rc = vigie_history_store_in_tx(s, inv->host, in->logs, &out->events_added, err)))
@@ -239,7 +250,7 @@ int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 		for (size_t i = 0; i < in->ncandidates; i++)
 			pending += in->candidates[i].security ? 1 : 0;
 	}
-	if ((rc = judge(s, inv, in->policy, when, &res, &have_res, &idx, err)))
+	if ((rc = judge(s, out->host_id, inv, in->policy, when, &res, &have_res, &idx, err)))
 		goto out;
 	if (have_res) {
 		if ((rc = vigie_app_record_judgement(s, out->host_id, when, &res, pending,

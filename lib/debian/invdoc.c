@@ -402,7 +402,7 @@ static int add_cand(struct ps *p)
 static int add_restart(struct ps *p)
 {
 	struct invdoc *d = p->d;
-	struct invdoc_restart_entry *e;
+	struct store_restart_entry *e;
 	const char *missing = p->pid < 0 ? "pid" : !p->f[4] ? "package" : !p->f[7] ? "path" : NULL;
 	if (missing)
 		return fail(p, VIGIE_EPARSE, "field restart.entries[].%s is missing", missing);
@@ -410,7 +410,7 @@ static int add_restart(struct ps *p)
 		return fail(p, VIGIE_ELIMIT, "field restart.entries: too many entries%s", NULL);
 	if (d->restart.n == d->cap_restart) {
 		size_t cap = d->cap_restart ? d->cap_restart * 2 : 16;
-		struct invdoc_restart_entry *n = realloc(d->restart.v, cap * sizeof(*n));
+		struct store_restart_entry *n = realloc(d->restart.v, cap * sizeof(*n));
 		if (!n)
 			return fail(p, VIGIE_ENOMEM, "out of memory%s", NULL);
 		d->restart.v = n;
@@ -651,7 +651,7 @@ int vigie_invdoc_write(struct vigie_buf *out, const struct inventory *inv,
 					  apt_log, apt_len, collected_at, NULL);
 }
 
-static void restart_write(yajl_gen g, const struct invdoc_restart *r)
+static void restart_write(yajl_gen g, const struct store_restart *r)
 {
 	vigie_json_key(g, "restart");
 	yajl_gen_map_open(g);
@@ -660,7 +660,7 @@ static void restart_write(yajl_gen g, const struct invdoc_restart *r)
 	vigie_json_key(g, "entries");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < r->n; i++) {
-		const struct invdoc_restart_entry *e = &r->v[i];
+		const struct store_restart_entry *e = &r->v[i];
 		yajl_gen_map_open(g);
 		vigie_json_kv_int(g, "pid", e->pid);
 		vigie_json_kv_str(g, "comm", e->comm);
@@ -681,7 +681,7 @@ int vigie_invdoc_write_restart(struct vigie_buf *out, const struct inventory *in
 			       const struct store_candidate *c, size_t nc, int have_candidates,
 			       const char *dpkg_log, size_t dpkg_len, const char *apt_log,
 			       size_t apt_len, int64_t collected_at,
-			       const struct invdoc_restart *restart)
+			       const struct store_restart *restart)
 {
 	yajl_gen g = vigie_json_gen_new(out);
 	size_t before = out->len;

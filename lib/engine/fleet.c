@@ -1,4 +1,5 @@
 #include "vigie/engine/fleet.h"
+#include "vigie/engine/scan_restart.h"
 #include "vigie/core/hashmap.h"
 #include "vigie/debian/inventory.h"
 #include "vigie/engine/vulnindex.h"
@@ -101,6 +102,9 @@ static int scan_host(void *ud, const struct store_host *h)
 	so.now = x->o->now;
 	so.matcher = pr->m;
 	rc = vigie_scan_run(&res, &inv, pr->idx, x->s, &so, x->err);
+	if (!rc && (rc = vigie_scan_add_stored_restart(&res, x->s, h->id, &inv, pr->idx,
+						       x->o->policy, x->err)))
+		vigie_scan_result_release(&res);
 	if (!rc) {
 		rc = x->cb(x->ud, h, &res, NULL);
 		vigie_scan_result_release(&res);

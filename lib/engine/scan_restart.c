@@ -62,9 +62,13 @@ static const char *action_for(struct scan_result *r, const struct scan_restart_u
 			return "reboot (the D-Bus daemon cannot be restarted safely)";
 		return vigie_scan_result_printf(r, "systemctl restart %s", u->unit);
 	case RESTART_USER:
+		if (u->uid < 0) /* not carried by an inventory document */
+			return vigie_scan_result_printf(r, "systemctl --user restart %s", u->unit);
 		return vigie_scan_result_printf(r, "systemctl --user restart %s (user %d)", u->unit,
 						u->uid);
 	case RESTART_SESSION:
+		if (u->uid < 0)
+			return vigie_scan_result_printf(r, "log out and back in (%s)", u->unit);
 		return vigie_scan_result_printf(r, "log out and back in (%s, user %d)", u->unit,
 						u->uid);
 	case RESTART_CONTAINER:
@@ -344,7 +348,9 @@ int vigie_scan_add_restart(struct scan_result *r, const struct scan_restart_opts
 				} else {
 					pk->source = pk->package;
 				}
-				rv = running_version(o->history, f->package, f->arch, p->started);
+				rv = f->running_version ? f->running_version
+							: running_version(o->history, f->package,
+									  f->arch, p->started);
 				if (rv && !(pk->running_version = source_of_binary_version(r, rv)))
 					goto out;
 				/* the old side of an upgrade is this package's binary version; in
@@ -413,7 +419,7 @@ out:
 	return rc;
 }
 
-int vigie_scan_restart_invdoc(struct invdoc_restart *out, const struct scan_restart *rs,
+int vigie_scan_restart_invdoc(struct store_restart *out, const struct scan_restart *rs,
 			      struct vigie_arena *arena)
 {
 	size_t n = 0;
@@ -432,7 +438,7 @@ int vigie_scan_restart_invdoc(struct invdoc_restart *out, const struct scan_rest
 		for (size_t q = 0; q < u->npids; q++)
 			for (size_t k = 0; k < u->npkgs; k++)
 				for (size_t f = 0; f < u->pkgs[k].nfiles; f++) {
-					struct invdoc_restart_entry *e = &out->v[out->n++];
+					struct store_restart_entry *e = &out->v[out->n++];
 					e->pid = u->pids[q];
 					e->comm = u->comms[q];
 					e->unit = u->unit;
@@ -445,4 +451,85 @@ int vigie_scan_restart_invdoc(struct invdoc_restart *out, const struct scan_rest
 				}
 	}
 	return 0;
+}
+
+static enum restart_kind kind_of(const char *name)
+{
+	static const enum restart_kind all[] = { RESTART_SYSTEM, RESTART_USER, RESTART_SESSION,
+						 RESTART_CONTAINER, RESTART_INIT };
+	for (size_t i = 0; name && i < sizeof(all) / sizeof(all[0]); i++)
+		if (!strcmp(name, vigie_restart_kind_name(all[i])))
+			return all[i];
+	return RESTART_NONE;
+}
+
+/* The walk an inventory document reported, rebuilt: its entries are
+ * (process, package, file) rows sorted by pid. */
+static int walk_of(struct restart_scan *w, const struct store_restart *r)
+{
+	memset(w, 0, sizeof(*w));
+	vigie_arena_init(&w->arena);
+	w->scanned = r->scanned;
+	w->unreadable = r->unreadable;
+	if (r->n && !(w->procs = calloc(r->n, sizeof(*w->procs))))
+		return VIGIE_ENOMEM;
+	for (size_t i = 0; i < r->n;) {
+		const struct store_restart_entry *e = &r->v[i];
+		struct restart_proc *p = &w->procs[w->n++];
+		size_t j = i;
+		while (j < r->n && r->v[j].pid == e->pid)
+			j++;
+		p->pid = e->pid;
+		p->uid = -1;
+		p->comm = e->comm ? e->comm : "";
+		p->exe = "";
+		p->unit = e->unit;
+		p->container = e->container;
+		p->kind = kind_of(e->kind);
+		if (!(p->files = vigie_arena_alloc(&w->arena, (j - i) * sizeof(*p->files))))
+			return VIGIE_ENOMEM;
+		memset(p->files, 0, (j - i) * sizeof(*p->files));
+		for (size_t k = i; k < j; k++) {
+			struct restart_file *f = &p->files[p->nfiles++];
+			f->path = r->v[k].path;
+			f->package = r->v[k].package;
+			f->arch = r->v[k].arch ? r->v[k].arch : "";
+			f->running_version = r->v[k].running_version;
+		}
+		i = j;
+	}
+	return 0;
+}
+
+int vigie_scan_add_stored_restart(struct scan_result *res, struct vigie_store *s,
+				  int64_t host_id, const struct inventory *inv,
+				  const struct vulnindex *idx, const struct policy *pol,
+				  struct vigie_error *err)
+{
+	struct vigie_arena A;
+	struct store_restart r;
+	struct restart_scan w;
+	struct scan_restart_opts o;
+	int known = 0, rc;
+
+	vigie_arena_init(&A);
+	memset(&w, 0, sizeof(w));
+	vigie_arena_init(&w.arena);
+	if ((rc = vigie_store_host_restart_get(s, host_id, &r, &known, &A, err)) || !known)
+		goto out;
+	if ((rc = walk_of(&w, &r))) {
+		rc = vigie_error_set(err, rc, NULL, 0, "out of memory");
+		goto out;
+	}
+	memset(&o, 0, sizeof(o));
+	o.procs = &w;
+	o.inv = inv;
+	o.idx = idx;
+	o.policy = pol;
+	o.store = s;
+	rc = vigie_scan_add_restart(res, &o, err);
+out:
+	vigie_restart_scan_release(&w);
+	vigie_arena_release(&A);
+	return rc;
 }

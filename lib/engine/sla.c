@@ -136,6 +136,14 @@ int vigie_sla_policy_load(struct sla_policy *p, const char *path, struct vigie_e
 				rc = vigie_error_set(err, VIGIE_EPARSE, path, ln, "%s", err->msg);
 				goto out;
 			}
+		} else if (!strcmp(key, "measure")) {
+			if (strcmp(val, "installed") && strcmp(val, "effective")) {
+				rc = vigie_error_set(err, VIGIE_EPARSE, path, ln,
+						     "measure: 'installed' or 'effective', not '%.40s'",
+						     val);
+				goto out;
+			}
+			np.measure = val[0] == 'e' ? SLA_MEASURE_EFFECTIVE : SLA_MEASURE_INSTALLED;
 		} else if (!strcmp(key, "holiday") || !strcmp(key, "not-holiday")) {
 			rc = key[0] == 'h' ? vigie_calendar_add_holiday(&np.cal, val, err)
 					   : vigie_calendar_remove_holiday(&np.cal, val, err);
@@ -161,14 +169,30 @@ out:
 	return rc;
 }
 
+const char *vigie_sla_measure_name(enum sla_measure m)
+{
+	return m == SLA_MEASURE_EFFECTIVE ? "effective" : "installed";
+}
+
 void vigie_sla_evaluate(const struct sla_policy *p, struct sla_item *it)
 {
 	int days = (unsigned)it->cls < SLA_NCLASSES ? p->deadline_days[it->cls] : 1;
+	int64_t measured = it->installed;
 	it->deadline = vigie_calendar_add_business_days(&p->cal, it->published, days);
 	it->business_seconds = vigie_calendar_business_seconds(&p->cal, it->published, it->installed);
 	it->delay_hours = (double)it->business_seconds / 3600.0;
 	it->delay_days = (double)it->business_seconds / 86400.0;
-	it->met = it->installed <= it->deadline;
+	it->effective_days = -1;
+	if (it->effective && !it->effective_pending)
+		it->effective_days = (double)vigie_calendar_business_seconds(
+					     &p->cal, it->published,
+					     it->effective > it->installed ? it->effective
+									   : it->installed) /
+				     86400.0;
+	if (p->measure == SLA_MEASURE_EFFECTIVE && it->effective && !it->effective_pending)
+		measured = it->effective > it->installed ? it->effective : it->installed;
+	it->met = measured <= it->deadline &&
+		  !(p->measure == SLA_MEASURE_EFFECTIVE && it->effective_pending);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -220,6 +244,17 @@ int vigie_sla_summarize(struct sla_summary out[SLA_NCLASSES], const struct sla_i
 		out[c].share_met = k ? (double)met / (double)k : 0;
 		out[c].p90_days = vigie_sla_percentile(v, k, 90);
 		out[c].median_days = vigie_sla_median(v, k);
+		k = 0;
+		for (size_t i = 0; i < n; i++) {
+			if ((int)items[i].cls != c)
+				continue;
+			if (items[i].effective_days >= 0)
+				v[k++] = items[i].effective_days;
+			out[c].effective_pending += items[i].effective_pending != 0;
+		}
+		out[c].effective_count = k;
+		out[c].effective_p90_days = vigie_sla_percentile(v, k, 90);
+		out[c].effective_median_days = vigie_sla_median(v, k);
 	}
 	free(v);
 	return 0;

@@ -1,4 +1,5 @@
 #include "vigie/render/history_report.h"
+#include "vigie/store/service.h"
 #include "vigie/render/html.h"
 #include "vigie/engine/calendar.h"
 #include "vigie/core/csv.h"
@@ -770,11 +771,13 @@ int vigie_sla_report_csv(struct vigie_buf *out, const struct sla_item *items, si
 {
 	int rc = vigie_buf_adds(out, "cve,package,version,class,published,published_from,"
 				     "installed,deadline,delay_business_days,"
-				     "delay_business_hours,met\r\n");
+				     "delay_business_hours,met,effective,"
+				     "effective_delay_business_days\r\n");
 	for (size_t i = 0; i < n && !rc; i++) {
 		const struct sla_item *it = &items[i];
-		char a[32], b[32], c[32], d[32], hbuf[32];
+		char a[32], b[32], c[32], d[32], hbuf[32], e[32], ed[32];
 		snprintf(d, sizeof(d), "%.3f", it->delay_days);
+		snprintf(ed, sizeof(ed), "%.3f", it->effective_days);
 		snprintf(hbuf, sizeof(hbuf), "%.3f", it->delay_hours);
 		rc |= csv_field(out, it->cve, 0);
 		rc |= csv_field(out, it->package, 0);
@@ -786,20 +789,38 @@ int vigie_sla_report_csv(struct vigie_buf *out, const struct sla_item *items, si
 		rc |= csv_field(out, vigie_time_format(it->deadline, c, sizeof(c)), 0);
 		rc |= csv_field(out, d, 0);
 		rc |= csv_field(out, hbuf, 0);
-		rc |= csv_field(out, it->met ? "yes" : "no", 1);
+		rc |= csv_field(out, it->met ? "yes" : "no", 0);
+		rc |= csv_field(out, it->effective_pending ? "pending"
+				     : it->effective ? vigie_time_format(it->effective, e, sizeof(e))
+						     : "", 0);
+		rc |= csv_field(out, it->effective_days >= 0 ? ed : "", 1);
 	}
 	return rc ? VIGIE_ENOMEM : 0;
 }
 
 static void item_evidence(const struct sla_item *it, char *buf, size_t size)
 {
-	char a[32], b[32], c[32];
+	char a[32], b[32], c[32], d[32], eff[96] = "";
+	if (it->effective_pending)
+		snprintf(eff, sizeof(eff), "; not in effect yet (restart pending)");
+	else if (it->effective > it->installed)
+		snprintf(eff, sizeof(eff), "; in effect %s, %.2f business days",
+			 local_str(it->effective, d, sizeof(d)), it->effective_days);
 	snprintf(buf, size,
 		 "%s fixed in %s %s: published %s (%s), installed %s, deadline %s; "
-		 "%.2f business days",
+		 "%.2f business days%s",
 		 it->cve, it->package, it->version, local_str(it->published, a, sizeof(a)),
 		 it->published_from, local_str(it->installed, b, sizeof(b)),
-		 local_str(it->deadline, c, sizeof(c)), it->delay_days);
+		 local_str(it->deadline, c, sizeof(c)), it->delay_days, eff);
+}
+
+/* Fixes installed but not in effect at the last inventory. */
+static size_t pending_count(const struct sla_summary sum[SLA_NCLASSES])
+{
+	size_t n = 0;
+	for (int c = 0; c < SLA_NCLASSES; c++)
+		n += sum[c].effective_pending;
+	return n;
 }
 
 int vigie_sla_report_json(struct vigie_buf *out, const struct sla_policy *p,
@@ -820,6 +841,7 @@ int vigie_sla_report_json(struct vigie_buf *out, const struct sla_policy *p,
 		vigie_json_kv_int(g, vigie_sla_class_name((enum sla_class)c), p->deadline_days[c]);
 	yajl_gen_map_close(g);
 	vigie_json_kv_str(g, "country", p->cal.country);
+	vigie_json_kv_str(g, "measure", vigie_sla_measure_name(p->measure));
 	vigie_json_str(g, "extra_holidays");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < p->cal.nextra; i++)
@@ -858,6 +880,13 @@ int vigie_sla_report_json(struct vigie_buf *out, const struct sla_policy *p,
 		ykd(g, "delay_business_hours", it->delay_hours);
 		vigie_json_str(g, "met");
 		yajl_gen_bool(g, it->met);
+		vigie_json_kv_time(g, "effective", it->effective);
+		vigie_json_kv_bool(g, "effective_pending", it->effective_pending);
+		vigie_json_key(g, "effective_delay_business_days");
+		if (it->effective_days >= 0)
+			yajl_gen_double(g, it->effective_days);
+		else
+			yajl_gen_null(g);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
@@ -884,12 +913,27 @@ void vigie_sla_measures_json(yajl_gen g, const struct sla_summary *sum)
 	/* nothing to measure is no measure: null, not 0 % */
 	static const char *const k[3] = { "share_met", "median_business_days",
 					  "p90_business_days" };
+	static const char *const ek[2] = { "effective_median_business_days",
+					   "effective_p90_business_days" };
 	const double v[3] = { sum->share_met, sum->median_days, sum->p90_days };
+	const double ev[2] = { sum->effective_median_days, sum->effective_p90_days };
 	for (int i = 0; i < 3; i++) {
 		if (sum->count) {
 			ykd(g, k[i], v[i]);
 		} else {
 			vigie_json_key(g, k[i]);
+			yajl_gen_null(g);
+		}
+	}
+	/* installed is not running: the delay until the fix took effect, over
+	 * the fixes whose effective time is known */
+	vigie_json_kv_int(g, "effective_known", (long long)sum->effective_count);
+	vigie_json_kv_int(g, "effective_pending", (long long)sum->effective_pending);
+	for (int i = 0; i < 2; i++) {
+		if (sum->effective_count) {
+			ykd(g, ek[i], ev[i]);
+		} else {
+			vigie_json_key(g, ek[i]);
 			yajl_gen_null(g);
 		}
 	}
@@ -912,20 +956,31 @@ int vigie_sla_report_html(struct vigie_buf *out, const struct sla_policy *p,
 				  " highly-critical %d, critical %d, standard %d</p>\n",
 			     p->cal.country, p->deadline_days[SLA_HIGHLY_CRITICAL],
 			     p->deadline_days[SLA_CRITICAL], p->deadline_days[SLA_STANDARD]);
+	rc |= vigie_buf_addf(out, "<p class=\"meta\">Measured: time %s.</p>\n",
+			     vigie_sla_measure_name(p->measure));
 	rc |= vigie_buf_adds(out, "<table id=\"summary\">\n<thead><tr><th>Class</th><th>Fixes</th>"
 				  "<th>Met</th><th>Share met</th><th>Median (business days)</th>"
-				  "<th>p90 (business days)</th></tr></thead>\n<tbody>\n");
+				  "<th>p90 (business days)</th><th>Median until in effect</th>"
+				  "</tr></thead>\n<tbody>\n");
 	for (int c = SLA_NCLASSES - 1; c >= 0; c--) {
 		rc |= vigie_buf_addf(out, "<tr><td>%s</td><td>%zu</td><td>%zu</td>",
 				     vigie_sla_class_name(sum[c].cls), sum[c].count, sum[c].met);
 		if (sum[c].count) /* nothing to measure: no share, no delay */
-			rc |= vigie_buf_addf(out, "<td>%.1f %%</td><td>%.2f</td><td>%.2f</td></tr>\n",
+			rc |= vigie_buf_addf(out, "<td>%.1f %%</td><td>%.2f</td><td>%.2f</td>",
 					     sum[c].share_met * 100.0, sum[c].median_days,
 					     sum[c].p90_days);
 		else
-			rc |= vigie_buf_adds(out, "<td>&ndash;</td><td>&ndash;</td><td>&ndash;</td></tr>\n");
+			rc |= vigie_buf_adds(out, "<td>&ndash;</td><td>&ndash;</td><td>&ndash;</td>");
+		if (sum[c].effective_count)
+			rc |= vigie_buf_addf(out, "<td>%.2f</td></tr>\n", sum[c].effective_median_days);
+		else
+			rc |= vigie_buf_adds(out, "<td>&ndash;</td></tr>\n");
 	}
 	rc |= vigie_buf_adds(out, "</tbody>\n</table>\n");
+	if (pending_count(sum))
+		rc |= vigie_buf_addf(out, "<p class=\"note\">%zu fix(es) installed but not in effect"
+					  " yet: processes still run the replaced code.</p>\n",
+				     pending_count(sum));
 	if (undated || followups)
 		rc |= vigie_buf_addf(out, "<p class=\"note\">%zu fix(es) without a publication date"
 					  " (not measured); %zu follow-up fix(es) of a CVE fixed"
@@ -953,7 +1008,8 @@ int vigie_sla_report_html(struct vigie_buf *out, const struct sla_policy *p,
 	rc |= vigie_buf_addf(out, "<h2>Every fix (%zu)</h2>\n", n);
 	rc |= vigie_buf_adds(out, "<table id=\"items\">\n<thead><tr><th>CVE</th><th>Class</th>"
 				  "<th>Package</th><th>Version</th><th>Published</th><th>Installed</th>"
-				  "<th>Deadline</th><th>Delay (business days)</th><th>Met</th></tr></thead>\n"
+				  "<th>Deadline</th><th>Delay (business days)</th><th>Met</th>"
+				  "<th>In effect</th></tr></thead>\n"
 				  "<tbody>\n");
 	for (size_t i = 0; i < n && !rc; i++) {
 		const struct sla_item *it = &items[i];
@@ -965,11 +1021,18 @@ int vigie_sla_report_html(struct vigie_buf *out, const struct sla_policy *p,
 		rc |= html_esc(out, it->version);
 		rc |= vigie_buf_adds(out, "</td><td title=\"");
 		rc |= html_esc(out, it->published_from);
-		rc |= vigie_buf_addf(out, "\">%s</td><td>%s</td><td>%s</td><td>%.2f</td><td>%s</td></tr>\n",
+		rc |= vigie_buf_addf(out, "\">%s</td><td>%s</td><td>%s</td><td>%.2f</td><td>%s</td>",
 				     it->published ? vigie_time_format(it->published, t1, sizeof(t1)) : "&ndash;",
 				     vigie_time_format(it->installed, t2, sizeof(t2)),
 				     it->deadline ? vigie_time_format(it->deadline, t3, sizeof(t3)) : "&ndash;",
 				     it->delay_days, it->met ? "yes" : "<b>no</b>");
+		if (it->effective_pending)
+			rc |= vigie_buf_adds(out, "<td>restart pending</td></tr>\n");
+		else if (it->effective)
+			rc |= vigie_buf_addf(out, "<td>%s</td></tr>\n",
+					     vigie_time_format(it->effective, t1, sizeof(t1)));
+		else
+			rc |= vigie_buf_adds(out, "<td>&ndash;</td></tr>\n");
 	}
 	rc |= vigie_buf_adds(out, "</tbody>\n</table>\n<footer>Delays count business days (weekends and"
 				  " public holidays excluded) from the fix's publication to its"
@@ -986,22 +1049,26 @@ int vigie_sla_report_text(struct vigie_buf *out, const struct sla_policy *p,
 	char buf[1024];
 	size_t breaches = 0;
 	rc |= vigie_buf_addf(out, "SLA for %s (holidays: %s; deadlines in business days: "
-				  "highly-critical %d, critical %d, standard %d)\n\n",
+				  "highly-critical %d, critical %d, standard %d; measured: %s)\n\n",
 			     o->host ? o->host : "this host", p->cal.country,
 			     p->deadline_days[SLA_HIGHLY_CRITICAL], p->deadline_days[SLA_CRITICAL],
-			     p->deadline_days[SLA_STANDARD]);
-	rc |= vigie_buf_addf(out, "%-16s %6s %6s %8s %8s %8s\n", "class", "fixes", "met",
-			     "share", "median", "p90");
-	for (int c = SLA_NCLASSES - 1; c >= 0; c--)
+			     p->deadline_days[SLA_STANDARD], vigie_sla_measure_name(p->measure));
+	rc |= vigie_buf_addf(out, "%-16s %6s %6s %8s %8s %8s %10s\n", "class", "fixes", "met",
+			     "share", "median", "p90", "effective");
+	for (int c = SLA_NCLASSES - 1; c >= 0; c--) {
+		char eff[32] = "-"; /* median delay until in effect, when known */
+		if (sum[c].effective_count)
+			snprintf(eff, sizeof(eff), "%.2fd", sum[c].effective_median_days);
 		if (sum[c].count)
-			rc |= vigie_buf_addf(out, "%-16s %6zu %6zu %7.1f%% %7.2fd %7.2fd\n",
+			rc |= vigie_buf_addf(out, "%-16s %6zu %6zu %7.1f%% %7.2fd %7.2fd %10s\n",
 					     vigie_sla_class_name(sum[c].cls), sum[c].count, sum[c].met,
 					     sum[c].share_met * 100.0, sum[c].median_days,
-					     sum[c].p90_days);
+					     sum[c].p90_days, eff);
 		else /* nothing to measure: no share, no delay */
-			rc |= vigie_buf_addf(out, "%-16s %6zu %6zu %8s %8s %8s\n",
+			rc |= vigie_buf_addf(out, "%-16s %6zu %6zu %8s %8s %8s %10s\n",
 					     vigie_sla_class_name(sum[c].cls), sum[c].count, sum[c].met,
-					     "-", "-", "-");
+					     "-", "-", "-", "-");
+	}
 	for (size_t i = 0; i < n; i++)
 		if (!items[i].met)
 			breaches++;
@@ -1018,6 +1085,10 @@ int vigie_sla_report_text(struct vigie_buf *out, const struct sla_policy *p,
 	} else {
 		rc |= vigie_buf_adds(out, "\nNo breach.\n");
 	}
+	if (pending_count(sum))
+		rc |= vigie_buf_addf(out, "%zu fix%s installed but not in effect yet: processes"
+					  " still run the replaced code (restart pending).\n",
+				     pending_count(sum), pending_count(sum) == 1 ? "" : "es");
 	if (undated)
 		rc |= vigie_buf_addf(out, "%zu fix%s without any publication date left out.\n",
 				     undated, undated == 1 ? "" : "es");
@@ -1026,4 +1097,24 @@ int vigie_sla_report_text(struct vigie_buf *out, const struct sla_policy *p,
 					  " (the SLA measures the first fix).\n",
 				     followups, followups == 1 ? "" : "es");
 	return rc ? VIGIE_ENOMEM : 0;
+}
+
+void vigie_history_row_json(yajl_gen g, const struct store_history_row *r, int with_host)
+{
+	yajl_gen_map_open(g);
+	if (with_host)
+		vigie_json_kv_str(g, "host", r->host);
+	vigie_json_kv_str(g, "cve", r->cve);
+	vigie_json_kv_str(g, "source", r->source);
+	vigie_json_kv_str(g, "class", r->cls);
+	vigie_json_kv_str(g, "state", r->state);
+	vigie_json_kv_str(g, "installed_version", r->installed_version);
+	vigie_json_kv_str(g, "fixed_version", r->fixed_version);
+	vigie_json_kv_time(g, "first_seen", r->first_seen);
+	vigie_json_kv_time(g, "last_seen", r->last_seen);
+	vigie_json_kv_time(g, "resolved_at", r->resolved_at);
+	vigie_json_kv_str(g, "resolved_version", r->resolved_version);
+	vigie_json_kv_time(g, "effective_at", r->effective_at);
+	vigie_json_kv_bool(g, "restart_pending", r->restart_pending);
+	yajl_gen_map_close(g);
 }

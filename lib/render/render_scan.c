@@ -86,7 +86,11 @@ static void restart_json(yajl_gen g, const struct scan_result *r)
 		vigie_json_kv_str(g, "unit", u->unit);
 		vigie_json_kv_str(g, "kind", vigie_restart_kind_name(u->kind));
 		vigie_json_kv_str(g, "container", u->container);
-		vigie_json_kv_int(g, "uid", u->uid);
+		vigie_json_key(g, "uid"); /* null: not known (a pushed inventory) */
+		if (u->uid < 0)
+			yajl_gen_null(g);
+		else
+			yajl_gen_integer(g, u->uid);
 		vigie_json_key(g, "processes");
 		yajl_gen_array_open(g);
 		for (size_t k = 0; k < u->npids; k++) {

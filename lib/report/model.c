@@ -43,6 +43,11 @@ struct fix {
 	int64_t published, installed, deadline;
 	double delay;
 	int met;
+	/* installed is not running: when it took effect (0 unknown), or still
+	 * waiting for a restart at the last inventory */
+	int64_t effective;
+	int effective_pending;
+	double effective_delay; /* -1 unknown or pending */
 };
 
 struct hostrow {
@@ -60,6 +65,13 @@ struct hostrow {
 struct open_row {
 	const char *host, *cve, *source, *cls, *state, *installed, *fixed;
 	int64_t first_seen;
+};
+
+/* A fix installed before the month's end that processes still did not run
+ * at its end (finding history: resolved, in effect later or not yet). */
+struct pending_row {
+	const char *host, *cve, *source, *cls, *version;
+	int64_t installed_at, effective_at; /* effective_at 0: not yet */
 };
 
 struct ctx {
@@ -81,6 +93,8 @@ struct ctx {
 	size_t nall, capall;
 	struct open_row *open;
 	size_t nopen, capopen;
+	struct pending_row *pending;
+	size_t npending, cappending;
 	long day_updates[MAX_DAYS], day_cves[MAX_DAYS];
 	long mon_updates[12], mon_cves[12];
 	long updates;            /* security updates applied in the month */
@@ -153,6 +167,23 @@ static int history_cb(void *ud, const struct store_history_row *r)
 {
 	struct ctx *c = ud;
 	struct open_row *o;
+	/* installed before the month's end, not in effect at its end: a
+	 * restart was waited for (in effect later than installed, or still) */
+	if (r->resolved_at && r->resolved_at < c->end &&
+	    (r->restart_pending || (r->effective_at > r->resolved_at && r->effective_at >= c->end))) {
+		struct pending_row *p;
+		if (grow((void **)&c->pending, &c->cappending, c->npending, sizeof(*c->pending)))
+			return VIGIE_ENOMEM;
+		p = &c->pending[c->npending++];
+		p->host = dup(c, r->host);
+		p->cve = dup(c, r->cve);
+		p->source = dup(c, r->source);
+		p->cls = dup(c, r->cls ? r->cls : "standard");
+		p->version = dup(c, r->resolved_version);
+		p->installed_at = r->resolved_at;
+		p->effective_at = r->restart_pending ? 0 : r->effective_at;
+		return 0;
+	}
 	/* open at the month's end: seen before it, not resolved before it */
 	if (r->first_seen >= c->end || (r->resolved_at && r->resolved_at < c->end))
 		return 0;
@@ -278,6 +309,9 @@ static int do_host(struct ctx *c, struct hostrow *r, struct vigie_error *err)
 		f->deadline = it->deadline;
 		f->delay = it->delay_days;
 		f->met = it->met;
+		f->effective = it->effective;
+		f->effective_pending = it->effective_pending;
+		f->effective_delay = it->effective_days;
 		c->all[c->nall] = *it;
 		c->all[c->nall].cve = f->cve;
 		c->all[c->nall].package = f->package;
@@ -557,6 +591,7 @@ static int write_json(struct ctx *c, struct vigie_buf *out, struct vigie_error *
 		vigie_json_kv_int(g, vigie_sla_class_name((enum sla_class)k), open_cls[k]);
 	vigie_json_kv_int(g, "total", (int64_t)c->nopen);
 	yajl_gen_map_close(g);
+	vigie_json_kv_int(g, "not_in_effect_at_month_end", (int64_t)c->npending);
 	vigie_json_key(g, "reboot_required");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < c->nhosts; i++)
@@ -635,6 +670,16 @@ static int write_json(struct ctx *c, struct vigie_buf *out, struct vigie_error *
 		klocal(c, g, "deadline_local", f->deadline);
 		knum(g, "delay_business_days", f->delay);
 		vigie_json_kv_bool(g, "met", f->met);
+		vigie_json_kv_time(g, "effective", f->effective);
+		klocal(c, g, "effective_local", f->effective);
+		vigie_json_kv_bool(g, "effective_pending", f->effective_pending);
+		vigie_json_key(g, "effective_delay_business_days");
+		if (f->effective_delay >= 0) {
+			snprintf(buf, sizeof(buf), "%.4f", f->effective_delay);
+			yajl_gen_number(g, buf, strlen(buf));
+		} else {
+			yajl_gen_null(g);
+		}
 		/* the cause of a breach, as data: how late past the deadline */
 		vigie_json_key(g, "late_hours");
 		if (f->met) {
@@ -662,6 +707,25 @@ static int write_json(struct ctx *c, struct vigie_buf *out, struct vigie_error *
 		vigie_json_kv_str(g, "state", o->state);
 		vigie_json_kv_str(g, "installed_version", o->installed);
 		vigie_json_kv_str(g, "fixed_version", o->fixed);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	/* installed is not running: fixes on disk that processes still did
+	 * not run at the month's end */
+	vigie_json_key(g, "not_in_effect");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < c->npending; i++) {
+		const struct pending_row *p = &c->pending[i];
+		yajl_gen_map_open(g);
+		vigie_json_kv_str(g, "host", p->host);
+		vigie_json_kv_str(g, "cve", p->cve);
+		vigie_json_kv_str(g, "source", p->source);
+		vigie_json_kv_str(g, "class", p->cls);
+		vigie_json_kv_str(g, "version", p->version);
+		vigie_json_kv_time(g, "seen_installed_at", p->installed_at);
+		klocal(c, g, "seen_installed_at_local", p->installed_at);
+		vigie_json_kv_time(g, "effective_at", p->effective_at);
+		klocal(c, g, "effective_at_local", p->effective_at);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
@@ -726,6 +790,7 @@ out:
 	free(c.fixes);
 	free(c.all);
 	free(c.open);
+	free(c.pending);
 	vigie_strv_release(&c.contacts);
 	vigie_arena_release(&c.a);
 	return rc;

@@ -179,7 +179,21 @@ static const char *why_open(struct rv *v, yajl_val f)
 	return T("undetermined: security data incomplete");
 }
 
-static const double W_SLA[] = { 2.2, 1.5, 1.3, 1.2, 1.2, 1.2 };
+/* When a fix was installed, and when it took effect if a restart was
+ * waited for (installed is not running). */
+static const char *installed_cell(struct rv *v, yajl_val f)
+{
+	const char *inst = vigie_rv_str(f, "installed_local"), *eff = vigie_rv_str(f, "effective_local");
+	yajl_val pend = vigie_rv_get(f, "effective_pending");
+	if (pend && YAJL_IS_TRUE(pend))
+		return fmt(v, "%s (%s)", time_of(v, inst), T("restart pending"));
+	if (eff && inst && strcmp(eff, inst))
+		return fmt(v, "%s (%s %s)", time_of(v, inst), T("in effect"), time_of(v, eff));
+	return time_of(v, inst);
+}
+
+static const double W_SLA[] = { 2.2, 1.5, 1.3, 1.2, 1.2, 1.2, 1.5 };
+static const double W_EFF[] = { 1.3, 1.8, 1.1, 1.5, 2.0 };
 static const double W_FIX[] = { 1.6, 1.1, 1.7, 1.1, 1.2, 2.2, 1.6, 0.8, 1.5 };
 static const double W_OPEN[] = { 1.3, 1.6, 1.1, 1.5, 3.0 };
 static const double W_HOSTS[] = { 1.6, 1.0, 0.9, 2.0 };
@@ -196,7 +210,8 @@ static int build(struct rv *v)
 	struct rv_block *b;
 	char buf[128];
 	int y = 0, m = 0;
-	size_t nh = alen(hosts), nf = alen(fixes), no = alen(open);
+	yajl_val noeff = vigie_rv_get(r, "not_in_effect");
+	size_t nh = alen(hosts), nf = alen(fixes), no = alen(open), ne = alen(noeff);
 
 	if (!client || !month || sscanf(month, "%4d-%2d", &y, &m) != 2)
 		return -2;
@@ -297,13 +312,15 @@ static int build(struct rv *v)
 		}
 		row(b, T("Hosts silent for more than 2 days"),
 		    t.len ? vigie_arena_strdup(&v->a, t.data) : T("none"));
+		row(b, T("Fixes installed but not in effect at month end"),
+		    lnum(v, sum, "not_in_effect_at_month_end"));
 		if (vigie_rv_num(sum, "undated_fixes") > 0)
 			row(b, T("Fixes without a publication date (not measured)"),
 			    lnum(v, sum, "undated_fixes"));
 		vigie_buf_release(&t);
 	}
 	add(v, RV_HEADING, T("Service level (business days)"));
-	if (!(b = add(v, RV_TABLE, NULL)) || table(b, v, 6, alen(sla)))
+	if (!(b = add(v, RV_TABLE, NULL)) || table(b, v, 7, alen(sla)))
 		return -1;
 	b->widths = W_SLA;
 	b->head[0] = T("Class");
@@ -312,9 +329,10 @@ static int build(struct rv *v)
 	b->head[3] = T("Share met");
 	b->head[4] = T("Median");
 	b->head[5] = T("p90");
+	b->head[6] = T("Median until in effect");
 	for (size_t i = 0; i < alen(sla); i++) {
 		yajl_val s = aat(sla, i);
-		double cnt = vigie_rv_num(s, "count");
+		double cnt = vigie_rv_num(s, "count"), eff = vigie_rv_num(s, "effective_known");
 		char pct[32];
 		row(b, cls_name(v, vigie_rv_str(s, "class")),
 		    fmt(v, "%lld %s", (long long)vigie_rv_num(s, "deadline_business_days"),
@@ -325,7 +343,8 @@ static int build(struct rv *v)
 								   pct, sizeof(pct)))
 			: "-",
 		    cnt ? num(v, vigie_rv_num(s, "median_business_days"), 2) : "-",
-		    cnt ? num(v, vigie_rv_num(s, "p90_business_days"), 2) : "-");
+		    cnt ? num(v, vigie_rv_num(s, "p90_business_days"), 2) : "-",
+		    eff ? num(v, vigie_rv_num(s, "effective_median_business_days"), 2) : "-");
 	}
 	if (!nf)
 		add(v, RV_PARA, T("No security fix was installed on these hosts during the month."));
@@ -394,7 +413,7 @@ static int build(struct rv *v)
 				date_of(v, vigie_rv_str(f, "published"))),
 			    vigie_rv_str(f, "host"), vigie_rv_str(f, "package"),
 			    fmt(v, "%s → %s", old ? old : "?", vigie_rv_str(f, "version")),
-			    time_of(v, vigie_rv_str(f, "installed_local")),
+			    installed_cell(v, f),
 			    num(v, vigie_rv_num(f, "delay_business_days"), 2),
 			    ok ? T("met")
 			       : fmt(v, "%s%s %s %s %s %s", T("breached"),
@@ -425,6 +444,31 @@ static int build(struct rv *v)
 				vigie_rv_str(f, "source") ? vigie_rv_str(f, "source") : "?"),
 			    cls_name(v, vigie_rv_str(f, "class")),
 			    date_of(v, vigie_rv_str(f, "open_since")), why_open(v, f));
+		}
+	}
+	/* installed is not running */
+	add(v, RV_HEADING, T("Installed, not in effect at month end"));
+	if (!ne) {
+		add(v, RV_PARA, T("None: no installed fix was waiting for a restart."));
+	} else {
+		if (!(b = add(v, RV_TABLE, NULL)) || table(b, v, 5, ne))
+			return -1;
+		b->widths = W_EFF;
+		b->head[0] = T("Host");
+		b->head[1] = T("CVE");
+		b->head[2] = T("Class");
+		b->head[3] = T("Seen installed at");
+		b->head[4] = T("In effect at");
+		for (size_t i = 0; i < ne; i++) {
+			yajl_val f = aat(noeff, i);
+			const char *eat = vigie_rv_str(f, "effective_at_local");
+			b->flag[b->nrows] = 1;
+			row(b, vigie_rv_str(f, "host"),
+			    fmt(v, "%s (%s)", vigie_rv_str(f, "cve"),
+				vigie_rv_str(f, "source") ? vigie_rv_str(f, "source") : "?"),
+			    cls_name(v, vigie_rv_str(f, "class")),
+			    time_of(v, vigie_rv_str(f, "seen_installed_at_local")),
+			    eat ? time_of(v, eat) : T("not yet: processes still run the old code"));
 		}
 	}
 	add(v, RV_PARA, T("Delays count business days (weekends and public holidays excluded) from "

@@ -758,12 +758,119 @@ int vigie_store_host_candidates_set(struct vigie_store *s, int64_t host_id,
 	return 0;
 }
 
+/* ---- processes still running replaced files ---- */
+
+int vigie_store_host_restart_set(struct vigie_store *s, int64_t host_id,
+				 const struct store_restart *r, struct vigie_error *err)
+{
+	static const char del[] = "DELETE FROM host_restart WHERE host_id = ?";
+	static const char ins[] =
+		"INSERT INTO host_restart(host_id, pid, comm, unit, kind, container, package,"
+		" arch, running_version, path) VALUES(?,?,?,?,?,?,?,?,?,?)";
+	static const char mark[] =
+		"UPDATE hosts SET restart_known = ?4, restart_scanned = ?2,"
+		" restart_unreadable = ?3 WHERE id = ?1";
+	struct vigie_stmt *st = vigie_store_stmt(s, del, err);
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, host_id);
+	if ((rc = vigie_store_step_done(s, st, err, "clear restart entries")))
+		return rc;
+	for (size_t i = 0; r && i < r->n; i++) {
+		const struct store_restart_entry *e = &r->v[i];
+		if (!(st = vigie_store_stmt(s, ins, err)))
+			return VIGIE_EDB;
+		vigie_store_bind_int64(st, 1, host_id);
+		vigie_store_bind_int64(st, 2, e->pid);
+		vigie_store_bind_text(st, 3, e->comm);
+		vigie_store_bind_text(st, 4, e->unit);
+		vigie_store_bind_text(st, 5, e->kind);
+		vigie_store_bind_text(st, 6, e->container);
+		vigie_store_bind_text(st, 7, e->package);
+		vigie_store_bind_text(st, 8, e->arch ? e->arch : "");
+		vigie_store_bind_text(st, 9, e->running_version);
+		vigie_store_bind_text(st, 10, e->path);
+		if ((rc = vigie_store_step_done(s, st, err, "store restart entry")))
+			return rc;
+	}
+	if (!(st = vigie_store_stmt(s, mark, err)))
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, host_id);
+	vigie_store_bind_int64(st, 2, r ? (int64_t)r->scanned : 0);
+	vigie_store_bind_int64(st, 3, r ? (int64_t)r->unreadable : 0);
+	vigie_store_bind_int64(st, 4, r ? 1 : 0);
+	return vigie_store_step_done(s, st, err, "mark restart data");
+}
+
+int vigie_store_host_restart_get(struct vigie_store *s, int64_t host_id,
+				 struct store_restart *out, int *known,
+				 struct vigie_arena *arena, struct vigie_error *err)
+{
+	static const char head[] =
+		"SELECT restart_known, restart_scanned, restart_unreadable FROM hosts WHERE id = ?";
+	static const char rows[] =
+		"SELECT pid, comm, unit, kind, container, package, arch, running_version, path"
+		" FROM host_restart WHERE host_id = ? ORDER BY pid, package, path";
+	struct vigie_stmt *st = vigie_store_stmt(s, head, err);
+	size_t cap = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	*known = 0;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, host_id);
+	if ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
+		*known = vdb_col_int64(st, 0) != 0;
+		out->scanned = (size_t)vdb_col_int64(st, 1);
+		out->unreadable = (size_t)vdb_col_int64(st, 2);
+		rc = vdb_step(st);
+	}
+	if ((rc = done(s, st, rc, err, "read restart data")) || !*known)
+		return rc;
+	if (!(st = vigie_store_stmt(s, rows, err)))
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, host_id);
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
+		struct store_restart_entry *e;
+		if (out->n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			struct store_restart_entry *nv = vigie_arena_alloc(arena, nc * sizeof(*nv));
+			if (!nv) {
+				vdb_reset(st);
+				return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+			}
+			if (out->n)
+				memcpy(nv, out->v, out->n * sizeof(*nv));
+			out->v = nv;
+			cap = nc;
+		}
+		e = &out->v[out->n++];
+		e->pid = (int)vdb_col_int64(st, 0);
+		e->comm = vigie_arena_strdup(arena, vigie_store_col_text(st, 1));
+		e->unit = vigie_arena_strdup(arena, vigie_store_col_text(st, 2));
+		e->kind = vigie_arena_strdup(arena, vigie_store_col_text(st, 3));
+		e->container = vigie_arena_strdup(arena, vigie_store_col_text(st, 4));
+		e->package = vigie_arena_strdup(arena, vigie_store_col_text(st, 5));
+		e->arch = vigie_arena_strdup(arena, vigie_store_col_text(st, 6));
+		e->running_version = vigie_arena_strdup(arena, vigie_store_col_text(st, 7));
+		e->path = vigie_arena_strdup(arena, vigie_store_col_text(st, 8));
+		if (!e->package || !e->path || !e->arch) {
+			vdb_reset(st);
+			return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		}
+	}
+	return done(s, st, rc, err, "read restart entries");
+}
+
 /* ---- finding history ---- */
 
 /* One open row of a host's finding history, as stored. */
 struct fh_row {
 	const char *installed_version, *fixed_version, *cls, *state;
-	int seen; /* still open in this judgement */
+	int resolved; /* the fix is installed, not yet in effect */
+	int seen;     /* still shown by this judgement */
 };
 
 static int same_text(const char *a, const char *b)
@@ -792,9 +899,12 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 				       const struct store_finding_fact *open, size_t n,
 				       struct vigie_error *err)
 {
+	/* open rows, and resolved ones still waiting for their fix to take
+	 * effect (effective_at is set whenever a row resolves for good) */
 	static const char cur[] =
-		"SELECT cve, source, installed_version, fixed_version, class, state"
-		" FROM finding_history WHERE host_id = ? AND resolved_at IS NULL";
+		"SELECT cve, source, installed_version, fixed_version, class, state,"
+		" CASE WHEN resolved_at IS NULL THEN 0 ELSE 1 END"
+		" FROM finding_history WHERE host_id = ? AND effective_at IS NULL";
 	static const char up[] =
 		"INSERT INTO finding_history(host_id, cve, source, first_seen, last_seen,"
 		" installed_version, fixed_version, class, state)"
@@ -803,17 +913,37 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 		" last_seen = excluded.last_seen, resolved_at = NULL,"
 		" resolved_version = NULL, installed_version = excluded.installed_version,"
 		" fixed_version = excluded.fixed_version, class = excluded.class,"
-		" state = excluded.state";
-	/* open before, absent now: resolved by this inventory */
+		" state = excluded.state, effective_at = NULL";
+	/* the fix is installed now but not in effect: resolved (installed)
+	 * at when, in effect later; a finding first seen so is opened and
+	 * resolved at once */
+	static const char pend[] =
+		"INSERT INTO finding_history(host_id, cve, source, first_seen, last_seen,"
+		" installed_version, fixed_version, class, state, resolved_at, resolved_version)"
+		" VALUES(?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?4,"
+		" (SELECT max(p.source_version) FROM host_packages p"
+		"  WHERE p.host_id = ?1 AND p.source = ?3))"
+		" ON CONFLICT(host_id, cve, source) DO UPDATE SET"
+		" last_seen = excluded.last_seen, resolved_at = excluded.resolved_at,"
+		" resolved_version = excluded.resolved_version, state = excluded.state,"
+		" effective_at = NULL";
+	/* open before, absent now: resolved by this inventory, and in effect */
 	static const char resolve[] =
 		"UPDATE finding_history SET resolved_at = ?4,"
+		" effective_at = CASE WHEN (SELECT restart_known FROM hosts WHERE id = ?1) = 1"
+		"  THEN ?4 ELSE CAST(0 AS BIGINT) END,"
 		" resolved_version = (SELECT max(p.source_version) FROM host_packages p"
 		"  WHERE p.host_id = finding_history.host_id"
 		"  AND p.source = finding_history.source)"
 		" WHERE host_id = ?1 AND cve = ?2 AND source = ?3 AND resolved_at IS NULL";
+	/* installed before, no longer waiting now: in effect from this inventory */
+	static const char effect[] =
+		"UPDATE finding_history SET effective_at = ?4"
+		" WHERE host_id = ?1 AND cve = ?2 AND source = ?3"
+		" AND resolved_at IS NOT NULL AND effective_at IS NULL";
 	static const char seen[] =
 		"UPDATE finding_history SET last_seen = ?2"
-		" WHERE host_id = ?1 AND resolved_at IS NULL AND last_seen < ?2";
+		" WHERE host_id = ?1 AND effective_at IS NULL AND last_seen < ?2";
 	struct vigie_hashmap rows;
 	struct vigie_arena A;
 	struct vigie_stmt *st;
@@ -841,6 +971,7 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 		r->fixed_version = vigie_arena_strdup(&A, vigie_store_col_text(st, 3));
 		r->cls = vigie_arena_strdup(&A, vigie_store_col_text(st, 4));
 		r->state = vigie_arena_strdup(&A, vigie_store_col_text(st, 5));
+		r->resolved = vdb_col_int64(st, 6) != 0;
 		*slot = r;
 	}
 	vdb_reset(st);
@@ -857,12 +988,15 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 		}
 		if (r) {
 			r->seen = 1;
-			if (same_text(r->installed_version, open[i].installed_version) &&
+			if (open[i].not_effective && r->resolved)
+				continue; /* still waiting for a restart */
+			if (!open[i].not_effective && !r->resolved &&
+			    same_text(r->installed_version, open[i].installed_version) &&
 			    same_text(r->fixed_version, open[i].fixed_version) &&
 			    same_text(r->cls, open[i].cls) && same_text(r->state, open[i].state))
 				continue; /* unchanged: last_seen moves below */
 		}
-		if (!(st = vigie_store_stmt(s, up, err))) {
+		if (!(st = vigie_store_stmt(s, open[i].not_effective ? pend : up, err))) {
 			rc = VIGIE_EDB;
 			goto out;
 		}
@@ -886,7 +1020,7 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 			continue;
 		memcpy(cve, k, (size_t)(sep - k));
 		cve[sep - k] = '\0';
-		if (!(st = vigie_store_stmt(s, resolve, err))) {
+		if (!(st = vigie_store_stmt(s, r->resolved ? effect : resolve, err))) {
 			rc = VIGIE_EDB;
 			goto out;
 		}
@@ -918,7 +1052,9 @@ int vigie_store_finding_history_each(struct vigie_store *s, const char *scope,
 	static const char sql[] =
 		"SELECT h.name, h.client, f.cve, f.source, f.first_seen, f.last_seen,"
 		" coalesce(f.resolved_at, 0), f.resolved_version, f.installed_version,"
-		" f.fixed_version, f.class, f.state FROM finding_history f"
+		" f.fixed_version, f.class, f.state, coalesce(f.effective_at, 0),"
+		" CASE WHEN f.resolved_at IS NOT NULL AND f.effective_at IS NULL THEN 1 ELSE 0 END"
+		" FROM finding_history f"
 		" JOIN hosts h ON h.id = f.host_id WHERE " SCOPE
 		" AND (CAST(?2 AS TEXT) IS NULL OR h.name = CAST(?2 AS TEXT))"
 		" AND (CAST(?3 AS TEXT) IS NULL OR f.cve = CAST(?3 AS TEXT))"
@@ -939,7 +1075,8 @@ int vigie_store_finding_history_each(struct vigie_store *s, const char *scope,
 			vdb_col_int64(st, 4), vdb_col_int64(st, 5), vdb_col_int64(st, 6),
 			vigie_store_col_text(st, 7), vigie_store_col_text(st, 8),
 			vigie_store_col_text(st, 9), vigie_store_col_text(st, 10),
-			vigie_store_col_text(st, 11)
+			vigie_store_col_text(st, 11), vdb_col_int64(st, 12),
+			vdb_col_int64(st, 13) != 0
 		};
 		int x = cb(ud, &r);
 		if (x) {

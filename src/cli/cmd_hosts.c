@@ -3,6 +3,7 @@
 #include "vigie/app/host.h"
 #include "vigie/store/service.h"
 #include "vigie/render/json.h"
+#include "vigie/render/history_report.h"
 #include "vigie/debian/inventory.h"
 #include "vigie/debian/services.h"
 #include "vigie/store/store.h"
@@ -472,29 +473,19 @@ static int hosts_service(int argc, char **argv)
 
 static int history_text(void *ud, const struct store_history_row *r)
 {
-	char a[40], b[40];
+	char a[40], b[40], e[40];
 	(void)ud;
-	printf("%-16s %-20s %-16s %-20s %s\n", r->cve, r->source, r->cls ? r->cls : "-",
+	printf("%-16s %-20s %-16s %-20s %-20s %s\n", r->cve, r->source, r->cls ? r->cls : "-",
 	       vigie_time_format(r->first_seen, a, sizeof(a)),
-	       r->resolved_at ? vigie_time_format(r->resolved_at, b, sizeof(b)) : "open");
+	       r->resolved_at ? vigie_time_format(r->resolved_at, b, sizeof(b)) : "open",
+	       r->effective_at ? vigie_time_format(r->effective_at, e, sizeof(e))
+	       : r->restart_pending ? "restart pending" : r->resolved_at ? "unknown" : "-");
 	return 0;
 }
 
 static int history_json(void *ud, const struct store_history_row *r)
 {
-	yajl_gen g = ud;
-	yajl_gen_map_open(g);
-	vigie_json_kv_str(g, "cve", r->cve);
-	vigie_json_kv_str(g, "source", r->source);
-	vigie_json_kv_str(g, "class", r->cls);
-	vigie_json_kv_str(g, "state", r->state);
-	vigie_json_kv_str(g, "installed_version", r->installed_version);
-	vigie_json_kv_str(g, "fixed_version", r->fixed_version);
-	vigie_json_kv_time(g, "first_seen", r->first_seen);
-	vigie_json_kv_time(g, "last_seen", r->last_seen);
-	vigie_json_kv_time(g, "resolved_at", r->resolved_at);
-	vigie_json_kv_str(g, "resolved_version", r->resolved_version);
-	yajl_gen_map_close(g);
+	vigie_history_row_json(ud, r, 0);
 	return 0;
 }
 
@@ -542,8 +533,8 @@ static int hosts_history(int argc, char **argv)
 		vigie_json_key(g, "findings");
 		yajl_gen_array_open(g);
 	} else {
-		printf("%-16s %-20s %-16s %-20s %s\n", "CVE", "SOURCE", "CLASS", "FIRST SEEN",
-		       "RESOLVED");
+		printf("%-16s %-20s %-16s %-20s %-20s %s\n", "CVE", "SOURCE", "CLASS", "FIRST SEEN",
+		       "RESOLVED", "IN EFFECT");
 	}
 	rc = vigie_store_finding_history_each(s, NULL, argv[optind], NULL, open_only,
 					      g ? history_json : history_text, g, &err);

@@ -5,6 +5,7 @@
 #include "vigie/core/sha256.h"
 #include "vigie/debian/invdoc.h"
 #include "vigie/render/json.h"
+#include "vigie/render/history_report.h"
 #include "vigie/render/render.h"
 
 #include <microhttpd.h>
@@ -155,6 +156,7 @@ int h_push(struct req *r, struct vigie_buf *out)
 	in.candidates = d.candidates;
 	in.ncandidates = d.ncandidates;
 	in.have_candidates = d.have_candidates;
+	in.restart = d.have_restart ? &d.restart : NULL;
 	in.digest = digest;
 	in.bytes = (int64_t)doc->len;
 	if ((rc = vigie_app_host_ingest(s, &d.inv, &in, &res, &err))) {
@@ -354,20 +356,7 @@ int h_api_findings(struct req *r, struct vigie_buf *out)
 
 static int history_cb(void *ud, const struct store_history_row *h)
 {
-	yajl_gen g = ud;
-	yajl_gen_map_open(g);
-	vigie_json_kv_str(g, "host", h->host);
-	vigie_json_kv_str(g, "cve", h->cve);
-	vigie_json_kv_str(g, "source", h->source);
-	vigie_json_kv_str(g, "class", h->cls);
-	vigie_json_kv_str(g, "state", h->state);
-	vigie_json_kv_str(g, "installed_version", h->installed_version);
-	vigie_json_kv_str(g, "fixed_version", h->fixed_version);
-	vigie_json_kv_time(g, "first_seen", h->first_seen);
-	vigie_json_kv_time(g, "last_seen", h->last_seen);
-	vigie_json_kv_time(g, "resolved_at", h->resolved_at);
-	vigie_json_kv_str(g, "resolved_version", h->resolved_version);
-	yajl_gen_map_close(g);
+	vigie_history_row_json(ud, h, 1);
 	return 0;
 }
 

@@ -3,7 +3,9 @@
  * from the same store reads as the JSON API. */
 #include "pages.h"
 #include "vigie/app/host.h"
+#include "vigie/core/hashmap.h"
 #include "vigie/core/secret.h"
+#include "vigie/engine/scan_restart.h"
 
 #include <microhttpd.h>
 
@@ -341,18 +343,106 @@ static const char *class_css(enum vigie_class c)
 	return c == VIGIE_CLASS_HIGHLY_CRITICAL ? "hc" : c == VIGIE_CLASS_CRITICAL ? "c" : "s";
 }
 
+/* The host's finding history read once: "CVE\037source" -> the row's
+ * first_seen (an int64_t of the arena), not one query per finding. */
 struct since_ctx {
-	struct vigie_buf *out;
-	const char *cve, *source;
-	int64_t first_seen;
+	struct vigie_hashmap map;
+	struct vigie_arena arena;
 };
 
 static int since_cb(void *ud, const struct store_history_row *h)
 {
 	struct since_ctx *c = ud;
-	if (!strcmp(h->cve, c->cve) && !strcmp(h->source, c->source))
-		c->first_seen = h->first_seen;
+	size_t a = strlen(h->cve), b = strlen(h->source);
+	char *k = vigie_arena_alloc(&c->arena, a + b + 2);
+	int64_t *v = vigie_arena_alloc(&c->arena, sizeof(*v));
+	void **slot;
+	if (!k || !v)
+		return VIGIE_ENOMEM;
+	memcpy(k, h->cve, a);
+	k[a] = '\037';
+	memcpy(k + a + 1, h->source, b + 1);
+	if (!(slot = vigie_hashmap_slot(&c->map, k, a + b + 1)))
+		return VIGIE_ENOMEM;
+	*v = h->first_seen;
+	*slot = v;
 	return 0;
+}
+
+static int64_t since_of(struct since_ctx *c, const struct finding *f)
+{
+	char k[512];
+	int n = snprintf(k, sizeof(k), "%s\037%s", f->cve, f->source);
+	const int64_t *v = n > 0 && (size_t)n < sizeof(k)
+				   ? vigie_hashmap_get(&c->map, k, (size_t)n) : NULL;
+	return v ? *v : 0;
+}
+
+/* What still runs replaced code (scan_restart.h), per unit, from the last
+ * inventory: the packages at their old version, the CVEs their installed
+ * version fixes, the action. */
+static void restart_section(struct req *r, struct vigie_buf *out, const struct scan_result *res)
+{
+	const struct scan_restart *rs = res->restart;
+	vigie_buf_addf(out, "<h2 id=\"restart\">%s</h2>\n",
+		       T(r, "Installed but not running", "Installé mais pas en service"));
+	if (!rs) {
+		vigie_buf_addf(out, "<p>%s</p>\n",
+			       T(r, "The last inventory did not look at running processes: "
+				    "whether services still run replaced code is unknown.",
+				 "Le dernier inventaire n'a pas examiné les processus : on ne sait "
+				 "pas si des services utilisent encore du code remplacé."));
+		return;
+	}
+	vigie_buf_addf(out, "<p>%zu %s, %zu %s. ", rs->scanned,
+		       T(r, "processes examined", "processus examinés"), rs->unreadable,
+		       T(r, "unreadable", "illisibles"));
+	if (!rs->n) {
+		vigie_buf_addf(out, "%s</p>\n",
+			       T(r, "No process runs replaced code.",
+				 "Aucun processus n'utilise de code remplacé."));
+		return;
+	}
+	vigie_buf_addf(out, "%zu %s</p>\n", rs->ncves,
+		       T(r, "CVEs fixed on disk are not in effect yet.",
+			 "CVE corrigées sur le disque ne sont pas encore en vigueur."));
+	vigie_buf_addf(out, "<table id=\"restarts\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+			    "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>\n",
+		       T(r, "Unit or process", "Unité ou processus"), T(r, "Package", "Paquet"),
+		       T(r, "Running", "En service"), T(r, "Installed", "Installé"),
+		       T(r, "CVEs fixed, not running", "CVE corrigées, pas en service"),
+		       T(r, "Action", "Action"));
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct scan_restart_unit *u = &rs->units[i];
+		for (size_t k = 0; k < u->npkgs; k++) {
+			const struct scan_restart_pkg *p = &u->pkgs[k];
+			vigie_buf_adds(out, "<tr><td>");
+			if (u->unit)
+				srv_html(out, u->unit);
+			else
+				vigie_buf_addf(out, "%d ", u->pids[0]), srv_html(out, u->comms[0]);
+			vigie_buf_adds(out, "</td><td>");
+			srv_html(out, p->package);
+			vigie_buf_adds(out, "</td><td>");
+			srv_html(out, p->running_version ? p->running_version : "?");
+			vigie_buf_adds(out, "</td><td>");
+			srv_html(out, p->version ? p->version : "?");
+			vigie_buf_adds(out, "</td><td>");
+			for (size_t c = 0; c < p->ncves; c++) {
+				vigie_buf_adds(out, c ? ", <a href=\"/cves/" : "<a href=\"/cves/");
+				srv_html(out, p->cves[c]);
+				vigie_buf_adds(out, "\">");
+				srv_html(out, p->cves[c]);
+				vigie_buf_adds(out, "</a>");
+			}
+			if (!p->ncves)
+				vigie_buf_adds(out, "–");
+			vigie_buf_adds(out, "</td><td>");
+			srv_html(out, u->action);
+			vigie_buf_adds(out, "</td></tr>\n");
+		}
+	}
+	vigie_buf_adds(out, "</tbody></table>\n");
 }
 
 int h_page_host(struct req *r, struct vigie_buf *out)
@@ -361,6 +451,7 @@ int h_page_host(struct req *r, struct vigie_buf *out)
 	struct vigie_error err;
 	struct inventory inv;
 	struct scan_result res;
+	struct since_ctx sc;
 	struct fleet_page p = { r, out, 0 };
 	int have = 0, rc;
 	if (!s)
@@ -428,11 +519,12 @@ int h_page_host(struct req *r, struct vigie_buf *out)
 			       T(r, "Installed", "Installé"), T(r, "Fixed in", "Corrigé en"),
 			       T(r, "State", "État"), T(r, "Open since", "Ouvert depuis"),
 			       T(r, "Evidence", "Preuve"));
+		vigie_hashmap_init(&sc.map);
+		vigie_arena_init(&sc.arena);
+		vigie_store_finding_history_each(s, vigie_principal_scope(&r->who), r->params[0],
+						 NULL, 0, since_cb, &sc, &err);
 		for (size_t i = 0; i < res.n; i++) {
 			const struct finding *f = &res.findings[i];
-			struct since_ctx sc = { out, f->cve, f->source, 0 };
-			vigie_store_finding_history_each(s, vigie_principal_scope(&r->who),
-							 r->params[0], f->cve, 0, since_cb, &sc, &err);
 			vigie_buf_adds(out, "<tr><td><a href=\"/cves/");
 			srv_html(out, f->cve);
 			vigie_buf_adds(out, "\">");
@@ -445,15 +537,23 @@ int h_page_host(struct req *r, struct vigie_buf *out)
 			vigie_buf_adds(out, "</td><td>");
 			srv_html(out, f->fixed_version ? f->fixed_version : "–");
 			vigie_buf_adds(out, "</td><td>");
-			srv_html(out, f->reboot_required ? "reboot-required"
-							 : vigie_finding_state_name(f->state));
+			if (f->restart_required)
+				vigie_buf_addf(out, "<a href=\"#restart\">%s</a>",
+					       T(r, "fixed, restart needed",
+						 "corrigé, redémarrage requis"));
+			else
+				srv_html(out, f->reboot_required ? "reboot-required"
+								 : vigie_finding_state_name(f->state));
 			vigie_buf_adds(out, "</td><td>");
-			page_time(r, out, sc.first_seen);
+			page_time(r, out, since_of(&sc, f));
 			vigie_buf_adds(out, "</td><td>");
 			srv_html(out, f->evidence);
 			vigie_buf_adds(out, "</td></tr>\n");
 		}
 		vigie_buf_adds(out, "</tbody></table>\n");
+		vigie_hashmap_release(&sc.map);
+		vigie_arena_release(&sc.arena);
+		restart_section(r, out, &res);
 		vigie_scan_result_release(&res);
 	} else {
 		vigie_buf_addf(out, "<p class=\"warn\">%s</p>",

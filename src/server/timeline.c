@@ -6,6 +6,7 @@
  * only through scoped store reads (a host or client out of scope is not
  * found). */
 #include "pages.h"
+#include "vigie/app/sla.h"
 #include "vigie/engine/calendar.h"
 #include "vigie/engine/secdata.h"
 #include "vigie/engine/sla.h"
@@ -494,7 +495,9 @@ static int sla_compute(struct req *r, struct vigie_buf *out, struct sla_model *m
 		if (t->sd)
 			vigie_secdata_sla_hooks(t->sd, &hooks);
 		if (vigie_timeline_sla_items(&items, &n, &undated, &followups, &t->tl, &m->pol,
-					     t->sd ? &hooks : NULL, &err)) {
+					     t->sd ? &hooks : NULL, &err) ||
+		    vigie_app_sla_add_effective(items, n, s, names.v[i], &m->pol, &err)) {
+			free(items);
 			status = srv_error(r, out, 500, err.msg);
 			goto out;
 		}
@@ -567,7 +570,7 @@ int h_api_sla(struct req *r, struct vigie_buf *out)
 	snprintf(mon, sizeof(mon), "%04d-%02d", m.year, m.month);
 	g = vigie_json_gen_new(out);
 	yajl_gen_map_open(g);
-	vigie_json_kv_str(g, "schema", "vigie.clientsla/1");
+	vigie_json_kv_str(g, "schema", "vigie.clientsla/2");
 	vigie_json_kv_str(g, "client", m.client);
 	vigie_json_kv_str(g, "month", mon);
 	vigie_json_kv_int(g, "hosts", (int64_t)m.nhosts);
@@ -576,13 +579,11 @@ int h_api_sla(struct req *r, struct vigie_buf *out)
 	for (int c = SLA_NCLASSES - 1; c >= 0; c--) {
 		yajl_gen_map_open(g);
 		vigie_json_kv_str(g, "class", vigie_sla_class_name((enum sla_class)c));
-		vigie_json_kv_int(g, "deadline_days", m.pol.deadline_days[c]);
-		vigie_json_kv_int(g, "total", (int64_t)m.sum[c].count);
+		/* the keys and measures of `vigie sla` and the report */
+		vigie_json_kv_int(g, "deadline_business_days", m.pol.deadline_days[c]);
+		vigie_json_kv_int(g, "count", (int64_t)m.sum[c].count);
 		vigie_json_kv_int(g, "met", (int64_t)m.sum[c].met);
-		vigie_json_key(g, "median_days");
-		yajl_gen_double(g, m.sum[c].median_days);
-		vigie_json_key(g, "p90_days");
-		yajl_gen_double(g, m.sum[c].p90_days);
+		vigie_sla_measures_json(g, &m.sum[c]);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
@@ -602,9 +603,16 @@ int h_api_sla(struct req *r, struct vigie_buf *out)
 		vigie_json_kv_str(g, "published_from", it->published_from);
 		vigie_json_kv_time(g, "installed", it->installed);
 		vigie_json_kv_time(g, "deadline", it->deadline);
-		vigie_json_key(g, "delay_days");
+		vigie_json_key(g, "delay_business_days");
 		yajl_gen_double(g, it->delay_days);
 		vigie_json_kv_bool(g, "met", it->met);
+		vigie_json_kv_time(g, "effective", it->effective);
+		vigie_json_kv_bool(g, "effective_pending", it->effective_pending);
+		vigie_json_key(g, "effective_delay_business_days");
+		if (it->effective_days >= 0)
+			yajl_gen_double(g, it->effective_days);
+		else
+			yajl_gen_null(g);
 		if (!it->met) {
 			struct vigie_buf why = VIGIE_BUF_INIT;
 			char lang[8];

@@ -21,13 +21,18 @@ VIGIE_NOW=2026-11-02T10:00:00Z run hosts add web1 --status "$D/old.status" --rel
 run hosts history web1 --format json
 expect_eq "$(json 'd["findings"][0]["first_seen"]')" 2026-11-01T10:00:00Z "a rescan keeps first seen"
 expect_eq "$(json 'd["findings"][0]["last_seen"]')" 2026-11-02T10:00:00Z "and moves last seen"
-run hosts history web1 --open; expect_out "CVE-2022-28615 +apache2 .* open$" "listed as open"
+run hosts history web1 --open; expect_out "CVE-2022-28615 +apache2 .* open +-$" "listed as open"
 
-VIGIE_NOW=2026-11-03T10:00:00Z run hosts add web1 --status "$D/new.status" --release bookworm
+VIGIE_NOW=2026-11-03T10:00:00Z run hosts add web1 --status "$D/new.status" --release bookworm; expect_rc 0 "store the upgrade"
 run hosts history web1 --format json
 expect_eq "$(json 'd["findings"][0]["resolved_at"]')" 2026-11-03T10:00:00Z "resolved by the upgrade"
 expect_eq "$(json 'd["findings"][0]["resolved_version"]')" 2.4.56-1~deb11u2 "with the version installed"
 expect_eq "$(json 'd["findings"][0]["first_seen"]')" 2026-11-01T10:00:00Z "first seen still kept"
+# no process data (a status file, not a live host): when the fix took
+# effect is not known, and not claimed
+expect_eq "$(json 'd["findings"][0]["effective_at"], d["findings"][0]["restart_pending"]')" \
+	"None False" "in effect: unknown"
+run hosts history web1; expect_out "CVE-2022-28615 +apache2 .* unknown$" "text: unknown"
 run hosts history web1 --open --format json
 expect_eq "$(json 'len(d["findings"])')" 0 "nothing open"
 

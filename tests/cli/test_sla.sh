@@ -45,7 +45,7 @@ for r in p.tables.get("breaches", []): print("breach", r[0], r[1])
 print("items", len(p.tables["items"]), "external", p.ext)
 PY
 )
-expect_eq "$got" "$(printf 'sum highly-critical 0 0 – – –\nsum critical 0 0 – – –\nsum standard 5 4 80.0 %% 0.62 2.08\nbreach CVE-2026-2001 standard\nitems 5 external 0')" \
+expect_eq "$got" "$(printf 'sum highly-critical 0 0 – – – –\nsum critical 0 0 – – – –\nsum standard 5 4 80.0 %% 0.62 2.08 –\nbreach CVE-2026-2001 standard\nitems 5 external 0')" \
 	"html: summary, breaches and items as in the JSON"
 
 run sla --root "$ROOT" --format json; expect_rc 0 "json"

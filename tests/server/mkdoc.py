@@ -4,7 +4,12 @@ from a package list of tests/data/server/*.pkgs: one package per line,
 NAME ARCH VERSION [SOURCE [SOURCE_VERSION]] ('-' for an absent field).
 
 mkdoc.py PKGS --host H --release R [--dpkg-log FILE] [--drop FIELD]
-         [--collected-at T] > doc.json"""
+         [--collected-at T] [--restart PID:UNIT:PACKAGE:RUNNING:PATH ...]
+         [--no-restart-entries] > doc.json
+
+--restart adds a process of a system unit still mapping PATH of PACKAGE
+at version RUNNING (the document's "restart" object); --no-restart-entries
+adds that object with no entry (the agent looked and found none)."""
 import argparse
 import json
 import sys
@@ -22,6 +27,8 @@ def main():
     ap.add_argument("--dpkg-log")
     ap.add_argument("--drop", action="append", default=[])
     ap.add_argument("--collected-at", default="2026-11-27T08:55:00Z")
+    ap.add_argument("--restart", action="append", default=[])
+    ap.add_argument("--no-restart-entries", action="store_true")
     a = ap.parse_args()
     pkgs = []
     with open(a.pkgs) as f:
@@ -44,6 +51,15 @@ def main():
     if a.dpkg_log:
         with open(a.dpkg_log) as f:
             doc["logs"]["dpkg"] = [l.rstrip("\n") for l in f if l.strip()]
+    if a.restart or a.no_restart_entries:
+        entries = []
+        for r in a.restart:
+            pid, unit, pkg, running, path = r.split(":", 4)
+            entries.append({"pid": int(pid), "comm": unit.split(".")[0], "unit": unit,
+                            "kind": "system", "package": pkg, "arch": "amd64",
+                            "running_version": running, "path": path})
+        doc["restart"] = {"processes_scanned": 40, "processes_unreadable": 0,
+                          "entries": entries}
     for k in a.drop:
         doc.pop(k, None)
     json.dump(doc, sys.stdout, indent=1)

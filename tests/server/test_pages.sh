@@ -114,7 +114,7 @@ done
 for c in acme globex; do
 	chrome "sla_$c" "$PURL_op/clients/$c/sla?month=2026-11"
 	as "$TOK_OP" GET "/api/v1/clients/$c/sla?month=2026-11"
-	want=$(jq_ '"\n".join("%s %d %d" % (x["class"], x["met"], x["total"]) for x in d["classes"])')
+	want=$(jq_ '"\n".join("%s %d %d" % (x["class"], x["met"], x["count"]) for x in d["classes"])')
 	expect_eq "$($PN sla "$T/sla_$c.html")" "$want" "SLA page of $c: the API's numbers"
 done
 chrome tl "$PURL_a/hosts/$HA/timeline"

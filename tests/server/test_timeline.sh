@@ -79,14 +79,15 @@ sla() { # CLASS: met/total median p90 (2 decimals)
 	python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["schema"] == "vigie.clientsla/1"
+assert d["schema"] == "vigie.clientsla/2"
 c = [x for x in d["classes"] if x["class"] == sys.argv[2]][0]
-print("%d/%d %.4f %.4f" % (c["met"], c["total"], c["median_days"], c["p90_days"]))' "$T/body" "$1"
+m = lambda v: "-" if v is None else "%.3f" % v  # nothing to measure: null
+print("%d/%d %s %s" % (c["met"], c["count"], m(c["median_business_days"]), m(c["p90_business_days"])))' "$T/body" "$1"
 }
 as "$TOK_A" GET "/api/v1/clients/acme/sla?month=2026-11"; expect_code 200 "acme's SLA"
 expect_eq "$(jq_ 'd["client"], d["month"], d["hosts"]')" "acme 2026-11 1" "client, month"
-expect_eq "$(sla standard)" "0/1 $(python3 -c 'print("%.4f %.4f" % (109502/86400, 109502/86400))')" "standard: breached, 1.27 days"
-expect_eq "$(sla critical) $(sla highly-critical)" "0/0 0.0000 0.0000 0/0 0.0000 0.0000" "nothing else"
+expect_eq "$(sla standard)" "0/1 $(python3 -c 'print("%.3f %.3f" % (109502/86400, 109502/86400))')" "standard: breached, 1.27 days"
+expect_eq "$(sla critical) $(sla highly-critical)" "0/0 - - 0/0 - -" "nothing else"
 expect_eq "$(jq_ 'd["followups"]')" 1 "apache2's second binary is a follow-up, not counted"
 expect_eq "$(jq_ '[(i["host"], i["cve"], i["met"], i["installed"], i["deadline"]) for i in d["items"]]')" \
 	"[('$HA', 'CVE-2022-28615', False, '2026-11-02T06:25:02Z', '2026-11-02T00:00:00Z')]" "the item"
@@ -94,16 +95,16 @@ why=$(jq_ 'd["items"][0]["breach"]')
 case $why in *DSA-9101-1*1.3\ business\ days*|*1.3\ business\ days*DSA-9101-1*) ok ;; *) ko "the breach explained: $why" ;; esac
 case $why in *2026-11-02T00:00:00Z*) ok ;; *) ko "the breach names the deadline: $why" ;; esac
 as "$TOK_B" GET "/api/v1/clients/globex/sla?month=2026-11"; expect_code 200 "globex's SLA"
-expect_eq "$(sla critical)" "1/1 $(python3 -c 'print("%.4f %.4f" % (54002/86400, 54002/86400))')" "critical: met in 0.63 days"
-expect_eq "$(sla standard)" "0/0 0.0000 0.0000" "no standard fix"
+expect_eq "$(sla critical)" "1/1 $(python3 -c 'print("%.3f %.3f" % (54002/86400, 54002/86400))')" "critical: met in 0.63 days"
+expect_eq "$(sla standard)" "0/0 - -" "no standard fix"
 as "$TOK_A" GET "/api/v1/clients/acme/sla?month=2026-10"; expect_code 200 "October"
-expect_eq "$(sla standard)" "0/0 0.0000 0.0000" "nothing installed in October"
+expect_eq "$(sla standard)" "0/0 - -" "nothing installed in October"
 as "$TOK_A" GET "/api/v1/clients/acme/sla?month=2026-13"; expect_code 400 "bad month"
 as "$TOK_A" GET "/api/v1/clients/acme/sla?month=2026-1"; expect_code 400 "bad month format"
 as "$TOK_A" GET "/api/v1/clients/globex/sla?month=2026-11"; expect_code 404 "A may not ask for globex"
 as "$TOK_OP" GET "/api/v1/clients/nosuch/sla?month=2026-11"; expect_code 404 "unknown client"
 as "$TOK_OP" GET "/api/v1/clients/globex/sla?month=2026-11"; expect_code 200 "the operator asks for globex"
-expect_eq "$(sla critical)" "1/1 $(python3 -c 'print("%.4f %.4f" % (54002/86400, 54002/86400))')" "the same numbers"
+expect_eq "$(sla critical)" "1/1 $(python3 -c 'print("%.3f %.3f" % (54002/86400, 54002/86400))')" "the same numbers"
 # the page
 for lang in fr en; do
 	as "$TOK_A" GET "/clients/acme/sla?month=2026-11" -H "Accept-Language: $lang"; expect_code 200 "SLA page ($lang)"

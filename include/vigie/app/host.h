@@ -28,6 +28,9 @@ struct vigie_ingest {
 	const struct store_candidate *candidates; /* apt candidates, or NULL */
 	size_t ncandidates;
 	int have_candidates;           /* candidates were collected (even 0) */
+	/* processes still running replaced files, as the document says;
+	 * NULL: it does not say (the host then has no restart data) */
+	const struct store_restart *restart;
 	const char *digest;            /* the pushed document's SHA-256, or NULL */
 	int64_t bytes;                 /* its size */
 	int64_t when;                  /* 0: vigie_now() */

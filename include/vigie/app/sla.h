@@ -41,5 +41,10 @@ int vigie_app_host_sla(struct vigie_host_sla *out, struct vigie_store *s, const 
 		       const struct sla_policy *sla, int64_t since, int64_t until,
 		       struct vigie_error *err);
 void vigie_host_sla_release(struct vigie_host_sla *r);
+/* Set each item's effective time (sla.h) from the stored host's finding
+ * history and evaluate it again under sla (vigie_app_host_sla does it). */
+int vigie_app_sla_add_effective(struct sla_item *items, size_t n, struct vigie_store *s,
+				const char *host, const struct sla_policy *sla,
+				struct vigie_error *err);
 
 #endif

@@ -20,20 +20,7 @@
 #define INVDOC_MAX_LOG_BYTES (64u << 20)
 #define INVDOC_MAX_RESTART 100000       /* restart entries */
 
-/* Optional "restart" object: the processes still mapping replaced files
- * (debian/restart.h), one entry per (process, package, file), with the
- * version the agent found them running (NULL: unknown). Servers that do
- * not know the field ignore it. */
-struct invdoc_restart_entry {
-	int pid;
-	const char *comm, *unit, *kind, *container; /* unit, container may be NULL */
-	const char *package, *arch, *running_version, *path;
-};
-struct invdoc_restart {
-	size_t scanned, unreadable;
-	struct invdoc_restart_entry *v;
-	size_t n;
-};
+/* The optional "restart" object is a struct store_restart (store/service.h). */
 
 struct invdoc {
 	struct inventory inv;          /* host, release, kernel, packages */
@@ -45,7 +32,7 @@ struct invdoc {
 	int64_t collected_at;
 	struct vigie_arena arena;      /* candidate strings */
 	int have_restart;              /* the document has a restart object */
-	struct invdoc_restart restart; /* strings in inv's arena */
+	struct store_restart restart; /* strings in inv's arena */
 	size_t cap_restart;
 };
 
@@ -70,6 +57,6 @@ int vigie_invdoc_write_restart(struct vigie_buf *out, const struct inventory *in
 			       const struct store_candidate *c, size_t nc, int have_candidates,
 			       const char *dpkg_log, size_t dpkg_len, const char *apt_log,
 			       size_t apt_len, int64_t collected_at,
-			       const struct invdoc_restart *restart);
+			       const struct store_restart *restart);
 
 #endif

@@ -39,6 +39,9 @@ struct restart_file {
 	const char *package;  /* owning binary package ("libssl3") */
 	const char *arch;     /* from a multiarch list name ("amd64"), "" when none */
 	int deleted;          /* maps said " (deleted)"; else replaced (other inode) */
+	/* the version mapped, when known without dpkg.log (an inventory
+	 * document's restart entry); NULL: found from the log */
+	const char *running_version;
 };
 
 struct restart_proc {

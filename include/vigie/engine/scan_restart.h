@@ -68,10 +68,18 @@ struct scan_restart_opts {
 int vigie_scan_add_restart(struct scan_result *res, const struct scan_restart_opts *o,
 			   struct vigie_error *err);
 
+/* The same from the restart object host_id's last inventory carried
+ * (store/service.h), its running versions as the agent found them; nothing
+ * (res->restart stays NULL) when no inventory of the host carried one. */
+int vigie_scan_add_stored_restart(struct scan_result *res, struct vigie_store *s,
+				  int64_t host_id, const struct inventory *inv,
+				  const struct vulnindex *idx, const struct policy *pol,
+				  struct vigie_error *err);
+
 /* Flatten rs into the inventory document's restart object: one entry per
  * process of a unit and replaced file of the unit's packages; out->v is
  * allocated from arena and its strings point into rs. Returns 0 or VIGIE_ENOMEM. */
-int vigie_scan_restart_invdoc(struct invdoc_restart *out, const struct scan_restart *rs,
+int vigie_scan_restart_invdoc(struct store_restart *out, const struct scan_restart *rs,
 			      struct vigie_arena *arena);
 
 #endif

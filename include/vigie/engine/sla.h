@@ -11,7 +11,13 @@
  *   country = FR          ; FR or none
  *   holiday = 2026-12-24  ; extra non-business day (repeatable)
  *   not-holiday = 2026-05-08 ; a holiday that is worked (repeatable)
- * Other sections are ignored (they belong to other modules). */
+ *   measure = installed   ; or effective: which time the contract measures
+ * Other sections are ignored (they belong to other modules).
+ *
+ * Installed is not running: a fix takes effect when no process runs the
+ * replaced code any more (the kernel is rebooted). Items carry both times;
+ * `measure` says which one decides met or breached (default installed,
+ * the effective delay shown beside it). */
 #ifndef VIGIE_SLA_H
 #define VIGIE_SLA_H
 
@@ -33,9 +39,12 @@ enum sla_class {
 	SLA_NCLASSES = 3
 };
 
+enum sla_measure { SLA_MEASURE_INSTALLED = 0, SLA_MEASURE_EFFECTIVE = 1 };
+
 struct sla_policy {
 	int deadline_days[SLA_NCLASSES];
 	struct calendar cal;
+	enum sla_measure measure;
 };
 
 /* Defaults: 1 business day for every class, France. Release with
@@ -53,6 +62,8 @@ const char *vigie_sla_policy_path(const char *explicit_path, int *required);
 
 /* "highly-critical", "critical", "standard"; parse returns -1 if unknown. */
 const char *vigie_sla_class_name(enum sla_class c);
+/* "installed", "effective". */
+const char *vigie_sla_measure_name(enum sla_measure m);
 int vigie_sla_class_parse(const char *s);
 
 /* One installed fix. The caller fills the inputs; vigie_sla_evaluate() the rest. */
@@ -65,12 +76,20 @@ struct sla_item {
 	int64_t published;        /* advisory date, or first seen */
 	const char *published_from; /* evidence: "DSA-5376-1", "changelog entry date", ... */
 	int64_t installed;
+	/* when the fix took effect (>= installed); 0 when unknown (no process
+	 * data) or still pending (effective_pending: installed, but processes
+	 * still ran the old code at the last inventory) */
+	int64_t effective;
+	int effective_pending;
 	/* results */
 	int64_t deadline;
 	int64_t business_seconds; /* published -> installed, 0 if installed first */
 	double delay_days;        /* business_seconds / 86400 */
 	double delay_hours;       /* business_seconds / 3600 */
-	int met;                  /* installed <= deadline */
+	double effective_days;    /* published -> effective, business days; -1 unknown or pending */
+	/* the measured time (installed, or effective under measure = effective
+	 * when known; a pending one is not met) <= deadline */
+	int met;
 };
 
 /* Fill deadline, delays and met for item under policy p. */
@@ -83,6 +102,9 @@ struct sla_summary {
 	double share_met;      /* met / count, 0 when count is 0 */
 	double median_days;    /* of delay_days; mean of the two middle values for even count */
 	double p90_days;       /* nearest rank: sorted[ceil(0.9 * count) - 1] */
+	/* the same over the items whose effective time is known */
+	size_t effective_count, effective_pending;
+	double effective_median_days, effective_p90_days;
 };
 
 /* Summaries for each class (out[SLA_NCLASSES], indexed by class) over

@@ -12,6 +12,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "vigie/debian/history.h"
+#include "vigie/render/json.h"
 #include "vigie/engine/sla.h"
 #include "vigie/engine/timeline.h"
 #include "vigie/core/util.h"
@@ -101,5 +102,12 @@ int vigie_sla_report_json(struct vigie_buf *out, const struct sla_policy *p,
 		    const struct sla_item *items, size_t n,
 		    const struct sla_summary sum[SLA_NCLASSES], size_t undated,
 		    size_t followups, const struct report_opts *o);
+
+/* One finding history row (store/service.h) as a JSON map, the one shape
+ * of `vigie hosts history` and the server's history route; with_host adds
+ * the host's name. "effective_at" is null while open, while the fix waits
+ * for a restart or reboot ("restart_pending" true), or when unknown. */
+struct store_history_row;
+void vigie_history_row_json(yajl_gen g, const struct store_history_row *r, int with_host);
 
 #endif

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "vigie/core/error.h"
+#include "vigie/core/util.h"
 #include "vigie/store/store.h"
 
 #define VIGIE_NAME_MAX 253
@@ -183,6 +184,30 @@ int vigie_store_fleet_host_get(struct vigie_store *s, const char *scope, const c
 			       store_fleet_host_cb *cb, void *ud, struct vigie_error *err);
 
 /* ---- apt candidates the host sees ---- */
+/* Optional "restart" object: the processes still mapping replaced files
+ * (debian/restart.h), one entry per (process, package, file), with the
+ * version the agent found them running (NULL: unknown). Servers that do
+ * not know the field ignore it. */
+struct store_restart_entry {
+	int pid;
+	const char *comm, *unit, *kind, *container; /* unit, container may be NULL */
+	const char *package, *arch, *running_version, *path;
+};
+struct store_restart {
+	size_t scanned, unreadable;
+	struct store_restart_entry *v;
+	size_t n;
+};
+/* Replace the restart object of host_id with r, that of its last inventory;
+ * r NULL: that inventory carried none, the host has no restart data. */
+int vigie_store_host_restart_set(struct vigie_store *s, int64_t host_id,
+				 const struct store_restart *r, struct vigie_error *err);
+/* Load it: *known 0 (out empty) when the last inventory carried none.
+ * out->v and its strings are allocated from arena. */
+int vigie_store_host_restart_get(struct vigie_store *s, int64_t host_id,
+				 struct store_restart *out, int *known,
+				 struct vigie_arena *arena, struct vigie_error *err);
+
 struct store_candidate {
 	const char *package, *arch, *version, *suite;
 	int security;
@@ -196,12 +221,18 @@ struct store_finding_fact {
 	const char *cve, *source;
 	const char *installed_version, *fixed_version;
 	const char *cls, *state;
+	/* the fix is installed but not in effect yet: processes still run
+	 * the replaced code, or the kernel awaits a reboot */
+	int not_effective;
 };
 /* Record what an inventory taken at when shows: each open finding keeps
  * its first_seen (set now when new) and gets last_seen = when; a finding
  * open before and absent now is resolved at when, with the source version
- * then installed (NULL when the source is gone). Facts are never
- * rewritten otherwise. */
+ * then installed (NULL when the source is gone), and in effect at when
+ * when the host's inventory carried process data (else unknown).
+ * A not_effective fact resolves its finding at when (installed) but leaves
+ * it without effective_at until the first inventory that no longer shows
+ * it. Facts are never rewritten otherwise. */
 int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 				       int64_t when,
 				       const struct store_finding_fact *open, size_t n,
@@ -210,6 +241,11 @@ struct store_history_row {
 	const char *host, *client, *cve, *source;
 	int64_t first_seen, last_seen, resolved_at;
 	const char *resolved_version, *installed_version, *fixed_version, *cls, *state;
+	/* when the fix took effect: the first inventory where no process ran
+	 * the old code any more (the kernel was rebooted); 0 while open,
+	 * pending, or unknown (resolved by an inventory without process data) */
+	int64_t effective_at;
+	int restart_pending; /* resolved (installed), not in effect yet */
 };
 typedef int store_history_cb(void *ud, const struct store_history_row *r);
 /* History rows in scope; host and cve (either may be NULL) narrow it;

@@ -182,4 +182,17 @@ const struct vigie_migration vigie_store_pg_migrations[VIGIE_PG_NMIGRATIONS] = {
 	  "CREATE TABLE support_ended_prev(release TEXT COLLATE \"C\" NOT NULL, source TEXT COLLATE \"C\" NOT NULL,"
 	  " last_version TEXT COLLATE \"C\", end_date TEXT COLLATE \"C\", note TEXT COLLATE \"C\");"
 	  "CREATE TABLE support_limited_prev(source TEXT COLLATE \"C\" NOT NULL, note TEXT COLLATE \"C\");" },
+	{ 8,
+	  /* see the SQLite migration 8 */
+	  "CREATE TABLE host_restart(host_id BIGINT NOT NULL REFERENCES hosts(id)"
+	  " ON DELETE CASCADE, pid INTEGER NOT NULL, comm TEXT COLLATE \"C\","
+	  " unit TEXT COLLATE \"C\", kind TEXT COLLATE \"C\", container TEXT COLLATE \"C\","
+	  " package TEXT COLLATE \"C\" NOT NULL, arch TEXT COLLATE \"C\","
+	  " running_version TEXT COLLATE \"C\", path TEXT COLLATE \"C\" NOT NULL);"
+	  "CREATE INDEX host_restart_host ON host_restart(host_id);"
+	  "ALTER TABLE hosts ADD COLUMN restart_known INTEGER NOT NULL DEFAULT 0;"
+	  "ALTER TABLE hosts ADD COLUMN restart_scanned BIGINT NOT NULL DEFAULT 0;"
+	  "ALTER TABLE hosts ADD COLUMN restart_unreadable BIGINT NOT NULL DEFAULT 0;"
+	  "ALTER TABLE finding_history ADD COLUMN effective_at BIGINT;"
+	  "UPDATE finding_history SET effective_at = 0 WHERE resolved_at IS NOT NULL;" },
 };

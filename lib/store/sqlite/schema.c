@@ -186,4 +186,20 @@ const struct vigie_migration vigie_store_sqlite_migrations[VIGIE_SQLITE_NMIGRATI
 	  "CREATE TABLE support_ended_prev(release TEXT NOT NULL, source TEXT NOT NULL,"
 	  " last_version TEXT, end_date TEXT, note TEXT);"
 	  "CREATE TABLE support_limited_prev(source TEXT NOT NULL, note TEXT);" },
+	{ 8,
+	  /* installed is not running: the processes a pushed inventory says
+	   * still map replaced files (one row per process and file), and in
+	   * the finding history the time a fix took effect beside the time it
+	   * was installed (NULL while a restart or reboot is pending, 0 when
+	   * unknown: resolved by an inventory without process data) */
+	  "CREATE TABLE host_restart(host_id INTEGER NOT NULL REFERENCES hosts(id)"
+	  " ON DELETE CASCADE, pid INTEGER NOT NULL, comm TEXT, unit TEXT, kind TEXT,"
+	  " container TEXT, package TEXT NOT NULL, arch TEXT, running_version TEXT,"
+	  " path TEXT NOT NULL);"
+	  "CREATE INDEX host_restart_host ON host_restart(host_id);"
+	  "ALTER TABLE hosts ADD COLUMN restart_known INTEGER NOT NULL DEFAULT 0;"
+	  "ALTER TABLE hosts ADD COLUMN restart_scanned INTEGER NOT NULL DEFAULT 0;"
+	  "ALTER TABLE hosts ADD COLUMN restart_unreadable INTEGER NOT NULL DEFAULT 0;"
+	  "ALTER TABLE finding_history ADD COLUMN effective_at INTEGER;"
+	  "UPDATE finding_history SET effective_at = 0 WHERE resolved_at IS NOT NULL;" },
 };

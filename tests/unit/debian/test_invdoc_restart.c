@@ -21,13 +21,13 @@ static void make_inv(struct inventory *inv)
 /* Written, then read back: the same entries. */
 static void test_roundtrip(void **state)
 {
-	struct invdoc_restart_entry e[2] = {
+	struct store_restart_entry e[2] = {
 		{ 812, "nginx", "nginx.service", "system", NULL, "libssl3", "amd64",
 		  "3.0.11-1~deb12u2", "/usr/lib/x86_64-linux-gnu/libssl.so.3" },
 		{ 4242, "my app", NULL, "none", NULL, "libssl3", "", NULL,
 		  "/usr/lib/x86_64-linux-gnu/libcrypto.so.3" },
 	};
-	struct invdoc_restart r = { 140, 3, e, 2 };
+	struct store_restart r = { 140, 3, e, 2 };
 	struct vigie_buf out = VIGIE_BUF_INIT;
 	struct inventory inv;
 	struct invdoc d;

@@ -28,12 +28,12 @@ static void add(struct vulnindex *idx, const char *src, const char *vuln, const 
 	assert_int_equal(vigie_vulnindex_add(idx, src, &e, NULL), 0);
 }
 
-static struct restart_file ssl[] = { { "/usr/lib/x86_64-linux-gnu/libssl.so.3", "libssl3", "amd64", 1 } };
+static struct restart_file ssl[] = { { "/usr/lib/x86_64-linux-gnu/libssl.so.3", "libssl3", "amd64", 1, NULL } };
 static struct restart_file ssl_crypto[] = {
-	{ "/usr/lib/x86_64-linux-gnu/libcrypto.so.3", "libssl3", "amd64", 1 },
-	{ "/usr/lib/x86_64-linux-gnu/libssl.so.3", "libssl3", "amd64", 0 },
+	{ "/usr/lib/x86_64-linux-gnu/libcrypto.so.3", "libssl3", "amd64", 1, NULL },
+	{ "/usr/lib/x86_64-linux-gnu/libssl.so.3", "libssl3", "amd64", 0, NULL },
 };
-static struct restart_file zlib[] = { { "/usr/lib/x86_64-linux-gnu/libz.so.1", "zlib1g", "amd64", 1 } };
+static struct restart_file zlib[] = { { "/usr/lib/x86_64-linux-gnu/libz.so.1", "zlib1g", "amd64", 1, NULL } };
 
 static void test_units_and_cves(void **state)
 {
@@ -151,7 +151,7 @@ static void test_units_and_cves(void **state)
 	assert_int_equal(nr, 3);
 
 	/* the document's flat form: one entry per process and file */
-	struct invdoc_restart doc;
+	struct store_restart doc;
 	assert_int_equal(vigie_scan_restart_invdoc(&doc, r, &res.arena), 0);
 	assert_int_equal(doc.n, 1 + 1 + 2 * 2 + 1);
 	assert_int_equal(doc.scanned, 140);

@@ -116,6 +116,51 @@ static void test_summary(void **state)
 	vigie_sla_policy_release(&p);
 }
 
+/* Installed is not running, worked by hand (FR, 1 business day): published
+ * Wed 2026-02-04 10:00, installed 16:00 (6 h, met), in effect Fri 06
+ * 12:00 (14 h + 24 h + 12 h = 50 h, after the Thu 10:00 deadline). */
+static void test_effective(void **state)
+{
+	struct sla_policy p;
+	struct sla_item it;
+	struct sla_summary sum[SLA_NCLASSES];
+	struct sla_item two[2];
+	(void)state;
+	assert_int_equal(vigie_sla_policy_init(&p, NULL), 0);
+	item(&it, "CVE-E", SLA_STANDARD, "2026-02-04T10:00:00Z", "2026-02-04T16:00:00Z");
+	vigie_sla_evaluate(&p, &it);
+	assert_true(it.met);
+	assert_true(it.effective_days == -1); /* unknown: not claimed */
+	it.effective = test_utc("2026-02-06T12:00:00Z");
+	vigie_sla_evaluate(&p, &it);
+	assert_true(it.met); /* the contract measures the installation */
+	assert_true(fabs_ok(it.effective_days, 50.0 / 24.0));
+	p.measure = SLA_MEASURE_EFFECTIVE;
+	vigie_sla_evaluate(&p, &it);
+	assert_false(it.met); /* in effect after the deadline */
+	assert_true(fabs_ok(it.delay_days, 6.0 / 24.0));
+	/* still waiting for a restart: not met when measured in effect */
+	it.effective = 0;
+	it.effective_pending = 1;
+	vigie_sla_evaluate(&p, &it);
+	assert_false(it.met);
+	assert_true(it.effective_days == -1);
+	p.measure = SLA_MEASURE_INSTALLED;
+	vigie_sla_evaluate(&p, &it);
+	assert_true(it.met);
+	/* the summary's effective measures count only the known ones */
+	two[0] = it;
+	item(&two[1], "CVE-F", SLA_STANDARD, "2026-02-04T10:00:00Z", "2026-02-04T16:00:00Z");
+	two[1].effective = test_utc("2026-02-05T10:00:00Z"); /* 24 h */
+	vigie_sla_evaluate(&p, &two[1]);
+	assert_int_equal(vigie_sla_summarize(sum, two, 2, NULL), 0);
+	assert_int_equal(sum[SLA_STANDARD].count, 2);
+	assert_int_equal(sum[SLA_STANDARD].effective_count, 1);
+	assert_int_equal(sum[SLA_STANDARD].effective_pending, 1);
+	assert_true(fabs_ok(sum[SLA_STANDARD].effective_median_days, 1.0));
+	vigie_sla_policy_release(&p);
+}
+
 static void test_config(void **state)
 {
 	struct sla_policy p;
@@ -129,8 +174,10 @@ static void test_config(void **state)
 	path = test_write("good.conf",
 			  "# policy\n[other]\nstandard = whatever\n"
 			  "[sla]\nhighly-critical = 0 ; same day\ncritical = 2\nstandard = 5\n"
-			  "country = none\nholiday = 2026-12-24\nholiday = 2026-12-31\n");
+			  "country = none\nholiday = 2026-12-24\nholiday = 2026-12-31\n"
+			  "measure = effective\n");
 	assert_int_equal(vigie_sla_policy_load(&p, path, &e), 0);
+	assert_int_equal(p.measure, SLA_MEASURE_EFFECTIVE);
 	assert_int_equal(p.deadline_days[SLA_HIGHLY_CRITICAL], 0);
 	assert_int_equal(p.deadline_days[SLA_CRITICAL], 2);
 	assert_int_equal(p.deadline_days[SLA_STANDARD], 5);
@@ -150,6 +197,10 @@ static void test_config(void **state)
 	path = test_write("bad2.conf", "[sla]\nholiday = 2026-02-30\n");
 	assert_int_equal(vigie_sla_policy_load(&p, path, &e), VIGIE_EPARSE);
 	assert_int_equal(e.line, 2);
+	path = test_write("bad-measure.conf", "[sla]\n\nmeasure = whenever\n");
+	assert_int_equal(vigie_sla_policy_load(&p, path, &e), VIGIE_EPARSE);
+	assert_int_equal(e.line, 3);
+	assert_int_equal(p.measure, SLA_MEASURE_EFFECTIVE); /* unchanged */
 	path = test_write("bad3.conf", "[sla\n");
 	assert_int_equal(vigie_sla_policy_load(&p, path, &e), VIGIE_EPARSE);
 	/* Alsace-Moselle: a fix published on Maundy Thursday 2026 at 10:00
@@ -220,6 +271,7 @@ int main(void)
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_percentiles),
 		cmocka_unit_test(test_summary),
+		cmocka_unit_test(test_effective),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_shipped_config),
 	};
