@@ -48,9 +48,10 @@ struct triage_item {
 	enum vigie_class cls;
 	const char *class_rule;
 	const char *evidence;
-	/* a written decision in force (or expired: decision_expired 1) */
+	/* a written decision in force, or expired or re-opened (decision_state) */
 	const struct vigie_decision *decision;
-	int decision_expired;
+	int decision_state;          /* enum vigie_decision_state */
+	const char *decision_was, *decision_now; /* re-opened: Debian's data */
 };
 
 struct triage_result {

@@ -152,4 +152,11 @@ const struct vigie_migration vigie_store_pg_migrations[VIGIE_PG_NMIGRATIONS] = {
 	  " WHERE k.host_id = hosts.id),"
 	  " last_push = coalesce((SELECT max(p.received_at) FROM pushes p"
 	  " WHERE p.host_id = hosts.id), 0);" },
+	{ 7,
+	  /* see the SQLite migration 7 */
+	  "ALTER TABLE decisions ADD COLUMN client TEXT COLLATE \"C\";"
+	  "ALTER TABLE decisions ADD COLUMN debian_data TEXT COLLATE \"C\";"
+	  "CREATE TABLE decision_alerts(decision_id BIGINT NOT NULL, kind TEXT COLLATE \"C\" NOT NULL,"
+	  " detail TEXT COLLATE \"C\" NOT NULL, sent_at BIGINT NOT NULL,"
+	  " PRIMARY KEY(decision_id, kind, detail));" },
 };

@@ -152,4 +152,13 @@ const struct vigie_migration vigie_store_sqlite_migrations[VIGIE_SQLITE_NMIGRATI
 	  " WHERE k.host_id = hosts.id),"
 	  " last_push = coalesce((SELECT max(p.received_at) FROM pushes p"
 	  " WHERE p.host_id = hosts.id), 0);" },
+	{ 7,
+	  /* decisions for every host of one client, and what Debian's data on
+	   * the CVE said when decided (a change re-opens the decision); the
+	   * re-opened and expired decisions already alerted, once each */
+	  "ALTER TABLE decisions ADD COLUMN client TEXT;"
+	  "ALTER TABLE decisions ADD COLUMN debian_data TEXT;"
+	  "CREATE TABLE decision_alerts(decision_id INTEGER NOT NULL, kind TEXT NOT NULL,"
+	  " detail TEXT NOT NULL, sent_at INTEGER NOT NULL,"
+	  " PRIMARY KEY(decision_id, kind, detail));" },
 };
