@@ -335,6 +335,7 @@ void vigie_render_decision_json(yajl_gen g, const struct vigie_decision *x, int 
 	}
 	yajl_gen_map_open(g);
 	vigie_json_kv_int(g, "id", x->id);
+	vigie_json_kv_str(g, "cve", x->cve);
 	vigie_json_kv_str(g, "status", x->status);
 	vigie_json_kv_str(g, "justification", x->justification);
 	vigie_json_kv_str(g, "reason", x->reason);

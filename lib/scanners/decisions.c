@@ -152,6 +152,17 @@ int vigie_decision_reopened(const struct vigie_decisions *d, const struct vigie_
 	return 0;
 }
 
+int vigie_decision_covers(const struct vigie_decisions *d, const struct vigie_decision *x,
+			  const char *host)
+{
+	const char *client;
+	if (x->host)
+		return host && !strcmp(x->host, host);
+	if (x->client)
+		return (client = vigie_decision_client_of(d, host)) && !strcmp(client, x->client);
+	return 1;
+}
+
 const char *vigie_decision_client_of(const struct vigie_decisions *d, const char *host)
 {
 	const struct vigie_decision_host *h = vigie_decision_host_of(d, host);

@@ -50,6 +50,10 @@ int vigie_decision_state_of(const struct vigie_decisions *d, const struct vigie_
 int vigie_decision_reopened(const struct vigie_decisions *d, const struct vigie_decision *x,
 			    const char *release, const char *source,
 			    const char **was, const char **now);
+/* 1 when x's scope takes in host (named, host of x's client, or every
+ * host), revoked or not. */
+int vigie_decision_covers(const struct vigie_decisions *d, const struct vigie_decision *x,
+			  const char *host);
 /* "host", "client" or "fleet"; the scope's name (host, client or NULL). */
 const char *vigie_decision_scope(const struct vigie_decision *x);
 
