@@ -30,6 +30,8 @@ int vigie_triage_render_json(struct vigie_buf *out, const struct triage_result *
 	yajl_gen_map_open(g);
 	vigie_json_kv_str(g, "file", r->report);
 	vigie_json_kv_str(g, "format", r->format);
+	/* the findings were judged on the system the report describes */
+	vigie_json_kv_str(g, "inventory", r->report_inventory);
 	yajl_gen_map_close(g);
 	vigie_json_key(g, "summary");
 	yajl_gen_map_open(g);
@@ -125,6 +127,11 @@ int vigie_triage_render_text(struct vigie_buf *out, const struct triage_result *
 		       r->count[TRIAGE_CONFIRMED_FIX] + r->count[TRIAGE_CONFIRMED_NOFIX],
 		       r->count[TRIAGE_CONFIRMED_FIX], r->count[TRIAGE_CONFIRMED_NOFIX],
 		       r->count[TRIAGE_UNKNOWN]);
+	if (r->report_inventory) {
+		vigie_buf_adds(out, "judged on the inventory the report gives: ");
+		vigie_buf_add_safe(out, r->report_inventory, strlen(r->report_inventory));
+		vigie_buf_addc(out, '\n');
+	}
 	}
 	return out->data ? 0 : VIGIE_ENOMEM;
 }
@@ -254,7 +261,9 @@ int vigie_triage_render_openvex(struct vigie_buf *out, const struct triage_resul
 		 * (Trivy "debian-11.8" from debian_version, Syft "debian-11"
 		 * from os-release): any value would miss one of them. */
 		for (size_t k = 0; k < it->npkgs; k++) {
-			if (!it->pkgs[k].version || !*it->pkgs[k].version)
+			/* (a report's own inventory may not give the arch) */
+			if (!it->pkgs[k].version || !*it->pkgs[k].version ||
+			    !it->pkgs[k].arch || !*it->pkgs[k].arch)
 				continue;
 			prods[np].name = it->pkgs[k].name;
 			prods[np].version = it->pkgs[k].version;
