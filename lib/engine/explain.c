@@ -1,6 +1,7 @@
 #include "vigie/engine/explain.h"
 #include "vigie/store/decisions.h"
 #include "vigie/render/json.h"
+#include "vigie/render/vulndoc.h"
 #include "vigie/engine/match.h"
 #include "vigie/engine/vulnindex.h"
 
@@ -311,23 +312,8 @@ int vigie_explain_render(struct vigie_buf *out, struct vigie_store *s, const cha
 			vigie_json_kv_str(g, "conclusion", f ? f->evidence : why.data);
 		}
 		vigie_json_key(g, "decision");
-		if (opts->decision) {
-			const struct vigie_decision *x = opts->decision;
-			yajl_gen_map_open(g);
-			vigie_json_kv_int(g, "id", x->id);
-			vigie_json_kv_str(g, "status", x->status);
-			vigie_json_kv_str(g, "justification", x->justification);
-			vigie_json_kv_str(g, "reason", x->reason);
-			vigie_json_kv_str(g, "by", x->by);
-			vigie_json_kv_time(g, "at", x->at);
-			vigie_json_kv_time(g, "expires", x->expires);
-			vigie_json_kv_bool(g, "expired", opts->decision_expired);
-			vigie_json_kv_bool(g, "in_force", !opts->decision_expired);
-			vigie_json_kv_str(g, "host", x->host);
-			yajl_gen_map_close(g);
-		} else {
-			yajl_gen_null(g);
-		}
+		vigie_render_decision_json(g, opts->decision, opts->decision_state,
+					   opts->decision_was, opts->decision_now);
 		yajl_gen_map_close(g);
 		yajl_gen_free(g);
 		goto out;
@@ -408,11 +394,19 @@ int vigie_explain_render(struct vigie_buf *out, struct vigie_store *s, const cha
 		vigie_date_format(x->at, at, sizeof(at));
 		if (x->expires)
 			vigie_date_format(x->expires - 86400, ex, sizeof(ex));
+		int st = opts->decision_state;
+		if (st == VIGIE_DECISION_REOPENED) {
+			vigie_buf_adds(out, "Decision re-opened: Debian's data changed (was ");
+			vigie_buf_add_safe(out, opts->decision_was, strlen(opts->decision_was));
+			vigie_buf_adds(out, ", now ");
+			vigie_buf_add_safe(out, opts->decision_now, strlen(opts->decision_now));
+			vigie_buf_adds(out, ").\n");
+		}
 		vigie_buf_addf(out, "Decision %lld: %s by ", (long long)x->id, x->status);
 		vigie_buf_add_safe(out, x->by, strlen(x->by));
 		vigie_buf_addf(out, " on %s%s%s%s: ", at,
-			       !ex[0] ? "" : opts->decision_expired ? ", expired after " : " until ",
-			       ex, opts->decision_expired ? " (no longer applies)" : "");
+			       !ex[0] ? "" : st == VIGIE_DECISION_EXPIRED ? ", expired after " : " until ",
+			       ex, st ? " (no longer applies)" : "");
 		vigie_buf_add_safe(out, x->reason, strlen(x->reason));
 		vigie_buf_addc(out, '\n');
 	}

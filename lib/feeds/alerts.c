@@ -5,6 +5,7 @@
 #include "vigie/feeds/alerts.h"
 #include "vigie/core/conf.h"
 #include "vigie/core/spawn.h"
+#include "vigie/scanners/decisions.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -237,6 +238,128 @@ int vigie_alerts_text(struct vigie_buf *out, const struct feeds_items *l)
 	return text_body(out, l);
 }
 
+void vigie_alerts_decisions_init(struct alerts_decisions *ad)
+{
+	memset(ad, 0, sizeof(*ad));
+	vigie_decisions_init(&ad->dec);
+}
+
+void vigie_alerts_decisions_release(struct alerts_decisions *ad)
+{
+	if (!ad)
+		return;
+	free(ad->v);
+	vigie_decisions_release(&ad->dec);
+	memset(ad, 0, sizeof(*ad));
+}
+
+/* What a decision is told under once: its state and, re-opened, the change. */
+static int alert_detail(struct vigie_buf *b, const struct alerts_decision *x)
+{
+	vigie_buf_reset(b);
+	if (x->state == VIGIE_DECISION_REOPENED)
+		return vigie_buf_addf(b, "%s\t%s", x->was, x->now);
+	return vigie_buf_adds(b, "");
+}
+
+int vigie_alerts_decisions_pending(struct vigie_store *s, struct alerts_decisions *ad,
+				   struct vigie_error *err)
+{
+	struct vigie_buf key = VIGIE_BUF_INIT;
+	int64_t now = vigie_now();
+	int rc;
+
+	if ((rc = vigie_store_decisions_load(s, 0, &ad->dec, err)))
+		return rc;
+	if (ad->dec.n && !(ad->v = calloc(ad->dec.n, sizeof(*ad->v))))
+		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	for (size_t i = 0; i < ad->dec.n; i++) {
+		struct alerts_decision *x = &ad->v[ad->n];
+		x->d = &ad->dec.v[i];
+		x->state = vigie_decision_state_of(&ad->dec, x->d, now, &x->was, &x->now);
+		if (x->state == VIGIE_DECISION_IN_FORCE)
+			continue;
+		if (alert_detail(&key, x)) {
+			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+			break;
+		}
+		rc = vigie_store_decision_alert_seen(s, x->d->id, vigie_decision_state_name(x->state),
+						     key.data, err);
+		if (rc < 0)
+			break;
+		if (!rc)
+			ad->n++;
+		rc = 0;
+	}
+	vigie_buf_release(&key);
+	return rc;
+}
+
+static int scope_text(struct vigie_buf *out, const struct vigie_decision *d)
+{
+	if (d->host)
+		return vigie_buf_add_safe(out, d->host, strlen(d->host));
+	if (d->client) {
+		int rc = vigie_buf_adds(out, "every host of client ");
+		return rc | vigie_buf_add_safe(out, d->client, strlen(d->client));
+	}
+	return vigie_buf_adds(out, "every host");
+}
+
+int vigie_alerts_decisions_text(struct vigie_buf *out, const struct alerts_decisions *ad)
+{
+	int rc = 0;
+	if (!ad || !ad->n)
+		return 0;
+	rc |= vigie_buf_adds(out, "Written decisions that no longer apply:\n");
+	for (size_t i = 0; i < ad->n; i++) {
+		const struct alerts_decision *x = &ad->v[i];
+		char ex[16] = "";
+		rc |= vigie_buf_addf(out, "decision %lld (%s %s on ", (long long)x->d->id, x->d->cve,
+				     x->d->status);
+		rc |= scope_text(out, x->d);
+		if (x->state == VIGIE_DECISION_EXPIRED) {
+			vigie_date_format(x->d->expires - 86400, ex, sizeof(ex));
+			rc |= vigie_buf_addf(out, ") expired after %s: ", ex);
+		} else {
+			rc |= vigie_buf_adds(out, ") re-opened: Debian's data changed (was ");
+			rc |= vigie_buf_add_safe(out, x->was, strlen(x->was));
+			rc |= vigie_buf_adds(out, ", now ");
+			rc |= vigie_buf_add_safe(out, x->now, strlen(x->now));
+			rc |= vigie_buf_adds(out, "): ");
+		}
+		rc |= vigie_buf_add_safe(out, x->d->reason, strlen(x->d->reason));
+		rc |= vigie_buf_addc(out, '\n');
+	}
+	return rc ? VIGIE_ENOMEM : 0;
+}
+
+int vigie_alerts_decisions_mark_sent(struct vigie_store *s, const struct alerts_decisions *ad,
+				     struct vigie_error *err)
+{
+	struct vigie_buf key = VIGIE_BUF_INIT;
+	int64_t now = vigie_now();
+	int rc;
+	if (!ad || !ad->n)
+		return 0;
+	if ((rc = vigie_store_begin(s, err)))
+		return rc;
+	for (size_t i = 0; i < ad->n && !rc; i++) {
+		if (alert_detail(&key, &ad->v[i]))
+			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		else
+			rc = vigie_store_decision_alert_mark(s, ad->v[i].d->id,
+							     vigie_decision_state_name(ad->v[i].state),
+							     key.data, now, err);
+	}
+	vigie_buf_release(&key);
+	if (rc) {
+		vigie_store_rollback(s);
+		return rc;
+	}
+	return vigie_store_commit(s, err);
+}
+
 static void gs(yajl_gen g, const char *s)
 {
 	if (s)
@@ -262,7 +385,7 @@ static void glist(yajl_gen g, const char *spaced)
 }
 
 int vigie_alerts_json(struct vigie_buf *out, const struct feeds_items *l,
-		struct vigie_error *err)
+		      const struct alerts_decisions *ad, struct vigie_error *err)
 {
 	struct vigie_strv hosts;
 	yajl_gen g;
@@ -335,6 +458,38 @@ int vigie_alerts_json(struct vigie_buf *out, const struct feeds_items *l,
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
+	gs(g, "decisions");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; ad && i < ad->n; i++) {
+		const struct alerts_decision *x = &ad->v[i];
+		yajl_gen_map_open(g);
+		gs(g, "id");
+		yajl_gen_integer(g, x->d->id);
+		gs(g, "cve");
+		gs(g, x->d->cve);
+		gs(g, "status");
+		gs(g, x->d->status);
+		gs(g, "state");
+		gs(g, vigie_decision_state_name(x->state));
+		gs(g, "debian_was");
+		gs(g, x->state == VIGIE_DECISION_REOPENED ? x->was : NULL);
+		gs(g, "debian_now");
+		gs(g, x->state == VIGIE_DECISION_REOPENED ? x->now : NULL);
+		gs(g, "scope");
+		gs(g, vigie_decision_scope(x->d));
+		gs(g, "host");
+		gs(g, x->d->host);
+		gs(g, "client");
+		gs(g, x->d->client);
+		gs(g, "by");
+		gs(g, x->d->by);
+		gs(g, "reason");
+		gs(g, x->d->reason);
+		gs(g, "expires");
+		gs(g, x->d->expires ? vigie_time_format(x->d->expires, t, sizeof(t)) : NULL);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
 	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok || vigie_buf_add(out, buf, len))
 		rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "JSON generation failed");
@@ -344,7 +499,8 @@ int vigie_alerts_json(struct vigie_buf *out, const struct feeds_items *l,
 }
 
 int vigie_alerts_mail(struct vigie_buf *out, const struct feeds_items *l,
-		const struct alerts_config *cfg, struct vigie_error *err)
+		      const struct alerts_decisions *ad, const struct alerts_config *cfg,
+		      struct vigie_error *err)
 {
 	static const char *const wd[] = { "Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed" };
 	static const char *const mo[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -369,9 +525,13 @@ int vigie_alerts_mail(struct vigie_buf *out, const struct feeds_items *l,
 	host[strcspn(host, "\r\n")] = '\0';
 	rc |= vigie_buf_addf(out, "From: %s\n", cfg->from);
 	rc |= vigie_buf_addf(out, "To: %s\n", cfg->to);
-	rc |= vigie_buf_addf(out, "Subject: vigie: %zu new advisor%s for %zu host%s\n",
-			     vigie_alerts_count(l), vigie_alerts_count(l) == 1 ? "y" : "ies", hosts.n,
-			     hosts.n == 1 ? "" : "s");
+	if (vigie_alerts_count(l) || !ad || !ad->n)
+		rc |= vigie_buf_addf(out, "Subject: vigie: %zu new advisor%s for %zu host%s\n",
+				     vigie_alerts_count(l), vigie_alerts_count(l) == 1 ? "y" : "ies",
+				     hosts.n, hosts.n == 1 ? "" : "s");
+	else
+		rc |= vigie_buf_addf(out, "Subject: vigie: %zu written decision%s no longer appl%s\n",
+				     ad->n, ad->n == 1 ? "" : "s", ad->n == 1 ? "ies" : "y");
 	rc |= vigie_buf_addf(out, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\n",
 			     wd[((days % 7) + 7) % 7], d, mo[m - 1], y, (int)(rem / 3600),
 			     (int)(rem / 60 % 60), (int)(rem % 60));
@@ -390,8 +550,15 @@ int vigie_alerts_mail(struct vigie_buf *out, const struct feeds_items *l,
 				  "Content-Type: text/plain; charset=UTF-8\n"
 				  "Content-Transfer-Encoding: 8bit\n"
 				  "Auto-Submitted: auto-generated\n\n");
-	rc |= vigie_buf_addf(out, "New security advisories concern these hosts:\n\n");
-	rc |= text_body(out, l);
+	if (vigie_alerts_count(l)) {
+		rc |= vigie_buf_addf(out, "New security advisories concern these hosts:\n\n");
+		rc |= text_body(out, l);
+	}
+	if (ad && ad->n) {
+		if (vigie_alerts_count(l))
+			rc |= vigie_buf_addc(out, '\n');
+		rc |= vigie_alerts_decisions_text(out, ad);
+	}
 	vigie_strv_release(&hosts);
 	if (rc)
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");

@@ -268,8 +268,14 @@ int vigie_render_cyclonedx(struct vigie_buf *out, const struct vulndoc *d)
 		if (it->decision) {
 			char at[32], ex[32];
 			vigie_time_format(it->decision->at, at, sizeof(at));
+			if (it->decision_state == VIGIE_DECISION_REOPENED)
+				vigie_buf_addf(&tmp, "Decision re-opened: Debian's data changed (was %s,"
+					       " now %s). ", it->decision_was, it->decision_now);
 			vigie_buf_addf(&tmp, "%s by %s on %s: %s",
-				       it->decision_expired ? "Decision expired, taken" : "Decided",
+				       it->decision_state == VIGIE_DECISION_EXPIRED
+				       ? "Decision expired, taken"
+				       : it->decision_state ? "Decision no longer applies, taken"
+							    : "Decided",
 				       it->decision->by, at, it->decision->reason);
 			if (it->decision->expires)
 				vigie_buf_addf(&tmp, " (until %s)",
@@ -330,7 +336,15 @@ int vigie_render_cyclonedx(struct vigie_buf *out, const struct vulndoc *d)
 			if (it->decision->expires)
 				prop(g, "vigie:decision:expires",
 				     vigie_time_format(it->decision->expires, ex, sizeof(ex)));
-			prop(g, "vigie:decision:expired", it->decision_expired ? "true" : "false");
+			prop(g, "vigie:decision:expired",
+			     it->decision_state == VIGIE_DECISION_EXPIRED ? "true" : "false");
+			prop(g, "vigie:decision:state", vigie_decision_state_name(it->decision_state));
+			if (it->decision->client)
+				prop(g, "vigie:decision:client", it->decision->client);
+			if (it->decision_state == VIGIE_DECISION_REOPENED) {
+				prop(g, "vigie:decision:debian_was", it->decision_was);
+				prop(g, "vigie:decision:debian_now", it->decision_now);
+			}
 		}
 		yajl_gen_array_close(g);
 		yajl_gen_map_close(g);

@@ -333,7 +333,8 @@ int vigie_render_scan_json(struct vigie_buf *out, const struct scan_result *r,
 			yajl_gen_null(g);
 		}
 		vigie_json_key(g, "decision");
-		vigie_render_decision_json(g, f->decision, f->decision_expired);
+		vigie_render_decision_json(g, f->decision, f->decision_state, f->decision_was,
+					   f->decision_now);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
@@ -476,7 +477,8 @@ int vigie_render_scan_text(struct vigie_buf *out, const struct scan_result *r, i
 				vigie_buf_adds(out, " [changelog]");
 			vigie_buf_addc(out, '\n');
 			if (f->decision)
-				vigie_render_decision_text(out, f->decision, f->decision_expired);
+				vigie_render_decision_text(out, f->decision, f->decision_state,
+						   f->decision_was, f->decision_now);
 		}
 	}
 	vigie_buf_addf(out, "\n%zu finding%s: %zu highly-critical, %zu critical, %zu standard"
@@ -489,7 +491,7 @@ int vigie_render_scan_text(struct vigie_buf *out, const struct scan_result *r, i
 	if (r->hidden_decided) {
 		int shown = 0;
 		for (size_t i = 0; i < r->n && !shown; i++)
-			shown = r->findings[i].decision && !r->findings[i].decision_expired;
+			shown = r->findings[i].decision && !r->findings[i].decision_state;
 		vigie_buf_addf(out, "; %zu decided%s", r->hidden_decided,
 			       shown ? "" : " (hidden: --show-decided lists them)");
 	}

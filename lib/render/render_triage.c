@@ -30,6 +30,8 @@ int vigie_triage_render_json(struct vigie_buf *out, const struct triage_result *
 	yajl_gen_map_open(g);
 	vigie_json_kv_str(g, "file", r->report);
 	vigie_json_kv_str(g, "format", r->format);
+	/* the findings were judged on the system the report describes */
+	vigie_json_kv_str(g, "inventory", r->report_inventory);
 	yajl_gen_map_close(g);
 	vigie_json_key(g, "summary");
 	yajl_gen_map_open(g);
@@ -58,7 +60,8 @@ int vigie_triage_render_json(struct vigie_buf *out, const struct triage_result *
 		vigie_json_kv_str(g, "class", class_of(it));
 		vigie_json_kv_str(g, "class_rule", it->class_rule);
 		vigie_json_key(g, "decision");
-		vigie_render_decision_json(g, it->decision, it->decision_expired);
+		vigie_render_decision_json(g, it->decision, it->decision_state, it->decision_was,
+					   it->decision_now);
 		vigie_json_key(g, "packages");
 		yajl_gen_array_open(g);
 		for (size_t k = 0; k < it->npkgs; k++) {
@@ -107,7 +110,8 @@ int vigie_triage_render_text(struct vigie_buf *out, const struct triage_result *
 		vigie_buf_add_safe(out, ev, strlen(ev));
 		vigie_buf_addc(out, '\n');
 		if (it->decision)
-			vigie_render_decision_text(out, it->decision, it->decision_expired);
+			vigie_render_decision_text(out, it->decision, it->decision_state,
+						   it->decision_was, it->decision_now);
 		if (vigie_triage_is_false_positive(it->verdict))
 			fp++;
 	}
@@ -123,6 +127,11 @@ int vigie_triage_render_text(struct vigie_buf *out, const struct triage_result *
 		       r->count[TRIAGE_CONFIRMED_FIX] + r->count[TRIAGE_CONFIRMED_NOFIX],
 		       r->count[TRIAGE_CONFIRMED_FIX], r->count[TRIAGE_CONFIRMED_NOFIX],
 		       r->count[TRIAGE_UNKNOWN]);
+	if (r->report_inventory) {
+		vigie_buf_adds(out, "judged on the inventory the report gives: ");
+		vigie_buf_add_safe(out, r->report_inventory, strlen(r->report_inventory));
+		vigie_buf_addc(out, '\n');
+	}
 	}
 	return out->data ? 0 : VIGIE_ENOMEM;
 }
@@ -240,7 +249,7 @@ int vigie_triage_render_openvex(struct vigie_buf *out, const struct triage_resul
 	}
 	for (size_t i = 0; i < d.nitems; i++) {
 		const struct vulndoc_item *it = &d.items[i];
-		const struct vigie_decision *x = it->decision && !it->decision_expired ? it->decision : NULL;
+		const struct vigie_decision *x = it->decision && !it->decision_state ? it->decision : NULL;
 		struct openvex_statement *s = &st[n];
 		const char *notes = it->evidence;
 		size_t first = np;
@@ -252,7 +261,9 @@ int vigie_triage_render_openvex(struct vigie_buf *out, const struct triage_resul
 		 * (Trivy "debian-11.8" from debian_version, Syft "debian-11"
 		 * from os-release): any value would miss one of them. */
 		for (size_t k = 0; k < it->npkgs; k++) {
-			if (!it->pkgs[k].version || !*it->pkgs[k].version)
+			/* (a report's own inventory may not give the arch) */
+			if (!it->pkgs[k].version || !*it->pkgs[k].version ||
+			    !it->pkgs[k].arch || !*it->pkgs[k].arch)
 				continue;
 			prods[np].name = it->pkgs[k].name;
 			prods[np].version = it->pkgs[k].version;
@@ -270,12 +281,20 @@ int vigie_triage_render_openvex(struct vigie_buf *out, const struct triage_resul
 			vigie_date_format(it->decision->at, at, sizeof(at));
 			if (it->decision->expires)
 				vigie_date_format(it->decision->expires - 86400, ex, sizeof(ex));
-			notes = aprintf(&a, "%s%s%s %s (decision %lld by %s on %s%s%s): %s",
+			int st_ = it->decision_state;
+			notes = aprintf(&a, "%s%s%s%s%s%s%s %s (decision %lld by %s on %s%s%s): %s",
 					it->evidence ? it->evidence : "", it->evidence ? "; " : "",
-					it->decision_expired ? "expired, no longer applies:" : "decided",
+					st_ == VIGIE_DECISION_REOPENED
+					? "decision re-opened: Debian's data changed (was " : "",
+					st_ == VIGIE_DECISION_REOPENED ? it->decision_was : "",
+					st_ == VIGIE_DECISION_REOPENED ? ", now " : "",
+					st_ == VIGIE_DECISION_REOPENED ? it->decision_now : "",
+					st_ == VIGIE_DECISION_EXPIRED ? "expired, no longer applies:"
+					: st_ ? "), no longer applies:" : "decided",
 					it->decision->status, (long long)it->decision->id,
 					it->decision->by, at,
-					!ex[0] ? "" : it->decision_expired ? ", expired after " : ", until ",
+					!ex[0] ? "" : st_ == VIGIE_DECISION_EXPIRED ? ", expired after "
+										 : ", until ",
 					ex, it->decision->reason);
 		}
 		s->status_notes = notes;

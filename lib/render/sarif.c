@@ -50,8 +50,14 @@ static void decision_props(yajl_gen g, const struct vulndoc_item *it)
 	vigie_json_kv_str(g, "by", x->by);
 	vigie_json_kv_time(g, "at", x->at);
 	vigie_json_kv_time(g, "expires", x->expires);
-	vigie_json_kv_bool(g, "expired", it->decision_expired);
+	vigie_json_kv_bool(g, "expired", it->decision_state == VIGIE_DECISION_EXPIRED);
+	vigie_json_kv_bool(g, "reopened", it->decision_state == VIGIE_DECISION_REOPENED);
+	if (it->decision_state == VIGIE_DECISION_REOPENED) {
+		vigie_json_kv_str(g, "debian_was", it->decision_was);
+		vigie_json_kv_str(g, "debian_now", it->decision_now);
+	}
 	vigie_json_kv_str(g, "host", x->host);
+	vigie_json_kv_str(g, "client", x->client);
 	yajl_gen_map_close(g);
 }
 
@@ -200,7 +206,7 @@ int vigie_render_sarif(struct vigie_buf *out, const struct vulndoc *d)
 		yajl_gen_map_open(g);
 		vigie_json_kv_str(g, "vigieFinding/v1", fp);
 		yajl_gen_map_close(g);
-		if (it->decision && !it->decision_expired) {
+		if (it->decision && !it->decision_state) {
 			/* a written decision is an external suppression */
 			vigie_json_key(g, "suppressions");
 			yajl_gen_array_open(g);

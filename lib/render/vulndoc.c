@@ -128,6 +128,9 @@ static struct vigie_decision *decision_copy(struct vulndoc *d, const struct vigi
 	c->reason = cp(d, x->reason, oom);
 	c->by = cp(d, x->by, oom);
 	c->revoked_by = cp(d, x->revoked_by, oom);
+	c->client = cp(d, x->client, oom);
+	c->facts = NULL;
+	c->nfacts = 0;
 	return c;
 }
 
@@ -152,13 +155,17 @@ static enum openvex_justification just_parse(const char *s)
 	return OPENVEX_JUST_NONE;
 }
 
-/* A decision in force sets the VEX status; an expired one is only shown. */
+/* A decision in force sets the VEX status; an expired or re-opened one is
+ * only shown. */
 static void apply_decision(struct vulndoc *d, struct vulndoc_item *it,
-			   const struct vigie_decision *x, int expired, int *oom)
+			   const struct vigie_decision *x, int state, const char *was,
+			   const char *now, int *oom)
 {
 	it->decision = decision_copy(d, x, oom);
-	it->decision_expired = expired;
-	if (!x || expired)
+	it->decision_state = state;
+	it->decision_was = cp(d, was, oom);
+	it->decision_now = cp(d, now, oom);
+	if (!x || state != VIGIE_DECISION_IN_FORCE)
 		return;
 	it->vex = status_parse(x->status);
 	it->justification = it->vex == OPENVEX_NOT_AFFECTED ? just_parse(x->justification)
@@ -224,7 +231,8 @@ int vigie_vulndoc_add_scan(struct vulndoc *d, const struct scan_result *r,
 			}
 			it->npkgs = f->nbins;
 		}
-		apply_decision(d, it, f->decision, f->decision_expired, &oom);
+		apply_decision(d, it, f->decision, f->decision_state, f->decision_was,
+			       f->decision_now, &oom);
 	}
 	return oom ? VIGIE_ENOMEM : 0;
 }
@@ -312,12 +320,14 @@ int vigie_vulndoc_add_triage(struct vulndoc *d, const struct triage_result *r)
 			}
 			it->npkgs = t->npkgs;
 		}
-		apply_decision(d, it, t->decision, t->decision_expired, &oom);
+		apply_decision(d, it, t->decision, t->decision_state, t->decision_was,
+			       t->decision_now, &oom);
 	}
 	return oom ? VIGIE_ENOMEM : 0;
 }
 
-void vigie_render_decision_json(yajl_gen g, const struct vigie_decision *x, int expired)
+void vigie_render_decision_json(yajl_gen g, const struct vigie_decision *x, int state,
+				const char *was, const char *now)
 {
 	if (!x) {
 		yajl_gen_null(g);
@@ -325,36 +335,55 @@ void vigie_render_decision_json(yajl_gen g, const struct vigie_decision *x, int 
 	}
 	yajl_gen_map_open(g);
 	vigie_json_kv_int(g, "id", x->id);
+	vigie_json_kv_str(g, "cve", x->cve);
 	vigie_json_kv_str(g, "status", x->status);
 	vigie_json_kv_str(g, "justification", x->justification);
 	vigie_json_kv_str(g, "reason", x->reason);
 	vigie_json_kv_str(g, "by", x->by);
 	vigie_json_kv_time(g, "at", x->at);
 	vigie_json_kv_time(g, "expires", x->expires);
-	vigie_json_kv_bool(g, "expired", expired);
-	vigie_json_kv_bool(g, "in_force", !expired);
+	vigie_json_kv_str(g, "state", vigie_decision_state_name(state));
+	vigie_json_kv_bool(g, "expired", state == VIGIE_DECISION_EXPIRED);
+	vigie_json_kv_bool(g, "reopened", state == VIGIE_DECISION_REOPENED);
+	vigie_json_kv_bool(g, "in_force", state == VIGIE_DECISION_IN_FORCE);
+	if (state == VIGIE_DECISION_REOPENED) {
+		vigie_json_kv_str(g, "debian_was", was);
+		vigie_json_kv_str(g, "debian_now", now);
+	}
+	vigie_json_kv_str(g, "scope", x->host ? "host" : x->client ? "client" : "fleet");
 	vigie_json_kv_str(g, "host", x->host);
+	vigie_json_kv_str(g, "client", x->client);
 	yajl_gen_map_close(g);
 }
 
 int vigie_render_decision_text(struct vigie_buf *out, const struct vigie_decision *x,
-			       int expired)
+			       int state, const char *was, const char *now)
 {
 	char at[16], ex[16] = "";
 	vigie_date_format(x->at, at, sizeof(at));
 	if (x->expires)
 		vigie_date_format(x->expires - 86400, ex, sizeof(ex));
-	if (expired)
+	if (state == VIGIE_DECISION_EXPIRED) {
 		vigie_buf_addf(out, "    decision %lld (%s) expired after %s, no longer applies: ",
 			       (long long)x->id, x->status, ex);
-	else
+	} else if (state == VIGIE_DECISION_REOPENED) {
+		vigie_buf_adds(out, "    decision re-opened: Debian's data changed (was ");
+		vigie_buf_add_safe(out, was ? was : "?", strlen(was ? was : "?"));
+		vigie_buf_adds(out, ", now ");
+		vigie_buf_add_safe(out, now ? now : "?", strlen(now ? now : "?"));
+		vigie_buf_addf(out, "); decision %lld (%s) no longer applies: ", (long long)x->id,
+			       x->status);
+	} else {
 		vigie_buf_addf(out, "    decided %s (decision %lld) by ", x->status,
 			       (long long)x->id);
-	if (!expired) {
 		vigie_buf_add_safe(out, x->by, strlen(x->by));
 		vigie_buf_addf(out, " on %s", at);
 		if (x->expires)
 			vigie_buf_addf(out, " until %s", ex);
+		if (x->client) {
+			vigie_buf_adds(out, " for client ");
+			vigie_buf_add_safe(out, x->client, strlen(x->client));
+		}
 		vigie_buf_adds(out, ": ");
 	}
 	vigie_buf_add_safe(out, x->reason, strlen(x->reason));

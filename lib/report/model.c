@@ -10,6 +10,7 @@
 #include "vigie/engine/secdata.h"
 #include "vigie/engine/timeline.h"
 #include "vigie/render/json.h"
+#include "vigie/store/decisions.h"
 #include "vigie/store/service.h"
 
 #include <stdio.h>
@@ -102,6 +103,8 @@ struct ctx {
 	size_t undated, followups;
 	/* push gap scan */
 	int64_t gap_prev, gap_max, gap_from;
+	/* written decisions (revoked ones too: in force part of the month) */
+	struct vigie_decisions dec;
 };
 
 static const char *dup(struct ctx *c, const char *s)
@@ -729,6 +732,36 @@ static int write_json(struct ctx *c, struct vigie_buf *out, struct vigie_error *
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
+
+	/* the written decisions in force at some time of the month on one of
+	 * the client's hosts: its own, the client's, every host's */
+	vigie_json_key(g, "decisions");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < c->dec.n; i++) {
+		const struct vigie_decision *x = &c->dec.v[i];
+		int covers = !x->host && c->nhosts && (!x->client || !strcmp(x->client, c->client));
+		char day[16];
+		for (size_t k = 0; x->host && k < c->nhosts && !covers; k++)
+			covers = !strcmp(c->hosts[k].name, x->host);
+		if (!covers || x->at >= c->end || (x->expires && x->expires <= c->start) ||
+		    (x->revoked && x->revoked <= c->start))
+			continue;
+		yajl_gen_map_open(g);
+		vigie_json_kv_int(g, "id", x->id);
+		vigie_json_kv_str(g, "cve", x->cve);
+		vigie_json_kv_str(g, "scope", x->host ? "host" : x->client ? "client" : "fleet");
+		vigie_json_kv_str(g, "host", x->host);
+		vigie_json_kv_str(g, "status", x->status);
+		vigie_json_kv_str(g, "justification", x->justification);
+		vigie_json_kv_str(g, "by", x->by);
+		vigie_json_kv_str(g, "reason", x->reason);
+		vigie_json_kv_time(g, "since", x->at);
+		vigie_json_kv_str(g, "until", x->expires ? vigie_date_format(x->expires - 86400, day,
+									   sizeof(day)) : NULL);
+		vigie_json_kv_time(g, "revoked", x->revoked);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
 	if (!out->len)
 		rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "cannot write the report");
@@ -747,6 +780,7 @@ int vigie_report_model(struct vigie_buf *out, struct vigie_store *s, const char 
 	memset(&c, 0, sizeof(c));
 	vigie_arena_init(&c.a);
 	vigie_strv_init(&c.contacts);
+	vigie_decisions_init(&c.dec);
 	c.s = s;
 	c.o = o;
 	c.now = o->now ? o->now : vigie_now();
@@ -783,6 +817,8 @@ int vigie_report_model(struct vigie_buf *out, struct vigie_store *s, const char 
 			goto out;
 	if ((rc = vigie_store_finding_history_each(s, c.client, NULL, NULL, 0, history_cb, &c, err)))
 		goto out;
+	if ((rc = vigie_store_decisions_load(s, 1, &c.dec, err)))
+		goto out;
 	rc = write_json(&c, out, err);
 out:
 	vigie_tz_release(&c.tz);
@@ -792,6 +828,7 @@ out:
 	free(c.open);
 	free(c.pending);
 	vigie_strv_release(&c.contacts);
+	vigie_decisions_release(&c.dec);
 	vigie_arena_release(&c.a);
 	return rc;
 }

@@ -198,12 +198,14 @@ static const double W_FIX[] = { 1.6, 1.1, 1.7, 1.1, 1.2, 2.2, 1.6, 0.8, 1.5 };
 static const double W_OPEN[] = { 1.3, 1.6, 1.1, 1.5, 3.0 };
 static const double W_HOSTS[] = { 1.6, 1.0, 0.9, 2.0 };
 static const double W_SRC[] = { 1.6, 1.8, 1.8 };
+static const double W_DEC[] = { 1.3, 1.4, 1.2, 1.0, 3.0, 1.0, 1.0 };
 
 static int build(struct rv *v)
 {
 	yajl_val r = v->root, cl = vigie_rv_get(r, "client"), sum = vigie_rv_get(r, "summary");
 	yajl_val hosts = vigie_rv_get(r, "hosts"), fixes = vigie_rv_get(r, "fixes");
 	yajl_val open = vigie_rv_get(r, "open_findings"), srcs = vigie_rv_get(r, "sources");
+	yajl_val decs = vigie_rv_get(r, "decisions");
 	yajl_val sla = vigie_rv_get(sum, "sla"), days = vigie_rv_get(r, "updates_per_day");
 	yajl_val hist = vigie_rv_get(r, "histogram"), period = vigie_rv_get(r, "period");
 	const char *client = vigie_rv_str(cl, "name"), *month = vigie_rv_str(r, "month");
@@ -469,6 +471,40 @@ static int build(struct rv *v)
 			    cls_name(v, vigie_rv_str(f, "class")),
 			    time_of(v, vigie_rv_str(f, "seen_installed_at_local")),
 			    eat ? time_of(v, eat) : T("not yet: processes still run the old code"));
+		}
+	}
+	/* written decisions */
+	add(v, RV_HEADING, T("Written decisions in force during the month"));
+	if (!alen(decs)) {
+		add(v, RV_PARA, T("None this month."));
+	} else {
+		if (!(b = add(v, RV_TABLE, NULL)) || table(b, v, 7, alen(decs)))
+			return -1;
+		b->widths = W_DEC;
+		b->head[0] = T("CVE");
+		b->head[1] = T("Host or scope");
+		b->head[2] = T("Status");
+		b->head[3] = T("Decided by");
+		b->head[4] = T("Reason");
+		b->head[5] = T("Since");
+		b->head[6] = T("Until");
+		for (size_t i = 0; i < alen(decs); i++) {
+			yajl_val x = aat(decs, i);
+			const char *scope = vigie_rv_str(x, "scope"), *st = vigie_rv_str(x, "status");
+			const char *until = vigie_rv_str(x, "until"), *rev = vigie_rv_str(x, "revoked");
+			const char *j = vigie_rv_str(x, "justification");
+			row(b, vigie_rv_str(x, "cve"),
+			    scope && !strcmp(scope, "host") ? vigie_rv_str(x, "host")
+			    : scope && !strcmp(scope, "client") ? T("every host of the client")
+								: T("every host"),
+			    !st ? "?" : !strcmp(st, "not_affected") ? T("not affected")
+			    : !strcmp(st, "affected") ? T("affected (risk accepted)")
+			    : !strcmp(st, "fixed") ? T("fixed") : T("under investigation"),
+			    vigie_rv_str(x, "by"),
+			    j ? fmt(v, "%s (%s)", vigie_rv_str(x, "reason"), j) : vigie_rv_str(x, "reason"),
+			    date_of(v, vigie_rv_str(x, "since")),
+			    rev ? fmt(v, "%s %s", T("revoked on"), date_of(v, rev))
+			    : until ? date_of(v, until) : "–");
 		}
 	}
 	add(v, RV_PARA, T("Delays count business days (weekends and public holidays excluded) from "

@@ -21,6 +21,7 @@ void vigie_report_release(struct report *rep)
 {
 	vigie_arena_release(&rep->arena);
 	free(rep->findings);
+	free(rep->sys.pkgs);
 	vigie_report_init(rep);
 }
 
@@ -176,6 +177,41 @@ int vigie_report_check_name(struct report_ctx *c, unsigned long line, const char
 	return vigie_error_set(c->err, VIGIE_EPARSE, c->name, line,
 			       "%s%scontrol character U+%04X in the %s", c->record ? c->record : "",
 			       c->record ? ": " : "", cp, label);
+}
+
+int vigie_report_sys_pkg(struct report_ctx *c, unsigned long line, const char *name,
+			 const char *version, const char *arch, const char *source,
+			 const char *source_version)
+{
+	struct report_system *sys = &c->rep->sys;
+	int rc;
+	if (!name || !version)
+		return 0;
+	if ((rc = vigie_report_check_name(c, line, "package name", name)) ||
+	    (rc = vigie_report_check_name(c, line, "installed version", version)) ||
+	    (rc = vigie_report_check_name(c, line, "architecture", arch)) ||
+	    (rc = vigie_report_check_name(c, line, "source package name", source)) ||
+	    (rc = vigie_report_check_name(c, line, "source version", source_version)))
+		return rc;
+	/* findings repeat their package: the last ones are the likely twins */
+	for (size_t i = sys->npkgs; i-- > 0 && i + 64 >= sys->npkgs;)
+		if (!strcmp(sys->pkgs[i].name, name) &&
+		    !strcmp(sys->pkgs[i].arch ? sys->pkgs[i].arch : "", arch ? arch : ""))
+			return 0;
+	if (sys->npkgs >= VIGIE_REPORT_MAX_PKGS)
+		return vigie_error_set(c->err, VIGIE_ELIMIT, c->name, line,
+				       "more than %d packages in the scanned system", VIGIE_REPORT_MAX_PKGS);
+	if (sys->npkgs == sys->cap) {
+		size_t n = sys->cap ? sys->cap * 2 : 64;
+		struct report_pkg *np = realloc(sys->pkgs, n * sizeof(*np));
+		if (!np)
+			return vigie_error_set(c->err, VIGIE_ENOMEM, c->name, line, "out of memory");
+		sys->pkgs = np;
+		sys->cap = n;
+	}
+	sys->pkgs[sys->npkgs++] = (struct report_pkg){ name, version, arch, source, source_version,
+						       line };
+	return 0;
 }
 
 /* Names and versions decide verdicts and reach terminals: a control
@@ -863,7 +899,7 @@ out:
 
 int vigie_report_load_mem(struct report *rep, const char *data, size_t len,
 		    const char *name, enum report_format fmt,
-		    const struct report_opts *opts, struct vigie_error *err)
+		    const struct report_limits *opts, struct vigie_error *err)
 {
 	struct report_ctx c;
 	int rc;
@@ -915,7 +951,7 @@ int vigie_report_load_mem(struct report *rep, const char *data, size_t len,
 }
 
 int vigie_report_load(struct report *rep, const char *path, enum report_format fmt,
-		const struct report_opts *opts, struct vigie_error *err)
+		const struct report_limits *opts, struct vigie_error *err)
 {
 	struct vigie_buf buf = VIGIE_BUF_INIT;
 	size_t max = opts && opts->max_size ? opts->max_size : VIGIE_REPORT_MAX_SIZE;

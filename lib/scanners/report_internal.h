@@ -30,6 +30,13 @@ int vigie_report_emit(struct report_ctx *c, const struct report_finding *tmpl,
  * character (C0, DEL, C1); 0 otherwise. */
 int vigie_report_check_name(struct report_ctx *c, unsigned long line, const char *label,
 			    const char *s);
+/* Add a package to rep->sys (names and versions checked like findings'),
+ * once per (name, arch): a repeated one is ignored. name and version are
+ * required (NULL: ignored). Returns 0 or an error (VIGIE_ELIMIT beyond
+ * VIGIE_REPORT_MAX_PKGS). */
+int vigie_report_sys_pkg(struct report_ctx *c, unsigned long line, const char *name,
+			 const char *version, const char *arch, const char *source,
+			 const char *source_version);
 /* Set host, host_ip, host_name from an address and/or a name. */
 void vigie_report_set_host(struct report_ctx *c, struct report_finding *f,
 		     const char *ip, const char *name);

@@ -7,6 +7,7 @@
 #include "scanners/report_internal.h"
 #include "vigie/core/jsonrec.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,7 +83,19 @@ struct trivy_span {
 struct trivy {
 	struct report_ctx *c;
 	size_t start;  /* rep->nfindings before this document */
-	const char *artifact;
+	const char *artifact, *os_family, *os_name;
+	int describe;  /* this document describes rep->sys */
+	size_t *pkg_result; /* Results[] index of each rep->sys package */
+	size_t npkg_result, cappkg_result;
+	/* the packages the vulnerabilities name (PkgName, InstalledVersion,
+	 * the arch of PkgIdentifier.PURL), with their Results[] index: the
+	 * inventory when the report lists no package */
+	struct trivy_vpkg {
+		const char *name, *version, *arch;
+		size_t result;
+		unsigned long line;
+	} *vp;
+	size_t nvp, capvp;
 	struct trivy_result *res;
 	size_t nres;
 	struct trivy_span *spans;
@@ -90,10 +103,14 @@ struct trivy {
 	struct vigie_strv cves;
 };
 
-enum { TK_ROOT, TK_ARTIFACT, TK_RESULTS, TK_TARGET, TK_CLASS, TK_TYPE };
+enum { TK_ROOT, TK_ARTIFACT, TK_RESULTS, TK_TARGET, TK_CLASS, TK_TYPE, TK_OSFAMILY,
+       TK_OSNAME };
 static const char *const trivy_keep[] = { "", "ArtifactName", "Results", "Results[].Target",
-					  "Results[].Class", "Results[].Type", NULL };
-static const char *const trivy_records[] = { "Results[].Vulnerabilities[]", NULL };
+					  "Results[].Class", "Results[].Type",
+					  "Metadata.OS.Family", "Metadata.OS.Name", NULL };
+enum { TR_VULN, TR_PKG };
+static const char *const trivy_records[] = { "Results[].Vulnerabilities[]",
+					     "Results[].Packages[]", NULL };
 
 static int trivy_result_at(struct trivy *t, size_t i)
 {
@@ -132,6 +149,12 @@ static int trivy_value(void *ud, int which, const size_t *idx, size_t nidx, yajl
 			return vigie_error_set(c->err, VIGIE_EPARSE, c->name, 0,
 					       "Trivy report: \"Results\" is not an array");
 		return 0;
+	case TK_OSFAMILY:
+		t->os_family = s;
+		return vigie_report_check_name(c, 0, "Metadata.OS.Family", s);
+	case TK_OSNAME:
+		t->os_name = s;
+		return vigie_report_check_name(c, 0, "Metadata.OS.Name", s);
 	}
 	if (nidx < 1)
 		return 0;
@@ -176,6 +199,23 @@ static int trivy_record_read(void *ud, int which, const size_t *idx, size_t nidx
 	f.title = gets(c, v, "Title");
 	f.severity = gets(c, v, "Severity");
 	f.plugin_id = id;
+	if (t->describe && f.package && f.installed_version && nidx >= 1) {
+		const char *purl = gets(c, get(v, "PkgIdentifier"), "PURL");
+		const char *a = purl ? strstr(purl, "arch=") : NULL;
+		if (t->nvp == t->capvp) {
+			size_t n = t->capvp ? t->capvp * 2 : 64;
+			struct trivy_vpkg *nv = realloc(t->vp, n * sizeof(*nv));
+			if (!nv)
+				return vigie_error_set(c->err, VIGIE_ENOMEM, c->name, line,
+						       "out of memory");
+			t->vp = nv;
+			t->capvp = n;
+		}
+		t->vp[t->nvp++] = (struct trivy_vpkg){
+			f.package, f.installed_version,
+			a ? vigie_report_strn(c, a + 5, strcspn(a + 5, "&#")) : NULL, idx[0], line
+		};
+	}
 	vigie_strv_release(&t->cves);
 	if ((rc = add_cve(c, &t->cves, id, line)) ||
 	    (rc = vigie_report_emit(c, &f, &t->cves, NULL, 0)))
@@ -198,14 +238,74 @@ static int trivy_record_read(void *ud, int which, const size_t *idx, size_t nidx
 	return 0;
 }
 
+/* "[EPOCH:]VERSION[-RELEASE]" from Trivy's split fields (NULL without
+ * a version). */
+static const char *trivy_version(struct report_ctx *c, yajl_val p, const char *v,
+				 const char *r, const char *e)
+{
+	const char *ver = gets(c, p, v), *rel = gets(c, p, r);
+	yajl_val ep = get(p, e);
+	long long epoch = ep && YAJL_IS_INTEGER(ep) ? YAJL_GET_INTEGER(ep) : 0;
+	char buf[64] = "";
+	struct vigie_buf b = VIGIE_BUF_INIT;
+	const char *out;
+	if (!ver)
+		return NULL;
+	if (epoch > 0)
+		snprintf(buf, sizeof(buf), "%lld:", epoch);
+	if (vigie_buf_addf(&b, "%s%s%s%s", buf, ver, rel ? "-" : "", rel ? rel : "")) {
+		vigie_buf_release(&b);
+		return NULL;
+	}
+	out = vigie_report_str(c, b.data);
+	vigie_buf_release(&b);
+	return out;
+}
+
+/* One of Results[].Packages[]: the scanned system's inventory. */
+static int trivy_package(struct trivy *t, const size_t *idx, size_t nidx, yajl_val v,
+			 unsigned long line)
+{
+	struct report_ctx *c = t->c;
+	size_t before = c->rep->sys.npkgs;
+	int rc;
+	if (!t->describe || !YAJL_IS_OBJECT(v) || nidx < 1)
+		return 0;
+	rc = vigie_report_sys_pkg(c, line, gets(c, v, "Name"),
+				  trivy_version(c, v, "Version", "Release", "Epoch"),
+				  gets(c, v, "Arch"), gets(c, v, "SrcName"),
+				  trivy_version(c, v, "SrcVersion", "SrcRelease", "SrcEpoch"));
+	if (rc || c->rep->sys.npkgs == before)
+		return rc;
+	if (t->npkg_result == t->cappkg_result) {
+		size_t n = t->cappkg_result ? t->cappkg_result * 2 : 64;
+		size_t *nr = realloc(t->pkg_result, n * sizeof(*nr));
+		if (!nr)
+			return vigie_error_set(c->err, VIGIE_ENOMEM, c->name, line, "out of memory");
+		t->pkg_result = nr;
+		t->cappkg_result = n;
+	}
+	/* rep->sys.pkgs[before + k] <-> pkg_result[k] */
+	t->pkg_result[t->npkg_result++] = idx[0];
+	return 0;
+}
+
 /* c->record names the record only while it is read */
 static int trivy_record(void *ud, int which, const size_t *idx, size_t nidx, yajl_val v,
 		unsigned long line)
 {
-	struct report_ctx *c = *(struct report_ctx **)ud;
-	int rc = trivy_record_read(ud, which, idx, nidx, v, line);
+	struct trivy *t = ud;
+	struct report_ctx *c = t->c;
+	int rc = which == TR_PKG ? trivy_package(t, idx, nidx, v, line)
+				 : trivy_record_read(ud, which, idx, nidx, v, line);
 	c->record = NULL;
 	return rc;
+}
+
+static int trivy_os_result(const struct trivy_result *r)
+{
+	return r && ((r->klass && !strcmp(r->klass, "os-pkgs")) ||
+		     (r->type && (!strcmp(r->type, "debian") || !strcmp(r->type, "ubuntu"))));
 }
 
 int vigie_report_read_trivy(struct report_ctx *c, const char *data, size_t len)
@@ -217,6 +317,7 @@ int vigie_report_read_trivy(struct report_ctx *c, const char *data, size_t len)
 	memset(&t, 0, sizeof(t));
 	t.c = c;
 	t.start = c->rep->nfindings;
+	t.describe = !c->rep->sys.described;
 	vigie_strv_init(&t.cves);
 	sp.keep = trivy_keep;
 	sp.records = trivy_records;
@@ -229,8 +330,7 @@ int vigie_report_read_trivy(struct report_ctx *c, const char *data, size_t len)
 		const struct trivy_result *r = t.spans[k].result < t.nres ? &t.res[t.spans[k].result]
 									   : NULL;
 		const char *host = t.artifact ? t.artifact : r ? r->target : NULL;
-		int os = r && ((r->klass && !strcmp(r->klass, "os-pkgs")) ||
-			       (r->type && (!strcmp(r->type, "debian") || !strcmp(r->type, "ubuntu"))));
+		int os = trivy_os_result(r);
 		for (size_t i = t.spans[k].first; i < end; i++) {
 			struct report_finding *f = &c->rep->findings[i];
 			c->record = NULL;
@@ -243,10 +343,39 @@ int vigie_report_read_trivy(struct report_ctx *c, const char *data, size_t len)
 		}
 	}
 	drop_hostless(c, t.start, "vulnerability without ArtifactName or Target: skipped");
+	if (t.describe) {
+		struct report_system *sys = &c->rep->sys;
+		size_t w = 0;
+		/* the OS results' packages only (language packages are not dpkg's) */
+		for (size_t i = 0; i < sys->npkgs; i++) {
+			size_t ri = t.pkg_result[i];
+			if (ri < t.nres && (t.res[ri].klass || t.res[ri].type) &&
+			    !trivy_os_result(&t.res[ri]))
+				continue;
+			sys->pkgs[w++] = sys->pkgs[i];
+		}
+		sys->npkgs = w;
+		sys->pkgs_listed = w > 0;
+		/* no package list: the OS packages the vulnerabilities name */
+		for (size_t i = 0; !sys->pkgs_listed && i < t.nvp; i++) {
+			const struct trivy_vpkg *p = &t.vp[i];
+			if (p->result < t.nres && !trivy_os_result(&t.res[p->result]))
+				continue;
+			if ((rc = vigie_report_sys_pkg(c, p->line, p->name, p->version, p->arch,
+						       NULL, NULL)))
+				goto out;
+		}
+		sys->target = t.artifact ? t.artifact : t.nres == 1 ? t.res[0].target : NULL;
+		sys->os_family = t.os_family;
+		sys->os_version = t.os_name;
+		sys->described = sys->target || sys->os_family || sys->npkgs;
+	}
 out:
 	vigie_strv_release(&t.cves);
 	free(t.res);
 	free(t.spans);
+	free(t.pkg_result);
+	free(t.vp);
 	return rc;
 }
 
@@ -255,14 +384,14 @@ out:
 struct grype {
 	struct report_ctx *c;
 	size_t start;
-	const char *target, *user_input, *source_name;
-	int has_matches;
+	const char *target, *user_input, *source_name, *distro, *distro_version;
+	int has_matches, describe;
 	struct vigie_strv cves;
 };
 
-enum { GK_ROOT, GK_MATCHES, GK_TARGET, GK_USERINPUT, GK_NAME };
+enum { GK_ROOT, GK_MATCHES, GK_TARGET, GK_USERINPUT, GK_NAME, GK_DISTRO, GK_DISTROVER };
 static const char *const grype_keep[] = { "", "matches", "source.target", "source.target.userInput",
-					  "source.name", NULL };
+					  "source.name", "distro.name", "distro.version", NULL };
 static const char *const grype_records[] = { "matches[]", NULL };
 
 static int grype_value(void *ud, int which, const size_t *idx, size_t nidx, yajl_val v)
@@ -290,6 +419,12 @@ static int grype_value(void *ud, int which, const size_t *idx, size_t nidx, yajl
 	case GK_NAME:
 		g->source_name = s;
 		break;
+	case GK_DISTRO:
+		g->distro = s;
+		return vigie_report_check_name(c, 0, "distro.name", s);
+	case GK_DISTROVER:
+		g->distro_version = s;
+		return vigie_report_check_name(c, 0, "distro.version", s);
 	}
 	return 0;
 }
@@ -329,6 +464,16 @@ static int grype_record_read(void *ud, int which, const size_t *idx, size_t nidx
 	ups = get(art, "upstreams");
 	if (ups && YAJL_IS_ARRAY(ups) && ups->u.array.len)
 		f.source = gets(c, ups->u.array.values[0], "name");
+	if (g->describe && f.package_kind == REPORT_PKG_BINARY) {
+		/* the matched deb packages are the system's inventory Grype gives */
+		const char *purl = gets(c, art, "purl"), *a = purl ? strstr(purl, "arch=") : NULL;
+		const char *arch = a ? vigie_report_strn(c, a + 5, strcspn(a + 5, "&#")) : NULL;
+		const char *srcver = ups && YAJL_IS_ARRAY(ups) && ups->u.array.len
+				     ? gets(c, ups->u.array.values[0], "version") : NULL;
+		if ((rc = vigie_report_sys_pkg(c, line, f.package, f.installed_version, arch,
+					       f.source, srcver)))
+			return rc;
+	}
 	fix = get(vuln, "fix");
 	f.status = gets(c, fix, "state");
 	fv = get(fix, "versions");
@@ -366,6 +511,7 @@ int vigie_report_read_grype(struct report_ctx *c, const char *data, size_t len)
 	memset(&g, 0, sizeof(g));
 	g.c = c;
 	g.start = c->rep->nfindings;
+	g.describe = !c->rep->sys.described;
 	vigie_strv_init(&g.cves);
 	sp.keep = grype_keep;
 	sp.records = grype_records;
@@ -385,6 +531,13 @@ int vigie_report_read_grype(struct report_ctx *c, const char *data, size_t len)
 	for (size_t i = g.start; i < c->rep->nfindings; i++)
 		c->rep->findings[i].host = c->rep->findings[i].host_name = host;
 	drop_hostless(c, g.start, "no source.target in the Grype report: match skipped");
+	if (g.describe) {
+		struct report_system *sys = &c->rep->sys;
+		sys->target = host;
+		sys->os_family = g.distro;
+		sys->os_version = g.distro_version;
+		sys->described = host || g.distro || sys->npkgs;
+	}
 out:
 	vigie_strv_release(&g.cves);
 	return rc;

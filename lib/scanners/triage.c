@@ -1,12 +1,15 @@
 #include "vigie/scanners/triage.h"
 #include "vigie/core/hashmap.h"
+#include "vigie/debian/debver.h"
 #include "vigie/engine/match.h"
 #include "vigie/engine/vulnindex.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *const verdict_names[] = {
 	"false-positive:fixed-by-backport", "false-positive:not-affected",
@@ -47,6 +50,9 @@ struct tctx {
 	struct vigie_hashmap indexes; /* release -> struct vulnindex* */
 	struct vigie_hashmap tracker_known; /* cve -> (void*)1 or 2 */
 	struct thost fixed;           /* opts->inv */
+	const struct report *rep;
+	struct thost *sys;            /* the system the report describes */
+	int sys_tried;
 };
 
 static const char *adup(struct triage_result *r, const char *s)
@@ -136,6 +142,144 @@ static int prepare(struct tctx *c, struct thost *h)
 	return 0;
 }
 
+/* The Debian codename of the report's OS version ("12.5", "12", or a
+ * codename), from the store's releases (distro-info), else the system's
+ * distro-info file. NULL when unknown. */
+static const char *sys_release(struct tctx *c, const char *version, struct vigie_arena *a)
+{
+	struct store_release rel;
+	struct vigie_error e;
+	char major[16];
+	size_t n = strcspn(version, ".");
+	char *csv;
+	const char *out = NULL;
+	if (!isdigit((unsigned char)version[0])) {
+		/* "bookworm", "trixie/sid" */
+		char code[32];
+		size_t k = 0;
+		for (; version[k] && version[k] != '/' && k + 1 < sizeof(code); k++)
+			code[k] = (char)tolower((unsigned char)version[k]);
+		code[k] = '\0';
+		return k ? vigie_arena_strdup(a, code) : NULL;
+	}
+	if (n >= sizeof(major))
+		return NULL;
+	memcpy(major, version, n);
+	major[n] = '\0';
+	vigie_error_init(&e);
+	if (!vigie_store_release_by_number(c->store, major, &rel, &e) && rel.codename[0])
+		return vigie_arena_strdup(a, rel.codename);
+	if ((csv = vigie_inventory_distro_info_lookup("/usr/share/distro-info/debian.csv", version,
+						      NULL))) {
+		out = vigie_arena_strdup(a, csv);
+		free(csv);
+	}
+	return out;
+}
+
+/* The system a Trivy or Grype report describes, as a host: its release and
+ * packages (versions dpkg would refuse are left out). */
+static int sys_build(struct tctx *c, struct thost *h)
+{
+	const struct report_system *sys = &c->rep->sys;
+	struct inventory *inv = &h->own;
+	size_t n = 0, skipped = 0;
+	char why[512];
+
+	inv->host = vigie_arena_strdup(&inv->arena, sys->target);
+	if (sys->os_family && strcasecmp(sys->os_family, "debian")) {
+		snprintf(why, sizeof(why), "the report's system is %.64s %.64s, not Debian",
+			 sys->os_family, sys->os_version ? sys->os_version : "");
+		h->why = strdup(why);
+		return h->why ? 0 : VIGIE_ENOMEM;
+	}
+	if (!sys->os_version) {
+		h->why = strdup("the report names no Debian release (Trivy Metadata.OS.Name,"
+				" Grype distro.version): give --status and --release");
+		return h->why ? 0 : VIGIE_ENOMEM;
+	}
+	if (!(inv->release = sys_release(c, sys->os_version, &inv->arena))) {
+		snprintf(why, sizeof(why), "Debian %.64s is not a release vigie knows (import"
+			 " distro-info: vigie db import --distro-info)", sys->os_version);
+		h->why = strdup(why);
+		return h->why ? 0 : VIGIE_ENOMEM;
+	}
+	inv->release_version = vigie_arena_strdup(&inv->arena, sys->os_version);
+	if (!(inv->pkgs = vigie_arena_alloc(&inv->arena, (sys->npkgs ? sys->npkgs : 1) *
+							  sizeof(*inv->pkgs))))
+		return VIGIE_ENOMEM;
+	for (size_t i = 0; i < sys->npkgs; i++) {
+		const struct report_pkg *p = &sys->pkgs[i];
+		struct inventory_pkg *q = &inv->pkgs[n];
+		struct debver v;
+		struct vigie_error e;
+		const char *sv = p->source_version ? p->source_version : p->version;
+		vigie_error_init(&e);
+		if (vigie_debver_parse(&v, p->version, &e) || vigie_debver_parse(&v, sv, &e)) {
+			skipped++;
+			continue;
+		}
+		memset(q, 0, sizeof(*q));
+		q->name = p->name;
+		q->arch = p->arch ? p->arch : "";
+		q->version = p->version;
+		q->source = p->source ? p->source : p->name;
+		q->source_version = sv;
+		q->status = "installed";
+		q->line = p->line;
+		n++;
+	}
+	inv->npkgs = n;
+	vigie_inventory_sort(inv);
+	/* once per (name, arch) */
+	n = 0;
+	for (size_t i = 0; i < inv->npkgs; i++) {
+		if (n && !strcmp(inv->pkgs[i].name, inv->pkgs[n - 1].name) &&
+		    !strcmp(inv->pkgs[i].arch, inv->pkgs[n - 1].arch))
+			continue;
+		inv->pkgs[n++] = inv->pkgs[i];
+	}
+	inv->npkgs = n;
+	if (!inv->npkgs) {
+		h->why = strdup("the report lists no Debian package with a valid version");
+		return h->why ? 0 : VIGIE_ENOMEM;
+	}
+	c->res->report_inventory =
+		aprintf(c->res, "%s %s (%s), %zu package%s %s%s", sys->os_family ? sys->os_family
+										: "debian",
+			sys->os_version, inv->release, inv->npkgs, inv->npkgs == 1 ? "" : "s",
+			sys->pkgs_listed ? "listed by the report"
+					 : "named by its findings only (no package list)",
+			skipped ? ", some versions invalid and left out" : "");
+	if (!c->res->report_inventory)
+		return VIGIE_ENOMEM;
+	return prepare(c, h);
+}
+
+/* The report's own system when f names its target. */
+static struct thost *sys_for(struct tctx *c, const char *const *keys, int *rc)
+{
+	const struct report_system *sys = &c->rep->sys;
+	int match = 0;
+	for (int i = 0; i < 3; i++)
+		if (keys[i] && sys->target && !strcmp(keys[i], sys->target))
+			match = 1;
+	if (!match)
+		return NULL;
+	if (!c->sys_tried) {
+		c->sys_tried = 1;
+		if (!(c->sys = calloc(1, sizeof(*c->sys)))) {
+			*rc = VIGIE_ENOMEM;
+			return NULL;
+		}
+		vigie_inventory_init(&c->sys->own);
+		c->sys->inv = &c->sys->own;
+		if ((*rc = sys_build(c, c->sys)))
+			return NULL;
+	}
+	return c->sys;
+}
+
 static struct thost *host_for(struct tctx *c, const struct report_finding *rf, int *rc)
 {
 	const char *keys[3] = { rf->host_name, rf->host, rf->host_ip };
@@ -189,6 +333,9 @@ static struct thost *host_for(struct tctx *c, const struct report_finding *rf, i
 		if (h->why)
 			unusable = h;
 	}
+	/* not a stored host: the system a Trivy or Grype report describes */
+	if (!unusable && c->rep->sys.described)
+		return sys_for(c, keys, rc);
 	return unusable;
 }
 
@@ -556,6 +703,7 @@ int vigie_triage_run(struct triage_result *res, const struct report *rep,
 	vigie_arena_init(&res->arena);
 	memset(&c, 0, sizeof(c));
 	c.res = res;
+	c.rep = rep;
 	c.store = store;
 	c.o = o;
 	c.err = err;
@@ -596,6 +744,14 @@ int vigie_triage_run(struct triage_result *res, const struct report *rep,
 					  it->host ? it->host : "?", o->host ? o->host : "?")
 				: aprintf(res, "Host %s is not in the database (add it with 'vigie"
 					  " hosts add').", it->host ? it->host : "?");
+		} else if (h == c.sys && rf->package && rf->package_kind != REPORT_PKG_BINARY) {
+			/* the report's inventory holds its Debian packages only: a
+			 * language package it found is not Debian's to judge */
+			it->host = h->inv->host;
+			it->verdict = TRIAGE_UNKNOWN;
+			it->evidence = aprintf(res, "%s is not a Debian package of %s (the report"
+					       " found it outside dpkg's database): Debian's data"
+					       " does not judge it.", rf->package, it->host);
 		} else {
 			it->host = h->inv->host ? h->inv->host : it->host;
 			if ((rc = judge(&c, it, h))) {
@@ -621,6 +777,10 @@ out:
 			vigie_vulnindex_free(c.indexes.vals[i]);
 	if (o->inv)
 		thost_release(&c.fixed);
+	if (c.sys) {
+		thost_release(c.sys);
+		free(c.sys);
+	}
 	vigie_hashmap_release(&c.hosts);
 	vigie_hashmap_release(&c.indexes);
 	vigie_hashmap_release(&c.tracker_known);

@@ -1,4 +1,5 @@
-/* vigie alerts: new feed items concerning hosts, sent once. */
+/* vigie alerts: new feed items concerning hosts, and written decisions that
+ * no longer apply, sent once. */
 #define _GNU_SOURCE
 #include "cli.h"
 
@@ -14,8 +15,9 @@ static void alerts_usage(FILE *f)
 		"usage: vigie alerts [--format text|json|mail] [--webhook[=URL]]\n"
 		"                    [--config FILE] [--dry-run]\n"
 		"Items first seen by 'vigie feeds poll' that concern at least one host\n"
-		"and were never alerted for that host, grouped by host. text and json\n"
-		"print to stdout; mail pipes an RFC 5322 message to the configured\n"
+		"and were never alerted for that host, grouped by host, then the written\n"
+		"decisions that stopped applying (expired, or re-opened because Debian's\n"
+		"data on their CVE changed), each once. text and json print to stdout; mail pipes an RFC 5322 message to the configured\n"
 		"sendmail command; --webhook POSTs the JSON. Alerts are recorded as sent\n"
 		"unless --dry-run. See vigie-alerts(1).\n");
 }
@@ -37,11 +39,13 @@ int cmd_alerts(int argc, char **argv)
 	struct feeds_secdata *sd = NULL;
 	struct feeds_match_opts mo = { 0 };
 	struct feeds_items l = { 0 };
+	struct alerts_decisions ad;
 	struct vigie_store *s = NULL;
 	struct vigie_error err;
 	struct vigie_buf out = VIGIE_BUF_INIT, json = VIGIE_BUF_INIT;
 
 	cli_error_init(&err);
+	vigie_alerts_decisions_init(&ad);
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
@@ -86,20 +90,24 @@ int cmd_alerts(int argc, char **argv)
 		rc = cli_error(&err);
 		goto out;
 	}
-	if (l.n == 0) {
+	if (vigie_alerts_decisions_pending(s, &ad, &err)) {
+		rc = cli_error(&err);
+		goto out;
+	}
+	if (l.n == 0 && ad.n == 0) {
 		/* nothing new: nothing sent */
-		if (!strcmp(format, "json") && vigie_alerts_json(&out, &l, &err) == 0)
+		if (!strcmp(format, "json") && vigie_alerts_json(&out, &l, &ad, &err) == 0)
 			printf("%s\n", out.data);
 		else if (!strcmp(format, "text"))
 			printf("no new alerts\n");
 		goto out;
 	}
-	if ((!strcmp(format, "json") || use_webhook) && vigie_alerts_json(&json, &l, &err)) {
+	if ((!strcmp(format, "json") || use_webhook) && vigie_alerts_json(&json, &l, &ad, &err)) {
 		rc = cli_error(&err);
 		goto out;
 	}
 	if (!strcmp(format, "mail")) {
-		if (vigie_alerts_mail(&out, &l, &cfg, &err) ||
+		if (vigie_alerts_mail(&out, &l, &ad, &cfg, &err) ||
 		    (!dry && vigie_alerts_sendmail(&cfg, out.data, out.len, &err))) {
 			rc = cli_error(&err);
 			goto out;
@@ -107,12 +115,15 @@ int cmd_alerts(int argc, char **argv)
 		if (dry)
 			fputs(out.data, stdout);
 		else
-			fprintf(stderr, "vigie: mailed %zu alert%s to %s\n", vigie_alerts_count(&l),
-				vigie_alerts_count(&l) == 1 ? "" : "s", cfg.to);
+			fprintf(stderr, "vigie: mailed %zu alert%s to %s\n",
+				vigie_alerts_count(&l) + ad.n,
+				vigie_alerts_count(&l) + ad.n == 1 ? "" : "s", cfg.to);
 	} else if (!strcmp(format, "json")) {
 		printf("%s\n", json.data);
 	} else {
-		if (vigie_alerts_text(&out, &l)) {
+		if (vigie_alerts_text(&out, &l) ||
+		    (l.n && ad.n && vigie_buf_addc(&out, '\n')) ||
+		    vigie_alerts_decisions_text(&out, &ad)) {
 			rc = cli_fail("out of memory");
 			goto out;
 		}
@@ -122,9 +133,11 @@ int cmd_alerts(int argc, char **argv)
 		rc = cli_error(&err);
 		goto out;
 	}
-	if (!dry && vigie_alerts_mark_sent(s, &l, &err))
+	if (!dry && (vigie_alerts_mark_sent(s, &l, &err) ||
+		     vigie_alerts_decisions_mark_sent(s, &ad, &err)))
 		rc = cli_error(&err);
 out:
+	vigie_alerts_decisions_release(&ad);
 	vigie_feeds_items_release(&l);
 	vigie_buf_release(&out);
 	vigie_buf_release(&json);

@@ -29,17 +29,24 @@ int cli_decisions_load(struct vigie_store *s, struct vigie_decisions *d)
 static void decide_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: vigie decide CVE-ID (--host NAME | --all-hosts | --fleet)\n"
+		"usage: vigie decide CVE-ID (--host NAME | --client NAME | --all-hosts | --fleet)\n"
 		"                    --status not_affected|affected|fixed|under_investigation\n"
 		"                    [--justification J] --reason TEXT --by NAME\n"
 		"                    [--expires|--until YYYY-MM-DD]\n\n"
 		"--status also takes not-affected and false-positive (both stored as\n"
 		"not_affected) and accepted-risk (stored as affected: the risk is known\n"
 		"and accepted); --fleet is --all-hosts, --until is --expires.\n"
+		"--client NAME: every host of that client (see 'vigie clients'). A\n"
+		"decision naming the host wins over the client's, which wins over one\n"
+		"for every host; the latest wins among equals.\n"
 		"Write down a decision clearing a doubt on one CVE: scan, fleet and triage\n"
 		"then show it beside the finding (hidden unless --show-decided), export it\n"
 		"in JSON, SARIF, OpenVEX and CycloneDX, and do not count the finding for\n"
 		"--fail-on. A decision applies through its --expires day, then no longer.\n"
+		"Debian's data on the CVE (the tracker's status, fixed version and\n"
+		"urgency per release and source) is recorded with it: when it changes for\n"
+		"a finding's release and source, the decision is re-opened and no longer\n"
+		"applies there (the finding says what changed; 'vigie alerts' tells once).\n"
 		"Justifications (OpenVEX, for not_affected): component_not_present,\n"
 		"vulnerable_code_not_present, vulnerable_code_not_in_execute_path,\n"
 		"vulnerable_code_cannot_be_controlled_by_adversary,\n"
@@ -50,6 +57,7 @@ int cmd_decide(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "host", required_argument, NULL, 'H' },
+		{ "client", required_argument, NULL, 'C' },
 		{ "all-hosts", no_argument, NULL, 'A' },
 		{ "fleet", no_argument, NULL, 'A' },
 		{ "status", required_argument, NULL, 's' },
@@ -73,6 +81,7 @@ int cmd_decide(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'H': d.host = optarg; break;
+		case 'C': d.client = optarg; break;
 		case 'A': all = 1; break;
 		case 's': d.status = optarg; break;
 		case 'j': d.justification = optarg; break;
@@ -94,8 +103,8 @@ int cmd_decide(int argc, char **argv)
 	}
 	if (cli_cve_arg(cve, sizeof(cve), argv[optind]))
 		return EXIT_ERROR;
-	if (!!d.host == all)
-		return cli_fail("give exactly one of --host NAME and --all-hosts (--fleet)");
+	if (!!d.host + !!d.client + all != 1)
+		return cli_fail("give exactly one of --host NAME, --client NAME and --all-hosts (--fleet)");
 	/* the auditors' words for the OpenVEX statuses */
 	if (d.status && (!strcmp(d.status, "not-affected") || !strcmp(d.status, "false-positive")))
 		d.status = "not_affected";
@@ -124,8 +133,12 @@ int cmd_decide(int argc, char **argv)
 		cli_error(&err);
 		goto out;
 	}
-	printf("decision %lld: %s %s on %s", (long long)id, cve, d.status,
-	       d.host ? d.host : "every host");
+	if (d.client)
+		printf("decision %lld: %s %s on every host of client %s", (long long)id, cve,
+		       d.status, d.client);
+	else
+		printf("decision %lld: %s %s on %s", (long long)id, cve, d.status,
+		       d.host ? d.host : "every host");
 	if (expires)
 		printf(" until %s", vigie_date_format(expires - 86400, day, sizeof(day)));
 	printf("\n");
@@ -141,9 +154,10 @@ static void decisions_usage(FILE *f)
 		"usage: vigie decisions [list] [--all] [--format text|json]\n"
 		"       vigie decisions show ID\n"
 		"       vigie decisions revoke ID [--by NAME]\n\n"
-		"List the written decisions (in force and expired; --all adds the\n"
-		"revoked ones), show one in full, or revoke one: it then no longer\n"
-		"applies.\n");
+		"List the written decisions (in force, expired or re-opened; --all adds\n"
+		"the revoked ones), show one in full, or revoke one: it then no longer\n"
+		"applies. A decision is re-opened when Debian's data on its CVE changed\n"
+		"since it was written (for the releases of the hosts it covers).\n");
 }
 
 static int list(int argc, char **argv)
@@ -196,10 +210,14 @@ static int list(int argc, char **argv)
 		yajl_gen_array_open(g);
 		for (size_t i = 0; i < d.n; i++) {
 			const struct vigie_decision *x = &d.v[i];
+			const char *was, *cur;
+			int st = vigie_decision_state_of(&d, x, now, &was, &cur);
 			yajl_gen_map_open(g);
 			vigie_json_kv_int(g, "id", x->id);
 			vigie_json_kv_str(g, "cve", x->cve);
 			vigie_json_kv_str(g, "host", x->host);
+			vigie_json_kv_str(g, "client", x->client);
+			vigie_json_kv_str(g, "scope", vigie_decision_scope(x));
 			vigie_json_kv_str(g, "status", x->status);
 			vigie_json_kv_str(g, "justification", x->justification);
 			vigie_json_kv_str(g, "reason", x->reason);
@@ -209,7 +227,11 @@ static int list(int argc, char **argv)
 			vigie_json_kv_time(g, "revoked", x->revoked);
 			vigie_json_kv_str(g, "revoked_by", x->revoked_by);
 			vigie_json_kv_str(g, "state", x->revoked ? "revoked"
-					  : x->expires && x->expires <= now ? "expired" : "in-force");
+					  : vigie_decision_state_name(st));
+			if (!x->revoked && st == VIGIE_DECISION_REOPENED) {
+				vigie_json_kv_str(g, "debian_was", was);
+				vigie_json_kv_str(g, "debian_now", cur);
+			}
 			yajl_gen_map_close(g);
 		}
 		yajl_gen_array_close(g);
@@ -221,16 +243,29 @@ static int list(int argc, char **argv)
 			vigie_buf_adds(&out, "no decision written: see 'vigie decide --help'\n");
 		for (size_t i = 0; i < d.n; i++) {
 			const struct vigie_decision *x = &d.v[i];
+			const char *was, *cur;
+			int st = vigie_decision_state_of(&d, x, now, &was, &cur);
 			char at[32], ex[16];
 			vigie_buf_addf(&out, "%-4lld %-16s %-20s ", (long long)x->id, x->cve,
 				       x->status);
-			vigie_buf_add_safe(&out, x->host ? x->host : "(every host)",
-					   strlen(x->host ? x->host : "(every host)"));
+			if (x->client) {
+				vigie_buf_adds(&out, "(client) ");
+				vigie_buf_add_safe(&out, x->client, strlen(x->client));
+			} else {
+				vigie_buf_add_safe(&out, x->host ? x->host : "(every host)",
+						   strlen(x->host ? x->host : "(every host)"));
+			}
 			vigie_buf_addf(&out, "  %s by ", vigie_date_format(x->at, at, sizeof(at)));
 			vigie_buf_add_safe(&out, x->by, strlen(x->by));
 			if (x->revoked)
 				vigie_buf_adds(&out, ", revoked");
-			else if (x->expires && x->expires <= now)
+			else if (st == VIGIE_DECISION_REOPENED) {
+				vigie_buf_adds(&out, ", re-opened: Debian's data changed (was ");
+				vigie_buf_add_safe(&out, was, strlen(was));
+				vigie_buf_adds(&out, ", now ");
+				vigie_buf_add_safe(&out, cur, strlen(cur));
+				vigie_buf_adds(&out, ")");
+			} else if (x->expires && x->expires <= now)
 				vigie_buf_addf(&out, ", expired after %s",
 					       vigie_date_format(x->expires - 86400, ex, sizeof(ex)));
 			else if (x->expires)
@@ -300,9 +335,10 @@ static int show(int argc, char **argv)
 	struct vigie_error err;
 	struct vigie_buf out = VIGIE_BUF_INIT;
 	const struct vigie_decision *x = NULL;
+	const char *was, *cur;
 	char *end, t[32];
 	long long id;
-	int rc = EXIT_ERROR;
+	int rc = EXIT_ERROR, st;
 	int64_t now = vigie_now();
 
 	if (argc != 2 || !strcmp(argv[1], "--help")) {
@@ -327,9 +363,16 @@ static int show(int argc, char **argv)
 		cli_fail("no decision %lld", id);
 		goto out;
 	}
-	vigie_buf_addf(&out, "decision:      %lld\ncve:           %s\nhost:          ", id, x->cve);
-	vigie_buf_add_safe(&out, x->host ? x->host : "(every host)",
-			   strlen(x->host ? x->host : "(every host)"));
+	vigie_buf_addf(&out, "decision:      %lld\ncve:           %s\n", id, x->cve);
+	if (x->client) {
+		vigie_buf_adds(&out, "client:        ");
+		vigie_buf_add_safe(&out, x->client, strlen(x->client));
+		vigie_buf_adds(&out, " (every host of the client)");
+	} else {
+		vigie_buf_adds(&out, "host:          ");
+		vigie_buf_add_safe(&out, x->host ? x->host : "(every host)",
+				   strlen(x->host ? x->host : "(every host)"));
+	}
 	vigie_buf_addf(&out, "\nstatus:        %s\n", x->status);
 	if (x->justification)
 		vigie_buf_addf(&out, "justification: %s\n", x->justification);
@@ -341,8 +384,33 @@ static int show(int argc, char **argv)
 	if (x->expires)
 		vigie_buf_addf(&out, "holds through: %s\n",
 			       vigie_date_format(x->expires - 86400, t, sizeof(t)));
-	vigie_buf_addf(&out, "state:         %s\n", x->revoked ? "revoked"
-		       : x->expires && x->expires <= now ? "expired, no longer applies" : "in force");
+	st = vigie_decision_state_of(&d, x, now, &was, &cur);
+	if (x->revoked)
+		vigie_buf_adds(&out, "state:         revoked\n");
+	else if (st == VIGIE_DECISION_EXPIRED)
+		vigie_buf_adds(&out, "state:         expired, no longer applies\n");
+	else if (st == VIGIE_DECISION_REOPENED) {
+		vigie_buf_adds(&out, "state:         re-opened: Debian's data changed (was ");
+		vigie_buf_add_safe(&out, was, strlen(was));
+		vigie_buf_adds(&out, ", now ");
+		vigie_buf_add_safe(&out, cur, strlen(cur));
+		vigie_buf_adds(&out, ")\n");
+	} else
+		vigie_buf_adds(&out, "state:         in force\n");
+	if (x->recorded) {
+		vigie_buf_adds(&out, "debian data:   ");
+		if (!x->nfacts)
+			vigie_buf_adds(&out, "(no entry when decided)\n");
+		for (size_t i = 0; i < x->nfacts; i++) {
+			vigie_buf_addf(&out, "%s", i ? "               " : "");
+			vigie_buf_add_safe(&out, x->facts[i].release, strlen(x->facts[i].release));
+			vigie_buf_addc(&out, ' ');
+			vigie_buf_add_safe(&out, x->facts[i].source, strlen(x->facts[i].source));
+			vigie_buf_adds(&out, ": ");
+			vigie_buf_add_safe(&out, x->facts[i].state, strlen(x->facts[i].state));
+			vigie_buf_addc(&out, '\n');
+		}
+	}
 	if (x->revoked) {
 		vigie_buf_addf(&out, "revoked at:    %s\n", vigie_time_format(x->revoked, t, sizeof(t)));
 		if (x->revoked_by) {

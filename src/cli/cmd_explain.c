@@ -98,14 +98,14 @@ int cmd_explain(int argc, char **argv)
 		goto out;
 	if (!no_host) {
 		/* the written decision on this CVE for this host, if any */
-		const struct vigie_decision *old = NULL;
+		struct vigie_decision_hit h;
 		if (cli_decisions_load(store, &dec))
 			goto out;
-		eo.decision = vigie_decision_find(&dec, inv.host, vuln, vigie_now(), &old);
-		if (!eo.decision && old) {
-			eo.decision = old;
-			eo.decision_expired = 1;
-		}
+		vigie_decision_lookup(&h, &dec, inv.host, vuln, inv.release, NULL, vigie_now());
+		eo.decision = h.decision;
+		eo.decision_state = h.state;
+		eo.decision_was = h.was;
+		eo.decision_now = h.now;
 	}
 	if (vigie_explain_render(&out, store, vuln, no_host ? NULL : &inv, &eo, &verdict, &err)) {
 		cli_error(&err);

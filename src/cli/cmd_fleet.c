@@ -72,7 +72,7 @@ static int on_host(void *ud, const struct store_host *h, const struct scan_resul
 	if (r && o->have_fail_on)
 		for (size_t i = 0; i < r->n; i++)
 			if (r->findings[i].cls >= o->fail_on &&
-			    !(r->findings[i].decision && !r->findings[i].decision_expired))
+			    !(r->findings[i].decision && !r->findings[i].decision_state))
 				o->failed = 1;
 	if (o->vd) {
 		struct inventory inv;
@@ -130,7 +130,8 @@ static int on_host(void *ud, const struct store_host *h, const struct scan_resul
 					vigie_json_kv_str(g, "class", vigie_policy_class_name(f->cls));
 					vigie_json_kv_str(g, "evidence", f->evidence);
 					vigie_json_key(g, "decision");
-					vigie_render_decision_json(g, f->decision, f->decision_expired);
+					vigie_render_decision_json(g, f->decision, f->decision_state,
+								   f->decision_was, f->decision_now);
 					yajl_gen_map_close(g);
 				}
 				yajl_gen_array_close(g);

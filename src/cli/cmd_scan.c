@@ -354,7 +354,7 @@ int cmd_scan(int argc, char **argv)
 		for (size_t i = 0; i < res.n; i++)
 			if (res.findings[i].cls >= fail_on &&
 			    (restart_fails || !res.findings[i].restart_required) &&
-			    !(res.findings[i].decision && !res.findings[i].decision_expired))
+			    !(res.findings[i].decision && !res.findings[i].decision_state))
 				rc = EXIT_FINDINGS;
 		/* no data is no verdict: the gate must not pass */
 		if (rc == EXIT_OK && res.undetermined)

@@ -7,6 +7,8 @@
 #include "vigie/render/json.h"
 #include "vigie/render/history_report.h"
 #include "vigie/render/render.h"
+#include "vigie/render/vulndoc.h"
+#include "vigie/scanners/decisions.h"
 
 #include <microhttpd.h>
 #include <zlib.h>
@@ -199,7 +201,53 @@ out:
 
 /* ---- hosts ---- */
 
+int srv_apply_decisions(struct vigie_store *s, struct scan_result *res,
+			struct vigie_decisions *dec, struct vigie_error *err)
+{
+	int rc;
+	vigie_decisions_init(dec);
+	if ((rc = vigie_store_decisions_load(s, 0, dec, err)))
+		return rc;
+	/* the lookup goes through the host's own stored client: a client's
+	 * decision never reaches another client's host */
+	return vigie_decisions_apply_scan(res, dec, res->scanned_at ? res->scanned_at : vigie_now(),
+					  1);
+}
+
+/* The decisions whose scope takes in host h (not revoked), with their state
+ * on its release. */
+static void host_decisions_json(yajl_gen g, const struct vigie_decisions *d,
+				const struct store_fleet_host *h)
+{
+	int64_t now = vigie_now();
+	vigie_json_key(g, "decisions");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct vigie_decision *x = &d->v[i];
+		const char *was = NULL, *cur = NULL;
+		int st = VIGIE_DECISION_IN_FORCE;
+		if (x->revoked || !vigie_decision_covers(d, x, h->name))
+			continue;
+		if (x->expires && x->expires <= now)
+			st = VIGIE_DECISION_EXPIRED;
+		else if (vigie_decision_reopened(d, x, h->release, NULL, &was, &cur))
+			st = VIGIE_DECISION_REOPENED;
+		/* the same object as on findings */
+		vigie_render_decision_json(g, x, st, was, cur);
+	}
+	yajl_gen_array_close(g);
+}
+
+static void host_json_dec(yajl_gen g, const struct store_fleet_host *h,
+			  const struct vigie_decisions *dec);
+
 static void host_json(yajl_gen g, const struct store_fleet_host *h)
+{
+	host_json_dec(g, h, NULL);
+}
+
+static void host_json_dec(yajl_gen g, const struct store_fleet_host *h,
+			  const struct vigie_decisions *dec)
 {
 	yajl_gen_map_open(g);
 	vigie_json_kv_str(g, "name", h->name);
@@ -234,6 +282,8 @@ static void host_json(yajl_gen g, const struct store_fleet_host *h)
 		vigie_json_kv_str(g, "lifecycle_end", h->sum.lifecycle_end);
 		yajl_gen_map_close(g);
 	}
+	if (dec)
+		host_decisions_json(g, dec, h);
 	yajl_gen_map_close(g);
 }
 
@@ -275,20 +325,42 @@ int h_api_hosts(struct req *r, struct vigie_buf *out)
 	return list_done(r, g, out);
 }
 
+struct host_one {
+	yajl_gen g;
+	const struct vigie_decisions *dec;
+};
+
+static int host_one_cb(void *ud, const struct store_fleet_host *h)
+{
+	struct host_one *o = ud;
+	host_json_dec(o->g, h, o->dec);
+	return 0;
+}
+
 int h_api_host(struct req *r, struct vigie_buf *out)
 {
 	struct vigie_store *s = srv_store(r);
 	struct vigie_error err;
 	struct vigie_buf tmp = VIGIE_BUF_INIT;
-	yajl_gen g;
+	struct vigie_decisions dec;
+	struct host_one o;
 	int rc;
 	if (!s)
 		return srv_error(r, out, 503, "the database is not available");
 	vigie_error_init(&err);
-	g = vigie_json_gen_new(&tmp);
-	rc = vigie_store_fleet_host_get(s, vigie_principal_scope(&r->who), r->params[0], host_cb,
-					g, &err);
-	yajl_gen_free(g);
+	vigie_decisions_init(&dec);
+	/* the host's visibility is the store's scoped read below; the
+	 * decisions listed are only those whose scope takes in that host */
+	if ((rc = vigie_store_decisions_load(s, 0, &dec, &err))) {
+		vigie_decisions_release(&dec);
+		return srv_error(r, out, 500, err.msg);
+	}
+	o.g = vigie_json_gen_new(&tmp);
+	o.dec = &dec;
+	rc = vigie_store_fleet_host_get(s, vigie_principal_scope(&r->who), r->params[0], host_one_cb,
+					&o, &err);
+	yajl_gen_free(o.g);
+	vigie_decisions_release(&dec);
 	if (rc) {
 		vigie_buf_release(&tmp);
 		return srv_error(r, out, rc == VIGIE_ENOTFOUND ? 404 : 500,
@@ -328,6 +400,7 @@ int h_api_findings(struct req *r, struct vigie_buf *out)
 	struct inventory inv;
 	struct scan_result res;
 	struct vigie_error err;
+	struct vigie_decisions dec;
 	int have = 0, rc, status;
 	if (!s)
 		return srv_error(r, out, 503, "the database is not available");
@@ -335,7 +408,10 @@ int h_api_findings(struct req *r, struct vigie_buf *out)
 		return status;
 	vigie_error_init(&err);
 	vigie_inventory_init(&inv);
+	vigie_decisions_init(&dec);
 	rc = vigie_app_host_scan_cached(s, r->srv->cache, r->params[0], r->srv->policy, &inv, &res, &have, &err);
+	if (!rc && have)
+		rc = srv_apply_decisions(s, &res, &dec, &err);
 	if (rc)
 		status = srv_error(r, out, rc == VIGIE_ENOTFOUND ? 404 : 500, err.msg);
 	else if (!have)
@@ -350,6 +426,7 @@ int h_api_findings(struct req *r, struct vigie_buf *out)
 	}
 	if (have)
 		vigie_scan_result_release(&res);
+	vigie_decisions_release(&dec);
 	vigie_inventory_release(&inv);
 	return status;
 }

@@ -6,6 +6,7 @@
 #include "vigie/core/hashmap.h"
 #include "vigie/core/secret.h"
 #include "vigie/engine/scan_restart.h"
+#include "vigie/scanners/decisions.h"
 
 #include <microhttpd.h>
 
@@ -445,6 +446,53 @@ static void restart_section(struct req *r, struct vigie_buf *out, const struct s
 	vigie_buf_adds(out, "</tbody></table>\n");
 }
 
+/* The decision beside a finding: in force (status, who, when, until, why),
+ * or why it no longer applies. */
+static void decision_cell(struct req *r, struct vigie_buf *out, const struct finding *f)
+{
+	const struct vigie_decision *x = f->decision;
+	char day[16];
+	if (!x) {
+		vigie_buf_adds(out, "–");
+		return;
+	}
+	if (f->decision_state == VIGIE_DECISION_REOPENED) {
+		vigie_buf_addf(out, "<span class=\"warn\">%s ",
+			       T(r, "Decision re-opened: Debian's data changed (was",
+				 "Décision rouverte : les données Debian ont changé (avant"));
+		srv_html(out, f->decision_was);
+		vigie_buf_addf(out, ", %s ", T(r, "now", "maintenant"));
+		srv_html(out, f->decision_now);
+		vigie_buf_adds(out, ")</span><br>");
+	} else if (f->decision_state == VIGIE_DECISION_EXPIRED) {
+		vigie_buf_addf(out, "<span class=\"warn\">%s ",
+			       T(r, "Decision expired after", "Décision expirée après le"));
+		srv_html(out, vigie_date_format(x->expires - 86400, day, sizeof(day)));
+		vigie_buf_adds(out, "</span><br>");
+	}
+	vigie_buf_addf(out, "<span class=\"decision\" data-state=\"%s\"><strong>",
+		       vigie_decision_state_name(f->decision_state));
+	srv_html(out, x->status);
+	vigie_buf_addf(out, "</strong> — %s ", T(r, "by", "par"));
+	srv_html(out, x->by);
+	vigie_buf_adds(out, ", ");
+	srv_html(out, vigie_date_format(x->at, day, sizeof(day)));
+	if (x->expires && f->decision_state != VIGIE_DECISION_EXPIRED) {
+		vigie_buf_addf(out, ", %s ", T(r, "until", "jusqu'au"));
+		srv_html(out, vigie_date_format(x->expires - 86400, day, sizeof(day)));
+	}
+	if (x->client) {
+		vigie_buf_addf(out, " (%s ", T(r, "client", "client"));
+		srv_html(out, x->client);
+		vigie_buf_adds(out, ")");
+	} else if (!x->host) {
+		vigie_buf_addf(out, " (%s)", T(r, "every host", "tous les serveurs"));
+	}
+	vigie_buf_adds(out, ": ");
+	srv_html(out, x->reason);
+	vigie_buf_adds(out, "</span>");
+}
+
 int h_page_host(struct req *r, struct vigie_buf *out)
 {
 	struct vigie_store *s = srv_store(r);
@@ -453,10 +501,12 @@ int h_page_host(struct req *r, struct vigie_buf *out)
 	struct scan_result res;
 	struct since_ctx sc;
 	struct fleet_page p = { r, out, 0 };
+	struct vigie_decisions dec;
 	int have = 0, rc;
 	if (!s)
 		return srv_error(r, out, 503, "the database is not available");
 	vigie_error_init(&err);
+	vigie_decisions_init(&dec);
 	/* visibility first: another client's host is not found */
 	{
 		struct vigie_buf row = VIGIE_BUF_INIT;
@@ -491,7 +541,10 @@ int h_page_host(struct req *r, struct vigie_buf *out)
 	}
 	vigie_inventory_init(&inv);
 	rc = vigie_app_host_scan_cached(s, r->srv->cache, r->params[0], r->srv->policy, &inv, &res, &have, &err);
+	if (!rc && have && (rc = srv_apply_decisions(s, &res, &dec, &err)))
+		vigie_scan_result_release(&res);
 	if (rc) {
+		vigie_decisions_release(&dec);
 		vigie_inventory_release(&inv);
 		return srv_error(r, out, 500, err.msg);
 	}
@@ -514,11 +567,12 @@ int h_page_host(struct req *r, struct vigie_buf *out)
 		vigie_buf_addf(out, "<h2>%s (%zu)</h2>\n", T(r, "Open findings", "Vulnérabilités ouvertes"),
 			       res.n);
 		vigie_buf_addf(out, "<table id=\"findings\"><thead><tr><th>CVE</th><th>%s</th><th>%s</th>"
-				    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>\n",
+				    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+				    "</tr></thead><tbody>\n",
 			       T(r, "Class", "Classe"), T(r, "Source package", "Paquet source"),
 			       T(r, "Installed", "Installé"), T(r, "Fixed in", "Corrigé en"),
 			       T(r, "State", "État"), T(r, "Open since", "Ouvert depuis"),
-			       T(r, "Evidence", "Preuve"));
+			       T(r, "Evidence", "Preuve"), T(r, "Decision", "Décision"));
 		vigie_hashmap_init(&sc.map);
 		vigie_arena_init(&sc.arena);
 		vigie_store_finding_history_each(s, vigie_principal_scope(&r->who), r->params[0],
@@ -548,6 +602,8 @@ int h_page_host(struct req *r, struct vigie_buf *out)
 			page_time(r, out, since_of(&sc, f));
 			vigie_buf_adds(out, "</td><td>");
 			srv_html(out, f->evidence);
+			vigie_buf_adds(out, "</td><td>");
+			decision_cell(r, out, f);
 			vigie_buf_adds(out, "</td></tr>\n");
 		}
 		vigie_buf_adds(out, "</tbody></table>\n");
@@ -560,6 +616,7 @@ int h_page_host(struct req *r, struct vigie_buf *out)
 			       T(r, "The host's release is unknown: no verdict.",
 				 "La version Debian du serveur est inconnue : aucun verdict."));
 	}
+	vigie_decisions_release(&dec);
 	vigie_inventory_release(&inv);
 	return page_end(r, out);
 }

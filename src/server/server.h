@@ -114,6 +114,13 @@ int srv_visible_host(struct req *r, struct vigie_store *s, struct vigie_buf *out
 /* A non-negative integer query parameter: def when absent, -1 when it is
  * not a number in [0, max]. */
 long srv_arg_long(struct req *r, const char *name, long def, long max);
+struct scan_result;
+struct vigie_decisions;
+/* Load the written decisions into dec (initialised here; release it after
+ * res) and set each finding of res to the one of its host's own scope,
+ * hiding none. 0 or an error code (err set). */
+int srv_apply_decisions(struct vigie_store *s, struct scan_result *res,
+			struct vigie_decisions *dec, struct vigie_error *err);
 /* HTML-escape s into out. */
 void srv_html(struct vigie_buf *out, const char *s);
 

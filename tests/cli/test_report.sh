@@ -29,6 +29,20 @@ done
 VIGIE_NOW=2023-03-10T10:00:00Z run hosts add db1 --root "$TESTDATA/secdata/root" --client globex
 expect_rc 0 "hosts add db1"
 run history --store --root "$TESTDATA/secdata/root" --host db1; expect_rc 0 "events of db1"
+# written decisions: acme's report lists those in force at some time of
+# November on its hosts (web2's, acme's, every host's; 3 revoked on the
+# 25th), never globex's or db1's, nor one over before November or written
+# after it
+dec() { VIGIE_NOW=$1 run decide "${@:2}" --by alice; expect_rc 0 "decide ${*:2:3}"; }
+dec 2026-11-10T09:00:00Z CVE-2026-0007 --host web2 --status affected --reason "pkg07 waits for the January window" --until 2026-12-31
+dec 2026-11-12T09:00:00Z CVE-2026-0001 --client acme --status not_affected --justification vulnerable_code_not_present --reason "module not built at acme"
+dec 2026-11-13T09:00:00Z CVE-2026-0002 --fleet --status fixed --reason "patched by hand everywhere"
+dec 2026-11-13T10:00:00Z CVE-2026-0003 --host web1 --status under_investigation --reason "looking"
+VIGIE_NOW=2026-11-25T09:00:00Z run decisions revoke 4; expect_rc 0 "revoke 4"
+dec 2026-11-14T09:00:00Z CVE-2021-3156 --client globex --status not_affected --reason "globex's own"
+dec 2026-11-14T09:00:00Z CVE-2006-20001 --host db1 --status affected --reason "db1's own"
+dec 2026-10-01T09:00:00Z CVE-2026-0004 --host web1 --status affected --reason "over in October" --until 2026-10-30
+dec 2026-12-01T09:00:00Z CVE-2026-0005 --host web1 --status affected --reason "written in December"
 export VIGIE_NOW=2026-12-02T08:00:00Z
 
 run report --help; expect_rc 0 "help"
@@ -60,6 +74,12 @@ expect_eq "$(jqr '.histogram | map(.month + "=" + (.updates | tostring)) | .[10:
 expect_eq "$(jqr '.histogram | length')" 12 "twelve bars"
 # added on 15 Nov 10:00 UTC, nothing since: 15 d 13 h to the month's end
 expect_eq "$(jqr -c '[.summary.silent_hosts[] | [.host, .days]]')" '[["web1",15.5],["web2",15.5]]' "silent hosts"
+
+expect_eq "$(jqr -c '[.decisions[] | [.id, .cve, .scope, .host, .status, .by, .since, .until, .revoked]]')" \
+	'[[1,"CVE-2026-0007","host","web2","affected","alice","2026-11-10T09:00:00Z","2026-12-31",null],[2,"CVE-2026-0001","client",null,"not_affected","alice","2026-11-12T09:00:00Z",null,null],[3,"CVE-2026-0002","fleet",null,"fixed","alice","2026-11-13T09:00:00Z",null,null],[4,"CVE-2026-0003","host","web1","under_investigation","alice","2026-11-13T10:00:00Z",null,"2026-11-25T09:00:00Z"]]' \
+	"the decisions in force during November on acme's hosts"
+expect_eq "$(jqr '.decisions[1].justification + ": " + .decisions[1].reason')" \
+	"vulnerable_code_not_present: module not built at acme" "with the justification and the reason"
 
 # every document the tests make follows docs/report.schema.json
 schema_check() { python3 -c '
@@ -171,6 +191,40 @@ run report --client acme --month 2026-11 --lang en --output "$T/acme-en.pdf"; ex
 run report --client acme --month 2026-11 --lang en --format html --output "$T/acme-en.html"; expect_rc 0 "html en"
 pdftotext -layout "$T/acme-en.pdf" "$T/acme-en.pdf.txt"
 grep -q "Monthly security report" "$T/acme-en.pdf.txt" && ok || ko "english title"
+# the decisions in both views and languages (cells may wrap: text without
+# layout, lines joined)
+pdftotext "$T/acme.pdf" "$T/acme.pdf.flat"
+pdftotext "$T/acme-en.pdf" "$T/acme-en.pdf.flat"
+flat() { tr -s ' \n' '  ' < "$1"; }
+for v in pdf html; do
+	f=$(flat "$T/acme.$v.$([ $v = pdf ] && echo flat || echo txt)")
+	for w in "Décisions écrites en vigueur pendant le mois" "CVE-2026-0007" "pkg07 waits for the January window" \
+		"module not built at acme (vulnerable_code_not_present)" "tous les serveurs du client" "affecté (risque accepté)" \
+		"31 décembre 2026" "révoquée le 25 novembre 2026" "tous les serveurs"; do
+		case $f in *"$w"*) ok ;; *) ko "fr $v: decisions lack '$w'" ;; esac
+	done
+	case $f in *"globex's own"*|*"db1's own"*|*"over in October"*|*"written in December"*) ko "fr $v: a decision not acme's November" ;; *) ok ;; esac
+done
+python3 - "$T/acme-en.html" > "$T/acme-en.html.txt" <<'PY'
+import html.parser, sys
+class P(html.parser.HTMLParser):
+    def __init__(s): super().__init__(); s.t = []; s.skip = 0
+    def handle_starttag(s, tag, a):
+        if tag in ("style", "title"): s.skip += 1
+    def handle_endtag(s, tag):
+        if tag in ("style", "title"): s.skip -= 1
+        if tag in ("td", "th", "p", "h1", "h2", "tr", "small", "text"): s.t.append("\n")
+    def handle_data(s, d):
+        if not s.skip: s.t.append(d)
+p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read()); print("".join(p.t))
+PY
+for v in pdf html; do
+	f=$(flat "$T/acme-en.$v.$([ $v = pdf ] && echo flat || echo txt)")
+	for w in "Written decisions in force during the month" "every host of the client" "affected (risk accepted)" \
+		"December 31, 2026" "revoked on November 25, 2026" "under investigation" "patched by hand everywhere"; do
+		case $f in *"$w"*) ok ;; *) ko "en $v: decisions lack '$w'" ;; esac
+	done
+done
 grep -q "Rapport mensuel de sécurité" "$T/acme.pdf.txt" && ok || ko "french title"
 grep -q "2 décembre 2026 08:00 UTC" "$T/acme.pdf.txt" && ok || ko "french date"
 grep -q "December 2, 2026 08:00 UTC" "$T/acme-en.pdf.txt" && ok || ko "english date"

@@ -10,7 +10,7 @@ static void one(const uint8_t *data, size_t size, enum report_format fmt)
 {
 	struct report rep;
 	struct vigie_error err = { 0 };
-	struct report_opts o = { 1u << 20, 4096, 10000, 32 };
+	struct report_limits o = { 1u << 20, 4096, 10000, 32 };
 	vigie_report_init(&rep);
 	vigie_error_init(&err);
 	(void)vigie_report_load_mem(&rep, (const char *)data, size, "fuzz", fmt, &o, &err);

@@ -9,7 +9,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct report rep;
 	struct vigie_error err = { 0 };
-	struct report_opts o = { 1u << 20, 4096, 10000, 32 };
+	struct report_limits o = { 1u << 20, 4096, 10000, 32 };
 	enum report_format fmt;
 
 	if (size > (1u << 20))

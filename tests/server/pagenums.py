@@ -6,7 +6,9 @@ pagenums.py fleet DOM      -> "HOST hc c s" per host row of table#hosts
 pagenums.py host DOM       -> "summary hc c s" then "findings hc c s"
                               (rows of table#findings counted by class)
 pagenums.py sla DOM        -> "CLASS met total" per row of table#classes
-pagenums.py timeline DOM   -> "upgrades N cves N" """
+pagenums.py timeline DOM   -> "upgrades N cves N"
+pagenums.py decisions DOM  -> "CVE SOURCE: TEXT" per row of table#findings,
+                              TEXT the Decision column as shown """
 import html.parser
 import sys
 
@@ -79,5 +81,11 @@ elif kind == "sla":
         t = [c[1].strip() for c in r]
         met, total = [x.strip() for x in t[2].split("/")]
         print(ra.get("data-class"), met, total)
+elif kind == "decisions":
+    head = [c[1].strip() for c in p.tables["findings"][0][1]]
+    col = [i for i, h in enumerate(head) if h in ("Decision", "Décision")][0]
+    for _, r in body_rows(p, "findings"):
+        t = [" ".join(c[1].split()) for c in r]
+        print("%s %s: %s" % (t[0], t[2], t[col]))
 elif kind == "timeline":
     print("upgrades", p.spans.get("upgrades"), "cves", p.spans.get("cves"))

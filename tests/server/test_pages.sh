@@ -23,6 +23,10 @@ TOK_AGENT_A2=$(mktoken --host "$HA2" --client acme)
 mkdoc "$T/a2.json" bookworm-web.pkgs "$HA2" bookworm
 push "$TOK_AGENT_A2" "$T/a2.json"; expect_code 200 "push A2"
 push "$TOK_AGENT_A" "$T/a1.json"; expect_code 200 "push A upgraded"
+# a decision beside web2's apache2 finding, one for globex that must not show
+"$VIGIE" decide CVE-2022-28615 --host "$HA2" --status affected --reason "mod_proxy off, upgrade in January" \
+	--by alice --until 2027-01-31 >/dev/null
+"$VIGIE" decide CVE-2022-28615 --client globex --status not_affected --reason "globex only" --by bob >/dev/null
 
 PROXY_PIDS=()
 cleanup() { for p in "${PROXY_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; srv_stop; cp "$T"/serve*.log "$LOGDIR"/ 2>/dev/null; rm -rf "$T"; }
@@ -110,6 +114,20 @@ for h in "$HA" "$HA2" "$HB"; do
 	expect_eq "$($PN host "$T/host_$h.html")" "summary $sum
 findings $want" "host page $h: its counts and its findings per class are the API's"
 done
+
+# the decision in force beside its finding, on the page and in the API
+chrome dec_a "$PURL_a/hosts/$HA2"
+expect_eq "$($PN decisions "$T/dec_a.html" | grep '^CVE-2022-28615 ')" \
+	"CVE-2022-28615 apache2: affected — by alice, 2026-11-27, until 2027-01-31: mod_proxy off, upgrade in January" \
+	"host page: the decision beside the finding (status, by, date, until, reason)"
+if grep -q "globex only" "$T/dec_a.html"; then ko "globex's decision on acme's page"; else ok; fi
+as "$TOK_A" GET "/api/v1/hosts/$HA2/findings"
+expect_eq "$(jq_ '[(f["cve"], f["decision"]["id"], f["decision"]["status"], f["decision"]["by"], f["decision"]["reason"], f["decision"]["expires"], f["decision"]["state"]) for f in d["findings"] if f["decision"]]')" \
+	"[('CVE-2022-28615', 1, 'affected', 'alice', 'mod_proxy off, upgrade in January', '2027-02-01T00:00:00Z', 'in-force')]" \
+	"findings API: the decision in force"
+as "$TOK_A" GET "/api/v1/hosts/$HA2"
+expect_eq "$(jq_ '[(x["id"], x["cve"], x["scope"], x["state"]) for x in d["decisions"]]')" \
+	"[(1, 'CVE-2022-28615', 'host', 'in-force')]" "host API: the decisions covering the host, not globex's"
 
 for c in acme globex; do
 	chrome "sla_$c" "$PURL_op/clients/$c/sla?month=2026-11"

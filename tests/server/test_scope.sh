@@ -38,6 +38,11 @@ assert list(d["glibc"]["CVE-2023-4911"]["releases"]) == ["bullseye"]
 assert list(d["sudo"]["CVE-2021-3156"]["releases"]) == ["bullseye"]
 PY
 if grep -q '^sudo ' "$SD/bookworm-web.pkgs"; then ko "fixture: sudo on A's host"; fi
+# written decisions: globex's (its reasons name globex, so no_b catches a
+# leak on any route), one for every host of acme, one on A's CVE for globex
+"$VIGIE" decide "$CVE_B" --client globex --status affected --reason "globex-glibc-accepted" --by bob >/dev/null
+"$VIGIE" decide CVE-2022-28615 --client globex --status not_affected --reason "globex apache" --by bob >/dev/null
+"$VIGIE" decide CVE-2022-28615 --client acme --status affected --reason "acme apache decided" --by alice >/dev/null
 
 # Rules: "METHOD PATTERN" -> "SUBST QUERY A_CODES OP_MUST"
 #   SUBST  what replaces '*': host, cve, client, - (no '*'); client-report:
@@ -54,8 +59,8 @@ declare -A RULE=(
 	["POST /logout"]="- - 303 -"
 	["POST /lang"]="- - 303 -"
 	["GET /api/v1/hosts"]="- - 200 $HA,$HB"
-	["GET /api/v1/hosts/*"]="host - 404 $HB"
-	["GET /api/v1/hosts/*/findings"]="host - 404 $CVE_B"
+	["GET /api/v1/hosts/*"]="host - 404 $HB,globex-glibc-accepted"
+	["GET /api/v1/hosts/*/findings"]="host - 404 $CVE_B,globex-glibc-accepted"
 	["GET /api/v1/hosts/*/history"]="host - 404 $CVE_B,$CVE_FIX_B"
 	["GET /api/v1/hosts/*/timeline"]="host - 404 $HB,$CVE_FIX_B"
 	["GET /api/v1/cves/*"]="cve - 200|404 $HB"
@@ -63,7 +68,7 @@ declare -A RULE=(
 	["GET /api/v1/clients/*/sla"]="client month=2026-11 403|404 globex,$HB"
 	["GET /metrics"]="- - 403 -"
 	["GET /"]="- - 200 $HA,$HB"
-	["GET /hosts/*"]="host - 404 $HB"
+	["GET /hosts/*"]="host - 404 $HB,globex-glibc-accepted"
 	["GET /hosts/*/timeline"]="host - 404 $HB,$CVE_FIX_B"
 	["GET /hosts/*/history"]="host year=2026 404 $HB"
 	["GET /cves/*"]="cve - 200|404 $HB"
@@ -170,4 +175,19 @@ expect_eq "$(jq_ '" ".join(h["name"] for h in d["hosts"])')" "$HA" "A's host lis
 as "$TOK_B" GET /api/v1/hosts
 expect_eq "$(jq_ '" ".join(h["name"] for h in d["hosts"])')" "$HB" "B's host list is B's host"
 as "$TOK_B" GET "/hosts/$HA"; expect_code 404 "B does not see A's host page"
+
+# decisions: A's host gets acme's, never globex's, even with acme's revoked
+as "$TOK_A" GET "/api/v1/hosts/$HA/findings"
+expect_eq "$(jq_ '[(f["cve"], f["decision"]["reason"]) for f in d["findings"] if f["decision"]]')" \
+	"[('CVE-2022-28615', 'acme apache decided')]" "A's finding carries acme's decision"
+as "$TOK_A" GET "/hosts/$HA"
+grep -q "acme apache decided" "$T/body" && ok || ko "A's host page shows acme's decision"
+acme_id=$("$VIGIE" decisions --format json | python3 -c 'import json,sys; print([d["id"] for d in json.load(sys.stdin)["decisions"] if d["client"] == "acme"][0])')
+"$VIGIE" decisions revoke "$acme_id" >/dev/null
+for p in "/api/v1/hosts/$HA/findings" "/api/v1/hosts/$HA" "/hosts/$HA"; do
+	as "$TOK_A" GET "$p"; expect_code 200 "A: $p"
+	no_b "A's $p once acme's decision is revoked"
+done
+as "$TOK_A" GET "/api/v1/hosts/$HA/findings"
+expect_eq "$(jq_ '[f["cve"] for f in d["findings"] if f["decision"]]')" "[]" "no decision left for A's host"
 srv_finish

@@ -16,10 +16,12 @@ struct explain_opts {
 	int64_t now;                 /* 0: vigie_now() */
 	int json;                    /* render JSON instead of text */
 	/* The written decision on this CVE for the host (store/decisions.h),
-	 * shown beside the conclusion; NULL: none. expired: it no longer
+	 * shown beside the conclusion; NULL: none. decision_state expired or
+	 * re-opened (was/now: Debian's data then and now): it no longer
 	 * applies. */
 	const struct vigie_decision *decision;
-	int decision_expired;
+	int decision_state;
+	const char *decision_was, *decision_now;
 };
 
 /* The conclusion. UNKNOWN: the database has no Debian data for the issue,

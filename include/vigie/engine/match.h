@@ -83,10 +83,11 @@ struct finding {
 	int restart_required;
 	const struct finding_pending *pending; /* NULL: none (or not computed) */
 	/* A written decision (store/decisions.h) in force for this finding,
-	 * or the one that expired (decision_expired 1); NULL: none. Set by
+	 * or the one that expired or re-opened (decision_state); NULL: none. Set by
 	 * vigie_decisions_apply_scan (scanners/decisions.h). */
 	const struct vigie_decision *decision;
-	int decision_expired;
+	int decision_state;          /* enum vigie_decision_state */
+	const char *decision_was, *decision_now; /* re-opened: Debian's data */
 };
 
 /* A binary of the linux source package that is not a kernel image

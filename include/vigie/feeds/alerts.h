@@ -1,7 +1,9 @@
 /* vigie: alerts on new advisory feed items that concern hosts, grouped by
  * host; rendered as text, JSON ("vigie.alerts/1") or an RFC 5322 message,
  * delivered through a sendmail-compatible command or a webhook. Each
- * (item, host) pair is alerted once (alerts_sent in the store). */
+ * (item, host) pair is alerted once (alerts_sent in the store). Written
+ * decisions that stopped applying (expired, or re-opened by a change of
+ * Debian's data) are told once each too (decision_alerts). */
 #ifndef VIGIE_ALERTS_H
 #define VIGIE_ALERTS_H
 
@@ -10,7 +12,33 @@
 #include "vigie/core/error.h"
 #include "vigie/feeds/feeds.h"
 #include "vigie/store/store.h"
+#include "vigie/store/decisions.h"
 #include "vigie/core/util.h"
+
+/* A written decision that no longer applies, not told yet. */
+struct alerts_decision {
+	const struct vigie_decision *d;  /* in dec */
+	int state;                       /* VIGIE_DECISION_EXPIRED or _REOPENED */
+	const char *was, *now;           /* re-opened: Debian's data then and now */
+};
+struct alerts_decisions {
+	struct vigie_decisions dec;
+	struct alerts_decision *v;
+	size_t n;
+};
+void vigie_alerts_decisions_init(struct alerts_decisions *ad);
+void vigie_alerts_decisions_release(struct alerts_decisions *ad);
+/* The decisions (not revoked) expired or re-opened at vigie_now() and not
+ * told yet in that state (a decision re-opened again by a later change is
+ * told again). */
+int vigie_alerts_decisions_pending(struct vigie_store *s, struct alerts_decisions *ad,
+				   struct vigie_error *err);
+/* "decision N (CVE STATUS on SCOPE) expired after DAY: REASON" lines, after
+ * a heading; nothing when ad is NULL or empty. */
+int vigie_alerts_decisions_text(struct vigie_buf *out, const struct alerts_decisions *ad);
+/* Record each of ad as told, in one transaction. */
+int vigie_alerts_decisions_mark_sent(struct vigie_store *s, const struct alerts_decisions *ad,
+				     struct vigie_error *err);
 
 struct alerts_config {
 	char sendmail[1024]; /* command line split by vigie_spawn_split and run
@@ -41,11 +69,14 @@ int vigie_alerts_pending(struct vigie_store *s, const struct feeds_match_opts *o
 size_t vigie_alerts_count(const struct feeds_items *l);
 /* Renderings, grouped by host (appended to out). */
 int vigie_alerts_text(struct vigie_buf *out, const struct feeds_items *l);
+/* JSON with a "decisions" array (empty when ad is NULL). */
 int vigie_alerts_json(struct vigie_buf *out, const struct feeds_items *l,
-		struct vigie_error *err);
-/* RFC 5322 message (headers from cfg, Date from vigie_now()). */
+		      const struct alerts_decisions *ad, struct vigie_error *err);
+/* RFC 5322 message (headers from cfg, Date from vigie_now()); ad may be
+ * NULL. */
 int vigie_alerts_mail(struct vigie_buf *out, const struct feeds_items *l,
-		const struct alerts_config *cfg, struct vigie_error *err);
+		      const struct alerts_decisions *ad, const struct alerts_config *cfg,
+		      struct vigie_error *err);
 /* Run cfg->sendmail without a shell (core/spawn.h), the message on its
  * stdin; error when it cannot run, is killed or exits != 0. */
 int vigie_alerts_sendmail(const struct alerts_config *cfg, const char *msg,

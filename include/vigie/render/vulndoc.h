@@ -45,9 +45,11 @@ struct vulndoc_item {
 	enum openvex_status vex;     /* what vigie concludes (a decision wins) */
 	enum openvex_justification justification;
 	int false_positive;          /* triage: the scanner's alarm is false */
-	/* a written decision (copied), NULL when none; expired: no longer applies */
+	/* a written decision (copied), NULL when none; decision_state expired
+	 * or re-opened: no longer applies (was/now: Debian's data) */
 	struct vigie_decision *decision;
-	int decision_expired;
+	int decision_state;
+	const char *decision_was, *decision_now;
 };
 
 struct vulndoc {
@@ -81,12 +83,16 @@ const char *vigie_vulndoc_distro(const char *release, const char *version, char 
 				 size_t size);
 
 /* A decision as a JSON object (null when d is NULL): id, status,
- * justification, reason, by, at, expires, expired, host. */
-void vigie_render_decision_json(yajl_gen g, const struct vigie_decision *d, int expired);
-/* "    decided STATUS by WHO on DATE: REASON" (or "decision N expired ...")
- * as one indented line, input escaped for the terminal. */
+ * justification, reason, by, at, expires, state, expired, reopened,
+ * in_force, debian_was/debian_now (re-opened), scope, host, client. state
+ * is an enum vigie_decision_state; was/now may be NULL. */
+void vigie_render_decision_json(yajl_gen g, const struct vigie_decision *d, int state,
+				const char *was, const char *now);
+/* "    decided STATUS by WHO on DATE: REASON" (or "decision N expired ...",
+ * "decision re-opened: Debian's data changed (was X, now Y) ...") as one
+ * indented line, input escaped for the terminal. */
 int vigie_render_decision_text(struct vigie_buf *out, const struct vigie_decision *d,
-			       int expired);
+			       int state, const char *was, const char *now);
 
 /* Renderers: append to out; 0 or VIGIE_ENOMEM. */
 int vigie_render_sarif(struct vigie_buf *out, const struct vulndoc *d);

@@ -63,6 +63,31 @@ struct report_finding {
 	unsigned long line;      /* line (CSV/XML; JSON: where the record opens) */
 };
 
+/* A package of the scanned system as a Trivy or Grype report lists it
+ * (source and source_version may be NULL: not given). */
+struct report_pkg {
+	const char *name, *version, *arch, *source, *source_version;
+	unsigned long line;
+};
+
+#define VIGIE_REPORT_MAX_PKGS 200000 /* packages of the scanned system */
+
+/* The system a Trivy or Grype report scanned, as the report describes it
+ * (the first document read that describes one): its name (ArtifactName,
+ * source.target), its OS (Trivy Metadata.OS.Family and .Name, "debian"
+ * "12.5"; Grype distro.name and .version) and its packages: Trivy's
+ * Results[].Packages of OS results when present (pkgs_listed 1), else the
+ * packages the findings name (PkgName, InstalledVersion; Grype's matched
+ * artifacts), each once. All NULL/0 when the report says nothing. */
+struct report_system {
+	const char *target;
+	const char *os_family, *os_version;
+	struct report_pkg *pkgs;
+	size_t npkgs, cap;
+	int pkgs_listed;
+	int described;   /* a document filled this (later ones do not) */
+};
+
 struct report {
 	struct vigie_arena arena;         /* owns every string */
 	char name[512];                   /* file name used in messages */
@@ -71,10 +96,11 @@ struct report {
 	size_t nfindings, cap;
 	size_t skipped;                   /* rows/results skipped with a warning */
 	size_t without_cve;               /* rows/results that name no CVE */
+	struct report_system sys;         /* Trivy, Grype: the system scanned */
 };
 
 /* Bounds; a NULL opts or a 0 member means the VIGIE_REPORT_* default. */
-struct report_opts {
+struct report_limits {
 	size_t max_size;
 	size_t max_field;
 	size_t max_findings;
@@ -92,11 +118,11 @@ void vigie_report_release(struct report *rep);
  * err naming the file and line; on error rep may hold findings already read
  * and should be released. */
 int vigie_report_load(struct report *rep, const char *path, enum report_format fmt,
-		const struct report_opts *opts, struct vigie_error *err);
+		const struct report_limits *opts, struct vigie_error *err);
 /* Same from memory (not copied). name is used in messages. */
 int vigie_report_load_mem(struct report *rep, const char *data, size_t len,
 		    const char *name, enum report_format fmt,
-		    const struct report_opts *opts, struct vigie_error *err);
+		    const struct report_limits *opts, struct vigie_error *err);
 
 /* Guess the format from content: XML root element (<report>, or
  * <NessusClientData_v2>), JSON keys (SchemaVersion/Results, matches/source),

@@ -48,9 +48,10 @@ struct triage_item {
 	enum vigie_class cls;
 	const char *class_rule;
 	const char *evidence;
-	/* a written decision in force (or expired: decision_expired 1) */
+	/* a written decision in force, or expired or re-opened (decision_state) */
 	const struct vigie_decision *decision;
-	int decision_expired;
+	int decision_state;          /* enum vigie_decision_state */
+	const char *decision_was, *decision_now; /* re-opened: Debian's data */
 };
 
 struct triage_result {
@@ -61,11 +62,19 @@ struct triage_result {
 	size_t n;
 	size_t count[TRIAGE_NVERDICTS];
 	int64_t at;
+	/* Findings judged on the inventory the report itself gives (Trivy,
+	 * Grype: its target is not a stored host and no inventory was given):
+	 * one sentence saying which ("debian 12.5 (bookworm), 3 packages
+	 * listed by the report"), else NULL. */
+	const char *report_inventory;
 };
 
 struct triage_opts {
 	/* An inventory to judge findings on; NULL: hosts stored in the
-	 * database, by the report's host name, DNS name or IP. */
+	 * database, by the report's host name, DNS name or IP, and for a
+	 * Trivy or Grype report whose target is not stored, the system the
+	 * report describes (report.h: its OS release and packages; findings
+	 * are named after its target). */
 	const struct inventory *inv;
 	/* With inv: judge only findings of this host (name or IP); others
 	 * are unknown. NULL: every finding is judged on inv. */

@@ -182,6 +182,13 @@ const struct vigie_migration vigie_store_pg_migrations[VIGIE_PG_NMIGRATIONS] = {
 	  "CREATE TABLE support_ended_prev(release TEXT COLLATE \"C\" NOT NULL, source TEXT COLLATE \"C\" NOT NULL,"
 	  " last_version TEXT COLLATE \"C\", end_date TEXT COLLATE \"C\", note TEXT COLLATE \"C\");"
 	  "CREATE TABLE support_limited_prev(source TEXT COLLATE \"C\" NOT NULL, note TEXT COLLATE \"C\");" },
+	{ 7,
+	  /* see the SQLite migration 7 */
+	  "ALTER TABLE decisions ADD COLUMN client TEXT COLLATE \"C\";"
+	  "ALTER TABLE decisions ADD COLUMN debian_data TEXT COLLATE \"C\";"
+	  "CREATE TABLE decision_alerts(decision_id BIGINT NOT NULL, kind TEXT COLLATE \"C\" NOT NULL,"
+	  " detail TEXT COLLATE \"C\" NOT NULL, sent_at BIGINT NOT NULL,"
+	  " PRIMARY KEY(decision_id, kind, detail));" },
 	{ 8,
 	  /* see the SQLite migration 8 */
 	  "CREATE TABLE host_restart(host_id BIGINT NOT NULL REFERENCES hosts(id)"

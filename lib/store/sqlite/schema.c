@@ -186,6 +186,15 @@ const struct vigie_migration vigie_store_sqlite_migrations[VIGIE_SQLITE_NMIGRATI
 	  "CREATE TABLE support_ended_prev(release TEXT NOT NULL, source TEXT NOT NULL,"
 	  " last_version TEXT, end_date TEXT, note TEXT);"
 	  "CREATE TABLE support_limited_prev(source TEXT NOT NULL, note TEXT);" },
+	{ 7,
+	  /* decisions for every host of one client, and what Debian's data on
+	   * the CVE said when decided (a change re-opens the decision); the
+	   * re-opened and expired decisions already alerted, once each */
+	  "ALTER TABLE decisions ADD COLUMN client TEXT;"
+	  "ALTER TABLE decisions ADD COLUMN debian_data TEXT;"
+	  "CREATE TABLE decision_alerts(decision_id INTEGER NOT NULL, kind TEXT NOT NULL,"
+	  " detail TEXT NOT NULL, sent_at INTEGER NOT NULL,"
+	  " PRIMARY KEY(decision_id, kind, detail));" },
 	{ 8,
 	  /* installed is not running: the processes a pushed inventory says
 	   * still map replaced files (one row per process and file), and in

@@ -411,7 +411,7 @@ static void test_alerts(void **state)
 		"sendmail = dd of=/dev/null status=none\n"), &err), 0);
 	assert_string_equal(cfg.to, "ops@example.org");
 	assert_string_equal(cfg.from, "vigie");
-	assert_int_equal(vigie_alerts_mail(&b, &l, &cfg, &err), 0);
+	assert_int_equal(vigie_alerts_mail(&b, &l, NULL, &cfg, &err), 0);
 	assert_non_null(strstr(b.data, "To: ops@example.org\nSubject: vigie: 4 new advisories for 3 hosts\n"));
 	assert_non_null(strstr(b.data, "Date: Fri, 27 Nov 2026 09:00:00 +0000\n"));
 	assert_int_equal(vigie_alerts_sendmail(&cfg, b.data, b.len, &err), 0);

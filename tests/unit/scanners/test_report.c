@@ -731,7 +731,7 @@ static void test_csv_huge_field(void **state)
 	vigie_report_init(&rep);
 	vigie_error_init(&err);
 	{
-		struct report_opts o = { 1024 * 1024, 0, 0, 0 };
+		struct report_limits o = { 1024 * 1024, 0, 0, 0 };
 		assert_int_equal(vigie_report_load(&rep, path, REPORT_FMT_AUTO, &o, &err), VIGIE_ELIMIT);
 	}
 	vigie_report_release(&rep);
@@ -782,7 +782,7 @@ static void test_max_findings(void **state)
 {
 	struct report rep;
 	struct vigie_error err = { 0 };
-	struct report_opts o = { 0, 0, 2, 0 };
+	struct report_limits o = { 0, 0, 2, 0 };
 	(void)state;
 	vigie_report_init(&rep);
 	vigie_error_init(&err);
