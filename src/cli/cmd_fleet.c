@@ -15,7 +15,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: vigie fleet [--format text|json|csv|sarif|cyclonedx] [--findings]\n"
 		"                   [--fail-on CLASS] [--include-unimportant] [--policy FILE]\n"
-		"                   [--only-fixed] [--min-class CLASS] [--show-decided]\n\n"
+		"                   [--only-fixed] [--min-class CLASS] [--show-decided]\n"
+		"                   [--restart-fails yes|no]\n\n"
 		"Scan every host stored with 'vigie hosts add', sharing one index and one\n"
 		"matcher per release: per host, the findings per class and state, reboot\n"
 		"required, and the release's lifecycle. --findings lists each host's\n"
@@ -26,7 +27,9 @@ static void usage(FILE *f)
 		"findings (docs/FORMATS.md). --only-fixed keeps findings with a fix,\n"
 		"--min-class CLASS those at or above CLASS; findings a written decision\n"
 		"covers ('vigie decide') are hidden unless --show-decided and never\n"
-		"count for --fail-on.\n");
+		"count for --fail-on. A fix installed that processes still do not run\n"
+		"(\"fixed, restart needed\", from agents' inventories) counts for\n"
+		"--fail-on like its class unless --restart-fails no.\n");
 }
 
 struct out {
@@ -36,6 +39,7 @@ struct out {
 	int findings;
 	int have_fail_on;
 	enum vigie_class fail_on;
+	int restart_fails_not;      /* --restart-fails no */
 	int failed;
 	size_t hosts;
 	size_t undetermined;  /* hosts without a verdict */
@@ -72,6 +76,7 @@ static int on_host(void *ud, const struct store_host *h, const struct scan_resul
 	if (r && o->have_fail_on)
 		for (size_t i = 0; i < r->n; i++)
 			if (r->findings[i].cls >= o->fail_on &&
+			    !(o->restart_fails_not && r->findings[i].restart_required) &&
 			    !(r->findings[i].decision && !r->findings[i].decision_state))
 				o->failed = 1;
 	if (o->vd) {
@@ -129,6 +134,8 @@ static int on_host(void *ud, const struct store_host *h, const struct scan_resul
 					vigie_json_kv_str(g, "advisory", f->advisory);
 					vigie_json_kv_str(g, "class", vigie_policy_class_name(f->cls));
 					vigie_json_kv_str(g, "evidence", f->evidence);
+					vigie_json_kv_bool(g, "reboot_required", f->reboot_required);
+					vigie_json_kv_bool(g, "restart_required", f->restart_required);
 					vigie_json_key(g, "decision");
 					vigie_render_decision_json(g, f->decision, f->decision_state,
 								   f->decision_was, f->decision_now);
@@ -171,7 +178,9 @@ static int on_host(void *ud, const struct store_host *h, const struct scan_resul
 		for (size_t i = 0; i < r->n; i++) {
 			const struct finding *f = &r->findings[i];
 			const char *cols[] = { h->name, h->client, h->release, f->cve, f->source,
-					       f->source_version, vigie_finding_state_name(f->state),
+					       f->source_version,
+					       f->restart_required ? "restart-needed"
+								   : vigie_finding_state_name(f->state),
 					       f->fixed_version, f->advisory, vigie_policy_class_name(f->cls) };
 			for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++)
 				if ((c && vigie_buf_addc(&o->buf, ',')) ||
@@ -213,6 +222,7 @@ int cmd_fleet(int argc, char **argv)
 		{ "only-fixed", no_argument, NULL, 'O' },
 		{ "min-class", required_argument, NULL, 'M' },
 		{ "show-decided", no_argument, NULL, 'D' },
+		{ "restart-fails", required_argument, NULL, 'Y' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -236,6 +246,11 @@ int cmd_fleet(int argc, char **argv)
 		switch (c) {
 		case 'O': o.only_fixed = 1; break;
 		case 'D': o.show_decided = 1; break;
+		case 'Y':
+			if (strcmp(optarg, "yes") && strcmp(optarg, "no"))
+				return cli_fail("--restart-fails: 'yes' or 'no', not '%s'", optarg);
+			o.restart_fails_not = !strcmp(optarg, "no");
+			break;
 		case 'M':
 			if (vigie_policy_class_parse(&o.min_class, optarg))
 				return cli_fail("--min-class: unknown class '%s'"

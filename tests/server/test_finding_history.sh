@@ -103,6 +103,16 @@ grep -q "<td>apache2-bin</td><td>$old</td><td>$new</td>" "$T/body" && ok || \
 	ko "host page: running and installed versions"
 expect_eq "$(slaitem installed effective effective_pending effective_delay_business_days)" \
 	"2026-11-16T06:00:00Z None True None" "SLA: installed, not in effect yet"
+# fleet: "fixed, restart needed" counts for --fail-on like its class, unless told not to
+run fleet --fail-on standard; expect_rc 1 "fleet --fail-on: restart needed counts"
+run fleet --fail-on standard --restart-fails no; R1=$RC
+run fleet --format json --findings
+expect_eq "$(printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print([(h["host"], [f["restart_required"] for f in h["findings"]]) for h in d["hosts"] if h.get("findings")])')" \
+	"[('$HA', [True])]" "fleet: the host's only finding waits for a restart"
+[ "$R1" != 1 ] && ok || ko "fleet --restart-fails no: not a failure"
 # report: the monthly report of acme (the validator is docs/report.schema.json)
 report() { # report EXPR: EXPR over the JSON report d of acme for November
 	run report --client acme --month 2026-11 --format json
