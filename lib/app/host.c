@@ -64,7 +64,8 @@ int vigie_app_record_judgement(struct vigie_store *s, int64_t host_id, int64_t w
 		if ((int)f->cls >= 0 && (int)f->cls < 3)
 			sum->open[f->cls]++;
 	}
-	rc = vigie_store_finding_history_update(s, host_id, when, facts, res->n, err);
+	rc = vigie_store_finding_history_update(s, host_id, when, res->kernel.booted_at, facts,
+						res->n, err);
 	free(facts);
 	if (!rc)
 		rc = vigie_store_host_summary_put(s, host_id, sum, err);

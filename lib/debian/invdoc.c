@@ -122,7 +122,8 @@ static int on_scalar(struct ps *p, const unsigned char *s, size_t len, int is_st
 		static const char *const top[] = { "schema", "host", "release",
 						   "release_version", "arch", "collected_at",
 						   NULL };
-		static const char *const kern[] = { "release", "version", "proc_version", NULL };
+		static const char *const kern[] = { "release", "version", "proc_version",
+						    "booted_at", NULL };
 		const char *const *keys = p->w == W_TOP ? top : kern;
 		int k;
 		for (k = 0; keys[k] && strcmp(keys[k], p->key); k++)
@@ -142,6 +143,15 @@ static int on_scalar(struct ps *p, const unsigned char *s, size_t len, int is_st
 				p->d->inv.kernel_release = keep(p, s, len);
 			else if (k == 1)
 				p->d->inv.kernel_version = keep(p, s, len);
+			else if (k == 3) {
+				char tb[40];
+				if (len >= sizeof(tb))
+					return fail(p, VIGIE_EPARSE, "field %s is not a time", what);
+				memcpy(tb, s, len);
+				tb[len] = '\0';
+				if (vigie_time_parse(&p->d->inv.booted_at, tb, 0))
+					return fail(p, VIGIE_EPARSE, "field %s is not a time", what);
+			}
 			return p->rc == 0;
 		}
 		switch (k) {

@@ -4,6 +4,7 @@
 #include "vigie/render/json.h"
 #include "vigie/core/deb822.h"
 #include "vigie/debian/debver.h"
+#include "vigie/debian/restart.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -745,6 +746,7 @@ static int detect_kernel(struct inventory *inv, struct vigie_error *err)
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 	}
 	vigie_buf_release(&b);
+	inv->booted_at = vigie_restart_boot_time(NULL);
 	return 0;
 }
 
@@ -816,6 +818,8 @@ void vigie_inventory_json_fields(yajl_gen g, const struct inventory *inv)
 	yajl_gen_map_open(g);
 	vigie_json_kv_str(g, "release", inv->kernel_release);
 	vigie_json_kv_str(g, "version", inv->kernel_version);
+	if (inv->booted_at)
+		vigie_json_kv_time(g, "booted_at", inv->booted_at);
 	yajl_gen_map_close(g);
 	vigie_json_key(g, "packages");
 	yajl_gen_array_open(g);

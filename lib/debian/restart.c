@@ -263,12 +263,12 @@ int vigie_restart_cgroup_parse(const char **unit, const char **container,
 	return 0;
 }
 
-static int64_t boot_time(const char *proc)
+int64_t vigie_restart_boot_time(const char *proc)
 {
 	struct vigie_buf b = VIGIE_BUF_INIT;
 	char path[4096];
 	int64_t bt = 0;
-	snprintf(path, sizeof(path), "%s/stat", proc);
+	snprintf(path, sizeof(path), "%s/stat", proc ? proc : "/proc");
 	if (!read_small(&b, path, 1 << 20)) {
 		const char *p = strstr(b.data, "\nbtime ");
 		if (p)
@@ -617,7 +617,7 @@ int vigie_restart_scan(struct restart_scan *out, const struct restart_opts *opts
 				     strerror(errno));
 		goto out;
 	}
-	btime = boot_time(c.proc);
+	btime = vigie_restart_boot_time(c.proc);
 	while ((de = readdir(d))) {
 		const char *q = de->d_name;
 		while (*q >= '0' && *q <= '9')

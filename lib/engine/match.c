@@ -329,6 +329,7 @@ static int group_packages(struct scan_ctx *c)
 	int rc;
 
 	k->running_release = adup(c->res, inv->kernel_release);
+	k->booted_at = inv->booted_at;
 	for (size_t i = 0; i < inv->npkgs; i++) {
 		const struct inventory_pkg *p = &inv->pkgs[i];
 		if (is_kernel_source(p->source)) {

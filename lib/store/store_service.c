@@ -895,7 +895,7 @@ static char *fh_key(struct vigie_arena *A, const char *cve, const char *source)
  * statement that moves every still-open row's last_seen; new or changed
  * ones are upserted, and open rows absent now are resolved one by one. */
 int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
-				       int64_t when,
+				       int64_t when, int64_t booted_at,
 				       const struct store_finding_fact *open, size_t n,
 				       struct vigie_error *err)
 {
@@ -938,7 +938,8 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 		" WHERE host_id = ?1 AND cve = ?2 AND source = ?3 AND resolved_at IS NULL";
 	/* installed before, no longer waiting now: in effect from this inventory */
 	static const char effect[] =
-		"UPDATE finding_history SET effective_at = ?4"
+		"UPDATE finding_history SET effective_at = CASE WHEN state = 'reboot-required'"
+		" AND ?5 > resolved_at AND ?5 <= ?4 THEN ?5 ELSE ?4 END"
 		" WHERE host_id = ?1 AND cve = ?2 AND source = ?3"
 		" AND resolved_at IS NOT NULL AND effective_at IS NULL";
 	static const char seen[] =
@@ -1028,6 +1029,8 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 		vigie_store_bind_text(st, 2, cve);
 		vigie_store_bind_text(st, 3, sep + 1);
 		vigie_store_bind_int64(st, 4, when);
+		if (r->resolved)
+			vigie_store_bind_int64(st, 5, booted_at);
 		if ((rc = vigie_store_step_done(s, st, err, "resolve finding")))
 			goto out;
 	}

@@ -6,6 +6,8 @@
 #include "vigie/store/store.h"
 #include "vigie/store/decisions.h"
 #include "vigie/store/driver.h"
+#include "vigie/store/service.h"
+#include "vigie/debian/inventory.h"
 #include "vigie/core/util.h"
 
 #include <signal.h>
@@ -512,6 +514,96 @@ static void test_previous_import(void **state)
 	vigie_store_close(s);
 }
 
+/* Installed and effective times, worked by hand: CVE-A is open at 100,
+ * installed at 200 while the kernel awaits a reboot, in effect at the boot
+ * time 250 that the inventory at 300 reports, as CVE-B first seen waiting
+ * at 200; CVE-E waits from 400 and the inventory at 500 still reports the
+ * boot at 250, before its installation: no proof, in effect at 500;
+ * CVE-C resolves at 200 by an inventory without process data (unknown);
+ * CVE-D resolves at 300 after process data arrived: in effect then. */
+struct fh_seen {
+	int64_t resolved[5], effective[5];
+	int pending[5];
+};
+
+static int fh_cb(void *ud, const struct store_history_row *r)
+{
+	struct fh_seen *c = ud;
+	int i = r->cve[4] - 'A';
+	if (i >= 0 && i < 5) {
+		c->resolved[i] = r->resolved_at;
+		c->effective[i] = r->effective_at;
+		c->pending[i] = r->restart_pending;
+	}
+	return 0;
+}
+
+static void test_effective_history(void **state)
+{
+	struct vigie_store *s;
+	struct vigie_error err;
+	struct inventory inv;
+	struct store_restart none = { 0, 0, NULL, 0 };
+	struct store_finding_fact f1[] = {
+		{ "CVE-A", "linux", "6.1.1-1", "6.1.2-1", "critical", "fixed-available", 0 },
+		{ "CVE-C", "curl", "7.1-1", "7.2-1", "standard", "fixed-available", 0 },
+		{ "CVE-D", "zlib", "1.1-1", "1.2-1", "standard", "fixed-available", 0 },
+	};
+	struct store_finding_fact f2[] = {
+		{ "CVE-A", "linux", "6.1.1-1", "6.1.2-1", "critical", "reboot-required", 1 },
+		{ "CVE-B", "linux", "6.1.1-1", "6.1.3-1", "critical", "reboot-required", 1 },
+		{ "CVE-D", "zlib", "1.1-1", "1.2-1", "standard", "fixed-available", 0 },
+	};
+	struct store_finding_fact f4[] = {
+		{ "CVE-E", "linux", "6.1.3-1", "6.1.4-1", "critical", "reboot-required", 1 },
+	};
+	struct fh_seen c;
+	int64_t id;
+	(void)state;
+	fresh_db();
+	vigie_error_init(&err);
+	s = open_store(0);
+	vigie_inventory_init(&inv);
+	inv.host = "h1";
+	inv.release = "bookworm";
+	assert_int_equal(vigie_store_begin(s, &err), 0);
+	assert_int_equal(vigie_store_host_put(s, &inv, NULL, "cli", &id, &err), 0);
+	assert_int_equal(vigie_store_finding_history_update(s, id, 100, 0, f1, 3, &err), 0);
+	assert_int_equal(vigie_store_finding_history_update(s, id, 200, 0, f2, 3, &err), 0);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(vigie_store_finding_history_each(s, NULL, "h1", NULL, 0, fh_cb, &c, &err), 0);
+	assert_int_equal(c.resolved[0], 200);
+	assert_true(c.pending[0] && !c.effective[0]);
+	assert_int_equal(c.resolved[1], 200);
+	assert_true(c.pending[1]);
+	assert_int_equal(c.resolved[2], 200);
+	assert_true(!c.pending[2] && !c.effective[2]); /* unknown */
+	assert_int_equal(vigie_store_host_restart_set(s, id, &none, &err), 0);
+	assert_int_equal(vigie_store_finding_history_update(s, id, 300, 250, NULL, 0, &err), 0);
+	assert_int_equal(vigie_store_commit(s, &err), 0);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(vigie_store_finding_history_each(s, NULL, "h1", NULL, 0, fh_cb, &c, &err), 0);
+	assert_int_equal(c.effective[0], 250);
+	assert_false(c.pending[0]);
+	assert_int_equal(c.effective[1], 250);
+	assert_int_equal(c.resolved[2], 200);
+	assert_int_equal(c.effective[2], 0);
+	assert_int_equal(c.resolved[3], 300);
+	assert_int_equal(c.effective[3], 300);
+	assert_int_equal(vigie_store_begin(s, &err), 0);
+	assert_int_equal(vigie_store_finding_history_update(s, id, 400, 250, f4, 1, &err), 0);
+	assert_int_equal(vigie_store_finding_history_update(s, id, 500, 250, NULL, 0, &err), 0);
+	assert_int_equal(vigie_store_commit(s, &err), 0);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(vigie_store_finding_history_each(s, NULL, "h1", NULL, 0, fh_cb, &c, &err), 0);
+	assert_int_equal(c.resolved[4], 400);
+	assert_int_equal(c.effective[4], 500);
+	inv.host = NULL;
+	inv.release = NULL;
+	vigie_inventory_release(&inv);
+	vigie_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -525,6 +617,7 @@ int main(void)
 		cmocka_unit_test(test_migrate_previous_release),
 		cmocka_unit_test(test_decisions),
 		cmocka_unit_test(test_previous_import),
+		cmocka_unit_test(test_effective_history),
 	};
 	const char *drv = getenv("VIGIE_TEST_DRIVER");
 	if (drv && !strcmp(drv, "pg")) {

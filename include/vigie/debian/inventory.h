@@ -37,6 +37,8 @@ struct inventory {
 	const char *kernel_version; /* Debian version of the running kernel
 				       (from /proc/version), may be NULL */
 	const char *status_path;    /* the dpkg status file read */
+	int64_t booted_at;          /* when the running kernel booted (/proc/stat
+				       btime), 0 when unknown */
 	int64_t inventoried_at;
 	struct inventory_pkg *pkgs; /* sorted by name, then arch */
 	size_t npkgs;

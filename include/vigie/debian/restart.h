@@ -82,6 +82,10 @@ int vigie_restart_scan(struct restart_scan *out, const struct restart_opts *opts
 		       struct vigie_error *err);
 void vigie_restart_scan_release(struct restart_scan *s);
 
+/* When the machine booted: btime of PROC/stat (proc NULL: "/proc"); 0 when
+ * unreadable. */
+int64_t vigie_restart_boot_time(const char *proc);
+
 /* The unit, kind and container of a /proc/PID/cgroup text (cgroup v2 "0::"
  * line, else v1 "name=systemd"). Strings are allocated from arena. */
 int vigie_restart_cgroup_parse(const char **unit, const char **container,

@@ -102,6 +102,7 @@ struct scan_kernel_userland {
 
 struct scan_kernel {
 	const char *running_release; /* uname -r, NULL when unknown */
+	int64_t booted_at;           /* the inventory's boot time, 0 unknown */
 	const char *running_version; /* Debian version, NULL when unknown */
 	const char *running_package; /* linux-image-..., NULL when none */
 	const char *newest_package, *newest_version;

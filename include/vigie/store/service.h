@@ -232,9 +232,11 @@ struct store_finding_fact {
  * when the host's inventory carried process data (else unknown).
  * A not_effective fact resolves its finding at when (installed) but leaves
  * it without effective_at until the first inventory that no longer shows
- * it. Facts are never rewritten otherwise. */
+ * it; a kernel fix waiting for a reboot takes effect at booted_at (the
+ * inventory's boot time, 0 unknown) when it lies after its installation,
+ * else at when. Facts are never rewritten otherwise. */
 int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
-				       int64_t when,
+				       int64_t when, int64_t booted_at,
 				       const struct store_finding_fact *open, size_t n,
 				       struct vigie_error *err);
 struct store_history_row {

@@ -34,13 +34,16 @@ static void test_roundtrip(void **state)
 	struct vigie_error err;
 	(void)state;
 	make_inv(&inv);
+	inv.booted_at = 1763900000; /* 2025-11-23T12:13:20Z */
 	vigie_error_init(&err);
 	assert_int_equal(vigie_invdoc_write_restart(&out, &inv, NULL, 0, 0, NULL, 0, NULL, 0,
 						    1764000000, &r), 0);
+	assert_non_null(strstr(out.data, "\"booted_at\": \"2025-11-23T12:13:20Z\""));
 	assert_non_null(strstr(out.data, "\"restart\":"));
 	vigie_invdoc_init(&d);
 	assert_int_equal(vigie_invdoc_parse(&d, out.data, out.len, "doc", &err), 0);
 	assert_int_equal(d.have_restart, 1);
+	assert_true(d.inv.booted_at == 1763900000);
 	assert_int_equal(d.restart.scanned, 140);
 	assert_int_equal(d.restart.unreadable, 3);
 	assert_int_equal(d.restart.n, 2);
