@@ -23,15 +23,37 @@ static const char *fact_state(const struct finding *f)
 	return vigie_finding_state_name(f->state);
 }
 
+int vigie_app_judgement_basis(struct vigie_store *s, const struct policy *pol, int64_t when,
+			       char *out, size_t size, struct vigie_error *err)
+{
+	struct policy def;
+	char fp[VIGIE_POLICY_FINGERPRINT_LEN + 1], day[16];
+	int64_t version;
+	int rc;
+	if ((rc = vigie_store_data_version(s, &version, err)))
+		return rc;
+	if (!pol) {
+		vigie_policy_default(&def);
+		pol = &def;
+	}
+	vigie_policy_fingerprint(pol, fp);
+	vigie_date_format(when, day, sizeof(day));
+	snprintf(out, size, "vigie %s; data %lld; policy %s; day %s", VIGIE_LIB_VERSION,
+		 (long long)version, fp, day);
+	return 0;
+}
+
 int vigie_app_record_judgement(struct vigie_store *s, int64_t host_id, int64_t when,
 			       const struct scan_result *res, long pending_security,
-			       struct store_host_summary *sum, struct vigie_error *err)
+			       const char *basis, struct store_host_summary *sum,
+			       struct vigie_error *err)
 {
 	struct store_finding_fact *facts = NULL;
 	int rc = 0;
 
 	memset(sum, 0, sizeof(*sum));
 	sum->computed_at = when;
+	sum->basis = basis;
 	sum->pending_security = pending_security;
 	sum->lifecycle = res->lifecycle.state;
 	sum->lifecycle_end = res->lifecycle.state && !strcmp(res->lifecycle.state, "lts")
@@ -151,6 +173,32 @@ struct owner {
 	int found;
 };
 
+/* The stored summary, when its basis is the one given. */
+struct kept {
+	const char *basis;
+	int same;
+	struct store_host_summary sum;
+	char verdict[32], reason[256];
+};
+
+static int kept_cb(void *ud, const struct store_host_summary *m)
+{
+	struct kept *k = ud;
+	k->same = m->basis && m->verdict && !strcmp(m->basis, k->basis);
+	if (!k->same)
+		return 0;
+	k->sum = *m;
+	k->sum.verdict = k->sum.reason = k->sum.lifecycle = k->sum.lifecycle_end = NULL;
+	k->sum.basis = NULL;
+	if (strcmp(m->verdict, "judged"))
+		snprintf(k->verdict, sizeof(k->verdict), "undetermined");
+	else
+		snprintf(k->verdict, sizeof(k->verdict), "%s",
+			 m->open[0] + m->open[1] + m->open[2] ? "findings" : "no-findings");
+	snprintf(k->reason, sizeof(k->reason), "%s", m->reason ? m->reason : "");
+	return 0;
+}
+
 static int owner_cb(void *ud, const struct store_host *h)
 {
 	struct owner *o = ud;
@@ -174,6 +222,8 @@ int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 	long pending = in->have_candidates ? 0 : -1; /* -1: not collected */
 	struct inventory stamped;
 	struct vulnindex *idx = NULL;
+	struct store_host_changes ch;
+	char basis[256] = "";
 
 	memset(out, 0, sizeof(*out));
 	memset(&own, 0, sizeof(own));
@@ -225,8 +275,9 @@ int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 	stamped = *inv;
 	if (!stamped.inventoried_at)
 		stamped.inventoried_at = when;
-	if ((rc = vigie_store_host_put(s, &stamped, in->client, in->origin ? in->origin : "cli",
-				       &out->host_id, err)) ||
+	if ((rc = vigie_store_host_put_changes(s, &stamped, in->client,
+					       in->origin ? in->origin : "cli", &out->host_id,
+					       &ch, err)) ||
 	    (rc = vigie_store_host_services_set_derived(s, out->host_id, svc, found.n, err)))
 		goto out;
 	if (in->logs && in->logs->nevents &&
@@ -239,10 +290,40 @@ int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 		for (size_t i = 0; i < in->ncandidates; i++)
 			pending += in->candidates[i].security ? 1 : 0;
 	}
+	out->packages_written = ch.added + ch.changed + ch.removed;
+	if (inv->release) {
+		if ((rc = vigie_app_judgement_basis(s, in->policy, when, basis, sizeof(basis),
+						    err)))
+			goto out;
+		if (ch.existed && !ch.host_changed && !out->packages_written) {
+			/* the same host as judged, on the same basis: the
+			 * judgement stands, findings and summary are kept */
+			struct kept k;
+			memset(&k, 0, sizeof(k));
+			k.basis = basis;
+			if ((rc = vigie_store_host_summary_get(s, out->host_id, kept_cb, &k, err)) &&
+			    rc != VIGIE_ENOTFOUND)
+				goto out;
+			rc = 0;
+			if (k.same) {
+				if ((rc = vigie_store_host_summary_confirm(s, out->host_id, when,
+									   pending, err)))
+					goto out;
+				out->summary = k.sum;
+				out->summary.computed_at = when;
+				if (pending >= 0)
+					out->summary.pending_security = pending;
+				snprintf(out->verdict, sizeof(out->verdict), "%s", k.verdict);
+				snprintf(out->reason, sizeof(out->reason), "%s", k.reason);
+				out->kept = 1;
+				goto record;
+			}
+		}
+	}
 	if ((rc = judge(s, inv, in->policy, when, &res, &have_res, &idx, err)))
 		goto out;
 	if (have_res) {
-		if ((rc = vigie_app_record_judgement(s, out->host_id, when, &res, pending,
+		if ((rc = vigie_app_record_judgement(s, out->host_id, when, &res, pending, basis,
 						     &out->summary, err)))
 			goto out;
 		snprintf(out->verdict, sizeof(out->verdict), "%s", vigie_scan_verdict(&res));
@@ -263,6 +344,7 @@ int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 		out->summary.reason = NULL;
 		out->summary.verdict = NULL;
 	}
+record:
 	if (in->digest && (rc = vigie_store_push_record(s, out->host_id, in->digest, when,
 							in->bytes, (long)inv->npkgs, err)))
 		goto out;
@@ -304,6 +386,7 @@ struct rejudge {
 	int64_t when;
 	size_t n;
 	struct vigie_error *err;
+	char basis[256];
 };
 
 static int rejudge_cb(void *ud, const struct store_host *h, const struct scan_result *res,
@@ -321,14 +404,14 @@ static int rejudge_cb(void *ud, const struct store_host *h, const struct scan_re
 		return vigie_store_host_summary_put(r->s, h->id, &sum, r->err);
 	}
 	(void)pending;
-	return vigie_app_record_judgement(r->s, h->id, r->when, res, -1, &sum, r->err);
+	return vigie_app_record_judgement(r->s, h->id, r->when, res, -1, r->basis, &sum, r->err);
 }
 
 int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
 			  int64_t when, size_t *hosts, struct vigie_error *err)
 {
 	struct fleet_opts fo;
-	struct rejudge r = { s, when ? when : vigie_now(), 0, err };
+	struct rejudge r = { s, when ? when : vigie_now(), 0, err, "" };
 	int rc;
 
 	memset(&fo, 0, sizeof(fo));
@@ -336,7 +419,9 @@ int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
 	fo.now = r.when;
 	if ((rc = vigie_store_begin(s, err)))
 		return rc;
-	rc = vigie_fleet_scan(s, &fo, rejudge_cb, &r, err);
+	rc = vigie_app_judgement_basis(s, policy, r.when, r.basis, sizeof(r.basis), err);
+	if (!rc)
+		rc = vigie_fleet_scan(s, &fo, rejudge_cb, &r, err);
 	if (rc)
 		vigie_store_rollback(s);
 	else

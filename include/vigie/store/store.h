@@ -407,6 +407,18 @@ typedef int store_service_cb(void *ud, const char *service, const char *origin);
 int vigie_store_host_put(struct vigie_store *s, const struct inventory *inv,
 		   const char *client, const char *origin, int64_t *host_id,
 		   struct vigie_error *err);
+/* What vigie_store_host_put_changes found against the stored host. */
+struct store_host_changes {
+	int existed;                 /* the host was stored before */
+	int host_changed;            /* its release, arch or kernel differ */
+	size_t added, changed, removed; /* package rows written */
+};
+/* vigie_store_host_put, writing only the package rows that differ from
+ * the stored ones (compared by package and arch); *ch (may be NULL) says
+ * what differed. */
+int vigie_store_host_put_changes(struct vigie_store *s, const struct inventory *inv,
+				 const char *client, const char *origin, int64_t *host_id,
+				 struct store_host_changes *ch, struct vigie_error *err);
 /* Id of the host called name, or VIGIE_ENOTFOUND. */
 int vigie_store_host_id(struct vigie_store *s, const char *name, int64_t *id,
 		  struct vigie_error *err);

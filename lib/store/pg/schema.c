@@ -152,4 +152,7 @@ const struct vigie_migration vigie_store_pg_migrations[VIGIE_PG_NMIGRATIONS] = {
 	  " WHERE k.host_id = hosts.id),"
 	  " last_push = coalesce((SELECT max(p.received_at) FROM pushes p"
 	  " WHERE p.host_id = hosts.id), 0);" },
+	{ 9,
+	  /* see the SQLite migration 9 */
+	  "ALTER TABLE host_summary ADD COLUMN basis TEXT COLLATE \"C\";" },
 };

@@ -152,4 +152,9 @@ const struct vigie_migration vigie_store_sqlite_migrations[VIGIE_SQLITE_NMIGRATI
 	  " WHERE k.host_id = hosts.id),"
 	  " last_push = coalesce((SELECT max(p.received_at) FROM pushes p"
 	  " WHERE p.host_id = hosts.id), 0);" },
+	{ 9,
+	  /* what a host's judgement rests on (vigie's version, the data
+	   * version, the policy, the day): a push that changes nothing on
+	   * the host keeps a judgement whose basis is still the current one */
+	  "ALTER TABLE host_summary ADD COLUMN basis TEXT;" },
 };
