@@ -672,6 +672,11 @@ int vigie_store_vuln_facts_get(struct vigie_store *s, const char *vuln,
 			 struct store_vuln_facts *out, struct vigie_error *err);
 /* Free the strings of f and reset it (cvss -1). */
 void vigie_store_vuln_facts_clear(struct store_vuln_facts *f);
+/* The same for the distinct ids[0..n) at once (a few statements per 256 issues instead
+ * of one per issue): out[i] gets exactly what vigie_store_vuln_facts_get
+ * gives for ids[i]. Clear each out[i]; on error they are cleared already. */
+int vigie_store_vuln_facts_many(struct vigie_store *s, const char *const *ids, size_t n,
+				struct store_vuln_facts *out, struct vigie_error *err);
 
 
 #endif
