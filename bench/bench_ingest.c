@@ -7,7 +7,9 @@
  *            (another digest and collection time);
  *   changed  CHANGED package versions differ from the stored inventory
  *            (alternately two variants, so each run changes them).
- * Reports the median and best of RUNS of each, in milliseconds.
+ * Reports the median and best of RUNS of each, in milliseconds of wall
+ * time and of the process's CPU time (user + system: on a shared machine
+ * the steadier of the two).
  *
  *   bench_ingest [--runs N] [--changed N] [--cache] URL STATUS RELEASE
  * (defaults: 20 runs, 5 changed packages; --cache: judge with a shared
@@ -24,12 +26,14 @@
 #include <string.h>
 #include <time.h>
 
-static double now_ms(void)
+static double clock_ms(clockid_t id)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
+
+static double cpu[1024], *cpu_at = cpu;
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -51,31 +55,39 @@ static double ingest(struct vigie_store *s, const struct inventory *inv, int64_t
 	struct vigie_ingest in;
 	struct vigie_error err;
 	char digest[65];
-	double t0;
+	double t0, c0;
 	memset(&in, 0, sizeof(in));
 	snprintf(digest, sizeof(digest), "%064u", seq);
 	in.origin = "push";
 	in.digest = digest;
 	in.bytes = 1000;
 	in.when = when;
-#ifdef BENCH_INGEST_CACHE
 	in.cache = cache;
-#endif
 	vigie_error_init(&err);
-	t0 = now_ms();
+	t0 = clock_ms(CLOCK_MONOTONIC);
+	c0 = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
 	if (vigie_app_host_ingest(s, inv, &in, out, &err))
 		die(&err);
-	t0 = now_ms() - t0;
+	t0 = clock_ms(CLOCK_MONOTONIC) - t0;
+	*cpu_at++ = clock_ms(CLOCK_PROCESS_CPUTIME_ID) - c0;
 	vigie_ingest_result_release(out);
 	return t0;
 }
 
-static void report(const char *what, double *t, int n, const struct vigie_ingest_result *r)
+static double median(double *t, int n)
 {
 	qsort(t, (size_t)n, sizeof(*t), cmp_double);
-	printf("%-10s median %8.2f ms  best %8.2f ms  (%d runs; open %ld/%ld/%ld)\n", what,
-	       n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2, t[0], n, r->summary.open[2],
-	       r->summary.open[1], r->summary.open[0]);
+	return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+}
+
+static void report(const char *what, double *t, int n, const struct vigie_ingest_result *r)
+{
+	double m = median(t, n), c = median(cpu, n);
+	printf("%-10s median %8.2f ms (CPU %8.2f ms)  best %8.2f ms (CPU %8.2f ms)  (%d runs;"
+	       " %zu package rows written; %s; open %ld/%ld/%ld)\n", what, m, c, t[0], cpu[0],
+	       n, r->packages_written, r->kept ? "judgement kept" : "judged",
+	       r->summary.open[2], r->summary.open[1], r->summary.open[0]);
+	cpu_at = cpu;
 }
 
 int main(int argc, char **argv)
@@ -104,7 +116,7 @@ int main(int argc, char **argv)
 		default: goto usage;
 		}
 	}
-	if (argc - optind != 3 || runs < 1 || changed < 1) {
+	if (argc - optind != 3 || runs < 1 || runs > 1024 || changed < 1) {
 usage:
 		fprintf(stderr, "usage: bench_ingest [--runs N] [--changed N] [--cache]"
 			" URL STATUS RELEASE\n");

@@ -89,11 +89,13 @@ int vigie_app_record_judgement(struct vigie_store *s, int64_t host_id, int64_t w
 	return rc;
 }
 
-/* Judge inv (its own sources only: a one-host index). res points into
- * *idxp, which the caller frees after res (vigie_vulnindex_free). */
-static int judge(struct vigie_store *s, const struct inventory *inv,
-		 const struct policy *pol, int64_t when, struct scan_result *res,
-		 int *have_res, struct vulnindex **idxp, struct vigie_error *err)
+/* Judge inv (its own sources only: a one-host index; with a cache, the
+ * release's shared index, which res then holds). res points into *idxp,
+ * which the caller frees after res (vigie_vulnindex_free). */
+static int judge(struct vigie_store *s, struct vigie_index_cache *cache,
+		 const struct inventory *inv, const struct policy *pol, int64_t when,
+		 struct scan_result *res, int *have_res, struct vulnindex **idxp,
+		 struct vigie_error *err)
 {
 	struct vigie_strv sources;
 	struct vulnindex *idx = NULL;
@@ -105,6 +107,23 @@ static int judge(struct vigie_store *s, const struct inventory *inv,
 	vigie_strv_init(&sources);
 	if (!inv->release)
 		return 0;
+	if (cache) {
+		const struct vulnindex *shared;
+		if ((rc = vigie_index_cache_get(cache, s, inv->release, &shared, err)))
+			return rc;
+		memset(&so, 0, sizeof(so));
+		so.policy = pol;
+		so.now = when;
+		if ((rc = vigie_scan_run(res, inv, shared, s, &so, err))) {
+			vigie_index_cache_put(cache, shared);
+			return rc;
+		}
+		/* released with res (vigie_scan_result_release) */
+		res->held_cache = cache;
+		res->held_index = shared;
+		*have_res = 1;
+		return 0;
+	}
 	if (vigie_match_inventory_sources(inv, &sources))
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 	rc = vigie_vulnindex_build_for(&idx, s, inv->release, &sources, err);
@@ -144,7 +163,7 @@ int vigie_app_host_scan_cached(struct vigie_store *s, struct vigie_index_cache *
 		return rc;
 	if (!cache || !inv->release) {
 		struct vulnindex *own = NULL;
-		rc = judge(s, inv, pol, 0, res, have_res, &own, err);
+		rc = judge(s, NULL, inv, pol, 0, res, have_res, &own, err);
 		if (*have_res) {
 			/* the result's strings live in the index: keep it with
 			 * the result (freed by vigie_scan_result_release) */
@@ -320,7 +339,7 @@ int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 			}
 		}
 	}
-	if ((rc = judge(s, inv, in->policy, when, &res, &have_res, &idx, err)))
+	if ((rc = judge(s, in->cache, inv, in->policy, when, &res, &have_res, &idx, err)))
 		goto out;
 	if (have_res) {
 		if ((rc = vigie_app_record_judgement(s, out->host_id, when, &res, pending, basis,

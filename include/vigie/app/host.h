@@ -31,6 +31,9 @@ struct vigie_ingest {
 	const char *digest;            /* the pushed document's SHA-256, or NULL */
 	int64_t bytes;                 /* its size */
 	int64_t when;                  /* 0: vigie_now() */
+	struct vigie_index_cache *cache; /* a process's shared per-release
+					  indexes (a server), or NULL: a
+					  one-host index built for this host */
 };
 
 struct vigie_ingest_result {
