@@ -48,6 +48,15 @@ int vigie_app_record_judgement(struct vigie_store *s, int64_t host_id, int64_t w
 			       const char *basis, struct store_host_summary *sum,
 			       struct vigie_error *err)
 {
+	return vigie_app_record_judgement_some(s, host_id, when, res, pending_security, basis,
+					       NULL, sum, err);
+}
+
+int vigie_app_record_judgement_some(struct vigie_store *s, int64_t host_id, int64_t when,
+				    const struct scan_result *res, long pending_security,
+				    const char *basis, const struct vigie_strv *only,
+				    struct store_host_summary *sum, struct vigie_error *err)
+{
 	struct store_finding_fact *facts = NULL;
 	int rc = 0;
 
@@ -82,7 +91,10 @@ int vigie_app_record_judgement(struct vigie_store *s, int64_t host_id, int64_t w
 		if ((int)f->cls >= 0 && (int)f->cls < 3)
 			sum->open[f->cls]++;
 	}
-	rc = vigie_store_finding_history_update(s, host_id, when, facts, res->n, err);
+	rc = only ? vigie_store_finding_history_update_some(s, host_id, when, facts, res->n,
+							    (const char *const *)only->v, only->n,
+							    err)
+		  : vigie_store_finding_history_update(s, host_id, when, facts, res->n, err);
 	free(facts);
 	if (!rc)
 		rc = vigie_store_host_summary_put(s, host_id, sum, err);
@@ -114,6 +126,7 @@ static int judge(struct vigie_store *s, struct vigie_index_cache *cache,
 		memset(&so, 0, sizeof(so));
 		so.policy = pol;
 		so.now = when;
+		so.facts = vigie_index_cache_facts(cache, shared);
 		if ((rc = vigie_scan_run(res, inv, shared, s, &so, err))) {
 			vigie_index_cache_put(cache, shared);
 			return rc;
@@ -175,6 +188,7 @@ int vigie_app_host_scan_cached(struct vigie_store *s, struct vigie_index_cache *
 		return rc;
 	memset(&so, 0, sizeof(so));
 	so.policy = pol;
+	so.facts = vigie_index_cache_facts(cache, idx);
 	rc = vigie_scan_run(res, inv, idx, s, &so, err);
 	if (rc) {
 		vigie_index_cache_put(cache, idx);
@@ -195,7 +209,7 @@ struct owner {
 /* The stored summary, when its basis is the one given. */
 struct kept {
 	const char *basis;
-	int same;
+	int same, judged;
 	struct store_host_summary sum;
 	char verdict[32], reason[256];
 };
@@ -204,6 +218,7 @@ static int kept_cb(void *ud, const struct store_host_summary *m)
 {
 	struct kept *k = ud;
 	k->same = m->basis && m->verdict && !strcmp(m->basis, k->basis);
+	k->judged = m->verdict && !strcmp(m->verdict, "judged");
 	if (!k->same)
 		return 0;
 	k->sum = *m;
@@ -242,10 +257,15 @@ int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 	struct inventory stamped;
 	struct vulnindex *idx = NULL;
 	struct store_host_changes ch;
+	struct kept k;
 	char basis[256] = "";
+	int only = 0;
 
 	memset(out, 0, sizeof(*out));
 	memset(&own, 0, sizeof(own));
+	memset(&k, 0, sizeof(k));
+	memset(&ch, 0, sizeof(ch));
+	vigie_strv_init(&ch.sources);
 	vigie_services_table_init(&table);
 	vigie_services_found_init(&found);
 	if (!inv->host || !*inv->host)
@@ -314,36 +334,42 @@ int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 		if ((rc = vigie_app_judgement_basis(s, in->policy, when, basis, sizeof(basis),
 						    err)))
 			goto out;
-		if (ch.existed && !ch.host_changed && !out->packages_written) {
-			/* the same host as judged, on the same basis: the
-			 * judgement stands, findings and summary are kept */
-			struct kept k;
-			memset(&k, 0, sizeof(k));
+		if (ch.existed && !ch.host_changed) {
 			k.basis = basis;
 			if ((rc = vigie_store_host_summary_get(s, out->host_id, kept_cb, &k, err)) &&
 			    rc != VIGIE_ENOTFOUND)
 				goto out;
 			rc = 0;
-			if (k.same) {
-				if ((rc = vigie_store_host_summary_confirm(s, out->host_id, when,
-									   pending, err)))
-					goto out;
-				out->summary = k.sum;
-				out->summary.computed_at = when;
-				if (pending >= 0)
-					out->summary.pending_security = pending;
-				snprintf(out->verdict, sizeof(out->verdict), "%s", k.verdict);
-				snprintf(out->reason, sizeof(out->reason), "%s", k.reason);
-				out->kept = 1;
-				goto record;
-			}
 		}
+		if (k.same && !out->packages_written) {
+			/* the same host as judged, on the same basis: the
+			 * judgement stands, findings and summary are kept */
+			if ((rc = vigie_store_host_summary_confirm(s, out->host_id, when, pending,
+								   err)))
+				goto out;
+			out->summary = k.sum;
+			out->summary.computed_at = when;
+			if (pending >= 0)
+				out->summary.pending_security = pending;
+			snprintf(out->verdict, sizeof(out->verdict), "%s", k.verdict);
+			snprintf(out->reason, sizeof(out->reason), "%s", k.reason);
+			out->kept = 1;
+			goto record;
+		}
+		/* judged before on this basis and a few packages changed (no
+		 * kernel): every other source's findings are those stored, so
+		 * only the changed sources' rows are compared */
+		only = k.same && k.judged && !ch.sources_over && ch.sources.n;
+		for (size_t i = 0; only && i < ch.sources.n; i++)
+			if (!strncmp(ch.sources.v[i], "linux", 5))
+				only = 0;
 	}
 	if ((rc = judge(s, in->cache, inv, in->policy, when, &res, &have_res, &idx, err)))
 		goto out;
 	if (have_res) {
-		if ((rc = vigie_app_record_judgement(s, out->host_id, when, &res, pending, basis,
-						     &out->summary, err)))
+		if ((rc = vigie_app_record_judgement_some(s, out->host_id, when, &res, pending,
+							  basis, only ? &ch.sources : NULL,
+							  &out->summary, err)))
 			goto out;
 		snprintf(out->verdict, sizeof(out->verdict), "%s", vigie_scan_verdict(&res));
 		if (res.undetermined)
@@ -383,6 +409,7 @@ out:
 		vigie_scan_result_release(&res);
 	}
 	vigie_vulnindex_free(idx);
+	vigie_store_host_changes_release(&ch);
 	free(svc);
 	out->service_names = names.data;
 	if (rc)

@@ -470,6 +470,11 @@ static const struct store_vuln_facts *facts_for(struct scan_ctx *c, const char *
 	f = vigie_hashmap_get(&c->facts, cve, len);
 	if (f)
 		return f;
+	if (c->opts->facts) {
+		const struct store_vuln_facts *kept = vigie_facts_cache_get(c->opts->facts, cve);
+		if (kept)
+			return kept;
+	}
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return &none;
@@ -512,7 +517,8 @@ static void facts_prefetch(struct scan_ctx *c, struct matcher *m)
 			size_t len = strlen(cve);
 			void **slot;
 			if (vigie_hashmap_get(&want, cve, len) ||
-			    vigie_hashmap_get(&c->facts, cve, len))
+			    vigie_hashmap_get(&c->facts, cve, len) ||
+			    (c->opts->facts && vigie_facts_cache_get(c->opts->facts, cve)))
 				continue;
 			if (n == cap) {
 				size_t nc = cap ? cap * 2 : 256;
@@ -532,8 +538,13 @@ static void facts_prefetch(struct scan_ctx *c, struct matcher *m)
 	    vigie_store_vuln_facts_many(c->store, ids, n, got, NULL))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		struct store_vuln_facts *f = malloc(sizeof(*f));
-		const char *key = adup(c->res, ids[i]);
+		struct store_vuln_facts *f;
+		const char *key;
+		/* kept for the next scans of this data (then read from there) */
+		if (c->opts->facts && vigie_facts_cache_add(c->opts->facts, ids[i], &got[i]))
+			continue;
+		f = malloc(sizeof(*f));
+		key = adup(c->res, ids[i]);
 		void **slot = f && key ? vigie_hashmap_slot(&c->facts, key, strlen(key)) : NULL;
 		if (!slot) {
 			free(f);

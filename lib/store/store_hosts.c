@@ -112,6 +112,23 @@ static void pkg_vals(const struct inventory_pkg *p, const char *v[6])
 	v[5] = p->status ? p->status : "installed";
 }
 
+void vigie_store_host_changes_release(struct store_host_changes *ch)
+{
+	if (ch)
+		vigie_strv_release(&ch->sources);
+}
+
+static int note_source(struct store_host_changes *ch, const char *src)
+{
+	if (!ch || ch->sources_over || !src || vigie_strv_contains(&ch->sources, src))
+		return 0;
+	if (ch->sources.n == STORE_CHANGED_SOURCES_MAX) {
+		ch->sources_over = 1;
+		return 0;
+	}
+	return vigie_strv_push(&ch->sources, src);
+}
+
 /* Every package of inv through one COPY (remote drivers). */
 static int copy_packages(struct vigie_store *s, int64_t id, const struct inventory *inv,
 			 const unsigned char *only, struct vigie_error *err)
@@ -242,6 +259,8 @@ static int put_packages(struct vigie_store *s, int64_t id, const struct inventor
 		if (!r) {
 			add[i] = 1;
 			nadd++;
+			if (note_source(ch, v[3]))
+				goto oom;
 			continue;
 		}
 		r->seen = 1;
@@ -249,7 +268,14 @@ static int put_packages(struct vigie_store *s, int64_t id, const struct inventor
 		    !same_text(r->v[4], v[4]) || !same_text(r->v[5], v[5])) {
 			add[i] = 2;
 			nchg++;
+			if (note_source(ch, v[3]) || note_source(ch, r->v[3]))
+				goto oom;
 		}
+	}
+	for (size_t b = 0; b < rows.cap; b++) {
+		const struct pkgrow *r = rows.vals[b];
+		if (rows.keys[b] && r && !r->seen && note_source(ch, r->v[3]))
+			goto oom;
 	}
 	ndel = nstored - (inv->npkgs - nadd);
 	if (s->drv->remote && nstored && (nchg + ndel) * 2 > nstored) {
@@ -303,6 +329,9 @@ counted:
 		ch->changed = nchg;
 		ch->removed = ndel;
 	}
+	goto out;
+oom:
+	rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 out:
 	free(add);
 	vigie_buf_release(&key);
@@ -342,6 +371,7 @@ int vigie_store_host_put_changes(struct vigie_store *s, const struct inventory *
 	if (!ch)
 		ch = &mine;
 	memset(ch, 0, sizeof(*ch));
+	vigie_strv_init(&ch->sources);
 	if ((rc = check_name("host name", inv->host, HOST_NAME_MAX_LEN, err)) ||
 	    (client && (rc = check_name("client name", client, HOST_NAME_MAX_LEN, err))))
 		return rc;
@@ -390,6 +420,8 @@ out:
 	rc = tx_leave(s, own, rc, err);
 	if (!rc && host_id)
 		*host_id = id;
+	if (ch == &mine)
+		vigie_store_host_changes_release(&mine);
 	return rc;
 }
 

@@ -866,9 +866,26 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 				       const struct store_finding_fact *open, size_t n,
 				       struct vigie_error *err)
 {
-	static const char cur[] =
+	return vigie_store_finding_history_update_some(s, host_id, when, open, n, NULL, 0, err);
+}
+
+#define FH_P8 "?,?,?,?,?,?,?,?,"
+int vigie_store_finding_history_update_some(struct vigie_store *s, int64_t host_id,
+					    int64_t when,
+					    const struct store_finding_fact *open, size_t n,
+					    const char *const *sources, size_t nsources,
+					    struct vigie_error *err)
+{
+	static const char cur_all[] =
 		"SELECT cve, source, installed_version, fixed_version, class, state"
 		" FROM finding_history WHERE host_id = ? AND resolved_at IS NULL";
+	/* the open rows of up to 64 sources (the others NULL: no match) */
+	static const char cur_some[] =
+		"SELECT cve, source, installed_version, fixed_version, class, state"
+		" FROM finding_history WHERE host_id = ? AND resolved_at IS NULL AND source IN ("
+		FH_P8 FH_P8 FH_P8 FH_P8 FH_P8 FH_P8 FH_P8 FH_P8 "NULL)";
+	const char *cur = sources ? cur_some : cur_all;
+	struct vigie_hashmap only;
 	static const char up[] =
 		"INSERT INTO finding_history(host_id, cve, source, first_seen, last_seen,"
 		" installed_version, fixed_version, class, state)"
@@ -899,7 +916,18 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 	int rc = 0, step;
 
 	vigie_hashmap_init(&rows);
+	vigie_hashmap_init(&only);
 	vigie_arena_init(&A);
+	if (sources && nsources > 64)
+		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0, "more than 64 sources");
+	for (size_t i = 0; sources && i < nsources; i++) {
+		void **slot = vigie_hashmap_slot(&only, sources[i], strlen(sources[i]));
+		if (!slot) {
+			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+			goto out;
+		}
+		*slot = (void *)sources[i];
+	}
 	if (!(st = vigie_store_stmt(s, prev, err))) {
 		rc = VIGIE_EDB;
 		goto out;
@@ -928,6 +956,8 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 		goto out;
 	}
 	vigie_store_bind_int64(st, 1, host_id);
+	for (size_t i = 0; sources && i < 64; i++)
+		vigie_store_bind_text(st, (int)i + 2, i < nsources ? sources[i] : NULL);
 	while ((step = vdb_step(st)) == VIGIE_STEP_ROW) {
 		const char *cve = vigie_store_col_text(st, 0), *src = vigie_store_col_text(st, 1);
 		struct fh_row *r = vigie_arena_alloc(&A, sizeof(*r));
@@ -951,7 +981,11 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		char *k = fh_key(&A, open[i].cve, open[i].source);
+		char *k;
+		if (sources && (!open[i].source ||
+				!vigie_hashmap_get(&only, open[i].source, strlen(open[i].source))))
+			continue; /* another source: the caller knows it unchanged */
+		k = fh_key(&A, open[i].cve, open[i].source);
 		struct fh_row *r = k ? vigie_hashmap_get(&rows, k, strlen(k)) : NULL;
 		if (!k) {
 			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
@@ -1002,6 +1036,7 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 	}
 out:
 	vigie_hashmap_release(&rows);
+	vigie_hashmap_release(&only);
 	vigie_arena_release(&A);
 	return rc;
 }

@@ -74,6 +74,14 @@ int vigie_app_record_judgement(struct vigie_store *s, int64_t host_id, int64_t w
 			       const struct scan_result *res, long pending_security,
 			       const char *basis, struct store_host_summary *summary,
 			       struct vigie_error *err);
+/* The same, comparing with the stored history the findings of the sources
+ * in only (NULL: all) alone: the caller knows every other source's open
+ * findings unchanged since the stored judgement. */
+int vigie_app_record_judgement_some(struct vigie_store *s, int64_t host_id, int64_t when,
+				    const struct scan_result *res, long pending_security,
+				    const char *basis, const struct vigie_strv *only,
+				    struct store_host_summary *summary,
+				    struct vigie_error *err);
 /* What a judgement taken at when with pol (NULL: built-in) rests on besides
  * the host's inventory: vigie's version, the store's data version (moved
  * by every import), the policy's fingerprint and the day (support and

@@ -223,6 +223,15 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 				       int64_t when,
 				       const struct store_finding_fact *open, size_t n,
 				       struct vigie_error *err);
+/* The same for the rows of the given sources only (at most 64): the
+ * caller knows the open findings of every other source are those stored
+ * (their packages and everything they are judged on unchanged); facts of
+ * other sources in open are skipped. */
+int vigie_store_finding_history_update_some(struct vigie_store *s, int64_t host_id,
+					    int64_t when,
+					    const struct store_finding_fact *open, size_t n,
+					    const char *const *sources, size_t nsources,
+					    struct vigie_error *err);
 struct store_history_row {
 	const char *host, *client, *cve, *source;
 	int64_t first_seen, last_seen, resolved_at;

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "vigie/core/error.h"
+#include "vigie/core/util.h"
 
 struct vigie_store;
 
@@ -412,7 +413,14 @@ struct store_host_changes {
 	int existed;                 /* the host was stored before */
 	int host_changed;            /* its release, arch or kernel differ */
 	size_t added, changed, removed; /* package rows written */
+	/* the source packages of those rows (before and after), at most
+	 * STORE_CHANGED_SOURCES_MAX; more sets sources_over */
+	struct vigie_strv sources;
+	int sources_over;
 };
+#define STORE_CHANGED_SOURCES_MAX 64
+/* Release ch's strings (after vigie_store_host_put_changes). */
+void vigie_store_host_changes_release(struct store_host_changes *ch);
 /* vigie_store_host_put, writing only the package rows that differ from
  * the stored ones (compared by package and arch); *ch (may be NULL) says
  * what differed. */
