@@ -18,6 +18,11 @@
 #     package versions carry the request number so no push is a
 #     duplicate. Goal >= 200 pushes/s. Baseline: the same ingest through
 #     the CLI, `vigie hosts add NAME --status FILE` per host, in sequence.
+# (c) pushes again to SAME_HOSTS hosts (default 40; BENCH_QUICK=1: 20)
+#     already holding the document's 2,000 packages (one warm-up push
+#     each): unchanged (the same packages, a new dpkg.log line: not judged
+#     again), then changed (five package versions differ from the stored
+#     ones: five rows written, the host judged again).
 # (b) GET / (fleet page) and GET /api/v1/hosts as the operator at HOSTS
 #     hosts: goals p99 <= 20 ms and >= 5,000 requests/s. Baseline: GET
 #     /healthz (the server's floor).
@@ -30,9 +35,9 @@ set -euo pipefail
 BUILD=${1:?usage: $0 BUILD_DIR}
 . "$(dirname "$0")/lib.sh"
 if [ "$QUICK" = 1 ]; then
-	nhosts=1000 push_s=5 get_s=3 cli_n=5
+	nhosts=1000 push_s=5 get_s=3 cli_n=5 same_n=${SAME_HOSTS:-20}
 else
-	nhosts=10000 push_s=15 get_s=8 cli_n=15
+	nhosts=10000 push_s=15 get_s=8 cli_n=15 same_n=${SAME_HOSTS:-40}
 fi
 plant_pkgs=${BENCH_SERVER_PKGS:-200}
 conns=${BENCH_SERVER_CONNS:-4}
@@ -62,6 +67,12 @@ for p in d["packages"][:5]:
     p["version"] += "+b@SEQ@"
 s = json.dumps(d).replace('"hostplaceholder"', '"@HOST@"')
 open(sys.argv[2], "w").write(s)
+# the same packages every time (a new log line each): for (c)
+for p in d["packages"][:5]:
+    p["version"] = p["version"].replace("+b@SEQ@", "+b0")
+d["logs"] = {"dpkg": ["2026-11-27 08:00:00 upgrade adduser:all 3.134 3.134+b@SEQ@"], "apt": []}
+s = json.dumps(d).replace('"hostplaceholder"', '"@HOST@"')
+open(sys.argv[2].replace(".tmpl", ".same"), "w").write(s)
 PY
 npk=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["packages"]))' "$W/doc.json")
 echo "-- document: $npk packages, $(wc -c <"$W/doc.tmpl") bytes (plain JSON); $nhosts hosts planted" \
@@ -136,6 +147,26 @@ measure() {
 		R[$drv.findings]=$(psql -X -A -t "$url" -c "$q")
 	fi
 	echo "   each push: $npk packages, ${R[$drv.findings]} open findings written (bench-00001); load average $(bench_load)"
+	# (c) the same hosts again: the last $same_n of the list, not pushed above
+	tail -n "$same_n" "$W/tokens-$drv.txt" >"$W/tokens-$drv-same.txt"
+	out=$("$HTTP" --conns 1 --count "$same_n" --method POST \
+		--header 'Content-Type: application/json' --body "$W/doc.same" \
+		--list "$W/tokens-$drv-same.txt" "127.0.0.1:$port" /api/v1/push)
+	echo "-- $drv (c) warm-up: $same_n hosts get the document's packages: $out"
+	for k in same changed; do
+		local body=$W/doc.same
+		[ "$k" = changed ] && body=$W/doc.tmpl
+		out=$("$HTTP" --conns 1 --seconds "$push_s" --method POST \
+			--header 'Content-Type: application/json' --body "$body" \
+			--list "$W/tokens-$drv-same.txt" "127.0.0.1:$port" /api/v1/push)
+		R[$drv.$k.1]=$out
+		echo "-- $drv (c) POST /api/v1/push, $k, 1 connection: $out"
+		out=$("$HTTP" --conns "$conns" --seconds "$push_s" --method POST \
+			--header 'Content-Type: application/json' --body "$body" \
+			--list "$W/tokens-$drv-same.txt" "127.0.0.1:$port" /api/v1/push)
+		R[$drv.$k.n]=$out
+		echo "-- $drv (c) POST /api/v1/push, $k, $conns connections: $out"
+	done
 	# (b) the reads, as the operator, and the floor
 	for p in /healthz /api/v1/hosts /; do
 		out=$("$HTTP" --conns "$conns" --seconds "$get_s" \
@@ -159,6 +190,14 @@ report() { # report DRIVER
 			-v p50="$(field p50_ms <<<"${R[$d.$k]}")" -v e="$(field errors <<<"${R[$d.$k]}")" 'BEGIN {
 			printf "   push, %d connection(s): %.2f pushes/s, p50 %.0f ms (%d errors), %.2fx the CLI; goal >= 200 pushes/s: %s\n",
 				(k == "push1" ? 1 : c), r, p50, e, (cl > 0 ? r / cl : 0), (r >= 200 && e == 0 ? "met" : "NOT met") }'
+	done
+	for k in same.1 same.n changed.1 changed.n; do
+		awk -v k="$k" -v c="$conns" -v r="$(field rps <<<"${R[$d.$k]}")" \
+			-v p50="$(field p50_ms <<<"${R[$d.$k]}")" -v e="$(field errors <<<"${R[$d.$k]}")" 'BEGIN {
+			split(k, w, ".")
+			printf "   push again, %s, %d connection(s): %.2f pushes/s, p50 %.1f ms (%d errors); goal >= 200 pushes/s: %s\n",
+				(w[1] == "same" ? "unchanged" : "5 packages changed"), (w[2] == "1" ? 1 : c), r, p50, e,
+				(r >= 200 && e == 0 ? "met" : "NOT met") }'
 	done
 	local f50 f99 frps
 	f50=$(field p50_ms <<<"${R[$d./healthz]}") f99=$(field p99_ms <<<"${R[$d./healthz]}")

@@ -26,15 +26,46 @@ static const char *fact_state(const struct finding *f)
 	return vigie_finding_state_name(f->state);
 }
 
+int vigie_app_judgement_basis(struct vigie_store *s, const struct policy *pol, int64_t when,
+			       char *out, size_t size, struct vigie_error *err)
+{
+	struct policy def;
+	char fp[VIGIE_POLICY_FINGERPRINT_LEN + 1], day[16];
+	int64_t version;
+	int rc;
+	if ((rc = vigie_store_data_version(s, &version, err)))
+		return rc;
+	if (!pol) {
+		vigie_policy_default(&def);
+		pol = &def;
+	}
+	vigie_policy_fingerprint(pol, fp);
+	vigie_date_format(when, day, sizeof(day));
+	snprintf(out, size, "vigie %s; data %lld; policy %s; day %s", VIGIE_LIB_VERSION,
+		 (long long)version, fp, day);
+	return 0;
+}
+
 int vigie_app_record_judgement(struct vigie_store *s, int64_t host_id, int64_t when,
 			       const struct scan_result *res, long pending_security,
-			       struct store_host_summary *sum, struct vigie_error *err)
+			       const char *basis, struct store_host_summary *sum,
+			       struct vigie_error *err)
+{
+	return vigie_app_record_judgement_some(s, host_id, when, res, pending_security, basis,
+					       NULL, sum, err);
+}
+
+int vigie_app_record_judgement_some(struct vigie_store *s, int64_t host_id, int64_t when,
+				    const struct scan_result *res, long pending_security,
+				    const char *basis, const struct vigie_strv *only,
+				    struct store_host_summary *sum, struct vigie_error *err)
 {
 	struct store_finding_fact *facts = NULL;
 	int rc = 0;
 
 	memset(sum, 0, sizeof(*sum));
 	sum->computed_at = when;
+	sum->basis = basis;
 	sum->pending_security = pending_security;
 	sum->lifecycle = res->lifecycle.state;
 	sum->lifecycle_end = res->lifecycle.state && !strcmp(res->lifecycle.state, "lts")
@@ -64,19 +95,27 @@ int vigie_app_record_judgement(struct vigie_store *s, int64_t host_id, int64_t w
 		if ((int)f->cls >= 0 && (int)f->cls < 3)
 			sum->open[f->cls]++;
 	}
-	rc = vigie_store_finding_history_update(s, host_id, when, res->kernel.booted_at, facts,
-						res->n, err);
+	rc = only ? vigie_store_finding_history_update_some(s, host_id, when,
+							    res->kernel.booted_at, facts, res->n,
+							    (const char *const *)only->v, only->n,
+							    err)
+		  : vigie_store_finding_history_update(s, host_id, when, res->kernel.booted_at,
+						       facts, res->n, err);
 	free(facts);
 	if (!rc)
 		rc = vigie_store_host_summary_put(s, host_id, sum, err);
 	return rc;
 }
 
-/* Judge inv (its own sources only: a one-host index). res points into
- * *idxp, which the caller frees after res (vigie_vulnindex_free). */
-static int judge(struct vigie_store *s, int64_t host_id, const struct inventory *inv,
-		 const struct policy *pol, int64_t when, struct scan_result *res,
-		 int *have_res, struct vulnindex **idxp, struct vigie_error *err)
+/* Judge inv (its own sources only: a one-host index; with a cache, the
+ * release's shared index, which res then holds), with the processes the
+ * host's last inventory said still run replaced files (host_id 0: none).
+ * res points into *idxp, which the caller frees after res
+ * (vigie_vulnindex_free). */
+static int judge(struct vigie_store *s, struct vigie_index_cache *cache, int64_t host_id,
+		 const struct inventory *inv, const struct policy *pol, int64_t when,
+		 struct scan_result *res, int *have_res, struct vulnindex **idxp,
+		 struct vigie_error *err)
 {
 	struct vigie_strv sources;
 	struct vulnindex *idx = NULL;
@@ -88,6 +127,25 @@ static int judge(struct vigie_store *s, int64_t host_id, const struct inventory 
 	vigie_strv_init(&sources);
 	if (!inv->release)
 		return 0;
+	if (cache) {
+		const struct vulnindex *shared;
+		if ((rc = vigie_index_cache_get(cache, s, inv->release, &shared, err)))
+			return rc;
+		memset(&so, 0, sizeof(so));
+		so.policy = pol;
+		so.now = when;
+		so.facts = vigie_index_cache_facts(cache, shared);
+		if ((rc = vigie_scan_run(res, inv, shared, s, &so, err))) {
+			vigie_index_cache_put(cache, shared);
+			return rc;
+		}
+		/* released with res (vigie_scan_result_release) */
+		res->held_cache = cache;
+		res->held_index = shared;
+		*have_res = 1;
+		return host_id ? vigie_scan_add_stored_restart(res, s, host_id, inv, shared, pol, err)
+			       : 0;
+	}
 	if (vigie_match_inventory_sources(inv, &sources))
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 	rc = vigie_vulnindex_build_for(&idx, s, inv->release, &sources, err);
@@ -131,7 +189,7 @@ int vigie_app_host_scan_cached(struct vigie_store *s, struct vigie_index_cache *
 		return rc;
 	if (!cache || !inv->release) {
 		struct vulnindex *own = NULL;
-		rc = judge(s, host_id, inv, pol, 0, res, have_res, &own, err);
+		rc = judge(s, NULL, host_id, inv, pol, 0, res, have_res, &own, err);
 		if (*have_res) {
 			/* the result's strings live in the index: keep it with
 			 * the result (freed by vigie_scan_result_release) */
@@ -143,6 +201,7 @@ int vigie_app_host_scan_cached(struct vigie_store *s, struct vigie_index_cache *
 		return rc;
 	memset(&so, 0, sizeof(so));
 	so.policy = pol;
+	so.facts = vigie_index_cache_facts(cache, idx);
 	rc = vigie_scan_run(res, inv, idx, s, &so, err);
 	if (!rc && (rc = vigie_scan_add_stored_restart(res, s, host_id, inv, idx, pol, err)))
 		vigie_scan_result_release(res);
@@ -162,12 +221,55 @@ struct owner {
 	int found;
 };
 
+/* The stored summary, when its basis is the one given. */
+struct kept {
+	const char *basis;
+	int same, judged;
+	struct store_host_summary sum;
+	char verdict[32], reason[256];
+};
+
+static int kept_cb(void *ud, const struct store_host_summary *m)
+{
+	struct kept *k = ud;
+	k->same = m->basis && m->verdict && !strcmp(m->basis, k->basis);
+	k->judged = m->verdict && !strcmp(m->verdict, "judged");
+	if (!k->same)
+		return 0;
+	k->sum = *m;
+	k->sum.verdict = k->sum.reason = k->sum.lifecycle = k->sum.lifecycle_end = NULL;
+	k->sum.basis = NULL;
+	if (strcmp(m->verdict, "judged"))
+		snprintf(k->verdict, sizeof(k->verdict), "undetermined");
+	else
+		snprintf(k->verdict, sizeof(k->verdict), "%s",
+			 m->open[0] + m->open[1] + m->open[2] ? "findings" : "no-findings");
+	snprintf(k->reason, sizeof(k->reason), "%s", m->reason ? m->reason : "");
+	return 0;
+}
+
 static int owner_cb(void *ud, const struct store_host *h)
 {
 	struct owner *o = ud;
 	o->found = 1;
 	snprintf(o->client, sizeof(o->client), "%s", h->client ? h->client : "");
 	return 0;
+}
+
+/* Processes running replaced code make findings ("fixed, restart needed")
+ * that no package change shows: a host with such processes in its last
+ * inventory or in this one is judged again in full. */
+static int restart_busy(struct vigie_store *s, int64_t host_id, const struct store_restart *now,
+			int *busy, struct vigie_error *err)
+{
+	struct vigie_arena A;
+	struct store_restart before;
+	int known = 0, rc;
+	vigie_arena_init(&A);
+	rc = vigie_store_host_restart_get(s, host_id, &before, &known, &A, err);
+	*busy = (known && before.n) || (now && now->n);
+	vigie_arena_release(&A);
+	return rc;
 }
 
 int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
@@ -185,9 +287,16 @@ int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 	long pending = in->have_candidates ? 0 : -1; /* -1: not collected */
 	struct inventory stamped;
 	struct vulnindex *idx = NULL;
+	struct store_host_changes ch;
+	struct kept k;
+	char basis[256] = "";
+	int only = 0, busy = 0;
 
 	memset(out, 0, sizeof(*out));
 	memset(&own, 0, sizeof(own));
+	memset(&k, 0, sizeof(k));
+	memset(&ch, 0, sizeof(ch));
+	vigie_strv_init(&ch.sources);
 	vigie_services_table_init(&table);
 	vigie_services_found_init(&found);
 	if (!inv->host || !*inv->host)
@@ -236,9 +345,11 @@ int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 	stamped = *inv;
 	if (!stamped.inventoried_at)
 		stamped.inventoried_at = when;
-	if ((rc = vigie_store_host_put(s, &stamped, in->client, in->origin ? in->origin : "cli",
-				       &out->host_id, err)) ||
+	if ((rc = vigie_store_host_put_changes(s, &stamped, in->client,
+					       in->origin ? in->origin : "cli", &out->host_id,
+					       &ch, err)) ||
 	    (rc = vigie_store_host_services_set_derived(s, out->host_id, svc, found.n, err)) ||
+	    (rc = restart_busy(s, out->host_id, in->restart, &busy, err)) ||
 	    (rc = vigie_store_host_restart_set(s, out->host_id, in->restart, err)))
 		goto out;
 	if (in->logs && in->logs->nevents &&
@@ -251,11 +362,48 @@ int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 		for (size_t i = 0; i < in->ncandidates; i++)
 			pending += in->candidates[i].security ? 1 : 0;
 	}
-	if ((rc = judge(s, out->host_id, inv, in->policy, when, &res, &have_res, &idx, err)))
+	out->packages_written = ch.added + ch.changed + ch.removed;
+	if (inv->release) {
+		if ((rc = vigie_app_judgement_basis(s, in->policy, when, basis, sizeof(basis),
+						    err)))
+			goto out;
+		if (ch.existed && !ch.host_changed) {
+			k.basis = basis;
+			if ((rc = vigie_store_host_summary_get(s, out->host_id, kept_cb, &k, err)) &&
+			    rc != VIGIE_ENOTFOUND)
+				goto out;
+			rc = 0;
+		}
+		if (k.same && !out->packages_written && !busy) {
+			/* the same host as judged, on the same basis: the
+			 * judgement stands, findings and summary are kept */
+			if ((rc = vigie_store_host_summary_confirm(s, out->host_id, when, pending,
+								   err)))
+				goto out;
+			out->summary = k.sum;
+			out->summary.computed_at = when;
+			if (pending >= 0)
+				out->summary.pending_security = pending;
+			snprintf(out->verdict, sizeof(out->verdict), "%s", k.verdict);
+			snprintf(out->reason, sizeof(out->reason), "%s", k.reason);
+			out->kept = 1;
+			goto record;
+		}
+		/* judged before on this basis and a few packages changed (no
+		 * kernel): every other source's findings are those stored, so
+		 * only the changed sources' rows are compared */
+		only = !busy && k.same && k.judged && !ch.sources_over && ch.sources.n;
+		for (size_t i = 0; only && i < ch.sources.n; i++)
+			if (!strncmp(ch.sources.v[i], "linux", 5))
+				only = 0;
+	}
+	if ((rc = judge(s, in->cache, out->host_id, inv, in->policy, when, &res, &have_res, &idx,
+			err)))
 		goto out;
 	if (have_res) {
-		if ((rc = vigie_app_record_judgement(s, out->host_id, when, &res, pending,
-						     &out->summary, err)))
+		if ((rc = vigie_app_record_judgement_some(s, out->host_id, when, &res, pending,
+							  basis, only ? &ch.sources : NULL,
+							  &out->summary, err)))
 			goto out;
 		snprintf(out->verdict, sizeof(out->verdict), "%s", vigie_scan_verdict(&res));
 		if (res.undetermined)
@@ -275,6 +423,7 @@ int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 		out->summary.reason = NULL;
 		out->summary.verdict = NULL;
 	}
+record:
 	if (in->digest && (rc = vigie_store_push_record(s, out->host_id, in->digest, when,
 							in->bytes, (long)inv->npkgs, err)))
 		goto out;
@@ -294,6 +443,7 @@ out:
 		vigie_scan_result_release(&res);
 	}
 	vigie_vulnindex_free(idx);
+	vigie_store_host_changes_release(&ch);
 	free(svc);
 	out->service_names = names.data;
 	if (rc)
@@ -316,6 +466,7 @@ struct rejudge {
 	int64_t when;
 	size_t n;
 	struct vigie_error *err;
+	char basis[256];
 };
 
 static int rejudge_cb(void *ud, const struct store_host *h, const struct scan_result *res,
@@ -333,14 +484,14 @@ static int rejudge_cb(void *ud, const struct store_host *h, const struct scan_re
 		return vigie_store_host_summary_put(r->s, h->id, &sum, r->err);
 	}
 	(void)pending;
-	return vigie_app_record_judgement(r->s, h->id, r->when, res, -1, &sum, r->err);
+	return vigie_app_record_judgement(r->s, h->id, r->when, res, -1, r->basis, &sum, r->err);
 }
 
 int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
 			  int64_t when, size_t *hosts, struct vigie_error *err)
 {
 	struct fleet_opts fo;
-	struct rejudge r = { s, when ? when : vigie_now(), 0, err };
+	struct rejudge r = { s, when ? when : vigie_now(), 0, err, "" };
 	int rc;
 
 	memset(&fo, 0, sizeof(fo));
@@ -348,7 +499,9 @@ int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
 	fo.now = r.when;
 	if ((rc = vigie_store_begin(s, err)))
 		return rc;
-	rc = vigie_fleet_scan(s, &fo, rejudge_cb, &r, err);
+	rc = vigie_app_judgement_basis(s, policy, r.when, r.basis, sizeof(r.basis), err);
+	if (!rc)
+		rc = vigie_fleet_scan(s, &fo, rejudge_cb, &r, err);
 	if (rc)
 		vigie_store_rollback(s);
 	else

@@ -76,15 +76,28 @@ static int fail(struct ps *p, int code, const char *fmt, const char *a)
 	return 0;
 }
 
-static int field_ok(struct ps *p, const unsigned char *s, size_t len, const char *what)
+/* A field's name for messages: built only when one is given (a document
+ * holds thousands of fields, all of them checked). */
+static const char *fname(char *buf, size_t size, const char *pre, const char *key)
 {
+	snprintf(buf, size, "%s%s", pre, key);
+	return buf;
+}
+
+static int field_ok(struct ps *p, const unsigned char *s, size_t len, const char *pre,
+		    const char *key)
+{
+	char what[96];
 	if (len > INVDOC_MAX_STRING)
-		return fail(p, VIGIE_ELIMIT, "field %s longer than 64 KiB", what);
+		return fail(p, VIGIE_ELIMIT, "field %s longer than 64 KiB",
+			    fname(what, sizeof(what), pre, key));
 	if (!vigie_utf8_valid((const char *)s, len))
-		return fail(p, VIGIE_EPARSE, "field %s is not valid UTF-8", what);
+		return fail(p, VIGIE_EPARSE, "field %s is not valid UTF-8",
+			    fname(what, sizeof(what), pre, key));
 	for (size_t i = 0; i < len; i++)
 		if (s[i] < 0x20 || s[i] == 0x7f)
-			return fail(p, VIGIE_EPARSE, "field %s holds a control character", what);
+			return fail(p, VIGIE_EPARSE, "field %s holds a control character",
+				    fname(what, sizeof(what), pre, key));
 	return 1;
 }
 
@@ -110,7 +123,7 @@ static void begin_skip(struct ps *p)
 static int on_scalar(struct ps *p, const unsigned char *s, size_t len, int is_string)
 {
 	char what[96];
-	snprintf(what, sizeof(what), "%s", p->key);
+	const char *pre = "";
 	if (p->w == W_SKIP) {
 		if (!p->skip_depth)
 			p->w = p->skip_return;
@@ -131,12 +144,13 @@ static int on_scalar(struct ps *p, const unsigned char *s, size_t len, int is_st
 		if (!keys[k])
 			return 1; /* unknown keys are for later versions */
 		if (p->w == W_KERNEL)
-			snprintf(what, sizeof(what), "kernel.%s", p->key);
+			pre = "kernel.";
 		if (!s) /* null */
 			return 1;
 		if (!is_string)
-			return fail(p, VIGIE_EPARSE, "field %s must be a string", what);
-		if (!field_ok(p, s, len, what))
+			return fail(p, VIGIE_EPARSE, "field %s must be a string",
+				    fname(what, sizeof(what), pre, p->key));
+		if (!field_ok(p, s, len, pre, p->key))
 			return 0;
 		if (p->w == W_KERNEL) {
 			if (k == 0)
@@ -179,8 +193,8 @@ static int on_scalar(struct ps *p, const unsigned char *s, size_t len, int is_st
 	if (p->w == W_PKG || p->w == W_CAND) {
 		int n = p->w == W_PKG ? PKG_FIELDS : CAND_FIELDS;
 		const char *const *keys = p->w == W_PKG ? pkg_keys : cand_keys;
-		const char *list = p->w == W_PKG ? "packages" : "candidates";
 		int k;
+		pre = p->w == W_PKG ? "packages[]." : "candidates[].";
 		if (p->w == W_CAND && !strcmp(p->key, "security")) {
 			if (is_string || !s)
 				return fail(p, VIGIE_EPARSE, "field candidates[].security must be a boolean%s", NULL);
@@ -191,10 +205,10 @@ static int on_scalar(struct ps *p, const unsigned char *s, size_t len, int is_st
 			;
 		if (k == n || !s)
 			return 1;
-		snprintf(what, sizeof(what), "%s[].%s", list, keys[k]);
 		if (!is_string)
-			return fail(p, VIGIE_EPARSE, "field %s must be a string", what);
-		if (!field_ok(p, s, len, what))
+			return fail(p, VIGIE_EPARSE, "field %s must be a string",
+				    fname(what, sizeof(what), pre, keys[k]));
+		if (!field_ok(p, s, len, pre, keys[k]))
 			return 0;
 		p->f[k] = keep(p, s, len);
 		return p->rc == 0;
@@ -231,10 +245,11 @@ static int on_scalar(struct ps *p, const unsigned char *s, size_t len, int is_st
 			;
 		if (k == RST_FIELDS || !s)
 			return 1;
-		snprintf(what, sizeof(what), "restart.entries[].%s", rst_keys[k]);
+		pre = "restart.entries[].";
 		if (!is_string)
-			return fail(p, VIGIE_EPARSE, "field %s must be a string", what);
-		if (!field_ok(p, s, len, what))
+			return fail(p, VIGIE_EPARSE, "field %s must be a string",
+				    fname(what, sizeof(what), pre, rst_keys[k]));
+		if (!field_ok(p, s, len, pre, rst_keys[k]))
 			return 0;
 		p->f[k] = keep(p, s, len);
 		return p->rc == 0;
@@ -254,7 +269,7 @@ static int on_scalar(struct ps *p, const unsigned char *s, size_t len, int is_st
 			return fail(p, VIGIE_ENOMEM, "out of memory%s", NULL);
 		return 1;
 	}
-	return fail(p, VIGIE_EPARSE, "unexpected value for field %s", what);
+	return fail(p, VIGIE_EPARSE, "unexpected value for field %s", p->key);
 }
 
 static int cb_null(void *ctx)

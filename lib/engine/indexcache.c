@@ -1,6 +1,7 @@
 /* One index per release, shared and reference-counted, swapped when the
  * data version changes. */
 #include "vigie/engine/indexcache.h"
+#include "vigie/core/hashmap.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -8,11 +9,70 @@
 
 #define CACHE_SLOTS 64 /* releases held at once (Debian has ~20) */
 
+/* The facts (description, scope, CVSS, KEV) of the issues scans of one
+ * data version asked for: that version's store holds the same. */
+struct vigie_facts_cache {
+	pthread_mutex_t mu;
+	struct vigie_hashmap map; /* strdup'd CVE -> malloc'd store_vuln_facts */
+};
+
 struct held {
 	const struct vulnindex *idx;
 	int refs;
 	int stale;      /* replaced: free when the last reference goes */
+	struct vigie_facts_cache facts;
 };
+
+static void facts_release(struct vigie_facts_cache *f)
+{
+	for (size_t i = 0; i < f->map.cap; i++)
+		if (f->map.keys && f->map.keys[i]) {
+			vigie_store_vuln_facts_clear(f->map.vals[i]);
+			free(f->map.vals[i]);
+			free((char *)f->map.keys[i]);
+		}
+	vigie_hashmap_release(&f->map);
+	pthread_mutex_destroy(&f->mu);
+}
+
+const struct store_vuln_facts *vigie_facts_cache_get(struct vigie_facts_cache *f,
+						     const char *cve)
+{
+	const struct store_vuln_facts *v;
+	pthread_mutex_lock(&f->mu);
+	v = vigie_hashmap_get(&f->map, cve, strlen(cve));
+	pthread_mutex_unlock(&f->mu);
+	return v;
+}
+
+const struct store_vuln_facts *vigie_facts_cache_add(struct vigie_facts_cache *f,
+						     const char *cve,
+						     struct store_vuln_facts *facts)
+{
+	const struct store_vuln_facts *v;
+	struct store_vuln_facts *mine = NULL;
+	char *key = NULL;
+	void **slot;
+	size_t len = strlen(cve);
+	pthread_mutex_lock(&f->mu);
+	if ((v = vigie_hashmap_get(&f->map, cve, len)))
+		goto out; /* another scan was first: the same facts */
+	if (!(mine = malloc(sizeof(*mine))) || !(key = strdup(cve)) ||
+	    !(slot = vigie_hashmap_slot(&f->map, key, len))) {
+		free(mine);
+		free(key);
+		goto out;
+	}
+	*mine = *facts;
+	memset(facts, 0, sizeof(*facts));
+	facts->cvss = -1;
+	*slot = mine;
+	v = mine;
+out:
+	pthread_mutex_unlock(&f->mu);
+	return v;
+}
+
 
 struct slot {
 	char release[64];
@@ -44,6 +104,7 @@ void vigie_index_cache_free(struct vigie_index_cache *c)
 		return;
 	for (size_t i = 0; i < c->nall; i++) {
 		vigie_vulnindex_free((struct vulnindex *)c->all[i]->idx);
+		facts_release(&c->all[i]->facts);
 		free(c->all[i]);
 	}
 	pthread_mutex_destroy(&c->mu);
@@ -58,6 +119,7 @@ static void forget(struct vigie_index_cache *c, struct held *h)
 			break;
 		}
 	vigie_vulnindex_free((struct vulnindex *)h->idx);
+	facts_release(&h->facts);
 	free(h);
 }
 
@@ -101,6 +163,8 @@ int vigie_index_cache_get(struct vigie_index_cache *c, struct vigie_store *s,
 	}
 	h->idx = built;
 	h->refs = 1;
+	pthread_mutex_init(&h->facts.mu, NULL);
+	vigie_hashmap_init(&h->facts.map);
 	pthread_mutex_lock(&c->mu);
 	if (!sl) {
 		for (int i = 0; i < CACHE_SLOTS && !sl; i++)
@@ -115,6 +179,7 @@ int vigie_index_cache_get(struct vigie_index_cache *c, struct vigie_store *s,
 	if (c->nall == sizeof(c->all) / sizeof(c->all[0])) {
 		pthread_mutex_unlock(&c->mu);
 		vigie_vulnindex_free(built);
+		facts_release(&h->facts);
 		free(h);
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "index cache full");
 	}
@@ -151,4 +216,20 @@ void vigie_index_cache_put(struct vigie_index_cache *c, const struct vulnindex *
 			break;
 		}
 	pthread_mutex_unlock(&c->mu);
+}
+
+struct vigie_facts_cache *vigie_index_cache_facts(struct vigie_index_cache *c,
+						  const struct vulnindex *idx)
+{
+	struct vigie_facts_cache *f = NULL;
+	if (!c || !idx)
+		return NULL;
+	pthread_mutex_lock(&c->mu);
+	for (size_t i = 0; i < c->nall; i++)
+		if (c->all[i]->idx == idx) {
+			f = &c->all[i]->facts;
+			break;
+		}
+	pthread_mutex_unlock(&c->mu);
+	return f;
 }

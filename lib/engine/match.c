@@ -471,6 +471,11 @@ static const struct store_vuln_facts *facts_for(struct scan_ctx *c, const char *
 	f = vigie_hashmap_get(&c->facts, cve, len);
 	if (f)
 		return f;
+	if (c->opts->facts) {
+		const struct store_vuln_facts *kept = vigie_facts_cache_get(c->opts->facts, cve);
+		if (kept)
+			return kept;
+	}
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return &none;
@@ -486,6 +491,76 @@ static const struct store_vuln_facts *facts_for(struct scan_ctx *c, const char *
 	}
 	*slot = f;
 	return f;
+}
+
+/* Read the facts of every issue the groups' matches name in a few
+ * statements (vigie_store_vuln_facts_many) into c->facts, before the
+ * findings are built: facts_for then finds them all. A failure leaves
+ * facts_for to read them one by one, as without this. */
+static void facts_prefetch(struct scan_ctx *c, struct matcher *m)
+{
+	struct vigie_hashmap want;
+	const char **ids = NULL;
+	struct store_vuln_facts *got = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!c->store)
+		return;
+	vigie_hashmap_init(&want);
+	for (size_t i = 0; i < c->ng; i++) {
+		const struct group *g = c->glist[i];
+		const struct match_list *l;
+		if (!vigie_vulnindex_source(c->idx, g->source) ||
+		    !(l = vigie_matcher_match(m, g->source, g->version)))
+			continue;
+		for (size_t h = 0; h < l->n; h++) {
+			const char *cve = l->hits[h].entry->vuln;
+			size_t len = strlen(cve);
+			void **slot;
+			if (vigie_hashmap_get(&want, cve, len) ||
+			    vigie_hashmap_get(&c->facts, cve, len) ||
+			    (c->opts->facts && vigie_facts_cache_get(c->opts->facts, cve)))
+				continue;
+			if (n == cap) {
+				size_t nc = cap ? cap * 2 : 256;
+				const char **ni = realloc(ids, nc * sizeof(*ids));
+				if (!ni)
+					goto out;
+				ids = ni;
+				cap = nc;
+			}
+			if (!(slot = vigie_hashmap_slot(&want, cve, len)))
+				goto out;
+			*slot = (void *)cve;
+			ids[n++] = cve;
+		}
+	}
+	if (!n || !(got = calloc(n, sizeof(*got))) ||
+	    vigie_store_vuln_facts_many(c->store, ids, n, got, NULL))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		struct store_vuln_facts *f;
+		const char *key;
+		/* kept for the next scans of this data (then read from there) */
+		if (c->opts->facts && vigie_facts_cache_add(c->opts->facts, ids[i], &got[i]))
+			continue;
+		f = malloc(sizeof(*f));
+		key = adup(c->res, ids[i]);
+		void **slot = f && key ? vigie_hashmap_slot(&c->facts, key, strlen(key)) : NULL;
+		if (!slot) {
+			free(f);
+			break;
+		}
+		*f = got[i];
+		memset(&got[i], 0, sizeof(got[i]));
+		*slot = f;
+	}
+	for (size_t i = 0; i < n; i++)
+		vigie_store_vuln_facts_clear(&got[i]);
+out:
+	free(got);
+	free(ids);
+	vigie_hashmap_release(&want);
 }
 
 static const char *data_source_of(const struct vuln_entry *e)
@@ -885,6 +960,7 @@ int vigie_scan_run(struct scan_result *res, const struct inventory *inv,
 	if ((rc = group_packages(&c)))
 		goto out;
 	res->sources = c.ng;
+	facts_prefetch(&c, m);
 	for (size_t i = 0; i < c.ng; i++) {
 		const struct group *g = c.glist[i];
 		const struct vuln_source *src = vigie_vulnindex_source(idx, g->source);

@@ -1,5 +1,6 @@
 #include "vigie/engine/policy.h"
 #include "vigie/core/conf.h"
+#include "vigie/core/sha256.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,4 +180,29 @@ enum vigie_class vigie_policy_classify(const struct policy *p, const struct poli
 	if (rule)
 		*rule = "standard: no rule matched";
 	return VIGIE_CLASS_STANDARD;
+}
+
+void vigie_policy_fingerprint(const struct policy *p, char out[VIGIE_POLICY_FINGERPRINT_LEN + 1])
+{
+	/* what classify reads, field by field (never the padding) */
+	struct sha256 h;
+	uint8_t d[SHA256_DIGEST_LEN];
+	char buf[64];
+	vigie_sha256_init(&h);
+	for (int i = 0; i < p->n; i++) {
+		const struct policy_rule *r = &p->rules[i];
+		int n = snprintf(buf, sizeof(buf), "rule %d %d\n", (int)r->cls, r->ncond);
+		vigie_sha256_update(&h, buf, (size_t)n);
+		for (int k = 0; k < r->ncond; k++) {
+			n = snprintf(buf, sizeof(buf), "%d %.17g ", r->cond[k].kind, r->cond[k].num);
+			vigie_sha256_update(&h, buf, (size_t)n);
+			vigie_sha256_update(&h, r->cond[k].str,
+					    strnlen(r->cond[k].str, sizeof(r->cond[k].str)));
+			vigie_sha256_update(&h, "\n", 1);
+		}
+	}
+	vigie_sha256_final(&h, d);
+	for (int i = 0; i < VIGIE_POLICY_FINGERPRINT_LEN / 2; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+	out[VIGIE_POLICY_FINGERPRINT_LEN] = '\0';
 }

@@ -1,8 +1,11 @@
 /* vigie store: hosts, their packages and services. */
 #include "store/store_internal.h"
 #include "vigie/debian/inventory.h"
+#include "vigie/core/hashmap.h"
 #include "vigie/core/util.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define HOST_NAME_MAX_LEN 253
@@ -93,67 +96,263 @@ int vigie_store_host_ensure(struct vigie_store *s, const char *name, int64_t *id
 	return vigie_store_host_id(s, name, id, err);
 }
 
-static int put_packages(struct vigie_store *s, int64_t id,
-			const struct inventory *inv, struct vigie_error *err)
+static int same_text(const char *a, const char *b)
 {
-	static const char del[] = "DELETE FROM host_packages WHERE host_id=?";
-	static const char ins[] =
-		"INSERT INTO host_packages(host_id, package, arch, version, source,"
-		" source_version, status) VALUES(?,?,?,?,?,?,?)";
-	struct vigie_stmt *st = vigie_store_stmt(s, del, err);
-	int rc;
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
 
+/* The values a package row stores (defaults as the columns take them). */
+static void pkg_vals(const struct inventory_pkg *p, const char *v[6])
+{
+	v[0] = p->name;
+	v[1] = p->arch ? p->arch : "";
+	v[2] = p->version;
+	v[3] = p->source ? p->source : p->name;
+	v[4] = p->source_version ? p->source_version : p->version;
+	v[5] = p->status ? p->status : "installed";
+}
+
+void vigie_store_host_changes_release(struct store_host_changes *ch)
+{
+	if (ch)
+		vigie_strv_release(&ch->sources);
+}
+
+static int note_source(struct store_host_changes *ch, const char *src)
+{
+	if (!ch || ch->sources_over || !src || vigie_strv_contains(&ch->sources, src))
+		return 0;
+	if (ch->sources.n == STORE_CHANGED_SOURCES_MAX) {
+		ch->sources_over = 1;
+		return 0;
+	}
+	return vigie_strv_push(&ch->sources, src);
+}
+
+/* Every package of inv through one COPY (remote drivers). */
+static int copy_packages(struct vigie_store *s, int64_t id, const struct inventory *inv,
+			 const unsigned char *only, struct vigie_error *err)
+{
+	static const char *const cols[] = { "host_id", "package", "arch", "version",
+					    "source", "source_version", "status" };
+	char idbuf[24];
+	int64_t skipped = 0;
+	int rc;
+	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
+	if (s->drv->bulk_begin(s->conn, "host_packages", cols, 7))
+		return vigie_store_dberr(s, err, "store host packages");
+	for (size_t i = 0; i < inv->npkgs; i++) {
+		const char *vals[7] = { idbuf };
+		if (only && !only[i])
+			continue;
+		pkg_vals(&inv->pkgs[i], vals + 1);
+		if (s->drv->bulk_row(s->conn, vals)) {
+			rc = vigie_store_dberr(s, err, "store host package");
+			s->drv->bulk_end(s->conn, &skipped);
+			return rc;
+		}
+	}
+	if (s->drv->bulk_end(s->conn, &skipped))
+		return vigie_store_dberr(s, err, "store host packages");
+	return 0;
+}
+
+/* One statement with a package row's key (and values) bound, stepped. */
+static int pkg_step(struct vigie_store *s, const char *sql, int64_t id, const char *const *v,
+		    int nvals, const char *what, struct vigie_error *err)
+{
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_int64(st, 1, id);
-	if ((rc = vigie_store_step_done(s, st, err, "delete host packages")))
-		return rc;
-	if (s->drv->remote && inv->npkgs > 16) {
-		/* one COPY instead of a round trip per package */
-		static const char *const cols[] = { "host_id", "package", "arch", "version",
-						    "source", "source_version", "status" };
-		char idbuf[24];
-		int64_t skipped = 0;
-		snprintf(idbuf, sizeof(idbuf), "%lld", (long long)id);
-		if (s->drv->bulk_begin(s->conn, "host_packages", cols, 7))
-			return vigie_store_dberr(s, err, "store host packages");
-		for (size_t i = 0; i < inv->npkgs; i++) {
-			const struct inventory_pkg *p = &inv->pkgs[i];
-			const char *vals[7] = { idbuf, p->name, p->arch ? p->arch : "", p->version,
-						p->source ? p->source : p->name,
-						p->source_version ? p->source_version : p->version,
-						p->status ? p->status : "installed" };
-			if (s->drv->bulk_row(s->conn, vals)) {
-				rc = vigie_store_dberr(s, err, "store host package");
-				s->drv->bulk_end(s->conn, &skipped);
-				return rc;
-			}
+	for (int k = 0; k < nvals; k++)
+		vigie_store_bind_text(st, 2 + k, v[k]);
+	return vigie_store_step_done(s, st, err, what);
+}
+
+/* Make host id's package rows those of inv, writing only the rows that
+ * differ: the stored rows are read once and compared by (package, arch);
+ * a host seen for the first time (fresh) has none to read. A remote
+ * driver takes many new rows in one COPY, and rewrites the whole set
+ * when most of it changed. */
+static int put_packages(struct vigie_store *s, int64_t id, const struct inventory *inv,
+			int fresh, struct store_host_changes *ch, struct vigie_error *err)
+{
+	static const char sel[] =
+		"SELECT package, arch, version, source, source_version, status"
+		" FROM host_packages WHERE host_id=?";
+	static const char delall[] = "DELETE FROM host_packages WHERE host_id=?";
+	static const char del[] = "DELETE FROM host_packages WHERE host_id=?1"
+				  " AND package=?2 AND arch=?3";
+	static const char upd[] =
+		"UPDATE host_packages SET version=?4, source=?5, source_version=?6, status=?7"
+		" WHERE host_id=?1 AND package=?2 AND arch=?3";
+	static const char ins[] =
+		"INSERT INTO host_packages(host_id, package, arch, version, source,"
+		" source_version, status) VALUES(?,?,?,?,?,?,?)";
+	struct pkgrow {
+		const char *v[6];
+		int seen;
+	};
+	struct vigie_hashmap rows;
+	struct vigie_arena A;
+	struct vigie_buf key = VIGIE_BUF_INIT;
+	unsigned char *add = NULL;
+	struct vigie_stmt *st;
+	size_t nadd = 0, nchg = 0, ndel = 0, nstored = 0;
+	int rc = 0, step;
+
+	vigie_hashmap_init(&rows);
+	vigie_arena_init(&A);
+	if (inv->npkgs && !(add = calloc(inv->npkgs, 1))) {
+		rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		goto out;
+	}
+	if (!fresh) {
+		if (!(st = vigie_store_stmt(s, sel, err))) {
+			rc = VIGIE_EDB;
+			goto out;
 		}
-		if (s->drv->bulk_end(s->conn, &skipped))
-			return vigie_store_dberr(s, err, "store host packages");
-		return 0;
-	}
-	if (!(st = vigie_store_stmt(s, ins, err)))
-		return VIGIE_EDB;
-	for (size_t i = 0; i < inv->npkgs; i++) {
-		const struct inventory_pkg *p = &inv->pkgs[i];
 		vigie_store_bind_int64(st, 1, id);
-		vigie_store_bind_text(st, 2, p->name);
-		vigie_store_bind_text(st, 3, p->arch ? p->arch : "");
-		vigie_store_bind_text(st, 4, p->version);
-		vigie_store_bind_text(st, 5, p->source ? p->source : p->name);
-		vigie_store_bind_text(st, 6, p->source_version ? p->source_version : p->version);
-		vigie_store_bind_text(st, 7, p->status ? p->status : "installed");
-		if ((rc = vigie_store_step_done(s, st, err, "store host package")))
-			return rc;
+		while ((step = vdb_step(st)) == VIGIE_STEP_ROW) {
+			struct pkgrow *r = vigie_arena_alloc(&A, sizeof(*r));
+			void **slot;
+			char *k;
+			if (!r) {
+				vdb_reset(st);
+				rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+				goto out;
+			}
+			r->seen = 0;
+			for (int c = 0; c < 6; c++)
+				r->v[c] = vigie_arena_strdup(&A, vigie_store_col_text(st, c));
+			vigie_buf_reset(&key);
+			k = r->v[0] && r->v[1] &&
+					    !vigie_buf_addf(&key, "%s\037%s", r->v[0], r->v[1])
+				    ? vigie_arena_strndup(&A, key.data, key.len)
+				    : NULL;
+			if (!k || !(slot = vigie_hashmap_slot(&rows, k, strlen(k)))) {
+				vdb_reset(st);
+				rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+				goto out;
+			}
+			*slot = r;
+			nstored++;
+		}
+		vdb_reset(st);
+		if (step != VIGIE_STEP_DONE) {
+			rc = vigie_store_dberr(s, err, "read host packages");
+			goto out;
+		}
 	}
-	return 0;
+	/* what differs, before writing anything */
+	for (size_t i = 0; i < inv->npkgs; i++) {
+		const char *v[6];
+		struct pkgrow *r;
+		pkg_vals(&inv->pkgs[i], v);
+		vigie_buf_reset(&key);
+		if (vigie_buf_addf(&key, "%s\037%s", v[0], v[1])) {
+			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+			goto out;
+		}
+		r = nstored ? vigie_hashmap_get(&rows, key.data, key.len) : NULL;
+		if (!r) {
+			add[i] = 1;
+			nadd++;
+			if (note_source(ch, v[3]))
+				goto oom;
+			continue;
+		}
+		r->seen = 1;
+		if (!same_text(r->v[2], v[2]) || !same_text(r->v[3], v[3]) ||
+		    !same_text(r->v[4], v[4]) || !same_text(r->v[5], v[5])) {
+			add[i] = 2;
+			nchg++;
+			if (note_source(ch, v[3]) || note_source(ch, r->v[3]))
+				goto oom;
+		}
+	}
+	for (size_t b = 0; b < rows.cap; b++) {
+		const struct pkgrow *r = rows.vals[b];
+		if (rows.keys[b] && r && !r->seen && note_source(ch, r->v[3]))
+			goto oom;
+	}
+	ndel = nstored - (inv->npkgs - nadd);
+	if (s->drv->remote && nstored && (nchg + ndel) * 2 > nstored) {
+		/* most rows differ: one DELETE and one COPY beat a round trip each */
+		struct vigie_stmt *d = vigie_store_stmt(s, delall, err);
+		if (!d) {
+			rc = VIGIE_EDB;
+			goto out;
+		}
+		vigie_store_bind_int64(d, 1, id);
+		if ((rc = vigie_store_step_done(s, d, err, "delete host packages")) ||
+		    (rc = copy_packages(s, id, inv, NULL, err)))
+			goto out;
+		goto counted;
+	}
+	for (size_t b = 0; ndel && b < rows.cap; b++) {
+		const struct pkgrow *r = rows.vals[b];
+		if (!rows.keys[b] || !r || r->seen)
+			continue;
+		if ((rc = pkg_step(s, del, id, r->v, 2, "delete host package",
+				   err)))
+			goto out;
+	}
+	for (size_t i = 0; nchg && i < inv->npkgs; i++) {
+		const char *v[6];
+		if (add[i] != 2)
+			continue;
+		pkg_vals(&inv->pkgs[i], v);
+		if ((rc = pkg_step(s, upd, id, v, 6, "store host package", err)))
+			goto out;
+	}
+	if (s->drv->remote && nadd > 16) {
+		/* one COPY instead of a round trip per package */
+		for (size_t i = 0; i < inv->npkgs; i++)
+			add[i] = add[i] == 1;
+		if ((rc = copy_packages(s, id, inv, add, err)))
+			goto out;
+	} else {
+		for (size_t i = 0; nadd && i < inv->npkgs; i++) {
+			const char *v[6];
+			if (add[i] != 1)
+				continue;
+			pkg_vals(&inv->pkgs[i], v);
+			if ((rc = pkg_step(s, ins, id, v, 6, "store host package", err)))
+				goto out;
+		}
+	}
+counted:
+	if (ch) {
+		ch->added = nadd;
+		ch->changed = nchg;
+		ch->removed = ndel;
+	}
+	goto out;
+oom:
+	rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+out:
+	free(add);
+	vigie_buf_release(&key);
+	vigie_hashmap_release(&rows);
+	vigie_arena_release(&A);
+	return rc;
 }
 
 int vigie_store_host_put(struct vigie_store *s, const struct inventory *inv,
 		   const char *client, const char *origin, int64_t *host_id,
 		   struct vigie_error *err)
 {
+	return vigie_store_host_put_changes(s, inv, client, origin, host_id, NULL, err);
+}
+
+int vigie_store_host_put_changes(struct vigie_store *s, const struct inventory *inv,
+				 const char *client, const char *origin, int64_t *host_id,
+				 struct store_host_changes *ch, struct vigie_error *err)
+{
+	static const char old[] =
+		"SELECT id, release, arch, kernel_release, kernel_version FROM hosts WHERE name=?";
 	static const char sql[] =
 		"INSERT INTO hosts(name, client, release, arch, kernel_release,"
 		" kernel_version, inventoried_at, origin, npackages) VALUES(?,?,?,?,?,?,?,?,?)"
@@ -164,10 +363,15 @@ int vigie_store_host_put(struct vigie_store *s, const struct inventory *inv,
 		" kernel_version=excluded.kernel_version,"
 		" inventoried_at=excluded.inventoried_at, origin=excluded.origin,"
 		" npackages=excluded.npackages";
+	struct store_host_changes mine;
 	struct vigie_stmt *st;
 	int64_t id = 0;
-	int rc, own;
+	int rc, own, step;
 
+	if (!ch)
+		ch = &mine;
+	memset(ch, 0, sizeof(*ch));
+	vigie_strv_init(&ch->sources);
 	if ((rc = check_name("host name", inv->host, HOST_NAME_MAX_LEN, err)) ||
 	    (client && (rc = check_name("client name", client, HOST_NAME_MAX_LEN, err))))
 		return rc;
@@ -177,6 +381,24 @@ int vigie_store_host_put(struct vigie_store *s, const struct inventory *inv,
 					       "package %zu has no name or version", i);
 	if ((rc = tx_enter(s, &own, err)))
 		return rc;
+	/* what the host row said before: a new release or kernel is a change */
+	if (!(st = vigie_store_stmt(s, old, err))) {
+		rc = VIGIE_EDB;
+		goto out;
+	}
+	vigie_store_bind_text(st, 1, inv->host);
+	if ((step = vdb_step(st)) == VIGIE_STEP_ROW) {
+		ch->existed = 1;
+		ch->host_changed = !same_text(vigie_store_col_text(st, 1), inv->release) ||
+				   !same_text(vigie_store_col_text(st, 2), inv->arch) ||
+				   !same_text(vigie_store_col_text(st, 3), inv->kernel_release) ||
+				   !same_text(vigie_store_col_text(st, 4), inv->kernel_version);
+	} else if (step != VIGIE_STEP_DONE) {
+		vdb_reset(st);
+		rc = vigie_store_dberr(s, err, "read host");
+		goto out;
+	}
+	vdb_reset(st);
 	if (!(st = vigie_store_stmt(s, sql, err))) {
 		rc = VIGIE_EDB;
 		goto out;
@@ -192,12 +414,14 @@ int vigie_store_host_put(struct vigie_store *s, const struct inventory *inv,
 	vigie_store_bind_int64(st, 9, (int64_t)inv->npkgs);
 	if ((rc = vigie_store_step_done(s, st, err, "store host")) ||
 	    (rc = vigie_store_host_id(s, inv->host, &id, err)) ||
-	    (rc = put_packages(s, id, inv, err)))
+	    (rc = put_packages(s, id, inv, !ch->existed, ch, err)))
 		goto out;
 out:
 	rc = tx_leave(s, own, rc, err);
 	if (!rc && host_id)
 		*host_id = id;
+	if (ch == &mine)
+		vigie_store_host_changes_release(&mine);
 	return rc;
 }
 

@@ -587,7 +587,7 @@ int vigie_store_host_summary_put(struct vigie_store *s, int64_t host_id,
 	static const char sql[] =
 		"INSERT INTO host_summary(host_id, computed_at, verdict, reason, open_highly,"
 		" open_critical, open_standard, pending_security, reboot, lifecycle,"
-		" lifecycle_end) VALUES(?,?,?,?,?,?,?,?,?,?,?)"
+		" lifecycle_end, basis) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"
 		" ON CONFLICT(host_id) DO UPDATE SET computed_at=excluded.computed_at,"
 		" verdict=excluded.verdict, reason=excluded.reason,"
 		" open_highly=excluded.open_highly, open_critical=excluded.open_critical,"
@@ -595,9 +595,27 @@ int vigie_store_host_summary_put(struct vigie_store *s, int64_t host_id,
 		" pending_security=CASE WHEN excluded.pending_security < 0"
 		"  THEN host_summary.pending_security ELSE excluded.pending_security END,"
 		" reboot=excluded.reboot,"
-		" lifecycle=excluded.lifecycle, lifecycle_end=excluded.lifecycle_end";
-	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
-	if (!st)
+		" lifecycle=excluded.lifecycle, lifecycle_end=excluded.lifecycle_end,"
+		" basis=excluded.basis";
+	/* the open rows were seen at the time of the judged summary replaced
+	 * by one without a verdict: written into them before it goes (see
+	 * vigie_store_finding_history_update) */
+	static const char keep[] =
+		"UPDATE finding_history SET last_seen = (SELECT m.computed_at"
+		"  FROM host_summary m WHERE m.host_id = ?1 AND m.verdict = 'judged')"
+		" WHERE host_id = ?1 AND resolved_at IS NULL AND last_seen < (SELECT"
+		"  m.computed_at FROM host_summary m WHERE m.host_id = ?1"
+		"  AND m.verdict = 'judged')";
+	struct vigie_stmt *st;
+	int rc;
+	if (m->verdict && strcmp(m->verdict, "judged")) {
+		if (!(st = vigie_store_stmt(s, keep, err)))
+			return VIGIE_EDB;
+		vigie_store_bind_int64(st, 1, host_id);
+		if ((rc = vigie_store_step_done(s, st, err, "keep findings last seen")))
+			return rc;
+	}
+	if (!(st = vigie_store_stmt(s, sql, err)))
 		return VIGIE_EDB;
 	vigie_store_bind_int64(st, 1, host_id);
 	vigie_store_bind_int64(st, 2, m->computed_at);
@@ -610,7 +628,59 @@ int vigie_store_host_summary_put(struct vigie_store *s, int64_t host_id,
 	vigie_store_bind_int64(st, 9, m->reboot);
 	vigie_store_bind_text(st, 10, m->lifecycle);
 	vigie_store_bind_text(st, 11, m->lifecycle_end);
+	vigie_store_bind_text(st, 12, m->basis);
 	return vigie_store_step_done(s, st, err, "store host summary");
+}
+
+int vigie_store_host_summary_get(struct vigie_store *s, int64_t host_id,
+				 store_summary_cb *cb, void *ud, struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT computed_at, verdict, reason, open_standard, open_critical,"
+		" open_highly, pending_security, reboot, lifecycle, lifecycle_end, basis"
+		" FROM host_summary WHERE host_id = ?";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	struct store_host_summary m;
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, host_id);
+	rc = vdb_step(st);
+	if (rc == VIGIE_STEP_ROW) {
+		memset(&m, 0, sizeof(m));
+		m.computed_at = vdb_col_int64(st, 0);
+		m.verdict = vigie_store_col_text(st, 1);
+		m.reason = vigie_store_col_text(st, 2);
+		for (int k = 0; k < 3; k++)
+			m.open[k] = (long)vdb_col_int64(st, 3 + k);
+		m.pending_security = (long)vdb_col_int64(st, 6);
+		m.reboot = (int)vdb_col_int64(st, 7);
+		m.lifecycle = vigie_store_col_text(st, 8);
+		m.lifecycle_end = vigie_store_col_text(st, 9);
+		m.basis = vigie_store_col_text(st, 10);
+		rc = cb(ud, &m);
+		vdb_reset(st);
+		return rc;
+	}
+	vdb_reset(st);
+	if (rc == VIGIE_STEP_DONE)
+		return VIGIE_ENOTFOUND;
+	return vigie_store_dberr(s, err, "read host summary");
+}
+
+int vigie_store_host_summary_confirm(struct vigie_store *s, int64_t host_id, int64_t when,
+				     long pending_security, struct vigie_error *err)
+{
+	static const char sql[] =
+		"UPDATE host_summary SET computed_at = ?2, pending_security = CASE"
+		" WHEN ?3 < 0 THEN pending_security ELSE ?3 END WHERE host_id = ?1";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, host_id);
+	vigie_store_bind_int64(st, 2, when);
+	vigie_store_bind_int64(st, 3, pending_security);
+	return vigie_store_step_done(s, st, err, "confirm host summary");
 }
 
 #define FLEET_COLS \
@@ -891,20 +961,43 @@ static char *fh_key(struct vigie_arena *A, const char *cve, const char *source)
 }
 
 /* Only what changed is written: the host's open rows are read once; a
- * finding open before with the same facts costs nothing but the one
- * statement that moves every still-open row's last_seen; new or changed
- * ones are upserted, and open rows absent now are resolved one by one. */
+ * finding open before with the same facts costs nothing; new or changed
+ * ones are upserted, and open rows absent now are resolved one by one.
+ * An open row's last_seen is not moved at each judgement: every open row
+ * of a judged host was seen at its summary's computed_at, which reads
+ * take as last_seen when later (vigie_store_finding_history_each); a row
+ * leaving that state (resolved here, or its host's summary replaced by
+ * one without a verdict) gets the time written first. */
 int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 				       int64_t when, int64_t booted_at,
 				       const struct store_finding_fact *open, size_t n,
 				       struct vigie_error *err)
 {
+	return vigie_store_finding_history_update_some(s, host_id, when, booted_at, open, n,
+						       NULL, 0, err);
+}
+
+#define FH_P8 "?,?,?,?,?,?,?,?,"
+int vigie_store_finding_history_update_some(struct vigie_store *s, int64_t host_id,
+					    int64_t when, int64_t booted_at,
+					    const struct store_finding_fact *open, size_t n,
+					    const char *const *sources, size_t nsources,
+					    struct vigie_error *err)
+{
 	/* open rows, and resolved ones still waiting for their fix to take
 	 * effect (effective_at is set whenever a row resolves for good) */
-	static const char cur[] =
+	static const char cur_all[] =
 		"SELECT cve, source, installed_version, fixed_version, class, state,"
 		" CASE WHEN resolved_at IS NULL THEN 0 ELSE 1 END"
 		" FROM finding_history WHERE host_id = ? AND effective_at IS NULL";
+	/* the same for up to 64 sources (the others NULL: no match) */
+	static const char cur_some[] =
+		"SELECT cve, source, installed_version, fixed_version, class, state,"
+		" CASE WHEN resolved_at IS NULL THEN 0 ELSE 1 END"
+		" FROM finding_history WHERE host_id = ? AND effective_at IS NULL AND source IN ("
+		FH_P8 FH_P8 FH_P8 FH_P8 FH_P8 FH_P8 FH_P8 FH_P8 "NULL)";
+	const char *cur = sources ? cur_some : cur_all;
+	struct vigie_hashmap only;
 	static const char up[] =
 		"INSERT INTO finding_history(host_id, cve, source, first_seen, last_seen,"
 		" installed_version, fixed_version, class, state)"
@@ -927,36 +1020,80 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 		" last_seen = excluded.last_seen, resolved_at = excluded.resolved_at,"
 		" resolved_version = excluded.resolved_version, state = excluded.state,"
 		" effective_at = NULL";
-	/* open before, absent now: resolved by this inventory, and in effect */
+	/* open before, absent now: resolved by this inventory, and in effect
+	 * then when the inventory carried process data (else unknown: 0) */
 	static const char resolve[] =
 		"UPDATE finding_history SET resolved_at = ?4,"
 		" effective_at = CASE WHEN (SELECT restart_known FROM hosts WHERE id = ?1) = 1"
 		"  THEN ?4 ELSE CAST(0 AS BIGINT) END,"
 		" resolved_version = (SELECT max(p.source_version) FROM host_packages p"
 		"  WHERE p.host_id = finding_history.host_id"
-		"  AND p.source = finding_history.source)"
+		"  AND p.source = finding_history.source),"
+		" last_seen = CASE WHEN last_seen < ?5 THEN ?5 ELSE last_seen END"
 		" WHERE host_id = ?1 AND cve = ?2 AND source = ?3 AND resolved_at IS NULL";
-	/* installed before, no longer waiting now: in effect from this inventory */
+	/* installed before, no longer waiting now: in effect from this
+	 * inventory, or from the boot it reports for a kernel fix */
 	static const char effect[] =
 		"UPDATE finding_history SET effective_at = CASE WHEN state = 'reboot-required'"
-		" AND ?5 > resolved_at AND ?5 <= ?4 THEN ?5 ELSE ?4 END"
+		" AND ?6 > resolved_at AND ?6 <= ?4 THEN ?6 ELSE ?4 END,"
+		" last_seen = CASE WHEN last_seen < ?5 THEN ?5 ELSE last_seen END"
 		" WHERE host_id = ?1 AND cve = ?2 AND source = ?3"
 		" AND resolved_at IS NOT NULL AND effective_at IS NULL";
+	/* when the previous judgement saw the open rows */
+	static const char prev[] =
+		"SELECT computed_at FROM host_summary WHERE host_id = ? AND verdict = 'judged'";
 	static const char seen[] =
 		"UPDATE finding_history SET last_seen = ?2"
-		" WHERE host_id = ?1 AND effective_at IS NULL AND last_seen < ?2";
+		" WHERE host_id = ?1 AND resolved_at IS NULL AND last_seen < ?2";
 	struct vigie_hashmap rows;
 	struct vigie_arena A;
 	struct vigie_stmt *st;
+	int64_t before = 0;
 	int rc = 0, step;
 
 	vigie_hashmap_init(&rows);
+	vigie_hashmap_init(&only);
 	vigie_arena_init(&A);
+	if (sources && nsources > 64)
+		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0, "more than 64 sources");
+	for (size_t i = 0; sources && i < nsources; i++) {
+		void **slot = vigie_hashmap_slot(&only, sources[i], strlen(sources[i]));
+		if (!slot) {
+			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+			goto out;
+		}
+		*slot = (void *)sources[i];
+	}
+	if (!(st = vigie_store_stmt(s, prev, err))) {
+		rc = VIGIE_EDB;
+		goto out;
+	}
+	vigie_store_bind_int64(st, 1, host_id);
+	if ((step = vdb_step(st)) == VIGIE_STEP_ROW)
+		before = vdb_col_int64(st, 0);
+	vdb_reset(st);
+	if (step != VIGIE_STEP_ROW && step != VIGIE_STEP_DONE) {
+		rc = vigie_store_dberr(s, err, "read host summary");
+		goto out;
+	}
+	if (before > when) {
+		/* the clock went back: the rows kept open keep the later time */
+		if (!(st = vigie_store_stmt(s, seen, err))) {
+			rc = VIGIE_EDB;
+			goto out;
+		}
+		vigie_store_bind_int64(st, 1, host_id);
+		vigie_store_bind_int64(st, 2, before);
+		if ((rc = vigie_store_step_done(s, st, err, "findings still open")))
+			goto out;
+	}
 	if (!(st = vigie_store_stmt(s, cur, err))) {
 		rc = VIGIE_EDB;
 		goto out;
 	}
 	vigie_store_bind_int64(st, 1, host_id);
+	for (size_t i = 0; sources && i < 64; i++)
+		vigie_store_bind_text(st, (int)i + 2, i < nsources ? sources[i] : NULL);
 	while ((step = vdb_step(st)) == VIGIE_STEP_ROW) {
 		const char *cve = vigie_store_col_text(st, 0), *src = vigie_store_col_text(st, 1);
 		struct fh_row *r = vigie_arena_alloc(&A, sizeof(*r));
@@ -981,12 +1118,16 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		char *k = fh_key(&A, open[i].cve, open[i].source);
-		struct fh_row *r = k ? vigie_hashmap_get(&rows, k, strlen(k)) : NULL;
-		if (!k) {
+		struct fh_row *r;
+		char *k;
+		if (sources && (!open[i].source ||
+				!vigie_hashmap_get(&only, open[i].source, strlen(open[i].source))))
+			continue; /* another source: the caller knows it unchanged */
+		if (!(k = fh_key(&A, open[i].cve, open[i].source))) {
 			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 			goto out;
 		}
+		r = vigie_hashmap_get(&rows, k, strlen(k));
 		if (r) {
 			r->seen = 1;
 			if (open[i].not_effective && r->resolved)
@@ -995,7 +1136,7 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 			    same_text(r->installed_version, open[i].installed_version) &&
 			    same_text(r->fixed_version, open[i].fixed_version) &&
 			    same_text(r->cls, open[i].cls) && same_text(r->state, open[i].state))
-				continue; /* unchanged: last_seen moves below */
+				continue; /* unchanged */
 		}
 		if (!(st = vigie_store_stmt(s, open[i].not_effective ? pend : up, err))) {
 			rc = VIGIE_EDB;
@@ -1029,20 +1170,15 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 		vigie_store_bind_text(st, 2, cve);
 		vigie_store_bind_text(st, 3, sep + 1);
 		vigie_store_bind_int64(st, 4, when);
+		vigie_store_bind_int64(st, 5, before);
 		if (r->resolved)
-			vigie_store_bind_int64(st, 5, booted_at);
+			vigie_store_bind_int64(st, 6, booted_at);
 		if ((rc = vigie_store_step_done(s, st, err, "resolve finding")))
 			goto out;
 	}
-	if (!(st = vigie_store_stmt(s, seen, err))) {
-		rc = VIGIE_EDB;
-		goto out;
-	}
-	vigie_store_bind_int64(st, 1, host_id);
-	vigie_store_bind_int64(st, 2, when);
-	rc = vigie_store_step_done(s, st, err, "findings still open");
 out:
 	vigie_hashmap_release(&rows);
+	vigie_hashmap_release(&only);
 	vigie_arena_release(&A);
 	return rc;
 }
@@ -1053,12 +1189,15 @@ int vigie_store_finding_history_each(struct vigie_store *s, const char *scope,
 				     struct vigie_error *err)
 {
 	static const char sql[] =
-		"SELECT h.name, h.client, f.cve, f.source, f.first_seen, f.last_seen,"
+		"SELECT h.name, h.client, f.cve, f.source, f.first_seen,"
+		" CASE WHEN f.resolved_at IS NULL AND m.computed_at > f.last_seen"
+		"  THEN m.computed_at ELSE f.last_seen END,"
 		" coalesce(f.resolved_at, 0), f.resolved_version, f.installed_version,"
 		" f.fixed_version, f.class, f.state, coalesce(f.effective_at, 0),"
 		" CASE WHEN f.resolved_at IS NOT NULL AND f.effective_at IS NULL THEN 1 ELSE 0 END"
 		" FROM finding_history f"
-		" JOIN hosts h ON h.id = f.host_id WHERE " SCOPE
+		" JOIN hosts h ON h.id = f.host_id LEFT JOIN host_summary m"
+		" ON m.host_id = f.host_id AND m.verdict = 'judged' WHERE " SCOPE
 		" AND (CAST(?2 AS TEXT) IS NULL OR h.name = CAST(?2 AS TEXT))"
 		" AND (CAST(?3 AS TEXT) IS NULL OR f.cve = CAST(?3 AS TEXT))"
 		" AND (?4 = 0 OR f.resolved_at IS NULL)"

@@ -1,5 +1,6 @@
 /* Reads behind the vulnerability index, the verdicts and their evidence. */
 #include "store/store_internal.h"
+#include "vigie/core/hashmap.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -132,4 +133,96 @@ int vigie_store_vuln_facts_get(struct vigie_store *s, const char *vuln,
 	if (rc != VIGIE_STEP_ROW && rc != VIGIE_STEP_DONE)
 		return vigie_store_dberr(s, err, "read issue facts");
 	return 0;
+}
+
+/* The three tables one chunk of CVEs at a time: each statement lists
+ * FACTS_CHUNK placeholders (the unused ones NULL, which match nothing). */
+#define FACTS_P8 "?,?,?,?,?,?,?,?,"
+#define FACTS_P64 FACTS_P8 FACTS_P8 FACTS_P8 FACTS_P8 FACTS_P8 FACTS_P8 FACTS_P8 FACTS_P8
+#define FACTS_IN "(" FACTS_P64 FACTS_P64 FACTS_P64 FACTS_P64 "NULL)"
+#define FACTS_CHUNK 256
+
+static int facts_chunk(struct vigie_store *s, const char *sql, const char *const *ids,
+		       size_t n, const struct vigie_hashmap *at,
+		       struct store_vuln_facts *out, int which, struct vigie_error *err)
+{
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	for (size_t i = 0; i < FACTS_CHUNK; i++)
+		vigie_store_bind_text(st, (int)i + 1, i < n ? ids[i] : NULL);
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
+		const char *id = vigie_store_col_text(st, 0);
+		uintptr_t k = id ? (uintptr_t)vigie_hashmap_get(at, id, strlen(id)) : 0;
+		struct store_vuln_facts *f;
+		if (!k)
+			continue;
+		f = &out[k - 1];
+		if (which == 0) {
+			f->description = dup_col(st, 1);
+			f->scope = dup_col(st, 2);
+		} else if (which == 1) {
+			if (!vdb_col_isnull(st, 1))
+				f->cvss = vdb_col_double(st, 1);
+			f->cvss_vector = dup_col(st, 2);
+			f->cvss_version = dup_col(st, 3);
+			f->cvss_origin = dup_col(st, 4);
+			f->published = dup_col(st, 5);
+			if (!f->kev_added) /* KEV's own date first, as coalesce */
+				f->kev_added = dup_col(st, 6);
+		} else if (!vdb_col_isnull(st, 1)) {
+			free(f->kev_added);
+			f->kev_added = dup_col(st, 1);
+		}
+	}
+	vdb_reset(st);
+	if (rc != VIGIE_STEP_DONE)
+		return vigie_store_dberr(s, err, "read issue facts");
+	return 0;
+}
+
+int vigie_store_vuln_facts_many(struct vigie_store *s, const char *const *ids, size_t n,
+				struct store_vuln_facts *out, struct vigie_error *err)
+{
+	static const char vsql[] =
+		"SELECT name, description, scope FROM vulns WHERE name IN " FACTS_IN;
+	static const char csql[] =
+		"SELECT cve, score, vector, version, origin, published, kev_added"
+		" FROM cvss WHERE cve IN " FACTS_IN;
+	static const char ksql[] =
+		"SELECT cve, date_added FROM kev WHERE cve IN " FACTS_IN;
+	struct vigie_hashmap at;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		out[i].cvss = -1;
+	}
+	/* by CVE, one chunk at a time: index + 1 into out */
+	for (size_t from = 0; !rc && from < n; from += FACTS_CHUNK) {
+		size_t m = n - from < FACTS_CHUNK ? n - from : FACTS_CHUNK;
+		vigie_hashmap_init(&at);
+		for (size_t i = 0; i < m; i++) {
+			void **slot = vigie_hashmap_slot(&at, ids[from + i], strlen(ids[from + i]));
+			if (!slot) {
+				rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+				break;
+			}
+			if (!*slot)
+				*slot = (void *)(uintptr_t)(i + 1);
+		}
+		/* cvss before kev: kev's date replaces the cvss row's */
+		if (!rc)
+			rc = facts_chunk(s, vsql, ids + from, m, &at, out + from, 0, err);
+		if (!rc)
+			rc = facts_chunk(s, csql, ids + from, m, &at, out + from, 1, err);
+		if (!rc)
+			rc = facts_chunk(s, ksql, ids + from, m, &at, out + from, 2, err);
+		vigie_hashmap_release(&at);
+	}
+	if (rc)
+		for (size_t i = 0; i < n; i++)
+			vigie_store_vuln_facts_clear(&out[i]);
+	return rc;
 }

@@ -154,6 +154,7 @@ int h_push(struct req *r, struct vigie_buf *out)
 	in.client = r->who.client;
 	in.origin = "push";
 	in.policy = r->srv->policy;
+	in.cache = r->srv->cache; /* the release index every request shares */
 	in.logs = &logs;
 	in.candidates = d.candidates;
 	in.ncandidates = d.ncandidates;

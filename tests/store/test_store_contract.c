@@ -604,6 +604,85 @@ static void test_effective_history(void **state)
 	vigie_store_close(s);
 }
 
+/* Facts of many issues at once are, field by field, those read one by
+ * one: 600 ids over three chunks, each with its own mix of a vulns row
+ * (with or without scope), a CVSS row (score or none, its own KEV date or
+ * none), a KEV row (with or without a date), or nothing; ids the store
+ * does not know; an id repeated in the store's other tables only. */
+static int same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static void test_vuln_facts_many(void **state)
+{
+	enum { N = 600 };
+	struct vigie_store *s;
+	struct vigie_error err;
+	static char names[N][32];
+	const char *ids[N];
+	struct store_vuln_facts *many;
+	int with_desc = 0, with_cvss = 0, with_kev = 0;
+	(void)state;
+	fresh_db();
+	s = open_store(0);
+	vigie_error_init(&err);
+	assert_int_equal(vigie_store_begin(s, &err), 0);
+	for (int i = 0; i < N; i++) {
+		char desc[64], vec[64], date[16];
+		snprintf(names[i], sizeof(names[i]), "CVE-2025-%05d", i * 7);
+		ids[i] = names[i];
+		snprintf(desc, sizeof(desc), "issue %d", i);
+		snprintf(vec, sizeof(vec), "CVSS:3.1/AV:%c", "NALP"[i % 4]);
+		snprintf(date, sizeof(date), "2025-%02d-%02d", 1 + i % 12, 1 + i % 28);
+		if (i % 3) {
+			struct store_vuln v = { names[i], desc, i % 2 ? "remote" : NULL, 0 };
+			assert_int_equal(vigie_store_vuln_put(s, &v, &err), 0);
+		}
+		if (i % 5 < 3) {
+			struct store_cvss c = { names[i], "nvd", i % 5 == 2 ? NULL : "3.1",
+						i % 5 == 2 ? -1 : (i % 100) / 10.0, vec,
+						"2025-01-02T00:00:00Z", i % 4 == 1 ? "2024-12-01" : NULL };
+			assert_int_equal(vigie_store_cvss_put(s, &c, &err), 0);
+		}
+		if (i % 7 == 3 || i % 11 == 0) {
+			struct store_kev k = { names[i], "v", "p", "n", i % 2 ? date : NULL, NULL, NULL };
+			assert_int_equal(vigie_store_kev_put(s, &k, &err), 0);
+		}
+	}
+	assert_int_equal(vigie_store_commit(s, &err), 0);
+	/* not in the store at all, at the end of a chunk and in the last one */
+	snprintf(names[255], sizeof(names[255]), "CVE-1999-0001");
+	snprintf(names[N - 1], sizeof(names[N - 1]), "TEMP-0000000-ABCDEF");
+	many = calloc(N, sizeof(*many));
+	assert_non_null(many);
+	if (vigie_store_vuln_facts_many(s, ids, N, many, &err))
+		fail_msg("facts at once: %s", err.msg);
+	for (int i = 0; i < N; i++) {
+		struct store_vuln_facts one;
+		assert_int_equal(vigie_store_vuln_facts_get(s, ids[i], &one, &err), 0);
+		if (!same_str(one.description, many[i].description) ||
+		    !same_str(one.scope, many[i].scope) || one.cvss != many[i].cvss ||
+		    !same_str(one.cvss_vector, many[i].cvss_vector) ||
+		    !same_str(one.cvss_version, many[i].cvss_version) ||
+		    !same_str(one.cvss_origin, many[i].cvss_origin) ||
+		    !same_str(one.published, many[i].published) ||
+		    !same_str(one.kev_added, many[i].kev_added))
+			fail_msg("%s: one by one and at once differ (kev %s / %s, cvss %g / %g)",
+				 ids[i], one.kev_added ? one.kev_added : "-",
+				 many[i].kev_added ? many[i].kev_added : "-", one.cvss, many[i].cvss);
+		with_desc += one.description != NULL;
+		with_cvss += one.cvss >= 0;
+		with_kev += one.kev_added != NULL;
+		vigie_store_vuln_facts_clear(&one);
+		vigie_store_vuln_facts_clear(&many[i]);
+	}
+	/* the mix was there (so that equal does not mean empty) */
+	assert_true(with_desc > 300 && with_cvss > 200 && with_kev > 100);
+	free(many);
+	vigie_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -618,6 +697,7 @@ int main(void)
 		cmocka_unit_test(test_decisions),
 		cmocka_unit_test(test_previous_import),
 		cmocka_unit_test(test_effective_history),
+		cmocka_unit_test(test_vuln_facts_many),
 	};
 	const char *drv = getenv("VIGIE_TEST_DRIVER");
 	if (drv && !strcmp(drv, "pg")) {

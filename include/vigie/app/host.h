@@ -34,6 +34,9 @@ struct vigie_ingest {
 	const char *digest;            /* the pushed document's SHA-256, or NULL */
 	int64_t bytes;                 /* its size */
 	int64_t when;                  /* 0: vigie_now() */
+	struct vigie_index_cache *cache; /* a process's shared per-release
+					  indexes (a server), or NULL: a
+					  one-host index built for this host */
 };
 
 struct vigie_ingest_result {
@@ -45,13 +48,22 @@ struct vigie_ingest_result {
 	const char *service_names;     /* "a, b, c" (owned by the caller's
 					  vigie_ingest_result_release) */
 	size_t events_added;
+	size_t packages_written;       /* package rows added, changed, removed */
+	int kept;                      /* nothing the judgement rests on changed:
+					  the stored judgement was kept, not
+					  made again */
 	struct store_host_summary summary;
 	char verdict[32];
 	char reason[256];
 };
 
 /* Store inv as the host inv->host for in->client in one transaction and
- * judge it. A host that belongs to another client is refused
+ * judge it. Only the package rows that differ from the stored ones are
+ * written. When the release, architecture, kernel and packages are those
+ * stored and the stored summary's basis is the current one
+ * (vigie_app_judgement_basis), the host is not judged again: its findings
+ * and summary are kept (out->kept), the summary's time moves to this
+ * inventory's. A host that belongs to another client is refused
  * (VIGIE_EUSAGE, nothing written). */
 int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 			  const struct vigie_ingest *in, struct vigie_ingest_result *out,
@@ -59,11 +71,26 @@ int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 void vigie_ingest_result_release(struct vigie_ingest_result *r);
 
 /* Record what scan res of host_id, taken at when, shows: finding history
- * and summary. Call inside a transaction. */
+ * and summary (with basis, from vigie_app_judgement_basis, or NULL). Call
+ * inside a transaction. */
 int vigie_app_record_judgement(struct vigie_store *s, int64_t host_id, int64_t when,
 			       const struct scan_result *res, long pending_security,
-			       struct store_host_summary *summary,
+			       const char *basis, struct store_host_summary *summary,
 			       struct vigie_error *err);
+/* The same, comparing with the stored history the findings of the sources
+ * in only (NULL: all) alone: the caller knows every other source's open
+ * findings unchanged since the stored judgement. */
+int vigie_app_record_judgement_some(struct vigie_store *s, int64_t host_id, int64_t when,
+				    const struct scan_result *res, long pending_security,
+				    const char *basis, const struct vigie_strv *only,
+				    struct store_host_summary *summary,
+				    struct vigie_error *err);
+/* What a judgement taken at when with pol (NULL: built-in) rests on besides
+ * the host's inventory: vigie's version, the store's data version (moved
+ * by every import), the policy's fingerprint and the day (support and
+ * lifecycle dates are days). Written into out (256 bytes are enough). */
+int vigie_app_judgement_basis(struct vigie_store *s, const struct policy *pol, int64_t when,
+			      char *out, size_t size, struct vigie_error *err);
 
 /* Judge the stored host name as a scan would (its stored inventory and
  * release; its pending updates from the apt candidates it pushed). inv

@@ -166,6 +166,9 @@ struct scan_opts {
 	const struct policy *policy; /* NULL: built-in default */
 	int64_t now;                 /* 0: vigie_now() */
 	struct matcher *matcher;     /* optional shared matcher (fleet) */
+	struct vigie_facts_cache *facts; /* optional: the issues' facts shared
+					    with other scans of the same data
+					    (vigie_index_cache_facts) */
 };
 
 /* Scan inv against idx. store (may be NULL) supplies CVSS, KEV and

@@ -69,4 +69,11 @@ enum vigie_class vigie_policy_classify(const struct policy *p,
 				 const struct policy_facts *f,
 				 const char **rule);
 
+/* A digest of what classifies (each rule's class and conditions, in
+ * order; not the file's path, comments or line numbers): two policies
+ * with the same fingerprint class every issue alike. Hex, NUL-terminated. */
+#define VIGIE_POLICY_FINGERPRINT_LEN 32
+void vigie_policy_fingerprint(const struct policy *p,
+			      char out[VIGIE_POLICY_FINGERPRINT_LEN + 1]);
+
 #endif

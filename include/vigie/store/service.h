@@ -147,10 +147,25 @@ struct store_host_summary {
 					  count the last push gave) */
 	int reboot;
 	const char *lifecycle, *lifecycle_end;
+	const char *basis;             /* what the judgement rests on (see
+					  vigie_app_host_ingest), NULL: unknown */
 };
+/* Store host_id's summary. One without a verdict first writes, into the
+ * host's open finding rows, the time the judged summary it replaces saw
+ * them. */
 int vigie_store_host_summary_put(struct vigie_store *s, int64_t host_id,
 				 const struct store_host_summary *sum,
 				 struct vigie_error *err);
+typedef int store_summary_cb(void *ud, const struct store_host_summary *sum);
+/* Call cb with host_id's summary (strings valid during the call), or
+ * VIGIE_ENOTFOUND when it has none. */
+int vigie_store_host_summary_get(struct vigie_store *s, int64_t host_id,
+				 store_summary_cb *cb, void *ud, struct vigie_error *err);
+/* A new inventory confirmed the stored judgement unchanged: its time
+ * becomes the summary's (and so its open findings' last seen), with its
+ * pending security updates (-1: keep). */
+int vigie_store_host_summary_confirm(struct vigie_store *s, int64_t host_id, int64_t when,
+				     long pending_security, struct vigie_error *err);
 /* A host as the dashboard lists it. */
 struct store_fleet_host {
 	int64_t id;
@@ -226,7 +241,9 @@ struct store_finding_fact {
 	int not_effective;
 };
 /* Record what an inventory taken at when shows: each open finding keeps
- * its first_seen (set now when new) and gets last_seen = when; a finding
+ * its first_seen (set now when new) and is last seen at when (read as the
+ * host's judged summary's computed_at: call it before storing the new
+ * summary, in the same transaction); a finding
  * open before and absent now is resolved at when, with the source version
  * then installed (NULL when the source is gone), and in effect at when
  * when the host's inventory carried process data (else unknown).
@@ -239,6 +256,15 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 				       int64_t when, int64_t booted_at,
 				       const struct store_finding_fact *open, size_t n,
 				       struct vigie_error *err);
+/* The same for the rows of the given sources only (at most 64): the
+ * caller knows the open findings of every other source are those stored
+ * (their packages and everything they are judged on unchanged); facts of
+ * other sources in open are skipped. */
+int vigie_store_finding_history_update_some(struct vigie_store *s, int64_t host_id,
+					    int64_t when, int64_t booted_at,
+					    const struct store_finding_fact *open, size_t n,
+					    const char *const *sources, size_t nsources,
+					    struct vigie_error *err);
 struct store_history_row {
 	const char *host, *client, *cve, *source;
 	int64_t first_seen, last_seen, resolved_at;

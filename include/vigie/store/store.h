@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "vigie/core/error.h"
+#include "vigie/core/util.h"
 
 struct vigie_store;
 
@@ -448,6 +449,25 @@ typedef int store_service_cb(void *ud, const char *service, const char *origin);
 int vigie_store_host_put(struct vigie_store *s, const struct inventory *inv,
 		   const char *client, const char *origin, int64_t *host_id,
 		   struct vigie_error *err);
+/* What vigie_store_host_put_changes found against the stored host. */
+struct store_host_changes {
+	int existed;                 /* the host was stored before */
+	int host_changed;            /* its release, arch or kernel differ */
+	size_t added, changed, removed; /* package rows written */
+	/* the source packages of those rows (before and after), at most
+	 * STORE_CHANGED_SOURCES_MAX; more sets sources_over */
+	struct vigie_strv sources;
+	int sources_over;
+};
+#define STORE_CHANGED_SOURCES_MAX 64
+/* Release ch's strings (after vigie_store_host_put_changes). */
+void vigie_store_host_changes_release(struct store_host_changes *ch);
+/* vigie_store_host_put, writing only the package rows that differ from
+ * the stored ones (compared by package and arch); *ch (may be NULL) says
+ * what differed. */
+int vigie_store_host_put_changes(struct vigie_store *s, const struct inventory *inv,
+				 const char *client, const char *origin, int64_t *host_id,
+				 struct store_host_changes *ch, struct vigie_error *err);
 /* Id of the host called name, or VIGIE_ENOTFOUND. */
 int vigie_store_host_id(struct vigie_store *s, const char *name, int64_t *id,
 		  struct vigie_error *err);
@@ -701,6 +721,11 @@ int vigie_store_vuln_facts_get(struct vigie_store *s, const char *vuln,
 			 struct store_vuln_facts *out, struct vigie_error *err);
 /* Free the strings of f and reset it (cvss -1). */
 void vigie_store_vuln_facts_clear(struct store_vuln_facts *f);
+/* The same for the distinct ids[0..n) at once (a few statements per 256 issues instead
+ * of one per issue): out[i] gets exactly what vigie_store_vuln_facts_get
+ * gives for ids[i]. Clear each out[i]; on error they are cleared already. */
+int vigie_store_vuln_facts_many(struct vigie_store *s, const char *const *ids, size_t n,
+				struct store_vuln_facts *out, struct vigie_error *err);
 
 
 #endif

@@ -20,7 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PG_MAX_PARAMS 64
+/* a statement's parameters (the batched reads list 256) */
+#define PG_MAX_PARAMS 1024
 #define PG_COPY_CHUNK (4u << 20)
 /* one key for every vigie writer of a database */
 #define PG_WRITER_LOCK "84700001"
@@ -29,10 +30,10 @@ struct pg_stmt {
 	struct vigie_stmt base;
 	char name[24];
 	int nparams;
-	char *params[PG_MAX_PARAMS];
 	PGresult *res;
 	int row, nrows, executed;
 	int64_t changes;
+	char *params[]; /* nparams */
 };
 
 struct vigie_conn {
@@ -238,7 +239,7 @@ static struct vigie_stmt *pg_prepare(struct vigie_conn *c, const char *sql)
 		set_error(c, "too many parameters");
 		return NULL;
 	}
-	if (!(s = calloc(1, sizeof(*s)))) {
+	if (!(s = calloc(1, sizeof(*s) + (size_t)n * sizeof(*s->params)))) {
 		free(conv);
 		set_error(c, "out of memory");
 		return NULL;

@@ -202,4 +202,7 @@ const struct vigie_migration vigie_store_pg_migrations[VIGIE_PG_NMIGRATIONS] = {
 	  "ALTER TABLE hosts ADD COLUMN restart_unreadable BIGINT NOT NULL DEFAULT 0;"
 	  "ALTER TABLE finding_history ADD COLUMN effective_at BIGINT;"
 	  "UPDATE finding_history SET effective_at = 0 WHERE resolved_at IS NOT NULL;" },
+	{ 9,
+	  /* see the SQLite migration 9 */
+	  "ALTER TABLE host_summary ADD COLUMN basis TEXT COLLATE \"C\";" },
 };

@@ -211,4 +211,9 @@ const struct vigie_migration vigie_store_sqlite_migrations[VIGIE_SQLITE_NMIGRATI
 	  "ALTER TABLE hosts ADD COLUMN restart_unreadable INTEGER NOT NULL DEFAULT 0;"
 	  "ALTER TABLE finding_history ADD COLUMN effective_at INTEGER;"
 	  "UPDATE finding_history SET effective_at = 0 WHERE resolved_at IS NOT NULL;" },
+	{ 9,
+	  /* what a host's judgement rests on (vigie's version, the data
+	   * version, the policy, the day): a push that changes nothing on
+	   * the host keeps a judgement whose basis is still the current one */
+	  "ALTER TABLE host_summary ADD COLUMN basis TEXT;" },
 };
