@@ -880,13 +880,7 @@ int vigie_sla_report_json(struct vigie_buf *out, const struct sla_policy *p,
 		ykd(g, "delay_business_hours", it->delay_hours);
 		vigie_json_str(g, "met");
 		yajl_gen_bool(g, it->met);
-		vigie_json_kv_time(g, "effective", it->effective);
-		vigie_json_kv_bool(g, "effective_pending", it->effective_pending);
-		vigie_json_key(g, "effective_delay_business_days");
-		if (it->effective_days >= 0)
-			yajl_gen_double(g, it->effective_days);
-		else
-			yajl_gen_null(g);
+		vigie_sla_item_effective_json(g, it);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
@@ -906,6 +900,18 @@ int vigie_sla_report_json(struct vigie_buf *out, const struct sla_policy *p,
 	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
 	return gen_finish(g, out);
+}
+
+void vigie_sla_item_effective_json(yajl_gen g, const struct sla_item *it)
+{
+	vigie_json_kv_time(g, "effective", it->effective);
+	vigie_json_kv_bool(g, "effective_pending", it->effective_pending);
+	if (it->effective_days >= 0) {
+		ykd(g, "effective_delay_business_days", it->effective_days);
+	} else {
+		vigie_json_key(g, "effective_delay_business_days");
+		yajl_gen_null(g);
+	}
 }
 
 void vigie_sla_measures_json(yajl_gen g, const struct sla_summary *sum)

@@ -606,13 +606,7 @@ int h_api_sla(struct req *r, struct vigie_buf *out)
 		vigie_json_key(g, "delay_business_days");
 		yajl_gen_double(g, it->delay_days);
 		vigie_json_kv_bool(g, "met", it->met);
-		vigie_json_kv_time(g, "effective", it->effective);
-		vigie_json_kv_bool(g, "effective_pending", it->effective_pending);
-		vigie_json_key(g, "effective_delay_business_days");
-		if (it->effective_days >= 0)
-			yajl_gen_double(g, it->effective_days);
-		else
-			yajl_gen_null(g);
+		vigie_sla_item_effective_json(g, it);
 		if (!it->met) {
 			struct vigie_buf why = VIGIE_BUF_INIT;
 			char lang[8];

@@ -92,6 +92,10 @@ int vigie_sla_report_csv(struct vigie_buf *out, const struct sla_item *items, si
  * p90_business_days (three decimals), null when the class has nothing to
  * measure: the writer of `vigie sla` and of the monthly report alike. */
 void vigie_sla_measures_json(yajl_gen g, const struct sla_summary *sum);
+/* An SLA item's effective keys (effective, effective_pending,
+ * effective_delay_business_days: null when unknown or pending), as `vigie
+ * sla` and the server's client SLA write them. */
+void vigie_sla_item_effective_json(yajl_gen g, const struct sla_item *it);
 /* One self-contained page: the summary per class, the breaches with their
  * evidence, then every item. */
 int vigie_sla_report_html(struct vigie_buf *out, const struct sla_policy *p,
