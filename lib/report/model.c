@@ -4,7 +4,9 @@
  * data hooks, timeline, vigie_timeline_sla_items, vigie_sla_summarize). */
 #include "vigie/report/report.h"
 #include "vigie/report/tz.h"
+#include "vigie/app/host.h"
 #include "vigie/app/sla.h"
+#include "vigie/engine/scan_restart.h"
 #include "vigie/debian/history.h"
 #include "vigie/debian/inventory.h"
 #include "vigie/engine/secdata.h"
@@ -68,6 +70,12 @@ struct open_row {
 	int64_t first_seen;
 };
 
+/* A unit (or process) of a host that its last inventory showed still
+ * running replaced code, with what to do. */
+struct restart_row {
+	const char *host, *unit, *packages, *cves, *action;
+};
+
 /* A fix installed before the month's end that processes still did not run
  * at its end (finding history: resolved, in effect later or not yet). */
 struct pending_row {
@@ -94,6 +102,8 @@ struct ctx {
 	size_t nall, capall;
 	struct open_row *open;
 	size_t nopen, capopen;
+	struct restart_row *restarts;
+	size_t nrestarts, caprestarts;
 	struct pending_row *pending;
 	size_t npending, cappending;
 	long day_updates[MAX_DAYS], day_cves[MAX_DAYS];
@@ -250,6 +260,65 @@ static const struct timeline_upgrade *upgrade_of(const struct timeline *tl,
 	return NULL;
 }
 
+/* What the host's last inventory showed still running replaced code, as
+ * the host page shows it (the host as last judged, like reboot needed). */
+static int host_restarts(struct ctx *c, const struct hostrow *r, struct vigie_error *err)
+{
+	struct vigie_arena A;
+	struct store_restart st;
+	struct inventory inv;
+	struct scan_result res;
+	struct vigie_buf pk = VIGIE_BUF_INIT, cv = VIGIE_BUF_INIT;
+	int known = 0, have = 0, rc;
+
+	vigie_arena_init(&A);
+	vigie_inventory_init(&inv);
+	rc = vigie_store_host_restart_get(c->s, r->id, &st, &known, &A, err);
+	if (rc || !known || !st.n)
+		goto out;
+	if ((rc = vigie_app_host_scan(c->s, r->name, c->o->policy, &inv, &res, &have, err)))
+		goto out;
+	for (size_t i = 0; have && res.restart && i < res.restart->n; i++) {
+		const struct scan_restart_unit *u = &res.restart->units[i];
+		struct restart_row *x;
+		vigie_buf_reset(&pk);
+		vigie_buf_reset(&cv);
+		for (size_t k = 0; k < u->npkgs; k++) {
+			const struct scan_restart_pkg *p = &u->pkgs[k];
+			vigie_buf_addf(&pk, "%s%s %s → %s", k ? ", " : "", p->package,
+				       p->running_version ? p->running_version : "?",
+				       p->version ? p->version : "?");
+			for (size_t j = 0; j < p->ncves; j++)
+				vigie_buf_addf(&cv, "%s%s", cv.len ? ", " : "", p->cves[j]);
+		}
+		if (grow((void **)&c->restarts, &c->caprestarts, c->nrestarts, sizeof(*c->restarts)) ||
+		    !pk.data) {
+			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+			break;
+		}
+		x = &c->restarts[c->nrestarts++];
+		x->host = r->name;
+		if (u->unit) {
+			x->unit = dup(c, u->unit);
+		} else {
+			char pb[256];
+			snprintf(pb, sizeof(pb), "%d %s", u->pids[0], u->comms[0]);
+			x->unit = dup(c, pb);
+		}
+		x->packages = dup(c, pk.data);
+		x->cves = dup(c, cv.data ? cv.data : "");
+		x->action = dup(c, u->action);
+	}
+	if (have)
+		vigie_scan_result_release(&res);
+out:
+	vigie_buf_release(&pk);
+	vigie_buf_release(&cv);
+	vigie_inventory_release(&inv);
+	vigie_arena_release(&A);
+	return rc;
+}
+
 static int do_host(struct ctx *c, struct hostrow *r, struct vigie_error *err)
 {
 	struct vigie_host_sla hs;
@@ -354,6 +423,8 @@ static int do_host(struct ctx *c, struct hostrow *r, struct vigie_error *err)
 		if (k >= 0 && k <= 11)
 			c->mon_cves[k]++;
 	}
+	if ((rc = host_restarts(c, r, err)))
+		goto out;
 	/* silence: the longest stretch without a document in the month (from
 	 * its start, or the host's first inventory, to the month's end or now) */
 	if (c->start < c->now) {
@@ -713,6 +784,20 @@ static int write_json(struct ctx *c, struct vigie_buf *out, struct vigie_error *
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
+	/* what still ran replaced code at the hosts' last inventories */
+	vigie_json_key(g, "restart_needed");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < c->nrestarts; i++) {
+		const struct restart_row *x = &c->restarts[i];
+		yajl_gen_map_open(g);
+		vigie_json_kv_str(g, "host", x->host);
+		vigie_json_kv_str(g, "unit", x->unit);
+		vigie_json_kv_str(g, "packages", x->packages);
+		vigie_json_kv_str(g, "cves", x->cves);
+		vigie_json_kv_str(g, "action", x->action);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
 	/* installed is not running: fixes on disk that processes still did
 	 * not run at the month's end */
 	vigie_json_key(g, "not_in_effect");
@@ -827,6 +912,7 @@ out:
 	free(c.all);
 	free(c.open);
 	free(c.pending);
+	free(c.restarts);
 	vigie_strv_release(&c.contacts);
 	vigie_decisions_release(&c.dec);
 	vigie_arena_release(&c.a);

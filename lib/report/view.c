@@ -194,6 +194,7 @@ static const char *installed_cell(struct rv *v, yajl_val f)
 
 static const double W_SLA[] = { 2.2, 1.5, 1.3, 1.2, 1.2, 1.2, 1.5 };
 static const double W_EFF[] = { 1.3, 1.8, 1.1, 1.5, 2.0 };
+static const double W_RST[] = { 1.3, 1.4, 2.2, 1.8, 1.6 };
 static const double W_FIX[] = { 1.6, 1.1, 1.7, 1.1, 1.2, 2.2, 1.6, 0.8, 1.5 };
 static const double W_OPEN[] = { 1.3, 1.6, 1.1, 1.5, 3.0 };
 static const double W_HOSTS[] = { 1.6, 1.0, 0.9, 2.0 };
@@ -212,7 +213,7 @@ static int build(struct rv *v)
 	struct rv_block *b;
 	char buf[128];
 	int y = 0, m = 0;
-	yajl_val noeff = vigie_rv_get(r, "not_in_effect");
+	yajl_val noeff = vigie_rv_get(r, "not_in_effect"), rst = vigie_rv_get(r, "restart_needed");
 	size_t nh = alen(hosts), nf = alen(fixes), no = alen(open), ne = alen(noeff);
 
 	if (!client || !month || sscanf(month, "%4d-%2d", &y, &m) != 2)
@@ -471,6 +472,26 @@ static int build(struct rv *v)
 			    cls_name(v, vigie_rv_str(f, "class")),
 			    time_of(v, vigie_rv_str(f, "seen_installed_at_local")),
 			    eat ? time_of(v, eat) : T("not yet: processes still run the old code"));
+		}
+	}
+	/* what still ran replaced code at the last inventories */
+	if (alen(rst)) {
+		add(v, RV_HEADING, T("Still running replaced code (last inventory)"));
+		if (!(b = add(v, RV_TABLE, NULL)) || table(b, v, 5, alen(rst)))
+			return -1;
+		b->widths = W_RST;
+		b->head[0] = T("Host");
+		b->head[1] = T("Unit or process");
+		b->head[2] = T("Packages (running → installed)");
+		b->head[3] = T("CVEs fixed, not running");
+		b->head[4] = T("Action");
+		for (size_t i = 0; i < alen(rst); i++) {
+			yajl_val x = aat(rst, i);
+			const char *cves = vigie_rv_str(x, "cves");
+			b->flag[b->nrows] = cves && *cves;
+			row(b, vigie_rv_str(x, "host"), vigie_rv_str(x, "unit"),
+			    vigie_rv_str(x, "packages"), cves && *cves ? cves : "–",
+			    vigie_rv_str(x, "action"));
 		}
 	}
 	/* written decisions */

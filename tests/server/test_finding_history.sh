@@ -132,12 +132,17 @@ expect_eq "$(report '[(x["cve"], x["seen_installed_at"], x["effective_at"]) for 
 	"([('$CVE', '$T3', None)], 1)" "report: installed, not in effect"
 expect_eq "$(report '[(x["effective"], x["effective_pending"]) for x in d["fixes"] if x["cve"] == "'$CVE'"]')" \
 	"[(None, True)]" "report: the fix waits for a restart"
+expect_eq "$(report '[(x["host"], x["unit"], x["packages"], x["cves"], x["action"]) for x in d["restart_needed"]]')" \
+	"[('$HA', 'apache2.service', 'apache2-bin $old → $new', '$CVE', 'systemctl restart apache2.service')]" \
+	"report: the unit still running the old code, and what to do"
 # the PDF says so too (acme reads French); kept in the test log
 run report --client acme --month 2026-11 --output "$LOGDIR/acme-2026-11-pending.pdf"
 expect_rc 0 "report pdf"
 pdftotext -layout "$LOGDIR/acme-2026-11-pending.pdf" "$T/pending.txt"
 grep -q "Installés, pas en vigueur en fin de mois" "$T/pending.txt" && ok || ko "pdf: the section"
 grep -q "Constaté installé le" "$T/pending.txt" && ok || ko "pdf: the table"
+grep -q "Code remplacé encore en service (dernier inventaire)" "$T/pending.txt" && ok ||
+	ko "pdf: what still runs replaced code"
 run report --client acme --month 2026-11 --format html
 expect_rc 0 "report html"
 printf '%s' "$OUT" | grep -q "redémarrage en attente" && ok || ko "html: the fix waits for a restart"
@@ -161,6 +166,7 @@ set -- $got
 expect_eq "$1 $2" "$T4 False" "SLA: in effect at the fourth inventory"
 expect_eq "$(report '[(x["effective"], x["effective_pending"]) for x in d["fixes"] if x["cve"] == "'$CVE'"], d["not_in_effect"]')" \
 	"([('$T4', False)], [])" "report: in effect within the month"
+expect_eq "$(report 'd["restart_needed"]')" "[]" "report: nothing runs replaced code any more"
 # (JSON delays have three decimals: equal within their rounding)
 expect_eq "$(python3 -c 'import sys; print(abs(float(sys.argv[2]) - float(sys.argv[1]) - 26 / 24) <= 0.001)' "$3" "$4")" \
 	True "SLA: the effective delay is 26 business hours longer ($3, $4)"
