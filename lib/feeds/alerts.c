@@ -6,6 +6,7 @@
 #include "vigie/core/conf.h"
 #include "vigie/core/spawn.h"
 #include "vigie/scanners/decisions.h"
+#include "vigie/store/service.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -80,16 +81,44 @@ struct pending_ctx {
 	struct vigie_error *err;
 };
 
+struct pending_src {
+	const char *source;
+	int found;
+};
+
+static int pending_src_cb(void *ud, const struct store_history_row *r)
+{
+	struct pending_src *p = ud;
+	if (r->restart_pending && !strcmp(r->source, p->source))
+		p->found = 1;
+	return 0;
+}
+
+/* Installed is not running: a fixed hit whose source the host's finding
+ * history shows waiting for a restart is marked so (and alerted). */
+static int mark_restart_pending(struct vigie_store *s, struct feeds_hit *h,
+				struct vigie_error *err)
+{
+	struct pending_src p = { h->source, 0 };
+	int rc;
+	if (!h->source || h->fixed != 1)
+		return 0;
+	rc = vigie_store_finding_history_each(s, NULL, h->host, NULL, 0, pending_src_cb, &p, err);
+	h->restart_pending = p.found;
+	return rc;
+}
+
 /* 1 when every package of host that the item concerns is installed at a
- * version with the fix (Debian's data says so), and there is one at least:
- * then its service hits, the same software, need no alert either. */
+ * version with the fix (Debian's data says so) that processes run, and
+ * there is one at least: then its service hits, the same software, need
+ * no alert either. */
 static int host_already_fixed(const struct feeds_match *m, const char *host)
 {
 	int fixed = 0;
 	for (size_t k = 0; k < m->n; k++) {
 		if (!m->v[k].source || strcmp(m->v[k].host, host))
 			continue;
-		if (m->v[k].fixed != 1)
+		if (m->v[k].fixed != 1 || m->v[k].restart_pending)
 			return 0;
 		fixed = 1;
 	}
@@ -107,6 +136,13 @@ static int pending_item(void *ud, const struct feeds_item *cx)
 	char *fixed_hosts = calloc(x->match.n ? x->match.n : 1, 1);
 	if (!fixed_hosts)
 		return VIGIE_ENOMEM;
+	for (size_t k = 0; k < x->match.n; k++) {
+		int rc = mark_restart_pending(c->s, &x->match.v[k], c->err);
+		if (rc) {
+			free(fixed_hosts);
+			return rc;
+		}
+	}
 	for (size_t k = 0; k < x->match.n; k++)
 		fixed_hosts[k] = (char)host_already_fixed(&x->match, x->match.v[k].host);
 	for (size_t k = 0; k < x->match.n; k++) {
@@ -205,7 +241,7 @@ static int text_body(struct vigie_buf *out, const struct feeds_items *l)
 		for (size_t i = 0; i < l->n; i++) {
 			const struct feeds_item *x = &l->v[i];
 			struct vigie_buf why = VIGIE_BUF_INIT;
-			int fixed = -2;
+			int fixed = -2, restart = 0;
 			if (x->duplicate || !vigie_feeds_match_has_host(&x->match, hosts.v[h]))
 				continue;
 			for (size_t k = 0; k < x->match.n; k++) {
@@ -216,6 +252,7 @@ static int text_body(struct vigie_buf *out, const struct feeds_items *l)
 						     hit->via, hit->what);
 				if (hit->source && (fixed == -2 || hit->fixed < fixed))
 					fixed = hit->fixed;
+				restart |= hit->restart_pending;
 			}
 			rc |= vigie_buf_addf(out, "  - [%s] %s\n", x->it.feed ? x->it.feed : "",
 					     x->it.title ? x->it.title : "(no title)");
@@ -224,7 +261,9 @@ static int text_body(struct vigie_buf *out, const struct feeds_items *l)
 			if (x->it.cves)
 				rc |= vigie_buf_addf(out, "    CVEs: %s\n", x->it.cves);
 			rc |= vigie_buf_addf(out, "    concerns: %s%s\n", why.data ? why.data : "",
-					     fixed == 1 ? " (installed version already fixed)"
+					     fixed == 1 && restart
+						     ? " (installed version fixed, not running yet: restart needed)"
+					     : fixed == 1 ? " (installed version already fixed)"
 					     : fixed == 0 ? " (installed version not fixed)" : "");
 			vigie_buf_release(&why);
 		}

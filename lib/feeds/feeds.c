@@ -1286,6 +1286,8 @@ void vigie_feeds_hit_json_fix(yajl_gen g, const struct feeds_hit *h)
 		yajl_gen_null(g);
 	else
 		yajl_gen_bool(g, h->fixed);
+	K(g, "restart_needed");
+	yajl_gen_bool(g, h->restart_pending);
 	if (h->source) {
 		K(g, "source");
 		gs(g, h->source);

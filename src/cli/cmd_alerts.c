@@ -17,9 +17,12 @@ static void alerts_usage(FILE *f)
 		"Items first seen by 'vigie feeds poll' that concern at least one host\n"
 		"and were never alerted for that host, grouped by host, then the written\n"
 		"decisions that stopped applying (expired, or re-opened because Debian's\n"
-		"data on their CVE changed), each once. text and json print to stdout; mail pipes an RFC 5322 message to the configured\n"
-		"sendmail command; --webhook POSTs the JSON. Alerts are recorded as sent\n"
-		"unless --dry-run. See vigie-alerts(1).\n");
+		"data on their CVE changed), each once. A host whose installed version\n"
+		"has the fix is left out, unless processes still run the old code\n"
+		"(\"restart needed\"). text and json print to stdout; mail pipes an\n"
+		"RFC 5322 message to the configured sendmail command; --webhook POSTs\n"
+		"the JSON. Alerts are recorded as sent unless --dry-run. See\n"
+		"vigie-alerts(1).\n");
 }
 
 int cmd_alerts(int argc, char **argv)

@@ -132,6 +132,33 @@ expect_eq "$(report '[(x["cve"], x["seen_installed_at"], x["effective_at"]) for 
 	"([('$CVE', '$T3', None)], 1)" "report: installed, not in effect"
 expect_eq "$(report '[(x["effective"], x["effective_pending"]) for x in d["fixes"] if x["cve"] == "'$CVE'"]')" \
 	"[(None, True)]" "report: the fix waits for a restart"
+# alerts: Debian's advisory for the fix is alerted although the fix is
+# installed: it is not running yet
+cat > "$T/dsa.rdf" <<'RDF'
+<?xml version="1.0" encoding="utf-8"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+         xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="https://www.debian.org/security/dsa.rdf"><title>Debian Security</title>
+<link>https://www.debian.org/security/</link><description>DSA</description>
+<items><rdf:Seq><rdf:li resource="https://www.debian.org/security/2026/dsa-9101" /></rdf:Seq></items>
+</channel>
+<item rdf:about="https://www.debian.org/security/2026/dsa-9101">
+<title>DSA-9101-1 apache2 - security update</title>
+<link>https://www.debian.org/security/2026/dsa-9101</link>
+<description>security update</description><dc:date>2026-11-10</dc:date></item>
+</rdf:RDF>
+RDF
+run feeds add "$T/dsa.rdf" --name dsa --debian; expect_rc 0 "feeds add"
+run feeds poll; expect_rc 0 "feeds poll"
+run alerts --dry-run; expect_rc 0 "alerts"
+expect_out "concerns: package apache2.* \(installed version fixed, not running yet: restart needed\)" \
+	"alert: fixed on disk, not running"
+run alerts --dry-run --format json
+expect_eq "$(printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print([(m["fixed"], m["restart_needed"]) for h in d["hosts"] for i in h["items"]
+       for m in i["matches"] if m["via"] == "package"])')" "[(True, True)]" "alert json: fixed, restart needed"
 expect_eq "$(report '[(x["host"], x["unit"], x["packages"], x["cves"], x["action"]) for x in d["restart_needed"]]')" \
 	"[('$HA', 'apache2.service', 'apache2-bin $old → $new', '$CVE', 'systemctl restart apache2.service')]" \
 	"report: the unit still running the old code, and what to do"
@@ -167,6 +194,8 @@ expect_eq "$1 $2" "$T4 False" "SLA: in effect at the fourth inventory"
 expect_eq "$(report '[(x["effective"], x["effective_pending"]) for x in d["fixes"] if x["cve"] == "'$CVE'"], d["not_in_effect"]')" \
 	"([('$T4', False)], [])" "report: in effect within the month"
 expect_eq "$(report 'd["restart_needed"]')" "[]" "report: nothing runs replaced code any more"
+run alerts --dry-run; expect_rc 0 "alerts after the restart"
+printf '%s\n' "$OUT" | grep -q "DSA-9101-1" && ko "no alert once the fix runs: $OUT" || ok
 # (JSON delays have three decimals: equal within their rounding)
 expect_eq "$(python3 -c 'import sys; print(abs(float(sys.argv[2]) - float(sys.argv[1]) - 26 / 24) <= 0.001)' "$3" "$4")" \
 	True "SLA: the effective delay is 26 business hours longer ($3, $4)"

@@ -122,6 +122,9 @@ struct feeds_hit {
 	char *source;         /* NULL for service hits; one hit per source */
 	char *source_version; /* installed version of source */
 	int fixed;            /* 1 fixed, 0 not fixed, -1 unknown */
+	/* fixed on disk, but processes still ran the old code at the host's
+	 * last inventory (finding history): alerted like a fix missing */
+	int restart_pending;
 	char *fixed_version;  /* the release's fixed version, NULL if unknown:
 				 the highest when the item names several fixes */
 };
