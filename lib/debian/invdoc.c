@@ -160,11 +160,13 @@ static int on_scalar(struct ps *p, const unsigned char *s, size_t len, int is_st
 			else if (k == 3) {
 				char tb[40];
 				if (len >= sizeof(tb))
-					return fail(p, VIGIE_EPARSE, "field %s is not a time", what);
+					return fail(p, VIGIE_EPARSE, "field %s is not a time",
+						    "kernel.booted_at");
 				memcpy(tb, s, len);
 				tb[len] = '\0';
 				if (vigie_time_parse(&p->d->inv.booted_at, tb, 0))
-					return fail(p, VIGIE_EPARSE, "field %s is not a time", what);
+					return fail(p, VIGIE_EPARSE, "field %s is not a time",
+						    "kernel.booted_at");
 			}
 			return p->rc == 0;
 		}

@@ -79,6 +79,37 @@ static void test_roundtrip(void **state)
 	vigie_inventory_release(&inv);
 }
 
+/* kernel.booted_at: a time, or a clear error naming the field. */
+static void test_booted_at(void **state)
+{
+	static const char *const bad[] = { "\"soon\"", "\"2026-13-01T00:00:00Z\"", "12" };
+	struct invdoc d;
+	struct vigie_error err;
+	char doc[512];
+	int n;
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		n = snprintf(doc, sizeof(doc),
+			     "{\"schema\":\"vigie.inventory/1\",\"host\":\"h\",\"kernel\":"
+			     "{\"booted_at\":%s},\"packages\":[{\"name\":\"a\",\"version\":\"1\"}]}",
+			     bad[i]);
+		vigie_error_init(&err);
+		vigie_invdoc_init(&d);
+		assert_int_equal(vigie_invdoc_parse(&d, doc, (size_t)n, "doc", &err), VIGIE_EPARSE);
+		if (!strstr(err.msg, "kernel.booted_at"))
+			fail_msg("case %zu: message '%s' does not name the field", i, err.msg);
+		vigie_invdoc_release(&d);
+	}
+	n = snprintf(doc, sizeof(doc),
+		     "{\"schema\":\"vigie.inventory/1\",\"host\":\"h\",\"kernel\":"
+		     "{\"booted_at\":\"2026-11-17T06:30:00Z\"},\"packages\":[{\"name\":\"a\","
+		     "\"version\":\"1\"}]}");
+	vigie_invdoc_init(&d);
+	assert_int_equal(vigie_invdoc_parse(&d, doc, (size_t)n, "doc", &err), 0);
+	assert_true(d.inv.booted_at == 1794897000);
+	vigie_invdoc_release(&d);
+}
+
 static void test_bad(void **state)
 {
 	static const struct {
@@ -133,6 +164,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_booted_at),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
