@@ -1,42 +1,10 @@
 /* The SLA of a stored host: the calls `vigie sla --from-store` makes, in
  * one place (include/vigie/app/sla.h). */
 #include "vigie/app/sla.h"
-#include "vigie/core/hashmap.h"
 #include "vigie/store/service.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct effect {
-	struct vigie_hashmap map; /* "CVE\037source" -> struct effect_row */
-	struct vigie_arena arena;
-};
-struct effect_row {
-	int64_t resolved_at, effective_at;
-	int pending;
-};
-
-static int effect_cb(void *ud, const struct store_history_row *h)
-{
-	struct effect *e = ud;
-	struct effect_row *v;
-	void **slot;
-	char *k;
-	if (!h->resolved_at)
-		return 0;
-	if (!(k = vigie_arena_alloc(&e->arena, strlen(h->cve) + strlen(h->source) + 2)) ||
-	    !(v = vigie_arena_alloc(&e->arena, sizeof(*v))))
-		return VIGIE_ENOMEM;
-	sprintf(k, "%s\037%s", h->cve, h->source);
-	if (!(slot = vigie_hashmap_slot(&e->map, k, strlen(k))))
-		return VIGIE_ENOMEM;
-	v->resolved_at = h->resolved_at;
-	v->effective_at = h->effective_at;
-	v->pending = h->restart_pending;
-	*slot = v;
-	return 0;
-}
 
 /* A fix seen waiting for a restart took effect at the first inventory
  * without it; one resolved by an inventory with process data and nothing
@@ -45,22 +13,15 @@ int vigie_app_sla_add_effective(struct sla_item *items, size_t n, struct vigie_s
 				const char *host, const struct sla_policy *sla,
 				struct vigie_error *err)
 {
-	struct effect e;
-	int rc;
-	vigie_hashmap_init(&e.map);
-	vigie_arena_init(&e.arena);
-	rc = vigie_store_finding_history_each(s, NULL, host, NULL, 0, effect_cb, &e, err);
-	if (rc == VIGIE_ENOMEM)
-		rc = vigie_error_set(err, rc, NULL, 0, "out of memory");
+	struct store_history_index idx;
+	int rc = vigie_store_finding_history_index(&idx, s, NULL, host, err);
 	for (size_t i = 0; !rc && i < n; i++) {
 		struct sla_item *it = &items[i];
-		char k[512];
-		int kl = snprintf(k, sizeof(k), "%s\037%s", it->cve, it->package);
-		const struct effect_row *v = kl > 0 && (size_t)kl < sizeof(k)
-						     ? vigie_hashmap_get(&e.map, k, (size_t)kl) : NULL;
-		if (!v)
+		const struct store_history_row *v =
+			vigie_finding_history_find(&idx, it->cve, it->package);
+		if (!v || !v->resolved_at)
 			continue;
-		if (v->pending)
+		if (v->restart_pending)
 			it->effective_pending = 1;
 		else if (v->effective_at > v->resolved_at)
 			it->effective = v->effective_at;
@@ -68,8 +29,7 @@ int vigie_app_sla_add_effective(struct sla_item *items, size_t n, struct vigie_s
 			it->effective = it->installed;
 		vigie_sla_evaluate(sla, it);
 	}
-	vigie_hashmap_release(&e.map);
-	vigie_arena_release(&e.arena);
+	vigie_store_history_index_release(&idx);
 	return rc;
 }
 

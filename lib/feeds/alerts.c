@@ -81,31 +81,15 @@ struct pending_ctx {
 	struct vigie_error *err;
 };
 
-struct pending_src {
-	const char *source;
-	int found;
-};
-
-static int pending_src_cb(void *ud, const struct store_history_row *r)
-{
-	struct pending_src *p = ud;
-	if (r->restart_pending && !strcmp(r->source, p->source))
-		p->found = 1;
-	return 0;
-}
-
 /* Installed is not running: a fixed hit whose source the host's finding
  * history shows waiting for a restart is marked so (and alerted). */
 static int mark_restart_pending(struct vigie_store *s, struct feeds_hit *h,
 				struct vigie_error *err)
 {
-	struct pending_src p = { h->source, 0 };
-	int rc;
 	if (!h->source || h->fixed != 1)
 		return 0;
-	rc = vigie_store_finding_history_each(s, NULL, h->host, NULL, 0, pending_src_cb, &p, err);
-	h->restart_pending = p.found;
-	return rc;
+	return vigie_store_finding_restart_pending(s, h->host_id, h->source, &h->restart_pending,
+						   err);
 }
 
 /* 1 when every package of host that the item concerns is installed at a

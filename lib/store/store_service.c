@@ -1183,6 +1183,82 @@ out:
 	return rc;
 }
 
+static int index_cb(void *ud, const struct store_history_row *h)
+{
+	struct store_history_index *idx = ud;
+	struct vigie_arena *A = &idx->arena;
+	struct store_history_row *r = vigie_arena_alloc(A, sizeof(*r));
+	char *k = fh_key(A, h->cve, h->source);
+	void **slot;
+	if (!r || !k || !(slot = vigie_hashmap_slot(&idx->map, k, strlen(k))))
+		return VIGIE_ENOMEM;
+	*r = *h;
+	r->host = vigie_arena_strdup(A, h->host);
+	r->client = vigie_arena_strdup(A, h->client);
+	r->cve = k;
+	r->source = strchr(k, '\037') + 1;
+	r->resolved_version = vigie_arena_strdup(A, h->resolved_version);
+	r->installed_version = vigie_arena_strdup(A, h->installed_version);
+	r->fixed_version = vigie_arena_strdup(A, h->fixed_version);
+	r->cls = vigie_arena_strdup(A, h->cls);
+	r->state = vigie_arena_strdup(A, h->state);
+	*slot = r;
+	return 0;
+}
+
+int vigie_store_finding_history_index(struct store_history_index *idx, struct vigie_store *s,
+				      const char *scope, const char *host,
+				      struct vigie_error *err)
+{
+	int rc;
+	vigie_arena_init(&idx->arena);
+	vigie_hashmap_init(&idx->map);
+	rc = vigie_store_finding_history_each(s, scope, host, NULL, 0, index_cb, idx, err);
+	if (rc == VIGIE_ENOMEM)
+		rc = vigie_error_set(err, rc, NULL, 0, "out of memory");
+	return rc;
+}
+
+const struct store_history_row *
+vigie_finding_history_find(const struct store_history_index *idx, const char *cve,
+			   const char *source)
+{
+	char k[512];
+	int n = snprintf(k, sizeof(k), "%s\037%s", cve, source);
+	if (n < 0 || (size_t)n >= sizeof(k))
+		return NULL;
+	return vigie_hashmap_get(&idx->map, k, (size_t)n);
+}
+
+void vigie_store_history_index_release(struct store_history_index *idx)
+{
+	if (!idx)
+		return;
+	vigie_hashmap_release(&idx->map);
+	vigie_arena_release(&idx->arena);
+}
+
+int vigie_store_finding_restart_pending(struct vigie_store *s, int64_t host_id,
+					const char *source, int *pending,
+					struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT count(*) FROM finding_history WHERE host_id = ? AND source = ?"
+		" AND resolved_at IS NOT NULL AND effective_at IS NULL";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int rc;
+	*pending = 0;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, host_id);
+	vigie_store_bind_text(st, 2, source);
+	if ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
+		*pending = vdb_col_int64(st, 0) > 0;
+		rc = vdb_step(st);
+	}
+	return done(s, st, rc, err, "read finding history");
+}
+
 int vigie_store_finding_history_each(struct vigie_store *s, const char *scope,
 				     const char *host, const char *cve, int open_only,
 				     store_history_cb *cb, void *ud,

@@ -344,41 +344,6 @@ static const char *class_css(enum vigie_class c)
 	return c == VIGIE_CLASS_HIGHLY_CRITICAL ? "hc" : c == VIGIE_CLASS_CRITICAL ? "c" : "s";
 }
 
-/* The host's finding history read once: "CVE\037source" -> the row's
- * first_seen (an int64_t of the arena), not one query per finding. */
-struct since_ctx {
-	struct vigie_hashmap map;
-	struct vigie_arena arena;
-};
-
-static int since_cb(void *ud, const struct store_history_row *h)
-{
-	struct since_ctx *c = ud;
-	size_t a = strlen(h->cve), b = strlen(h->source);
-	char *k = vigie_arena_alloc(&c->arena, a + b + 2);
-	int64_t *v = vigie_arena_alloc(&c->arena, sizeof(*v));
-	void **slot;
-	if (!k || !v)
-		return VIGIE_ENOMEM;
-	memcpy(k, h->cve, a);
-	k[a] = '\037';
-	memcpy(k + a + 1, h->source, b + 1);
-	if (!(slot = vigie_hashmap_slot(&c->map, k, a + b + 1)))
-		return VIGIE_ENOMEM;
-	*v = h->first_seen;
-	*slot = v;
-	return 0;
-}
-
-static int64_t since_of(struct since_ctx *c, const struct finding *f)
-{
-	char k[512];
-	int n = snprintf(k, sizeof(k), "%s\037%s", f->cve, f->source);
-	const int64_t *v = n > 0 && (size_t)n < sizeof(k)
-				   ? vigie_hashmap_get(&c->map, k, (size_t)n) : NULL;
-	return v ? *v : 0;
-}
-
 /* What still runs replaced code (scan_restart.h), per unit, from the last
  * inventory: the packages at their old version, the CVEs their installed
  * version fixes, the action. */
@@ -499,7 +464,7 @@ int h_page_host(struct req *r, struct vigie_buf *out)
 	struct vigie_error err;
 	struct inventory inv;
 	struct scan_result res;
-	struct since_ctx sc;
+	struct store_history_index since; /* read once, not once per finding */
 	struct fleet_page p = { r, out, 0 };
 	struct vigie_decisions dec;
 	int have = 0, rc;
@@ -573,10 +538,8 @@ int h_page_host(struct req *r, struct vigie_buf *out)
 			       T(r, "Installed", "Installé"), T(r, "Fixed in", "Corrigé en"),
 			       T(r, "State", "État"), T(r, "Open since", "Ouvert depuis"),
 			       T(r, "Evidence", "Preuve"), T(r, "Decision", "Décision"));
-		vigie_hashmap_init(&sc.map);
-		vigie_arena_init(&sc.arena);
-		vigie_store_finding_history_each(s, vigie_principal_scope(&r->who), r->params[0],
-						 NULL, 0, since_cb, &sc, &err);
+		vigie_store_finding_history_index(&since, s, vigie_principal_scope(&r->who),
+						  r->params[0], &err);
 		for (size_t i = 0; i < res.n; i++) {
 			const struct finding *f = &res.findings[i];
 			vigie_buf_adds(out, "<tr><td><a href=\"/cves/");
@@ -599,7 +562,11 @@ int h_page_host(struct req *r, struct vigie_buf *out)
 				srv_html(out, f->reboot_required ? "reboot-required"
 								 : vigie_finding_state_name(f->state));
 			vigie_buf_adds(out, "</td><td>");
-			page_time(r, out, since_of(&sc, f));
+			{
+				const struct store_history_row *h =
+					vigie_finding_history_find(&since, f->cve, f->source);
+				page_time(r, out, h ? h->first_seen : 0);
+			}
 			vigie_buf_adds(out, "</td><td>");
 			srv_html(out, f->evidence);
 			vigie_buf_adds(out, "</td><td>");
@@ -607,8 +574,7 @@ int h_page_host(struct req *r, struct vigie_buf *out)
 			vigie_buf_adds(out, "</td></tr>\n");
 		}
 		vigie_buf_adds(out, "</tbody></table>\n");
-		vigie_hashmap_release(&sc.map);
-		vigie_arena_release(&sc.arena);
+		vigie_store_history_index_release(&since);
 		restart_section(r, out, &res);
 		vigie_scan_result_release(&res);
 	} else {

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "vigie/core/error.h"
+#include "vigie/core/hashmap.h"
 #include "vigie/core/util.h"
 #include "vigie/store/store.h"
 
@@ -276,6 +277,28 @@ struct store_history_row {
 	int restart_pending; /* resolved (installed), not in effect yet */
 };
 typedef int store_history_cb(void *ud, const struct store_history_row *r);
+
+/* One host's finding history by (CVE, source): rows copied into arena,
+ * looked up with vigie_finding_history_find. */
+struct store_history_index {
+	struct vigie_arena arena;
+	struct vigie_hashmap map; /* "CVE\037source" -> struct store_history_row */
+};
+/* Read the rows of host in scope (NULL: every client) into idx
+ * (initialised here; release it even on error). */
+int vigie_store_finding_history_index(struct store_history_index *idx, struct vigie_store *s,
+				      const char *scope, const char *host,
+				      struct vigie_error *err);
+/* The row of (cve, source), or NULL. */
+const struct store_history_row *
+vigie_finding_history_find(const struct store_history_index *idx, const char *cve,
+			   const char *source);
+void vigie_store_history_index_release(struct store_history_index *idx);
+/* *pending = 1 when a fix of source on host_id is installed but not in
+ * effect yet (a row resolved, waiting for a restart or reboot). */
+int vigie_store_finding_restart_pending(struct vigie_store *s, int64_t host_id,
+					const char *source, int *pending,
+					struct vigie_error *err);
 /* History rows in scope; host and cve (either may be NULL) narrow it;
  * open_only: only rows not resolved. Ordered by host, first_seen, CVE. */
 int vigie_store_finding_history_each(struct vigie_store *s, const char *scope,
