@@ -839,14 +839,13 @@ void vigie_inventory_json_fields(yajl_gen g, const struct inventory *inv)
 
 int vigie_inventory_write_json(const struct inventory *inv, struct vigie_buf *out)
 {
-	yajl_gen g = yajl_gen_alloc(NULL);
+	yajl_gen g = vigie_json_gen_alloc();
 	const unsigned char *buf;
 	size_t len;
 	int rc;
 
 	if (!g)
 		return VIGIE_ENOMEM;
-	yajl_gen_config(g, yajl_gen_beautify, 1);
 	yajl_gen_map_open(g);
 	vigie_inventory_json_fields(g, inv);
 	yajl_gen_map_close(g);

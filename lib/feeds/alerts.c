@@ -7,6 +7,7 @@
 #include "vigie/core/spawn.h"
 #include "vigie/scanners/decisions.h"
 #include "vigie/store/service.h"
+#include "vigie/render/json.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -383,14 +384,6 @@ int vigie_alerts_decisions_mark_sent(struct vigie_store *s, const struct alerts_
 	return vigie_store_commit(s, err);
 }
 
-static void gs(yajl_gen g, const char *s)
-{
-	if (s)
-		yajl_gen_string(g, (const unsigned char *)s, strlen(s));
-	else
-		yajl_gen_null(g);
-}
-
 static void glist(yajl_gen g, const char *spaced)
 {
 	const char *p = spaced ? spaced : "";
@@ -418,59 +411,58 @@ int vigie_alerts_json(struct vigie_buf *out, const struct feeds_items *l,
 	int rc = 0;
 
 	vigie_strv_init(&hosts);
-	if (hosts_of(&hosts, l) || !(g = yajl_gen_alloc(NULL))) {
+	if (hosts_of(&hosts, l) || !(g = vigie_json_gen_alloc())) {
 		vigie_strv_release(&hosts);
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 	}
-	yajl_gen_config(g, yajl_gen_beautify, 1);
 	yajl_gen_map_open(g);
-	gs(g, "schema");
-	gs(g, "vigie.alerts/1");
-	gs(g, "generated_at");
-	gs(g, vigie_time_format(vigie_now(), t, sizeof(t)));
-	gs(g, "hosts");
+	vigie_json_str(g, "schema");
+	vigie_json_str(g, "vigie.alerts/1");
+	vigie_json_str(g, "generated_at");
+	vigie_json_str(g, vigie_time_format(vigie_now(), t, sizeof(t)));
+	vigie_json_str(g, "hosts");
 	yajl_gen_array_open(g);
 	for (size_t h = 0; h < hosts.n; h++) {
 		yajl_gen_map_open(g);
-		gs(g, "host");
-		gs(g, hosts.v[h]);
-		gs(g, "items");
+		vigie_json_str(g, "host");
+		vigie_json_str(g, hosts.v[h]);
+		vigie_json_str(g, "items");
 		yajl_gen_array_open(g);
 		for (size_t i = 0; i < l->n; i++) {
 			const struct feeds_item *x = &l->v[i];
 			if (x->duplicate || !vigie_feeds_match_has_host(&x->match, hosts.v[h]))
 				continue;
 			yajl_gen_map_open(g);
-			gs(g, "feed");
-			gs(g, x->it.feed);
-			gs(g, "title");
-			gs(g, x->it.title);
-			gs(g, "link");
-			gs(g, x->it.link);
-			gs(g, "published");
+			vigie_json_str(g, "feed");
+			vigie_json_str(g, x->it.feed);
+			vigie_json_str(g, "title");
+			vigie_json_str(g, x->it.title);
+			vigie_json_str(g, "link");
+			vigie_json_str(g, x->it.link);
+			vigie_json_str(g, "published");
 			if (x->it.published)
-				gs(g, vigie_time_format(x->it.published, t, sizeof(t)));
+				vigie_json_str(g, vigie_time_format(x->it.published, t, sizeof(t)));
 			else
 				yajl_gen_null(g);
-			gs(g, "first_seen");
-			gs(g, vigie_time_format(x->it.first_seen, t, sizeof(t)));
-			gs(g, "cves");
+			vigie_json_str(g, "first_seen");
+			vigie_json_str(g, vigie_time_format(x->it.first_seen, t, sizeof(t)));
+			vigie_json_str(g, "cves");
 			glist(g, x->it.cves);
-			gs(g, "advisories");
+			vigie_json_str(g, "advisories");
 			glist(g, x->it.advisory);
-			gs(g, "packages");
+			vigie_json_str(g, "packages");
 			glist(g, x->it.packages);
-			gs(g, "matches");
+			vigie_json_str(g, "matches");
 			yajl_gen_array_open(g);
 			for (size_t k = 0; k < x->match.n; k++) {
 				const struct feeds_hit *hit = &x->match.v[k];
 				if (strcmp(hit->host, hosts.v[h]))
 					continue;
 				yajl_gen_map_open(g);
-				gs(g, "via");
-				gs(g, hit->via);
-				gs(g, "name");
-				gs(g, hit->what);
+				vigie_json_str(g, "via");
+				vigie_json_str(g, hit->via);
+				vigie_json_str(g, "name");
+				vigie_json_str(g, hit->what);
 				vigie_feeds_hit_json_fix(g, hit);
 				yajl_gen_map_close(g);
 			}
@@ -481,35 +473,35 @@ int vigie_alerts_json(struct vigie_buf *out, const struct feeds_items *l,
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
-	gs(g, "decisions");
+	vigie_json_str(g, "decisions");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; ad && i < ad->n; i++) {
 		const struct alerts_decision *x = &ad->v[i];
 		yajl_gen_map_open(g);
-		gs(g, "id");
+		vigie_json_str(g, "id");
 		yajl_gen_integer(g, x->d->id);
-		gs(g, "cve");
-		gs(g, x->d->cve);
-		gs(g, "status");
-		gs(g, x->d->status);
-		gs(g, "state");
-		gs(g, vigie_decision_state_name(x->state));
-		gs(g, "debian_was");
-		gs(g, x->state == VIGIE_DECISION_REOPENED ? x->was : NULL);
-		gs(g, "debian_now");
-		gs(g, x->state == VIGIE_DECISION_REOPENED ? x->now : NULL);
-		gs(g, "scope");
-		gs(g, vigie_decision_scope(x->d));
-		gs(g, "host");
-		gs(g, x->d->host);
-		gs(g, "client");
-		gs(g, x->d->client);
-		gs(g, "by");
-		gs(g, x->d->by);
-		gs(g, "reason");
-		gs(g, x->d->reason);
-		gs(g, "expires");
-		gs(g, x->d->expires ? vigie_time_format(x->d->expires, t, sizeof(t)) : NULL);
+		vigie_json_str(g, "cve");
+		vigie_json_str(g, x->d->cve);
+		vigie_json_str(g, "status");
+		vigie_json_str(g, x->d->status);
+		vigie_json_str(g, "state");
+		vigie_json_str(g, vigie_decision_state_name(x->state));
+		vigie_json_str(g, "debian_was");
+		vigie_json_str(g, x->state == VIGIE_DECISION_REOPENED ? x->was : NULL);
+		vigie_json_str(g, "debian_now");
+		vigie_json_str(g, x->state == VIGIE_DECISION_REOPENED ? x->now : NULL);
+		vigie_json_str(g, "scope");
+		vigie_json_str(g, vigie_decision_scope(x->d));
+		vigie_json_str(g, "host");
+		vigie_json_str(g, x->d->host);
+		vigie_json_str(g, "client");
+		vigie_json_str(g, x->d->client);
+		vigie_json_str(g, "by");
+		vigie_json_str(g, x->d->by);
+		vigie_json_str(g, "reason");
+		vigie_json_str(g, x->d->reason);
+		vigie_json_str(g, "expires");
+		vigie_json_str(g, x->d->expires ? vigie_time_format(x->d->expires, t, sizeof(t)) : NULL);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);

@@ -17,6 +17,7 @@
 #include "vigie/debian/inventory.h"
 #include "vigie/engine/vulnindex.h"
 #include "vigie/net/fetch.h"
+#include "vigie/render/json.h"
 
 #define FEEDS_USER_AGENT "vigie-feeds/0.1 (+https://www.debian.org/security/)"
 
@@ -1220,19 +1221,11 @@ int vigie_feeds_items_load(struct vigie_store *s, const struct feeds_items_query
 }
 
 /* ---- JSON ---- */
-static void gs(yajl_gen g, const char *s)
-{
-	if (s)
-		yajl_gen_string(g, (const unsigned char *)s, strlen(s));
-	else
-		yajl_gen_null(g);
-}
-
 static void gtime(yajl_gen g, int64_t t)
 {
 	char b[32];
 	if (t)
-		gs(g, vigie_time_format(t, b, sizeof(b)));
+		vigie_json_str(g, vigie_time_format(t, b, sizeof(b)));
 	else
 		yajl_gen_null(g);
 }
@@ -1277,7 +1270,7 @@ static int gen_finish(yajl_gen g, struct vigie_buf *out, struct vigie_error *err
 	return rc;
 }
 
-#define K(g, s) gs(g, s)
+#define K(g, s) vigie_json_str(g, s)
 
 void vigie_feeds_hit_json_fix(yajl_gen g, const struct feeds_hit *h)
 {
@@ -1290,11 +1283,11 @@ void vigie_feeds_hit_json_fix(yajl_gen g, const struct feeds_hit *h)
 	yajl_gen_bool(g, h->restart_pending);
 	if (h->source) {
 		K(g, "source");
-		gs(g, h->source);
+		vigie_json_str(g, h->source);
 		K(g, "installed");
-		gs(g, h->source_version);
+		vigie_json_str(g, h->source_version);
 		K(g, "fixed_version");
-		gs(g, h->fixed_version);
+		vigie_json_str(g, h->fixed_version);
 	}
 }
 
@@ -1304,11 +1297,11 @@ void vigie_feeds_item_json(yajl_gen g, const struct feeds_item *x)
 	char first[32] = "";
 	yajl_gen_map_open(g);
 	K(g, "feed");
-	gs(g, it->feed);
+	vigie_json_str(g, it->feed);
 	K(g, "title");
-	gs(g, it->title);
+	vigie_json_str(g, it->title);
 	K(g, "link");
-	gs(g, it->link);
+	vigie_json_str(g, it->link);
 	K(g, "published");
 	gtime(g, it->published);
 	K(g, "first_seen");
@@ -1318,7 +1311,7 @@ void vigie_feeds_item_json(yajl_gen g, const struct feeds_item *x)
 	K(g, "advisory");
 	if (it->advisory) {
 		sscanf(it->advisory, "%31s", first);
-		gs(g, first);
+		vigie_json_str(g, first);
 	} else {
 		yajl_gen_null(g);
 	}
@@ -1332,7 +1325,7 @@ void vigie_feeds_item_json(yajl_gen g, const struct feeds_item *x)
 	yajl_gen_array_open(g);
 	for (size_t k = 0; k < x->match.n; k++)
 		if (k == 0 || strcmp(x->match.v[k].host, x->match.v[k - 1].host))
-			gs(g, x->match.v[k].host);
+			vigie_json_str(g, x->match.v[k].host);
 	yajl_gen_array_close(g);
 	K(g, "matches");
 	yajl_gen_array_open(g);
@@ -1340,17 +1333,17 @@ void vigie_feeds_item_json(yajl_gen g, const struct feeds_item *x)
 		const struct feeds_hit *h = &x->match.v[k];
 		yajl_gen_map_open(g);
 		K(g, "host");
-		gs(g, h->host);
+		vigie_json_str(g, h->host);
 		K(g, "via");
-		gs(g, h->via);
+		vigie_json_str(g, h->via);
 		K(g, h->source ? "package" : "service");
-		gs(g, h->what);
+		vigie_json_str(g, h->what);
 		vigie_feeds_hit_json_fix(g, h);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
 	K(g, "summary");
-	gs(g, it->summary);
+	vigie_json_str(g, it->summary);
 	yajl_gen_map_close(g);
 }
 
@@ -1358,7 +1351,7 @@ void vigie_feeds_items_json_open(yajl_gen g)
 {
 	yajl_gen_map_open(g);
 	K(g, "schema");
-	gs(g, "vigie.feeds/1");
+	vigie_json_str(g, "vigie.feeds/1");
 	K(g, "generated_at");
 	gtime(g, vigie_now());
 	K(g, "items");
@@ -1374,10 +1367,9 @@ void vigie_feeds_items_json_close(yajl_gen g)
 int vigie_feeds_items_json(struct vigie_buf *out, const struct feeds_items *l,
 		     struct vigie_error *err)
 {
-	yajl_gen g = yajl_gen_alloc(NULL);
+	yajl_gen g = vigie_json_gen_alloc();
 	if (!g)
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
-	yajl_gen_config(g, yajl_gen_beautify, 1);
 	vigie_feeds_items_json_open(g);
 	for (size_t i = 0; i < l->n; i++)
 		vigie_feeds_item_json(g, &l->v[i]);
@@ -1588,13 +1580,12 @@ void vigie_feeds_coverage_release(struct vigie_feeds_coverage *c)
 int vigie_feeds_coverage_json(struct vigie_buf *out, const struct vigie_feeds_coverage *c,
 			struct vigie_error *err)
 {
-	yajl_gen g = yajl_gen_alloc(NULL);
+	yajl_gen g = vigie_json_gen_alloc();
 	if (!g)
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
-	yajl_gen_config(g, yajl_gen_beautify, 1);
 	yajl_gen_map_open(g);
 	K(g, "schema");
-	gs(g, "vigie.feeds.coverage/1");
+	vigie_json_str(g, "vigie.feeds.coverage/1");
 	K(g, "generated_at");
 	gtime(g, vigie_now());
 	K(g, "uncovered");
@@ -1605,17 +1596,17 @@ int vigie_feeds_coverage_json(struct vigie_buf *out, const struct vigie_feeds_co
 		const struct feeds_cov *v = &c->v[i];
 		yajl_gen_map_open(g);
 		K(g, "host");
-		gs(g, v->host);
+		vigie_json_str(g, v->host);
 		K(g, "service");
-		gs(g, v->service);
+		vigie_json_str(g, v->service);
 		K(g, "origin");
-		gs(g, v->origin);
+		vigie_json_str(g, v->origin);
 		K(g, "covered");
 		yajl_gen_bool(g, v->feeds.n > 0);
 		K(g, "feeds");
 		yajl_gen_array_open(g);
 		for (size_t k = 0; k < v->feeds.n; k++)
-			gs(g, v->feeds.v[k]);
+			vigie_json_str(g, v->feeds.v[k]);
 		yajl_gen_array_close(g);
 		yajl_gen_map_close(g);
 	}

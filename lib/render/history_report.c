@@ -143,9 +143,7 @@ static void ykd(yajl_gen g, const char *k, double v)
 
 static yajl_gen new_gen(void)
 {
-	yajl_gen g = yajl_gen_alloc(NULL);
-	if (g)
-		yajl_gen_config(g, yajl_gen_beautify, 1);
+	yajl_gen g = vigie_json_gen_alloc();
 	return g;
 }
 

@@ -10,7 +10,9 @@ static void print_cb(void *ctx, const char *str, size_t len)
 	vigie_buf_add(ctx, str, len);
 }
 
-yajl_gen vigie_json_gen_new(struct vigie_buf *out)
+/* The one configuration of every JSON vigie writes: two-space indentation,
+ * UTF-8 checked. */
+yajl_gen vigie_json_gen_alloc(void)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
 	if (!g)
@@ -18,7 +20,14 @@ yajl_gen vigie_json_gen_new(struct vigie_buf *out)
 	yajl_gen_config(g, yajl_gen_beautify, 1);
 	yajl_gen_config(g, yajl_gen_indent_string, "  ");
 	yajl_gen_config(g, yajl_gen_validate_utf8, 1);
-	yajl_gen_config(g, yajl_gen_print_callback, print_cb, out);
+	return g;
+}
+
+yajl_gen vigie_json_gen_new(struct vigie_buf *out)
+{
+	yajl_gen g = vigie_json_gen_alloc();
+	if (g)
+		yajl_gen_config(g, yajl_gen_print_callback, print_cb, out);
 	return g;
 }
 

@@ -1,4 +1,5 @@
 #include "vigie/render/openvex.h"
+#include "vigie/render/json.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -227,11 +228,9 @@ int vigie_openvex_write(struct vigie_buf *out, const struct openvex_doc *doc,
 			 (unsigned long long)(b & 0xffffffffffffULL));
 	}
 
-	g = yajl_gen_alloc(NULL);
+	g = vigie_json_gen_alloc();
 	if (!g)
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
-	yajl_gen_config(g, yajl_gen_beautify, 1);
-	yajl_gen_config(g, yajl_gen_validate_utf8, 1);
 	G(yajl_gen_map_open(g));
 	GS(g, "@context");
 	GS(g, OPENVEX_CONTEXT);

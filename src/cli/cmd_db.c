@@ -351,12 +351,11 @@ static int db_status(int argc, char **argv)
 	if (!strcmp(format, "json")) {
 		const unsigned char *buf;
 		size_t len;
-		ctx.g = yajl_gen_alloc(NULL);
+		ctx.g = vigie_json_gen_alloc();
 		if (!ctx.g) {
 			vigie_store_close(s);
 			return cli_fail("out of memory");
 		}
-		yajl_gen_config(ctx.g, yajl_gen_beautify, 1);
 		yajl_gen_map_open(ctx.g);
 		vigie_json_str(ctx.g, "schema");
 		vigie_json_str(ctx.g, "vigie.dbstatus/1");

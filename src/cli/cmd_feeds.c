@@ -11,6 +11,7 @@
 #include "vigie/feeds/feed.h"
 #include "vigie/feeds/feeds.h"
 #include "vigie/net/fetch.h"
+#include "vigie/render/json.h"
 
 static void feeds_usage(FILE *f)
 {
@@ -175,19 +176,10 @@ struct list_ctx {
 	size_t n;
 };
 
-static void gstr(yajl_gen g, const char *k, const char *v)
-{
-	yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-	if (v)
-		yajl_gen_string(g, (const unsigned char *)v, strlen(v));
-	else
-		yajl_gen_null(g);
-}
-
 static void gtime(yajl_gen g, const char *k, int64_t t)
 {
 	char tb[32];
-	gstr(g, k, t ? vigie_time_format(t, tb, sizeof(tb)) : NULL);
+	vigie_json_kv_str(g, k, t ? vigie_time_format(t, tb, sizeof(tb)) : NULL);
 }
 
 static int list_cb(void *ud, const struct store_feed *f)
@@ -201,17 +193,17 @@ static int list_cb(void *ud, const struct store_feed *f)
 	if (c->g) {
 		yajl_gen g = c->g;
 		yajl_gen_map_open(g);
-		gstr(g, "name", f->name);
-		gstr(g, "url", f->url);
-		yajl_gen_string(g, (const unsigned char *)"services", 8);
+		vigie_json_kv_str(g, "name", f->name);
+		vigie_json_kv_str(g, "url", f->url);
+		vigie_json_key(g, "services");
 		yajl_gen_array_open(g);
 		for (size_t i = 0; i < svcs.n; i++)
-			yajl_gen_string(g, (const unsigned char *)svcs.v[i], strlen(svcs.v[i]));
+			vigie_json_str(g, svcs.v[i]);
 		yajl_gen_array_close(g);
 		gtime(g, "last_poll", f->last_poll);
 		gtime(g, "last_success", f->last_success);
-		gstr(g, "last_error", f->last_error);
-		yajl_gen_string(g, (const unsigned char *)"failures", 8);
+		vigie_json_kv_str(g, "last_error", f->last_error);
+		vigie_json_key(g, "failures");
 		yajl_gen_integer(g, f->failures);
 		gtime(g, "next_poll", f->next_poll);
 		yajl_gen_map_close(g);
@@ -275,14 +267,13 @@ static int feeds_list(int argc, char **argv)
 	if ((rc = cli_store_open(&s, 0)))
 		return rc;
 	if (!strcmp(format, "json")) {
-		if (!(c.g = yajl_gen_alloc(NULL))) {
+		if (!(c.g = vigie_json_gen_alloc())) {
 			vigie_store_close(s);
 			return cli_fail("out of memory");
 		}
-		yajl_gen_config(c.g, yajl_gen_beautify, 1);
 		yajl_gen_map_open(c.g);
-		gstr(c.g, "schema", "vigie.feeds.list/1");
-		yajl_gen_string(c.g, (const unsigned char *)"feeds", 5);
+		vigie_json_kv_str(c.g, "schema", "vigie.feeds.list/1");
+		vigie_json_key(c.g, "feeds");
 		yajl_gen_array_open(c.g);
 	}
 	if (vigie_store_feeds_each(s, list_cb, &c, &err)) {
@@ -538,11 +529,10 @@ static int feeds_items_cmd(int argc, char **argv)
 	mo.fixed_lookup = vigie_feeds_secdata_fixed;
 	mo.ud = sd;
 	if (!strcmp(format, "json")) {
-		if (!(io.g = yajl_gen_alloc(NULL))) {
+		if (!(io.g = vigie_json_gen_alloc())) {
 			rc = cli_fail("out of memory");
 			goto out;
 		}
-		yajl_gen_config(io.g, yajl_gen_beautify, 1);
 		vigie_feeds_items_json_open(io.g);
 	}
 	if (vigie_feeds_items_each(s, &q, &mo, print_item, &io, &err)) {

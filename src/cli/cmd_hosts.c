@@ -49,9 +49,7 @@ static int jflush(yajl_gen g)
 
 static yajl_gen jnew(void)
 {
-	yajl_gen g = yajl_gen_alloc(NULL);
-	if (g)
-		yajl_gen_config(g, yajl_gen_beautify, 1);
+	yajl_gen g = vigie_json_gen_alloc();
 	return g;
 }
 

@@ -18,6 +18,7 @@
 #include "vigie/engine/policy.h"
 #include "vigie/engine/scan_pending.h"
 #include "vigie/engine/vulnindex.h"
+#include "vigie/render/json.h"
 
 struct row {
 	const struct pending_update *u;
@@ -65,72 +66,58 @@ static void csv_field(FILE *f, const char *s)
 	}
 }
 
-static void gen_str(yajl_gen g, const char *s)
-{
-	if (s)
-		yajl_gen_string(g, (const unsigned char *)s, strlen(s));
-	else
-		yajl_gen_null(g);
-}
-
-static void gen_key(yajl_gen g, const char *k)
-{
-	yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-}
-
 static int print_json(const struct inventory *inv, const char *release,
 		      struct row *rows, size_t n)
 {
-	yajl_gen g = yajl_gen_alloc(NULL);
+	yajl_gen g = vigie_json_gen_alloc();
 	const unsigned char *buf;
 	size_t len;
 	char ts[32];
 
 	if (!g)
 		return cli_fail("out of memory");
-	yajl_gen_config(g, yajl_gen_beautify, 1);
 	yajl_gen_map_open(g);
-	gen_key(g, "schema");
-	gen_str(g, "vigie.updates/1");
-	gen_key(g, "host");
-	gen_str(g, inv->host);
-	gen_key(g, "release");
-	gen_str(g, release);
-	gen_key(g, "generated_at");
-	gen_str(g, vigie_time_format(vigie_now(), ts, sizeof(ts)));
-	gen_key(g, "updates");
+	vigie_json_key(g, "schema");
+	vigie_json_str(g, "vigie.updates/1");
+	vigie_json_key(g, "host");
+	vigie_json_str(g, inv->host);
+	vigie_json_key(g, "release");
+	vigie_json_str(g, release);
+	vigie_json_key(g, "generated_at");
+	vigie_json_str(g, vigie_time_format(vigie_now(), ts, sizeof(ts)));
+	vigie_json_key(g, "updates");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < n; i++) {
 		const struct pending_update *u = rows[i].u;
 		yajl_gen_map_open(g);
-		gen_key(g, "package");
-		gen_str(g, u->package);
-		gen_key(g, "arch");
-		gen_str(g, u->arch);
-		gen_key(g, "source");
-		gen_str(g, u->source);
-		gen_key(g, "installed");
-		gen_str(g, u->installed);
-		gen_key(g, "candidate");
-		gen_str(g, u->candidate);
-		gen_key(g, "suite");
-		gen_str(g, u->suites);
-		gen_key(g, "security");
+		vigie_json_key(g, "package");
+		vigie_json_str(g, u->package);
+		vigie_json_key(g, "arch");
+		vigie_json_str(g, u->arch);
+		vigie_json_key(g, "source");
+		vigie_json_str(g, u->source);
+		vigie_json_key(g, "installed");
+		vigie_json_str(g, u->installed);
+		vigie_json_key(g, "candidate");
+		vigie_json_str(g, u->candidate);
+		vigie_json_key(g, "suite");
+		vigie_json_str(g, u->suites);
+		vigie_json_key(g, "security");
 		yajl_gen_bool(g, u->security);
-		gen_key(g, "cves");
+		vigie_json_key(g, "cves");
 		if (rows[i].cves_known) {
 			yajl_gen_array_open(g);
 			for (size_t k = 0; k < rows[i].cves.n; k++)
-				gen_str(g, rows[i].cves.v[k]);
+				vigie_json_str(g, rows[i].cves.v[k]);
 			yajl_gen_array_close(g);
 		} else {
 			yajl_gen_null(g);
 		}
-		gen_key(g, "cves_known");
+		vigie_json_key(g, "cves_known");
 		yajl_gen_bool(g, rows[i].cves_known);
-		gen_key(g, "class");
+		vigie_json_key(g, "class");
 		if (rows[i].cls >= 0)
-			gen_str(g, vigie_policy_class_name((enum vigie_class)rows[i].cls));
+			vigie_json_str(g, vigie_policy_class_name((enum vigie_class)rows[i].cls));
 		else
 			yajl_gen_null(g);
 		yajl_gen_map_close(g);

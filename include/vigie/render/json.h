@@ -7,7 +7,12 @@
 
 #include "vigie/core/util.h"
 
-/* A beautified generator appending to out; NULL on out of memory. */
+/* The one JSON writer configuration (two-space indentation, UTF-8
+ * checked): a generator keeping its output in yajl's own buffer
+ * (yajl_gen_get_buf); NULL on out of memory. Every JSON output of vigie
+ * comes from here or from vigie_json_gen_new. */
+yajl_gen vigie_json_gen_alloc(void);
+/* The same generator appending to out; NULL on out of memory. */
 yajl_gen vigie_json_gen_new(struct vigie_buf *out);
 /* Write a string; NULL is written as null. When g validates UTF-8
  * (vigie_json_gen_new does) invalid bytes are written as '?'. Errors surface

@@ -322,7 +322,7 @@ static void test_match(void **state)
 	assert_non_null(strstr(json.data, "\"schema\": \"vigie.feeds/1\""));
 	assert_non_null(strstr(json.data, "\"fixed\": true"));
 	assert_non_null(strstr(json.data, "\"installed\": \"2.4.62-1~deb12u2\",\n"
-					  "                    \"fixed_version\": \"2.4.62-1~deb12u3\""));
+					  "          \"fixed_version\": \"2.4.62-1~deb12u3\""));
 	assert_non_null(strstr(json.data, "\"Apache HTTP Server\""));
 	vigie_buf_release(&json);
 	vigie_feeds_items_release(&l);
