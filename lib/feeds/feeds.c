@@ -14,6 +14,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "vigie/debian/debver.h"
+#include "vigie/engine/indexcache.h"
 #include "vigie/debian/inventory.h"
 #include "vigie/engine/vulnindex.h"
 #include "vigie/net/fetch.h"
@@ -898,7 +899,7 @@ int vigie_feeds_match_item(struct vigie_store *s, const struct store_feed_item *
 /* ---- security data: is the fix installed? ---- */
 struct fs_release {
 	char *release;
-	struct vulnindex *idx;
+	const struct vulnindex *idx; /* a reference held on the cache */
 	int adv_loaded, cves_loaded;
 	struct vigie_hashmap adv;  /* "ID\037source" -> fixed version (arena) */
 	struct vigie_hashmap cves; /* "source\037CVE" -> struct vuln_entry * */
@@ -906,6 +907,7 @@ struct fs_release {
 };
 struct feeds_secdata {
 	struct vigie_store *s;
+	struct vigie_index_cache *cache; /* the engine's per-release cache */
 	struct fs_release *v;
 	size_t n, cap;
 };
@@ -914,6 +916,11 @@ int vigie_feeds_secdata_new(struct feeds_secdata **out, struct vigie_store *s)
 {
 	if (!(*out = calloc(1, sizeof(**out))))
 		return VIGIE_ENOMEM;
+	if (vigie_index_cache_new(&(*out)->cache)) {
+		free(*out);
+		*out = NULL;
+		return VIGIE_ENOMEM;
+	}
 	(*out)->s = s;
 	return 0;
 }
@@ -924,12 +931,13 @@ void vigie_feeds_secdata_free(struct feeds_secdata *fs)
 		return;
 	for (size_t i = 0; i < fs->n; i++) {
 		free(fs->v[i].release);
-		vigie_vulnindex_free(fs->v[i].idx);
+		vigie_index_cache_put(fs->cache, fs->v[i].idx);
 		vigie_hashmap_release(&fs->v[i].adv);
 		vigie_hashmap_release(&fs->v[i].cves);
 		vigie_arena_release(&fs->v[i].arena);
 	}
 	free(fs->v);
+	vigie_index_cache_free(fs->cache);
 	free(fs);
 }
 
@@ -959,7 +967,7 @@ static int fs_release(struct feeds_secdata *fs, const char *release,
 	vigie_arena_init(&r->arena);
 	if (!(r->release = strdup(release)))
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
-	if ((rc = vigie_vulnindex_build(&r->idx, fs->s, release, err))) {
+	if ((rc = vigie_index_cache_get(fs->cache, fs->s, release, &r->idx, err))) {
 		free(r->release);
 		vigie_arena_release(&r->arena);
 		return rc;

@@ -1,4 +1,5 @@
 #include "vigie/scanners/triage.h"
+#include "vigie/engine/indexcache.h"
 #include "vigie/core/hashmap.h"
 #include "vigie/debian/debver.h"
 #include "vigie/engine/match.h"
@@ -47,7 +48,8 @@ struct tctx {
 	struct vigie_error *err;
 	struct policy defpol;
 	struct vigie_hashmap hosts;   /* key -> struct thost* */
-	struct vigie_hashmap indexes; /* release -> struct vulnindex* */
+	struct vigie_index_cache *cache; /* the engine's per-release cache */
+	struct vigie_hashmap indexes; /* release -> reference held on cache */
 	struct vigie_hashmap tracker_known; /* cve -> (void*)1 or 2 */
 	struct thost fixed;           /* opts->inv */
 	const struct report *rep;
@@ -88,19 +90,23 @@ static const char *kernel_norm(const char *source)
 
 static const struct vulnindex *index_for(struct tctx *c, const char *release)
 {
-	struct vulnindex *idx = vigie_hashmap_get(&c->indexes, release, strlen(release));
+	const struct vulnindex *idx = vigie_hashmap_get(&c->indexes, release, strlen(release));
 	void **slot;
 	char *k;
 	if (idx)
 		return idx;
-	if (vigie_vulnindex_build(&idx, c->store, release, c->err))
+	if (!c->cache && vigie_index_cache_new(&c->cache)) {
+		vigie_error_set(c->err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		return NULL;
+	}
+	if (vigie_index_cache_get(c->cache, c->store, release, &idx, c->err))
 		return NULL;
 	k = vigie_arena_strdup(&c->res->arena, release);
 	if (!k || !(slot = vigie_hashmap_slot(&c->indexes, k, strlen(k)))) {
-		vigie_vulnindex_free(idx);
+		vigie_index_cache_put(c->cache, idx);
 		return NULL;
 	}
-	*slot = idx;
+	*slot = (void *)idx;
 	return idx;
 }
 
@@ -774,7 +780,7 @@ out:
 		}
 	for (size_t i = 0; i < c.indexes.cap; i++)
 		if (c.indexes.keys && c.indexes.keys[i])
-			vigie_vulnindex_free(c.indexes.vals[i]);
+			vigie_index_cache_put(c.cache, c.indexes.vals[i]);
 	if (o->inv)
 		thost_release(&c.fixed);
 	if (c.sys) {
@@ -783,6 +789,7 @@ out:
 	}
 	vigie_hashmap_release(&c.hosts);
 	vigie_hashmap_release(&c.indexes);
+	vigie_index_cache_free(c.cache);
 	vigie_hashmap_release(&c.tracker_known);
 	if (rc)
 		vigie_triage_result_release(res);
