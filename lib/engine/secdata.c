@@ -1,4 +1,5 @@
 #include "vigie/engine/secdata.h"
+#include "vigie/engine/indexcache.h"
 #include "vigie/debian/debver.h"
 #include "vigie/engine/match.h"
 #include "vigie/engine/vulnindex.h"
@@ -23,7 +24,8 @@ struct secdata {
 	struct vigie_store *store;
 	const struct inventory *inv;
 	struct policy pol;
-	struct vulnindex *idx;
+	const struct vulnindex *idx;
+	struct vigie_index_cache *cache; /* idx is a reference on it; NULL: own */
 	struct vigie_arena arena;
 	struct vigie_hashmap fixes; /* "source\x1fCVE" -> struct adv_fix list */
 	char evidence[512];
@@ -79,6 +81,13 @@ int vigie_secdata_open(struct secdata **out, struct vigie_store *s,
 		 const struct inventory *inv, const struct policy *pol,
 		 struct vigie_error *err)
 {
+	return vigie_secdata_open_cached(out, s, NULL, inv, pol, err);
+}
+
+int vigie_secdata_open_cached(struct secdata **out, struct vigie_store *s,
+			      struct vigie_index_cache *cache, const struct inventory *inv,
+			      const struct policy *pol, struct vigie_error *err)
+{
 	struct secdata *sd;
 	int rc;
 	*out = NULL;
@@ -94,7 +103,16 @@ int vigie_secdata_open(struct secdata **out, struct vigie_store *s,
 		vigie_policy_default(&sd->pol);
 	vigie_arena_init(&sd->arena);
 	vigie_hashmap_init(&sd->fixes);
-	if ((rc = vigie_vulnindex_build(&sd->idx, s, inv->release, err))) {
+	if (cache) {
+		rc = vigie_index_cache_get(cache, s, inv->release, &sd->idx, err);
+		if (!rc)
+			sd->cache = cache;
+	} else {
+		struct vulnindex *own = NULL;
+		rc = vigie_vulnindex_build(&own, s, inv->release, err);
+		sd->idx = own;
+	}
+	if (rc) {
 		vigie_secdata_free(sd);
 		return rc;
 	}
@@ -113,7 +131,10 @@ void vigie_secdata_free(struct secdata *sd)
 {
 	if (!sd)
 		return;
-	vigie_vulnindex_free(sd->idx);
+	if (sd->cache)
+		vigie_index_cache_put(sd->cache, sd->idx);
+	else
+		vigie_vulnindex_free((struct vulnindex *)sd->idx);
 	vigie_hashmap_release(&sd->fixes);
 	vigie_arena_release(&sd->arena);
 	free(sd);

@@ -42,7 +42,8 @@ static void host_tl_release(struct host_tl *t)
  * with Debian's security data for its stored release; no changelog is read
  * (the host's files are not here). The caller checked the host is in
  * scope. */
-static int host_tl_build(struct host_tl *t, struct vigie_store *s, const struct policy *pol,
+static int host_tl_build(struct host_tl *t, struct vigie_store *s,
+			 struct vigie_index_cache *cache, const struct policy *pol,
 			 const char *name, int64_t since, int64_t until, struct vigie_error *err)
 {
 	struct timeline_opts to;
@@ -61,7 +62,7 @@ static int host_tl_build(struct host_tl *t, struct vigie_store *s, const struct 
 	vigie_error_init(&ignored);
 	/* without security data (unknown release) the timeline still lists
 	 * the upgrades, as the CLI does */
-	if (t->inv.release && vigie_secdata_open(&t->sd, s, &t->inv, pol, &ignored))
+	if (t->inv.release && vigie_secdata_open_cached(&t->sd, s, cache, &t->inv, pol, &ignored))
 		t->sd = NULL;
 	memset(&to, 0, sizeof(to));
 	to.root = "-";
@@ -93,7 +94,7 @@ static int timeline_for(struct req *r, struct vigie_buf *out, struct host_tl *t)
 	if ((status = srv_visible_host(r, s, out)))
 		return status;
 	vigie_error_init(&err);
-	rc = host_tl_build(t, s, r->srv->policy, r->params[0], 0, 0, &err);
+	rc = host_tl_build(t, s, r->srv->cache, r->srv->policy, r->params[0], 0, 0, &err);
 	if (rc)
 		return srv_error(r, out, rc == VIGIE_ENOTFOUND ? 404 : 500,
 				 rc == VIGIE_ENOTFOUND ? "no such host" : err.msg);
@@ -484,7 +485,7 @@ static int sla_compute(struct req *r, struct vigie_buf *out, struct sla_model *m
 		struct timeline_sla_hooks hooks;
 		struct sla_item *items = NULL;
 		size_t n = 0, undated = 0, followups = 0;
-		rc = host_tl_build(t, s, r->srv->policy, names.v[i], since, until, &err);
+		rc = host_tl_build(t, s, r->srv->cache, r->srv->policy, names.v[i], since, until, &err);
 		m->nhosts++;
 		if (rc == VIGIE_ENOTFOUND)
 			continue; /* removed meanwhile */

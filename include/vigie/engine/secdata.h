@@ -19,6 +19,13 @@ struct secdata;
 int vigie_secdata_open(struct secdata **out, struct vigie_store *s,
 		 const struct inventory *inv, const struct policy *pol,
 		 struct vigie_error *err);
+/* The same with the release's index taken from cache (shared, held until
+ * vigie_secdata_free; cache must outlive the secdata); cache NULL builds
+ * the secdata's own index as vigie_secdata_open does. */
+struct vigie_index_cache;
+int vigie_secdata_open_cached(struct secdata **out, struct vigie_store *s,
+			      struct vigie_index_cache *cache, const struct inventory *inv,
+			      const struct policy *pol, struct vigie_error *err);
 void vigie_secdata_free(struct secdata *sd);
 /* timeline_cve_source_fn: CVEs whose fixed version for the release lies in
  * (old, new] of the upgrade's source package: the tracker's, and each
