@@ -33,7 +33,8 @@ int vigie_app_sla_add_effective(struct sla_item *items, size_t n, struct vigie_s
 	return rc;
 }
 
-int vigie_app_host_sla(struct vigie_host_sla *out, struct vigie_store *s, const char *host,
+int vigie_app_host_sla(struct vigie_host_sla *out, struct vigie_store *s,
+		       struct vigie_index_cache *cache, const char *host,
 		       const char *release, const struct policy *pol,
 		       const struct sla_policy *sla, int64_t since, int64_t until,
 		       struct vigie_error *err)
@@ -58,7 +59,7 @@ int vigie_app_host_sla(struct vigie_host_sla *out, struct vigie_store *s, const 
 	} else {
 		struct vigie_error e2;
 		vigie_error_init(&e2);
-		if (vigie_secdata_open(&out->sd, s, &out->inv, pol, &e2)) {
+		if (vigie_secdata_open_cached(&out->sd, s, cache, &out->inv, pol, &e2)) {
 			vigie_error_format(&e2, out->note, sizeof(out->note));
 			out->sd = NULL;
 		}

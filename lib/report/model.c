@@ -5,6 +5,7 @@
 #include "vigie/report/report.h"
 #include "vigie/report/tz.h"
 #include "vigie/app/host.h"
+#include "vigie/engine/indexcache.h"
 #include "vigie/app/sla.h"
 #include "vigie/engine/scan_restart.h"
 #include "vigie/debian/history.h"
@@ -86,6 +87,7 @@ struct pending_row {
 struct ctx {
 	struct vigie_arena a;
 	struct vigie_store *s;
+	struct vigie_index_cache *cache, *own_cache; /* release indexes */
 	const struct vigie_report_opts *o;
 	struct vigie_tz tz;
 	int64_t start, end, now, year_start;
@@ -333,7 +335,7 @@ static int do_host(struct ctx *c, struct hostrow *r, struct vigie_error *err)
 	memset(&ty, 0, sizeof(ty));
 	memset(&to, 0, sizeof(to));
 	/* the month's SLA: the very function `vigie sla --from-store` calls */
-	if ((rc = vigie_app_host_sla(&hs, c->s, r->name, NULL, c->o->policy, c->o->sla, c->start,
+	if ((rc = vigie_app_host_sla(&hs, c->s, c->cache, r->name, NULL, c->o->policy, c->o->sla, c->start,
 				     c->end, err)))
 		goto out;
 	items = hs.items;
@@ -869,6 +871,14 @@ int vigie_report_model(struct vigie_buf *out, struct vigie_store *s, const char 
 	c.s = s;
 	c.o = o;
 	c.now = o->now ? o->now : vigie_now();
+	c.cache = o->cache;
+	if (!c.cache) {
+		if (vigie_index_cache_new(&c.own_cache)) {
+			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+			goto out;
+		}
+		c.cache = c.own_cache;
+	}
 	/* the scope is in the query: another client's name finds nothing */
 	if ((rc = vigie_store_clients_each(s, scope, client_cb, &c, err)))
 		goto out;
@@ -916,5 +926,6 @@ out:
 	vigie_strv_release(&c.contacts);
 	vigie_decisions_release(&c.dec);
 	vigie_arena_release(&c.a);
+	vigie_index_cache_free(c.own_cache);
 	return rc;
 }

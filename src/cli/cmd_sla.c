@@ -61,7 +61,7 @@ static int sla_stored(const struct cli_logs *logs, const char *release,
 		return cli_fail("out of memory");
 	if (cli_policy_load(cp, NULL) || cli_store_open(&s, 0))
 		goto out;
-	if (vigie_app_host_sla(&hs, s, ro->host, release, cp, pol, ro->since, ro->until, &err)) {
+	if (vigie_app_host_sla(&hs, s, NULL, ro->host, release, cp, pol, ro->since, ro->until, &err)) {
 		rc = cli_error(&err);
 		goto out;
 	}

@@ -44,6 +44,7 @@ int h_report(struct req *r, struct vigie_buf *out)
 	o.lang = lang && (!strcmp(lang, "fr") || !strcmp(lang, "en")) ? lang : NULL;
 	o.policy = r->srv->policy;
 	o.sla = &sla;
+	o.cache = r->srv->cache;
 	rc = vigie_report_model(&json, s, vigie_principal_scope(&r->who), &o, &err);
 	if (rc) {
 		status = srv_error(r, out, rc == VIGIE_ENOTFOUND ? 404 : 500,

@@ -35,8 +35,12 @@ struct vigie_host_sla {
 };
 
 /* Fill out (initialised here; release it even on error). VIGIE_ENOTFOUND
- * when host is unknown; a security data failure is not an error (note). */
-int vigie_app_host_sla(struct vigie_host_sla *out, struct vigie_store *s, const char *host,
+ * when host is unknown; a security data failure is not an error (note).
+ * The release's index comes from cache (which must outlive out), or is
+ * built for out alone when cache is NULL. */
+struct vigie_index_cache;
+int vigie_app_host_sla(struct vigie_host_sla *out, struct vigie_store *s,
+		       struct vigie_index_cache *cache, const char *host,
 		       const char *release, const struct policy *pol,
 		       const struct sla_policy *sla, int64_t since, int64_t until,
 		       struct vigie_error *err);

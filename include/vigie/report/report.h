@@ -25,6 +25,7 @@
 #define VIGIE_REPORT_SCHEMA "vigie.report/1"
 #define VIGIE_REPORT_MAX_JSON (64 * 1024 * 1024)
 
+struct vigie_index_cache;
 struct vigie_report_opts {
 	const char *client;            /* required */
 	int year, month;               /* month 0: the last complete month in
@@ -33,6 +34,8 @@ struct vigie_report_opts {
 	const struct policy *policy;   /* NULL: built-in */
 	const struct sla_policy *sla;  /* required */
 	int64_t now;                   /* 0: vigie_now() */
+	struct vigie_index_cache *cache; /* release indexes; NULL: the
+					    report's own */
 };
 
 /* "YYYY-MM" into *y, *m; "last" gives *m = 0. VIGIE_EUSAGE otherwise. */
