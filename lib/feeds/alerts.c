@@ -416,16 +416,13 @@ int vigie_alerts_json(struct vigie_buf *out, const struct feeds_items *l,
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 	}
 	yajl_gen_map_open(g);
-	vigie_json_str(g, "schema");
-	vigie_json_str(g, "vigie.alerts/1");
-	vigie_json_str(g, "generated_at");
-	vigie_json_str(g, vigie_time_format(vigie_now(), t, sizeof(t)));
+	vigie_json_kv_str(g, "schema", "vigie.alerts/1");
+	vigie_json_kv_str(g, "generated_at", vigie_time_format(vigie_now(), t, sizeof(t)));
 	vigie_json_str(g, "hosts");
 	yajl_gen_array_open(g);
 	for (size_t h = 0; h < hosts.n; h++) {
 		yajl_gen_map_open(g);
-		vigie_json_str(g, "host");
-		vigie_json_str(g, hosts.v[h]);
+		vigie_json_kv_str(g, "host", hosts.v[h]);
 		vigie_json_str(g, "items");
 		yajl_gen_array_open(g);
 		for (size_t i = 0; i < l->n; i++) {
@@ -433,19 +430,16 @@ int vigie_alerts_json(struct vigie_buf *out, const struct feeds_items *l,
 			if (x->duplicate || !vigie_feeds_match_has_host(&x->match, hosts.v[h]))
 				continue;
 			yajl_gen_map_open(g);
-			vigie_json_str(g, "feed");
-			vigie_json_str(g, x->it.feed);
-			vigie_json_str(g, "title");
-			vigie_json_str(g, x->it.title);
-			vigie_json_str(g, "link");
-			vigie_json_str(g, x->it.link);
+			vigie_json_kv_str(g, "feed", x->it.feed);
+			vigie_json_kv_str(g, "title", x->it.title);
+			vigie_json_kv_str(g, "link", x->it.link);
 			vigie_json_str(g, "published");
 			if (x->it.published)
 				vigie_json_str(g, vigie_time_format(x->it.published, t, sizeof(t)));
 			else
 				yajl_gen_null(g);
-			vigie_json_str(g, "first_seen");
-			vigie_json_str(g, vigie_time_format(x->it.first_seen, t, sizeof(t)));
+			vigie_json_kv_str(g, "first_seen",
+					  vigie_time_format(x->it.first_seen, t, sizeof(t)));
 			vigie_json_str(g, "cves");
 			glist(g, x->it.cves);
 			vigie_json_str(g, "advisories");
@@ -459,10 +453,8 @@ int vigie_alerts_json(struct vigie_buf *out, const struct feeds_items *l,
 				if (strcmp(hit->host, hosts.v[h]))
 					continue;
 				yajl_gen_map_open(g);
-				vigie_json_str(g, "via");
-				vigie_json_str(g, hit->via);
-				vigie_json_str(g, "name");
-				vigie_json_str(g, hit->what);
+				vigie_json_kv_str(g, "via", hit->via);
+				vigie_json_kv_str(g, "name", hit->what);
 				vigie_feeds_hit_json_fix(g, hit);
 				yajl_gen_map_close(g);
 			}
@@ -478,30 +470,22 @@ int vigie_alerts_json(struct vigie_buf *out, const struct feeds_items *l,
 	for (size_t i = 0; ad && i < ad->n; i++) {
 		const struct alerts_decision *x = &ad->v[i];
 		yajl_gen_map_open(g);
-		vigie_json_str(g, "id");
-		yajl_gen_integer(g, x->d->id);
-		vigie_json_str(g, "cve");
-		vigie_json_str(g, x->d->cve);
-		vigie_json_str(g, "status");
-		vigie_json_str(g, x->d->status);
-		vigie_json_str(g, "state");
-		vigie_json_str(g, vigie_decision_state_name(x->state));
-		vigie_json_str(g, "debian_was");
-		vigie_json_str(g, x->state == VIGIE_DECISION_REOPENED ? x->was : NULL);
-		vigie_json_str(g, "debian_now");
-		vigie_json_str(g, x->state == VIGIE_DECISION_REOPENED ? x->now : NULL);
-		vigie_json_str(g, "scope");
-		vigie_json_str(g, vigie_decision_scope(x->d));
-		vigie_json_str(g, "host");
-		vigie_json_str(g, x->d->host);
-		vigie_json_str(g, "client");
-		vigie_json_str(g, x->d->client);
-		vigie_json_str(g, "by");
-		vigie_json_str(g, x->d->by);
-		vigie_json_str(g, "reason");
-		vigie_json_str(g, x->d->reason);
-		vigie_json_str(g, "expires");
-		vigie_json_str(g, x->d->expires ? vigie_time_format(x->d->expires, t, sizeof(t)) : NULL);
+		vigie_json_kv_int(g, "id", x->d->id);
+		vigie_json_kv_str(g, "cve", x->d->cve);
+		vigie_json_kv_str(g, "status", x->d->status);
+		vigie_json_kv_str(g, "state", vigie_decision_state_name(x->state));
+		vigie_json_kv_str(g, "debian_was",
+				  x->state == VIGIE_DECISION_REOPENED ? x->was : NULL);
+		vigie_json_kv_str(g, "debian_now",
+				  x->state == VIGIE_DECISION_REOPENED ? x->now : NULL);
+		vigie_json_kv_str(g, "scope", vigie_decision_scope(x->d));
+		vigie_json_kv_str(g, "host", x->d->host);
+		vigie_json_kv_str(g, "client", x->d->client);
+		vigie_json_kv_str(g, "by", x->d->by);
+		vigie_json_kv_str(g, "reason", x->d->reason);
+		vigie_json_kv_str(g, "expires",
+				  x->d->expires ? vigie_time_format(x->d->expires, t, sizeof(t))
+						 : NULL);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);

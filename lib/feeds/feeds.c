@@ -1278,24 +1278,19 @@ static int gen_finish(yajl_gen g, struct vigie_buf *out, struct vigie_error *err
 	return rc;
 }
 
-#define K(g, s) vigie_json_str(g, s)
-
 void vigie_feeds_hit_json_fix(yajl_gen g, const struct feeds_hit *h)
 {
-	K(g, "fixed");
+	vigie_json_key(g, "fixed");
 	if (h->fixed < 0)
 		yajl_gen_null(g);
 	else
 		yajl_gen_bool(g, h->fixed);
-	K(g, "restart_needed");
+	vigie_json_key(g, "restart_needed");
 	yajl_gen_bool(g, h->restart_pending);
 	if (h->source) {
-		K(g, "source");
-		vigie_json_str(g, h->source);
-		K(g, "installed");
-		vigie_json_str(g, h->source_version);
-		K(g, "fixed_version");
-		vigie_json_str(g, h->fixed_version);
+		vigie_json_kv_str(g, "source", h->source);
+		vigie_json_kv_str(g, "installed", h->source_version);
+		vigie_json_kv_str(g, "fixed_version", h->fixed_version);
 	}
 }
 
@@ -1304,65 +1299,58 @@ void vigie_feeds_item_json(yajl_gen g, const struct feeds_item *x)
 	const struct store_feed_item *it = &x->it;
 	char first[32] = "";
 	yajl_gen_map_open(g);
-	K(g, "feed");
-	vigie_json_str(g, it->feed);
-	K(g, "title");
-	vigie_json_str(g, it->title);
-	K(g, "link");
-	vigie_json_str(g, it->link);
-	K(g, "published");
+	vigie_json_kv_str(g, "feed", it->feed);
+	vigie_json_kv_str(g, "title", it->title);
+	vigie_json_kv_str(g, "link", it->link);
+	vigie_json_key(g, "published");
 	gtime(g, it->published);
-	K(g, "first_seen");
+	vigie_json_key(g, "first_seen");
 	gtime(g, it->first_seen);
-	K(g, "cves");
+	vigie_json_key(g, "cves");
 	glist(g, it->cves);
-	K(g, "advisory");
+	vigie_json_key(g, "advisory");
 	if (it->advisory) {
 		sscanf(it->advisory, "%31s", first);
 		vigie_json_str(g, first);
 	} else {
 		yajl_gen_null(g);
 	}
-	K(g, "advisories");
+	vigie_json_key(g, "advisories");
 	glist(g, it->advisory);
-	K(g, "packages");
+	vigie_json_key(g, "packages");
 	glist(g, it->packages);
-	K(g, "services");
+	vigie_json_key(g, "services");
 	glist_sep(g, it->services, FEEDS_SERVICE_SEP);
-	K(g, "hosts");
+	vigie_json_key(g, "hosts");
 	yajl_gen_array_open(g);
 	for (size_t k = 0; k < x->match.n; k++)
 		if (k == 0 || strcmp(x->match.v[k].host, x->match.v[k - 1].host))
 			vigie_json_str(g, x->match.v[k].host);
 	yajl_gen_array_close(g);
-	K(g, "matches");
+	vigie_json_key(g, "matches");
 	yajl_gen_array_open(g);
 	for (size_t k = 0; k < x->match.n; k++) {
 		const struct feeds_hit *h = &x->match.v[k];
 		yajl_gen_map_open(g);
-		K(g, "host");
-		vigie_json_str(g, h->host);
-		K(g, "via");
-		vigie_json_str(g, h->via);
-		K(g, h->source ? "package" : "service");
+		vigie_json_kv_str(g, "host", h->host);
+		vigie_json_kv_str(g, "via", h->via);
+		vigie_json_key(g, h->source ? "package" : "service");
 		vigie_json_str(g, h->what);
 		vigie_feeds_hit_json_fix(g, h);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
-	K(g, "summary");
-	vigie_json_str(g, it->summary);
+	vigie_json_kv_str(g, "summary", it->summary);
 	yajl_gen_map_close(g);
 }
 
 void vigie_feeds_items_json_open(yajl_gen g)
 {
 	yajl_gen_map_open(g);
-	K(g, "schema");
-	vigie_json_str(g, "vigie.feeds/1");
-	K(g, "generated_at");
+	vigie_json_kv_str(g, "schema", "vigie.feeds/1");
+	vigie_json_key(g, "generated_at");
 	gtime(g, vigie_now());
-	K(g, "items");
+	vigie_json_key(g, "items");
 	yajl_gen_array_open(g);
 }
 
@@ -1592,26 +1580,21 @@ int vigie_feeds_coverage_json(struct vigie_buf *out, const struct vigie_feeds_co
 	if (!g)
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 	yajl_gen_map_open(g);
-	K(g, "schema");
-	vigie_json_str(g, "vigie.feeds.coverage/1");
-	K(g, "generated_at");
+	vigie_json_kv_str(g, "schema", "vigie.feeds.coverage/1");
+	vigie_json_key(g, "generated_at");
 	gtime(g, vigie_now());
-	K(g, "uncovered");
-	yajl_gen_integer(g, (long long)c->uncovered);
-	K(g, "services");
+	vigie_json_kv_int(g, "uncovered", c->uncovered);
+	vigie_json_key(g, "services");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < c->n; i++) {
 		const struct feeds_cov *v = &c->v[i];
 		yajl_gen_map_open(g);
-		K(g, "host");
-		vigie_json_str(g, v->host);
-		K(g, "service");
-		vigie_json_str(g, v->service);
-		K(g, "origin");
-		vigie_json_str(g, v->origin);
-		K(g, "covered");
+		vigie_json_kv_str(g, "host", v->host);
+		vigie_json_kv_str(g, "service", v->service);
+		vigie_json_kv_str(g, "origin", v->origin);
+		vigie_json_key(g, "covered");
 		yajl_gen_bool(g, v->feeds.n > 0);
-		K(g, "feeds");
+		vigie_json_key(g, "feeds");
 		yajl_gen_array_open(g);
 		for (size_t k = 0; k < v->feeds.n; k++)
 			vigie_json_str(g, v->feeds.v[k]);

@@ -241,31 +241,24 @@ static int status_source(void *ud, const struct store_source *src)
 		return 0;
 	}
 	yajl_gen_map_open(c->g);
-	vigie_json_str(c->g, "name");
-	vigie_json_str(c->g, src->name);
-	vigie_json_str(c->g, "location");
-	vigie_json_str(c->g, src->location);
-	vigie_json_str(c->g, "imported_at");
-	vigie_json_str(c->g, i);
+	vigie_json_kv_str(c->g, "name", src->name);
+	vigie_json_kv_str(c->g, "location", src->location);
+	vigie_json_kv_str(c->g, "imported_at", i);
 	/* one format per field across commands: RFC 3339, as in scan's
 	 * sources (the text keeps the day) */
-	vigie_json_str(c->g, "data_date");
-	vigie_json_str(c->g, date_or_dash(src->data_date, dd, sizeof(dd), 1));
-	vigie_json_str(c->g, "rows");
-	yajl_gen_integer(c->g, src->rows);
+	vigie_json_kv_str(c->g, "data_date", date_or_dash(src->data_date, dd, sizeof(dd), 1));
+	vigie_json_kv_int(c->g, "rows", src->rows);
 	/* the import this one replaced (null: none recorded); restorable:
 	 * its rows are kept and `db rollback` puts them back */
 	vigie_json_str(c->g, "previous");
 	if (src->has_prev) {
 		yajl_gen_map_open(c->g);
-		vigie_json_str(c->g, "location");
-		vigie_json_str(c->g, src->prev_location);
-		vigie_json_str(c->g, "imported_at");
-		vigie_json_str(c->g, date_or_dash(src->prev_imported_at, imp, sizeof(imp), 1));
-		vigie_json_str(c->g, "data_date");
-		vigie_json_str(c->g, date_or_dash(src->prev_data_date, dd, sizeof(dd), 1));
-		vigie_json_str(c->g, "rows");
-		yajl_gen_integer(c->g, src->prev_rows);
+		vigie_json_kv_str(c->g, "location", src->prev_location);
+		vigie_json_kv_str(c->g, "imported_at",
+				  date_or_dash(src->prev_imported_at, imp, sizeof(imp), 1));
+		vigie_json_kv_str(c->g, "data_date",
+				  date_or_dash(src->prev_data_date, dd, sizeof(dd), 1));
+		vigie_json_kv_int(c->g, "rows", src->prev_rows);
 		vigie_json_str(c->g, "restorable");
 		yajl_gen_bool(c->g, src->prev_kept);
 		yajl_gen_map_close(c->g);
@@ -276,13 +269,11 @@ static int status_source(void *ud, const struct store_source *src)
 	vigie_json_str(c->g, "rolled_back");
 	if (src->rolled_back_at) {
 		yajl_gen_map_open(c->g);
-		vigie_json_str(c->g, "at");
-		vigie_json_str(c->g, date_or_dash(src->rolled_back_at, imp, sizeof(imp), 1));
-		vigie_json_str(c->g, "discarded_imported_at");
-		vigie_json_str(c->g, date_or_dash(src->rolled_back_imported_at, dd,
-						  sizeof(dd), 1));
-		vigie_json_str(c->g, "discarded_rows");
-		yajl_gen_integer(c->g, src->rolled_back_rows);
+		vigie_json_kv_str(c->g, "at",
+				  date_or_dash(src->rolled_back_at, imp, sizeof(imp), 1));
+		vigie_json_kv_str(c->g, "discarded_imported_at",
+				  date_or_dash(src->rolled_back_imported_at, dd, sizeof(dd), 1));
+		vigie_json_kv_int(c->g, "discarded_rows", src->rolled_back_rows);
 		yajl_gen_map_close(c->g);
 	} else {
 		yajl_gen_null(c->g);
@@ -357,24 +348,18 @@ static int db_status(int argc, char **argv)
 			return cli_fail("out of memory");
 		}
 		yajl_gen_map_open(ctx.g);
-		vigie_json_str(ctx.g, "schema");
-		vigie_json_str(ctx.g, "vigie.dbstatus/1");
-		vigie_json_str(ctx.g, "database");
-		vigie_json_str(ctx.g, vigie_store_path(s));
-		vigie_json_str(ctx.g, "schema_version");
-		yajl_gen_integer(ctx.g, vigie_store_schema_version(s));
+		vigie_json_kv_str(ctx.g, "schema", "vigie.dbstatus/1");
+		vigie_json_kv_str(ctx.g, "database", vigie_store_path(s));
+		vigie_json_kv_int(ctx.g, "schema_version", vigie_store_schema_version(s));
 		vigie_json_str(ctx.g, "sources");
 		yajl_gen_array_open(ctx.g);
 		rc = vigie_store_sources_each(s, status_source, &ctx, &err);
 		yajl_gen_array_close(ctx.g);
 		vigie_json_str(ctx.g, "counts");
 		yajl_gen_map_open(ctx.g);
-		vigie_json_str(ctx.g, "advisories");
-		yajl_gen_integer(ctx.g, adv);
-		vigie_json_str(ctx.g, "vulnerabilities");
-		yajl_gen_integer(ctx.g, vul);
-		vigie_json_str(ctx.g, "packages");
-		yajl_gen_integer(ctx.g, pkg);
+		vigie_json_kv_int(ctx.g, "advisories", adv);
+		vigie_json_kv_int(ctx.g, "vulnerabilities", vul);
+		vigie_json_kv_int(ctx.g, "packages", pkg);
 		for (size_t i = 1; count_tables[i]; i++) {
 			vigie_json_str(ctx.g, count_tables[i]);
 			yajl_gen_integer(ctx.g, counts[i]);

@@ -203,8 +203,7 @@ static int list_cb(void *ud, const struct store_feed *f)
 		gtime(g, "last_poll", f->last_poll);
 		gtime(g, "last_success", f->last_success);
 		vigie_json_kv_str(g, "last_error", f->last_error);
-		vigie_json_key(g, "failures");
-		yajl_gen_integer(g, f->failures);
+		vigie_json_kv_int(g, "failures", f->failures);
 		gtime(g, "next_poll", f->next_poll);
 		yajl_gen_map_close(g);
 	} else {
