@@ -141,12 +141,6 @@ static void ykd(yajl_gen g, const char *k, double v)
 	yajl_gen_number(g, buf, strlen(buf));
 }
 
-static yajl_gen new_gen(void)
-{
-	yajl_gen g = vigie_json_gen_alloc();
-	return g;
-}
-
 static int gen_finish(yajl_gen g, struct vigie_buf *out)
 {
 	const unsigned char *buf;
@@ -222,7 +216,7 @@ static void gen_histogram(yajl_gen g, const struct histogram *hg)
 int vigie_history_report_json(struct vigie_buf *out, const struct history *h,
 			const struct histogram *hg, const struct report_opts *o)
 {
-	yajl_gen g = new_gen();
+	yajl_gen g = vigie_json_gen_alloc();
 	size_t n = 0;
 	if (!g)
 		return VIGIE_ENOMEM;
@@ -615,7 +609,7 @@ int vigie_timeline_report_csv(struct vigie_buf *out, const struct timeline *tl,
 int vigie_timeline_report_json(struct vigie_buf *out, const struct timeline *tl,
 			 const struct history *h, const struct report_opts *o)
 {
-	yajl_gen g = new_gen();
+	yajl_gen g = vigie_json_gen_alloc();
 	if (!g)
 		return VIGIE_ENOMEM;
 	gen_head(g, "vigie.timeline/1", o);
@@ -826,7 +820,7 @@ int vigie_sla_report_json(struct vigie_buf *out, const struct sla_policy *p,
 		    const struct sla_summary sum[SLA_NCLASSES], size_t undated,
 		    size_t followups, const struct report_opts *o)
 {
-	yajl_gen g = new_gen();
+	yajl_gen g = vigie_json_gen_alloc();
 	char buf[1024];
 	if (!g)
 		return VIGIE_ENOMEM;

@@ -335,8 +335,8 @@ static int do_host(struct ctx *c, struct hostrow *r, struct vigie_error *err)
 	memset(&ty, 0, sizeof(ty));
 	memset(&to, 0, sizeof(to));
 	/* the month's SLA: the very function `vigie sla --from-store` calls */
-	if ((rc = vigie_app_host_sla(&hs, c->s, c->cache, r->name, NULL, c->o->policy, c->o->sla, c->start,
-				     c->end, err)))
+	if ((rc = vigie_app_host_sla(&hs, c->s, c->cache, r->name, NULL, c->o->policy, c->o->sla,
+				     c->start, c->end, err)))
 		goto out;
 	items = hs.items;
 	sd = hs.sd;

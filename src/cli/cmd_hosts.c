@@ -47,12 +47,6 @@ static int jflush(yajl_gen g)
 	return rc;
 }
 
-static yajl_gen jnew(void)
-{
-	yajl_gen g = vigie_json_gen_alloc();
-	return g;
-}
-
 static void jhost(yajl_gen g, const struct store_host *h)
 {
 	vigie_json_kv_str(g, "name", h->name);
@@ -236,7 +230,7 @@ static int hosts_list(int argc, char **argv)
 		return rc;
 	cli_error_init(&err);
 	if (!strcmp(format, "json")) {
-		if (!(c.g = jnew())) {
+		if (!(c.g = vigie_json_gen_alloc())) {
 			vigie_store_close(s);
 			return cli_fail("out of memory");
 		}
@@ -334,7 +328,7 @@ static int hosts_show(int argc, char **argv)
 	c.h.kernel_release = inv.kernel_release;
 	c.h.kernel_version = inv.kernel_version;
 	if (!strcmp(format, "json")) {
-		if (!(c.g = jnew())) {
+		if (!(c.g = vigie_json_gen_alloc())) {
 			rc = cli_fail("out of memory");
 			goto out;
 		}
@@ -524,7 +518,7 @@ static int hosts_history(int argc, char **argv)
 		return cli_fail("no host named %s", argv[optind]);
 	}
 	if (!strcmp(format, "json")) {
-		g = jnew();
+		g = vigie_json_gen_alloc();
 		yajl_gen_map_open(g);
 		vigie_json_kv_str(g, "schema", "vigie.findinghistory/1");
 		vigie_json_kv_str(g, "host", argv[optind]);
