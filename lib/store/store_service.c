@@ -781,6 +781,21 @@ int vigie_store_fleet_totals(struct vigie_store *s, const char *scope,
 	return rc == VIGIE_STEP_ROW ? 0 : vigie_store_dberr(s, err, "count hosts");
 }
 
+int vigie_store_view_generation(struct vigie_store *s, int64_t *gen,
+				struct vigie_error *err)
+{
+	static const char sql[] = "SELECT n FROM view_generation WHERE id = 1";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int rc;
+	*gen = -1;
+	if (!st)
+		return VIGIE_EDB;
+	if ((rc = vdb_step(st)) == VIGIE_STEP_ROW)
+		*gen = vdb_col_int64(st, 0);
+	vdb_reset(st);
+	return rc == VIGIE_STEP_ROW ? 0 : vigie_store_dberr(s, err, "read the view generation");
+}
+
 int vigie_store_fleet_host_get(struct vigie_store *s, const char *scope, const char *name,
 			       store_fleet_host_cb *cb, void *ud, struct vigie_error *err)
 {

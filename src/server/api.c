@@ -301,6 +301,10 @@ int h_api_hosts(struct req *r, struct vigie_buf *out)
 	struct store_fleet_totals tot;
 	long offset = srv_arg_long(r, "offset", 0, 100000000);
 	long limit = srv_arg_long(r, "limit", SRV_API_LIMIT, SRV_API_LIMIT_MAX);
+	char key[256], part[48];
+	int64_t gen;
+	size_t mark;
+	int rc;
 	yajl_gen g;
 	if (!s)
 		return srv_error(r, out, 503, "the database is not available");
@@ -309,8 +313,19 @@ int h_api_hosts(struct req *r, struct vigie_buf *out)
 	if (limit < 1)
 		return srv_error(r, out, 400, "limit: expected a number from 1 to 10000");
 	vigie_error_init(&err);
+	/* the answer depends on the scope and the range only: kept while the
+	 * store's view generation (read first) stays */
+	if (vigie_store_view_generation(s, &gen, &err))
+		return srv_error(r, out, 500, err.msg);
+	snprintf(part, sizeof(part), "%ld-%ld", offset, limit);
+	srv_view_key(r, "api-hosts", part, key, sizeof(key));
+	if (srv_viewcache_get(r->srv->views, key, gen, out)) {
+		r->content_type = "application/json";
+		return 200;
+	}
 	if (vigie_store_fleet_totals(s, vigie_principal_scope(&r->who), &tot, &err))
 		return srv_error(r, out, 500, err.msg);
+	mark = out->len;
 	g = vigie_json_gen_new(out);
 	yajl_gen_map_open(g);
 	vigie_json_kv_str(g, "schema", "vigie.hosts/1");
@@ -323,7 +338,9 @@ int h_api_hosts(struct req *r, struct vigie_buf *out)
 	if (vigie_store_fleet_hosts_page(s, vigie_principal_scope(&r->who), offset, limit,
 					 host_cb, g, &err))
 		return list_fail(r, g, out, err.msg);
-	return list_done(r, g, out);
+	if ((rc = list_done(r, g, out)) == 200)
+		srv_viewcache_put(r->srv->views, key, gen, out->data + mark, out->len - mark);
+	return rc;
 }
 
 struct host_one {
@@ -604,7 +621,7 @@ int h_metrics(struct req *r, struct vigie_buf *out)
 	struct vigie_store *s = srv_store(r);
 	struct vigie_error err;
 	struct msum sum;
-	unsigned long cum = 0;
+	unsigned long cum = 0, hits, misses;
 	static const char *const cls[3] = { "standard", "critical", "highly-critical" };
 	if (!s)
 		return srv_error(r, out, 503, "the database is not available");
@@ -638,6 +655,12 @@ int h_metrics(struct req *r, struct vigie_buf *out)
 	for (int c = 1; c <= 5; c++)
 		vigie_buf_addf(out, "vigie_http_requests_total{code=\"%dxx\"} %lu\n", c,
 			       atomic_load(&m->requests[c]));
+	srv_viewcache_stats(r->srv->views, &hits, &misses);
+	vigie_buf_adds(out, "# HELP vigie_view_cache_requests_total Fleet views (page, host"
+			    " list) served from the kept rendering (hit) or rendered (miss).\n"
+			    "# TYPE vigie_view_cache_requests_total counter\n");
+	vigie_buf_addf(out, "vigie_view_cache_requests_total{result=\"hit\"} %lu\n", hits);
+	vigie_buf_addf(out, "vigie_view_cache_requests_total{result=\"miss\"} %lu\n", misses);
 	vigie_buf_adds(out, "# HELP vigie_http_request_duration_seconds Request latency.\n"
 			    "# TYPE vigie_http_request_duration_seconds histogram\n");
 	for (int b = 0; b < SRV_NBUCKETS; b++) {

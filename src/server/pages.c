@@ -285,15 +285,28 @@ int h_page_fleet(struct req *r, struct vigie_buf *out)
 	struct fleet_page p = { r, out, 0 };
 	struct store_fleet_totals tot;
 	long page = srv_arg_long(r, "page", 1, 1000000), pages;
+	char key[256], part[24];
+	int64_t gen;
+	size_t mark;
 	if (!s)
 		return srv_error(r, out, 503, "the database is not available");
 	if (page < 1)
 		return srv_error(r, out, 400, "page: expected a number from 1");
 	vigie_error_init(&err);
+	/* the generation first: what is rendered below is at least as new */
+	if (vigie_store_view_generation(s, &gen, &err))
+		return srv_error(r, out, 500, err.msg);
+	page_begin(r, out, r->who.client[0] ? r->who.client : T(r, "The fleet", "La flotte"));
+	/* what follows the header depends on the scope, language and page
+	 * only: kept while the store's view generation stays */
+	snprintf(part, sizeof(part), "%ld", page);
+	srv_view_key(r, "fleet", part, key, sizeof(key));
+	if (srv_viewcache_get(r->srv->views, key, gen, out))
+		return page_end(r, out);
+	mark = out->len;
 	if (vigie_store_fleet_totals(s, vigie_principal_scope(&r->who), &tot, &err))
 		return srv_error(r, out, 500, err.msg);
 	pages = tot.hosts ? (tot.hosts + SRV_FLEET_PAGE - 1) / SRV_FLEET_PAGE : 1;
-	page_begin(r, out, r->who.client[0] ? r->who.client : T(r, "The fleet", "La flotte"));
 	/* the whole scope first, then one page of it */
 	vigie_buf_addf(out, "<p id=\"totals\">%ld %s &middot; %s: %ld %s, %ld %s, %ld %s",
 		       tot.hosts, T(r, "hosts", "serveurs"),
@@ -334,6 +347,7 @@ int h_page_fleet(struct req *r, struct vigie_buf *out)
 	if (!p.n)
 		vigie_buf_addf(out, "<p class=\"muted\">%s</p>",
 			       T(r, "No host has reported yet.", "Aucun serveur n'a encore fait de rapport."));
+	srv_viewcache_put(r->srv->views, key, gen, out->data + mark, out->len - mark);
 	return page_end(r, out);
 }
 

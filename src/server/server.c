@@ -667,7 +667,7 @@ int srv_run(const struct srv_opts *o)
 	pthread_mutex_init(&rt->mu, NULL);
 	s.rate = rt;
 	s.policy = o->policy;
-	if (vigie_index_cache_new(&s.cache)) {
+	if (vigie_index_cache_new(&s.cache) || !(s.views = srv_viewcache_new())) {
 		fprintf(stderr, "vigie: out of memory\n");
 		goto out;
 	}
@@ -699,6 +699,7 @@ int srv_run(const struct srv_opts *o)
 	MHD_stop_daemon(d);
 	rc = 0;
 out:
+	srv_viewcache_free(s.views);
 	vigie_index_cache_free(s.cache);
 	pthread_mutex_destroy(&rt->mu);
 	free(rt);

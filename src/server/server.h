@@ -53,6 +53,7 @@ struct srv {
 	int tls;
 	struct srv_metrics m;
 	void *rate;             /* rate limiter (server.c) */
+	struct srv_viewcache *views; /* rendered fleet views (viewcache.c) */
 };
 
 enum srv_role { R_PUBLIC, R_AGENT, R_USER, R_OPERATOR };
@@ -123,6 +124,27 @@ int srv_apply_decisions(struct vigie_store *s, struct scan_result *res,
 			struct vigie_decisions *dec, struct vigie_error *err);
 /* HTML-escape s into out. */
 void srv_html(struct vigie_buf *out, const char *s);
+
+/* The fleet views kept (viewcache.c): bytes rendered from the store under
+ * its view generation gen (vigie_store_view_generation), by key (the
+ * route, the scope, the language, the page). Shared by the threads. */
+struct srv_viewcache;
+struct srv_viewcache *srv_viewcache_new(void);
+void srv_viewcache_free(struct srv_viewcache *c);
+/* Append the bytes kept under key for generation gen to out: 1 when they
+ * were kept (a hit), 0 otherwise. */
+int srv_viewcache_get(struct srv_viewcache *c, const char *key, int64_t gen,
+		      struct vigie_buf *out);
+/* Keep len bytes under key for generation gen (entries of older
+ * generations go; too large an entry is not kept). */
+void srv_viewcache_put(struct srv_viewcache *c, const char *key, int64_t gen,
+		       const char *data, size_t len);
+void srv_viewcache_stats(struct srv_viewcache *c, unsigned long *hits,
+			 unsigned long *misses);
+/* The key of a view: route and parts joined, the scope ("" for the fleet)
+ * and the UTC day included. */
+void srv_view_key(struct req *r, const char *route, const char *parts, char *key,
+		  size_t size);
 
 /* handlers (api.c, pages.c) */
 int h_healthz(struct req *r, struct vigie_buf *out);

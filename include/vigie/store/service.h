@@ -194,6 +194,13 @@ struct store_fleet_totals {
 };
 int vigie_store_fleet_totals(struct vigie_store *s, const char *scope,
 			     struct store_fleet_totals *t, struct vigie_error *err);
+/* The fleet views' generation: a counter the database itself raises on
+ * every write to the hosts or their summaries, by any process (triggers,
+ * schema 10). What vigie_store_fleet_hosts_each/_page, _totals and
+ * _host_get answer cannot have changed while it keeps its value, so a
+ * rendering of them may be kept and served again. */
+int vigie_store_view_generation(struct vigie_store *s, int64_t *gen,
+				struct vigie_error *err);
 /* One host if it is in scope; VIGIE_ENOTFOUND otherwise (another client's
  * host is not found, exactly like a missing one). */
 int vigie_store_fleet_host_get(struct vigie_store *s, const char *scope, const char *name,

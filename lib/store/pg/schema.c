@@ -205,4 +205,15 @@ const struct vigie_migration vigie_store_pg_migrations[VIGIE_PG_NMIGRATIONS] = {
 	{ 9,
 	  /* see the SQLite migration 9 */
 	  "ALTER TABLE host_summary ADD COLUMN basis TEXT COLLATE \"C\";" },
+	{ 10,
+	  /* see the SQLite migration 10; here one trigger per statement */
+	  "CREATE TABLE view_generation(id INTEGER PRIMARY KEY CHECK(id = 1),"
+	  " n BIGINT NOT NULL);"
+	  "INSERT INTO view_generation(id, n) VALUES(1, 0);"
+	  "CREATE FUNCTION vigie_view_bump() RETURNS trigger LANGUAGE plpgsql AS"
+	  " $$BEGIN UPDATE view_generation SET n = n + 1; RETURN NULL; END$$;"
+	  "CREATE TRIGGER hosts_view AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
+	  " ON hosts FOR EACH STATEMENT EXECUTE FUNCTION vigie_view_bump();"
+	  "CREATE TRIGGER host_summary_view AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
+	  " ON host_summary FOR EACH STATEMENT EXECUTE FUNCTION vigie_view_bump();" },
 };

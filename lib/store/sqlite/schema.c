@@ -216,4 +216,24 @@ const struct vigie_migration vigie_store_sqlite_migrations[VIGIE_SQLITE_NMIGRATI
 	   * version, the policy, the day): a push that changes nothing on
 	   * the host keeps a judgement whose basis is still the current one */
 	  "ALTER TABLE host_summary ADD COLUMN basis TEXT;" },
+	{ 10,
+	  /* a counter raised by every write to the hosts or their summaries,
+	   * whoever writes (triggers: another process, or SQL behind vigie's
+	   * back, count too): what the fleet views show is unchanged while it
+	   * is, so the server can keep them */
+	  "CREATE TABLE view_generation(id INTEGER PRIMARY KEY CHECK(id = 1),"
+	  " n INTEGER NOT NULL);"
+	  "INSERT INTO view_generation(id, n) VALUES(1, 0);"
+	  "CREATE TRIGGER hosts_view_i AFTER INSERT ON hosts"
+	  " BEGIN UPDATE view_generation SET n = n + 1; END;"
+	  "CREATE TRIGGER hosts_view_u AFTER UPDATE ON hosts"
+	  " BEGIN UPDATE view_generation SET n = n + 1; END;"
+	  "CREATE TRIGGER hosts_view_d AFTER DELETE ON hosts"
+	  " BEGIN UPDATE view_generation SET n = n + 1; END;"
+	  "CREATE TRIGGER host_summary_view_i AFTER INSERT ON host_summary"
+	  " BEGIN UPDATE view_generation SET n = n + 1; END;"
+	  "CREATE TRIGGER host_summary_view_u AFTER UPDATE ON host_summary"
+	  " BEGIN UPDATE view_generation SET n = n + 1; END;"
+	  "CREATE TRIGGER host_summary_view_d AFTER DELETE ON host_summary"
+	  " BEGIN UPDATE view_generation SET n = n + 1; END;" },
 };
