@@ -83,10 +83,17 @@ static double median(double *t, int n)
 static void report(const char *what, double *t, int n, const struct vigie_ingest_result *r)
 {
 	double m = median(t, n), c = median(cpu, n);
+	char how[64];
+	if (r->kept)
+		snprintf(how, sizeof(how), "judgement kept");
+	else if (r->partial)
+		snprintf(how, sizeof(how), "%zu changed sources judged", r->partial);
+	else
+		snprintf(how, sizeof(how), "judged in full");
 	printf("%-10s median %8.2f ms (CPU %8.2f ms)  best %8.2f ms (CPU %8.2f ms)  (%d runs;"
 	       " %zu package rows written; %s; open %ld/%ld/%ld)\n", what, m, c, t[0], cpu[0],
-	       n, r->packages_written, r->kept ? "judgement kept" : "judged",
-	       r->summary.open[2], r->summary.open[1], r->summary.open[0]);
+	       n, r->packages_written, how, r->summary.open[2], r->summary.open[1],
+	       r->summary.open[0]);
 	cpu_at = cpu;
 }
 

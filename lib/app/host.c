@@ -46,23 +46,22 @@ int vigie_app_judgement_basis(struct vigie_store *s, const struct policy *pol, i
 	return 0;
 }
 
-int vigie_app_record_judgement(struct vigie_store *s, int64_t host_id, int64_t when,
-			       const struct scan_result *res, long pending_security,
-			       const char *basis, struct store_host_summary *sum,
-			       struct vigie_error *err)
-{
-	return vigie_app_record_judgement_some(s, host_id, when, res, pending_security, basis,
-					       NULL, sum, err);
-}
-
-int vigie_app_record_judgement_some(struct vigie_store *s, int64_t host_id, int64_t when,
-				    const struct scan_result *res, long pending_security,
-				    const char *basis, const struct vigie_strv *only,
-				    struct store_host_summary *sum, struct vigie_error *err)
+/* Record res as host_id's judgement. With only (a partial judgement), res
+ * holds the findings of only's sources alone, judged on their own: the
+ * caller knows every other source's findings unchanged since the stored
+ * judgement kept, whose counts are corrected by the difference; when
+ * they cannot be (kept counts fewer findings than the history holds),
+ * *redo is set and no summary stored: the caller judges in full. */
+static int record(struct vigie_store *s, int64_t host_id, int64_t when,
+		  const struct scan_result *res, long pending_security, const char *basis,
+		  const struct vigie_strv *only, const struct store_host_summary *kept,
+		  struct store_host_summary *sum, int *redo, struct vigie_error *err)
 {
 	struct store_finding_fact *facts = NULL;
+	long before[3] = { 0, 0, 0 };
 	int rc = 0;
 
+	*redo = 0;
 	memset(sum, 0, sizeof(*sum));
 	sum->computed_at = when;
 	sum->basis = basis;
@@ -73,7 +72,8 @@ int vigie_app_record_judgement_some(struct vigie_store *s, int64_t host_id, int6
 			     : res->lifecycle.state && !strcmp(res->lifecycle.state, "elts")
 				     ? res->lifecycle.eol_elts
 				     : res->lifecycle.eol;
-	sum->reboot = res->kernel.reboot_required;
+	/* a partial judgement leaves the kernel out: its reboot stands */
+	sum->reboot = only ? kept->reboot : res->kernel.reboot_required;
 	if (res->undetermined) {
 		/* no verdict: the history keeps what it knew, untouched */
 		sum->verdict = "undetermined";
@@ -98,13 +98,28 @@ int vigie_app_record_judgement_some(struct vigie_store *s, int64_t host_id, int6
 	rc = only ? vigie_store_finding_history_update_some(s, host_id, when,
 							    res->kernel.booted_at, facts, res->n,
 							    (const char *const *)only->v, only->n,
-							    err)
+							    before, err)
 		  : vigie_store_finding_history_update(s, host_id, when, res->kernel.booted_at,
 						       facts, res->n, err);
 	free(facts);
-	if (!rc)
+	for (int c = 0; !rc && only && c < 3; c++) {
+		sum->open[c] += kept->open[c] - before[c];
+		if (sum->open[c] < 0)
+			*redo = 1; /* summary and history disagree: judge in full */
+	}
+	if (!rc && !*redo)
 		rc = vigie_store_host_summary_put(s, host_id, sum, err);
 	return rc;
+}
+
+int vigie_app_record_judgement(struct vigie_store *s, int64_t host_id, int64_t when,
+			       const struct scan_result *res, long pending_security,
+			       const char *basis, struct store_host_summary *sum,
+			       struct vigie_error *err)
+{
+	int redo = 0;
+	return record(s, host_id, when, res, pending_security, basis, NULL, NULL, sum, &redo,
+		      err);
 }
 
 /* Judge inv (its own sources only: a one-host index; with a cache, the
@@ -272,6 +287,37 @@ static int restart_busy(struct vigie_store *s, int64_t host_id, const struct sto
 	return rc;
 }
 
+/* part: inv with the packages of sources alone (their kernel mapping
+ * applied, as findings name them); it shares inv's strings and arena, and
+ * only part->pkgs is the caller's to free. */
+static int only_sources(const struct inventory *inv, const struct vigie_strv *sources,
+			struct inventory *part, struct vigie_error *err)
+{
+	struct vigie_hashmap want;
+	int rc = 0;
+	*part = *inv;
+	part->npkgs = 0;
+	vigie_hashmap_init(&want);
+	if (!(part->pkgs = malloc((inv->npkgs ? inv->npkgs : 1) * sizeof(*part->pkgs))))
+		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	for (size_t i = 0; i < sources->n; i++) {
+		void **slot = vigie_hashmap_slot(&want, sources->v[i], strlen(sources->v[i]));
+		if (!slot) {
+			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+			goto out;
+		}
+		*slot = sources->v[i];
+	}
+	for (size_t i = 0; i < inv->npkgs; i++) {
+		const char *src = vigie_kernel_source(inv->pkgs[i].source);
+		if (vigie_hashmap_get(&want, src, strlen(src)))
+			part->pkgs[part->npkgs++] = inv->pkgs[i];
+	}
+out:
+	vigie_hashmap_release(&want);
+	return rc;
+}
+
 int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 			  const struct vigie_ingest *in, struct vigie_ingest_result *out,
 			  struct vigie_error *err)
@@ -291,8 +337,10 @@ int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 	struct kept k;
 	char basis[256] = "";
 	int only = 0, busy = 0;
+	struct inventory part;
 
 	memset(out, 0, sizeof(*out));
+	memset(&part, 0, sizeof(part));
 	memset(&own, 0, sizeof(own));
 	memset(&k, 0, sizeof(k));
 	memset(&ch, 0, sizeof(ch));
@@ -397,15 +445,31 @@ int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 			if (!strncmp(ch.sources.v[i], "linux", 5))
 				only = 0;
 	}
-	if ((rc = judge(s, in->cache, out->host_id, inv, in->policy, when, &res, &have_res, &idx,
-			err)))
+	/* a partial judgement judges the changed sources' packages alone */
+	if (only && (rc = only_sources(inv, &ch.sources, &part, err)))
+		goto out;
+again:
+	if ((rc = judge(s, in->cache, out->host_id, only ? &part : inv, in->policy, when, &res,
+			&have_res, &idx, err)))
 		goto out;
 	if (have_res) {
-		if ((rc = vigie_app_record_judgement_some(s, out->host_id, when, &res, pending,
-							  basis, only ? &ch.sources : NULL,
-							  &out->summary, err)))
+		int redo;
+		const struct store_host_summary *sum = &out->summary;
+		if ((rc = record(s, out->host_id, when, &res, pending, basis,
+				 only ? &ch.sources : NULL, &k.sum, &out->summary, &redo, err)))
 			goto out;
-		snprintf(out->verdict, sizeof(out->verdict), "%s", vigie_scan_verdict(&res));
+		if (redo) {
+			vigie_scan_result_release(&res);
+			vigie_vulnindex_free(idx);
+			idx = NULL;
+			have_res = only = 0;
+			goto again;
+		}
+		snprintf(out->verdict, sizeof(out->verdict), "%s",
+			 res.undetermined ? "undetermined"
+			 : sum->open[0] + sum->open[1] + sum->open[2] ? "findings"
+								      : "no-findings");
+		out->partial = only ? ch.sources.n : 0;
 		if (res.undetermined)
 			snprintf(out->reason, sizeof(out->reason), "%s", res.undetermined);
 	} else {
@@ -443,6 +507,7 @@ out:
 		vigie_scan_result_release(&res);
 	}
 	vigie_vulnindex_free(idx);
+	free(part.pkgs);
 	vigie_store_host_changes_release(&ch);
 	free(svc);
 	out->service_names = names.data;

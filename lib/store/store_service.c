@@ -989,7 +989,7 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 				       struct vigie_error *err)
 {
 	return vigie_store_finding_history_update_some(s, host_id, when, booted_at, open, n,
-						       NULL, 0, err);
+						       NULL, 0, NULL, err);
 }
 
 #define FH_P8 "?,?,?,?,?,?,?,?,"
@@ -997,7 +997,7 @@ int vigie_store_finding_history_update_some(struct vigie_store *s, int64_t host_
 					    int64_t when, int64_t booted_at,
 					    const struct store_finding_fact *open, size_t n,
 					    const char *const *sources, size_t nsources,
-					    struct vigie_error *err)
+					    long before_open[3], struct vigie_error *err)
 {
 	/* open rows, and resolved ones still waiting for their fix to take
 	 * effect (effective_at is set whenever a row resolves for good) */
@@ -1069,6 +1069,8 @@ int vigie_store_finding_history_update_some(struct vigie_store *s, int64_t host_
 	vigie_hashmap_init(&rows);
 	vigie_hashmap_init(&only);
 	vigie_arena_init(&A);
+	if (before_open)
+		before_open[0] = before_open[1] = before_open[2] = 0;
 	if (sources && nsources > 64)
 		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0, "more than 64 sources");
 	for (size_t i = 0; sources && i < nsources; i++) {
@@ -1126,6 +1128,15 @@ int vigie_store_finding_history_update_some(struct vigie_store *s, int64_t host_
 		r->state = vigie_arena_strdup(&A, vigie_store_col_text(st, 5));
 		r->resolved = vdb_col_int64(st, 6) != 0;
 		*slot = r;
+		if (before_open) {
+			/* the previous judgement's findings: its open ones and
+			 * those whose fix was not in effect yet */
+			static const char *const cls[3] = { "standard", "critical",
+							    "highly-critical" };
+			for (int c = 0; r->cls && c < 3; c++)
+				if (!strcmp(r->cls, cls[c]))
+					before_open[c]++;
+		}
 	}
 	vdb_reset(st);
 	if (step != VIGIE_STEP_DONE) {

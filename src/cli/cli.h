@@ -73,6 +73,10 @@ void cli_progress(void *what, size_t done, size_t total);
 /* Create or truncate path and write b into it. EXIT_OK, or EXIT_ERROR
  * after printing "PATH: cannot write". */
 int cli_write_file(const char *path, const struct vigie_buf *b);
+struct vigie_ingest_result;
+/* The line after a stored inventory: its verdict with the open findings
+ * per class, and how it was reached (kept, only the changed sources). */
+void cli_print_judgement(const struct vigie_ingest_result *res);
 
 /* src/cli_logs.c: the event-log options of history, timeline and sla. */
 struct cli_logs {

@@ -1,6 +1,7 @@
 /* The vigie CLI: checking --format and writing results, the same way in
  * every command. */
 #include "cli.h"
+#include "vigie/app/host.h"
 #include "vigie/core/file.h"
 #include "vigie/core/util.h"
 #include "vigie/render/text.h"
@@ -94,4 +95,22 @@ int cli_write_file(const char *path, const struct vigie_buf *b)
 				    &err))
 		return cli_fail("%s", vigie_error_format(&err, msg, sizeof(msg)));
 	return EXIT_OK;
+}
+
+void cli_print_judgement(const struct vigie_ingest_result *res)
+{
+	const long *o = res->summary.open;
+	if (!strcmp(res->verdict, "undetermined")) {
+		printf("verdict undetermined: %s\n", res->reason[0] ? res->reason : "unknown");
+		return;
+	}
+	printf("verdict %s: %ld highly critical, %ld critical, %ld standard open", res->verdict,
+	       o[2], o[1], o[0]);
+	if (res->kept)
+		printf(" (judgement kept: nothing it rests on changed)\n");
+	else if (res->partial)
+		printf(" (%zu changed source package%s judged, the others' findings kept)\n",
+		       res->partial, res->partial == 1 ? "" : "s");
+	else
+		printf("\n");
 }

@@ -94,12 +94,12 @@ int cmd_collect(int argc, char **argv)
 		rc = cli_error(&err);
 		goto out;
 	}
-	printf("%s host %s over ssh: %zu packages, release %s, kernel %s, %zu new event%s, "
-	       "verdict %s\n",
+	printf("%s host %s over ssh: %zu packages, release %s, kernel %s, %zu new event%s\n",
 	       res.existed ? "updated" : "added", inv.host, inv.npkgs,
 	       inv.release ? inv.release : "unknown",
 	       inv.kernel_release ? inv.kernel_release : "unknown", res.events_added,
-	       res.events_added == 1 ? "" : "s", res.verdict);
+	       res.events_added == 1 ? "" : "s");
+	cli_print_judgement(&res);
 	if (fflush(stdout) || ferror(stdout))
 		rc = cli_fail("cannot write output");
 out:

@@ -134,6 +134,7 @@ static int hosts_add(int argc, char **argv)
 	       res.existed ? "replaced the inventory of" : "added", inv.host, inv.npkgs,
 	       inv.release ? inv.release : "unknown", res.services, res.services ? " (" : "",
 	       res.services ? res.service_names : "", res.services ? ")" : "");
+	cli_print_judgement(&res);
 	if (fflush(stdout) || ferror(stdout))
 		rc = cli_fail("cannot write output");
 out:

@@ -180,6 +180,9 @@ int h_push(struct req *r, struct vigie_buf *out)
 	vigie_json_kv_int(g, "events_added", (int64_t)res.events_added);
 	if (!res.duplicate) {
 		vigie_json_kv_str(g, "verdict", res.verdict);
+		vigie_json_kv_str(g, "judged", res.kept      ? "kept"
+					       : res.partial ? "partial"
+							     : "full");
 		vigie_json_kv_str(g, "reason", res.reason[0] ? res.reason : NULL);
 		vigie_json_key(g, "open");
 		yajl_gen_map_open(g);

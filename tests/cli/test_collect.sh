@@ -69,7 +69,7 @@ expect_eq "$(db_value "SELECT COUNT(*) FROM events WHERE origin LIKE '%vigie-col
 printf '2026-03-09 08:00:01 upgrade tzdata:all 2024a-0+deb12u1 2025b-0+deb12u1\n' >>"$ROOT/var/log/dpkg.log"
 run collect --ssh admin@web2 --client acme
 expect_rc 0 "collect again"
-expect_out "^updated host web2.example.org .*, 1 new event," "one new event"
+expect_out "^updated host web2.example.org .*, 1 new event$" "one new event"
 expect_eq "$(events web2.example.org | wc -l)" "$((TOTAL + 1))" "no event twice"
 
 # --name overrides the remote host name

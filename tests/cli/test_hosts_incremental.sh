@@ -150,15 +150,36 @@ VIGIE_NOW=2026-11-28T09:00:00Z run hosts add web1 --status "$D/old.status" --rel
 expect_eq "$(db_val "SELECT open_standard FROM host_summary WHERE host_id = $HID")" "$real" \
 	"after a data change: judged again"
 expect_eq "$(rows)" "$before" "still no package row rewritten"
-# a changed package rewrites its row only
-db_sql "UPDATE host_summary SET open_standard = 4242 WHERE host_id = $HID"
+# a changed package rewrites its row only, and only its source is judged
+# again: the other sources' counts are the stored summary's (planted:
+# 4242, 4343, 4444), corrected by that source's difference
+db_sql "UPDATE host_summary SET open_standard = 4242, open_critical = 4343, open_highly = 4444 WHERE host_id = $HID"
+# counts: the open rows of the history per class (standard critical highly)
+counts() {
+	local c out=""
+	for c in standard critical highly-critical; do
+		out="$out $(db_val "SELECT COUNT(*) FROM finding_history WHERE host_id = $HID AND resolved_at IS NULL AND class = '$c'")"
+	done
+	echo $out
+}
+summary() { db_val "SELECT open_standard || ' ' || open_critical || ' ' || open_highly FROM host_summary WHERE host_id = $HID"; }
+read -r s0 c0 h0 <<<"$(counts)"
 sed 's/^Version: 1.9.5p1-1$/Version: 1.9.5p2-3+deb11u1/' "$D/old.status" > "$T/sudo.status"
 VIGIE_NOW=2026-11-28T09:00:00Z run hosts add web1 --status "$T/sudo.status" --release bullseye \
 	--kernel 5.10.0-28-amd64
+expect_out '\(1 changed source package judged, the others. findings kept\)$' "says it judged sudo alone"
 after=$(rows)
-expect_eq "$(db_val "SELECT open_standard FROM host_summary WHERE host_id = $HID") $(db_val "SELECT version FROM host_packages WHERE host_id = $HID AND package = 'sudo'")" \
-	"$(db_val "SELECT COUNT(*) FROM finding_history WHERE host_id = $HID AND resolved_at IS NULL AND class = 'standard'") 1.9.5p2-3+deb11u1" \
-	"a changed package: judged again, its row updated"
+read -r s1 c1 h1 <<<"$(counts)"
+[ "$((s1 + c1 + h1))" -lt "$((s0 + c0 + h0))" ] && ok ||
+	ko "the upgrade of sudo resolves a finding ($s0 $c0 $h0 -> $s1 $c1 $h1)"
+expect_eq "$(summary) $(db_val "SELECT version FROM host_packages WHERE host_id = $HID AND package = 'sudo'")" \
+	"$((4242 - s0 + s1)) $((4343 - c0 + c1)) $((4444 - h0 + h1)) 1.9.5p2-3+deb11u1" \
+	"a changed package: its source judged again, its row updated"
+# the next day the whole host is judged again: the counts are the history's
+VIGIE_NOW=2026-11-29T09:00:00Z run hosts add web1 --status "$T/sudo.status" --release bullseye \
+	--kernel 5.10.0-28-amd64
+expect_out 'standard open$' "the next day: judged in full"
+expect_eq "$(summary)" "$s1 $c1 $h1" "the next day: the counts are the history's again"
 expect_eq "$(tr ' ' '\n' <<<"$after" | grep -v '^sudo/')" "$(tr ' ' '\n' <<<"$before" | grep -v '^sudo/')" \
 	"the other rows untouched"
 finish

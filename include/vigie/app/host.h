@@ -52,6 +52,11 @@ struct vigie_ingest_result {
 	int kept;                      /* nothing the judgement rests on changed:
 					  the stored judgement was kept, not
 					  made again */
+	size_t partial;                /* > 0: a few sources changed (no kernel,
+					  no process running replaced code):
+					  only their packages were judged (this
+					  many sources), the summary's counts
+					  corrected by their difference */
 	struct store_host_summary summary;
 	char verdict[32];
 	char reason[256];
@@ -63,7 +68,9 @@ struct vigie_ingest_result {
  * stored and the stored summary's basis is the current one
  * (vigie_app_judgement_basis), the host is not judged again: its findings
  * and summary are kept (out->kept), the summary's time moves to this
- * inventory's. A host that belongs to another client is refused
+ * inventory's. When only a few sources' packages changed on the same
+ * basis, only those are judged (out->partial). A host that belongs to
+ * another client is refused
  * (VIGIE_EUSAGE, nothing written). */
 int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 			  const struct vigie_ingest *in, struct vigie_ingest_result *out,
@@ -77,14 +84,6 @@ int vigie_app_record_judgement(struct vigie_store *s, int64_t host_id, int64_t w
 			       const struct scan_result *res, long pending_security,
 			       const char *basis, struct store_host_summary *summary,
 			       struct vigie_error *err);
-/* The same, comparing with the stored history the findings of the sources
- * in only (NULL: all) alone: the caller knows every other source's open
- * findings unchanged since the stored judgement. */
-int vigie_app_record_judgement_some(struct vigie_store *s, int64_t host_id, int64_t when,
-				    const struct scan_result *res, long pending_security,
-				    const char *basis, const struct vigie_strv *only,
-				    struct store_host_summary *summary,
-				    struct vigie_error *err);
 /* What a judgement taken at when with pol (NULL: built-in) rests on besides
  * the host's inventory: vigie's version, the store's data version (moved
  * by every import), the policy's fingerprint and the day (support and

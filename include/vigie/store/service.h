@@ -267,12 +267,16 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 /* The same for the rows of the given sources only (at most 64): the
  * caller knows the open findings of every other source are those stored
  * (their packages and everything they are judged on unchanged); facts of
- * other sources in open are skipped. */
+ * other sources in open are skipped. before_open (may be NULL) gets the
+ * number per class (standard, critical, highly-critical) of those
+ * sources' findings as the previous judgement left them (open, or fixed
+ * and not in effect yet), so that the caller can correct the host's
+ * summary without judging its other sources again. */
 int vigie_store_finding_history_update_some(struct vigie_store *s, int64_t host_id,
 					    int64_t when, int64_t booted_at,
 					    const struct store_finding_fact *open, size_t n,
 					    const char *const *sources, size_t nsources,
-					    struct vigie_error *err);
+					    long before_open[3], struct vigie_error *err);
 struct store_history_row {
 	const char *host, *client, *cve, *source;
 	int64_t first_seen, last_seen, resolved_at;
