@@ -166,6 +166,11 @@ usage:
 	       use_cache ? ", shared index cache" : "");
 	t[0] = ingest(s, &inv, when, seq++, &r);
 	report("first", t, 1, &r);
+	/* another host's first inventory: with the cache, its index is built */
+	inv.host = "bench-ingest-2.example.org";
+	t[0] = ingest(s, &inv, when, seq++, &r);
+	report("first/2", t, 1, &r);
+	inv.host = "bench-ingest.example.org";
 	for (int i = 0; i < runs; i++)
 		t[i] = ingest(s, &inv, when += 60, seq++, &r);
 	report("unchanged", t, runs, &r);

@@ -102,6 +102,14 @@ static int same_text(const char *a, const char *b)
 }
 
 /* The values a package row stores (defaults as the columns take them). */
+/* "PACKAGE\037ARCH" in key (reset first): a package row's identity */
+static int pkg_key(struct vigie_buf *key, const char *name, const char *arch)
+{
+	vigie_buf_reset(key);
+	return vigie_buf_add(key, name, strlen(name)) || vigie_buf_add(key, "\037", 1) ||
+	       vigie_buf_add(key, arch, strlen(arch));
+}
+
 static void pkg_vals(const struct inventory_pkg *p, const char *v[6])
 {
 	v[0] = p->name;
@@ -226,9 +234,7 @@ static int put_packages(struct vigie_store *s, int64_t id, const struct inventor
 			r->seen = 0;
 			for (int c = 0; c < 6; c++)
 				r->v[c] = vigie_arena_strdup(&A, vigie_store_col_text(st, c));
-			vigie_buf_reset(&key);
-			k = r->v[0] && r->v[1] &&
-					    !vigie_buf_addf(&key, "%s\037%s", r->v[0], r->v[1])
+			k = r->v[0] && r->v[1] && !pkg_key(&key, r->v[0], r->v[1])
 				    ? vigie_arena_strndup(&A, key.data, key.len)
 				    : NULL;
 			if (!k || !(slot = vigie_hashmap_slot(&rows, k, strlen(k)))) {
@@ -250,8 +256,7 @@ static int put_packages(struct vigie_store *s, int64_t id, const struct inventor
 		const char *v[6];
 		struct pkgrow *r;
 		pkg_vals(&inv->pkgs[i], v);
-		vigie_buf_reset(&key);
-		if (vigie_buf_addf(&key, "%s\037%s", v[0], v[1])) {
+		if (pkg_key(&key, v[0], v[1])) {
 			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 			goto out;
 		}

@@ -216,4 +216,8 @@ const struct vigie_migration vigie_store_pg_migrations[VIGIE_PG_NMIGRATIONS] = {
 	  " ON hosts FOR EACH STATEMENT EXECUTE FUNCTION vigie_view_bump();"
 	  "CREATE TRIGGER host_summary_view AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
 	  " ON host_summary FOR EACH STATEMENT EXECUTE FUNCTION vigie_view_bump();" },
+	{ 11,
+	  /* see the SQLite migration 11 */
+	  "CREATE INDEX finding_history_open ON finding_history(host_id, source)"
+	  " WHERE effective_at IS NULL;" },
 };

@@ -236,4 +236,10 @@ const struct vigie_migration vigie_store_sqlite_migrations[VIGIE_SQLITE_NMIGRATI
 	  " BEGIN UPDATE view_generation SET n = n + 1; END;"
 	  "CREATE TRIGGER host_summary_view_d AFTER DELETE ON host_summary"
 	  " BEGIN UPDATE view_generation SET n = n + 1; END;" },
+	{ 11,
+	  /* a judgement of a few changed sources reads their rows that are
+	   * still the host's findings (open, or fixed and not in effect):
+	   * found through this index instead of the host's whole history */
+	  "CREATE INDEX finding_history_open ON finding_history(host_id, source)"
+	  " WHERE effective_at IS NULL;" },
 };
