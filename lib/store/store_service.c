@@ -992,6 +992,41 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 						       NULL, 0, NULL, err);
 }
 
+/* Write the open findings batch[0..*n) (indexes into open): FH_BATCH of
+ * them with one statement of up_batch, fewer one by one with up. */
+#define FH_BATCH 64
+static int fh_flush(struct vigie_store *s, const char *up, const char *up_batch,
+		    int64_t host_id, int64_t when, const struct store_finding_fact *open,
+		    const size_t *batch, size_t *n, struct vigie_hashmap *inbatch,
+		    struct vigie_error *err)
+{
+	size_t per = *n == FH_BATCH ? FH_BATCH : 1;
+	int rc = 0;
+	for (size_t b = 0; !rc && b < *n; b += per) {
+		struct vigie_stmt *st = vigie_store_stmt(s, per > 1 ? up_batch : up, err);
+		if (!st)
+			return VIGIE_EDB;
+		for (size_t j = 0; j < per; j++) {
+			const struct store_finding_fact *f = &open[batch[b + j]];
+			int c = (int)j * 9;
+			vigie_store_bind_int64(st, c + 1, host_id);
+			vigie_store_bind_text(st, c + 2, f->cve);
+			vigie_store_bind_text(st, c + 3, f->source);
+			vigie_store_bind_int64(st, c + 4, when);
+			vigie_store_bind_int64(st, c + 5, when);
+			vigie_store_bind_text(st, c + 6, f->installed_version);
+			vigie_store_bind_text(st, c + 7, f->fixed_version);
+			vigie_store_bind_text(st, c + 8, f->cls);
+			vigie_store_bind_text(st, c + 9, f->state);
+		}
+		rc = vigie_store_step_done(s, st, err, "record findings");
+	}
+	*n = 0;
+	vigie_hashmap_release(inbatch);
+	vigie_hashmap_init(inbatch);
+	return rc;
+}
+
 #define FH_P8 "?,?,?,?,?,?,?,?,"
 int vigie_store_finding_history_update_some(struct vigie_store *s, int64_t host_id,
 					    int64_t when, int64_t booted_at,
@@ -1013,15 +1048,23 @@ int vigie_store_finding_history_update_some(struct vigie_store *s, int64_t host_
 		FH_P8 FH_P8 FH_P8 FH_P8 FH_P8 FH_P8 FH_P8 FH_P8 "NULL)";
 	const char *cur = sources ? cur_some : cur_all;
 	struct vigie_hashmap only;
-	static const char up[] =
-		"INSERT INTO finding_history(host_id, cve, source, first_seen, last_seen,"
-		" installed_version, fixed_version, class, state)"
-		" VALUES(?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8)"
-		" ON CONFLICT(host_id, cve, source) DO UPDATE SET"
-		" last_seen = excluded.last_seen, resolved_at = NULL,"
-		" resolved_version = NULL, installed_version = excluded.installed_version,"
-		" fixed_version = excluded.fixed_version, class = excluded.class,"
-		" state = excluded.state, effective_at = NULL";
+	/* new or changed open findings; on a remote driver FH_BATCH rows per
+	 * statement (one round trip), the rest one by one (an embedded one
+	 * is faster with one row per statement) */
+#define FH_UP(values)                                                                  \
+	"INSERT INTO finding_history(host_id, cve, source, first_seen, last_seen,"      \
+	" installed_version, fixed_version, class, state) VALUES " values                \
+	" ON CONFLICT(host_id, cve, source) DO UPDATE SET"                              \
+	" last_seen = excluded.last_seen, resolved_at = NULL,"                          \
+	" resolved_version = NULL, installed_version = excluded.installed_version,"    \
+	" fixed_version = excluded.fixed_version, class = excluded.class,"              \
+	" state = excluded.state, effective_at = NULL"
+#define FH_V "(?,?,?,?,?,?,?,?,?)"
+#define FH_V4 FH_V "," FH_V "," FH_V "," FH_V
+#define FH_V16 FH_V4 "," FH_V4 "," FH_V4 "," FH_V4
+	static const char up[] = FH_UP(FH_V);
+	static const char up_batch[] = FH_UP(FH_V16 "," FH_V16 "," FH_V16 "," FH_V16);
+#undef FH_UP
 	/* the fix is installed now but not in effect: resolved (installed)
 	 * at when, in effect later; a finding first seen so is opened and
 	 * resolved at once */
@@ -1060,13 +1103,15 @@ int vigie_store_finding_history_update_some(struct vigie_store *s, int64_t host_
 	static const char seen[] =
 		"UPDATE finding_history SET last_seen = ?2"
 		" WHERE host_id = ?1 AND resolved_at IS NULL AND last_seen < ?2";
-	struct vigie_hashmap rows;
+	struct vigie_hashmap rows, inbatch;
 	struct vigie_arena A;
 	struct vigie_stmt *st;
+	size_t batch[FH_BATCH], nbatch = 0;
 	int64_t before = 0;
 	int rc = 0, step;
 
 	vigie_hashmap_init(&rows);
+	vigie_hashmap_init(&inbatch);
 	vigie_hashmap_init(&only);
 	vigie_arena_init(&A);
 	if (before_open)
@@ -1164,7 +1209,37 @@ int vigie_store_finding_history_update_some(struct vigie_store *s, int64_t host_
 			    same_text(r->cls, open[i].cls) && same_text(r->state, open[i].state))
 				continue; /* unchanged */
 		}
-		if (!(st = vigie_store_stmt(s, open[i].not_effective ? pend : up, err))) {
+		if (!open[i].not_effective && s->drv->remote) {
+			/* a key twice in one statement would be refused: the
+			 * batch so far is written first */
+			void **slot;
+			if (vigie_hashmap_get(&inbatch, k, strlen(k)) &&
+			    (rc = fh_flush(s, up, up_batch, host_id, when, open, batch, &nbatch,
+					   &inbatch, err)))
+				goto out;
+			if (!(slot = vigie_hashmap_slot(&inbatch, k, strlen(k)))) {
+				rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+				goto out;
+			}
+			*slot = k;
+			batch[nbatch++] = i;
+			if (nbatch == FH_BATCH &&
+			    (rc = fh_flush(s, up, up_batch, host_id, when, open, batch, &nbatch,
+					   &inbatch, err)))
+				goto out;
+			continue;
+		}
+		if ((rc = fh_flush(s, up, up_batch, host_id, when, open, batch, &nbatch, &inbatch,
+				   err)))
+			goto out;
+		if (!open[i].not_effective) {
+			batch[nbatch++] = i;
+			if ((rc = fh_flush(s, up, up_batch, host_id, when, open, batch, &nbatch,
+					   &inbatch, err)))
+				goto out;
+			continue;
+		}
+		if (!(st = vigie_store_stmt(s, pend, err))) {
 			rc = VIGIE_EDB;
 			goto out;
 		}
@@ -1179,6 +1254,8 @@ int vigie_store_finding_history_update_some(struct vigie_store *s, int64_t host_
 		if ((rc = vigie_store_step_done(s, st, err, "record finding")))
 			goto out;
 	}
+	if ((rc = fh_flush(s, up, up_batch, host_id, when, open, batch, &nbatch, &inbatch, err)))
+		goto out;
 	for (size_t b = 0; b < rows.cap; b++) {
 		const struct fh_row *r = rows.vals[b];
 		const char *k = rows.keys[b], *sep;
@@ -1205,6 +1282,7 @@ int vigie_store_finding_history_update_some(struct vigie_store *s, int64_t host_
 out:
 	vigie_hashmap_release(&rows);
 	vigie_hashmap_release(&only);
+	vigie_hashmap_release(&inbatch);
 	vigie_arena_release(&A);
 	return rc;
 }
