@@ -529,10 +529,35 @@ void vigie_ingest_result_release(struct vigie_ingest_result *r)
 struct rejudge {
 	struct vigie_store *s;
 	int64_t when;
-	size_t n;
+	size_t n, current;
 	struct vigie_error *err;
 	char basis[256];
+	int same; /* set by basis_cb */
 };
+
+static int basis_cb(void *ud, const struct store_host_summary *m)
+{
+	struct rejudge *r = ud;
+	r->same = m->basis && m->verdict && !strcmp(m->verdict, "judged") &&
+		  !strcmp(m->basis, r->basis);
+	return 0;
+}
+
+/* A host judged on the current basis (same vigie, data, policy and day)
+ * is judged as it would be now: every store of its inventory judges it. */
+static int rejudge_skip(void *ud, const struct store_host *h, int *skip,
+			struct vigie_error *err)
+{
+	struct rejudge *r = ud;
+	int rc;
+	r->same = 0;
+	rc = vigie_store_host_summary_get(r->s, h->id, basis_cb, r, err);
+	if (rc == VIGIE_ENOTFOUND)
+		return 0;
+	*skip = !rc && r->same;
+	r->current += (size_t)*skip;
+	return rc;
+}
 
 static int rejudge_cb(void *ud, const struct store_host *h, const struct scan_result *res,
 		      const char *why)
@@ -553,15 +578,17 @@ static int rejudge_cb(void *ud, const struct store_host *h, const struct scan_re
 }
 
 int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
-			  int64_t when, size_t *hosts, struct vigie_error *err)
+			  int64_t when, size_t *hosts, size_t *current, struct vigie_error *err)
 {
 	struct fleet_opts fo;
-	struct rejudge r = { s, when ? when : vigie_now(), 0, err, "" };
+	struct rejudge r = { s, when ? when : vigie_now(), 0, 0, err, "", 0 };
 	int rc;
 
 	memset(&fo, 0, sizeof(fo));
 	fo.policy = policy;
 	fo.now = r.when;
+	fo.skip = rejudge_skip;
+	fo.skip_ud = &r;
 	if ((rc = vigie_store_begin(s, err)))
 		return rc;
 	rc = vigie_app_judgement_basis(s, policy, r.when, r.basis, sizeof(r.basis), err);
@@ -573,5 +600,7 @@ int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
 		rc = vigie_store_commit(s, err);
 	if (hosts)
 		*hosts = r.n;
+	if (current)
+		*current = r.current;
 	return rc;
 }

@@ -143,8 +143,11 @@ int vigie_fleet_scan(struct vigie_store *s, const struct fleet_opts *o, fleet_ho
 		struct host_copy hc;
 		memset(&hc, 0, sizeof(hc));
 		/* copy the row, then scan with no statement left stepping */
+		int skip = 0;
 		rc = vigie_store_host_get(s, c.names.v[i], copy_host, &hc, err);
-		if (!rc)
+		if (!rc && o->skip)
+			rc = o->skip(o->skip_ud, &hc.h, &skip, err);
+		if (!rc && !skip)
 			rc = scan_host(&x, &hc.h);
 		host_copy_release(&hc);
 		if (rc)

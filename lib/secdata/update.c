@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "vigie/secdata/update.h"
 #include "vigie/core/file.h"
+#include "vigie/core/sha256.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -295,9 +296,34 @@ int vigie_update_run(struct vigie_store *s, const struct update_config *cfg,
 		if (o->on_start)
 			o->on_start(o->on_start_ud, src);
 
-		/* local sources are imported in place, even offline */
+		/* local sources are imported in place, even offline; one whose
+		 * bytes are those of its last import (its digest kept as the
+		 * validator) is current: not imported again, so that an update
+		 * with nothing new moves no data version */
 		if (is_local(src->url)) {
-			irc = import_one(s, o, src, local_path(src->url), NULL, rep, err);
+			char digest[7 + SHA256_HEX_LEN + 1];
+			struct fetch_result lf;
+			memset(&lf, 0, sizeof(lf));
+			memcpy(digest, "sha256:", 7);
+			if (!vigie_sha256_file(digest + 7, local_path(src->url), NULL)) {
+				irc = vigie_store_source_validators(s, src->name, &etag, &lm, err);
+				if (irc && irc != VIGIE_ENOTFOUND) {
+					rc = irc;
+					goto out;
+				}
+				known = !irc && etag && !strcmp(etag, digest);
+				free(etag);
+				free(lm);
+				etag = lm = NULL;
+				if (known) {
+					rep->state = UPDATE_NOT_MODIFIED;
+					res->usable++;
+					continue;
+				}
+				lf.etag = digest;
+			}
+			irc = import_one(s, o, src, local_path(src->url), lf.etag ? &lf : NULL, rep,
+					 err);
 			if (irc == VIGIE_EDB) {
 				rc = irc;
 				goto out;

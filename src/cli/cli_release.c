@@ -24,7 +24,7 @@ int cli_rejudge_hosts(struct vigie_store *s)
 {
 	struct vigie_error err;
 	struct policy *pol;
-	size_t n = 0;
+	size_t n = 0, current = 0;
 	long hosts;
 	int rc;
 
@@ -39,10 +39,14 @@ int cli_rejudge_hosts(struct vigie_store *s)
 		free(pol);
 		return EXIT_ERROR;
 	}
-	rc = vigie_app_rejudge_all(s, pol, 0, &n, &err);
+	rc = vigie_app_rejudge_all(s, pol, 0, &n, &current, &err);
 	free(pol);
 	if (rc)
 		return cli_error(&err);
-	printf("judged %zu stored host%s again\n", n, n == 1 ? "" : "s");
+	if (current)
+		printf("judged %zu stored host%s again; %zu already judged on this data,"
+		       " policy and day\n", n, n == 1 ? "" : "s", current);
+	else
+		printf("judged %zu stored host%s again\n", n, n == 1 ? "" : "s");
 	return EXIT_OK;
 }

@@ -53,12 +53,28 @@ else
 	expect_rc 0 "first update"
 	expect_out '^tracker-json +imported' "tracker imported"
 	expect_out '^kev +imported' "kev imported"
+	# a stored host, judged on this data
+	run hosts add web1 --status "$TESTDATA/scan/old.status" --release bullseye
+	expect_rc 0 "host added"
 	# second run: conditional GET, 304 everywhere
 	run "${UPD[@]}" --cache "$C"
 	expect_rc 0 "second update"
+	# nothing new: the host's judgement stands, it is not judged again
+	expect_out '^judged 0 stored hosts again; 1 already judged on this data, policy and day$' \
+		"a no-op update judges nothing again"
+	expect_out '^distro-info +not modified' "a local file unchanged since its import"
 	expect_out '^tracker-json +not modified' "tracker 304"
 	expect_out '^dsa-list +not modified' "dsa 304"
 	expect_eq "$(grep -c '^GET /kev.json|vigie/[^|]*|"' "$HTTPD_LOG")" "1" "If-None-Match sent"
+	# the local file changed: imported, the host judged again
+	sed 's/^11,Bullseye,bullseye,2019-07-06,2021-08-14,2024-08-14,/11,Bullseye,bullseye,2019-07-06,2021-08-14,2024-08-15,/' \
+		"$TESTDATA/updates/debian.csv" > "$T/debian.csv"
+	! cmp -s "$T/debian.csv" "$TESTDATA/updates/debian.csv" && ok || ko "fixture: debian.csv changed"
+	sed "s|^distro-info .*|distro-info  distro-info  $T/debian.csv|" "$T/sources.conf" > "$T/sources2.conf"
+	VIGIE_SOURCES_CONF="$T/sources2.conf" run "${UPD[@]}" --cache "$C"
+	expect_rc 0 "update with a changed local file"
+	expect_out '^distro-info +imported' "the changed local file imported"
+	expect_out '^judged 1 stored host again$' "the host judged on the new data"
 	# offline, fresh database, from the cache
 	VIGIE_DB="$T/offline.db" run "${UPD[@]}" --cache "$C" --offline
 	expect_rc 0 "offline from cache"

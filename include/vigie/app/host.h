@@ -106,9 +106,12 @@ int vigie_app_host_scan_cached(struct vigie_store *s, struct vigie_index_cache *
 			       int *have_res, struct vigie_error *err);
 
 /* Judge every stored host again (after `db import`/`db update`), updating
- * finding histories and summaries, in one transaction. *hosts (may be
- * NULL) = hosts judged. */
+ * finding histories and summaries, in one transaction; a host last judged
+ * on the current basis (vigie_app_judgement_basis: nothing changed since,
+ * as after an update that found no new data) is left as it is. *hosts
+ * (may be NULL) = hosts judged, *current (may be NULL) = hosts left. */
 int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
-			  int64_t when, size_t *hosts, struct vigie_error *err);
+			  int64_t when, size_t *hosts, size_t *current,
+			  struct vigie_error *err);
 
 #endif

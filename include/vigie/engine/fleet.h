@@ -16,6 +16,11 @@ struct fleet_opts {
 	int64_t now;                 /* 0: vigie_now() */
 	struct vigie_index_cache *cache; /* the process's shared index cache,
 					    or NULL: one for this scan */
+	/* optional: called before a host is scanned; *skip set: the host is
+	 * left out (no callback). A non-zero return stops the scan. */
+	int (*skip)(void *ud, const struct store_host *host, int *skip,
+		    struct vigie_error *err);
+	void *skip_ud;
 };
 
 /* Called once per host with its scan (valid during the call only). A host
