@@ -158,9 +158,7 @@ long vigie_store_count(struct vigie_store *s, const char *table,
  * Tracker issues, vulns, KEV, CVSS (lib/store_vuln.c)
  * ================================================================ */
 
-/* Strings returned by the *_get functions below point into memory owned by
- * the store: valid until the next *_get call on the same store (or
- * vigie_store_close). Strings passed to callbacks are valid during the call. */
+/* Strings passed to callbacks are valid during the call. */
 
 /* One (release, source package, issue) row of the security tracker. NULL
  * fields are absent from the data; nodsa_reason "" (plain <no-dsa>) and
@@ -234,10 +232,10 @@ int vigie_store_tracker_for_sources(struct vigie_store *s, const char *release,
  * release, source; returns as vigie_store_tracker_each. */
 int vigie_store_tracker_for_vuln(struct vigie_store *s, const char *vuln,
 			   store_tracker_cb *cb, void *ud, struct vigie_error *err);
-/* Fetch one issue into *out (strings owned by the store, see above).
- * Returns 0, VIGIE_ENOTFOUND or VIGIE_EDB. */
-int vigie_store_vuln_get(struct vigie_store *s, const char *name,
-		   struct store_vuln *out, struct vigie_error *err);
+/* Fetch one issue into *out, its strings in arena. Returns 0,
+ * VIGIE_ENOTFOUND, VIGIE_ENOMEM or VIGIE_EDB (*out then empty). */
+int vigie_store_vuln_get(struct vigie_store *s, const char *name, struct vigie_arena *arena,
+			 struct store_vuln *out, struct vigie_error *err);
 
 /* CISA Known Exploited Vulnerabilities: one row per CVE. Dates YYYY-MM-DD;
  * ransomware is "Known" or "Unknown". */
@@ -255,9 +253,10 @@ struct store_kev {
 int vigie_store_kev_clear(struct vigie_store *s, struct vigie_error *err);
 int vigie_store_kev_put(struct vigie_store *s, const struct store_kev *k,
 		  struct vigie_error *err);
-/* 0, VIGIE_ENOTFOUND or VIGIE_EDB; strings owned by the store. */
-int vigie_store_kev_get(struct vigie_store *s, const char *cve,
-		  struct store_kev *out, struct vigie_error *err);
+/* Strings in arena. 0, VIGIE_ENOTFOUND, VIGIE_ENOMEM or VIGIE_EDB (*out
+ * then empty). */
+int vigie_store_kev_get(struct vigie_store *s, const char *cve, struct vigie_arena *arena,
+			struct store_kev *out, struct vigie_error *err);
 
 /* CVSS per CVE: origin "cve5" or "nvd"; version "4.0", "3.1", "3.0", "2.0"
  * or NULL (no score, then score is -1); published is the CVE publication
@@ -277,9 +276,10 @@ struct store_cvss {
  * and kev_added are then only filled in when missing). */
 int vigie_store_cvss_put(struct vigie_store *s, const struct store_cvss *c,
 		   struct vigie_error *err);
-/* 0, VIGIE_ENOTFOUND or VIGIE_EDB; strings owned by the store. */
-int vigie_store_cvss_get(struct vigie_store *s, const char *cve,
-		   struct store_cvss *out, struct vigie_error *err);
+/* Strings in arena. 0, VIGIE_ENOTFOUND, VIGIE_ENOMEM or VIGIE_EDB (*out
+ * then empty). */
+int vigie_store_cvss_get(struct vigie_store *s, const char *cve, struct vigie_arena *arena,
+			 struct store_cvss *out, struct vigie_error *err);
 
 
 
