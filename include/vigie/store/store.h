@@ -349,17 +349,17 @@ typedef int store_advisory_cb(void *ud, const struct store_advisory *a);
 int vigie_store_advisories_for_cve(struct vigie_store *s, const char *cve,
 			     store_advisory_cb *cb, void *ud,
 			     struct vigie_error *err);
-/* One advisory with its CVE ids, owned by the caller: release with
- * vigie_store_advisory_info_release(). */
+/* One advisory with its CVE ids. */
 struct store_advisory_info {
-	char *id, *kind, *date, *description, *packages;
-	char **cves;             /* sorted */
+	const char *id, *kind, *date, *description, *packages;
+	const char **cves;       /* sorted */
 	size_t ncves;
 };
-/* Fetch advisory id into out. VIGIE_ENOTFOUND when unknown. */
-int vigie_store_advisory_get(struct vigie_store *s, const char *id,
-		       struct store_advisory_info *out, struct vigie_error *err);
-void vigie_store_advisory_info_release(struct store_advisory_info *a);
+/* Fetch advisory id into out, its strings and CVE array in arena.
+ * VIGIE_ENOTFOUND when unknown, VIGIE_ENOMEM or VIGIE_EDB (*out then
+ * empty). */
+int vigie_store_advisory_get(struct vigie_store *s, const char *id, struct vigie_arena *arena,
+			     struct store_advisory_info *out, struct vigie_error *err);
 /* Distinct counts for `db status`: vulnerability ids known (tracker
  * vulnerabilities and advisory CVEs) and source packages (tracker and
  * advisory fixes). -1 on error. */

@@ -85,6 +85,7 @@ static void test_advisories(void **state)
 	struct vigie_error err;
 	struct import_stats st;
 	struct store_advisory_info ai;
+	struct vigie_arena a;
 	struct vigie_buf b = VIGIE_BUF_INIT;
 	struct src_find f;
 	const char *bad;
@@ -92,6 +93,7 @@ static void test_advisories(void **state)
 	(void)state;
 
 	vigie_error_init(&err);
+	vigie_arena_init(&a);
 	assert_int_equal(vigie_import_advisory_list(s, test_data("advlist/dsa.list"), "DSA",
 					      &st, &err), 0);
 	assert_int_equal(st.rows, 11);
@@ -104,19 +106,17 @@ static void test_advisories(void **state)
 	assert_int_equal(vigie_time_parse(&d, "2023-03-29", 0), 0);
 	assert_int_equal(f.data_date, d);
 
-	assert_int_equal(vigie_store_advisory_get(s, "DSA-5376-1", &ai, &err), 0);
+	assert_int_equal(vigie_store_advisory_get(s, "DSA-5376-1", &a, &ai, &err), 0);
 	assert_string_equal(ai.kind, "DSA");
 	assert_string_equal(ai.date, "2023-03-20");
 	assert_string_equal(ai.packages, "apache2");
 	assert_int_equal(ai.ncves, 5);
 	assert_string_equal(ai.cves[0], "CVE-2006-20001");
 	assert_string_equal(ai.cves[4], "CVE-2023-27522");
-	vigie_store_advisory_info_release(&ai);
-	assert_int_equal(vigie_store_advisory_get(s, "DSA-4205-1", &ai, &err), 0);
+	assert_int_equal(vigie_store_advisory_get(s, "DSA-4205-1", &a, &ai, &err), 0);
 	assert_null(ai.packages);
 	assert_int_equal(ai.ncves, 0);
-	vigie_store_advisory_info_release(&ai);
-	assert_int_equal(vigie_store_advisory_get(s, "DSA-9999-1", &ai, &err), VIGIE_ENOTFOUND);
+	assert_int_equal(vigie_store_advisory_get(s, "DSA-9999-1", &a, &ai, &err), VIGIE_ENOTFOUND);
 
 	assert_int_equal(vigie_store_advisory_fixes_each(s, "lenny", fix_cb, &b, &err), 0);
 	assert_string_equal(b.data,
@@ -177,7 +177,7 @@ static void test_advisories(void **state)
 	assert_int_equal(count(s, "advisory_cves"), 9 + 3);
 	assert_int_equal(count(s, "advisory_fixes"), 21);
 	assert_int_equal(source(s, "dsa-list").rows, 11);
-	assert_int_equal(vigie_store_advisory_get(s, "DSA-1-1", &ai, &err), VIGIE_ENOTFOUND);
+	assert_int_equal(vigie_store_advisory_get(s, "DSA-1-1", &a, &ai, &err), VIGIE_ENOTFOUND);
 
 	bad = test_write("dup.list",
 			 "[29 Mar 2023] DSA-1-1 foo - security update\n"
@@ -192,6 +192,7 @@ static void test_advisories(void **state)
 	assert_int_equal(vigie_import_advisory_list(s, test_data("advlist/dsa.list"), "CVE",
 					      &st, &err), VIGIE_EUSAGE);
 	vigie_buf_release(&b);
+	vigie_arena_release(&a);
 	vigie_store_close(s);
 }
 
