@@ -192,14 +192,6 @@ int vigie_store_advisories_for_cve(struct vigie_store *s, const char *cve,
 	return 0;
 }
 
-static int dup(char **out, const char *v)
-{
-	*out = NULL;
-	if (v && !(*out = strdup(v)))
-		return VIGIE_ENOMEM;
-	return 0;
-}
-
 int vigie_store_advisory_get(struct vigie_store *s, const char *id, struct vigie_arena *arena,
 			     struct store_advisory_info *out, struct vigie_error *err)
 {
@@ -493,17 +485,23 @@ static int name_matches(const char *pat, const char *source)
 	return m;
 }
 
-static int set_out(char **out, const char *v)
+/* Copy column i into *out unless out is NULL (not wanted). */
+static int col_out(struct vigie_stmt *st, int i, struct vigie_arena *arena, const char **out,
+		   struct vigie_error *err)
 {
-	if (!out)
-		return 0;
-	return dup(out, v);
+	return out ? vigie_store_col_copy(st, i, arena, out, err) : 0;
+}
+
+static void clear_out(const char **out)
+{
+	if (out)
+		*out = NULL;
 }
 
 int vigie_store_support_ended_get(struct vigie_store *s, const char *release,
-			    const char *source, char **last_version,
-			    char **end_date, char **note,
-			    struct vigie_error *err)
+				  const char *source, struct vigie_arena *arena,
+				  const char **last_version, const char **end_date,
+				  const char **note, struct vigie_error *err)
 {
 	/* exact names first, then patterns */
 	static const char sql[] =
@@ -511,12 +509,9 @@ int vigie_store_support_ended_get(struct vigie_store *s, const char *release,
 		" WHERE release = ? ORDER BY source = ? DESC, source";
 	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	int rc, found = 0;
-	if (last_version)
-		*last_version = NULL;
-	if (end_date)
-		*end_date = NULL;
-	if (note)
-		*note = NULL;
+	clear_out(last_version);
+	clear_out(end_date);
+	clear_out(note);
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, release);
@@ -525,11 +520,13 @@ int vigie_store_support_ended_get(struct vigie_store *s, const char *release,
 		if (!name_matches(vigie_store_col_text(st, 0), source))
 			continue;
 		found = 1;
-		if (set_out(last_version, vigie_store_col_text(st, 1)) ||
-		    set_out(end_date, vigie_store_col_text(st, 2)) ||
-		    set_out(note, vigie_store_col_text(st, 3))) {
+		if (col_out(st, 1, arena, last_version, err) ||
+		    col_out(st, 2, arena, end_date, err) || col_out(st, 3, arena, note, err)) {
 			vdb_reset(st);
-			return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+			clear_out(last_version);
+			clear_out(end_date);
+			clear_out(note);
+			return VIGIE_ENOMEM;
 		}
 		break;
 	}
@@ -568,15 +565,15 @@ int vigie_store_support_limited_put(struct vigie_store *s, const char *source,
 }
 
 int vigie_store_support_limited_get(struct vigie_store *s, const char *source,
-			      char **note, struct vigie_error *err)
+				    struct vigie_arena *arena, const char **note,
+				    struct vigie_error *err)
 {
 	static const char sql[] =
 		"SELECT source, note FROM support_limited"
 		" ORDER BY source = ? DESC, source";
 	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	int rc, found = 0;
-	if (note)
-		*note = NULL;
+	clear_out(note);
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, source);
@@ -584,9 +581,9 @@ int vigie_store_support_limited_get(struct vigie_store *s, const char *source,
 		if (!name_matches(vigie_store_col_text(st, 0), source))
 			continue;
 		found = 1;
-		if (set_out(note, vigie_store_col_text(st, 1))) {
+		if (col_out(st, 1, arena, note, err)) {
 			vdb_reset(st);
-			return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+			return VIGIE_ENOMEM;
 		}
 		break;
 	}

@@ -401,20 +401,22 @@ int vigie_store_support_ended_put(struct vigie_store *s, const char *release,
 			    const char *source, const char *last_version,
 			    const char *end_date, const char *note,
 			    struct vigie_error *err);
-/* Security support of source in release ended (or ends) early: fills the
- * malloc'd *last_version, *end_date, *note (each may be NULL; pass NULL
- * pointers for what is not wanted). VIGIE_ENOTFOUND when not listed. */
+/* Security support of source in release ended (or ends) early: fills
+ * *last_version, *end_date, *note, copied into arena (each may be NULL;
+ * pass NULL pointers for what is not wanted). VIGIE_ENOTFOUND when not
+ * listed. */
 int vigie_store_support_ended_get(struct vigie_store *s, const char *release,
-			    const char *source, char **last_version,
-			    char **end_date, char **note,
-			    struct vigie_error *err);
+				  const char *source, struct vigie_arena *arena,
+				  const char **last_version, const char **end_date,
+				  const char **note, struct vigie_error *err);
 int vigie_store_support_limited_clear(struct vigie_store *s, struct vigie_error *err);
 int vigie_store_support_limited_put(struct vigie_store *s, const char *source,
 			      const char *note, struct vigie_error *err);
-/* Security support of source is limited: *note malloc'd (may be NULL).
+/* Security support of source is limited: *note in arena (may be NULL).
  * VIGIE_ENOTFOUND when not listed. */
 int vigie_store_support_limited_get(struct vigie_store *s, const char *source,
-			      char **note, struct vigie_error *err);
+				    struct vigie_arena *arena, const char **note,
+				    struct vigie_error *err);
 
 
 
