@@ -668,11 +668,11 @@ int vigie_store_feed_hosts_with_service(struct vigie_store *s, const char *servi
 struct vigie_strv;
 
 /* The changelog summary cached for a binary package version ("VERSION
- * CVE...\n" lines, see debpkg.h), malloc'd into *data. VIGIE_ENOTFOUND
+ * CVE...\n" lines, see debpkg.h), copied into arena. VIGIE_ENOTFOUND
  * when not cached. */
 int vigie_store_changelog_get(struct vigie_store *s, const char *package,
-			const char *version, char **data,
-			struct vigie_error *err);
+			      const char *version, struct vigie_arena *arena, const char **data,
+			      struct vigie_error *err);
 /* Cache (replace) the summary of a package version. */
 int vigie_store_changelog_put(struct vigie_store *s, const char *package,
 			const char *version, int64_t fetched_at,
