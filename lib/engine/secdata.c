@@ -316,17 +316,19 @@ static int advisory_hook(void *ud, const char *cve, const char *source, const ch
 	struct secdata *sd = ud;
 	const struct vuln_entry *e = entry_for(sd, source, cve);
 	const struct adv_fix *af = advisory_at(sd, e, source, cve, version);
-	char *id = NULL, *date = NULL;
+	const char *id = NULL, *date = NULL;
+	struct vigie_arena read; /* what the store read for this call */
 	int found = 0;
+	vigie_arena_init(&read);
 	if (af && af->date) {
-		id = strdup(af->advisory);
-		date = strdup(af->date);
+		id = af->advisory;
+		date = af->date;
 	} else if (e && e->advisory && e->advisory_date) {
-		id = strdup(e->advisory);
-		date = strdup(e->advisory_date);
+		id = e->advisory;
+		date = e->advisory_date;
 	} else {
-		vigie_store_vi_advisory_for(sd->store, sd->idx->release, source, cve, NULL, &id, &date,
-				      NULL);
+		vigie_store_vi_advisory_for(sd->store, sd->idx->release, source, cve, NULL, &read,
+					    &id, &date, NULL);
 	}
 	if (id && date && vigie_time_parse(published, date, 0) == 0) {
 		snprintf(sd->evidence, sizeof(sd->evidence),
@@ -334,8 +336,7 @@ static int advisory_hook(void *ud, const char *cve, const char *source, const ch
 		*evidence = sd->evidence;
 		found = 1;
 	}
-	free(id);
-	free(date);
+	vigie_arena_release(&read);
 	return found;
 }
 
@@ -364,7 +365,6 @@ void vigie_secdata_annotate(void *ud, const char *cve, const char *source,
 	const struct vuln_entry *e = entry_for(sd, source && *source ? source : "", cve);
 	const struct adv_fix *af = advisory_at(sd, e, source && *source ? source : "", cve,
 					       version);
-	char *id = NULL, *date = NULL;
 	enum sla_class c;
 	*advisory = *cls = NULL;
 	sd->advisory[0] = '\0';
@@ -373,12 +373,14 @@ void vigie_secdata_annotate(void *ud, const char *cve, const char *source,
 	} else if (e && e->advisory) {
 		snprintf(sd->advisory, sizeof(sd->advisory), "%s", e->advisory);
 	} else if (source && *source) {
-		vigie_store_vi_advisory_for(sd->store, sd->idx->release, source, cve, NULL, &id, &date,
-				      NULL);
+		const char *id = NULL, *date = NULL;
+		struct vigie_arena read;
+		vigie_arena_init(&read);
+		vigie_store_vi_advisory_for(sd->store, sd->idx->release, source, cve, NULL, &read,
+					    &id, &date, NULL);
 		if (id)
 			snprintf(sd->advisory, sizeof(sd->advisory), "%s", id);
-		free(id);
-		free(date);
+		vigie_arena_release(&read);
 	}
 	if (sd->advisory[0])
 		*advisory = sd->advisory;

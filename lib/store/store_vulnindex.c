@@ -58,9 +58,9 @@ static char *dup_col(struct vigie_stmt *st, int i)
 }
 
 int vigie_store_vi_advisory_for(struct vigie_store *s, const char *release,
-			  const char *source, const char *cve,
-			  const char *fixed_version, char **id, char **date,
-			  struct vigie_error *err)
+				const char *source, const char *cve, const char *fixed_version,
+				struct vigie_arena *arena, const char **id, const char **date,
+				struct vigie_error *err)
 {
 	static const char sql[] =
 		"SELECT a.id, a.date FROM advisory_fixes f"
@@ -79,8 +79,12 @@ int vigie_store_vi_advisory_for(struct vigie_store *s, const char *release,
 	vigie_store_bind_text(st, 4, fixed_version);
 	rc = vdb_step(st);
 	if (rc == VIGIE_STEP_ROW) {
-		*id = dup_col(st, 0);
-		*date = dup_col(st, 1);
+		if (vigie_store_col_copy(st, 0, arena, id, err) ||
+		    vigie_store_col_copy(st, 1, arena, date, err)) {
+			vdb_reset(st);
+			*id = *date = NULL;
+			return VIGIE_ENOMEM;
+		}
 	}
 	vdb_reset(st);
 	if (rc != VIGIE_STEP_ROW && rc != VIGIE_STEP_DONE)

@@ -702,11 +702,12 @@ typedef int store_vi_cb(void *ud, const struct store_vi_row *row);
 int vigie_store_vi_support(struct vigie_store *s, const char *release,
 		     store_vi_cb *cb, void *ud, struct vigie_error *err);
 /* The newest advisory fixing (release, source, cve) at fixed_version
- * (or any version when NULL): id and date, malloc'd; NULLs when none. */
+ * (or any version when NULL): id and date, copied into arena; NULLs when
+ * none. */
 int vigie_store_vi_advisory_for(struct vigie_store *s, const char *release,
-			  const char *source, const char *cve,
-			  const char *fixed_version, char **id, char **date,
-			  struct vigie_error *err);
+				const char *source, const char *cve, const char *fixed_version,
+				struct vigie_arena *arena, const char **id, const char **date,
+				struct vigie_error *err);
 
 /* What the store knows of one issue, for classes and evidence. Strings
  * are malloc'd (free with vigie_store_vuln_facts_clear); NULL when unknown. */
