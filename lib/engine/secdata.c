@@ -345,16 +345,20 @@ static int classify_hook(void *ud, const char *cve, const char *source, enum sla
 	struct secdata *sd = ud;
 	const struct vuln_entry *e = entry_for(sd, source, cve);
 	struct store_vuln_facts f;
+	struct vigie_arena read; /* f's strings, for this call */
 	struct policy_facts pf;
-	if (vigie_store_vuln_facts_get(sd->store, cve, &f, NULL))
+	vigie_arena_init(&read);
+	if (vigie_store_vuln_facts_get(sd->store, cve, &read, &f, NULL)) {
+		vigie_arena_release(&read);
 		return 0;
+	}
 	pf.kev = f.kev_added != NULL;
 	pf.cvss = f.cvss;
 	pf.cvss_vector = f.cvss_vector;
 	pf.scope = f.scope;
 	pf.urgency = e ? e->urgency : NULL;
 	*cls = (enum sla_class)vigie_policy_classify(&sd->pol, &pf, NULL);
-	vigie_store_vuln_facts_clear(&f);
+	vigie_arena_release(&read);
 	return 1;
 }
 

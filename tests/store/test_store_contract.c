@@ -622,6 +622,7 @@ static void test_vuln_facts_many(void **state)
 	static char names[N][32];
 	const char *ids[N];
 	struct store_vuln_facts *many;
+	struct vigie_arena many_mem, one_mem;
 	int with_desc = 0, with_cvss = 0, with_kev = 0;
 	(void)state;
 	fresh_db();
@@ -656,11 +657,13 @@ static void test_vuln_facts_many(void **state)
 	snprintf(names[N - 1], sizeof(names[N - 1]), "TEMP-0000000-ABCDEF");
 	many = calloc(N, sizeof(*many));
 	assert_non_null(many);
-	if (vigie_store_vuln_facts_many(s, ids, N, many, &err))
+	vigie_arena_init(&many_mem);
+	vigie_arena_init(&one_mem);
+	if (vigie_store_vuln_facts_many(s, ids, N, &many_mem, many, &err))
 		fail_msg("facts at once: %s", err.msg);
 	for (int i = 0; i < N; i++) {
 		struct store_vuln_facts one;
-		assert_int_equal(vigie_store_vuln_facts_get(s, ids[i], &one, &err), 0);
+		assert_int_equal(vigie_store_vuln_facts_get(s, ids[i], &one_mem, &one, &err), 0);
 		if (!same_str(one.description, many[i].description) ||
 		    !same_str(one.scope, many[i].scope) || one.cvss != many[i].cvss ||
 		    !same_str(one.cvss_vector, many[i].cvss_vector) ||
@@ -674,11 +677,11 @@ static void test_vuln_facts_many(void **state)
 		with_desc += one.description != NULL;
 		with_cvss += one.cvss >= 0;
 		with_kev += one.kev_added != NULL;
-		vigie_store_vuln_facts_clear(&one);
-		vigie_store_vuln_facts_clear(&many[i]);
+		vigie_arena_release(&one_mem);
 	}
 	/* the mix was there (so that equal does not mean empty) */
 	assert_true(with_desc > 300 && with_cvss > 200 && with_kev > 100);
+	vigie_arena_release(&many_mem);
 	free(many);
 	vigie_store_close(s);
 }

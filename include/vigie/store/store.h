@@ -709,26 +709,26 @@ int vigie_store_vi_advisory_for(struct vigie_store *s, const char *release,
 				struct vigie_arena *arena, const char **id, const char **date,
 				struct vigie_error *err);
 
-/* What the store knows of one issue, for classes and evidence. Strings
- * are malloc'd (free with vigie_store_vuln_facts_clear); NULL when unknown. */
+/* What the store knows of one issue, for classes and evidence. NULL
+ * strings are unknown. */
 struct store_vuln_facts {
-	char *description, *scope;
+	const char *description, *scope;
 	double cvss;       /* -1 when unknown */
-	char *cvss_vector, *cvss_version, *cvss_origin, *published;
-	char *kev_added;   /* CISA KEV date added, NULL when not in KEV */
+	const char *cvss_vector, *cvss_version, *cvss_origin, *published;
+	const char *kev_added; /* CISA KEV date added, NULL when not in KEV */
 };
-/* Fill *out for vuln (all NULL / -1 when the store knows nothing of it).
- * Returns 0 or VIGIE_EDB; release *out with vigie_store_vuln_facts_clear even
- * on error. */
+/* Fill *out for vuln, its strings in arena (all NULL / -1 when the store
+ * knows nothing of it). Returns 0, VIGIE_ENOMEM or VIGIE_EDB (*out then
+ * empty). */
 int vigie_store_vuln_facts_get(struct vigie_store *s, const char *vuln,
-			 struct store_vuln_facts *out, struct vigie_error *err);
-/* Free the strings of f and reset it (cvss -1). */
-void vigie_store_vuln_facts_clear(struct store_vuln_facts *f);
-/* The same for the distinct ids[0..n) at once (a few statements per 256 issues instead
- * of one per issue): out[i] gets exactly what vigie_store_vuln_facts_get
- * gives for ids[i]. Clear each out[i]; on error they are cleared already. */
+			       struct vigie_arena *arena, struct store_vuln_facts *out,
+			       struct vigie_error *err);
+/* The same for the distinct ids[0..n) at once (a few statements per 256
+ * issues instead of one per issue): out[i] gets exactly what
+ * vigie_store_vuln_facts_get gives for ids[i], strings in arena. On error
+ * every out[i] is empty. */
 int vigie_store_vuln_facts_many(struct vigie_store *s, const char *const *ids, size_t n,
-				struct store_vuln_facts *out, struct vigie_error *err);
-
+				struct vigie_arena *arena, struct store_vuln_facts *out,
+				struct vigie_error *err);
 
 #endif
