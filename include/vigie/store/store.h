@@ -6,6 +6,16 @@
  * A store is one connection: use it from one thread at a time (open one
  * per thread).
  *
+ * Results live in caller-supplied arenas. What a get or lookup returns
+ * through its out-parameters (strings, arrays) is allocated in the struct
+ * vigie_arena the caller passes (here right after the key arguments) and
+ * lives until the caller releases that arena; nothing returned points
+ * into the store, so later calls (other gets, writes, vigie_store_close)
+ * leave it intact. A loop of gets releases its arena after each round to
+ * stay bounded. Strings handed to callbacks are valid during the call
+ * only; fixed-size results (struct store_release) are copied into the
+ * caller's struct; the few calls that malloc say so.
+ *
  * Every import runs inside vigie_store_begin()/vigie_store_commit(): on any error the
  * caller calls vigie_store_rollback() and the previous data is left untouched. */
 #ifndef VIGIE_STORE_H
