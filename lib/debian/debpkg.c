@@ -365,8 +365,10 @@ static int changelogs_for(char **summaries, const struct pending_update *const *
 {
 	struct clctx *cx = calloc(1, sizeof(*cx));
 	char *done = calloc(n ? n : 1, 1);
+	struct vigie_arena cached; /* one group's cached summary, emptied per group */
 	int rc = 0;
 
+	vigie_arena_init(&cached);
 	for (size_t i = 0; i < n; i++)
 		summaries[i] = NULL;
 	if (!cx || !done) {
@@ -377,7 +379,8 @@ static int changelogs_for(char **summaries, const struct pending_update *const *
 	for (size_t i = 0, ndone = 0; i < n; i++) {
 		const struct pending_update *u = ups[i];
 		const struct pending_update *failed = NULL;
-		char *summary = NULL, msg[2048] = "";
+		const char *summary = NULL;
+		char *fetched = NULL, msg[2048] = "";
 		int unreachable = 0, fresh = 0;
 
 		if (done[i])
@@ -387,7 +390,8 @@ static int changelogs_for(char **summaries, const struct pending_update *const *
 			int grc;
 			if (done[j] || !same_source(ups[j], u))
 				continue;
-			grc = vigie_store_changelog_get(s, ups[j]->package, ups[j]->candidate, &summary, err);
+			grc = vigie_store_changelog_get(s, ups[j]->package, ups[j]->candidate, &cached,
+							&summary, err);
 			if (grc && grc != VIGIE_ENOTFOUND) {
 				rc = grc;
 				goto out;
@@ -402,8 +406,9 @@ static int changelogs_for(char **summaries, const struct pending_update *const *
 			vigie_error_init(&ferr);
 			ferr.warn = err ? err->warn : NULL;
 			ferr.warn_ud = err ? err->warn_ud : NULL;
-			frc = fetch_summary(cx, v, &summary, &ferr);
+			frc = fetch_summary(cx, v, &fetched, &ferr);
 			if (!frc) {
+				summary = fetched;
 				fresh = 1;
 				break;
 			}
@@ -439,16 +444,17 @@ static int changelogs_for(char **summaries, const struct pending_update *const *
 			if (fresh && s &&
 			    (rc = vigie_store_changelog_put(s, ups[j]->package, ups[j]->candidate,
 						      vigie_now(), summary, err))) {
-				free(summary);
+				free(fetched);
 				goto out;
 			}
 			if (!(summaries[j] = strdup(summary))) {
-				free(summary);
+				free(fetched);
 				rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 				goto out;
 			}
 		}
-		free(summary);
+		free(fetched);
+		vigie_arena_release(&cached);
 		if (download && fo && fo->step)
 			fo->step(fo->step_ud, ndone, n);
 	}
@@ -460,6 +466,7 @@ out:
 			free(summaries[i]);
 			summaries[i] = NULL;
 		}
+	vigie_arena_release(&cached);
 	free(cx);
 	free(done);
 	return rc;

@@ -174,6 +174,7 @@ int vigie_explain_render(struct vigie_buf *out, struct vigie_store *s, const cha
 {
 	struct rows t, a;
 	struct store_vuln_facts facts;
+	struct vigie_arena facts_mem; /* facts' strings */
 	struct vulnindex *idx = NULL;
 	struct scan_result res;
 	struct scan_opts so;
@@ -186,11 +187,12 @@ int vigie_explain_render(struct vigie_buf *out, struct vigie_store *s, const cha
 	memset(&t, 0, sizeof(t));
 	memset(&a, 0, sizeof(a));
 	memset(&facts, 0, sizeof(facts));
+	vigie_arena_init(&facts_mem);
 	vigie_arena_init(&t.arena);
 	vigie_arena_init(&a.arena);
 	if ((rc = vigie_store_tracker_for_vuln(s, vuln, collect_tracker, &t, err)) ||
 	    (rc = vigie_store_advisory_cve_fixes(s, NULL, vuln, collect_advisory, &a, err)) ||
-	    (rc = vigie_store_vuln_facts_get(s, vuln, &facts, err)))
+	    (rc = vigie_store_vuln_facts_get(s, vuln, &facts_mem, &facts, err)))
 		goto out;
 	if (inv && inv->release) {
 		memset(&so, 0, sizeof(so));
@@ -415,7 +417,7 @@ out:
 		vigie_scan_result_release(&res);
 	vigie_vulnindex_free(idx);
 	vigie_buf_release(&why);
-	vigie_store_vuln_facts_clear(&facts);
+	vigie_arena_release(&facts_mem);
 	rows_release(&t);
 	rows_release(&a);
 	return rc;

@@ -12,8 +12,9 @@
 /* The facts (description, scope, CVSS, KEV) of the issues scans of one
  * data version asked for: that version's store holds the same. */
 struct vigie_facts_cache {
-	pthread_mutex_t mu;
-	struct vigie_hashmap map; /* strdup'd CVE -> malloc'd store_vuln_facts */
+	pthread_mutex_t mu;       /* guards map and arena */
+	struct vigie_hashmap map; /* CVE -> struct store_vuln_facts, both in arena */
+	struct vigie_arena arena; /* everything the cache keeps */
 };
 
 struct held {
@@ -23,16 +24,43 @@ struct held {
 	struct vigie_facts_cache facts;
 };
 
+static void facts_init(struct vigie_facts_cache *f)
+{
+	pthread_mutex_init(&f->mu, NULL);
+	vigie_hashmap_init(&f->map);
+	vigie_arena_init(&f->arena);
+}
+
 static void facts_release(struct vigie_facts_cache *f)
 {
-	for (size_t i = 0; i < f->map.cap; i++)
-		if (f->map.keys && f->map.keys[i]) {
-			vigie_store_vuln_facts_clear(f->map.vals[i]);
-			free(f->map.vals[i]);
-			free((char *)f->map.keys[i]);
-		}
 	vigie_hashmap_release(&f->map);
+	vigie_arena_release(&f->arena);
 	pthread_mutex_destroy(&f->mu);
+}
+
+/* *out = a copy of s in a; 0, or -1 when a cannot grow. */
+static int keep_str(struct vigie_arena *a, const char *s, const char **out)
+{
+	*out = s ? vigie_arena_strdup(a, s) : NULL;
+	return s && !*out ? -1 : 0;
+}
+
+static struct store_vuln_facts *facts_copy(struct vigie_arena *a,
+					   const struct store_vuln_facts *from)
+{
+	struct store_vuln_facts *to = vigie_arena_alloc(a, sizeof(*to));
+	if (!to)
+		return NULL;
+	to->cvss = from->cvss;
+	if (keep_str(a, from->description, &to->description) ||
+	    keep_str(a, from->scope, &to->scope) ||
+	    keep_str(a, from->cvss_vector, &to->cvss_vector) ||
+	    keep_str(a, from->cvss_version, &to->cvss_version) ||
+	    keep_str(a, from->cvss_origin, &to->cvss_origin) ||
+	    keep_str(a, from->published, &to->published) ||
+	    keep_str(a, from->kev_added, &to->kev_added))
+		return NULL;
+	return to;
 }
 
 const struct store_vuln_facts *vigie_facts_cache_get(struct vigie_facts_cache *f,
@@ -47,25 +75,21 @@ const struct store_vuln_facts *vigie_facts_cache_get(struct vigie_facts_cache *f
 
 const struct store_vuln_facts *vigie_facts_cache_add(struct vigie_facts_cache *f,
 						     const char *cve,
-						     struct store_vuln_facts *facts)
+						     const struct store_vuln_facts *facts)
 {
 	const struct store_vuln_facts *v;
-	struct store_vuln_facts *mine = NULL;
-	char *key = NULL;
+	struct store_vuln_facts *mine;
+	const char *key;
 	void **slot;
 	size_t len = strlen(cve);
 	pthread_mutex_lock(&f->mu);
 	if ((v = vigie_hashmap_get(&f->map, cve, len)))
 		goto out; /* another scan was first: the same facts */
-	if (!(mine = malloc(sizeof(*mine))) || !(key = strdup(cve)) ||
-	    !(slot = vigie_hashmap_slot(&f->map, key, len))) {
-		free(mine);
-		free(key);
+	/* what a failure took stays in the arena until the cache goes */
+	if (!(mine = facts_copy(&f->arena, facts)) ||
+	    !(key = vigie_arena_strndup(&f->arena, cve, len)) ||
+	    !(slot = vigie_hashmap_slot(&f->map, key, len)))
 		goto out;
-	}
-	*mine = *facts;
-	memset(facts, 0, sizeof(*facts));
-	facts->cvss = -1;
 	*slot = mine;
 	v = mine;
 out:
@@ -163,8 +187,7 @@ int vigie_index_cache_get(struct vigie_index_cache *c, struct vigie_store *s,
 	}
 	h->idx = built;
 	h->refs = 1;
-	pthread_mutex_init(&h->facts.mu, NULL);
-	vigie_hashmap_init(&h->facts.map);
+	facts_init(&h->facts);
 	pthread_mutex_lock(&c->mu);
 	if (!sl) {
 		for (int i = 0; i < CACHE_SLOTS && !sl; i++)

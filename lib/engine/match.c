@@ -209,7 +209,8 @@ struct scan_ctx {
 	struct group **glist;
 	size_t ng, gcap;
 	struct vigie_hashmap findings; /* "cve\x1fsource" -> index + 1 */
-	struct vigie_hashmap facts;    /* cve -> struct store_vuln_facts* */
+	struct vigie_hashmap facts;    /* cve -> struct store_vuln_facts* in facts_mem */
+	struct vigie_arena facts_mem;  /* the facts this scan read, freed at its end */
 	struct vigie_hashmap hidden;   /* source -> hidden unimportant count + 1 */
 	const char *newest_kernel;     /* version of the newest image */
 	char today[16];                /* the scan's date, for support end dates */
@@ -476,19 +477,10 @@ static const struct store_vuln_facts *facts_for(struct scan_ctx *c, const char *
 		if (kept)
 			return kept;
 	}
-	f = calloc(1, sizeof(*f));
-	if (!f)
+	if (!(f = vigie_arena_alloc(&c->facts_mem, sizeof(*f))) ||
+	    vigie_store_vuln_facts_get(c->store, cve, &c->facts_mem, f, NULL) ||
+	    !(slot = vigie_hashmap_slot(&c->facts, adup(c->res, cve), len)))
 		return &none;
-	if (vigie_store_vuln_facts_get(c->store, cve, f, NULL)) {
-		vigie_store_vuln_facts_clear(f);
-		free(f);
-		return &none;
-	}
-	if (!(slot = vigie_hashmap_slot(&c->facts, adup(c->res, cve), len))) {
-		vigie_store_vuln_facts_clear(f);
-		free(f);
-		return &none;
-	}
 	*slot = f;
 	return f;
 }
@@ -535,30 +527,22 @@ static void facts_prefetch(struct scan_ctx *c, struct matcher *m)
 			ids[n++] = cve;
 		}
 	}
-	if (!n || !(got = calloc(n, sizeof(*got))) ||
-	    vigie_store_vuln_facts_many(c->store, ids, n, got, NULL))
+	if (!n || n > SIZE_MAX / sizeof(*got) ||
+	    !(got = vigie_arena_alloc(&c->facts_mem, n * sizeof(*got))) ||
+	    vigie_store_vuln_facts_many(c->store, ids, n, &c->facts_mem, got, NULL))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		struct store_vuln_facts *f;
 		const char *key;
+		void **slot;
 		/* kept for the next scans of this data (then read from there) */
 		if (c->opts->facts && vigie_facts_cache_add(c->opts->facts, ids[i], &got[i]))
 			continue;
-		f = malloc(sizeof(*f));
 		key = adup(c->res, ids[i]);
-		void **slot = f && key ? vigie_hashmap_slot(&c->facts, key, strlen(key)) : NULL;
-		if (!slot) {
-			free(f);
+		if (!key || !(slot = vigie_hashmap_slot(&c->facts, key, strlen(key))))
 			break;
-		}
-		*f = got[i];
-		memset(&got[i], 0, sizeof(got[i]));
-		*slot = f;
+		*slot = &got[i];
 	}
-	for (size_t i = 0; i < n; i++)
-		vigie_store_vuln_facts_clear(&got[i]);
 out:
-	free(got);
 	free(ids);
 	vigie_hashmap_release(&want);
 }
@@ -935,6 +919,7 @@ int vigie_scan_run(struct scan_result *res, const struct inventory *inv,
 	vigie_hashmap_init(&c.by_source);
 	vigie_hashmap_init(&c.findings);
 	vigie_hashmap_init(&c.facts);
+	vigie_arena_init(&c.facts_mem);
 	vigie_hashmap_init(&c.hidden);
 	res->host = adup(res, inv->host);
 	res->release = adup(res, idx->release);
@@ -1004,12 +989,8 @@ int vigie_scan_run(struct scan_result *res, const struct inventory *inv,
 out:
 	if (rd)
 		vigie_store_read_end(store); /* only the transaction this scan opened */
-	for (size_t i = 0; i < c.facts.cap; i++)
-		if (c.facts.keys && c.facts.keys[i]) {
-			vigie_store_vuln_facts_clear(c.facts.vals[i]);
-			free(c.facts.vals[i]);
-		}
 	vigie_hashmap_release(&c.facts);
+	vigie_arena_release(&c.facts_mem);
 	vigie_hashmap_release(&c.groups);
 	vigie_hashmap_release(&c.by_source);
 	vigie_hashmap_release(&c.findings);

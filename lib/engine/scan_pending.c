@@ -186,6 +186,7 @@ static int changelog_cve(void *ud, const char *version, const char *cve)
 	const struct pending_update *u = w->u;
 	struct vigie_buf key = VIGIE_BUF_INIT;
 	struct store_vuln_facts fa;
+	struct vigie_arena read; /* fa's strings, copied into the result */
 	struct finding *f;
 	uintptr_t pos;
 	void **slot;
@@ -194,6 +195,7 @@ static int changelog_cve(void *ud, const char *version, const char *cve)
 
 	memset(&fa, 0, sizeof(fa));
 	fa.cvss = -1;
+	vigie_arena_init(&read);
 	if (known_for(w->o->idx, pend_source(u), cve))
 		return 0; /* Debian's data has a verdict: it wins */
 	if (vigie_buf_addf(&key, "%s\x1f%s", cve, pend_source(u)))
@@ -217,11 +219,8 @@ static int changelog_cve(void *ud, const char *version, const char *cve)
 	if (!f->cve || !f->source || !f->source_version || !f->fixed_version ||
 	    add_bin(r, f, u) || !(f->pending = make_pending(r, u)))
 		goto out;
-	if (w->o->store && vigie_store_vuln_facts_get(w->o->store, cve, &fa, NULL)) {
-		vigie_store_vuln_facts_clear(&fa);
-		memset(&fa, 0, sizeof(fa));
-		fa.cvss = -1;
-	}
+	if (w->o->store) /* on error fa stays empty: no facts */
+		vigie_store_vuln_facts_get(w->o->store, cve, &read, &fa, NULL);
 	vigie_scan_finding_set_facts(r, f, &fa, NULL, w->policy);
 	f->evidence = vigie_scan_result_printf(
 		r, "Changelog of %s %s (the candidate .deb from %s): the entry for %s names %s,"
@@ -236,7 +235,7 @@ static int changelog_cve(void *ud, const char *version, const char *cve)
 	*slot = (void *)(uintptr_t)r->n;
 	rc = 0;
 out:
-	vigie_store_vuln_facts_clear(&fa);
+	vigie_arena_release(&read);
 	vigie_buf_release(&key);
 	return rc;
 }
@@ -336,17 +335,16 @@ int vigie_pending_update_class(int *cls, struct vigie_store *store, const struct
 	}
 	for (size_t i = 0; i < cves->n; i++) {
 		struct store_vuln_facts fa;
+		struct vigie_arena read; /* one issue's facts at a time */
 		struct policy_facts pf;
 		const char *urgency = NULL, *rule;
 		enum vigie_class c;
 
 		memset(&fa, 0, sizeof(fa));
 		fa.cvss = -1;
-		if (store && vigie_store_vuln_facts_get(store, cves->v[i], &fa, NULL)) {
-			vigie_store_vuln_facts_clear(&fa);
-			memset(&fa, 0, sizeof(fa));
-			fa.cvss = -1;
-		}
+		vigie_arena_init(&read);
+		if (store) /* on error fa stays empty: no facts */
+			vigie_store_vuln_facts_get(store, cves->v[i], &read, &fa, NULL);
 		for (size_t k = 0; src && k < src->n; k++)
 			if (!strcmp(src->entries[k].vuln, cves->v[i])) {
 				urgency = src->entries[k].urgency;
@@ -356,7 +354,7 @@ int vigie_pending_update_class(int *cls, struct vigie_store *store, const struct
 		c = vigie_policy_classify(policy, &pf, &rule);
 		if ((int)c > *cls)
 			*cls = (int)c;
-		vigie_store_vuln_facts_clear(&fa);
+		vigie_arena_release(&read);
 	}
 	free(defpol);
 	return 0;

@@ -193,6 +193,7 @@ static int add_findings(struct scan_result *r, const struct scan_restart *rs,
 			for (size_t c = 0; c < p->ncves; c++) {
 				const struct vuln_entry *e = entry_of(o->idx, p->source, p->cves[c]);
 				struct store_vuln_facts fa;
+				struct vigie_arena read; /* fa's strings, copied into r */
 				struct finding *f;
 				void **slot;
 				char *kk;
@@ -243,12 +244,11 @@ static int add_findings(struct scan_result *r, const struct scan_restart *rs,
 				f->nbins = 1;
 				memset(&fa, 0, sizeof(fa));
 				fa.cvss = -1;
-				if (o->store && vigie_store_vuln_facts_get(o->store, e->vuln, &fa, NULL)) {
-					vigie_store_vuln_facts_clear(&fa);
-					fa.cvss = -1;
-				}
+				vigie_arena_init(&read);
+				if (o->store) /* on error fa stays empty: no facts */
+					vigie_store_vuln_facts_get(o->store, e->vuln, &read, &fa, NULL);
 				vigie_scan_finding_set_facts(r, f, &fa, e->urgency, pol);
-				vigie_store_vuln_facts_clear(&fa);
+				vigie_arena_release(&read);
 				f->evidence = vigie_scan_result_printf(
 					r, "%s: %s is fixed in %s %s; installed source version %s has"
 					" the fix, but %s still run%s the replaced %s %s: restart needed.",

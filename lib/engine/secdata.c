@@ -316,17 +316,19 @@ static int advisory_hook(void *ud, const char *cve, const char *source, const ch
 	struct secdata *sd = ud;
 	const struct vuln_entry *e = entry_for(sd, source, cve);
 	const struct adv_fix *af = advisory_at(sd, e, source, cve, version);
-	char *id = NULL, *date = NULL;
+	const char *id = NULL, *date = NULL;
+	struct vigie_arena read; /* what the store read for this call */
 	int found = 0;
+	vigie_arena_init(&read);
 	if (af && af->date) {
-		id = strdup(af->advisory);
-		date = strdup(af->date);
+		id = af->advisory;
+		date = af->date;
 	} else if (e && e->advisory && e->advisory_date) {
-		id = strdup(e->advisory);
-		date = strdup(e->advisory_date);
+		id = e->advisory;
+		date = e->advisory_date;
 	} else {
-		vigie_store_vi_advisory_for(sd->store, sd->idx->release, source, cve, NULL, &id, &date,
-				      NULL);
+		vigie_store_vi_advisory_for(sd->store, sd->idx->release, source, cve, NULL, &read,
+					    &id, &date, NULL);
 	}
 	if (id && date && vigie_time_parse(published, date, 0) == 0) {
 		snprintf(sd->evidence, sizeof(sd->evidence),
@@ -334,8 +336,7 @@ static int advisory_hook(void *ud, const char *cve, const char *source, const ch
 		*evidence = sd->evidence;
 		found = 1;
 	}
-	free(id);
-	free(date);
+	vigie_arena_release(&read);
 	return found;
 }
 
@@ -344,16 +345,20 @@ static int classify_hook(void *ud, const char *cve, const char *source, enum sla
 	struct secdata *sd = ud;
 	const struct vuln_entry *e = entry_for(sd, source, cve);
 	struct store_vuln_facts f;
+	struct vigie_arena read; /* f's strings, for this call */
 	struct policy_facts pf;
-	if (vigie_store_vuln_facts_get(sd->store, cve, &f, NULL))
+	vigie_arena_init(&read);
+	if (vigie_store_vuln_facts_get(sd->store, cve, &read, &f, NULL)) {
+		vigie_arena_release(&read);
 		return 0;
+	}
 	pf.kev = f.kev_added != NULL;
 	pf.cvss = f.cvss;
 	pf.cvss_vector = f.cvss_vector;
 	pf.scope = f.scope;
 	pf.urgency = e ? e->urgency : NULL;
 	*cls = (enum sla_class)vigie_policy_classify(&sd->pol, &pf, NULL);
-	vigie_store_vuln_facts_clear(&f);
+	vigie_arena_release(&read);
 	return 1;
 }
 
@@ -364,7 +369,6 @@ void vigie_secdata_annotate(void *ud, const char *cve, const char *source,
 	const struct vuln_entry *e = entry_for(sd, source && *source ? source : "", cve);
 	const struct adv_fix *af = advisory_at(sd, e, source && *source ? source : "", cve,
 					       version);
-	char *id = NULL, *date = NULL;
 	enum sla_class c;
 	*advisory = *cls = NULL;
 	sd->advisory[0] = '\0';
@@ -373,12 +377,14 @@ void vigie_secdata_annotate(void *ud, const char *cve, const char *source,
 	} else if (e && e->advisory) {
 		snprintf(sd->advisory, sizeof(sd->advisory), "%s", e->advisory);
 	} else if (source && *source) {
-		vigie_store_vi_advisory_for(sd->store, sd->idx->release, source, cve, NULL, &id, &date,
-				      NULL);
+		const char *id = NULL, *date = NULL;
+		struct vigie_arena read;
+		vigie_arena_init(&read);
+		vigie_store_vi_advisory_for(sd->store, sd->idx->release, source, cve, NULL, &read,
+					    &id, &date, NULL);
 		if (id)
 			snprintf(sd->advisory, sizeof(sd->advisory), "%s", id);
-		free(id);
-		free(date);
+		vigie_arena_release(&read);
 	}
 	if (sd->advisory[0])
 		*advisory = sd->advisory;

@@ -41,11 +41,13 @@ int vigie_export_debsecan(struct vigie_buf *out, const struct vulnindex *idx,
 {
 	struct vigie_buf text = VIGIE_BUF_INIT, recs = VIGIE_BUF_INIT;
 	struct vigie_hashmap names;
+	struct vigie_arena read; /* the facts of the issue being written */
 	size_t nnames = 0;
 	uLongf zlen;
 	int rc = VIGIE_ENOMEM;
 
 	vigie_hashmap_init(&names);
+	vigie_arena_init(&read);
 	if (vigie_buf_adds(&text, "VERSION 1\n"))
 		goto out;
 	for (size_t i = 0; i < idx->sources.cap; i++) {
@@ -62,19 +64,19 @@ int vigie_export_debsecan(struct vigie_buf *out, const struct vulnindex *idx,
 			if (!pos) {
 				void **slot = vigie_hashmap_slot(&names, e->vuln, strlen(e->vuln));
 				struct store_vuln_facts f;
+				int bad;
 				if (!slot)
 					goto out;
 				pos = ++nnames;
 				*slot = (void *)pos;
 				memset(&f, 0, sizeof(f));
 				if (store)
-					vigie_store_vuln_facts_get(store, e->vuln, &f, NULL);
-				if (vigie_buf_addf(&text, "%s,,", e->vuln) ||
-				    add_desc(&text, f.description)) {
-					vigie_store_vuln_facts_clear(&f);
+					vigie_store_vuln_facts_get(store, e->vuln, &read, &f, NULL);
+				bad = vigie_buf_addf(&text, "%s,,", e->vuln) ||
+				      add_desc(&text, f.description);
+				vigie_arena_release(&read); /* one issue's facts at a time */
+				if (bad)
 					goto out;
-				}
-				vigie_store_vuln_facts_clear(&f);
 			}
 			if (vigie_buf_addf(&recs, "%s,%zu,S%c?%c,%s,\n", src->name,
 					   (size_t)pos - 1, urgency_flag(e->urgency),
@@ -102,6 +104,7 @@ out:
 	if (rc == VIGIE_ENOMEM)
 		vigie_error_set(err, rc, NULL, 0, "out of memory");
 	vigie_hashmap_release(&names);
+	vigie_arena_release(&read);
 	vigie_buf_release(&text);
 	vigie_buf_release(&recs);
 	return rc;

@@ -93,6 +93,16 @@ void vigie_store_reset_all(struct vigie_store *s)
 		s->drv->reset(s->stmt[i]);
 }
 
+int vigie_store_col_copy(struct vigie_stmt *st, int i, struct vigie_arena *arena,
+			 const char **out, struct vigie_error *err)
+{
+	const char *v = vigie_store_col_text(st, i);
+	*out = NULL;
+	if (v && !(*out = vigie_arena_strdup(arena, v)))
+		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	return 0;
+}
+
 int vigie_store_step_done(struct vigie_store *s, struct vigie_stmt *st,
 			  struct vigie_error *err, const char *what)
 {
@@ -243,7 +253,6 @@ void vigie_store_close(struct vigie_store *s)
 			s->drv->finalize(s->stmt[i]);
 		s->drv->close(s->conn);
 	}
-	vigie_buf_release(&s->scratch);
 	free(s->url);
 	free(s);
 }

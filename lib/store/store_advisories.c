@@ -192,39 +192,18 @@ int vigie_store_advisories_for_cve(struct vigie_store *s, const char *cve,
 	return 0;
 }
 
-static int dup(char **out, const char *v)
-{
-	*out = NULL;
-	if (v && !(*out = strdup(v)))
-		return VIGIE_ENOMEM;
-	return 0;
-}
-
-void vigie_store_advisory_info_release(struct store_advisory_info *a)
-{
-	if (!a)
-		return;
-	free(a->id);
-	free(a->kind);
-	free(a->date);
-	free(a->description);
-	free(a->packages);
-	for (size_t i = 0; i < a->ncves; i++)
-		free(a->cves[i]);
-	free(a->cves);
-	memset(a, 0, sizeof(*a));
-}
-
-int vigie_store_advisory_get(struct vigie_store *s, const char *id,
-		       struct store_advisory_info *out, struct vigie_error *err)
+int vigie_store_advisory_get(struct vigie_store *s, const char *id, struct vigie_arena *arena,
+			     struct store_advisory_info *out, struct vigie_error *err)
 {
 	static const char sql[] =
 		"SELECT id, kind, date, description, packages FROM advisories"
 		" WHERE id = ?";
 	static const char sql_cves[] =
 		"SELECT cve FROM advisory_cves WHERE advisory = ? ORDER BY cve";
+	const char **cves = NULL; /* gathered here, then one array in arena */
+	size_t n = 0, cap = 0;
 	struct vigie_stmt *st;
-	int rc;
+	int rc, step = VIGIE_STEP_DONE;
 
 	memset(out, 0, sizeof(*out));
 	if (!(st = vigie_store_stmt(s, sql, err)))
@@ -239,41 +218,49 @@ int vigie_store_advisory_get(struct vigie_store *s, const char *id,
 		vdb_reset(st);
 		return vigie_store_dberr(s, err, "read advisory");
 	}
-	rc = dup(&out->id, vigie_store_col_text(st, 0)) |
-	     dup(&out->kind, vigie_store_col_text(st, 1)) |
-	     dup(&out->date, vigie_store_col_text(st, 2)) |
-	     dup(&out->description, vigie_store_col_text(st, 3)) |
-	     dup(&out->packages, vigie_store_col_text(st, 4));
+	if (!(rc = vigie_store_col_copy(st, 0, arena, &out->id, err)) &&
+	    !(rc = vigie_store_col_copy(st, 1, arena, &out->kind, err)) &&
+	    !(rc = vigie_store_col_copy(st, 2, arena, &out->date, err)) &&
+	    !(rc = vigie_store_col_copy(st, 3, arena, &out->description, err)))
+		rc = vigie_store_col_copy(st, 4, arena, &out->packages, err);
 	vdb_reset(st);
 	if (rc)
-		goto nomem;
+		goto out;
 	if (!(st = vigie_store_stmt(s, sql_cves, err))) {
-		vigie_store_advisory_info_release(out);
-		return VIGIE_EDB;
+		rc = VIGIE_EDB;
+		goto out;
 	}
 	vigie_store_bind_text(st, 1, id);
-	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
-		char **nv = realloc(out->cves, (out->ncves + 1) * sizeof(*nv));
-		if (!nv) {
-			vdb_reset(st);
-			goto nomem;
+	while (!rc && (step = vdb_step(st)) == VIGIE_STEP_ROW) {
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			const char **nv = realloc(cves, nc * sizeof(*nv));
+			if (!nv) {
+				rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+				break;
+			}
+			cves = nv;
+			cap = nc;
 		}
-		out->cves = nv;
-		if (dup(&out->cves[out->ncves], vigie_store_col_text(st, 0))) {
-			vdb_reset(st);
-			goto nomem;
-		}
-		out->ncves++;
+		if (!(rc = vigie_store_col_copy(st, 0, arena, &cves[n], err)))
+			n++;
 	}
 	vdb_reset(st);
-	if (rc != VIGIE_STEP_DONE) {
-		vigie_store_advisory_info_release(out);
-		return vigie_store_dberr(s, err, "read advisory CVEs");
+	if (!rc && step != VIGIE_STEP_DONE)
+		rc = vigie_store_dberr(s, err, "read advisory CVEs");
+	if (!rc && n) {
+		if ((out->cves = vigie_arena_alloc(arena, n * sizeof(*out->cves)))) {
+			memcpy(out->cves, cves, n * sizeof(*out->cves));
+			out->ncves = n;
+		} else {
+			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		}
 	}
-	return 0;
-nomem:
-	vigie_store_advisory_info_release(out);
-	return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+out:
+	free(cves);
+	if (rc)
+		memset(out, 0, sizeof(*out));
+	return rc;
 }
 
 static long count_query(struct vigie_store *s, const char *sql,
@@ -498,17 +485,23 @@ static int name_matches(const char *pat, const char *source)
 	return m;
 }
 
-static int set_out(char **out, const char *v)
+/* Copy column i into *out unless out is NULL (not wanted). */
+static int col_out(struct vigie_stmt *st, int i, struct vigie_arena *arena, const char **out,
+		   struct vigie_error *err)
 {
-	if (!out)
-		return 0;
-	return dup(out, v);
+	return out ? vigie_store_col_copy(st, i, arena, out, err) : 0;
+}
+
+static void clear_out(const char **out)
+{
+	if (out)
+		*out = NULL;
 }
 
 int vigie_store_support_ended_get(struct vigie_store *s, const char *release,
-			    const char *source, char **last_version,
-			    char **end_date, char **note,
-			    struct vigie_error *err)
+				  const char *source, struct vigie_arena *arena,
+				  const char **last_version, const char **end_date,
+				  const char **note, struct vigie_error *err)
 {
 	/* exact names first, then patterns */
 	static const char sql[] =
@@ -516,12 +509,9 @@ int vigie_store_support_ended_get(struct vigie_store *s, const char *release,
 		" WHERE release = ? ORDER BY source = ? DESC, source";
 	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	int rc, found = 0;
-	if (last_version)
-		*last_version = NULL;
-	if (end_date)
-		*end_date = NULL;
-	if (note)
-		*note = NULL;
+	clear_out(last_version);
+	clear_out(end_date);
+	clear_out(note);
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, release);
@@ -530,11 +520,13 @@ int vigie_store_support_ended_get(struct vigie_store *s, const char *release,
 		if (!name_matches(vigie_store_col_text(st, 0), source))
 			continue;
 		found = 1;
-		if (set_out(last_version, vigie_store_col_text(st, 1)) ||
-		    set_out(end_date, vigie_store_col_text(st, 2)) ||
-		    set_out(note, vigie_store_col_text(st, 3))) {
+		if (col_out(st, 1, arena, last_version, err) ||
+		    col_out(st, 2, arena, end_date, err) || col_out(st, 3, arena, note, err)) {
 			vdb_reset(st);
-			return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+			clear_out(last_version);
+			clear_out(end_date);
+			clear_out(note);
+			return VIGIE_ENOMEM;
 		}
 		break;
 	}
@@ -573,15 +565,15 @@ int vigie_store_support_limited_put(struct vigie_store *s, const char *source,
 }
 
 int vigie_store_support_limited_get(struct vigie_store *s, const char *source,
-			      char **note, struct vigie_error *err)
+				    struct vigie_arena *arena, const char **note,
+				    struct vigie_error *err)
 {
 	static const char sql[] =
 		"SELECT source, note FROM support_limited"
 		" ORDER BY source = ? DESC, source";
 	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	int rc, found = 0;
-	if (note)
-		*note = NULL;
+	clear_out(note);
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, source);
@@ -589,9 +581,9 @@ int vigie_store_support_limited_get(struct vigie_store *s, const char *source,
 		if (!name_matches(vigie_store_col_text(st, 0), source))
 			continue;
 		found = 1;
-		if (set_out(note, vigie_store_col_text(st, 1))) {
+		if (col_out(st, 1, arena, note, err)) {
 			vdb_reset(st);
-			return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+			return VIGIE_ENOMEM;
 		}
 		break;
 	}

@@ -24,9 +24,6 @@ struct vigie_store {
 	const char *stmt_sql[STORE_MAX_STMTS];
 	struct vigie_stmt *stmt[STORE_MAX_STMTS];
 	int nstmt;
-	/* memory behind strings returned by vigie_store_*_get (valid until the
-	 * next such call) */
-	struct vigie_buf scratch;
 };
 
 /* A cached, reset statement for a string literal; NULL on error (err set). */
@@ -42,6 +39,10 @@ int vigie_store_step_done(struct vigie_store *s, struct vigie_stmt *st,
 			  struct vigie_error *err, const char *what);
 /* Reset every cached statement (before a rollback). */
 void vigie_store_reset_all(struct vigie_store *s);
+/* Copy text column i of st's current row into arena: *out is NULL for SQL
+ * NULL. 0, or VIGIE_ENOMEM (err set). What a get returns is copied so. */
+int vigie_store_col_copy(struct vigie_stmt *st, int i, struct vigie_arena *arena,
+			 const char **out, struct vigie_error *err);
 
 /* Calls through the statement's driver. NULL text binds SQL NULL. */
 static inline int vigie_store_bind_text(struct vigie_stmt *st, int i, const char *v)

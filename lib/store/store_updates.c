@@ -8,8 +8,8 @@
 #include "vigie/core/util.h"
 
 int vigie_store_changelog_get(struct vigie_store *s, const char *package,
-			const char *version, char **data,
-			struct vigie_error *err)
+			      const char *version, struct vigie_arena *arena, const char **data,
+			      struct vigie_error *err)
 {
 	static const char sql[] =
 		"SELECT data FROM changelog_cache WHERE package=? AND version=?";
@@ -25,7 +25,7 @@ int vigie_store_changelog_get(struct vigie_store *s, const char *package,
 	if (rc == VIGIE_STEP_ROW) {
 		const char *d = vigie_store_col_text(st, 0);
 		rc = 0;
-		if (!(*data = strdup(d ? d : "")))
+		if (!(*data = vigie_arena_strdup(arena, d ? d : "")))
 			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 	} else if (rc == VIGIE_STEP_DONE) {
 		rc = VIGIE_ENOTFOUND;

@@ -5,40 +5,23 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Copy n text columns of st into s->scratch and point out[i] at them
- * (NULL for SQL NULL). The statement can then be reset. */
-static int copy_cols(struct vigie_store *s, struct vigie_stmt *st, const int *cols,
-		     const char **out[], int n, struct vigie_error *err)
-{
-	size_t off[16];
-	int isnull[16];
-	vigie_buf_reset(&s->scratch);
-	for (int i = 0; i < n; i++) {
-		const char *v = vigie_store_col_text(st, cols[i]);
-		isnull[i] = v == NULL;
-		off[i] = s->scratch.len;
-		if (v && vigie_buf_add(&s->scratch, v, strlen(v) + 1))
-			return vigie_error_set(err, VIGIE_ENOMEM, vigie_store_path(s), 0,
-					       "out of memory");
-	}
-	for (int i = 0; i < n; i++)
-		*out[i] = isnull[i] ? NULL : s->scratch.data + off[i];
-	return 0;
-}
-
-/* Step st (bound to one key) to its single row and copy its text columns:
- * 0 with the row still current (the caller reads other columns, then
- * resets st), VIGIE_ENOTFOUND, or an error. */
-static int get_row(struct vigie_store *s, struct vigie_stmt *st, const int *cols,
-		   const char **out[], int n, const char *what,
+/* Step st (bound to one key) to its single row and copy its text columns
+ * cols[0..n) into arena, *out[i] NULL for SQL NULL: 0 with the row still
+ * current (the caller reads other columns, then resets st),
+ * VIGIE_ENOTFOUND, or an error. */
+static int get_row(struct vigie_store *s, struct vigie_stmt *st, struct vigie_arena *arena,
+		   const int *cols, const char **out[], int n, const char *what,
 		   struct vigie_error *err)
 {
 	int rc = vdb_step(st);
-	if (rc == VIGIE_STEP_ROW)
-		return copy_cols(s, st, cols, out, n, err);
 	if (rc == VIGIE_STEP_DONE)
 		return VIGIE_ENOTFOUND;
-	return vigie_store_dberr(s, err, what);
+	if (rc != VIGIE_STEP_ROW)
+		return vigie_store_dberr(s, err, what);
+	for (int i = 0; i < n; i++)
+		if ((rc = vigie_store_col_copy(st, cols[i], arena, out[i], err)))
+			return rc;
+	return 0;
 }
 
 /* A whole import rewrites the tracker table: the driver is told (SQLite
@@ -263,8 +246,8 @@ int vigie_store_tracker_for_vuln(struct vigie_store *s, const char *vuln,
 	return tracker_rows(s, st, cb, ud, err);
 }
 
-int vigie_store_vuln_get(struct vigie_store *s, const char *name,
-		   struct store_vuln *out, struct vigie_error *err)
+int vigie_store_vuln_get(struct vigie_store *s, const char *name, struct vigie_arena *arena,
+			 struct store_vuln *out, struct vigie_error *err)
 {
 	static const char sql[] =
 		"SELECT name, description, scope, debianbug FROM vulns WHERE name=?";
@@ -276,9 +259,11 @@ int vigie_store_vuln_get(struct vigie_store *s, const char *name,
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, name);
-	if (!(rc = get_row(s, st, cols, ptrs, 3, "read vuln", err)))
+	if (!(rc = get_row(s, st, arena, cols, ptrs, 3, "read vuln", err)))
 		out->debianbug = (long)vdb_col_int64(st, 3);
 	vdb_reset(st);
+	if (rc)
+		memset(out, 0, sizeof(*out));
 	return rc;
 }
 
@@ -312,8 +297,8 @@ int vigie_store_kev_put(struct vigie_store *s, const struct store_kev *k,
 	return vigie_store_step_done(s, st, err, "store KEV entry");
 }
 
-int vigie_store_kev_get(struct vigie_store *s, const char *cve,
-		  struct store_kev *out, struct vigie_error *err)
+int vigie_store_kev_get(struct vigie_store *s, const char *cve, struct vigie_arena *arena,
+			struct store_kev *out, struct vigie_error *err)
 {
 	static const char sql[] =
 		"SELECT cve, vendor, product, name, date_added, due_date, ransomware"
@@ -328,8 +313,10 @@ int vigie_store_kev_get(struct vigie_store *s, const char *cve,
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, cve);
-	rc = get_row(s, st, cols, ptrs, 7, "read KEV entry", err);
+	rc = get_row(s, st, arena, cols, ptrs, 7, "read KEV entry", err);
 	vdb_reset(st);
+	if (rc)
+		memset(out, 0, sizeof(*out));
 	return rc;
 }
 
@@ -374,8 +361,8 @@ int vigie_store_cvss_put(struct vigie_store *s, const struct store_cvss *c,
 	return vigie_store_step_done(s, st, err, "store CVSS");
 }
 
-int vigie_store_cvss_get(struct vigie_store *s, const char *cve,
-		   struct store_cvss *out, struct vigie_error *err)
+int vigie_store_cvss_get(struct vigie_store *s, const char *cve, struct vigie_arena *arena,
+			 struct store_cvss *out, struct vigie_error *err)
 {
 	static const char sql[] =
 		"SELECT cve, origin, version, score, vector, published, kev_added"
@@ -389,9 +376,11 @@ int vigie_store_cvss_get(struct vigie_store *s, const char *cve,
 	if (!st)
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, cve);
-	if (!(rc = get_row(s, st, cols, ptrs, 6, "read CVSS", err)))
+	if (!(rc = get_row(s, st, arena, cols, ptrs, 6, "read CVSS", err)))
 		out->score = vdb_col_isnull(st, 3)
 				     ? -1 : vdb_col_double(st, 3);
 	vdb_reset(st);
+	if (rc)
+		memset(out, 0, sizeof(*out));
 	return rc;
 }

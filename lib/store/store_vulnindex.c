@@ -51,16 +51,10 @@ int vigie_store_vi_support(struct vigie_store *s, const char *release,
 	return each_row(s, st, cb, ud, err, "read support lists", fill_support);
 }
 
-static char *dup_col(struct vigie_stmt *st, int i)
-{
-	const char *t = vigie_store_col_text(st, i);
-	return t ? strdup(t) : NULL;
-}
-
 int vigie_store_vi_advisory_for(struct vigie_store *s, const char *release,
-			  const char *source, const char *cve,
-			  const char *fixed_version, char **id, char **date,
-			  struct vigie_error *err)
+				const char *source, const char *cve, const char *fixed_version,
+				struct vigie_arena *arena, const char **id, const char **date,
+				struct vigie_error *err)
 {
 	static const char sql[] =
 		"SELECT a.id, a.date FROM advisory_fixes f"
@@ -79,8 +73,12 @@ int vigie_store_vi_advisory_for(struct vigie_store *s, const char *release,
 	vigie_store_bind_text(st, 4, fixed_version);
 	rc = vdb_step(st);
 	if (rc == VIGIE_STEP_ROW) {
-		*id = dup_col(st, 0);
-		*date = dup_col(st, 1);
+		if (vigie_store_col_copy(st, 0, arena, id, err) ||
+		    vigie_store_col_copy(st, 1, arena, date, err)) {
+			vdb_reset(st);
+			*id = *date = NULL;
+			return VIGIE_ENOMEM;
+		}
 	}
 	vdb_reset(st);
 	if (rc != VIGIE_STEP_ROW && rc != VIGIE_STEP_DONE)
@@ -88,21 +86,15 @@ int vigie_store_vi_advisory_for(struct vigie_store *s, const char *release,
 	return 0;
 }
 
-void vigie_store_vuln_facts_clear(struct store_vuln_facts *f)
+static void facts_empty(struct store_vuln_facts *f)
 {
-	free(f->description);
-	free(f->scope);
-	free(f->cvss_vector);
-	free(f->cvss_version);
-	free(f->cvss_origin);
-	free(f->published);
-	free(f->kev_added);
 	memset(f, 0, sizeof(*f));
 	f->cvss = -1;
 }
 
 int vigie_store_vuln_facts_get(struct vigie_store *s, const char *vuln,
-			 struct store_vuln_facts *out, struct vigie_error *err)
+			       struct vigie_arena *arena, struct store_vuln_facts *out,
+			       struct vigie_error *err)
 {
 	/* one statement for the three tables: scans ask this per CVE */
 	static const char sql[] =
@@ -111,26 +103,29 @@ int vigie_store_vuln_facts_get(struct vigie_store *s, const char *vuln,
 		" FROM (SELECT CAST(?1 AS TEXT) AS id) q LEFT JOIN vulns v ON v.name=q.id"
 		" LEFT JOIN cvss c ON c.cve=q.id LEFT JOIN kev k ON k.cve=q.id";
 	struct vigie_stmt *st;
-	int rc;
+	int rc, step;
 
-	memset(out, 0, sizeof(*out));
-	out->cvss = -1;
+	facts_empty(out);
 	if (!(st = vigie_store_stmt(s, sql, err)))
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, vuln);
-	if ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
-		out->description = dup_col(st, 0);
-		out->scope = dup_col(st, 1);
+	if ((step = vdb_step(st)) == VIGIE_STEP_ROW) {
 		if (!vdb_col_isnull(st, 2))
 			out->cvss = vdb_col_double(st, 2);
-		out->cvss_vector = dup_col(st, 3);
-		out->cvss_version = dup_col(st, 4);
-		out->cvss_origin = dup_col(st, 5);
-		out->published = dup_col(st, 6);
-		out->kev_added = dup_col(st, 7);
+		if ((rc = vigie_store_col_copy(st, 0, arena, &out->description, err)) ||
+		    (rc = vigie_store_col_copy(st, 1, arena, &out->scope, err)) ||
+		    (rc = vigie_store_col_copy(st, 3, arena, &out->cvss_vector, err)) ||
+		    (rc = vigie_store_col_copy(st, 4, arena, &out->cvss_version, err)) ||
+		    (rc = vigie_store_col_copy(st, 5, arena, &out->cvss_origin, err)) ||
+		    (rc = vigie_store_col_copy(st, 6, arena, &out->published, err)) ||
+		    (rc = vigie_store_col_copy(st, 7, arena, &out->kev_added, err))) {
+			vdb_reset(st);
+			facts_empty(out);
+			return rc;
+		}
 	}
 	vdb_reset(st);
-	if (rc != VIGIE_STEP_ROW && rc != VIGIE_STEP_DONE)
+	if (step != VIGIE_STEP_ROW && step != VIGIE_STEP_DONE)
 		return vigie_store_dberr(s, err, "read issue facts");
 	return 0;
 }
@@ -142,48 +137,60 @@ int vigie_store_vuln_facts_get(struct vigie_store *s, const char *vuln,
 #define FACTS_IN "(" FACTS_P64 FACTS_P64 FACTS_P64 FACTS_P64 "NULL)"
 #define FACTS_CHUNK 256
 
+static int facts_row(struct vigie_stmt *st, struct vigie_arena *arena,
+		     struct store_vuln_facts *f, int which, struct vigie_error *err)
+{
+	const char *kev;
+	int rc;
+	if (which == 0) {
+		if ((rc = vigie_store_col_copy(st, 1, arena, &f->description, err)))
+			return rc;
+		return vigie_store_col_copy(st, 2, arena, &f->scope, err);
+	}
+	if (which == 1) {
+		if (!vdb_col_isnull(st, 1))
+			f->cvss = vdb_col_double(st, 1);
+		if ((rc = vigie_store_col_copy(st, 2, arena, &f->cvss_vector, err)) ||
+		    (rc = vigie_store_col_copy(st, 3, arena, &f->cvss_version, err)) ||
+		    (rc = vigie_store_col_copy(st, 4, arena, &f->cvss_origin, err)) ||
+		    (rc = vigie_store_col_copy(st, 5, arena, &f->published, err)))
+			return rc;
+		/* KEV's own date first, as coalesce */
+		return f->kev_added ? 0 : vigie_store_col_copy(st, 6, arena, &f->kev_added, err);
+	}
+	if (vdb_col_isnull(st, 1))
+		return 0;
+	if ((rc = vigie_store_col_copy(st, 1, arena, &kev, err)))
+		return rc;
+	f->kev_added = kev;
+	return 0;
+}
+
 static int facts_chunk(struct vigie_store *s, const char *sql, const char *const *ids,
-		       size_t n, const struct vigie_hashmap *at,
+		       size_t n, const struct vigie_hashmap *at, struct vigie_arena *arena,
 		       struct store_vuln_facts *out, int which, struct vigie_error *err)
 {
 	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
-	int rc;
+	int rc = 0, step = VIGIE_STEP_DONE;
 	if (!st)
 		return VIGIE_EDB;
 	for (size_t i = 0; i < FACTS_CHUNK; i++)
 		vigie_store_bind_text(st, (int)i + 1, i < n ? ids[i] : NULL);
-	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
+	while (!rc && (step = vdb_step(st)) == VIGIE_STEP_ROW) {
 		const char *id = vigie_store_col_text(st, 0);
 		uintptr_t k = id ? (uintptr_t)vigie_hashmap_get(at, id, strlen(id)) : 0;
-		struct store_vuln_facts *f;
-		if (!k)
-			continue;
-		f = &out[k - 1];
-		if (which == 0) {
-			f->description = dup_col(st, 1);
-			f->scope = dup_col(st, 2);
-		} else if (which == 1) {
-			if (!vdb_col_isnull(st, 1))
-				f->cvss = vdb_col_double(st, 1);
-			f->cvss_vector = dup_col(st, 2);
-			f->cvss_version = dup_col(st, 3);
-			f->cvss_origin = dup_col(st, 4);
-			f->published = dup_col(st, 5);
-			if (!f->kev_added) /* KEV's own date first, as coalesce */
-				f->kev_added = dup_col(st, 6);
-		} else if (!vdb_col_isnull(st, 1)) {
-			free(f->kev_added);
-			f->kev_added = dup_col(st, 1);
-		}
+		if (k)
+			rc = facts_row(st, arena, &out[k - 1], which, err);
 	}
 	vdb_reset(st);
-	if (rc != VIGIE_STEP_DONE)
+	if (!rc && step != VIGIE_STEP_DONE)
 		return vigie_store_dberr(s, err, "read issue facts");
-	return 0;
+	return rc;
 }
 
 int vigie_store_vuln_facts_many(struct vigie_store *s, const char *const *ids, size_t n,
-				struct store_vuln_facts *out, struct vigie_error *err)
+				struct vigie_arena *arena, struct store_vuln_facts *out,
+				struct vigie_error *err)
 {
 	static const char vsql[] =
 		"SELECT name, description, scope FROM vulns WHERE name IN " FACTS_IN;
@@ -195,10 +202,8 @@ int vigie_store_vuln_facts_many(struct vigie_store *s, const char *const *ids, s
 	struct vigie_hashmap at;
 	int rc = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		memset(&out[i], 0, sizeof(out[i]));
-		out[i].cvss = -1;
-	}
+	for (size_t i = 0; i < n; i++)
+		facts_empty(&out[i]);
 	/* by CVE, one chunk at a time: index + 1 into out */
 	for (size_t from = 0; !rc && from < n; from += FACTS_CHUNK) {
 		size_t m = n - from < FACTS_CHUNK ? n - from : FACTS_CHUNK;
@@ -214,15 +219,15 @@ int vigie_store_vuln_facts_many(struct vigie_store *s, const char *const *ids, s
 		}
 		/* cvss before kev: kev's date replaces the cvss row's */
 		if (!rc)
-			rc = facts_chunk(s, vsql, ids + from, m, &at, out + from, 0, err);
+			rc = facts_chunk(s, vsql, ids + from, m, &at, arena, out + from, 0, err);
 		if (!rc)
-			rc = facts_chunk(s, csql, ids + from, m, &at, out + from, 1, err);
+			rc = facts_chunk(s, csql, ids + from, m, &at, arena, out + from, 1, err);
 		if (!rc)
-			rc = facts_chunk(s, ksql, ids + from, m, &at, out + from, 2, err);
+			rc = facts_chunk(s, ksql, ids + from, m, &at, arena, out + from, 2, err);
 		vigie_hashmap_release(&at);
 	}
 	if (rc)
 		for (size_t i = 0; i < n; i++)
-			vigie_store_vuln_facts_clear(&out[i]);
+			facts_empty(&out[i]);
 	return rc;
 }

@@ -523,6 +523,7 @@ int h_api_cve(struct req *r, struct vigie_buf *out)
 	struct vigie_store *s = srv_store(r);
 	struct vigie_error err;
 	struct store_vuln_facts f;
+	struct vigie_arena facts_mem; /* f's strings */
 	struct tracker_ctx tc;
 	char id[48];
 	yajl_gen g;
@@ -535,9 +536,9 @@ int h_api_cve(struct req *r, struct vigie_buf *out)
 	if (!valid_cve(id))
 		return srv_error(r, out, 400, "not a CVE id");
 	vigie_error_init(&err);
-	memset(&f, 0, sizeof(f));
-	if (vigie_store_vuln_facts_get(s, id, &f, &err)) {
-		vigie_store_vuln_facts_clear(&f);
+	vigie_arena_init(&facts_mem);
+	if (vigie_store_vuln_facts_get(s, id, &facts_mem, &f, &err)) {
+		vigie_arena_release(&facts_mem);
 		return srv_error(r, out, 500, err.msg);
 	}
 	g = vigie_json_gen_new(out);
@@ -552,7 +553,7 @@ int h_api_cve(struct req *r, struct vigie_buf *out)
 	tc.g = g;
 	tc.n = 0;
 	if (vigie_store_tracker_for_vuln(s, id, tracker_cb, &tc, &err)) {
-		vigie_store_vuln_facts_clear(&f);
+		vigie_arena_release(&facts_mem);
 		yajl_gen_free(g);
 		return srv_error(r, out, 500, err.msg);
 	}
@@ -562,13 +563,13 @@ int h_api_cve(struct req *r, struct vigie_buf *out)
 	yajl_gen_array_open(g);
 	if (vigie_store_finding_history_each(s, vigie_principal_scope(&r->who), NULL, id, 0,
 					     history_cb, g, &err)) {
-		vigie_store_vuln_facts_clear(&f);
+		vigie_arena_release(&facts_mem);
 		yajl_gen_free(g);
 		return srv_error(r, out, 500, err.msg);
 	}
 	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
-	vigie_store_vuln_facts_clear(&f);
+	vigie_arena_release(&facts_mem);
 	return json_done(r, g, out);
 }
 

@@ -622,6 +622,7 @@ static void test_vuln_facts_many(void **state)
 	static char names[N][32];
 	const char *ids[N];
 	struct store_vuln_facts *many;
+	struct vigie_arena many_mem, one_mem;
 	int with_desc = 0, with_cvss = 0, with_kev = 0;
 	(void)state;
 	fresh_db();
@@ -656,11 +657,13 @@ static void test_vuln_facts_many(void **state)
 	snprintf(names[N - 1], sizeof(names[N - 1]), "TEMP-0000000-ABCDEF");
 	many = calloc(N, sizeof(*many));
 	assert_non_null(many);
-	if (vigie_store_vuln_facts_many(s, ids, N, many, &err))
+	vigie_arena_init(&many_mem);
+	vigie_arena_init(&one_mem);
+	if (vigie_store_vuln_facts_many(s, ids, N, &many_mem, many, &err))
 		fail_msg("facts at once: %s", err.msg);
 	for (int i = 0; i < N; i++) {
 		struct store_vuln_facts one;
-		assert_int_equal(vigie_store_vuln_facts_get(s, ids[i], &one, &err), 0);
+		assert_int_equal(vigie_store_vuln_facts_get(s, ids[i], &one_mem, &one, &err), 0);
 		if (!same_str(one.description, many[i].description) ||
 		    !same_str(one.scope, many[i].scope) || one.cvss != many[i].cvss ||
 		    !same_str(one.cvss_vector, many[i].cvss_vector) ||
@@ -674,13 +677,166 @@ static void test_vuln_facts_many(void **state)
 		with_desc += one.description != NULL;
 		with_cvss += one.cvss >= 0;
 		with_kev += one.kev_added != NULL;
-		vigie_store_vuln_facts_clear(&one);
-		vigie_store_vuln_facts_clear(&many[i]);
+		vigie_arena_release(&one_mem);
 	}
 	/* the mix was there (so that equal does not mean empty) */
 	assert_true(with_desc > 300 && with_cvss > 200 && with_kev > 100);
+	vigie_arena_release(&many_mem);
 	free(many);
 	vigie_store_close(s);
+}
+
+/* What a get returns lives in the arena the caller passed: later gets of
+ * other keys (into the same arena or another), a lookup that finds
+ * nothing, a write and the release of another arena leave it as it was.
+ * The second issue's strings are longer, so that a result kept in memory
+ * the store reuses would be overwritten or moved. */
+struct issue_text {
+	char cve[32], adv[32], desc[160], scope[16], vendor[64], vector[64], date[16];
+	double score;
+};
+
+static void issue_text(struct issue_text *x, int i)
+{
+	const char *pad = i ? " (a much longer text than the first one's, well over forty bytes)"
+			    : "";
+	snprintf(x->cve, sizeof(x->cve), "CVE-2026-%05d", 100 + i);
+	snprintf(x->adv, sizeof(x->adv), "DSA-%d-1", 6000 + i);
+	snprintf(x->desc, sizeof(x->desc), "issue %d%s", i, pad);
+	snprintf(x->scope, sizeof(x->scope), "%s", i ? "remote" : "local");
+	snprintf(x->vendor, sizeof(x->vendor), "vendor %d%s", i, i ? " and partners" : "");
+	snprintf(x->vector, sizeof(x->vector), "CVSS:3.1/AV:%s", i ? "N/AC:L/PR:N/UI:N" : "L");
+	snprintf(x->date, sizeof(x->date), "%s", i ? "2026-02-11" : "2026-01-10");
+	x->score = i ? 9.8 : 5.5;
+}
+
+struct issue_got {
+	struct store_vuln v;
+	struct store_kev k;
+	struct store_cvss c;
+	struct store_advisory_info a;
+	struct store_vuln_facts f;
+};
+
+static void issue_read(struct vigie_store *s, const struct issue_text *x,
+		       struct vigie_arena *arena, struct issue_got *g)
+{
+	struct vigie_error err;
+	vigie_error_init(&err);
+	assert_int_equal(vigie_store_vuln_get(s, x->cve, arena, &g->v, &err), 0);
+	assert_int_equal(vigie_store_kev_get(s, x->cve, arena, &g->k, &err), 0);
+	assert_int_equal(vigie_store_cvss_get(s, x->cve, arena, &g->c, &err), 0);
+	assert_int_equal(vigie_store_advisory_get(s, x->adv, arena, &g->a, &err), 0);
+	assert_int_equal(vigie_store_vuln_facts_get(s, x->cve, arena, &g->f, &err), 0);
+}
+
+static void facts_check(const struct issue_text *x, const struct store_vuln_facts *f)
+{
+	assert_string_equal(f->description, x->desc);
+	assert_string_equal(f->scope, x->scope);
+	assert_true(f->cvss == x->score);
+	assert_string_equal(f->cvss_vector, x->vector);
+	assert_string_equal(f->cvss_version, "3.1");
+	assert_string_equal(f->cvss_origin, "nvd");
+	assert_string_equal(f->published, x->date);
+	assert_string_equal(f->kev_added, x->date);
+}
+
+static void issue_check(const struct issue_text *x, const struct issue_got *g)
+{
+	assert_string_equal(g->v.name, x->cve);
+	assert_string_equal(g->v.description, x->desc);
+	assert_string_equal(g->v.scope, x->scope);
+	assert_int_equal(g->v.debianbug, 1000 + (x->score > 9));
+	assert_string_equal(g->k.cve, x->cve);
+	assert_string_equal(g->k.vendor, x->vendor);
+	assert_string_equal(g->k.product, x->desc);
+	assert_string_equal(g->k.date_added, x->date);
+	assert_null(g->k.due_date);
+	assert_string_equal(g->c.cve, x->cve);
+	assert_string_equal(g->c.vector, x->vector);
+	assert_string_equal(g->c.published, x->date);
+	assert_true(g->c.score == x->score);
+	assert_string_equal(g->a.id, x->adv);
+	assert_string_equal(g->a.kind, "DSA");
+	assert_string_equal(g->a.date, x->date);
+	assert_string_equal(g->a.description, x->desc);
+	assert_string_equal(g->a.packages, x->vendor);
+	assert_int_equal(g->a.ncves, 2);
+	assert_string_equal(g->a.cves[0], x->cve);
+	assert_string_equal(g->a.cves[1], "CVE-2026-99999");
+	facts_check(x, &g->f);
+}
+
+static void test_results_outlive_gets(void **state)
+{
+	struct vigie_store *s;
+	struct vigie_error err;
+	struct vigie_arena first, second;
+	struct issue_text x[2];
+	struct issue_got g[2], again;
+	struct store_vuln_facts many[2], many2[2], none;
+	const char *ids[2], *rev[2];
+	(void)state;
+	fresh_db();
+	s = open_store(0);
+	vigie_error_init(&err);
+	assert_int_equal(vigie_store_begin(s, &err), 0);
+	for (int i = 0; i < 2; i++) {
+		issue_text(&x[i], i);
+		struct store_vuln v = { x[i].cve, x[i].desc, x[i].scope, 1000 + i };
+		struct store_kev k = { x[i].cve, x[i].vendor, x[i].desc, "name", x[i].date,
+				       NULL, "Unknown" };
+		struct store_cvss c = { x[i].cve, "nvd", "3.1", x[i].score, x[i].vector,
+					x[i].date, NULL };
+		struct store_advisory a = { x[i].adv, "DSA", x[i].date, x[i].desc, x[i].vendor };
+		assert_int_equal(vigie_store_vuln_put(s, &v, &err), 0);
+		assert_int_equal(vigie_store_kev_put(s, &k, &err), 0);
+		assert_int_equal(vigie_store_cvss_put(s, &c, &err), 0);
+		assert_int_equal(vigie_store_advisory_put(s, &a, &err), 0);
+		assert_int_equal(vigie_store_advisory_cve_put(s, x[i].adv, x[i].cve, &err), 0);
+		assert_int_equal(vigie_store_advisory_cve_put(s, x[i].adv, "CVE-2026-99999",
+							      &err), 0);
+		ids[i] = x[i].cve;
+		rev[1 - i] = x[i].cve;
+	}
+	assert_int_equal(vigie_store_commit(s, &err), 0);
+
+	vigie_arena_init(&first);
+	vigie_arena_init(&second);
+	issue_read(s, &x[0], &first, &g[0]);
+	assert_int_equal(vigie_store_vuln_facts_many(s, ids, 2, &first, many, &err), 0);
+	issue_check(&x[0], &g[0]);
+	/* the other issue into the same arena, then into another */
+	issue_read(s, &x[1], &first, &g[1]);
+	issue_read(s, &x[1], &second, &again);
+	assert_int_equal(vigie_store_vuln_facts_many(s, rev, 2, &second, many2, &err), 0);
+	assert_int_equal(vigie_store_vuln_facts_get(s, "CVE-1999-0001", &second, &none, &err), 0);
+	assert_null(none.description);
+	assert_int_equal(vigie_store_vuln_get(s, "CVE-1999-0001", &second, &again.v, &err),
+			 VIGIE_ENOTFOUND);
+	assert_int_equal(vigie_store_advisory_get(s, "DSA-1-1", &second, &again.a, &err),
+			 VIGIE_ENOTFOUND);
+	{
+		struct store_vuln w = { "CVE-2026-00042", "written meanwhile", "local", 0 };
+		assert_int_equal(vigie_store_vuln_put(s, &w, &err), 0);
+	}
+	issue_check(&x[0], &g[0]);
+	issue_check(&x[1], &g[1]);
+	facts_check(&x[0], &many[0]);
+	facts_check(&x[1], &many[1]);
+	facts_check(&x[1], &many2[0]);
+	facts_check(&x[0], &many2[1]);
+	vigie_arena_release(&second);
+	issue_check(&x[0], &g[0]);
+	issue_check(&x[1], &g[1]);
+	facts_check(&x[0], &many[0]);
+	facts_check(&x[1], &many[1]);
+	/* and after the store itself is gone */
+	vigie_store_close(s);
+	issue_check(&x[0], &g[0]);
+	facts_check(&x[1], &many[1]);
+	vigie_arena_release(&first);
 }
 
 int main(void)
@@ -698,6 +854,7 @@ int main(void)
 		cmocka_unit_test(test_previous_import),
 		cmocka_unit_test(test_effective_history),
 		cmocka_unit_test(test_vuln_facts_many),
+		cmocka_unit_test(test_results_outlive_gets),
 	};
 	const char *drv = getenv("VIGIE_TEST_DRIVER");
 	if (drv && !strcmp(drv, "pg")) {

@@ -25,19 +25,19 @@ void vigie_index_cache_put(struct vigie_index_cache *c, const struct vulnindex *
 
 /* With each index, the facts (vigie_store_vuln_facts_get) of the issues
  * scans against it asked for, read from the same data version: shared by
- * the threads like the index, freed with it. Valid while idx is held.
- * NULL when idx is not the cache's. */
+ * the threads like the index, kept in the cache's own arena and freed with
+ * it. Valid while idx is held. NULL when idx is not the cache's. */
 struct vigie_facts_cache;
 struct vigie_facts_cache *vigie_index_cache_facts(struct vigie_index_cache *c,
 						  const struct vulnindex *idx);
 /* The facts kept for cve, or NULL (not asked for yet). */
 const struct store_vuln_facts *vigie_facts_cache_get(struct vigie_facts_cache *f,
 						     const char *cve);
-/* Keep *facts for cve (taken over: *facts is left empty) unless facts are
- * kept already; returns the kept ones, or NULL on out of memory (*facts
- * then untouched). */
+/* Keep a copy of *facts for cve (in the cache's arena: *facts stays the
+ * caller's) unless facts are kept already; returns the kept ones, or NULL
+ * on out of memory. */
 const struct store_vuln_facts *vigie_facts_cache_add(struct vigie_facts_cache *f,
 						     const char *cve,
-						     struct store_vuln_facts *facts);
+						     const struct store_vuln_facts *facts);
 
 #endif

@@ -6,6 +6,16 @@
  * A store is one connection: use it from one thread at a time (open one
  * per thread).
  *
+ * Results live in caller-supplied arenas. What a get or lookup returns
+ * through its out-parameters (strings, arrays) is allocated in the struct
+ * vigie_arena the caller passes (here right after the key arguments) and
+ * lives until the caller releases that arena; nothing returned points
+ * into the store, so later calls (other gets, writes, vigie_store_close)
+ * leave it intact. A loop of gets releases its arena after each round to
+ * stay bounded. Strings handed to callbacks are valid during the call
+ * only; fixed-size results (struct store_release) are copied into the
+ * caller's struct; the few calls that malloc say so.
+ *
  * Every import runs inside vigie_store_begin()/vigie_store_commit(): on any error the
  * caller calls vigie_store_rollback() and the previous data is left untouched. */
 #ifndef VIGIE_STORE_H
@@ -158,9 +168,7 @@ long vigie_store_count(struct vigie_store *s, const char *table,
  * Tracker issues, vulns, KEV, CVSS (lib/store_vuln.c)
  * ================================================================ */
 
-/* Strings returned by the *_get functions below point into memory owned by
- * the store: valid until the next *_get call on the same store (or
- * vigie_store_close). Strings passed to callbacks are valid during the call. */
+/* Strings passed to callbacks are valid during the call. */
 
 /* One (release, source package, issue) row of the security tracker. NULL
  * fields are absent from the data; nodsa_reason "" (plain <no-dsa>) and
@@ -234,10 +242,10 @@ int vigie_store_tracker_for_sources(struct vigie_store *s, const char *release,
  * release, source; returns as vigie_store_tracker_each. */
 int vigie_store_tracker_for_vuln(struct vigie_store *s, const char *vuln,
 			   store_tracker_cb *cb, void *ud, struct vigie_error *err);
-/* Fetch one issue into *out (strings owned by the store, see above).
- * Returns 0, VIGIE_ENOTFOUND or VIGIE_EDB. */
-int vigie_store_vuln_get(struct vigie_store *s, const char *name,
-		   struct store_vuln *out, struct vigie_error *err);
+/* Fetch one issue into *out, its strings in arena. Returns 0,
+ * VIGIE_ENOTFOUND, VIGIE_ENOMEM or VIGIE_EDB (*out then empty). */
+int vigie_store_vuln_get(struct vigie_store *s, const char *name, struct vigie_arena *arena,
+			 struct store_vuln *out, struct vigie_error *err);
 
 /* CISA Known Exploited Vulnerabilities: one row per CVE. Dates YYYY-MM-DD;
  * ransomware is "Known" or "Unknown". */
@@ -255,9 +263,10 @@ struct store_kev {
 int vigie_store_kev_clear(struct vigie_store *s, struct vigie_error *err);
 int vigie_store_kev_put(struct vigie_store *s, const struct store_kev *k,
 		  struct vigie_error *err);
-/* 0, VIGIE_ENOTFOUND or VIGIE_EDB; strings owned by the store. */
-int vigie_store_kev_get(struct vigie_store *s, const char *cve,
-		  struct store_kev *out, struct vigie_error *err);
+/* Strings in arena. 0, VIGIE_ENOTFOUND, VIGIE_ENOMEM or VIGIE_EDB (*out
+ * then empty). */
+int vigie_store_kev_get(struct vigie_store *s, const char *cve, struct vigie_arena *arena,
+			struct store_kev *out, struct vigie_error *err);
 
 /* CVSS per CVE: origin "cve5" or "nvd"; version "4.0", "3.1", "3.0", "2.0"
  * or NULL (no score, then score is -1); published is the CVE publication
@@ -277,9 +286,10 @@ struct store_cvss {
  * and kev_added are then only filled in when missing). */
 int vigie_store_cvss_put(struct vigie_store *s, const struct store_cvss *c,
 		   struct vigie_error *err);
-/* 0, VIGIE_ENOTFOUND or VIGIE_EDB; strings owned by the store. */
-int vigie_store_cvss_get(struct vigie_store *s, const char *cve,
-		   struct store_cvss *out, struct vigie_error *err);
+/* Strings in arena. 0, VIGIE_ENOTFOUND, VIGIE_ENOMEM or VIGIE_EDB (*out
+ * then empty). */
+int vigie_store_cvss_get(struct vigie_store *s, const char *cve, struct vigie_arena *arena,
+			 struct store_cvss *out, struct vigie_error *err);
 
 
 
@@ -349,17 +359,17 @@ typedef int store_advisory_cb(void *ud, const struct store_advisory *a);
 int vigie_store_advisories_for_cve(struct vigie_store *s, const char *cve,
 			     store_advisory_cb *cb, void *ud,
 			     struct vigie_error *err);
-/* One advisory with its CVE ids, owned by the caller: release with
- * vigie_store_advisory_info_release(). */
+/* One advisory with its CVE ids. */
 struct store_advisory_info {
-	char *id, *kind, *date, *description, *packages;
-	char **cves;             /* sorted */
+	const char *id, *kind, *date, *description, *packages;
+	const char **cves;       /* sorted */
 	size_t ncves;
 };
-/* Fetch advisory id into out. VIGIE_ENOTFOUND when unknown. */
-int vigie_store_advisory_get(struct vigie_store *s, const char *id,
-		       struct store_advisory_info *out, struct vigie_error *err);
-void vigie_store_advisory_info_release(struct store_advisory_info *a);
+/* Fetch advisory id into out, its strings and CVE array in arena.
+ * VIGIE_ENOTFOUND when unknown, VIGIE_ENOMEM or VIGIE_EDB (*out then
+ * empty). */
+int vigie_store_advisory_get(struct vigie_store *s, const char *id, struct vigie_arena *arena,
+			     struct store_advisory_info *out, struct vigie_error *err);
 /* Distinct counts for `db status`: vulnerability ids known (tracker
  * vulnerabilities and advisory CVEs) and source packages (tracker and
  * advisory fixes). -1 on error. */
@@ -401,20 +411,22 @@ int vigie_store_support_ended_put(struct vigie_store *s, const char *release,
 			    const char *source, const char *last_version,
 			    const char *end_date, const char *note,
 			    struct vigie_error *err);
-/* Security support of source in release ended (or ends) early: fills the
- * malloc'd *last_version, *end_date, *note (each may be NULL; pass NULL
- * pointers for what is not wanted). VIGIE_ENOTFOUND when not listed. */
+/* Security support of source in release ended (or ends) early: fills
+ * *last_version, *end_date, *note, copied into arena (each may be NULL;
+ * pass NULL pointers for what is not wanted). VIGIE_ENOTFOUND when not
+ * listed. */
 int vigie_store_support_ended_get(struct vigie_store *s, const char *release,
-			    const char *source, char **last_version,
-			    char **end_date, char **note,
-			    struct vigie_error *err);
+				  const char *source, struct vigie_arena *arena,
+				  const char **last_version, const char **end_date,
+				  const char **note, struct vigie_error *err);
 int vigie_store_support_limited_clear(struct vigie_store *s, struct vigie_error *err);
 int vigie_store_support_limited_put(struct vigie_store *s, const char *source,
 			      const char *note, struct vigie_error *err);
-/* Security support of source is limited: *note malloc'd (may be NULL).
+/* Security support of source is limited: *note in arena (may be NULL).
  * VIGIE_ENOTFOUND when not listed. */
 int vigie_store_support_limited_get(struct vigie_store *s, const char *source,
-			      char **note, struct vigie_error *err);
+				    struct vigie_arena *arena, const char **note,
+				    struct vigie_error *err);
 
 
 
@@ -666,11 +678,11 @@ int vigie_store_feed_hosts_with_service(struct vigie_store *s, const char *servi
 struct vigie_strv;
 
 /* The changelog summary cached for a binary package version ("VERSION
- * CVE...\n" lines, see debpkg.h), malloc'd into *data. VIGIE_ENOTFOUND
+ * CVE...\n" lines, see debpkg.h), copied into arena. VIGIE_ENOTFOUND
  * when not cached. */
 int vigie_store_changelog_get(struct vigie_store *s, const char *package,
-			const char *version, char **data,
-			struct vigie_error *err);
+			      const char *version, struct vigie_arena *arena, const char **data,
+			      struct vigie_error *err);
 /* Cache (replace) the summary of a package version. */
 int vigie_store_changelog_put(struct vigie_store *s, const char *package,
 			const char *version, int64_t fetched_at,
@@ -700,32 +712,33 @@ typedef int store_vi_cb(void *ud, const struct store_vi_row *row);
 int vigie_store_vi_support(struct vigie_store *s, const char *release,
 		     store_vi_cb *cb, void *ud, struct vigie_error *err);
 /* The newest advisory fixing (release, source, cve) at fixed_version
- * (or any version when NULL): id and date, malloc'd; NULLs when none. */
+ * (or any version when NULL): id and date, copied into arena; NULLs when
+ * none. */
 int vigie_store_vi_advisory_for(struct vigie_store *s, const char *release,
-			  const char *source, const char *cve,
-			  const char *fixed_version, char **id, char **date,
-			  struct vigie_error *err);
+				const char *source, const char *cve, const char *fixed_version,
+				struct vigie_arena *arena, const char **id, const char **date,
+				struct vigie_error *err);
 
-/* What the store knows of one issue, for classes and evidence. Strings
- * are malloc'd (free with vigie_store_vuln_facts_clear); NULL when unknown. */
+/* What the store knows of one issue, for classes and evidence. NULL
+ * strings are unknown. */
 struct store_vuln_facts {
-	char *description, *scope;
+	const char *description, *scope;
 	double cvss;       /* -1 when unknown */
-	char *cvss_vector, *cvss_version, *cvss_origin, *published;
-	char *kev_added;   /* CISA KEV date added, NULL when not in KEV */
+	const char *cvss_vector, *cvss_version, *cvss_origin, *published;
+	const char *kev_added; /* CISA KEV date added, NULL when not in KEV */
 };
-/* Fill *out for vuln (all NULL / -1 when the store knows nothing of it).
- * Returns 0 or VIGIE_EDB; release *out with vigie_store_vuln_facts_clear even
- * on error. */
+/* Fill *out for vuln, its strings in arena (all NULL / -1 when the store
+ * knows nothing of it). Returns 0, VIGIE_ENOMEM or VIGIE_EDB (*out then
+ * empty). */
 int vigie_store_vuln_facts_get(struct vigie_store *s, const char *vuln,
-			 struct store_vuln_facts *out, struct vigie_error *err);
-/* Free the strings of f and reset it (cvss -1). */
-void vigie_store_vuln_facts_clear(struct store_vuln_facts *f);
-/* The same for the distinct ids[0..n) at once (a few statements per 256 issues instead
- * of one per issue): out[i] gets exactly what vigie_store_vuln_facts_get
- * gives for ids[i]. Clear each out[i]; on error they are cleared already. */
+			       struct vigie_arena *arena, struct store_vuln_facts *out,
+			       struct vigie_error *err);
+/* The same for the distinct ids[0..n) at once (a few statements per 256
+ * issues instead of one per issue): out[i] gets exactly what
+ * vigie_store_vuln_facts_get gives for ids[i], strings in arena. On error
+ * every out[i] is empty. */
 int vigie_store_vuln_facts_many(struct vigie_store *s, const char *const *ids, size_t n,
-				struct store_vuln_facts *out, struct vigie_error *err);
-
+				struct vigie_arena *arena, struct store_vuln_facts *out,
+				struct vigie_error *err);
 
 #endif

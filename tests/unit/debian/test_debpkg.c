@@ -228,17 +228,21 @@ static void test_store(void **state)
 	struct vigie_store *s = NULL;
 	struct vigie_error err;
 	struct vigie_strv cves;
-	char db[4200], *data = NULL;
+	struct vigie_arena a;
+	char db[4200];
+	const char *data = NULL;
 	(void)state;
 
 	memset(&err, 0, sizeof(err));
 	snprintf(db, sizeof(db), "%s/s.db", test_tmpdir());
 	assert_int_equal(vigie_store_open(&s, db, 0, &err), 0);
-	assert_int_equal(vigie_store_changelog_get(s, "hello", "1.0-3", &data, &err), VIGIE_ENOTFOUND);
+	vigie_arena_init(&a);
+	assert_int_equal(vigie_store_changelog_get(s, "hello", "1.0-3", &a, &data, &err),
+			 VIGIE_ENOTFOUND);
 	assert_int_equal(vigie_store_changelog_put(s, "hello", "1.0-3", 5, "1.0-3 CVE-1\n", &err), 0);
-	assert_int_equal(vigie_store_changelog_get(s, "hello", "1.0-3", &data, &err), 0);
+	assert_int_equal(vigie_store_changelog_get(s, "hello", "1.0-3", &a, &data, &err), 0);
 	assert_string_equal(data, "1.0-3 CVE-1\n");
-	free(data);
+	vigie_arena_release(&a);
 	/* tracker rows and advisories through the store's import calls */
 	{
 		static const struct store_tracker_row rows[] = {

@@ -90,22 +90,27 @@ static void check_kev(struct vigie_store *s, const char *cve, const char *vendor
 		      const char *due, const char *ransom)
 {
 	struct vigie_error err;
+	struct vigie_arena a;
 	struct store_kev k;
 	memset(&err, 0, sizeof(err));
-	if (vigie_store_kev_get(s, cve, &k, &err))
+	vigie_arena_init(&a);
+	if (vigie_store_kev_get(s, cve, &a, &k, &err))
 		fail_msg("%s not stored (%s)", cve, err.msg);
 	if (!streq(k.cve, cve) || !streq(k.vendor, vendor) || !streq(k.product, product) ||
 	    !streq(k.name, name) || !streq(k.date_added, added) ||
 	    !streq(k.due_date, due) || !streq(k.ransomware, ransom))
 		fail_msg("%s: got %s|%s|%s|%s|%s|%s", cve, k.vendor, k.product, k.name,
 			 k.date_added, k.due_date, k.ransomware);
+	vigie_arena_release(&a);
 }
 
 static void check_kev_small(struct vigie_store *s)
 {
 	struct vigie_error err;
+	struct vigie_arena a;
 	struct store_kev k;
 	memset(&err, 0, sizeof(err));
+	vigie_arena_init(&a);
 	assert_int_equal(vigie_store_count(s, "kev", &err), 3);
 	check_kev(s, "CVE-2021-3156", "Sudo", "Sudo",
 		  "Sudo Heap-Based Buffer Overflow Vulnerability", "2022-04-06",
@@ -116,7 +121,8 @@ static void check_kev_small(struct vigie_store *s)
 	check_kev(s, "CVE-2023-4863", "Google", "Chromium WebP",
 		  "Google Chromium WebP Heap-Based Buffer Overflow Vulnerability "
 		  "\xe2\x80\x94 caf\xc3\xa9", "2023-09-13", "2023-10-04", "Unknown");
-	assert_int_equal(vigie_store_kev_get(s, "CVE-2020-0001", &k, &err), VIGIE_ENOTFOUND);
+	assert_int_equal(vigie_store_kev_get(s, "CVE-2020-0001", &a, &k, &err), VIGIE_ENOTFOUND);
+	vigie_arena_release(&a);
 }
 
 static void test_kev_small(void **state)
@@ -241,9 +247,11 @@ static void check_cvss(struct vigie_store *s, const char *origin, const char *cv
 		       const char *published, const char *kev)
 {
 	struct vigie_error err;
+	struct vigie_arena a;
 	struct store_cvss c;
 	memset(&err, 0, sizeof(err));
-	if (vigie_store_cvss_get(s, cve, &c, &err))
+	vigie_arena_init(&a);
+	if (vigie_store_cvss_get(s, cve, &a, &c, &err))
 		fail_msg("%s not stored (%s)", cve, err.msg);
 	if (!streq(c.origin, origin) || !streq(c.version, version) ||
 	    fabs(c.score - score) > 1e-9 || !streq(c.vector, vector) ||
@@ -251,6 +259,7 @@ static void check_cvss(struct vigie_store *s, const char *origin, const char *cv
 		fail_msg("%s: got %s %s %g %s %s %s; want %s %s %g %s %s %s", cve, c.origin,
 			 c.version, c.score, c.vector, c.published, c.kev_added, origin,
 			 version, score, vector, published, kev);
+	vigie_arena_release(&a);
 }
 
 /* Compare every expected line (cve ver score vector published kev). */
@@ -471,16 +480,19 @@ static void test_cvss_precedence(void **state)
 				     test_tmpdir(), test_tmpdir(), test_tmpdir()), 0);
 	{
 		char dir[4200];
+		struct vigie_arena a;
 		struct store_cvss c;
+		vigie_arena_init(&a);
 		snprintf(dir, sizeof(dir), "%s/dir", test_tmpdir());
 		assert_int_equal(vigie_import_cve5(s, dir, NULL, &err), VIGIE_EPARSE);
 		assert_non_null(strstr(err.file, "sub/CVE-2099-9999.json"));
-		assert_int_equal(vigie_store_cvss_get(s, "CVE-2099-0009", &c, &err), VIGIE_ENOTFOUND);
+		assert_int_equal(vigie_store_cvss_get(s, "CVE-2099-0009", &a, &c, &err), VIGIE_ENOTFOUND);
 		assert_int_equal(test_system("rm '%s/dir/sub/CVE-2099-9999.json'", test_tmpdir()), 0);
 		assert_int_equal(vigie_import_cve5(s, dir, NULL, &err), 0);
-		assert_int_equal(vigie_store_cvss_get(s, "CVE-2099-0009", &c, &err), 0);
+		assert_int_equal(vigie_store_cvss_get(s, "CVE-2099-0009", &a, &c, &err), 0);
 		assert_null(c.version);
 		assert_true(c.score < 0);
+		vigie_arena_release(&a);
 	}
 	vigie_store_close(s);
 }

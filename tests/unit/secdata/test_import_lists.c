@@ -85,6 +85,7 @@ static void test_advisories(void **state)
 	struct vigie_error err;
 	struct import_stats st;
 	struct store_advisory_info ai;
+	struct vigie_arena a;
 	struct vigie_buf b = VIGIE_BUF_INIT;
 	struct src_find f;
 	const char *bad;
@@ -92,6 +93,7 @@ static void test_advisories(void **state)
 	(void)state;
 
 	vigie_error_init(&err);
+	vigie_arena_init(&a);
 	assert_int_equal(vigie_import_advisory_list(s, test_data("advlist/dsa.list"), "DSA",
 					      &st, &err), 0);
 	assert_int_equal(st.rows, 11);
@@ -104,19 +106,17 @@ static void test_advisories(void **state)
 	assert_int_equal(vigie_time_parse(&d, "2023-03-29", 0), 0);
 	assert_int_equal(f.data_date, d);
 
-	assert_int_equal(vigie_store_advisory_get(s, "DSA-5376-1", &ai, &err), 0);
+	assert_int_equal(vigie_store_advisory_get(s, "DSA-5376-1", &a, &ai, &err), 0);
 	assert_string_equal(ai.kind, "DSA");
 	assert_string_equal(ai.date, "2023-03-20");
 	assert_string_equal(ai.packages, "apache2");
 	assert_int_equal(ai.ncves, 5);
 	assert_string_equal(ai.cves[0], "CVE-2006-20001");
 	assert_string_equal(ai.cves[4], "CVE-2023-27522");
-	vigie_store_advisory_info_release(&ai);
-	assert_int_equal(vigie_store_advisory_get(s, "DSA-4205-1", &ai, &err), 0);
+	assert_int_equal(vigie_store_advisory_get(s, "DSA-4205-1", &a, &ai, &err), 0);
 	assert_null(ai.packages);
 	assert_int_equal(ai.ncves, 0);
-	vigie_store_advisory_info_release(&ai);
-	assert_int_equal(vigie_store_advisory_get(s, "DSA-9999-1", &ai, &err), VIGIE_ENOTFOUND);
+	assert_int_equal(vigie_store_advisory_get(s, "DSA-9999-1", &a, &ai, &err), VIGIE_ENOTFOUND);
 
 	assert_int_equal(vigie_store_advisory_fixes_each(s, "lenny", fix_cb, &b, &err), 0);
 	assert_string_equal(b.data,
@@ -177,7 +177,7 @@ static void test_advisories(void **state)
 	assert_int_equal(count(s, "advisory_cves"), 9 + 3);
 	assert_int_equal(count(s, "advisory_fixes"), 21);
 	assert_int_equal(source(s, "dsa-list").rows, 11);
-	assert_int_equal(vigie_store_advisory_get(s, "DSA-1-1", &ai, &err), VIGIE_ENOTFOUND);
+	assert_int_equal(vigie_store_advisory_get(s, "DSA-1-1", &a, &ai, &err), VIGIE_ENOTFOUND);
 
 	bad = test_write("dup.list",
 			 "[29 Mar 2023] DSA-1-1 foo - security update\n"
@@ -192,6 +192,7 @@ static void test_advisories(void **state)
 	assert_int_equal(vigie_import_advisory_list(s, test_data("advlist/dsa.list"), "CVE",
 					      &st, &err), VIGIE_EUSAGE);
 	vigie_buf_release(&b);
+	vigie_arena_release(&a);
 	vigie_store_close(s);
 }
 
@@ -264,7 +265,8 @@ static void test_support(void **state)
 	struct vigie_store *s = open_store("sup.db");
 	struct vigie_error err;
 	struct import_stats st;
-	char *ver = NULL, *date = NULL, *note = NULL;
+	const char *ver = NULL, *date = NULL, *note = NULL;
+	struct vigie_arena a;
 	const char *ended = test_data("advlist/security-support-ended.deb11");
 	char endedcopy[1024];
 	const char *bad;
@@ -272,6 +274,7 @@ static void test_support(void **state)
 
 	snprintf(endedcopy, sizeof(endedcopy), "%s", ended);
 	vigie_error_init(&err);
+	vigie_arena_init(&a);
 	/* .deb11 means nothing until distro-info says which release it is */
 	assert_int_equal(vigie_import_support_ended(s, endedcopy, NULL, &st, &err), VIGIE_EUSAGE);
 	assert_non_null(strstr(err.msg, "distro-info"));
@@ -280,25 +283,22 @@ static void test_support(void **state)
 	assert_int_equal(vigie_import_support_ended(s, endedcopy, NULL, &st, &err), 0);
 	assert_int_equal(st.rows, 3);
 	assert_true(source(s, "support-ended-bullseye").found);
-	assert_int_equal(vigie_store_support_ended_get(s, "bullseye", "tomcat9", &ver, &date,
-						 &note, &err), 0);
+	assert_int_equal(vigie_store_support_ended_get(s, "bullseye", "tomcat9", &a, &ver,
+						       &date, &note, &err), 0);
 	assert_string_equal(ver, "9.0.43-2~deb11u3");
 	assert_string_equal(date, "2024-06-30");
 	assert_string_equal(note, "https://example.org/tomcat");
-	free(ver); free(date); free(note);
-	assert_int_equal(vigie_store_support_ended_get(s, "bullseye", "node-lodash", &ver, NULL,
-						 &note, &err), 0);
+	assert_int_equal(vigie_store_support_ended_get(s, "bullseye", "node-lodash", &a, &ver,
+						       NULL, &note, &err), 0);
 	assert_string_equal(ver, "0");
 	assert_null(note);
-	free(ver);
-	assert_int_equal(vigie_store_support_ended_get(s, "bullseye", "xen", NULL, NULL, &note,
-						 &err), 0);
+	assert_int_equal(vigie_store_support_ended_get(s, "bullseye", "xen", &a, NULL, NULL,
+						       &note, &err), 0);
 	assert_string_equal(note, "see   the   notes");
-	free(note);
-	assert_int_equal(vigie_store_support_ended_get(s, "bullseye", "nodejs", NULL, NULL, NULL,
-						 &err), VIGIE_ENOTFOUND);
-	assert_int_equal(vigie_store_support_ended_get(s, "bookworm", "tomcat9", NULL, NULL, NULL,
-						 &err), VIGIE_ENOTFOUND);
+	assert_int_equal(vigie_store_support_ended_get(s, "bullseye", "nodejs", &a, NULL, NULL,
+						       NULL, &err), VIGIE_ENOTFOUND);
+	assert_int_equal(vigie_store_support_ended_get(s, "bookworm", "tomcat9", &a, NULL, NULL,
+						       NULL, &err), VIGIE_ENOTFOUND);
 
 	/* explicit release, any file name */
 	bad = test_write("ended.txt", "foo 1.0-1 2030-01-01\n");
@@ -317,17 +317,17 @@ static void test_support(void **state)
 	assert_int_equal(vigie_import_support_limited(s, test_data("advlist/security-support-limited"),
 						&st, &err), 0);
 	assert_int_equal(st.rows, 3);
-	assert_int_equal(vigie_store_support_limited_get(s, "golang-1.19", &note, &err), 0);
+	assert_int_equal(vigie_store_support_limited_get(s, "golang-1.19", &a, &note, &err), 0);
 	assert_string_equal(note, "static linking");
-	free(note);
-	assert_int_equal(vigie_store_support_limited_get(s, "qtwebkit", &note, &err), 0);
+	assert_int_equal(vigie_store_support_limited_get(s, "qtwebkit", &a, &note, &err), 0);
 	assert_null(note);
-	assert_int_equal(vigie_store_support_limited_get(s, "binutils-arm", NULL, &err),
+	assert_int_equal(vigie_store_support_limited_get(s, "binutils-arm", &a, NULL, &err),
 			 VIGIE_ENOTFOUND);
 	bad = test_write("limited-bad", "ok-package fine\nbad\xff name\n");
 	assert_int_equal(vigie_import_support_limited(s, bad, &st, &err), VIGIE_EPARSE);
 	assert_int_equal(err.line, 2);
 	assert_int_equal(count(s, "support_limited"), 3);
+	vigie_arena_release(&a);
 	vigie_store_close(s);
 }
 

@@ -60,12 +60,14 @@ static void test_real_lists(void **state)
 	struct vigie_error err;
 	struct import_stats st;
 	struct store_advisory_info ai;
+	struct vigie_arena a;
 	struct fix_tally t = { 0, 0, 0 };
 	char db[1024], cmd[4096], cves[1024];
 	long expect;
 	(void)state;
 
 	vigie_error_init(&err);
+	vigie_arena_init(&a);
 	snprintf(db, sizeof(db), "%s/real.db", test_tmpdir());
 	assert_int_equal(vigie_store_open(&s, db, 0, &err), 0);
 	assert_int_equal(vigie_import_advisory_list(s, dsa_path, "DSA", &st, &err), 0);
@@ -113,7 +115,7 @@ static void test_real_lists(void **state)
 	assert_int_equal(vigie_store_count(s, "advisory_cves", &err), expect);
 
 	/* DSA-5376-1 and its CVEs, read back from the file with awk */
-	assert_int_equal(vigie_store_advisory_get(s, "DSA-5376-1", &ai, &err), 0);
+	assert_int_equal(vigie_store_advisory_get(s, "DSA-5376-1", &a, &ai, &err), 0);
 	assert_string_equal(ai.date, "2023-03-20");
 	assert_string_equal(ai.packages, "apache2");
 	assert_int_equal(ai.ncves, 5);
@@ -139,7 +141,7 @@ static void test_real_lists(void **state)
 		}
 		assert_string_equal(got, cves);
 	}
-	vigie_store_advisory_info_release(&ai);
+	vigie_arena_release(&a);
 	assert_int_equal(vigie_store_advisories_for_cve(s, "CVE-2023-25690", has_adv,
 						  (void *)"DSA-5376-1", &err), 1);
 	vigie_store_close(s);

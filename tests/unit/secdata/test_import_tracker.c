@@ -105,9 +105,11 @@ static void assert_small(struct vigie_store *s)
 	struct vigie_error err;
 	struct collect c;
 	struct store_vuln v;
+	struct vigie_arena a;
 
 	memset(&err, 0, sizeof(err));
 	memset(&c, 0, sizeof(c));
+	vigie_arena_init(&a);
 	assert_int_equal(vigie_store_tracker_each(s, NULL, check_row, &c, &err), 0);
 	if (c.bad)
 		fail_msg("%s", c.first_bad[0] ? c.first_bad : "too many rows");
@@ -115,21 +117,22 @@ static void assert_small(struct vigie_store *s)
 	assert_int_equal(vigie_store_count(s, "tracker", &err), NSMALL);
 	assert_int_equal(vigie_store_count(s, "vulns", &err), 5);
 
-	assert_int_equal(vigie_store_vuln_get(s, "CVE-2021-3999", &v, &err), 0);
+	assert_int_equal(vigie_store_vuln_get(s, "CVE-2021-3999", &a, &v, &err), 0);
 	assert_string_equal(v.name, "CVE-2021-3999");
 	assert_int_equal(v.debianbug, 1004270);
 	assert_string_equal(v.scope, "local");
 	assert_non_null(strstr(v.description, "getcwd()"));
-	assert_int_equal(vigie_store_vuln_get(s, "CVE-2023-23916", &v, &err), 0);
+	assert_int_equal(vigie_store_vuln_get(s, "CVE-2023-23916", &a, &v, &err), 0);
 	assert_int_equal(v.debianbug, 0);
 	assert_non_null(strstr(v.description, "\"chained\" HTTP"));
-	assert_int_equal(vigie_store_vuln_get(s, "TEMP-0000000-1F8A3B", &v, &err), 0);
+	assert_int_equal(vigie_store_vuln_get(s, "TEMP-0000000-1F8A3B", &a, &v, &err), 0);
 	assert_null(v.description);
 	assert_null(v.scope);
-	assert_int_equal(vigie_store_vuln_get(s, "TEMP-1004270-A1B2C3", &v, &err), 0);
+	assert_int_equal(vigie_store_vuln_get(s, "TEMP-1004270-A1B2C3", &a, &v, &err), 0);
 	assert_string_equal(v.description,
 			    "glibc: \xc3\xa9l\xc3\xa8ve \xe2\x80\x94 non-ASCII text");
-	assert_int_equal(vigie_store_vuln_get(s, "CVE-1999-0001", &v, &err), VIGIE_ENOTFOUND);
+	assert_int_equal(vigie_store_vuln_get(s, "CVE-1999-0001", &a, &v, &err), VIGIE_ENOTFOUND);
+	vigie_arena_release(&a);
 }
 
 static struct vigie_store *open_db(const char *name)
