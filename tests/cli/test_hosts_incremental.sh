@@ -175,6 +175,16 @@ read -r s1 c1 h1 <<<"$(counts)"
 expect_eq "$(summary) $(db_val "SELECT version FROM host_packages WHERE host_id = $HID AND package = 'sudo'")" \
 	"$((4242 - s0 + s1)) $((4343 - c0 + c1)) $((4444 - h0 + h1)) 1.9.5p2-3+deb11u1" \
 	"a changed package: its source judged again, its row updated"
+# a stored summary that counts fewer findings than the history holds (SQL
+# behind vigie's back) cannot be corrected: the host is judged in full
+VIGIE_NOW=2026-11-28T09:00:00Z run hosts add web1 --status "$D/old.status" --release bullseye \
+	--kernel 5.10.0-28-amd64
+expect_out '\(1 changed source package judged' "sudo back to its old version: judged alone"
+db_sql "UPDATE host_summary SET open_standard = 0, open_critical = 0, open_highly = 0 WHERE host_id = $HID"
+VIGIE_NOW=2026-11-28T09:00:00Z run hosts add web1 --status "$T/sudo.status" --release bullseye \
+	--kernel 5.10.0-28-amd64
+expect_out 'standard open$' "summary and history disagree: judged in full"
+expect_eq "$(summary)" "$s1 $c1 $h1" "judged in full: the counts are the history's"
 # the next day the whole host is judged again: the counts are the history's
 VIGIE_NOW=2026-11-29T09:00:00Z run hosts add web1 --status "$T/sudo.status" --release bullseye \
 	--kernel 5.10.0-28-amd64
