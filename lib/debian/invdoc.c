@@ -371,13 +371,19 @@ static int add_pkg(struct ps *p)
 	struct inventory_pkg *k;
 	struct debver v;
 	struct vigie_error verr;
-	const char *missing = !p->f[0] ? "name" : !p->f[2] ? "version" : NULL;
+	const char *missing = !p->f[0] ? "name" : !p->f[2] ? "version" : NULL, *bad;
 	if (missing)
 		return fail(p, VIGIE_EPARSE, "field packages[].%s is missing", missing);
 	vigie_error_init(&verr);
-	if (vigie_debver_parse(&v, p->f[2], &verr) ||
-	    (p->f[4] && vigie_debver_parse(&v, p->f[4], &verr)))
-		return fail(p, VIGIE_EPARSE, "field packages[].version: %s", verr.msg);
+	bad = vigie_debver_parse(&v, p->f[2], &verr) ? "version"
+	      : p->f[4] && vigie_debver_parse(&v, p->f[4], &verr) ? "source_version"
+								   : NULL;
+	if (bad) {
+		char m[256];
+		/* the parser's message quotes the version: bounded here */
+		snprintf(m, sizeof(m), "field packages[].%s: %.200s", bad, verr.msg);
+		return fail(p, VIGIE_EPARSE, "%s", m);
+	}
 	if (inv->npkgs == INVENTORY_MAX_PKGS)
 		return fail(p, VIGIE_ELIMIT, "field packages: more than 200000 packages%s", NULL);
 	if (inv->npkgs == p->cap_pkgs) {

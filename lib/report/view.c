@@ -25,6 +25,13 @@ const char *vigie_rv_str(yajl_val obj, const char *key)
 	return v && YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : NULL;
 }
 
+/* obj's string key, or dflt when absent (never NULL into a format) */
+static const char *rv_str_or(yajl_val obj, const char *key, const char *dflt)
+{
+	const char *s = vigie_rv_str(obj, key);
+	return s ? s : dflt;
+}
+
 double vigie_rv_num(yajl_val obj, const char *key)
 {
 	yajl_val v = vigie_rv_get(obj, key);
@@ -443,8 +450,7 @@ static int build(struct rv *v)
 		for (size_t i = 0; i < no; i++) {
 			yajl_val f = aat(open, i);
 			row(b, vigie_rv_str(f, "host"),
-			    fmt(v, "%s (%s)", vigie_rv_str(f, "cve"),
-				vigie_rv_str(f, "source") ? vigie_rv_str(f, "source") : "?"),
+			    fmt(v, "%s (%s)", rv_str_or(f, "cve", "?"), rv_str_or(f, "source", "?")),
 			    cls_name(v, vigie_rv_str(f, "class")),
 			    date_of(v, vigie_rv_str(f, "open_since")), why_open(v, f));
 		}
@@ -467,8 +473,7 @@ static int build(struct rv *v)
 			const char *eat = vigie_rv_str(f, "effective_at_local");
 			b->flag[b->nrows] = 1;
 			row(b, vigie_rv_str(f, "host"),
-			    fmt(v, "%s (%s)", vigie_rv_str(f, "cve"),
-				vigie_rv_str(f, "source") ? vigie_rv_str(f, "source") : "?"),
+			    fmt(v, "%s (%s)", rv_str_or(f, "cve", "?"), rv_str_or(f, "source", "?")),
 			    cls_name(v, vigie_rv_str(f, "class")),
 			    time_of(v, vigie_rv_str(f, "seen_installed_at_local")),
 			    eat ? time_of(v, eat) : T("not yet: processes still run the old code"));
@@ -522,7 +527,8 @@ static int build(struct rv *v)
 			    : !strcmp(st, "affected") ? T("affected (risk accepted)")
 			    : !strcmp(st, "fixed") ? T("fixed") : T("under investigation"),
 			    vigie_rv_str(x, "by"),
-			    j ? fmt(v, "%s (%s)", vigie_rv_str(x, "reason"), j) : vigie_rv_str(x, "reason"),
+			    j ? fmt(v, "%s (%s)", rv_str_or(x, "reason", ""), j)
+			      : vigie_rv_str(x, "reason"),
 			    date_of(v, vigie_rv_str(x, "since")),
 			    rev ? fmt(v, "%s %s", T("revoked on"), date_of(v, rev))
 			    : until ? date_of(v, until) : "–");
