@@ -100,6 +100,10 @@ unchanged "an empty package list"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); del d["packages"][3]["version"]; json.dump(d, sys.stdout)' "$T/a.json" > "$T/nover.json"
 push "$TOK_AGENT_A" "$T/nover.json"; expect_code 400 "a package without a version"
 grep -q 'version' "$T/body" && ok || ko "names the version: $BODY"
+# a source version that is no Debian version
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["packages"][3]["source_version"]="1:"; json.dump(d, sys.stdout)' "$T/a.json" > "$T/badsv.json"
+push "$TOK_AGENT_A" "$T/badsv.json"; expect_code 400 "a bad source version"
+grep -q 'field packages\[\]\.source_version: ' "$T/body" && ok || ko "names field source_version: $BODY"
 unchanged "bad package entries"
 # Content-Encoding other than gzip
 as "$TOK_AGENT_A" POST /api/v1/push -H 'Content-Encoding: br' --data-binary "@$T/a.json"
