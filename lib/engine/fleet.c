@@ -141,9 +141,9 @@ int vigie_fleet_scan(struct vigie_store *s, const struct fleet_opts *o, fleet_ho
 	x.err = err;
 	for (size_t i = 0; i < c.names.n; i++) {
 		struct host_copy hc;
+		int skip = 0;
 		memset(&hc, 0, sizeof(hc));
 		/* copy the row, then scan with no statement left stepping */
-		int skip = 0;
 		rc = vigie_store_host_get(s, c.names.v[i], copy_host, &hc, err);
 		if (!rc && o->skip)
 			rc = o->skip(o->skip_ud, &hc.h, &skip, err);

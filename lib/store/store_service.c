@@ -1209,36 +1209,34 @@ int vigie_store_finding_history_update_some(struct vigie_store *s, int64_t host_
 			    same_text(r->cls, open[i].cls) && same_text(r->state, open[i].state))
 				continue; /* unchanged */
 		}
-		if (!open[i].not_effective && s->drv->remote) {
-			/* a key twice in one statement would be refused: the
-			 * batch so far is written first */
+		if (!open[i].not_effective) {
+			/* batched on a remote driver, where a key twice in one
+			 * statement would be refused: the batch so far is
+			 * written first; one row per statement otherwise */
 			void **slot;
-			if (vigie_hashmap_get(&inbatch, k, strlen(k)) &&
-			    (rc = fh_flush(s, up, up_batch, host_id, when, open, batch, &nbatch,
-					   &inbatch, err)))
-				goto out;
-			if (!(slot = vigie_hashmap_slot(&inbatch, k, strlen(k)))) {
-				rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
-				goto out;
+			if (s->drv->remote) {
+				if (vigie_hashmap_get(&inbatch, k, strlen(k)) &&
+				    (rc = fh_flush(s, up, up_batch, host_id, when, open, batch,
+						   &nbatch, &inbatch, err)))
+					goto out;
+				if (!(slot = vigie_hashmap_slot(&inbatch, k, strlen(k)))) {
+					rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0,
+							     "out of memory");
+					goto out;
+				}
+				*slot = k;
 			}
-			*slot = k;
 			batch[nbatch++] = i;
-			if (nbatch == FH_BATCH &&
+			if (nbatch == (s->drv->remote ? FH_BATCH : 1) &&
 			    (rc = fh_flush(s, up, up_batch, host_id, when, open, batch, &nbatch,
 					   &inbatch, err)))
 				goto out;
 			continue;
 		}
+		/* the batch first: rows are written in the facts' order */
 		if ((rc = fh_flush(s, up, up_batch, host_id, when, open, batch, &nbatch, &inbatch,
 				   err)))
 			goto out;
-		if (!open[i].not_effective) {
-			batch[nbatch++] = i;
-			if ((rc = fh_flush(s, up, up_batch, host_id, when, open, batch, &nbatch,
-					   &inbatch, err)))
-				goto out;
-			continue;
-		}
 		if (!(st = vigie_store_stmt(s, pend, err))) {
 			rc = VIGIE_EDB;
 			goto out;
