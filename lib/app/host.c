@@ -526,81 +526,68 @@ void vigie_ingest_result_release(struct vigie_ingest_result *r)
 	r->service_names = NULL;
 }
 
-struct rejudge {
-	struct vigie_store *s;
-	int64_t when;
-	size_t n, current;
-	struct vigie_error *err;
-	char basis[256];
-	int same; /* set by basis_cb */
-};
-
-static int basis_cb(void *ud, const struct store_host_summary *m)
+int vigie_app_host_rejudge(struct vigie_store *s, struct vigie_index_cache *cache,
+			   int64_t host_id, const char *name, const struct policy *pol,
+			   int64_t when, const char *basis, const char *old_basis,
+			   const struct vigie_strv *sources, int *partial,
+			   struct vigie_error *err)
 {
-	struct rejudge *r = ud;
-	r->same = m->basis && m->verdict && !strcmp(m->verdict, "judged") &&
-		  !strcmp(m->basis, r->basis);
-	return 0;
-}
-
-/* A host judged on the current basis (same vigie, data, policy and day)
- * is judged as it would be now: every store of its inventory judges it. */
-static int rejudge_skip(void *ud, const struct store_host *h, int *skip,
-			struct vigie_error *err)
-{
-	struct rejudge *r = ud;
-	int rc;
-	r->same = 0;
-	rc = vigie_store_host_summary_get(r->s, h->id, basis_cb, r, err);
-	if (rc == VIGIE_ENOTFOUND)
-		return 0;
-	*skip = !rc && r->same;
-	r->current += (size_t)*skip;
-	return rc;
-}
-
-static int rejudge_cb(void *ud, const struct store_host *h, const struct scan_result *res,
-		      const char *why)
-{
-	struct rejudge *r = ud;
+	struct inventory inv, part;
+	struct scan_result res;
+	struct vulnindex *idx = NULL;
 	struct store_host_summary sum;
-	long pending = 0;
-	r->n++;
-	if (!res) {
-		memset(&sum, 0, sizeof(sum));
-		sum.computed_at = r->when;
-		sum.verdict = "undetermined";
-		sum.reason = why;
-		return vigie_store_host_summary_put(r->s, h->id, &sum, r->err);
+	struct kept k;
+	int rc, have_res = 0, only = 0, busy = 0, redo = 0;
+
+	*partial = 0;
+	memset(&inv, 0, sizeof(inv));
+	memset(&part, 0, sizeof(part));
+	memset(&k, 0, sizeof(k));
+	if ((rc = vigie_store_host_load(s, name, &inv, err)))
+		goto out;
+	if (sources && sources->n && sources->n <= 64 && old_basis) {
+		k.basis = old_basis;
+		if ((rc = vigie_store_host_summary_get(s, host_id, kept_cb, &k, err)) &&
+		    rc != VIGIE_ENOTFOUND)
+			goto out;
+		if ((rc = restart_busy(s, host_id, NULL, &busy, err)))
+			goto out;
+		only = !busy && k.same && k.judged;
+		for (size_t i = 0; only && i < sources->n; i++)
+			if (!strncmp(sources->v[i], "linux", 5))
+				only = 0;
 	}
-	(void)pending;
-	return vigie_app_record_judgement(r->s, h->id, r->when, res, -1, r->basis, &sum, r->err);
-}
-
-int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
-			  int64_t when, size_t *hosts, size_t *current, struct vigie_error *err)
-{
-	struct fleet_opts fo;
-	struct rejudge r = { s, when ? when : vigie_now(), 0, 0, err, "", 0 };
-	int rc;
-
-	memset(&fo, 0, sizeof(fo));
-	fo.policy = policy;
-	fo.now = r.when;
-	fo.skip = rejudge_skip;
-	fo.skip_ud = &r;
-	if ((rc = vigie_store_begin(s, err)))
-		return rc;
-	rc = vigie_app_judgement_basis(s, policy, r.when, r.basis, sizeof(r.basis), err);
-	if (!rc)
-		rc = vigie_fleet_scan(s, &fo, rejudge_cb, &r, err);
-	if (rc)
-		vigie_store_rollback(s);
-	else
-		rc = vigie_store_commit(s, err);
-	if (hosts)
-		*hosts = r.n;
-	if (current)
-		*current = r.current;
+	if (only && (rc = only_sources(&inv, sources, &part, err)))
+		goto out;
+again:
+	if ((rc = judge(s, cache, host_id, only ? &part : &inv, pol, when, &res, &have_res, &idx,
+			err)))
+		goto out;
+	if (!have_res) {
+		memset(&sum, 0, sizeof(sum));
+		sum.computed_at = when;
+		sum.verdict = "undetermined";
+		sum.reason = "the host's release is unknown";
+		sum.pending_security = -1;
+		rc = vigie_store_host_summary_put(s, host_id, &sum, err);
+		goto out;
+	}
+	rc = record(s, host_id, when, &res, -1, basis, only ? sources : NULL, &k.sum, &sum, &redo,
+		    err);
+	vigie_scan_result_release(&res);
+	have_res = 0;
+	vigie_vulnindex_free(idx);
+	idx = NULL;
+	if (!rc && redo) {
+		only = 0;
+		goto again;
+	}
+	*partial = !rc && only;
+out:
+	if (have_res)
+		vigie_scan_result_release(&res);
+	vigie_vulnindex_free(idx);
+	free(part.pkgs);
+	vigie_inventory_release(&inv);
 	return rc;
 }

@@ -8,7 +8,7 @@
 #include "vigie/store/store.h"
 #include "vigie/core/util.h"
 
-#define STORE_MAX_STMTS 160
+#define STORE_MAX_STMTS 256
 
 struct vigie_store {
 	const struct vigie_store_driver *drv;

@@ -44,7 +44,7 @@ int cli_store_open(struct vigie_store **out, int readonly);
 /* After a data import: judge every stored host again (finding history and
  * summaries follow the new data). Prints how many on stdout when any;
  * returns EXIT_OK or EXIT_ERROR after printing why. */
-int cli_rejudge_hosts(struct vigie_store *s);
+int cli_rejudge_hosts(struct vigie_store *s, int full);
 /* A release named by the user (--release): EXIT_OK when the database can
  * judge it, or holds no security data at all (a warning is printed: the
  * verdict will be undetermined); else prints why, with the releases it can

@@ -20,11 +20,40 @@ int cli_release_check(struct vigie_store *s, const char *release)
 	return EXIT_OK;
 }
 
-int cli_rejudge_hosts(struct vigie_store *s)
+/* "judged N stored hosts again (P on ...); R ...; C ...", then per
+ * release the sources the new data moved. */
+static void print_rejudge(const struct vigie_rejudge_stats *st)
+{
+	size_t n = st->full + st->partial;
+	printf("judged %zu stored host%s again", n, n == 1 ? "" : "s");
+	if (st->partial)
+		printf(" (%zu on %s changed sources alone)", st->partial,
+		       st->partial == 1 ? "its" : "their");
+	if (st->rebased)
+		printf("; %zu hold%s no source the new data changed", st->rebased,
+		       st->rebased == 1 ? "s" : "");
+	if (st->current)
+		printf("; %zu already judged on this data, policy and day", st->current);
+	printf("\n");
+	for (size_t i = 0; i < st->nreleases; i++) {
+		const struct vigie_rejudge_release *r = &st->releases[i];
+		if (r->whole || !r->n)
+			continue;
+		printf("data changed on %s for %zu source%s:", r->release, r->n,
+		       r->n == 1 ? "" : "s");
+		for (size_t j = 0; j < r->n && j < 8; j++)
+			printf(" %s", r->sources[j]);
+		if (r->n > 8)
+			printf(" and %zu more", r->n - 8);
+		printf("\n");
+	}
+}
+
+int cli_rejudge_hosts(struct vigie_store *s, int full)
 {
 	struct vigie_error err;
+	struct vigie_rejudge_stats st;
 	struct policy *pol;
-	size_t n = 0, current = 0;
 	long hosts;
 	int rc;
 
@@ -39,14 +68,11 @@ int cli_rejudge_hosts(struct vigie_store *s)
 		free(pol);
 		return EXIT_ERROR;
 	}
-	rc = vigie_app_rejudge_all(s, pol, 0, &n, &current, &err);
+	rc = vigie_app_rejudge_all(s, pol, 0, full, &st, &err);
 	free(pol);
 	if (rc)
 		return cli_error(&err);
-	if (current)
-		printf("judged %zu stored host%s again; %zu already judged on this data,"
-		       " policy and day\n", n, n == 1 ? "" : "s", current);
-	else
-		printf("judged %zu stored host%s again\n", n, n == 1 ? "" : "s");
+	print_rejudge(&st);
+	vigie_rejudge_stats_release(&st);
 	return EXIT_OK;
 }

@@ -182,7 +182,7 @@ static int db_import(int argc, char **argv)
 			if ((ims[i].kind == IMP_DISTRO_INFO) == (pass == 0))
 				rc = run_import(s, &ims[i], release);
 	if (rc == EXIT_OK)
-		rc = cli_rejudge_hosts(s);
+		rc = cli_rejudge_hosts(s, 0);
 	if (fflush(stdout) && rc == EXIT_OK)
 		rc = cli_fail("cannot write output");
 	vigie_store_close(s);
@@ -454,7 +454,59 @@ static int db_rollback(int argc, char **argv)
 		       res[i].rows, da ? da : "-", res[i].discarded_rows);
 	}
 	free(res);
-	rc = cli_rejudge_hosts(s);
+	rc = cli_rejudge_hosts(s, 0);
+	if (fflush(stdout) && rc == EXIT_OK)
+		rc = cli_fail("cannot write output");
+	vigie_store_close(s);
+	return rc;
+}
+
+/* ---- db rejudge ---- */
+
+static void rejudge_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vigie db rejudge [--full]\n\n"
+		"Judge the stored hosts again on the data the database holds now, as\n"
+		"'db import', 'db update' and 'db rollback' do after they change it:\n"
+		"finding histories and summaries are updated in one transaction.\n"
+		"A host already judged on this data, policy and day is left alone. For\n"
+		"each release, a digest per source of everything that decides its\n"
+		"findings (Debian's entries, support end, the class of each issue) is\n"
+		"kept: a host judged on the previous re-judgement's basis is judged\n"
+		"again only on the sources it holds whose digest moved, or keeps its\n"
+		"findings when it holds none. Others are judged in full.\n\n"
+		"  --full   judge every stored host in full, whatever it was judged on\n\n"
+		"Output: how many hosts were judged (on their changed sources alone),\n"
+		"kept, or already current; then, per release, the sources whose data\n"
+		"changed.\n\n"
+		"Exit: 0 done; 2 error (nothing is changed).\n");
+}
+
+static int db_rejudge(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "full", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct vigie_store *s = NULL;
+	int c, rc, full = 0;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': full = 1; break;
+		case 'h': rejudge_usage(stdout); return EXIT_OK;
+		default: rejudge_usage(stderr); return EXIT_ERROR;
+		}
+	}
+	if (optind < argc) {
+		rejudge_usage(stderr);
+		return EXIT_ERROR;
+	}
+	if ((rc = cli_store_open(&s, 0)))
+		return rc;
+	rc = cli_rejudge_hosts(s, full);
 	if (fflush(stdout) && rc == EXIT_OK)
 		rc = cli_fail("cannot write output");
 	vigie_store_close(s);
@@ -467,6 +519,7 @@ static const struct cmd db_cmds[] = {
 	{ "import", db_import, "import security data from local files" },
 	{ "status", db_status, "show imported sources and counts" },
 	{ "rollback", db_rollback, "restore the data of each source's previous import" },
+	{ "rejudge", db_rejudge, "judge the stored hosts again on the data held now" },
 	{ "update", cmd_db_update, "download and import the security data" },
 };
 

@@ -249,7 +249,7 @@ int cmd_db_update(int argc, char **argv)
 	}
 	rc = res->usable || !res->n ? EXIT_OK : EXIT_ERROR;
 	if (rc == EXIT_OK && res->usable)
-		rc = cli_rejudge_hosts(s);
+		rc = cli_rejudge_hosts(s, 0);
 out:
 	free(res);
 	vigie_store_close(s);

@@ -105,13 +105,51 @@ int vigie_app_host_scan_cached(struct vigie_store *s, struct vigie_index_cache *
 			       struct inventory *inv, struct scan_result *res,
 			       int *have_res, struct vigie_error *err);
 
+/* Judge the stored host host_id (name) again at when on basis, inside the
+ * caller's transaction, with the cache's shared indexes. With sources
+ * (at most 64, no kernel): the host's summary rests on old_basis and the
+ * data moved, since, for those sources alone: only their packages are
+ * judged and the summary corrected (*partial = 1), unless the host runs
+ * replaced code or its history disagrees with its summary, when it is
+ * judged in full (*partial = 0), as it is without sources. */
+int vigie_app_host_rejudge(struct vigie_store *s, struct vigie_index_cache *cache,
+			   int64_t host_id, const char *name, const struct policy *pol,
+			   int64_t when, const char *basis, const char *old_basis,
+			   const struct vigie_strv *sources, int *partial,
+			   struct vigie_error *err);
+
+/* What vigie_app_rejudge_all did. */
+struct vigie_rejudge_stats {
+	size_t full;     /* hosts judged again in full */
+	size_t partial;  /* hosts judged again on their changed sources alone */
+	size_t rebased;  /* judged hosts holding no source the data moved */
+	size_t current;  /* hosts already judged on the current basis */
+	/* per release, the sources whose findings the new data may change
+	 * (names in the arena; whole: every source, e.g. no earlier digest) */
+	struct vigie_rejudge_release {
+		const char *release;
+		int whole;
+		size_t n;
+		const char **sources; /* sorted */
+	} *releases;
+	size_t nreleases;
+	struct vigie_arena arena;
+};
+void vigie_rejudge_stats_release(struct vigie_rejudge_stats *st);
+
 /* Judge every stored host again (after `db import`/`db update`), updating
- * finding histories and summaries, in one transaction; a host last judged
- * on the current basis (vigie_app_judgement_basis: nothing changed since,
- * as after an update that found no new data) is left as it is. *hosts
- * (may be NULL) = hosts judged, *current (may be NULL) = hosts left. */
+ * finding histories and summaries, in one transaction:
+ * - a host last judged on the current basis (vigie_app_judgement_basis:
+ *   nothing changed since) is left as it is;
+ * - a host judged on the basis of the last re-judgement, whose release's
+ *   data moved for some sources only (a digest per (release, source) of
+ *   everything that decides its findings, kept in the store), is judged
+ *   again on the sources it holds among those alone, or only has its
+ *   summary moved to the new basis when it holds none;
+ * - any other host (and every host with full) is judged in full.
+ * st (may be NULL) is filled; release it with vigie_rejudge_stats_release. */
 int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
-			  int64_t when, size_t *hosts, size_t *current,
+			  int64_t when, int full, struct vigie_rejudge_stats *st,
 			  struct vigie_error *err);
 
 #endif

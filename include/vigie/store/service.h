@@ -167,6 +167,43 @@ int vigie_store_host_summary_get(struct vigie_store *s, int64_t host_id,
  * pending security updates (-1: keep). */
 int vigie_store_host_summary_confirm(struct vigie_store *s, int64_t host_id, int64_t when,
 				     long pending_security, struct vigie_error *err);
+/* ---- the re-judgement after a data update (lib/app/rejudge.c) ---- */
+/* Every host with what its summary rests on (NULL: no summary), by id. */
+struct store_host_basis {
+	int64_t id;
+	const char *name, *release; /* release NULL: unknown */
+	const char *verdict, *basis;
+};
+typedef int store_host_basis_cb(void *ud, const struct store_host_basis *b);
+int vigie_store_host_bases_each(struct vigie_store *s, store_host_basis_cb *cb, void *ud,
+				struct vigie_error *err);
+/* The hosts of release holding a package of one of sources[0..n) (at
+ * most 64; with kernel_signed also of a linux-signed-* source): cb once
+ * per (host, source as stored), by host id. */
+typedef int store_host_source_cb(void *ud, int64_t host_id, const char *source);
+int vigie_store_hosts_holding(struct vigie_store *s, const char *release,
+			      const char *const *sources, size_t n, int kernel_signed,
+			      store_host_source_cb *cb, void *ud, struct vigie_error *err);
+/* Every judged summary resting on basis `from` now rests on `to`, judged
+ * at when (their open findings seen then): the data they were judged on
+ * moved nowhere that concerns them. *n gets how many. */
+int vigie_store_host_summaries_rebase(struct vigie_store *s, const char *from, const char *to,
+				      int64_t when, long *n, struct vigie_error *err);
+/* The digest of each source of release (source_digests), cb with strings
+ * valid during the call. */
+typedef int store_digest_cb(void *ud, const char *source, const char *digest);
+int vigie_store_source_digests_each(struct vigie_store *s, const char *release,
+				    store_digest_cb *cb, void *ud, struct vigie_error *err);
+/* Set (digest NULL: forget) the digest of (release, source). */
+int vigie_store_source_digest_set(struct vigie_store *s, const char *release,
+				  const char *source, const char *digest,
+				  struct vigie_error *err);
+/* The value of a key of the store's meta table, in arena (*out NULL:
+ * unset); set it (value NULL: unset). */
+int vigie_store_meta_get(struct vigie_store *s, const char *key, struct vigie_arena *arena,
+			 const char **out, struct vigie_error *err);
+int vigie_store_meta_set(struct vigie_store *s, const char *key, const char *value,
+			 struct vigie_error *err);
 /* A host as the dashboard lists it. */
 struct store_fleet_host {
 	int64_t id;

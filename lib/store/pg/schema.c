@@ -220,4 +220,9 @@ const struct vigie_migration vigie_store_pg_migrations[VIGIE_PG_NMIGRATIONS] = {
 	  /* see the SQLite migration 11 */
 	  "CREATE INDEX finding_history_open ON finding_history(host_id, source)"
 	  " WHERE effective_at IS NULL;" },
+	{ 12,
+	  /* see the SQLite migration 12 */
+	  "CREATE TABLE source_digests(release TEXT COLLATE \"C\" NOT NULL,"
+	  " source TEXT COLLATE \"C\" NOT NULL, digest TEXT NOT NULL,"
+	  " PRIMARY KEY(release, source));" },
 };

@@ -242,4 +242,11 @@ const struct vigie_migration vigie_store_sqlite_migrations[VIGIE_SQLITE_NMIGRATI
 	   * found through this index instead of the host's whole history */
 	  "CREATE INDEX finding_history_open ON finding_history(host_id, source)"
 	  " WHERE effective_at IS NULL;" },
+	{ 12,
+	  /* a digest of what decides each (release, source)'s findings, as of
+	   * the basis kept in meta 'digests_basis': the re-judgement after a
+	   * data update judges again only the hosts holding a source whose
+	   * digest moved (lib/app/rejudge.c) */
+	  "CREATE TABLE source_digests(release TEXT NOT NULL, source TEXT NOT NULL,"
+	  " digest TEXT NOT NULL, PRIMARY KEY(release, source));" },
 };

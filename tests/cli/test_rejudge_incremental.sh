@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# The re-judgement after a data update judges again only the hosts holding
+# a source whose data moved, on those sources alone, and moves the others
+# to the new basis: it must leave exactly what judging every host in full
+# leaves. Two databases get the same chain (tests/cli/gen_rejudge.py: 12
+# hosts of two releases, then tracker and KEV updates that remove, add and
+# change entries, a kernel change, a host upgraded between updates, a new
+# day, an update moving every source); one re-judges as vigie does, the
+# other has its digests removed before each step (so every host is judged
+# in full, the plain path). After each step every finding-history row and
+# every summary (counts, basis, times) must be the same in both, and the
+# output must show which path was taken.
+. "$(dirname "$0")/lib.sh"
+set -e
+F=$T/fix
+mkdir -p "$F"
+python3 "$VIGIE_SRCDIR/tests/cli/gen_rejudge.py" "$F"
+INC=$(newdb inc)
+FULL=$(newdb full)
+
+q() { # q DB SQL: rows, columns joined by |
+	if [ "${VIGIE_TEST_DRIVER:-sqlite}" = pg ]; then
+		psql -X -q -tA -v ON_ERROR_STOP=1 "$1" -c "$2"
+	else
+		python3 -c 'import sqlite3,sys; [print("|".join("" if v is None else str(v) for v in r)) for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2])]' "$1" "$2"
+	fi
+}
+HIST="SELECT h.name, f.cve, f.source, f.first_seen, f.last_seen,
+	coalesce(f.resolved_at, -1), coalesce(f.resolved_version, '-'),
+	coalesce(f.installed_version, '-'), coalesce(f.fixed_version, '-'),
+	coalesce(f.class, '-'), coalesce(f.state, '-'), coalesce(f.effective_at, -1)
+	FROM finding_history f JOIN hosts h ON h.id = f.host_id
+	ORDER BY h.name, f.cve, f.source"
+SUMS="SELECT h.name, m.computed_at, m.verdict, coalesce(m.reason, '-'), m.open_standard,
+	m.open_critical, m.open_highly, m.pending_security, m.reboot,
+	coalesce(m.lifecycle, '-'), coalesce(m.lifecycle_end, '-'), coalesce(m.basis, '-')
+	FROM host_summary m JOIN hosts h ON h.id = m.host_id ORDER BY h.name"
+# forget DB: remove the digests, so that the next re-judgement is a full one
+CREATED=0
+forget() {
+	[ "$CREATED" = 1 ] || return 0
+	VIGIE_DB=$1 db_sql "DELETE FROM source_digests"
+	VIGIE_DB=$1 db_sql "DELETE FROM meta WHERE key LIKE 'digests_basis %'"
+}
+# both WHEN ARGS...: run vigie ARGS at WHEN on both databases, the full one
+# with its digests forgotten first; $OUT is the incremental one's output
+both() {
+	local when=$1
+	shift
+	forget "$FULL"
+	VIGIE_DB=$FULL VIGIE_NOW=$when "$VIGIE" "$@" > "$T/full.out" ||
+		{ ko "full: vigie $*"; return 1; }
+	VIGIE_DB=$INC VIGIE_NOW=$when run "$@"
+	expect_rc 0 "vigie $*"
+	CREATED=1
+}
+# same LABEL: both databases hold the same history and summaries
+same() {
+	local a b
+	q "$INC" "$HIST" > "$T/inc.hist"
+	q "$FULL" "$HIST" > "$T/full.hist"
+	q "$INC" "$SUMS" > "$T/inc.sums"
+	q "$FULL" "$SUMS" > "$T/full.sums"
+	a=$(wc -l < "$T/inc.hist")
+	if [ "$a" -gt 0 ] && cmp -s "$T/inc.hist" "$T/full.hist"; then ok; else
+		ko "$1: finding history differs ($a rows)"
+		diff "$T/full.hist" "$T/inc.hist" | head -10 >&2 || true
+	fi
+	b=$(wc -l < "$T/inc.sums")
+	if [ "$b" = 12 ] && cmp -s "$T/inc.sums" "$T/full.sums"; then ok; else
+		ko "$1: summaries differ ($b rows)"
+		diff "$T/full.sums" "$T/inc.sums" | head -10 >&2 || true
+	fi
+}
+
+D1=2026-11-02
+both ${D1}T08:00:00Z db import --tracker-json "$F/tracker1.json" --kev "$F/kev1.json"
+while read -r name rel; do
+	both ${D1}T08:10:00Z hosts add "$name" --status "$F/$name.status" --release "$rel"
+done < "$F/hosts.txt"
+same "hosts added"
+# no digest kept yet (no host when the data came): every host in full
+both ${D1}T08:20:00Z db rejudge
+expect_out '^judged 0 stored hosts again; 12 already judged' "nothing moved: nothing judged"
+both ${D1}T09:00:00Z db import --tracker-json "$F/tracker2.json"
+expect_out '^judged 12 stored hosts again$' "no digest kept: every host in full"
+same "first update"
+# the second update: a few sources of both releases moved
+both ${D1}T10:00:00Z db import --tracker-json "$F/tracker3.json" --kev "$F/kev2.json"
+expect_out '^judged [0-9]+ stored hosts? again \([1-9][0-9]* on (its|their) changed sources alone\)' \
+	"the hosts holding a moved source judged on it alone"
+expect_out '^data changed on bookworm for [0-9]+ sources?: .*linux' "the kernel's data moved"
+expect_out '^data changed on bullseye for [0-9]+ sources?: .*src010' "src010's class moved (KEV)"
+same "a few sources, the kernel and a KEV entry moved"
+# a host upgraded between updates (its push judges a few sources alone)
+both ${D1}T11:00:00Z hosts add host03 --status "$F/host03-up.status" --release bullseye
+same "host03 upgraded"
+# a scope change that classes nothing differently under the policy
+both ${D1}T12:00:00Z db import --tracker-json "$F/tracker3b.json"
+expect_out '^judged 0 stored hosts again; 12 hold no source the new data changed$' \
+	"a change that decides no finding judges nothing again"
+same "scope changed"
+# a new day without new data: every host moves to the new day's basis
+D2=2026-11-03
+both ${D2}T07:00:00Z db rejudge
+expect_out '^judged 0 stored hosts again; 12 hold no source' "a new day: kept"
+same "a new day"
+# every source moves: more than a partial judgement takes, in full
+both ${D2}T08:00:00Z db import --tracker-json "$F/tracker4.json"
+expect_out '^judged 12 stored hosts again$' "every source moved: in full"
+same "every source moved"
+# --full judges every host in full and changes nothing of what it finds
+VIGIE_DB=$INC VIGIE_NOW=${D2}T09:00:00Z run db rejudge --full
+expect_rc 0 "db rejudge --full"
+expect_out '^judged 12 stored hosts again$' "--full: every host"
+VIGIE_DB=$FULL VIGIE_NOW=${D2}T09:00:00Z "$VIGIE" db rejudge --full > /dev/null
+same "--full"
+run db rejudge extra
+expect_rc 2 "an operand is refused"
+finish
