@@ -543,8 +543,6 @@ int vigie_app_host_rejudge(struct vigie_store *s, struct vigie_index_cache *cach
 	memset(&inv, 0, sizeof(inv));
 	memset(&part, 0, sizeof(part));
 	memset(&k, 0, sizeof(k));
-	if ((rc = vigie_store_host_load(s, name, &inv, err)))
-		goto out;
 	if (sources && sources->n && sources->n <= 64 && old_basis) {
 		k.basis = old_basis;
 		if ((rc = vigie_store_host_summary_get(s, host_id, kept_cb, &k, err)) &&
@@ -557,7 +555,11 @@ int vigie_app_host_rejudge(struct vigie_store *s, struct vigie_index_cache *cach
 			if (!strncmp(sources->v[i], "linux", 5))
 				only = 0;
 	}
-	if (only && (rc = only_sources(&inv, sources, &part, err)))
+	/* a partial judgement reads the packages of its sources alone */
+	rc = only ? vigie_store_host_load_sources(s, name, (const char *const *)sources->v,
+						  sources->n, &part, err)
+		  : vigie_store_host_load(s, name, &inv, err);
+	if (rc)
 		goto out;
 again:
 	if ((rc = judge(s, cache, host_id, only ? &part : &inv, pol, when, &res, &have_res, &idx,
@@ -580,6 +582,8 @@ again:
 	idx = NULL;
 	if (!rc && redo) {
 		only = 0;
+		if ((rc = vigie_store_host_load(s, name, &inv, err)))
+			goto out;
 		goto again;
 	}
 	*partial = !rc && only;
@@ -587,7 +591,7 @@ out:
 	if (have_res)
 		vigie_scan_result_release(&res);
 	vigie_vulnindex_free(idx);
-	free(part.pkgs);
+	vigie_inventory_release(&part);
 	vigie_inventory_release(&inv);
 	return rc;
 }

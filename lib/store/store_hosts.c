@@ -430,8 +430,9 @@ out:
 	return rc;
 }
 
-int vigie_store_host_load(struct vigie_store *s, const char *name,
-		    struct inventory *inv, struct vigie_error *err)
+#define HL_P8 "?,?,?,?,?,?,?,?,"
+static int host_load(struct vigie_store *s, const char *name, const char *const *sources,
+		     size_t nsources, struct inventory *inv, struct vigie_error *err)
 {
 	static const char hsql[] =
 		"SELECT id, release, arch, kernel_release, kernel_version,"
@@ -440,6 +441,11 @@ int vigie_store_host_load(struct vigie_store *s, const char *name,
 	static const char psql[] =
 		"SELECT package, arch, version, source, source_version, status"
 		" FROM host_packages WHERE host_id=? ORDER BY package, arch";
+	/* the same for up to 64 sources (the others NULL: no match) */
+	static const char psome[] =
+		"SELECT package, arch, version, source, source_version, status"
+		" FROM host_packages WHERE host_id=? AND source IN ("
+		HL_P8 HL_P8 HL_P8 HL_P8 HL_P8 HL_P8 HL_P8 HL_P8 "NULL) ORDER BY package, arch";
 	struct vigie_arena *A;
 	struct vigie_stmt *st;
 	int64_t id = 0, n = 0;
@@ -476,9 +482,11 @@ int vigie_store_host_load(struct vigie_store *s, const char *name,
 				       INVENTORY_MAX_PKGS);
 	if (n && !(inv->pkgs = vigie_arena_alloc(A, (size_t)n * sizeof(*inv->pkgs))))
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
-	if (!(st = vigie_store_stmt(s, psql, err)))
+	if (!(st = vigie_store_stmt(s, sources ? psome : psql, err)))
 		return VIGIE_EDB;
 	vigie_store_bind_int64(st, 1, id);
+	for (size_t k = 0; sources && k < 64; k++)
+		vigie_store_bind_text(st, (int)k + 2, k < nsources ? sources[k] : NULL);
 	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW && i < (size_t)n) {
 		struct inventory_pkg *p = &inv->pkgs[i];
 		const char *src, *sv;
@@ -508,6 +516,23 @@ int vigie_store_host_load(struct vigie_store *s, const char *name,
 	inv->npkgs = i;
 	vigie_inventory_sort(inv);
 	return 0;
+}
+
+int vigie_store_host_load(struct vigie_store *s, const char *name,
+		    struct inventory *inv, struct vigie_error *err)
+{
+	return host_load(s, name, NULL, 0, inv, err);
+}
+
+int vigie_store_host_load_sources(struct vigie_store *s, const char *name,
+				  const char *const *sources, size_t n,
+				  struct inventory *inv, struct vigie_error *err)
+{
+	if (n > 64) {
+		vigie_inventory_init(inv);
+		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0, "more than 64 sources");
+	}
+	return host_load(s, name, sources, n, inv, err);
 }
 
 static int hosts_run(struct vigie_store *s, struct vigie_stmt *st, store_host_cb *cb,

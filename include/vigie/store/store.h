@@ -494,6 +494,11 @@ int vigie_store_host_ensure(struct vigie_store *s, const char *name, int64_t *id
  * such host. */
 int vigie_store_host_load(struct vigie_store *s, const char *name,
 		    struct inventory *inv, struct vigie_error *err);
+/* The same with the packages of sources[0..n) alone (at most 64, source
+ * names as stored). */
+int vigie_store_host_load_sources(struct vigie_store *s, const char *name,
+				  const char *const *sources, size_t n,
+				  struct inventory *inv, struct vigie_error *err);
 /* Call cb with the host called name (VIGIE_ENOTFOUND when absent), or with
  * every host ordered by name (vigie_store_hosts_each). A non-zero return of cb
  * stops and is returned. */
