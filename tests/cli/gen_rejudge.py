@@ -12,6 +12,8 @@
      of two sources' entries;
   4: every source changes at once (more than a partial judgement takes);
 - kev1.json, kev2.json: CISA KEV without, then with, one CVE of src010;
+- security-support-ended.deb11: bullseye's support of src040 (held by
+  every host, with an open issue) ends on 2026-11-02;
 - hostNN.status (NN = 01 ... 12): dpkg status files of hosts holding 80
   of the 100 sources each at one of three versions, some with a kernel
   image of linux-signed-amd64; hosts.txt: "NAME RELEASE" per line;
@@ -59,6 +61,8 @@ def base_tracker():
                          "scope": rnd.choice(("remote", "local")), "releases": rels}
     t["linux"]["CVE-2026-90001"] = {"scope": "local", "releases": {
         r: entry("resolved", "6.1.90-1") for r in RELS}}
+    t["src040"]["CVE-2026-60001"] = {"scope": "remote", "releases": {
+        r: entry("open") for r in RELS}}
     return t
 
 
@@ -117,6 +121,10 @@ def kev(cves):
 
 
 write("kev1.json", kev([]))
+# bullseye's support for src040 ends on 2026-11-02: still supported that
+# day, ended the next (its open issue becomes end-of-life)
+with open(os.path.join(out, "security-support-ended.deb11"), "w") as f:
+    f.write("# 1. source package name\nsrc040  1.2-1  2026-11-02  https://example.org/\n")
 write("kev2.json", kev([sorted(t1["src010"])[0]]))
 
 
@@ -132,7 +140,7 @@ hosts = []
 for h in range(1, 13):
     name = "host%02d" % h
     rel = RELS[h % 2]
-    held = sorted(rnd.sample(SOURCES, 80))
+    held = sorted(set(rnd.sample(SOURCES, 80)) | {"src040"})
     if h == 3:
         held = sorted(set(held) | {"src001", "src002", "src003", "src004", "src005"})
     pkgs = [(s + "-bin", s, rnd.choice(VERS)) for s in held]

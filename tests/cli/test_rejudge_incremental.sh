@@ -74,7 +74,8 @@ same() {
 }
 
 D1=2026-11-02
-both ${D1}T08:00:00Z db import --tracker-json "$F/tracker1.json" --kev "$F/kev1.json"
+both ${D1}T08:00:00Z db import --tracker-json "$F/tracker1.json" --kev "$F/kev1.json" \
+	--support-ended "$F/security-support-ended.deb11" --release bullseye
 while read -r name rel; do
 	both ${D1}T08:10:00Z hosts add "$name" --status "$F/$name.status" --release "$rel"
 done < "$F/hosts.txt"
@@ -100,11 +101,18 @@ both ${D1}T12:00:00Z db import --tracker-json "$F/tracker3b.json"
 expect_out '^judged 0 stored hosts again; 12 hold no source the new data changed$' \
 	"a change that decides no finding judges nothing again"
 same "scope changed"
-# a new day without new data: every host moves to the new day's basis
+# a new day without new data: src040's support on bullseye ended the day
+# before, its bullseye hosts are judged on it; the others keep theirs
 D2=2026-11-03
 both ${D2}T07:00:00Z db rejudge
-expect_out '^judged 0 stored hosts again; 12 hold no source' "a new day: kept"
+expect_out '^judged 6 stored hosts again \(6 on their changed sources alone\); 6 hold no source' \
+	"a new day: the ended support judged again"
+expect_out '^data changed on bullseye for 1 source: src040$' "the support end told"
+expect_no_out '^data changed on bookworm' "nothing moved on bookworm"
 same "a new day"
+VIGIE_DB=$INC run hosts history host01 --format json
+if printf '%s' "$OUT" | grep -q '"state": *"end-of-life"'; then ok; else
+	ko "host01 (bullseye) holds src040's issue as end-of-life: $OUT"; fi
 # every source moves: more than a partial judgement takes, in full
 both ${D2}T08:00:00Z db import --tracker-json "$F/tracker4.json"
 expect_out '^judged 12 stored hosts again$' "every source moved: in full"
