@@ -485,10 +485,92 @@ static int full_cb(void *ud, const struct store_host *h, const struct scan_resul
 					  f->r->err);
 }
 
+/* ---- what the re-judgement opened and resolved ---- */
+struct seen {
+	struct vigie_rejudge_stats *st;
+	struct vigie_hashmap by_key;  /* "CVE\037source" -> change */
+	struct vigie_hashmap hosts;   /* host id (decimal) -> itself */
+	struct vigie_error *err;
+};
+
+static int change_cb(void *ud, int64_t host_id, const char *cve, const char *source,
+		     int opened)
+{
+	struct seen *x = ud;
+	struct vigie_arena *A = &x->st->arena;
+	struct vigie_rejudge_change *c;
+	char id[32], *k;
+	void **slot;
+	size_t n;
+	if (!cve || !source)
+		return 0;
+	n = strlen(cve) + 1 + strlen(source);
+	if (!(k = vigie_arena_alloc(A, n + 1)))
+		goto oom;
+	snprintf(k, n + 1, "%s\037%s", cve, source);
+	if (!(c = vigie_hashmap_get(&x->by_key, k, n))) {
+		if (!(c = vigie_arena_alloc(A, sizeof(*c))) ||
+		    !(slot = vigie_hashmap_slot(&x->by_key, k, n)))
+			goto oom;
+		memset(c, 0, sizeof(*c));
+		if (!(c->cve = vigie_arena_strdup(A, cve)) ||
+		    !(c->source = vigie_arena_strdup(A, source)))
+			goto oom;
+		*slot = c;
+	}
+	if (opened) {
+		c->opened++;
+		x->st->opened++;
+	} else {
+		c->resolved++;
+		x->st->resolved++;
+	}
+	snprintf(id, sizeof(id), "%lld", (long long)host_id);
+	if (!vigie_hashmap_get(&x->hosts, id, strlen(id))) {
+		char *kid = vigie_arena_strdup(A, id);
+		if (!kid || !(slot = vigie_hashmap_slot(&x->hosts, kid, strlen(kid))))
+			goto oom;
+		*slot = kid;
+		x->st->hosts_changed++;
+	}
+	return 0;
+oom:
+	return vigie_error_set(x->err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+}
+
+static int cmp_change(const void *pa, const void *pb)
+{
+	const struct vigie_rejudge_change *a = pa, *b = pb;
+	size_t na = a->opened + a->resolved, nb = b->opened + b->resolved;
+	int c;
+	if (na != nb)
+		return na > nb ? -1 : 1;
+	if ((c = strcmp(a->cve, b->cve)))
+		return c;
+	return strcmp(a->source, b->source);
+}
+
+static int changes_list(struct seen *x)
+{
+	struct vigie_rejudge_stats *st = x->st;
+	size_t n = 0;
+	if (!x->by_key.n)
+		return 0;
+	if (!(st->changes = calloc(x->by_key.n, sizeof(*st->changes))))
+		return vigie_error_set(x->err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	for (size_t i = 0; i < x->by_key.cap; i++)
+		if (x->by_key.keys && x->by_key.keys[i])
+			st->changes[n++] = *(struct vigie_rejudge_change *)x->by_key.vals[i];
+	st->nchanges = n;
+	qsort(st->changes, n, sizeof(*st->changes), cmp_change);
+	return 0;
+}
+
 void vigie_rejudge_stats_release(struct vigie_rejudge_stats *st)
 {
 	if (!st)
 		return;
+	free(st->changes);
 	free(st->releases);
 	vigie_arena_release(&st->arena);
 	memset(st, 0, sizeof(*st));
@@ -503,6 +585,7 @@ int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
 	struct vigie_strv releases;
 	struct fleet_opts fo;
 	struct full fx;
+	struct seen seen;
 	struct rj r;
 	int rc;
 
@@ -518,10 +601,16 @@ int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
 	r.A = &st->arena;
 	r.err = err;
 	vigie_strv_init(&releases);
+	memset(&seen, 0, sizeof(seen));
+	seen.st = st;
+	seen.err = err;
+	vigie_hashmap_init(&seen.by_key);
+	vigie_hashmap_init(&seen.hosts);
 	if (vigie_index_cache_new(&cache))
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 	if ((rc = vigie_store_begin(s, err)))
 		goto done;
+	vigie_store_history_observe(s, change_cb, &seen);
 	if ((rc = vigie_app_judgement_basis(s, policy, r.when, r.basis, sizeof(r.basis), err)) ||
 	    (rc = vigie_store_host_bases_each(s, host_cb, &r, err)))
 		goto out;
@@ -584,12 +673,16 @@ int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
 			if (r.hosts[j].action == RJ_REBASE && !strcmp(r.hosts[j].basis, h->basis))
 				r.hosts[j].action = RJ_CURRENT;
 	}
+	rc = changes_list(&seen);
 out:
+	vigie_store_history_observe(s, NULL, NULL);
 	if (rc)
 		vigie_store_rollback(s);
 	else
 		rc = vigie_store_commit(s, err);
 done:
+	vigie_hashmap_release(&seen.by_key);
+	vigie_hashmap_release(&seen.hosts);
 	for (size_t i = 0; i < r.n; i++)
 		vigie_strv_release(&r.hosts[i].sources);
 	free(r.hosts);

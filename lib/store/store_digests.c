@@ -156,3 +156,10 @@ int vigie_store_meta_set(struct vigie_store *s, const char *key, const char *val
 		vigie_store_bind_text(st, 2, value);
 	return vigie_store_step_done(s, st, err, "record meta");
 }
+
+void vigie_store_history_observe(struct vigie_store *s, store_history_change_cb *cb,
+				 void *ud)
+{
+	s->hist_cb = cb;
+	s->hist_ud = ud;
+}

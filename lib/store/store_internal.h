@@ -6,6 +6,7 @@
 
 #include "vigie/store/driver.h"
 #include "vigie/store/store.h"
+#include "vigie/store/service.h"
 #include "vigie/core/util.h"
 
 #define STORE_MAX_STMTS 256
@@ -20,6 +21,9 @@ struct vigie_store {
 	int64_t bulk_skipped;
 	int allow_shrink; /* vigie_store_allow_shrink() */
 	char kept[96];    /* source whose previous rows this transaction kept */
+	/* vigie_store_history_observe */
+	store_history_change_cb *hist_cb;
+	void *hist_ud;
 	/* prepared statements, cached by the address of their SQL literal */
 	const char *stmt_sql[STORE_MAX_STMTS];
 	struct vigie_stmt *stmt[STORE_MAX_STMTS];

@@ -1209,6 +1209,9 @@ int vigie_store_finding_history_update_some(struct vigie_store *s, int64_t host_
 			    same_text(r->cls, open[i].cls) && same_text(r->state, open[i].state))
 				continue; /* unchanged */
 		}
+		if (s->hist_cb && !open[i].not_effective && (!r || r->resolved) &&
+		    (rc = s->hist_cb(s->hist_ud, host_id, open[i].cve, open[i].source, 1)))
+			goto out;
 		if (!open[i].not_effective) {
 			/* batched on a remote driver, where a key twice in one
 			 * statement would be refused: the batch so far is
@@ -1275,6 +1278,9 @@ int vigie_store_finding_history_update_some(struct vigie_store *s, int64_t host_
 		if (r->resolved)
 			vigie_store_bind_int64(st, 6, booted_at);
 		if ((rc = vigie_store_step_done(s, st, err, "resolve finding")))
+			goto out;
+		if (s->hist_cb && !r->resolved &&
+		    (rc = s->hist_cb(s->hist_ud, host_id, cve, sep + 1, 0)))
 			goto out;
 	}
 out:

@@ -35,6 +35,22 @@ static void print_rejudge(const struct vigie_rejudge_stats *st)
 	if (st->current)
 		printf("; %zu already judged on this data, policy and day", st->current);
 	printf("\n");
+	if (st->opened + st->resolved) {
+		printf("findings opened: %zu, resolved: %zu, on %zu host%s\n", st->opened,
+		       st->resolved, st->hosts_changed, st->hosts_changed == 1 ? "" : "s");
+		for (size_t i = 0; i < st->nchanges && i < 5; i++) {
+			const struct vigie_rejudge_change *c = &st->changes[i];
+			printf("  %s (%s):", c->cve, c->source);
+			if (c->opened)
+				printf(" opened on %zu host%s", c->opened, c->opened == 1 ? "" : "s");
+			if (c->resolved)
+				printf("%s resolved on %zu host%s", c->opened ? "," : "", c->resolved,
+				       c->resolved == 1 ? "" : "s");
+			printf("\n");
+		}
+		if (st->nchanges > 5)
+			printf("  and %zu more\n", st->nchanges - 5);
+	}
 	for (size_t i = 0; i < st->nreleases; i++) {
 		const struct vigie_rejudge_release *r = &st->releases[i];
 		if (r->whole || !r->n)

@@ -92,6 +92,10 @@ expect_out '^judged [0-9]+ stored hosts? again \([1-9][0-9]* on (its|their) chan
 	"the hosts holding a moved source judged on it alone"
 expect_out '^data changed on bookworm for [0-9]+ sources?: .*linux' "the kernel's data moved"
 expect_out '^data changed on bullseye for [0-9]+ sources?: .*src010' "src010's class moved (KEV)"
+expect_out '^findings opened: [1-9][0-9]*, resolved: 0, on [1-9][0-9]* hosts$' "what it opened told"
+expect_out '^  CVE-2026-90002 \(linux\): opened on 4 hosts$' "the kernel's new issue on its 4 hosts"
+n=$(q "$INC" "SELECT count(*) FROM finding_history WHERE first_seen = $(date -d ${D1}T10:00:00Z +%s)")
+expect_out "^findings opened: $n," "the count told is the history's"
 same "a few sources, the kernel and a KEV entry moved"
 # a host upgraded between updates (its push judges a few sources alone)
 both ${D1}T11:00:00Z hosts add host03 --status "$F/host03-up.status" --release bullseye

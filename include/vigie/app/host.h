@@ -133,6 +133,15 @@ struct vigie_rejudge_stats {
 		const char **sources; /* sorted */
 	} *releases;
 	size_t nreleases;
+	/* the findings the re-judgement opened (new, or open again) and
+	 * resolved, per (CVE, source), most hosts first */
+	struct vigie_rejudge_change {
+		const char *cve, *source;
+		size_t opened, resolved; /* hosts */
+	} *changes;
+	size_t nchanges;
+	size_t opened, resolved;   /* (host, CVE, source) rows */
+	size_t hosts_changed;      /* hosts with a finding opened or resolved */
 	struct vigie_arena arena;
 };
 void vigie_rejudge_stats_release(struct vigie_rejudge_stats *st);

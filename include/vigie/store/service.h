@@ -198,6 +198,13 @@ int vigie_store_source_digests_each(struct vigie_store *s, const char *release,
 int vigie_store_source_digest_set(struct vigie_store *s, const char *release,
 				  const char *source, const char *digest,
 				  struct vigie_error *err);
+/* Until unset (cb NULL), every finding-history update of s tells cb of
+ * each (host, CVE, source) it opens (new, or open again; opened 1) or
+ * resolves (opened 0). A non-zero return of cb fails the update. */
+typedef int store_history_change_cb(void *ud, int64_t host_id, const char *cve,
+				    const char *source, int opened);
+void vigie_store_history_observe(struct vigie_store *s, store_history_change_cb *cb,
+				 void *ud);
 /* The value of a key of the store's meta table, in arena (*out NULL:
  * unset); set it (value NULL: unset). */
 int vigie_store_meta_get(struct vigie_store *s, const char *key, struct vigie_arena *arena,
