@@ -128,9 +128,11 @@ struct cls_facts {
 	struct policy_facts pf;
 };
 
-static int load_facts(struct rj *r, const struct vulnindex *idx, struct vigie_hashmap *facts,
+static int load_facts(struct rj *r, struct vigie_index_cache *cache,
+		      const struct vulnindex *idx, struct vigie_hashmap *facts,
 		      struct vigie_arena *A)
 {
+	struct vigie_facts_cache *kept = vigie_index_cache_facts(cache, idx);
 	struct vigie_strv ids;
 	struct store_vuln_facts *got = NULL;
 	int rc = 0;
@@ -165,6 +167,12 @@ static int load_facts(struct rj *r, const struct vulnindex *idx, struct vigie_ha
 		for (size_t j = 0; j < m; j++) {
 			struct cls_facts *c = vigie_arena_alloc(A, sizeof(*c));
 			if (!c) {
+				rc = vigie_error_set(r->err, VIGIE_ENOMEM, NULL, 0,
+						     "out of memory");
+				goto out;
+			}
+			/* kept with the index: the judgements after read them there */
+			if (kept && !vigie_facts_cache_add(kept, ids.v[i + j], &got[j])) {
 				rc = vigie_error_set(r->err, VIGIE_ENOMEM, NULL, 0,
 						     "out of memory");
 				goto out;
@@ -251,7 +259,8 @@ static const char *release_digest(struct rj *r, const struct vulnindex *idx,
 }
 
 /* The release's digests now: source -> hex, "" for the release itself. */
-static int digests_now(struct rj *r, const struct vulnindex *idx, struct vigie_hashmap *out,
+static int digests_now(struct rj *r, struct vigie_index_cache *cache,
+		       const struct vulnindex *idx, struct vigie_hashmap *out,
 		       struct vigie_arena *A)
 {
 	struct vigie_hashmap facts;
@@ -262,7 +271,7 @@ static int digests_now(struct rj *r, const struct vulnindex *idx, struct vigie_h
 	int rc;
 	vigie_hashmap_init(&facts);
 	vigie_date_format(r->when, today, sizeof(today));
-	if ((rc = load_facts(r, idx, &facts, A)))
+	if ((rc = load_facts(r, cache, idx, &facts, A)))
 		goto out;
 	for (size_t i = 0; i < idx->sources.cap; i++) {
 		const struct vuln_source *src;
@@ -360,7 +369,7 @@ static int one_release(struct rj *r, struct vigie_index_cache *cache, const char
 		goto out;
 	}
 	if ((rc = vigie_index_cache_get(cache, r->s, release, &idx, r->err)) ||
-	    (rc = digests_now(r, idx, &now, &T)) ||
+	    (rc = digests_now(r, cache, idx, &now, &T)) ||
 	    (rc = vigie_store_meta_get(r->s, key, &T, &old_basis, r->err)))
 		goto out;
 	if (old_basis && !strcmp(old_basis, r->basis) && !r->full)

@@ -101,6 +101,8 @@ static int scan_host(void *ud, const struct store_host *h)
 	so.policy = x->o->policy;
 	so.now = x->o->now;
 	so.matcher = pr->m;
+	/* the issues' facts read once per index, not once per host */
+	so.facts = vigie_index_cache_facts(x->cache, pr->idx);
 	rc = vigie_scan_run(&res, &inv, pr->idx, x->s, &so, x->err);
 	if (!rc && (rc = vigie_scan_add_stored_restart(&res, x->s, h->id, &inv, pr->idx,
 						       x->o->policy, x->err)))
