@@ -560,9 +560,17 @@ int vigie_vulnimage_dir(char *buf, size_t size, struct vigie_store *s, struct vi
 
 	if (e && *e)
 		n = snprintf(buf, size, "%s", e);
-	else if (!strcmp(vigie_store_driver_name(s), "sqlite"))
-		n = snprintf(buf, size, "%s.index", vigie_store_path(s));
-	else {
+	else if (!strcmp(vigie_store_driver_name(s), "sqlite")) {
+		/* DIR/cache/NAME.index for DIR/NAME: beside db update's downloads
+		 * (DIR/cache), one directory per database, and no name that a
+		 * glob of the database's files (NAME*) would take along */
+		const char *path = vigie_store_path(s), *slash = strrchr(path, '/');
+		if (slash)
+			n = snprintf(buf, size, "%.*s/cache/%s.index", (int)(slash - path), path,
+				     slash + 1);
+		else
+			n = snprintf(buf, size, "cache/%s.index", path);
+	} else {
 		/* a server's database: one directory per database in the user's
 		 * cache (names the database by a digest, never its URL) */
 		if ((rc = vigie_store_identity(s, id, sizeof(id), err)))
@@ -584,6 +592,52 @@ int vigie_vulnimage_dir(char *buf, size_t size, struct vigie_store *s, struct vi
 	return 0;
 }
 
+/* Run as root on another user's SQLite database (root scanning the vigie
+ * user's /var/lib/vigie/vigie.db): the directories root creates beside it
+ * and the images go to the database's owner, as SQLite does for its -wal
+ * and -shm files, so that the owner's own processes can keep writing
+ * there. Only for the default place: a VIGIE_CACHE_DIR is the caller's. */
+struct owner {
+	int apply;
+	uid_t uid;
+	gid_t gid;
+	char parent[4096]; /* DIR/cache, "" when it existed */
+	int made_dir;      /* DIR/cache/NAME.index did not exist */
+};
+
+static void owner_before(struct owner *o, struct vigie_store *s, const char *dir)
+{
+	const char *e = getenv("VIGIE_CACHE_DIR"), *slash = strrchr(dir, '/');
+	struct stat db, st;
+	memset(o, 0, sizeof(*o));
+	if (geteuid() != 0 || (e && *e) || strcmp(vigie_store_driver_name(s), "sqlite") ||
+	    stat(vigie_store_path(s), &db) || db.st_uid == 0)
+		return;
+	o->apply = 1;
+	o->uid = db.st_uid;
+	o->gid = db.st_gid;
+	if (slash && slash > dir && (size_t)(slash - dir) < sizeof(o->parent)) {
+		memcpy(o->parent, dir, (size_t)(slash - dir));
+		o->parent[slash - dir] = '\0';
+		if (!lstat(o->parent, &st))
+			o->parent[0] = '\0';
+	}
+	o->made_dir = lstat(dir, &st) != 0;
+}
+
+static void owner_after(const struct owner *o, const char *dir, const char *file)
+{
+	/* best effort: a failure leaves root's files, readable by root */
+	if (!o->apply)
+		return;
+	if (o->parent[0] && chown(o->parent, o->uid, o->gid))
+		return;
+	if (o->made_dir && chown(dir, o->uid, o->gid))
+		return;
+	if (file && chown(file, o->uid, o->gid))
+		return;
+}
+
 static int noticed; /* the one notice of a process about an unwritable directory */
 
 static void notice_once(struct vigie_error *err, const char *dir, const char *why)
@@ -600,6 +654,7 @@ int vigie_vulnindex_load(struct vulnindex **out, struct vigie_store *s, const ch
 {
 	struct vigie_vulnimage_key key;
 	struct vigie_error quiet;
+	struct owner own;
 	struct vulnindex *idx = NULL;
 	char dir[4096], path[4200];
 	int rd, rc = 0, keep = 1, writable = 1;
@@ -618,6 +673,8 @@ int vigie_vulnindex_load(struct vulnindex **out, struct vigie_store *s, const ch
 	if (keep && !vigie_vulnimage_open(&idx, path, &key, sources != NULL, &quiet))
 		goto found;
 	vigie_error_clear(&quiet);
+	if (keep)
+		owner_before(&own, s, dir);
 	if (keep && (vigie_mkdirs(dir, VIGIE_DIR_MODE, &quiet) || access(dir, W_OK))) {
 		notice_once(err, dir, quiet.msg[0] ? quiet.msg : strerror(errno));
 		writable = 0;
@@ -630,8 +687,11 @@ int vigie_vulnindex_load(struct vulnindex **out, struct vigie_store *s, const ch
 	if ((rc = vigie_vulnindex_build(&idx, s, release, err)))
 		goto out;
 	vigie_error_clear(&quiet);
-	if (keep && writable && vigie_vulnimage_write(idx, &key, path, &quiet))
-		notice_once(err, dir, quiet.msg);
+	if (keep && writable) {
+		if (vigie_vulnimage_write(idx, &key, path, &quiet))
+			notice_once(err, dir, quiet.msg);
+		owner_after(&own, dir, path);
+	}
 found:
 	/* a host with none of its sources in the data: ask the store, as
 	 * vigie_vulnindex_build_for does, so that "no data" means no data */

@@ -60,7 +60,8 @@ int vigie_vulnimage_open(struct vulnindex **out, const char *path,
 			 struct vigie_error *err);
 
 /* The directory of s's images, into buf: $VIGIE_CACHE_DIR when set; for a
- * SQLite database DB, DB.index beside it; for a server's database
+ * SQLite database DIR/NAME, DIR/cache/NAME.index (DIR/cache also holds db
+ * update's downloads); for a server's database
  * $XDG_CACHE_HOME/vigie/index-ID (else ~/.cache/vigie/index-ID; as root
  * /var/cache/vigie/index-ID), ID naming the database. VIGIE_EUSAGE when
  * there is none (no HOME) or buf is too small. */

@@ -64,7 +64,7 @@ static int setup(void **state)
 	(void)state;
 	snprintf(db, sizeof(db), "%s/a.db", test_tmpdir());
 	snprintf(db2, sizeof(db2), "%s/b.db", test_tmpdir());
-	snprintf(cache, sizeof(cache), "%s/a.db.index", test_tmpdir());
+	snprintf(cache, sizeof(cache), "%s/cache/a.db.index", test_tmpdir());
 	snprintf(img, sizeof(img), "%s/" REL ".vidx", cache);
 	unsetenv("VIGIE_CACHE_DIR");
 	s = open_db(db);
@@ -409,7 +409,7 @@ static void test_other_release_or_database(void **state)
 	assert_int_equal(vigie_vulnindex_load(&got, s2, REL, NULL, NULL, &err), 0);
 	vigie_vulnindex_free(got);
 	vigie_store_close(s2);
-	snprintf(other, sizeof(other), "%s.index/" REL ".vidx", db2);
+	snprintf(other, sizeof(other), "%s/cache/b.db.index/" REL ".vidx", test_tmpdir());
 	assert_int_equal(rename(other, img), 0);
 	refused_then_rebuilt("another database");
 	/* a release that cannot name a file: no image, the index all the same */
