@@ -1,7 +1,8 @@
 /* Benchmark: scans of a generated 2,000-package host against the index of
  * a real-size tracker already imported into DB (bench/bench_scan.sh does
  * the import). Reports, each apart:
- *   - the index build (vigie_vulnindex_build) time and peak RSS;
+ *   - the index build (vigie_vulnindex_build) time and peak RSS, then the
+ *     same index written as an image and opened back (eager and lazy);
  *   - one host's scan (vigie_scan_run) without a store, then with the store
  *     supplying facts (descriptions, CVSS, KEV, advisories, lifecycle);
  *   - a fleet of HOSTS hosts sharing most (source, version) pairs, scanned
@@ -21,6 +22,7 @@
 #include "store/store_internal.h"
 #include "vigie/engine/match.h"
 #include "vigie/store/store.h"
+#include "vigie/engine/vulnimage.h"
 #include "vigie/engine/vulnindex.h"
 
 #include <getopt.h>
@@ -29,6 +31,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #define FLEET_CHANGED 40 /* packages per host at a host-specific version */
 #define FLEET_VARIANTS 4 /* alternative versions per package in the fleet */
@@ -70,6 +73,59 @@ static void die(const struct vigie_error *err)
 	char msg[2048];
 	fprintf(stderr, "bench_scan: %s\n", vigie_error_format(err, msg, sizeof(msg)));
 	exit(2);
+}
+
+/* The same index kept as an image (vigie_vulnimage_write) and mapped back:
+ * eagerly (every source materialised, the index cache's way) and lazily
+ * (vigie scan's: the host's sources materialised when looked up), each
+ * the best of 20 opens, against the build from the store above. */
+static void image_bench(struct vigie_store *s, const struct vulnindex *idx, const char *release,
+			double build_ms)
+{
+	struct vigie_vulnimage_key key;
+	struct vigie_error err;
+	struct vulnindex *back;
+	char path[4096];
+	const char *tmp = getenv("TMPDIR");
+	double t0, w_ms, best[2] = { 1e9, 1e9 };
+	FILE *f;
+	long size = 0;
+
+	vigie_error_init(&err);
+	snprintf(path, sizeof(path), "%s/bench_scan-%ld.vidx", tmp && *tmp ? tmp : "/tmp",
+		 (long)getpid());
+	if (vigie_vulnimage_key(&key, s, release, &err))
+		die(&err);
+	t0 = now_ms();
+	if (vigie_vulnimage_write(idx, &key, path, &err))
+		die(&err);
+	w_ms = now_ms() - t0;
+	if ((f = fopen(path, "rb"))) {
+		fseek(f, 0, SEEK_END);
+		size = ftell(f);
+		fclose(f);
+	}
+	for (int lazy = 0; lazy < 2; lazy++)
+		for (int i = 0; i < 20; i++) {
+			double ms;
+			t0 = now_ms();
+			if (vigie_vulnimage_open(&back, path, &key, lazy, &err))
+				die(&err);
+			ms = now_ms() - t0;
+			if (back->nentries != idx->nentries ||
+			    (!lazy && back->sources.n != idx->sources.n)) {
+				fprintf(stderr, "bench_scan: the image does not hold the index\n");
+				exit(2);
+			}
+			vigie_vulnindex_free(back);
+			if (ms < best[lazy])
+				best[lazy] = ms;
+		}
+	unlink(path);
+	printf("index image (%s): %.1f MB written in %.1f ms (fsync'd); open %.2f ms eager,"
+	       " %.2f ms lazy; image open vs build from the store: %.0fx faster eager,"
+	       " %.0fx lazy\n", release, size / 1e6, w_ms, best[0], best[1],
+	       build_ms / best[0], build_ms / best[1]);
 }
 
 /* Times scans of inv; prints one line; returns the findings count. txn:
@@ -193,6 +249,7 @@ usage:
 	printf("index build (%s): %.1f ms, %zu entries, %zu sources, peak RSS %.1f MB"
 	       " (process so far)\n", argv[optind + 1], t1 - t0, idx->nentries,
 	       idx->sources.n, rss_mb());
+	image_bench(s, idx, argv[optind + 1], t1 - t0);
 
 	/* The host: the first npk sources of the index, each at its first
 	 * real fixed version, either slightly older (~old: behind every fix,

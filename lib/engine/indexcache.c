@@ -2,6 +2,7 @@
  * data version changes. */
 #include "vigie/engine/indexcache.h"
 #include "vigie/core/hashmap.h"
+#include "vigie/engine/vulnimage.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -178,8 +179,9 @@ int vigie_index_cache_get(struct vigie_index_cache *c, struct vigie_store *s,
 		return 0;
 	}
 	pthread_mutex_unlock(&c->mu);
-	/* build outside the lock: other releases stay served meanwhile */
-	if ((rc = vigie_vulnindex_build(&built, s, release, err)))
+	/* build (or map the image kept for this data) outside the lock:
+	 * other releases stay served meanwhile */
+	if ((rc = vigie_vulnindex_load(&built, s, release, NULL, &version, err)))
 		return rc;
 	if (!(h = calloc(1, sizeof(*h)))) {
 		vigie_vulnindex_free(built);

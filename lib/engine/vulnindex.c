@@ -1,23 +1,13 @@
-#include "vigie/engine/vulnindex.h"
+#include "engine/vulnindex_internal.h"
 #include "vigie/engine/releases.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Build-time map "source\x1fvuln" -> entry position + 1. */
-struct vi_private {
-	struct vigie_hashmap pairs;
-};
-
-struct vulnindex_full {
-	struct vulnindex pub;
-	struct vi_private priv;
-};
-
 static struct vi_private *priv(struct vulnindex *idx)
 {
-	return &((struct vulnindex_full *)idx)->priv;
+	return &vi_full(idx)->priv;
 }
 
 int vigie_vulnindex_new(struct vulnindex **out, const char *release)
@@ -43,12 +33,17 @@ void vigie_vulnindex_free(struct vulnindex *idx)
 	struct vulnindex_full *f = (struct vulnindex_full *)idx;
 	if (!idx)
 		return;
-	for (size_t i = 0; i < idx->sources.cap; i++)
+	for (size_t i = 0; i < idx->sources.cap && !f->priv.image; i++)
 		if (idx->sources.keys[i])
 			free(((struct vuln_source *)idx->sources.vals[i])->entries);
 	vigie_hashmap_release(&idx->sources);
 	vigie_hashmap_release(&f->priv.pairs);
 	vigie_arena_release(&idx->arena);
+	if (f->priv.image) {
+		vigie_vi_image_close(f->priv.image);
+		if (f->priv.lazy)
+			pthread_mutex_destroy(&f->priv.mu);
+	}
 	free(f);
 }
 
@@ -137,8 +132,8 @@ static int copy_entry(struct vulnindex *idx, struct vuln_entry *d,
 int vigie_vulnindex_add(struct vulnindex *idx, const char *source,
 		  const struct vuln_entry *e, struct vigie_error *err)
 {
-	struct vuln_source *src = get_source(idx, source);
 	struct vi_private *p = priv(idx);
+	struct vuln_source *src = p->image ? NULL : get_source(idx, source);
 	struct vigie_buf key = VIGIE_BUF_INIT;
 	struct vuln_entry *d;
 	uintptr_t pos;
@@ -146,6 +141,10 @@ int vigie_vulnindex_add(struct vulnindex *idx, const char *source,
 	char *k;
 	int rc = 0;
 
+	if (p->image) {
+		rc = vigie_error_set(err, VIGIE_EUSAGE, NULL, 0, "an index read from an image is read-only");
+		goto out;
+	}
 	if (!src || vigie_buf_addf(&key, "%s\x1f%s", source, e->vuln)) {
 		rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 		goto out;
@@ -207,8 +206,10 @@ int vigie_vulnindex_set_support(struct vulnindex *idx, const char *source,
 			  const char *last_version, const char *end_date,
 			  const char *note, int limited)
 {
-	struct vuln_source *src = get_source(idx, source);
-	if (!src)
+	struct vuln_source *src;
+	if (priv(idx)->image)
+		return VIGIE_EUSAGE;
+	if (!(src = get_source(idx, source)))
 		return VIGIE_ENOMEM;
 	if (limited) {
 		src->limited_note = adup(idx, note ? note : "");
@@ -229,6 +230,8 @@ void vigie_vulnindex_finish(struct vulnindex *idx)
 const struct vuln_source *vigie_vulnindex_source(const struct vulnindex *idx,
 					   const char *name)
 {
+	if (vi_full(idx)->priv.lazy)
+		return vigie_vi_image_lookup(vi_full(idx), name);
 	return vigie_hashmap_get(&idx->sources, name, strlen(name));
 }
 

@@ -267,6 +267,30 @@ const char *vigie_store_driver_name(const struct vigie_store *s)
 	return s->drv->name;
 }
 
+int vigie_store_identity(const struct vigie_store *s, char *buf, size_t size,
+			 struct vigie_error *err)
+{
+	const char *where = vigie_store_path(s);
+	struct stat st;
+	int n;
+
+	if (strcmp(s->drv->name, "sqlite")) {
+		/* a server's database: what was reached, never a password */
+		n = snprintf(buf, size, "%s:%s", s->drv->name, where);
+	} else {
+		/* a file: the same path may later name another file */
+		if (stat(where, &st))
+			return vigie_error_set(err, VIGIE_ENOTFOUND, where, 0,
+					       "no database file to identify: %s",
+					       strerror(errno));
+		n = snprintf(buf, size, "sqlite:%ju:%ju", (uintmax_t)st.st_dev,
+			     (uintmax_t)st.st_ino);
+	}
+	if (n < 0 || (size_t)n >= size)
+		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0, "database identity too long");
+	return 0;
+}
+
 int vigie_store_begin(struct vigie_store *s, struct vigie_error *err)
 {
 	int rc;

@@ -11,6 +11,7 @@
 #include "vigie/engine/scan_restart.h"
 #include "vigie/debian/history.h"
 #include "vigie/debian/restart.h"
+#include "vigie/engine/vulnimage.h"
 #include "vigie/engine/vulnindex.h"
 
 #include <getopt.h>
@@ -305,7 +306,7 @@ int cmd_scan(int argc, char **argv)
 		cli_fail("out of memory");
 		goto out;
 	}
-	if (vigie_vulnindex_build_for(&idx, store, inv.release, &sources, &err)) {
+	if (vigie_vulnindex_load(&idx, store, inv.release, &sources, NULL, &err)) {
 		cli_error(&err);
 		goto out;
 	}

@@ -124,4 +124,25 @@ case $OUT in *"$esc"*) ko "--color=never: colours" ;; *) ok ;; esac
 run --color=sometimes scan --status "$D/old.status" --release bullseye
 expect_rc 2 "a bad --color"
 expect_err "--color takes auto, always or never" "bad --color: the message"
+
+# The release's index image: the findings are the same from it, without
+# it (a cache directory that cannot be made: one notice, the index built in
+# memory) and from a damaged one (refused, rebuilt).
+img=${VIGIE_CACHE_DIR:-$T/cache/vigie.db.index}/bullseye.vidx
+scan_old() { run scan --status "$D/old.status" --release bullseye --host old --kernel 5.10.0-27-amd64 --format json; }
+scan_old
+want=$OUT
+[ -f "$img" ] && ok || ko "the first scan writes the index image ($img)"
+scan_old
+expect_eq "$OUT" "$want" "scan from the index image: same output"
+expect_eq "$ERR" "" "scan from the index image: nothing on stderr"
+python3 -c 'import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[len(b)//2]^=0x40; open(p,"wb").write(b)' "$img"
+scan_old
+expect_eq "$OUT" "$want" "scan with a damaged index image: same output"
+scan_old
+expect_eq "$OUT" "$want" "scan from the rewritten image: same output"
+: > "$T/plain"
+VIGIE_CACHE_DIR="$T/plain/cache" scan_old
+expect_eq "$OUT" "$want" "scan without a writable cache directory: same output"
+expect_eq "$(grep -c 'index images cannot be kept in' <<<"$ERR")" "1" "one notice about the cache directory"
 finish

@@ -125,6 +125,32 @@ static void test_open_and_schema(void **state)
 	vigie_store_close(s);
 }
 
+/* Caches kept outside the database tell two databases apart. */
+static void test_identity(void **state)
+{
+	struct vigie_store *s;
+	struct vigie_error err;
+	char a[512], b[512], c[512], tiny[4];
+	(void)state;
+	vigie_error_init(&err);
+	fresh_db();
+	s = open_store(0);
+	assert_int_equal(vigie_store_identity(s, a, sizeof(a), &err), 0);
+	assert_true(strlen(a) > 7);
+	assert_null(strstr(a, "password"));
+	assert_int_equal(vigie_store_identity(s, tiny, sizeof(tiny), &err), VIGIE_EUSAGE);
+	vigie_store_close(s);
+	s = open_store(STORE_READONLY);
+	assert_int_equal(vigie_store_identity(s, b, sizeof(b), &err), 0);
+	assert_string_equal(a, b);
+	vigie_store_close(s);
+	fresh_db();
+	s = open_store(0);
+	assert_int_equal(vigie_store_identity(s, c, sizeof(c), &err), 0);
+	assert_string_not_equal(a, c);
+	vigie_store_close(s);
+}
+
 static void test_transactions(void **state)
 {
 	struct vigie_store *s;
@@ -843,6 +869,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_and_schema),
+		cmocka_unit_test(test_identity),
 		cmocka_unit_test(test_transactions),
 		cmocka_unit_test(test_bulk_and_order),
 		cmocka_unit_test(test_reader_during_write),

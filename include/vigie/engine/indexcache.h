@@ -2,8 +2,10 @@
  * built once from the store, then shared read-only by every thread; when
  * the store's data version changes (an import committed), the next get
  * builds a new index and swaps it in, while requests still holding the
- * old one keep it until they put it back. Thread-safe: one mutex guards
- * the table; building happens outside it. */
+ * old one keep it until they put it back. An index is read from the image
+ * kept for the current data when there is one (vigie/engine/vulnimage.h),
+ * else built and its image written for the next process. Thread-safe: one
+ * mutex guards the table; building happens outside it. */
 #ifndef VIGIE_INDEXCACHE_H
 #define VIGIE_INDEXCACHE_H
 

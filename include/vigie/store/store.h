@@ -61,6 +61,13 @@ void vigie_store_close(struct vigie_store *s);
 const char *vigie_store_path(const struct vigie_store *s);
 /* The driver's name: "sqlite" or "postgresql". */
 const char *vigie_store_driver_name(const struct vigie_store *s);
+/* An identity of the database itself, for what is kept outside it (the
+ * index images): "sqlite:DEV:INO" of the file, or the driver's name and
+ * what vigie_store_path says for a server, so that two databases never
+ * have one identity. Into buf; VIGIE_ENOTFOUND when the file cannot be
+ * identified (none on disk), VIGIE_EUSAGE when buf is too small. */
+int vigie_store_identity(const struct vigie_store *s, char *buf, size_t size,
+			 struct vigie_error *err);
 /* Schema version of the database. */
 int vigie_store_schema_version(struct vigie_store *s);
 
