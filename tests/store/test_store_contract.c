@@ -107,6 +107,127 @@ static void commit_rows(const char *fixed, int n)
 }
 
 /* ---- cases ---- */
+/* ---- the re-judgement's reads and writes (lib/store/store_digests.c) ---- */
+struct held {
+	char all[512];
+};
+
+static int held_cb(void *ud, int64_t host_id, const char *source)
+{
+	struct held *h = ud;
+	size_t len = strlen(h->all);
+	snprintf(h->all + len, sizeof(h->all) - len, "%lld:%s;", (long long)host_id, source);
+	return 0;
+}
+
+static int digest_cb(void *ud, const char *source, const char *digest)
+{
+	struct held *h = ud;
+	size_t len = strlen(h->all);
+	snprintf(h->all + len, sizeof(h->all) - len, "%s=%s;", source, digest);
+	return 0;
+}
+
+static void put_host(struct vigie_store *s, const char *name, const char *release,
+		     struct inventory_pkg *pkgs, size_t n, int64_t *id)
+{
+	struct vigie_error err;
+	struct inventory inv;
+	vigie_error_init(&err);
+	vigie_inventory_init(&inv);
+	inv.host = name;
+	inv.release = release;
+	inv.pkgs = pkgs;
+	inv.npkgs = n;
+	assert_int_equal(vigie_store_host_put(s, &inv, NULL, "cli", id, &err), 0);
+}
+
+static void test_rejudge_reads(void **state)
+{
+	struct inventory_pkg p1[] = {
+		{ "curl", "amd64", "7.1-1", "curl", "7.1-1", "installed", 0 },
+		{ "linux-image-6.1.0-9-amd64", "amd64", "6.1.80+1", "linux-signed-amd64",
+		  "6.1.80+1", "installed", 0 },
+		{ "zlib1g", "amd64", "1.1-1", "zlib", "1.1-1", "installed", 0 },
+	};
+	struct inventory_pkg p2[] = {
+		{ "zlib1g", "amd64", "1.1-1", "zlib", "1.1-1", "installed", 0 },
+	};
+	struct vigie_store *s;
+	struct vigie_error err;
+	struct vigie_arena A;
+	struct store_host_summary sum;
+	struct inventory part;
+	struct held h;
+	const char *v;
+	const char *const want_zlib[] = { "zlib" }, *const want_linux[] = { "linux" };
+	int64_t a, b, c;
+	long n;
+	(void)state;
+	fresh_db();
+	vigie_error_init(&err);
+	vigie_arena_init(&A);
+	s = open_store(0);
+	assert_int_equal(vigie_store_begin(s, &err), 0);
+	put_host(s, "a", "bookworm", p1, 3, &a);
+	put_host(s, "b", "bookworm", p2, 1, &b);
+	put_host(s, "c", "bullseye", p1, 3, &c);
+	/* the holders of a release only, once per (host, source as stored) */
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(vigie_store_hosts_holding(s, "bookworm", want_zlib, 1, 0, held_cb, &h,
+						   &err), 0);
+	char expect[128];
+	snprintf(expect, sizeof(expect), "%lld:zlib;%lld:zlib;", (long long)a, (long long)b);
+	assert_string_equal(h.all, expect);
+	/* the kernel: linux-signed-* packages are the linux source's */
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(vigie_store_hosts_holding(s, "bullseye", want_linux, 1, 1, held_cb, &h,
+						   &err), 0);
+	snprintf(expect, sizeof(expect), "%lld:linux-signed-amd64;", (long long)c);
+	assert_string_equal(h.all, expect);
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(vigie_store_hosts_holding(s, "bullseye", want_linux, 1, 0, held_cb, &h,
+						   &err), 0);
+	assert_string_equal(h.all, "");
+	/* a host's packages of some sources */
+	assert_int_equal(vigie_store_host_load_sources(s, "a", want_zlib, 1, &part, &err), 0);
+	assert_int_equal(part.npkgs, 1);
+	assert_string_equal(part.pkgs[0].name, "zlib1g");
+	vigie_inventory_release(&part);
+	/* summaries on one basis move to another, judged ones only */
+	memset(&sum, 0, sizeof(sum));
+	sum.computed_at = 10;
+	sum.verdict = "judged";
+	sum.basis = "B0";
+	assert_int_equal(vigie_store_host_summary_put(s, a, &sum, &err), 0);
+	assert_int_equal(vigie_store_host_summary_put(s, b, &sum, &err), 0);
+	sum.verdict = "undetermined";
+	assert_int_equal(vigie_store_host_summary_put(s, c, &sum, &err), 0);
+	assert_int_equal(vigie_store_host_summaries_rebase(s, "B0", "B1", 20, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(vigie_store_host_summaries_rebase(s, "B0", "B1", 20, &n, &err), 0);
+	assert_int_equal(n, 0);
+	/* digests per release, set, replaced and forgotten; meta keys */
+	assert_int_equal(vigie_store_source_digest_set(s, "bookworm", "zlib", "d1", &err), 0);
+	assert_int_equal(vigie_store_source_digest_set(s, "bookworm", "curl", "d2", &err), 0);
+	assert_int_equal(vigie_store_source_digest_set(s, "bookworm", "zlib", "d3", &err), 0);
+	assert_int_equal(vigie_store_source_digest_set(s, "bullseye", "zlib", "d4", &err), 0);
+	assert_int_equal(vigie_store_source_digest_set(s, "bookworm", "curl", NULL, &err), 0);
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(vigie_store_source_digests_each(s, "bookworm", digest_cb, &h, &err), 0);
+	assert_string_equal(h.all, "zlib=d3;");
+	assert_int_equal(vigie_store_meta_set(s, "digests_basis bookworm", "B1", &err), 0);
+	assert_int_equal(vigie_store_meta_set(s, "digests_basis bookworm", "B2", &err), 0);
+	assert_int_equal(vigie_store_meta_get(s, "digests_basis bookworm", &A, &v, &err), 0);
+	assert_string_equal(v, "B2");
+	assert_int_equal(vigie_store_meta_set(s, "digests_basis bookworm", NULL, &err), 0);
+	assert_int_equal(vigie_store_meta_get(s, "digests_basis bookworm", &A, &v, &err), 0);
+	assert_null(v);
+	assert_int_equal(vigie_store_commit(s, &err), 0);
+	vigie_store_close(s);
+	vigie_arena_release(&A);
+}
+
 
 static void test_open_and_schema(void **state)
 {
@@ -882,6 +1003,7 @@ int main(void)
 		cmocka_unit_test(test_effective_history),
 		cmocka_unit_test(test_vuln_facts_many),
 		cmocka_unit_test(test_results_outlive_gets),
+		cmocka_unit_test(test_rejudge_reads),
 	};
 	const char *drv = getenv("VIGIE_TEST_DRIVER");
 	if (drv && !strcmp(drv, "pg")) {
