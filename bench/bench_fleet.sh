@@ -27,10 +27,9 @@
 # incremental re-verdict after a tracker update touching 1% of sources at
 # 100,000 hosts <= 2 s; server RSS at 100,000 hosts <= 4 GB.
 #
-# REJUDGE (FLEET_REJUDGE) is `vigie db rejudge` when vigie has that
-# command, else bench/bench_rejudge (vigie_app_rejudge_all, what `db import`
-# runs after importing); REJUDGE_FULL (FLEET_REJUDGE_FULL) is the same with
-# --full. Both run with VIGIE_DB set to the store.
+# REJUDGE (FLEET_REJUDGE) is `vigie db rejudge`, REJUDGE_FULL
+# (FLEET_REJUDGE_FULL) `vigie db rejudge --full`; both run with VIGIE_DB
+# set to the store.
 #   usage: bench/bench_fleet.sh BUILD_DIR
 #   BENCH_QUICK=1: 200 hosts on each driver. FLEET_SQLITE_SIZES (default
 #   "1000 10000"), FLEET_PG_SIZES (default "1000 10000"; "" skips
@@ -47,13 +46,11 @@ else
 fi
 pkgs=${FLEET_PKGS:-2000}
 big=${FLEET_BIG:-0} big_pkgs=${FLEET_BIG_PKGS:-200} big_drivers=${FLEET_BIG_DRIVERS:-postgresql}
-if [ -n "${FLEET_REJUDGE:-}" ]; then
-	REJUDGE=$FLEET_REJUDGE
-	REJUDGE_FULL=${FLEET_REJUDGE_FULL:-$FLEET_REJUDGE --full}
-elif "$VIGIE" db rejudge --help >/dev/null 2>&1; then
-	REJUDGE="$VIGIE db rejudge" REJUDGE_FULL="$VIGIE db rejudge --full"
-else
-	REJUDGE=$BENCH_BIN/bench_rejudge REJUDGE_FULL="$BENCH_BIN/bench_rejudge --full"
+REJUDGE=${FLEET_REJUDGE:-$VIGIE db rejudge}
+REJUDGE_FULL=${FLEET_REJUDGE_FULL:-$REJUDGE --full}
+if [ -z "${FLEET_REJUDGE:-}" ] && ! "$VIGIE" db rejudge --help >/dev/null 2>&1; then
+	echo "this vigie has no 'db rejudge': set FLEET_REJUDGE" >&2
+	exit 77
 fi
 W=$BENCH_DATA/fleet
 rm -rf "$W"
@@ -219,7 +216,7 @@ measure() {
 	timed "$key.c" $REJUDGE
 	echo "   (c) rescan, nothing changed: $(fmt "$key.c"); $(head -1 "$W/$key.c.out")"
 	timed "$key.d" "$VIGIE" db import --tracker-json "$upd"
-	echo "   (d) tracker update (1% of sources) and re-verdict: $(fmt "$key.d"); $(tail -1 "$W/$key.d.out")"
+	echo "   (d) tracker update (1% of sources) and re-verdict: $(fmt "$key.d"); $(grep -m1 "^judged" "$W/$key.d.out" || tail -1 "$W/$key.d.out")"
 	# shellcheck disable=SC2086
 	timed "$key.e" $REJUDGE_FULL
 	echo "   (e) full rescan, same data: $(fmt "$key.e"); $(head -1 "$W/$key.e.out")"
