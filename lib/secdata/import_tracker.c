@@ -97,13 +97,15 @@ struct trk {
 	unsigned long warnings;
 	struct vigie_strv warned_keys;
 	char where[600];
-	/* issues already stored, with the fields they had (an issue listed
-	 * under several packages is written once, or again only to fill a
-	 * field missing the first time) */
+	/* the issues, merged: an issue listed under several packages is
+	 * stored once, each field from the first listing that has it; they
+	 * are written after the tracker rows, in name order. seen: open
+	 * addressing, index + 1 into vulns (0: empty slot) */
 	struct vigie_arena seen_mem;
-	char **seen;
-	unsigned char *seen_fields;
-	size_t seen_cap, seen_n;
+	struct store_vuln *vulns;
+	size_t nvulns, vulns_cap;
+	size_t *seen;
+	size_t seen_cap;
 };
 
 /* FNV-1a */
@@ -118,49 +120,79 @@ static size_t hash_str(const char *s)
 static int seen_grow(struct trk *t)
 {
 	size_t cap = t->seen_cap ? t->seen_cap * 2 : 4096;
-	char **keys = calloc(cap, sizeof(*keys));
-	unsigned char *fl = calloc(cap, 1);
-	if (!keys || !fl) {
-		free(keys);
-		free(fl);
+	size_t *slots = calloc(cap, sizeof(*slots));
+	if (!slots)
 		return VIGIE_ENOMEM;
-	}
-	for (size_t i = 0; i < t->seen_cap; i++) {
+	for (size_t i = 0; i < t->nvulns; i++) {
 		size_t j;
-		if (!t->seen[i])
-			continue;
-		for (j = hash_str(t->seen[i]) & (cap - 1); keys[j]; j = (j + 1) & (cap - 1))
+		for (j = hash_str(t->vulns[i].name) & (cap - 1); slots[j]; j = (j + 1) & (cap - 1))
 			;
-		keys[j] = t->seen[i];
-		fl[j] = t->seen_fields[i];
+		slots[j] = i + 1;
 	}
 	free(t->seen);
-	free(t->seen_fields);
-	t->seen = keys;
-	t->seen_fields = fl;
+	t->seen = slots;
 	t->seen_cap = cap;
 	return 0;
 }
 
-/* Record that issue name was stored with fields; returns 1 when the store
- * must be written (new issue or new fields), 0 when not, or an error. */
-static int seen_update(struct trk *t, const char *name, unsigned char fields)
+/* arena copy of an optional string */
+static int dup_opt(struct trk *t, const char **dst, const char *src)
 {
+	if (!src)
+		return 0;
+	return (*dst = vigie_arena_strdup(&t->seen_mem, src)) ? 0 : VIGIE_ENOMEM;
+}
+
+/* Merge issue v into the issues seen: a new name is added, a known one
+ * gets the fields it lacked. 0 or VIGIE_ENOMEM. */
+static int seen_update(struct trk *t, const struct store_vuln *v)
+{
+	struct store_vuln *e;
 	size_t j;
-	if ((t->seen_n + 1) * 2 > t->seen_cap && seen_grow(t))
+	if ((t->nvulns + 1) * 2 > t->seen_cap && seen_grow(t))
 		return VIGIE_ENOMEM;
-	for (j = hash_str(name) & (t->seen_cap - 1); t->seen[j];
-	     j = (j + 1) & (t->seen_cap - 1))
-		if (!strcmp(t->seen[j], name)) {
-			unsigned char add = fields & (unsigned char)~t->seen_fields[j];
-			t->seen_fields[j] |= fields;
-			return add != 0;
-		}
-	if (!(t->seen[j] = vigie_arena_strdup(&t->seen_mem, name)))
+	for (j = hash_str(v->name) & (t->seen_cap - 1); t->seen[j];
+	     j = (j + 1) & (t->seen_cap - 1)) {
+		e = &t->vulns[t->seen[j] - 1];
+		if (strcmp(e->name, v->name))
+			continue;
+		if ((!e->description && dup_opt(t, &e->description, v->description)) ||
+		    (!e->scope && dup_opt(t, &e->scope, v->scope)))
+			return VIGIE_ENOMEM;
+		if (!e->debianbug)
+			e->debianbug = v->debianbug;
+		return 0;
+	}
+	if (t->nvulns == t->vulns_cap) {
+		size_t cap = t->vulns_cap ? t->vulns_cap * 2 : 4096;
+		struct store_vuln *nv = realloc(t->vulns, cap * sizeof(*nv));
+		if (!nv)
+			return VIGIE_ENOMEM;
+		t->vulns = nv;
+		t->vulns_cap = cap;
+	}
+	e = &t->vulns[t->nvulns];
+	memset(e, 0, sizeof(*e));
+	if (!(e->name = vigie_arena_strdup(&t->seen_mem, v->name)) ||
+	    dup_opt(t, &e->description, v->description) || dup_opt(t, &e->scope, v->scope))
 		return VIGIE_ENOMEM;
-	t->seen_fields[j] = fields;
-	t->seen_n++;
-	return 1;
+	e->debianbug = v->debianbug;
+	t->seen[j] = ++t->nvulns;
+	return 0;
+}
+
+static int vuln_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct store_vuln *)a)->name, ((const struct store_vuln *)b)->name);
+}
+
+/* Write the merged issues, in name order (appended to the table's index
+ * rather than inserted at random places). */
+static int write_vulns(struct trk *t)
+{
+	if (t->nvulns)
+		qsort(t->vulns, t->nvulns, sizeof(*t->vulns), vuln_cmp);
+	return vigie_store_tracker_vulns_put(t->s, t->vulns, t->nvulns, t->err);
 }
 
 static void trk_warn(struct trk *t, const char *fmt, ...)
@@ -321,21 +353,13 @@ static int finish_release(struct trk *t)
 static int finish_issue(struct trk *t)
 {
 	struct store_vuln v;
-	int rc;
 	v.name = t->issue.data;
 	v.description = trk_sv(&t->desc);
 	v.scope = trk_sv(&t->scope);
 	v.debianbug = t->debianbug;
 	t->issues++;
-	rc = seen_update(t, v.name, (unsigned char)((v.description ? 1 : 0) |
-						      (v.scope ? 2 : 0) |
-						      (v.debianbug ? 4 : 0)));
-	if (rc < 0)
+	if (seen_update(t, &v))
 		return trk_fail(t, VIGIE_ENOMEM, "out of memory");
-	if (rc && (rc = vigie_store_vuln_put(t->s, &v, t->err))) {
-		t->rc = rc;
-		return 0;
-	}
 	return 1;
 }
 
@@ -866,6 +890,8 @@ static int run(struct vigie_store *s, struct vigie_reader *r, const char *name,
 		rc = t.rc;
 		goto out;
 	}
+	if ((rc = write_vulns(&t)))
+		goto out;
 	{
 		int64_t skipped = 0;
 		if ((rc = vigie_store_tracker_finish(s, &skipped, err)))
@@ -921,7 +947,7 @@ out:
 	vigie_strv_release(&t.warned_keys);
 	vigie_arena_release(&t.seen_mem);
 	free(t.seen);
-	free(t.seen_fields);
+	free(t.vulns);
 	return rc;
 }
 

@@ -11,13 +11,15 @@
 
 #define STORE_MAX_STMTS 256
 
+enum { STORE_BULK_NONE, STORE_BULK_TRACKER, STORE_BULK_VULNS };
+
 struct vigie_store {
 	const struct vigie_store_driver *drv;
 	struct vigie_conn *conn;
 	char *url;        /* as given to vigie_store_open */
 	int in_tx;
 	int in_read;      /* vigie_store_read_begin() opened a read transaction */
-	int bulk;         /* a bulk load into tracker is open */
+	int bulk;         /* the bulk load open: STORE_BULK_* */
 	int64_t bulk_skipped;
 	int allow_shrink; /* vigie_store_allow_shrink() */
 	char kept[96];    /* source whose previous rows this transaction kept */

@@ -98,8 +98,12 @@ static int part_run(struct vigie_store *s, const struct part *p, int copy,
 		snprintf(where, sizeof(where), " WHERE %.*s%s%s", len, p->where,
 			 at ? (copy ? from : to) : "", at ? at + 2 : "");
 	}
+	/* SQLite: OR FAIL (the transaction is rolled back on any error)
+	 * spares the statement journal, a temporary file holding the old
+	 * content of every reused page the statement writes */
 	if (copy)
-		n = snprintf(sql, sizeof(sql), "INSERT INTO %s%s(%s) SELECT %s FROM %s%s%s",
+		n = snprintf(sql, sizeof(sql), "INSERT%s INTO %s%s(%s) SELECT %s FROM %s%s%s",
+			     s->drv == &vigie_store_sqlite_driver ? " OR FAIL" : "",
 			     p->table, to, p->cols, p->cols, p->table, from, where);
 	else
 		n = snprintf(sql, sizeof(sql), "DELETE FROM %s%s%s", p->table, to, where);

@@ -24,25 +24,47 @@ static int get_row(struct vigie_store *s, struct vigie_stmt *st, struct vigie_ar
 	return 0;
 }
 
-/* A whole import rewrites the tracker table: the driver is told (SQLite
- * raises its page cache and drops the vuln index, rebuilt once at the end),
- * and rows go through the driver's bulk path (SQLite: one prepared INSERT;
- * PostgreSQL: COPY into a staging table). Keys already stored are skipped
- * and counted (first wins). */
+/* A whole import rewrites the tracker and vulns tables: the driver is told
+ * (SQLite raises its page cache and drops the vuln index, rebuilt once at
+ * the end), and rows go through the driver's bulk path (SQLite: one
+ * prepared multi-row INSERT; PostgreSQL: COPY into a staging table), the
+ * tracker rows first, then the issues. Keys already stored are skipped and
+ * counted (first wins). */
 static const char *const tracker_cols[] = {
 	"release", "source", "vuln", "status", "fixed_version", "urgency",
 	"nodsa", "nodsa_reason", "next_point_update", "repositories",
 };
+static const char *const vuln_cols[] = { "name", "description", "scope", "debianbug" };
 
 static int bulk_close(struct vigie_store *s, struct vigie_error *err)
 {
 	int64_t skipped = 0;
-	if (!s->bulk)
+	int which = s->bulk;
+	if (!which)
 		return 0;
-	s->bulk = 0;
+	s->bulk = STORE_BULK_NONE;
 	if (s->drv->bulk_end(s->conn, &skipped))
-		return vigie_store_dberr(s, err, "store tracker rows");
-	s->bulk_skipped += skipped;
+		return vigie_store_dberr(s, err, which == STORE_BULK_TRACKER
+							? "store tracker rows" : "store vulns");
+	if (which == STORE_BULK_TRACKER)
+		s->bulk_skipped += skipped;
+	return 0;
+}
+
+/* Make table (STORE_BULK_*) the open bulk load, ending another one. */
+static int bulk_open(struct vigie_store *s, int which, struct vigie_error *err)
+{
+	int rc;
+	if (s->bulk == which)
+		return 0;
+	if ((rc = bulk_close(s, err)))
+		return rc;
+	if (which == STORE_BULK_TRACKER
+		    ? s->drv->bulk_begin(s->conn, "tracker", tracker_cols, 10)
+		    : s->drv->bulk_begin(s->conn, "vulns", vuln_cols, 4))
+		return vigie_store_dberr(s, err, which == STORE_BULK_TRACKER
+							? "store tracker rows" : "store vulns");
+	s->bulk = which;
 	return 0;
 }
 
@@ -75,7 +97,7 @@ void vigie_store_tracker_abort(struct vigie_store *s)
 {
 	if (s->bulk) {
 		int64_t skipped;
-		s->bulk = 0;
+		s->bulk = STORE_BULK_NONE;
 		s->drv->bulk_end(s->conn, &skipped);
 	}
 	s->drv->bulk_hint(s->conn, "tracker", 0);
@@ -88,11 +110,9 @@ int vigie_store_tracker_put(struct vigie_store *s, const struct store_tracker_ro
 	const char *vals[10] = { r->release, r->source, r->vuln, r->status,
 				 r->fixed_version, r->urgency, r->nodsa,
 				 r->nodsa_reason, npu, r->repositories };
-	if (!s->bulk) {
-		if (s->drv->bulk_begin(s->conn, "tracker", tracker_cols, 10))
-			return vigie_store_dberr(s, err, "store tracker rows");
-		s->bulk = 1;
-	}
+	int rc;
+	if ((rc = bulk_open(s, STORE_BULK_TRACKER, err)))
+		return rc;
 	if (s->drv->bulk_row(s->conn, vals))
 		return vigie_store_dberr(s, err, "store tracker row");
 	return 0;
@@ -106,6 +126,28 @@ int vigie_store_tracker_put_batch(struct vigie_store *s,
 	for (size_t i = 0; i < n; i++)
 		if ((rc = vigie_store_tracker_put(s, &rows[i], err)))
 			return rc;
+	return 0;
+}
+
+int vigie_store_tracker_vulns_put(struct vigie_store *s, const struct store_vuln *v,
+				  size_t n, struct vigie_error *err)
+{
+	int rc;
+	for (size_t i = 0; i < n; i++) {
+		char bug[24];
+		const char *vals[4] = { v[i].name, v[i].description, v[i].scope, NULL };
+		if (!v[i].name)
+			return vigie_error_set(err, VIGIE_EUSAGE, vigie_store_path(s), 0,
+					       "store vuln: no name");
+		if (v[i].debianbug > 0) {
+			snprintf(bug, sizeof(bug), "%ld", v[i].debianbug);
+			vals[3] = bug;
+		}
+		if ((rc = bulk_open(s, STORE_BULK_VULNS, err)))
+			return rc;
+		if (s->drv->bulk_row(s->conn, vals))
+			return vigie_store_dberr(s, err, "store vuln");
+	}
 	return 0;
 }
 

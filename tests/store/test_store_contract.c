@@ -300,14 +300,23 @@ static void test_transactions(void **state)
 }
 
 /* Rows with the same key are skipped (first wins) and counted; text with
- * tabs, newlines, backslashes and UTF-8 comes back as it went in; text
- * sorts byte by byte on every driver. */
+ * tabs, newlines, backslashes and UTF-8 comes back as it went in (tracker
+ * rows and issues, both through the bulk path); text sorts byte by byte
+ * on every driver. */
 static void test_bulk_and_order(void **state)
 {
 	struct vigie_store *s;
 	struct vigie_error err;
 	int64_t skipped = -1;
 	struct collect c;
+	struct vigie_arena mem;
+	struct store_vuln got;
+	static const struct store_vuln vulns[] = {
+		{ "CVE-1", "tab\there,\\ back\\slash\nnewline\r\n \\N \xc3\xa9t\xc3\xa9",
+		  "remote", 987654 },
+		{ "CVE-2", NULL, NULL, 0 },
+		{ "CVE-1", "second: skipped", NULL, 1 },
+	};
 	static const struct store_tracker_row rows[] = {
 		{ "bookworm", "zlib", "CVE-1", "resolved", "1:1.2\t3\\n", NULL, NULL, NULL, 0, NULL },
 		{ "bookworm", "Zlib", "CVE-1", "open", NULL, NULL, NULL, NULL, 0, NULL },
@@ -322,9 +331,21 @@ static void test_bulk_and_order(void **state)
 	assert_int_equal(vigie_store_begin(s, &err), 0);
 	assert_int_equal(vigie_store_tracker_clear(s, &err), 0);
 	assert_int_equal(vigie_store_tracker_put_batch(s, rows, 5, &err), 0);
+	assert_int_equal(vigie_store_tracker_vulns_put(s, vulns, 3, &err), 0);
 	assert_int_equal(vigie_store_tracker_finish(s, &skipped, &err), 0);
 	assert_int_equal(vigie_store_commit(s, &err), 0);
 	assert_int_equal(skipped, 1);
+	vigie_arena_init(&mem);
+	assert_int_equal(vigie_store_vuln_get(s, "CVE-1", &mem, &got, &err), 0);
+	assert_string_equal(got.description, vulns[0].description);
+	assert_string_equal(got.scope, "remote");
+	assert_int_equal(got.debianbug, 987654);
+	assert_int_equal(vigie_store_vuln_get(s, "CVE-2", &mem, &got, &err), 0);
+	assert_null(got.description);
+	assert_null(got.scope);
+	assert_int_equal(got.debianbug, 0);
+	vigie_arena_release(&mem);
+	assert_int_equal(vigie_store_count(s, "vulns", &err), 2);
 	c = read_rows(s, NULL);
 	assert_int_equal(c.n, 4);
 	/* "Z" (0x5a) < "a" (0x61) < "z" < "é" (0xc3 0xa9) */

@@ -222,6 +222,12 @@ int vigie_store_tracker_put(struct vigie_store *s, const struct store_tracker_ro
 int vigie_store_tracker_put_batch(struct vigie_store *s,
 			    const struct store_tracker_row *rows, size_t n,
 			    struct vigie_error *err);
+/* Store n issues in a tracker import, after its last tracker row (the
+ * vulns table was emptied by vigie_store_tracker_clear): through the
+ * driver's bulk path, each name once (a name stored already is skipped:
+ * merge repeated issues before). */
+int vigie_store_tracker_vulns_put(struct vigie_store *s, const struct store_vuln *v,
+				  size_t n, struct vigie_error *err);
 /* Insert or merge one issue: fields already stored win, NULL/0 fields of
  * the stored row are filled from v (one row per issue name). */
 int vigie_store_vuln_put(struct vigie_store *s, const struct store_vuln *v,
