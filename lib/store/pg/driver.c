@@ -601,7 +601,6 @@ static void copy_value(struct vigie_buf *b, const char *v)
 	for (start = p = v; *p; p++) {
 		const char *esc = NULL;
 		switch (*p) {
-		case '\\': esc = "\\\\"; break;
 		case '\t': esc = "\\t"; break;
 		case '\n': esc = "\\n"; break;
 		case '\r': esc = "\\r"; break;

@@ -202,8 +202,12 @@ static void test_roundtrip(void **state)
 	entries = same_index(built, got, 1);
 	vigie_vulnindex_free(got);
 	print_message("%zu sources, %zu entries compared\n", built->sources.n, entries);
-	assert_true(entries > 20);
-	assert_true(built->sources.n > 10);
+	/* the real lists when ../shared is present, else the fixtures' */
+	{
+		int real = test_shared("debian-security-tracker/DSA-list") != NULL;
+		assert_true(entries > (real ? 20u : 5u));
+		assert_true(built->sources.n > (real ? 10u : 5u));
+	}
 	assert_int_equal(access(img, R_OK), 0);
 	image_valid(built);
 	/* from the image now */
