@@ -54,6 +54,7 @@ static int host_cb(void *ud, const struct store_host_basis *b)
 {
 	struct rj *r = ud;
 	struct rj_host *h;
+	int judged = b->verdict && !strcmp(b->verdict, "judged") && b->basis;
 	if (r->n == r->cap) {
 		size_t nc = r->cap ? r->cap * 2 : 256;
 		struct rj_host *nh = realloc(r->hosts, nc * sizeof(*nh));
@@ -68,9 +69,8 @@ static int host_cb(void *ud, const struct store_host_basis *b)
 	h->id = b->id;
 	h->name = keep(r, b->name);
 	h->release = keep(r, b->release);
-	h->basis = b->verdict && !strcmp(b->verdict, "judged") ? keep(r, b->basis) : NULL;
-	if (!h->name || (b->release && !h->release) || (h->basis == NULL) != (!b->verdict ||
-	    strcmp(b->verdict, "judged") || !b->basis))
+	h->basis = judged ? keep(r, b->basis) : NULL;
+	if (!h->name || (b->release && !h->release) || (judged && !h->basis))
 		return vigie_error_set(r->err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 	h->action = !r->full && h->basis && !strcmp(h->basis, r->basis) ? RJ_CURRENT : RJ_FULL;
 	r->n++;
@@ -123,11 +123,6 @@ static const char *hex_of(struct vigie_arena *A, struct dbuf *d)
 	return vigie_arena_strdup(A, hex);
 }
 
-/* The facts that class an issue, per issue of the index. */
-struct cls_facts {
-	struct policy_facts pf;
-};
-
 static int load_facts(struct rj *r, struct vigie_index_cache *cache,
 		      const struct vulnindex *idx, struct vigie_hashmap *facts,
 		      struct vigie_arena *A)
@@ -147,12 +142,13 @@ static int load_facts(struct rj *r, struct vigie_index_cache *cache,
 			void **slot;
 			if (vigie_hashmap_get(facts, id, strlen(id)))
 				continue;
+			/* marked asked for; its facts are put in below */
 			if (!(slot = vigie_hashmap_slot(facts, id, strlen(id))) ||
 			    vigie_strv_push(&ids, id)) {
 				rc = vigie_error_set(r->err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 				goto out;
 			}
-			*slot = (void *)id; /* replaced below */
+			*slot = (void *)id;
 		}
 	}
 	if (ids.n && !(got = calloc(256, sizeof(*got)))) {
@@ -165,24 +161,26 @@ static int load_facts(struct rj *r, struct vigie_index_cache *cache,
 						      got, r->err)))
 			goto out;
 		for (size_t j = 0; j < m; j++) {
-			struct cls_facts *c = vigie_arena_alloc(A, sizeof(*c));
-			if (!c) {
+			const char *id = ids.v[i + j];
+			struct policy_facts *c = vigie_arena_alloc(A, sizeof(*c));
+			void **slot = vigie_hashmap_slot(facts, id, strlen(id));
+			if (!c || !slot) {
 				rc = vigie_error_set(r->err, VIGIE_ENOMEM, NULL, 0,
 						     "out of memory");
 				goto out;
 			}
 			/* kept with the index: the judgements after read them there */
-			if (kept && !vigie_facts_cache_add(kept, ids.v[i + j], &got[j])) {
+			if (kept && !vigie_facts_cache_add(kept, id, &got[j])) {
 				rc = vigie_error_set(r->err, VIGIE_ENOMEM, NULL, 0,
 						     "out of memory");
 				goto out;
 			}
 			memset(c, 0, sizeof(*c));
-			c->pf.kev = got[j].kev_added != NULL;
-			c->pf.cvss = got[j].cvss;
-			c->pf.cvss_vector = got[j].cvss_vector;
-			c->pf.scope = got[j].scope;
-			*vigie_hashmap_slot(facts, ids.v[i + j], strlen(ids.v[i + j])) = c;
+			c->kev = got[j].kev_added != NULL;
+			c->cvss = got[j].cvss;
+			c->cvss_vector = got[j].cvss_vector;
+			c->scope = got[j].scope;
+			*slot = c;
 		}
 	}
 out:
@@ -203,13 +201,13 @@ static const char *source_digest(struct rj *r, const struct vuln_source *src,
 	put_int(b, src->eol_date && strcmp(src->eol_date, today) < 0);
 	for (size_t j = 0; j < src->n; j++) {
 		const struct vuln_entry *e = &src->entries[j];
-		struct cls_facts *c = vigie_hashmap_get(facts, e->vuln, strlen(e->vuln));
+		const struct policy_facts *c = vigie_hashmap_get(facts, e->vuln, strlen(e->vuln));
 		struct policy_facts pf;
 		const char *rule;
 		memset(&pf, 0, sizeof(pf));
 		pf.cvss = -1;
 		if (c)
-			pf = c->pf;
+			pf = *c;
 		pf.urgency = e->urgency;
 		put_str(b, e->vuln);
 		put_int(b, (long)e->status);
@@ -368,12 +366,13 @@ static int one_release(struct rj *r, struct vigie_index_cache *cache, const char
 		rc = vigie_error_set(r->err, VIGIE_ENOMEM, NULL, 0, "release name too long");
 		goto out;
 	}
-	if ((rc = vigie_index_cache_get(cache, r->s, release, &idx, r->err)) ||
-	    (rc = digests_now(r, cache, idx, &now, &T)) ||
-	    (rc = vigie_store_meta_get(r->s, key, &T, &old_basis, r->err)))
+	if ((rc = vigie_store_meta_get(r->s, key, &T, &old_basis, r->err)))
 		goto out;
 	if (old_basis && !strcmp(old_basis, r->basis) && !r->full)
 		goto out; /* taken on this basis already: its hosts are current */
+	if ((rc = vigie_index_cache_get(cache, r->s, release, &idx, r->err)) ||
+	    (rc = digests_now(r, cache, idx, &now, &T)))
+		goto out;
 	x.map = &before;
 	x.A = &T;
 	x.err = r->err;
@@ -641,16 +640,15 @@ int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
 			goto out;
 		st->nreleases++;
 	}
-	/* the rebased hosts first: a partial judgement falling back to a
-	 * full one writes the new basis too, so the rebase must not see it */
+	/* the partial judgements before the rebase: one falling back to a
+	 * full judgement writes the new basis, which the rebase then skips */
 	for (size_t i = 0; i < r.n; i++) {
 		struct rj_host *h = &r.hosts[i];
-		const char *old = h->basis;
 		int partial = 0;
 		if (h->action != RJ_PARTIAL)
 			continue;
 		if ((rc = vigie_app_host_rejudge(s, cache, h->id, h->name, policy, r.when, r.basis,
-						 old, &h->sources, &partial, err)))
+						 h->basis, &h->sources, &partial, err)))
 			goto out;
 		if (partial)
 			st->partial++;
