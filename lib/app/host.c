@@ -287,6 +287,14 @@ static int restart_busy(struct vigie_store *s, int64_t host_id, const struct sto
 	return rc;
 }
 
+int vigie_app_sources_touch_kernel(const struct vigie_strv *sources)
+{
+	for (size_t i = 0; i < sources->n; i++)
+		if (!strncmp(sources->v[i], "linux", 5))
+			return 1;
+	return 0;
+}
+
 /* part: inv with the packages of sources alone (their kernel mapping
  * applied, as findings name them); it shares inv's strings and arena, and
  * only part->pkgs is the caller's to free. */
@@ -440,10 +448,8 @@ int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 		/* judged before on this basis and a few packages changed (no
 		 * kernel): every other source's findings are those stored, so
 		 * only the changed sources' rows are compared */
-		only = !busy && k.same && k.judged && !ch.sources_over && ch.sources.n;
-		for (size_t i = 0; only && i < ch.sources.n; i++)
-			if (!strncmp(ch.sources.v[i], "linux", 5))
-				only = 0;
+		only = !busy && k.same && k.judged && !ch.sources_over && ch.sources.n &&
+		       !vigie_app_sources_touch_kernel(&ch.sources);
 	}
 	/* a partial judgement judges the changed sources' packages alone */
 	if (only && (rc = only_sources(inv, &ch.sources, &part, err)))
@@ -550,10 +556,7 @@ int vigie_app_host_rejudge(struct vigie_store *s, struct vigie_index_cache *cach
 			goto out;
 		if ((rc = restart_busy(s, host_id, NULL, &busy, err)))
 			goto out;
-		only = !busy && k.same && k.judged;
-		for (size_t i = 0; only && i < sources->n; i++)
-			if (!strncmp(sources->v[i], "linux", 5))
-				only = 0;
+		only = !busy && k.same && k.judged && !vigie_app_sources_touch_kernel(sources);
 	}
 	/* a partial judgement reads the packages of its sources alone */
 	rc = only ? vigie_store_host_load_sources(s, name, (const char *const *)sources->v,

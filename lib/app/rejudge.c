@@ -438,13 +438,11 @@ static int one_release(struct rj *r, struct vigie_index_cache *cache, const char
 	}
 	for (size_t i = 0; i < r->n; i++) {
 		struct rj_host *h = &r->hosts[i];
-		int k = 0;
 		if (h->action != RJ_REBASE || !h->sources.n)
 			continue;
-		for (size_t j = 0; j < h->sources.n; j++)
-			if (!strncmp(h->sources.v[j], "linux", 5))
-				k = 1;
-		h->action = k || h->sources.n > 64 ? RJ_FULL : RJ_PARTIAL;
+		h->action = h->sources.n > 64 || vigie_app_sources_touch_kernel(&h->sources)
+				    ? RJ_FULL
+				    : RJ_PARTIAL;
 	}
 	rc = vigie_store_meta_set(r->s, key, r->basis, r->err);
 	goto out;

@@ -118,6 +118,11 @@ int vigie_app_host_rejudge(struct vigie_store *s, struct vigie_index_cache *cach
 			   const struct vigie_strv *sources, int *partial,
 			   struct vigie_error *err);
 
+/* 1 when one of sources is a kernel's ("linux..."): a judgement of a few
+ * sources alone cannot take them (the running kernel and its reboot
+ * depend on the whole host). */
+int vigie_app_sources_touch_kernel(const struct vigie_strv *sources);
+
 /* What vigie_app_rejudge_all did. */
 struct vigie_rejudge_stats {
 	size_t full;     /* hosts judged again in full */
