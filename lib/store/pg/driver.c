@@ -604,6 +604,7 @@ static void copy_value(struct vigie_buf *b, const char *v)
 		case '\t': esc = "\\t"; break;
 		case '\n': esc = "\\n"; break;
 		case '\r': esc = "\\r"; break;
+		case '\\': esc = "\\\\"; break; /* COPY text: a backslash escapes */
 		default: continue;
 		}
 		vigie_buf_add(b, start, (size_t)(p - start));
