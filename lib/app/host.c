@@ -6,6 +6,7 @@
 #include "vigie/engine/fleet.h"
 #include "vigie/engine/scan_restart.h"
 #include "vigie/engine/vulnindex.h"
+#include "vigie/core/sha256.h"
 #include "vigie/core/util.h"
 
 #include <stdio.h>
@@ -46,6 +47,28 @@ int vigie_app_judgement_basis(struct vigie_store *s, const struct policy *pol, i
 	return 0;
 }
 
+/* The digest of a full judgement's findings as the finding history
+ * records them (each field ended by US, a NULL one SOH alone), into hex. */
+static int facts_digest(const struct store_finding_fact *f, size_t n,
+			char hex[SHA256_HEX_LEN + 1])
+{
+	struct vigie_buf b;
+	int oom = 0;
+	vigie_buf_init(&b);
+	for (size_t i = 0; i < n && !oom; i++) {
+		const char *v[6] = { f[i].cve, f[i].source, f[i].installed_version,
+				     f[i].fixed_version, f[i].cls, f[i].state };
+		for (int k = 0; k < 6 && !oom; k++)
+			oom = vigie_buf_adds(&b, v[k] ? v[k] : "\001") ||
+			      vigie_buf_addc(&b, '\037');
+		oom = oom || vigie_buf_addc(&b, f[i].not_effective ? '1' : '0');
+	}
+	if (!oom)
+		vigie_sha256_hex(hex, b.data ? b.data : "", b.len);
+	vigie_buf_release(&b);
+	return oom ? VIGIE_ENOMEM : 0;
+}
+
 /* Record res as host_id's judgement. With only (a partial judgement), res
  * holds the findings of only's sources alone, judged on their own: the
  * caller knows every other source's findings unchanged since the stored
@@ -59,7 +82,8 @@ static int record(struct vigie_store *s, int64_t host_id, int64_t when,
 {
 	struct store_finding_fact *facts = NULL;
 	long before[3] = { 0, 0, 0 };
-	int rc = 0;
+	char digest[SHA256_HEX_LEN + 1];
+	int rc = 0, same = 0;
 
 	*redo = 0;
 	memset(sum, 0, sizeof(*sum));
@@ -95,12 +119,24 @@ static int record(struct vigie_store *s, int64_t host_id, int64_t when,
 		if ((int)f->cls >= 0 && (int)f->cls < 3)
 			sum->open[f->cls]++;
 	}
-	rc = only ? vigie_store_finding_history_update_some(s, host_id, when,
-							    res->kernel.booted_at, facts, res->n,
-							    (const char *const *)only->v, only->n,
-							    before, err)
-		  : vigie_store_finding_history_update(s, host_id, when, res->kernel.booted_at,
-						       facts, res->n, err);
+	/* a full judgement finding what the last full one wrote leaves the
+	 * history unread; a partial one leaves no digest */
+	if (!only) {
+		if (facts_digest(facts, res->n, digest)) {
+			free(facts);
+			return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		}
+		sum->facts_digest = digest;
+		rc = vigie_store_finding_history_same(s, host_id, when, digest, res->n, &same,
+						      err);
+	}
+	if (!rc && !same)
+		rc = only ? vigie_store_finding_history_update_some(
+				    s, host_id, when, res->kernel.booted_at, facts, res->n,
+				    (const char *const *)only->v, only->n, before, err)
+			  : vigie_store_finding_history_update(s, host_id, when,
+							       res->kernel.booted_at, facts,
+							       res->n, err);
 	free(facts);
 	for (int c = 0; !rc && only && c < 3; c++) {
 		sum->open[c] += kept->open[c] - before[c];
@@ -109,6 +145,7 @@ static int record(struct vigie_store *s, int64_t host_id, int64_t when,
 	}
 	if (!rc && !*redo)
 		rc = vigie_store_host_summary_put(s, host_id, sum, err);
+	sum->facts_digest = NULL; /* digest was local */
 	return rc;
 }
 

@@ -63,6 +63,7 @@ struct one {
 	struct vigie_arena *arena;
 	fleet_host_cb *cb;
 	void *ud;
+	int per_host;
 	struct vigie_error *err;
 };
 
@@ -90,6 +91,8 @@ static int scan_host(void *ud, const struct store_host *h)
 			vigie_index_cache_put(x->cache, pr->idx);
 			return vigie_error_set(x->err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 		}
+		if (!x->per_host)
+			vigie_matcher_share(pr->m);
 		*slot = pr;
 	}
 	if ((rc = vigie_store_host_load(x->s, h->name, &inv, x->err))) {
@@ -113,6 +116,12 @@ static int scan_host(void *ud, const struct store_host *h)
 	}
 	vigie_inventory_release(&inv);
 	return rc;
+}
+
+int vigie_fleet_per_host(const struct fleet_opts *o)
+{
+	const char *e = getenv("VIGIE_FLEET_PER_HOST");
+	return o->per_host || (e && *e && strcmp(e, "0"));
 }
 
 int vigie_fleet_scan(struct vigie_store *s, const struct fleet_opts *o, fleet_host_cb *cb,
@@ -140,6 +149,7 @@ int vigie_fleet_scan(struct vigie_store *s, const struct fleet_opts *o, fleet_ho
 	x.arena = &arena;
 	x.cb = cb;
 	x.ud = ud;
+	x.per_host = vigie_fleet_per_host(o);
 	x.err = err;
 	for (size_t i = 0; i < c.names.n; i++) {
 		struct host_copy hc;

@@ -81,6 +81,18 @@ struct matcher {
 	char today[16];
 	struct vigie_arena arena;
 	struct vigie_hashmap cache; /* "source\x1fversion" -> struct match_list* */
+	/* the findings shared per (source, version) (vigie_matcher_share):
+	 * built once, for the first scan's policy and store, into tres */
+	int share, tbound;
+	const struct policy *tpol;
+	const struct vigie_store *tstore;
+	struct scan_result tres;    /* the shared findings and their strings */
+	struct vigie_hashmap tmpl;  /* "source\x1fversion" -> struct shared* */
+};
+
+/* A pair's findings: tres.findings[first .. first + n) */
+struct shared {
+	size_t first, n;
 };
 
 int vigie_matcher_new(struct matcher **out, const struct vulnindex *idx,
@@ -95,14 +107,24 @@ int vigie_matcher_new(struct matcher **out, const struct vulnindex *idx,
 	vigie_date_format(now ? now : vigie_now(), m->today, sizeof(m->today));
 	vigie_arena_init(&m->arena);
 	vigie_hashmap_init(&m->cache);
+	vigie_arena_init(&m->tres.arena);
+	vigie_hashmap_init(&m->tmpl);
 	*out = m;
 	return 0;
+}
+
+void vigie_matcher_share(struct matcher *m)
+{
+	m->share = 1;
 }
 
 void vigie_matcher_free(struct matcher *m)
 {
 	if (!m)
 		return;
+	vigie_hashmap_release(&m->tmpl);
+	free(m->tres.findings);
+	vigie_arena_release(&m->tres.arena);
 	vigie_hashmap_release(&m->cache);
 	vigie_arena_release(&m->arena);
 	free(m);
@@ -214,6 +236,7 @@ struct scan_ctx {
 	struct vigie_hashmap hidden;   /* source -> hidden unimportant count + 1 */
 	const char *newest_kernel;     /* version of the newest image */
 	char today[16];                /* the scan's date, for support end dates */
+	int share;                     /* the matcher's shared findings serve */
 };
 
 static const char *adup(struct scan_result *r, const char *s)
@@ -485,6 +508,18 @@ static const struct store_vuln_facts *facts_for(struct scan_ctx *c, const char *
 	return f;
 }
 
+/* g's findings are shared on m already (g single-version, not the kernel) */
+static int shared_known(struct matcher *m, const struct group *g)
+{
+	struct pair_key key;
+	int known;
+	if (g->multi || g->kernel || key_make(&key, g->source, g->version))
+		return 0;
+	known = vigie_hashmap_get(&m->tmpl, key.data, key.len) != NULL;
+	key_release(&key);
+	return known;
+}
+
 /* Read the facts of every issue the groups' matches name in a few
  * statements (vigie_store_vuln_facts_many) into c->facts, before the
  * findings are built: facts_for then finds them all. A failure leaves
@@ -503,6 +538,7 @@ static void facts_prefetch(struct scan_ctx *c, struct matcher *m)
 		const struct group *g = c->glist[i];
 		const struct match_list *l;
 		if (!vigie_vulnindex_source(c->idx, g->source) ||
+		    (c->share && shared_known(m, g)) ||
 		    !(l = vigie_matcher_match(m, g->source, g->version)))
 			continue;
 		for (size_t h = 0; h < l->n; h++) {
@@ -761,6 +797,61 @@ out:
 	return rc;
 }
 
+/* Add g's findings (g single-version, not the kernel) from the ones m
+ * shares, built on first use as add_finding builds them, with g's
+ * binaries. */
+static int add_shared(struct scan_ctx *c, struct matcher *m, const struct group *g,
+		      const struct vuln_source *src, const struct match_list *l)
+{
+	struct scan_result *host = c->res, *t = &m->tres;
+	struct pair_key key;
+	struct shared *sh;
+	int rc = 0;
+
+	if (key_make(&key, g->source, g->version))
+		return VIGIE_ENOMEM;
+	if (!(sh = vigie_hashmap_get(&m->tmpl, key.data, key.len))) {
+		struct group fg;
+		void **slot;
+		char *k = vigie_arena_strndup(&t->arena, key.data, key.len);
+		memset(&fg, 0, sizeof(fg));
+		fg.source = vigie_arena_strdup(&t->arena, g->source);
+		fg.version = vigie_arena_strdup(&t->arena, g->version);
+		sh = vigie_arena_alloc(&t->arena, sizeof(*sh));
+		if (!k || !fg.source || !fg.version || !sh) {
+			rc = VIGIE_ENOMEM;
+			goto out;
+		}
+		sh->first = t->n;
+		c->res = t; /* built into the matcher's result */
+		for (size_t h = 0; !rc && h < l->n; h++)
+			rc = add_finding(c, &fg, src, &l->hits[h]);
+		c->res = host;
+		if (!rc && !(slot = vigie_hashmap_slot(&m->tmpl, k, key.len)))
+			rc = VIGIE_ENOMEM;
+		if (rc) {
+			t->n = sh->first;
+			goto out;
+		}
+		sh->n = t->n - sh->first;
+		*slot = sh;
+	}
+	for (size_t i = 0; i < sh->n; i++) {
+		struct finding *f = vigie_scan_result_slot(host);
+		if (!f) {
+			rc = VIGIE_ENOMEM;
+			goto out;
+		}
+		*f = t->findings[sh->first + i];
+		f->bins = g->bins;
+		f->nbins = g->nbins;
+		host->n++;
+	}
+out:
+	key_release(&key);
+	return rc;
+}
+
 /* A source installed at several versions hides, at its oldest version,
  * every unimportant issue its newer ones hide: count the largest set once. */
 static int note_hidden(struct scan_ctx *c, const char *source, size_t n)
@@ -941,6 +1032,15 @@ int vigie_scan_run(struct scan_result *res, const struct inventory *inv,
 		rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 		goto out;
 	}
+	/* the matcher's shared findings, for the policy and store they were
+	 * built for */
+	c.share = m->share && m == opts->matcher && m->idx == idx && !strcmp(m->today, c.today) &&
+		  (!m->tbound || (m->tpol == opts->policy && m->tstore == store));
+	if (c.share && !m->tbound) {
+		m->tbound = 1;
+		m->tpol = opts->policy;
+		m->tstore = store;
+	}
 	rd = store ? vigie_store_read_begin(store) : 0;
 	if ((rc = group_packages(&c)))
 		goto out;
@@ -960,6 +1060,13 @@ int vigie_scan_run(struct scan_result *res, const struct inventory *inv,
 		if (l->hidden_unimportant && note_hidden(&c, g->source, l->hidden_unimportant)) {
 			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 			goto out;
+		}
+		if (c.share && !g->multi && !g->kernel) {
+			if ((rc = add_shared(&c, m, g, src, l))) {
+				rc = vigie_error_set(err, rc, NULL, 0, "out of memory");
+				goto out;
+			}
+			continue;
 		}
 		for (size_t h = 0; h < l->n; h++)
 			if ((rc = add_finding(&c, g, src, &l->hits[h]))) {

@@ -587,7 +587,7 @@ int vigie_store_host_summary_put(struct vigie_store *s, int64_t host_id,
 	static const char sql[] =
 		"INSERT INTO host_summary(host_id, computed_at, verdict, reason, open_highly,"
 		" open_critical, open_standard, pending_security, reboot, lifecycle,"
-		" lifecycle_end, basis) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"
+		" lifecycle_end, basis, facts_digest) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"
 		" ON CONFLICT(host_id) DO UPDATE SET computed_at=excluded.computed_at,"
 		" verdict=excluded.verdict, reason=excluded.reason,"
 		" open_highly=excluded.open_highly, open_critical=excluded.open_critical,"
@@ -596,7 +596,7 @@ int vigie_store_host_summary_put(struct vigie_store *s, int64_t host_id,
 		"  THEN host_summary.pending_security ELSE excluded.pending_security END,"
 		" reboot=excluded.reboot,"
 		" lifecycle=excluded.lifecycle, lifecycle_end=excluded.lifecycle_end,"
-		" basis=excluded.basis";
+		" basis=excluded.basis, facts_digest=excluded.facts_digest";
 	/* the open rows were seen at the time of the judged summary replaced
 	 * by one without a verdict: written into them before it goes (see
 	 * vigie_store_finding_history_update) */
@@ -629,6 +629,8 @@ int vigie_store_host_summary_put(struct vigie_store *s, int64_t host_id,
 	vigie_store_bind_text(st, 10, m->lifecycle);
 	vigie_store_bind_text(st, 11, m->lifecycle_end);
 	vigie_store_bind_text(st, 12, m->basis);
+	vigie_store_bind_text(st, 13, m->verdict && !strcmp(m->verdict, "judged")
+					      ? m->facts_digest : NULL);
 	return vigie_store_step_done(s, st, err, "store host summary");
 }
 
@@ -637,8 +639,8 @@ int vigie_store_host_summary_get(struct vigie_store *s, int64_t host_id,
 {
 	static const char sql[] =
 		"SELECT computed_at, verdict, reason, open_standard, open_critical,"
-		" open_highly, pending_security, reboot, lifecycle, lifecycle_end, basis"
-		" FROM host_summary WHERE host_id = ?";
+		" open_highly, pending_security, reboot, lifecycle, lifecycle_end, basis,"
+		" facts_digest FROM host_summary WHERE host_id = ?";
 	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	struct store_host_summary m;
 	int rc;
@@ -658,6 +660,7 @@ int vigie_store_host_summary_get(struct vigie_store *s, int64_t host_id,
 		m.lifecycle = vigie_store_col_text(st, 8);
 		m.lifecycle_end = vigie_store_col_text(st, 9);
 		m.basis = vigie_store_col_text(st, 10);
+		m.facts_digest = vigie_store_col_text(st, 11);
 		rc = cb(ud, &m);
 		vdb_reset(st);
 		return rc;
@@ -990,6 +993,31 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 {
 	return vigie_store_finding_history_update_some(s, host_id, when, booted_at, open, n,
 						       NULL, 0, NULL, err);
+}
+
+int vigie_store_finding_history_same(struct vigie_store *s, int64_t host_id, int64_t when,
+				     const char *digest, size_t n, int *same,
+				     struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT m.computed_at, m.facts_digest, (SELECT count(*) FROM finding_history f"
+		"  WHERE f.host_id = m.host_id AND f.effective_at IS NULL)"
+		" FROM host_summary m WHERE m.host_id = ? AND m.verdict = 'judged'";
+	struct vigie_stmt *st;
+	int step;
+	*same = 0;
+	if (!digest)
+		return 0;
+	if (!(st = vigie_store_stmt(s, sql, err)))
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, host_id);
+	if ((step = vdb_step(st)) == VIGIE_STEP_ROW) {
+		const char *d = vigie_store_col_text(st, 1);
+		*same = vdb_col_int64(st, 0) <= when && d && !strcmp(d, digest) &&
+			vdb_col_int64(st, 2) == (int64_t)n;
+		step = vdb_step(st);
+	}
+	return done(s, st, step, err, "read host summary");
 }
 
 /* Write the open findings batch[0..*n) (indexes into open): FH_BATCH of

@@ -7,9 +7,12 @@
 # change entries, a kernel change, a host upgraded between updates, a new
 # day, an update moving every source); one re-judges as vigie does, the
 # other has its digests removed before each step (so every host is judged
-# in full, the plain path). After each step every finding-history row and
-# every summary (counts, basis, times) must be the same in both, and the
-# output must show which path was taken.
+# in full, the plain path, each host's findings built for it alone:
+# VIGIE_FLEET_PER_HOST). After each step every finding-history row, every
+# summary (counts, basis, times) and `vigie fleet --findings` and SARIF
+# (findings shared per (source, version), with each host's binaries,
+# against each host's own) must be the same
+# in both, and the output must show which path was taken.
 . "$(dirname "$0")/lib.sh"
 set -e
 F=$T/fix
@@ -48,7 +51,8 @@ both() {
 	local when=$1
 	shift
 	forget "$FULL"
-	VIGIE_DB=$FULL VIGIE_NOW=$when "$VIGIE" "$@" > "$T/full.out" ||
+	LAST=$when
+	VIGIE_DB=$FULL VIGIE_NOW=$when VIGIE_FLEET_PER_HOST=1 "$VIGIE" "$@" > "$T/full.out" ||
 		{ ko "full: vigie $*"; return 1; }
 	VIGIE_DB=$INC VIGIE_NOW=$when run "$@"
 	expect_rc 0 "vigie $*"
@@ -70,6 +74,18 @@ same() {
 	if [ "$b" = 12 ] && cmp -s "$T/inc.sums" "$T/full.sums"; then ok; else
 		ko "$1: summaries differ ($b rows)"
 		diff "$T/full.sums" "$T/inc.sums" | head -10 >&2 || true
+	fi
+	VIGIE_DB=$INC VIGIE_NOW=$LAST "$VIGIE" fleet --format json --findings > "$T/inc.fleet" || true
+	VIGIE_DB=$FULL VIGIE_NOW=$LAST VIGIE_FLEET_PER_HOST=1 "$VIGIE" fleet --format json \
+		--findings > "$T/full.fleet" || true
+	# SARIF names each finding's binary packages
+	VIGIE_DB=$INC VIGIE_NOW=$LAST "$VIGIE" fleet --format sarif >> "$T/inc.fleet" || true
+	VIGIE_DB=$FULL VIGIE_NOW=$LAST VIGIE_FLEET_PER_HOST=1 "$VIGIE" fleet --format sarif \
+		>> "$T/full.fleet" || true
+	b=$(grep -c '"cve"' "$T/inc.fleet" || true)
+	if [ "$b" -gt 0 ] && cmp -s "$T/inc.fleet" "$T/full.fleet"; then ok; else
+		ko "$1: shared findings differ from each host's own ($b findings)"
+		diff "$T/full.fleet" "$T/inc.fleet" | head -10 >&2 || true
 	fi
 }
 
@@ -125,7 +141,9 @@ same "every source moved"
 VIGIE_DB=$INC VIGIE_NOW=${D2}T09:00:00Z run db rejudge --full
 expect_rc 0 "db rejudge --full"
 expect_out '^judged 12 stored hosts again$' "--full: every host"
-VIGIE_DB=$FULL VIGIE_NOW=${D2}T09:00:00Z "$VIGIE" db rejudge --full > /dev/null
+VIGIE_DB=$FULL VIGIE_NOW=${D2}T09:00:00Z VIGIE_FLEET_PER_HOST=1 "$VIGIE" db rejudge --full \
+	> /dev/null
+LAST=${D2}T09:00:00Z
 same "--full"
 run db rejudge extra
 expect_rc 2 "an operand is refused"

@@ -7,6 +7,7 @@
 #include "vigie/store/decisions.h"
 #include "vigie/store/driver.h"
 #include "vigie/store/service.h"
+#include "store/store_internal.h" /* SQL behind vigie's back */
 #include "vigie/debian/inventory.h"
 #include "vigie/core/util.h"
 
@@ -772,6 +773,80 @@ static void test_effective_history(void **state)
 	vigie_store_close(s);
 }
 
+/* The history is left unread only when the judged summary's digest is
+ * the new judgement's, the summary is not later than it, and the history
+ * still holds as many rows still the host's findings (open, or fixed and
+ * not in effect): a row removed behind vigie's back, another digest, a
+ * summary with no digest (a partial judgement) or without a verdict, or
+ * a clock gone back, all make the caller update the history. */
+static void test_history_same(void **state)
+{
+	struct vigie_store *s;
+	struct vigie_error err;
+	struct inventory inv;
+	struct store_finding_fact f[] = {
+		{ "CVE-A", "curl", "7.1-1", "7.2-1", "standard", "fixed-available", 0 },
+		{ "CVE-B", "linux", "6.1.1-1", "6.1.2-1", "critical", "reboot-required", 1 },
+	};
+	struct store_host_summary sum;
+	int64_t id;
+	int same = -1;
+	(void)state;
+	fresh_db();
+	vigie_error_init(&err);
+	s = open_store(0);
+	vigie_inventory_init(&inv);
+	inv.host = "h1";
+	inv.release = "bookworm";
+	assert_int_equal(vigie_store_begin(s, &err), 0);
+	assert_int_equal(vigie_store_host_put(s, &inv, NULL, "cli", &id, &err), 0);
+	/* no summary yet */
+	assert_int_equal(vigie_store_finding_history_same(s, id, 100, "d1", 2, &same, &err), 0);
+	assert_int_equal(same, 0);
+	assert_int_equal(vigie_store_finding_history_update(s, id, 100, 0, f, 2, &err), 0);
+	memset(&sum, 0, sizeof(sum));
+	sum.computed_at = 100;
+	sum.verdict = "judged";
+	sum.pending_security = -1;
+	sum.facts_digest = "d1";
+	assert_int_equal(vigie_store_host_summary_put(s, id, &sum, &err), 0);
+	assert_int_equal(vigie_store_finding_history_same(s, id, 200, "d1", 2, &same, &err), 0);
+	assert_int_equal(same, 1);
+	assert_int_equal(vigie_store_finding_history_same(s, id, 200, "d2", 2, &same, &err), 0);
+	assert_int_equal(same, 0);
+	assert_int_equal(vigie_store_finding_history_same(s, id, 200, NULL, 2, &same, &err), 0);
+	assert_int_equal(same, 0);
+	assert_int_equal(vigie_store_finding_history_same(s, id, 200, "d1", 3, &same, &err), 0);
+	assert_int_equal(same, 0);
+	assert_int_equal(vigie_store_finding_history_same(s, id, 50, "d1", 2, &same, &err), 0);
+	assert_int_equal(same, 0); /* the clock went back */
+	assert_int_equal(vigie_store_commit(s, &err), 0);
+	/* a row gone behind vigie's back */
+	assert_int_equal(vigie_store_exec(s, "DELETE FROM finding_history WHERE cve = 'CVE-B'",
+					  &err), 0);
+	assert_int_equal(vigie_store_finding_history_same(s, id, 200, "d1", 2, &same, &err), 0);
+	assert_int_equal(same, 0);
+	/* a summary without a digest, then one without a verdict */
+	assert_int_equal(vigie_store_begin(s, &err), 0);
+	assert_int_equal(vigie_store_finding_history_update(s, id, 300, 0, f, 2, &err), 0);
+	sum.computed_at = 300;
+	sum.facts_digest = NULL;
+	assert_int_equal(vigie_store_host_summary_put(s, id, &sum, &err), 0);
+	assert_int_equal(vigie_store_finding_history_same(s, id, 400, "d1", 2, &same, &err), 0);
+	assert_int_equal(same, 0);
+	sum.facts_digest = "d1";
+	sum.verdict = "undetermined";
+	sum.reason = "no data";
+	assert_int_equal(vigie_store_host_summary_put(s, id, &sum, &err), 0);
+	assert_int_equal(vigie_store_finding_history_same(s, id, 400, "d1", 2, &same, &err), 0);
+	assert_int_equal(same, 0);
+	assert_int_equal(vigie_store_commit(s, &err), 0);
+	inv.host = NULL;
+	inv.release = NULL;
+	vigie_inventory_release(&inv);
+	vigie_store_close(s);
+}
+
 /* Facts of many issues at once are, field by field, those read one by
  * one: 600 ids over three chunks, each with its own mix of a vulns row
  * (with or without scope), a CVSS row (score or none, its own KEV date or
@@ -1022,6 +1097,7 @@ int main(void)
 		cmocka_unit_test(test_decisions),
 		cmocka_unit_test(test_previous_import),
 		cmocka_unit_test(test_effective_history),
+		cmocka_unit_test(test_history_same),
 		cmocka_unit_test(test_vuln_facts_many),
 		cmocka_unit_test(test_results_outlive_gets),
 		cmocka_unit_test(test_rejudge_reads),

@@ -21,7 +21,15 @@ struct fleet_opts {
 	int (*skip)(void *ud, const struct store_host *host, int *skip,
 		    struct vigie_error *err);
 	void *skip_ud;
+	/* each host's findings built for it alone, none shared with the
+	 * other hosts of its release (vigie_matcher_share): the plain path
+	 * the shared one is checked and measured against; also set by
+	 * VIGIE_FLEET_PER_HOST (not empty, not 0) in the environment */
+	int per_host;
 };
+
+/* o->per_host, or VIGIE_FLEET_PER_HOST set */
+int vigie_fleet_per_host(const struct fleet_opts *o);
 
 /* Called once per host with its scan (valid during the call only). A host
  * whose release is unknown is passed with res NULL and why set. A non-zero

@@ -41,6 +41,16 @@ struct matcher;
  * whether a support end date has passed. */
 int vigie_matcher_new(struct matcher **out, const struct vulnindex *idx,
 		int include_unimportant, int64_t now);
+/* Share the findings themselves per (source, version) across the scans
+ * given this matcher (scan_opts.matcher): a pair's findings, facts,
+ * class and evidence sentence are built by the first scan holding the
+ * pair and copied by the others, which add their own binaries. Sources
+ * installed at two versions and the kernel (whose findings depend on the
+ * host's images) are judged per host. The sharing holds for the policy
+ * and store of the first scan; a scan with another policy or store
+ * builds its findings itself. The results of such scans point into the
+ * matcher: release them before it. */
+void vigie_matcher_share(struct matcher *m);
 /* The hits for source at version (a parsed, valid version). The list is
  * owned by the matcher. NULL only on out of memory. */
 const struct match_list *vigie_matcher_match(struct matcher *m, const char *source,

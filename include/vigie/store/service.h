@@ -150,6 +150,10 @@ struct store_host_summary {
 	const char *lifecycle, *lifecycle_end;
 	const char *basis;             /* what the judgement rests on (see
 					  vigie_app_host_ingest), NULL: unknown */
+	const char *facts_digest;      /* the digest of the findings a full
+					  judgement wrote into the finding
+					  history, NULL: none (see
+					  vigie_store_finding_history_same) */
 };
 /* Store host_id's summary. One without a verdict first writes, into the
  * host's open finding rows, the time the judged summary it replaces saw
@@ -308,6 +312,15 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 				       int64_t when, int64_t booted_at,
 				       const struct store_finding_fact *open, size_t n,
 				       struct vigie_error *err);
+/* *same is set when the host's finding history needs no update for a
+ * full judgement at when of n findings whose digest is digest: its judged
+ * summary was computed no later than when, after a full judgement of
+ * findings with that digest (facts_digest), and the history still holds
+ * n rows still the host's findings (open, or fixed and not in effect).
+ * Else *same is 0 and the caller updates the history. */
+int vigie_store_finding_history_same(struct vigie_store *s, int64_t host_id, int64_t when,
+				     const char *digest, size_t n, int *same,
+				     struct vigie_error *err);
 /* The same for the rows of the given sources only (at most 64): the
  * caller knows the open findings of every other source are those stored
  * (their packages and everything they are judged on unchanged); facts of

@@ -225,4 +225,7 @@ const struct vigie_migration vigie_store_pg_migrations[VIGIE_PG_NMIGRATIONS] = {
 	  "CREATE TABLE source_digests(release TEXT COLLATE \"C\" NOT NULL,"
 	  " source TEXT COLLATE \"C\" NOT NULL, digest TEXT NOT NULL,"
 	  " PRIMARY KEY(release, source));" },
+	{ 13,
+	  /* see the SQLite migration 13 */
+	  "ALTER TABLE host_summary ADD COLUMN facts_digest TEXT;" },
 };

@@ -249,4 +249,9 @@ const struct vigie_migration vigie_store_sqlite_migrations[VIGIE_SQLITE_NMIGRATI
 	   * digest moved (lib/app/rejudge.c) */
 	  "CREATE TABLE source_digests(release TEXT NOT NULL, source TEXT NOT NULL,"
 	  " digest TEXT NOT NULL, PRIMARY KEY(release, source));" },
+	{ 13,
+	  /* a digest of the findings a full judgement wrote into the host's
+	   * finding history: the next full judgement finding the same ones
+	   * leaves the history unread (vigie_store_finding_history_same) */
+	  "ALTER TABLE host_summary ADD COLUMN facts_digest TEXT;" },
 };
