@@ -52,10 +52,9 @@ struct out {
 	int rc;                    /* first error met in a callback */
 };
 
-static int on_host(void *ud, const struct store_host *h, const struct scan_result *r,
-		   const char *why)
+static int host_out(struct out *o, const struct store_host *h, const struct scan_result *r,
+		    const char *why)
 {
-	struct out *o = ud;
 	if (r) {
 		/* the result is ours during the call: decisions and filters
 		 * take findings out of it before anything is counted */
@@ -208,6 +207,25 @@ static int on_host(void *ud, const struct store_host *h, const struct scan_resul
 			       r->lifecycle.warn ? "; " : "",
 			       r->lifecycle.warn ? r->lifecycle.state : "");
 	}
+	return 0;
+}
+
+/* One host's part, written out once 64 KiB are held (JSON and CSV: a
+ * fleet's findings run to gigabytes; the text lines are laid out at the
+ * end). A failure past that point leaves the output cut short, the exit
+ * status and the message saying so. */
+static int on_host(void *ud, const struct store_host *h, const struct scan_result *r,
+		   const char *why)
+{
+	struct out *o = ud;
+	int rc = host_out(o, h, r, why);
+	if (rc || o->vd || !strcmp(o->format, "text") || o->buf.len < (64u << 10))
+		return rc;
+	if (cli_write(o->buf.data, o->buf.len)) {
+		o->rc = VIGIE_EIO;
+		return VIGIE_EIO;
+	}
+	vigie_buf_reset(&o->buf);
 	return 0;
 }
 

@@ -78,6 +78,10 @@ same() {
 	VIGIE_DB=$INC VIGIE_NOW=$LAST "$VIGIE" fleet --format json --findings > "$T/inc.fleet" || true
 	VIGIE_DB=$FULL VIGIE_NOW=$LAST VIGIE_FLEET_PER_HOST=1 "$VIGIE" fleet --format json \
 		--findings > "$T/full.fleet" || true
+	# written out as it goes (64 KiB at a time): whole, valid JSON
+	if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["hosts"]) == 12 and d["summary"]["hosts"] == 12' "$T/inc.fleet" &&
+		[ "$(stat -c %s "$T/inc.fleet")" -gt 65536 ]; then ok; else
+		ko "$1: vigie fleet --format json is not one whole document over 64 KiB"; fi
 	# SARIF names each finding's binary packages
 	VIGIE_DB=$INC VIGIE_NOW=$LAST "$VIGIE" fleet --format sarif >> "$T/inc.fleet" || true
 	VIGIE_DB=$FULL VIGIE_NOW=$LAST VIGIE_FLEET_PER_HOST=1 "$VIGIE" fleet --format sarif \
