@@ -661,8 +661,13 @@ int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
 	fo.skip_ud = &fx;
 	fx.r = &r;
 	fx.n = 0;
-	if ((rc = vigie_fleet_scan(s, &fo, full_cb, &fx, err)))
-		goto out;
+	/* the fleet path reads every host row: only when one is to judge */
+	for (size_t i = 0; i < r.n; i++)
+		if (r.hosts[i].action == RJ_FULL) {
+			if ((rc = vigie_fleet_scan(s, &fo, full_cb, &fx, err)))
+				goto out;
+			break;
+		}
 	st->full += fx.n;
 	/* the hosts left on a kept basis hold nothing that moved: one
 	 * statement per kept basis moves them all */

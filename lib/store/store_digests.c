@@ -40,12 +40,17 @@ int vigie_store_hosts_holding(struct vigie_store *s, const char *release,
 {
 	/* plain ? only: the drivers number a plain ? after a numbered one
 	 * differently */
+	/* two index ranges (host_packages_src_host), not an OR the planners
+	 * answer with a scan of every package; the signed kernels by a range
+	 * of the byte order both drivers keep for source ('-' then '.') */
 	static const char sql[] =
-		"SELECT DISTINCT p.host_id, p.source FROM host_packages p"
-		" JOIN hosts h ON h.id = p.host_id WHERE h.release = ? AND (p.source IN ("
+		"SELECT p.host_id, p.source FROM host_packages p"
+		" JOIN hosts h ON h.id = p.host_id WHERE h.release = ? AND p.source IN ("
 		HD_P8 HD_P8 HD_P8 HD_P8 HD_P8 HD_P8 HD_P8 HD_P8 "NULL)"
-		" OR (? = 1 AND p.source LIKE 'linux-signed-%'))"
-		" ORDER BY p.host_id, p.source";
+		" UNION SELECT p.host_id, p.source FROM host_packages p"
+		" JOIN hosts h ON h.id = p.host_id WHERE ? = 1 AND h.release = ?"
+		" AND p.source >= 'linux-signed-' AND p.source < 'linux-signed.'"
+		" ORDER BY 1, 2";
 	struct vigie_stmt *st;
 	int rc = 0, step;
 	if (n > 64)
@@ -56,6 +61,7 @@ int vigie_store_hosts_holding(struct vigie_store *s, const char *release,
 	for (size_t i = 0; i < 64; i++)
 		vigie_store_bind_text(st, (int)i + 2, i < n ? sources[i] : NULL);
 	vigie_store_bind_int64(st, 66, kernel_signed ? 1 : 0);
+	vigie_store_bind_text(st, 67, release);
 	while ((step = vdb_step(st)) == VIGIE_STEP_ROW)
 		if ((rc = cb(ud, vdb_col_int64(st, 0), vigie_store_col_text(st, 1))))
 			break;

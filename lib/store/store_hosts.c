@@ -436,20 +436,22 @@ static int host_load(struct vigie_store *s, const char *name, const char *const 
 {
 	static const char hsql[] =
 		"SELECT id, release, arch, kernel_release, kernel_version,"
-		" inventoried_at, (SELECT count(*) FROM host_packages p"
-		" WHERE p.host_id=hosts.id) FROM hosts WHERE name=?";
+		" inventoried_at, npackages FROM hosts WHERE name=?";
 	static const char psql[] =
 		"SELECT package, arch, version, source, source_version, status"
 		" FROM host_packages WHERE host_id=? ORDER BY package, arch";
-	/* the same for up to 64 sources (the others NULL: no match) */
+	/* the same for up to 64 sources (the others NULL: no match), through
+	 * host_packages_src_host: no ORDER BY, which the primary key would
+	 * answer by reading every package of the host (the array is sorted
+	 * in that order below) */
 	static const char psome[] =
 		"SELECT package, arch, version, source, source_version, status"
 		" FROM host_packages WHERE host_id=? AND source IN ("
-		HL_P8 HL_P8 HL_P8 HL_P8 HL_P8 HL_P8 HL_P8 HL_P8 "NULL) ORDER BY package, arch";
+		HL_P8 HL_P8 HL_P8 HL_P8 HL_P8 HL_P8 HL_P8 HL_P8 "NULL)";
 	struct vigie_arena *A;
 	struct vigie_stmt *st;
 	int64_t id = 0, n = 0;
-	size_t i = 0;
+	size_t i = 0, cap;
 	int rc;
 
 	vigie_inventory_init(inv);
@@ -476,20 +478,38 @@ static int host_load(struct vigie_store *s, const char *name, const char *const 
 	vdb_reset(st);
 	if (rc)
 		return rc;
-	if (n > INVENTORY_MAX_PKGS)
-		return vigie_error_set(err, VIGIE_ELIMIT, vigie_store_path(s), 0,
-				       "host %s has more than %d packages", name,
-				       INVENTORY_MAX_PKGS);
-	if (n && !(inv->pkgs = vigie_arena_alloc(A, (size_t)n * sizeof(*inv->pkgs))))
+	/* the count kept on the host row sizes the array (a few sources'
+	 * packages: a little), which grows if the rows say otherwise */
+	cap = n > 0 && n <= INVENTORY_MAX_PKGS ? (size_t)n : 64;
+	if (sources && cap > 256)
+		cap = 256;
+	if (!(inv->pkgs = vigie_arena_alloc(A, cap * sizeof(*inv->pkgs))))
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 	if (!(st = vigie_store_stmt(s, sources ? psome : psql, err)))
 		return VIGIE_EDB;
 	vigie_store_bind_int64(st, 1, id);
 	for (size_t k = 0; sources && k < 64; k++)
 		vigie_store_bind_text(st, (int)k + 2, k < nsources ? sources[k] : NULL);
-	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW && i < (size_t)n) {
-		struct inventory_pkg *p = &inv->pkgs[i];
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
+		struct inventory_pkg *p;
 		const char *src, *sv;
+		if (i == cap) {
+			struct inventory_pkg *np;
+			if (i >= INVENTORY_MAX_PKGS) {
+				vdb_reset(st);
+				return vigie_error_set(err, VIGIE_ELIMIT, vigie_store_path(s), 0,
+						       "host %s has more than %d packages", name,
+						       INVENTORY_MAX_PKGS);
+			}
+			if (!(np = vigie_arena_alloc(A, 2 * cap * sizeof(*np)))) {
+				vdb_reset(st);
+				return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+			}
+			memcpy(np, inv->pkgs, cap * sizeof(*np));
+			inv->pkgs = np;
+			cap *= 2;
+		}
+		p = &inv->pkgs[i];
 		p->name = vigie_arena_strdup(A, vigie_store_col_text(st, 0));
 		p->arch = vigie_arena_strdup(A, vigie_store_col_text(st, 1));
 		p->version = vigie_arena_strdup(A, vigie_store_col_text(st, 2));

@@ -228,4 +228,8 @@ const struct vigie_migration vigie_store_pg_migrations[VIGIE_PG_NMIGRATIONS] = {
 	{ 13,
 	  /* see the SQLite migration 13 */
 	  "ALTER TABLE host_summary ADD COLUMN facts_digest TEXT;" },
+	{ 14,
+	  /* see the SQLite migration 14 */
+	  "CREATE INDEX host_packages_src_host ON host_packages(source, host_id);"
+	  "DROP INDEX host_packages_src;" },
 };

@@ -254,4 +254,9 @@ const struct vigie_migration vigie_store_sqlite_migrations[VIGIE_SQLITE_NMIGRATI
 	   * finding history: the next full judgement finding the same ones
 	   * leaves the history unread (vigie_store_finding_history_same) */
 	  "ALTER TABLE host_summary ADD COLUMN facts_digest TEXT;" },
+	{ 14,
+	  /* the hosts holding given sources, read from the index alone (the
+	   * re-judgement after a data update): host_id beside the source */
+	  "CREATE INDEX host_packages_src_host ON host_packages(source, host_id);"
+	  "DROP INDEX host_packages_src;" },
 };
