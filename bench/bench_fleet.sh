@@ -11,16 +11,22 @@
 # no summary, no history). Timed, with the peak RSS of the process
 # (/usr/bin/time):
 #   (a) the first judgement of every host (REJUDGE);
-#   (b) `vigie fleet --format json` (today's per-host fleet path, no store
-#       writes): the baseline of (a);
+#   (b) `vigie fleet --format json` with VIGIE_FLEET_PER_HOST=1 (each
+#       host's findings built for it alone, no store writes): the
+#       per-host fleet path, the baseline of (b2) and (a);
+#   (b2) `vigie fleet --format json`, findings shared per (source,
+#       version);
 #   (c) REJUDGE again with nothing changed: hosts judged on the current
 #       basis are skipped; baseline (a);
-#   (d) `vigie db import --tracker-json` of the tracker with 1% of its
-#       sources changed (bench/gen_tracker_update.py), with the judgement
-#       of every host that follows the import; the import alone (same
-#       command on a store without hosts) is given beside it;
+#   (d) after `vigie db import --no-rejudge` of the tracker with 1% of
+#       its sources changed (bench/gen_tracker_update.py; timed beside
+#       it), REJUDGE: the re-verdict alone;
 #   (e) REJUDGE_FULL on the same data (every host judged in full: a full
-#       rescan with the finding history in place): the baseline of (d).
+#       rescan with the finding history in place): the baseline of (d);
+#   (f) the same with VIGIE_FLEET_PER_HOST=1, from the same state (no
+#       findings digest, as after (d)): the baseline of (e);
+#   (g) REJUDGE_FULL again: each host finds the findings digest the
+#       last full judgement left, and leaves its history unread.
 # Then, at the largest size of each driver, `vigie serve`'s RSS after it
 # served GET / and GET /api/v1/hosts (as bench_server.sh starts it).
 # Goals (issue 15, on 2 cores): full rescan of 10,000 hosts <= 10 s;
@@ -120,6 +126,13 @@ sql() { # sql DRIVER URL QUERY
 		psql -X -A -t "$2" -c "$3"
 	fi
 }
+sql_exec() { # sql_exec DRIVER URL STATEMENT: committed
+	if [ "$1" = sqlite ]; then
+		python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()' "$2" "$3"
+	else
+		psql -X -q -v ON_ERROR_STOP=1 "$2" -c "$3" >/dev/null
+	fi
+}
 dbsize() { # dbsize DRIVER URL: MB on disk
 	if [ "$1" = sqlite ]; then
 		du -cm "$2"* | tail -1 | cut -f1
@@ -209,47 +222,54 @@ measure() {
 	R[$key.findings]=$(sql "$drv" "$url" "SELECT count(*) FROM finding_history")
 	R[$key.size1]=$(dbsize "$drv" "$url")
 	echo "       finding history: ${R[$key.findings]} rows; store ${R[$key.size1]} MB; load average $(bench_load)"
-	timed "$key.b" "$VIGIE" fleet --format json
-	echo "   (b) vigie fleet --format json: $(fmt "$key.b"); $(wc -c <"$W/$key.b.out") bytes"
-	rm -f "$W/$key.b.out"
+	timed "$key.b" env VIGIE_FLEET_PER_HOST=1 "$VIGIE" fleet --format json
+	echo "   (b) vigie fleet --format json, per host: $(fmt "$key.b"); $(wc -c <"$W/$key.b.out") bytes"
+	timed "$key.b2" "$VIGIE" fleet --format json
+	echo "   (b2) vigie fleet --format json, shared: $(fmt "$key.b2");" \
+		"$(cmp -s "$W/$key.b.out" "$W/$key.b2.out" && echo "the same output" || echo "OUTPUT DIFFERS")"
+	rm -f "$W/$key.b.out" "$W/$key.b2.out"
 	# shellcheck disable=SC2086
 	timed "$key.c" $REJUDGE
 	echo "   (c) rescan, nothing changed: $(fmt "$key.c"); $(head -1 "$W/$key.c.out")"
-	timed "$key.d" "$VIGIE" db import --tracker-json "$upd"
-	echo "   (d) tracker update (1% of sources) and re-verdict: $(fmt "$key.d"); $(grep -m1 "^judged" "$W/$key.d.out" || tail -1 "$W/$key.d.out")"
+	timed "$key.d0" "$VIGIE" db import --tracker-json "$upd" --no-rejudge
+	echo "   (d) tracker update (1% of sources), imported: $(fmt "$key.d0")"
+	# shellcheck disable=SC2086
+	timed "$key.d" $REJUDGE
+	echo "       and its re-verdict: $(fmt "$key.d"); $(head -1 "$W/$key.d.out")"
 	# shellcheck disable=SC2086
 	timed "$key.e" $REJUDGE_FULL
 	echo "   (e) full rescan, same data: $(fmt "$key.e"); $(head -1 "$W/$key.e.out")"
+	# the per-host baseline from the same state: no host's findings
+	# digest (as (e) found them, after (d)'s partial judgements)
+	sql_exec "$drv" "$url" "UPDATE host_summary SET facts_digest = NULL"
+	# shellcheck disable=SC2086
+	timed "$key.f" env VIGIE_FLEET_PER_HOST=1 $REJUDGE_FULL
+	echo "   (f) full rescan, per host: $(fmt "$key.f"); $(head -1 "$W/$key.f.out")"
+	# shellcheck disable=SC2086
+	timed "$key.g" $REJUDGE_FULL
+	echo "   (g) full rescan again (findings digests in place): $(fmt "$key.g"); $(head -1 "$W/$key.g.out")"
 	echo "       load average $(bench_load)"
 	[ "$serve" = 1 ] && serve_rss "$drv" "$url" "$key"
 	unset VIGIE_DB
 	[ "${FLEET_KEEP:-0}" = 1 ] || drop_store "$drv" "$name"
 }
 
-# import_alone DRIVER: the update's import into a store without hosts
-import_alone() {
-	local url
-	url=$(fresh_store "$1" fleet_nohosts)
-	VIGIE_DB=$url timed "$1.import" "$VIGIE" db import --tracker-json "$upd"
-	echo "-- $1: the update's import alone (no hosts): $(fmt "$1.import")"
-	drop_store "$1" fleet_nohosts
-}
-
 report() { # report DRIVER N
-	local d=$1 n=$2 k=$1.$2 a b c dd e imp
-	a=$(wall "$k.a") b=$(wall "$k.b") c=$(wall "$k.c") dd=$(wall "$k.d") e=$(wall "$k.e")
-	imp=$(wall "$d.import")
+	local d=$1 n=$2 k=$1.$2 a b b2 c dd e f
+	a=$(wall "$k.a") b=$(wall "$k.b") b2=$(wall "$k.b2") c=$(wall "$k.c") dd=$(wall "$k.d")
+	e=$(wall "$k.e") f=$(wall "$k.f")
 	echo "== $d at $n hosts, load average $(bench_load) on $(nproc) CPU(s)"
-	echo "   baseline vigie fleet (per-host fleet path, no writes): $b s (CPU $(cpu "$k.b") s)"
-	echo "   (a) first judgement of every host: $a s (CPU $(cpu "$k.a") s), $(ratio "$b" "$a")x the fleet path's speed;" \
-		"goal <= 10 s at 10,000 hosts: $(awk -v a="$a" -v n="$n" 'BEGIN { print (n < 10000 ? "(goal is at 10,000; " (a * 10000 / n <= 10 ? "on course" : "NOT on course") ", " sprintf("%.0f", a * 10000 / n) " s pro rata)" : (a <= 10 ? "met" : "NOT met")) }')"
-	echo "   (e) full rescan, history in place: $e s (CPU $(cpu "$k.e") s), $(ratio "$b" "$e")x the fleet path's speed;" \
+	echo "   baseline vigie fleet, per host (no writes): $b s (CPU $(cpu "$k.b") s);" \
+		"shared per (source, version): $b2 s (CPU $(cpu "$k.b2") s), $(ratio "$b" "$b2")x"
+	echo "   (a) first judgement of every host: $a s (CPU $(cpu "$k.a") s), $(ratio "$b" "$a")x the per-host fleet path's speed"
+	echo "   (e) full rescan, history in place: $e s (CPU $(cpu "$k.e") s); per host (f): $f s (CPU $(cpu "$k.f") s), $(ratio "$f" "$e")x;" \
 		"goal <= 10 s at 10,000 hosts: $(awk -v a="$e" -v n="$n" 'BEGIN { print (n < 10000 ? "(goal is at 10,000; " (a * 10000 / n <= 10 ? "on course" : "NOT on course") ", " sprintf("%.0f", a * 10000 / n) " s pro rata)" : (a <= 10 ? "met" : "NOT met")) }')"
+	echo "   (g) full rescan again, findings digests in place: $(wall "$k.g") s (CPU $(cpu "$k.g") s), $(ratio "$f" "$(wall "$k.g")")x (f);" \
+		"goal <= 10 s at 10,000 hosts: $(awk -v a="$(wall "$k.g")" -v n="$n" 'BEGIN { print (n < 10000 ? "(goal is at 10,000; " (a * 10000 / n <= 10 ? "on course" : "NOT on course") ", " sprintf("%.0f", a * 10000 / n) " s pro rata)" : (a <= 10 ? "met" : "NOT met")) }')"
 	echo "   (c) rescan with nothing changed: $c s, $(ratio "$a" "$c")x faster than (a)"
-	echo "   (d) tracker update + re-verdict: $dd s (CPU $(cpu "$k.d") s; import alone $imp s, CPU $(cpu "$d.import") s: re-verdict" \
-		"~$(awk -v a="$dd" -v b="$imp" 'BEGIN { printf "%.2f", a - b }') s);" \
-		"baseline (e) full rescan $e s: $(ratio "$e" "$(awk -v a="$dd" -v b="$imp" 'BEGIN { printf "%.4f", a - b }')")x;" \
-		"goal <= 2 s at 100,000 hosts: $(awk -v a="$dd" -v b="$imp" -v n="$n" 'BEGIN { r = a - b; print (n < 100000 ? "(goal is at 100,000; " sprintf("%.0f", r * 100000 / n) " s pro rata)" : (r <= 2 ? "met" : "NOT met")) }')"
+	echo "   (d) re-verdict after a 1% tracker update: $dd s (CPU $(cpu "$k.d") s; the import before it $(wall "$k.d0") s);" \
+		"baseline (e) full rescan $e s: $(ratio "$e" "$dd")x;" \
+		"goal <= 2 s at 100,000 hosts: $(awk -v r="$dd" -v n="$n" 'BEGIN { print (n < 100000 ? "(goal is at 100,000; " sprintf("%.0f", r * 100000 / n) " s pro rata)" : (r <= 2 ? "met" : "NOT met")) }')"
 	if [ -n "${R[$k.rss]:-}" ]; then
 		echo "   vigie serve RSS after the fleet page and /api/v1/hosts: ${R[$k.rss]} MB (peak ${R[$k.hwm]} MB);" \
 			"goal <= 4 GB at 100,000 hosts: $(awk -v m="${R[$k.hwm]}" -v n="$n" 'BEGIN { print (n < 100000 ? "(goal is at 100,000 hosts)" : (m <= 4096 ? "met" : "NOT met")) }')"
@@ -261,7 +281,6 @@ run_driver() { # run_driver DRIVER SIZES
 	local d=$1 sizes=$2 last="" n dobig=0
 	[ "$big" != 0 ] && [[ " $big_drivers " == *" $d "* ]] && dobig=1
 	[ -n "$sizes" ] || [ "$dobig" = 1 ] || return 0
-	import_alone "$d"
 	[ -n "$sizes" ] && last=${sizes##* }
 	for n in $sizes; do
 		measure "$d" "$n" "$pkgs" "$([ "$n" = "$last" ] && [ "$dobig" = 0 ] && echo 1 || echo 0)"

@@ -52,8 +52,12 @@ static void import_usage(FILE *f)
 		"  --release CODENAME     release of every --support-ended file\n"
 		"                         (default: from the .debN suffix)\n"
 		"  --support-limited F    security-support-limited\n"
-		"  --allow-shrink         let a source be replaced by far fewer rows\n\n"
-		"Prints one summary line per source. Exit: 0 success, 2 error\n"
+		"  --allow-shrink         let a source be replaced by far fewer rows\n"
+		"  --no-rejudge           leave the stored hosts judged on the data\n"
+		"                         they were judged on, until 'vigie db rejudge'\n"
+		"                         (several imports in a row, judged once)\n\n"
+		"Prints one summary line per source, then what judging the stored\n"
+		"hosts again on the new data found (see 'vigie db rejudge'). Exit: 0 success, 2 error\n"
 		"(the message names the file and line; the failed source keeps its\n"
 		"previous data). An import that would keep less than 90 %% of a\n"
 		"source's rows (a truncated or empty file) is refused unless\n"
@@ -108,6 +112,7 @@ static int db_import(int argc, char **argv)
 		{ "release", required_argument, NULL, 'r' },
 		{ "support-limited", required_argument, NULL, 'l' },
 		{ "allow-shrink", no_argument, NULL, 'A' },
+		{ "no-rejudge", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -115,7 +120,7 @@ static int db_import(int argc, char **argv)
 	size_t nims = 0;
 	const char *release = NULL;
 	struct vigie_store *s = NULL;
-	int c, rc = EXIT_OK, allow_shrink = 0;
+	int c, rc = EXIT_OK, allow_shrink = 0, rejudge = 1;
 
 	ims = calloc((size_t)argc + 1, sizeof(*ims));
 	if (!ims)
@@ -142,6 +147,7 @@ static int db_import(int argc, char **argv)
 			break;
 		case 'r': release = optarg; continue;
 		case 'A': allow_shrink = 1; continue;
+		case 'R': rejudge = 0; continue;
 		case 'h':
 			import_usage(stdout);
 			free(ims);
@@ -181,7 +187,7 @@ static int db_import(int argc, char **argv)
 		for (size_t i = 0; i < nims && rc == EXIT_OK; i++)
 			if ((ims[i].kind == IMP_DISTRO_INFO) == (pass == 0))
 				rc = run_import(s, &ims[i], release);
-	if (rc == EXIT_OK)
+	if (rc == EXIT_OK && rejudge)
 		rc = cli_rejudge_hosts(s, 0);
 	if (fflush(stdout) && rc == EXIT_OK)
 		rc = cli_fail("cannot write output");

@@ -103,7 +103,14 @@ same "hosts added"
 # no digest kept yet (no host when the data came): every host in full
 both ${D1}T08:20:00Z db rejudge
 expect_out '^judged 0 stored hosts again; 12 already judged' "nothing moved: nothing judged"
-both ${D1}T09:00:00Z db import --tracker-json "$F/tracker2.json"
+# imported without the re-judgement: the hosts keep their basis until
+# db rejudge
+basis() { q "$INC" "SELECT count(DISTINCT basis) || ' ' || min(computed_at) FROM host_summary"; }
+b0=$(basis)
+both ${D1}T09:00:00Z db import --tracker-json "$F/tracker2.json" --no-rejudge
+expect_no_out '^judged' "--no-rejudge: nothing judged"
+expect_eq "$(basis)" "$b0" "--no-rejudge: every summary on its basis"
+both ${D1}T09:05:00Z db rejudge
 expect_out '^judged 12 stored hosts again$' "no digest kept: every host in full"
 same "first update"
 # the second update: a few sources of both releases moved
