@@ -616,6 +616,10 @@ int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 	if ((rc = vigie_store_begin(s, err)))
 		goto done;
+	if ((rc = vigie_store_history_bulk(s, 1, err))) {
+		vigie_store_rollback(s);
+		goto done;
+	}
 	vigie_store_history_observe(s, change_cb, &seen);
 	if ((rc = vigie_app_judgement_basis(s, policy, r.when, r.basis, sizeof(r.basis), err)) ||
 	    (rc = vigie_store_host_bases_each(s, host_cb, &r, err)))
@@ -690,6 +694,7 @@ out:
 		vigie_store_rollback(s);
 	else
 		rc = vigie_store_commit(s, err);
+	vigie_store_history_bulk(s, 0, NULL); /* back to the default cache */
 done:
 	vigie_hashmap_release(&seen.by_key);
 	vigie_hashmap_release(&seen.hosts);

@@ -338,6 +338,13 @@ void vigie_store_allow_shrink(struct vigie_store *s, int allow)
 	s->allow_shrink = allow;
 }
 
+int vigie_store_history_bulk(struct vigie_store *s, int start, struct vigie_error *err)
+{
+	return s->drv->bulk_hint(s->conn, "finding_history", start)
+		       ? vigie_store_dberr(s, err, "set up the finding history's writes")
+		       : 0;
+}
+
 /* The shrink guard: refuse to replace a source's rows by far fewer. */
 static int shrink_check(struct vigie_store *s, const struct store_source *src,
 			struct vigie_error *err)

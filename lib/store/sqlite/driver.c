@@ -435,6 +435,11 @@ static int sq_bulk_hint(struct vigie_conn *c, const char *table, int start)
 	 * 128 MB (allocated as used) spills few of them to the WAL to read
 	 * them back, and the vuln index is rebuilt once, sorted, at the end
 	 * (a rollback restores it) */
+	/* the finding history of a whole fleet judged in one transaction:
+	 * its indexes (by CVE above all) take rows in no order, which a page
+	 * cache of 2 MB turns into a read of a page per row */
+	if (!strcmp(table, "finding_history"))
+		return sq_exec(c, start ? "PRAGMA cache_size=-131072" : "PRAGMA cache_size=-2000");
 	if (strcmp(table, "tracker"))
 		return 0;
 	if (start)
