@@ -123,15 +123,44 @@ static const char *hex_of(struct vigie_arena *A, struct dbuf *d)
 	return vigie_arena_strdup(A, hex);
 }
 
-static int load_facts(struct rj *r, struct vigie_index_cache *cache,
-		      const struct vulnindex *idx, struct vigie_hashmap *facts,
+/* Fill the class facts of the issues asked for (facts: id -> struct
+ * policy_facts*), merged as vigie_store_vuln_facts_get merges them. */
+struct class_fill {
+	struct vigie_hashmap *facts;
+	struct vigie_arena *A;
+	struct vigie_error *err;
+};
+
+static int class_cb(void *ud, int which, const char *id, const char *scope, double cvss,
+		    const char *vector, int kev)
+{
+	struct class_fill *x = ud;
+	struct policy_facts *c = vigie_hashmap_get(x->facts, id, strlen(id));
+	if (!c)
+		return 0; /* an issue no entry of this release names */
+	if (which == 0) {
+		if (scope && !(c->scope = vigie_arena_strdup(x->A, scope)))
+			goto oom;
+	} else if (which == 1) {
+		c->cvss = cvss;
+		if (vector && !(c->cvss_vector = vigie_arena_strdup(x->A, vector)))
+			goto oom;
+		c->kev = c->kev || kev;
+	} else {
+		c->kev = c->kev || kev;
+	}
+	return 0;
+oom:
+	return vigie_error_set(x->err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+}
+
+/* The facts deciding the class of every issue idx's entries name, read
+ * in three table scans (vigie_store_vuln_class_facts_each) into facts. */
+static int load_facts(struct rj *r, const struct vulnindex *idx, struct vigie_hashmap *facts,
 		      struct vigie_arena *A)
 {
-	struct vigie_facts_cache *kept = vigie_index_cache_facts(cache, idx);
-	struct vigie_strv ids;
-	struct store_vuln_facts *got = NULL;
-	int rc = 0;
-	vigie_strv_init(&ids);
+	struct class_fill x = { facts, A, r->err };
+	size_t asked = 0;
 	for (size_t i = 0; i < idx->sources.cap; i++) {
 		const struct vuln_source *src;
 		if (!idx->sources.keys || !idx->sources.keys[i])
@@ -139,54 +168,21 @@ static int load_facts(struct rj *r, struct vigie_index_cache *cache,
 		src = idx->sources.vals[i];
 		for (size_t j = 0; j < src->n; j++) {
 			const char *id = src->entries[j].vuln;
+			struct policy_facts *c;
 			void **slot;
 			if (vigie_hashmap_get(facts, id, strlen(id)))
 				continue;
-			/* marked asked for; its facts are put in below */
-			if (!(slot = vigie_hashmap_slot(facts, id, strlen(id))) ||
-			    vigie_strv_push(&ids, id)) {
-				rc = vigie_error_set(r->err, VIGIE_ENOMEM, NULL, 0, "out of memory");
-				goto out;
-			}
-			*slot = (void *)id;
-		}
-	}
-	if (ids.n && !(got = calloc(256, sizeof(*got)))) {
-		rc = vigie_error_set(r->err, VIGIE_ENOMEM, NULL, 0, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < ids.n; i += 256) {
-		size_t m = ids.n - i < 256 ? ids.n - i : 256;
-		if ((rc = vigie_store_vuln_facts_many(r->s, (const char *const *)ids.v + i, m, A,
-						      got, r->err)))
-			goto out;
-		for (size_t j = 0; j < m; j++) {
-			const char *id = ids.v[i + j];
-			struct policy_facts *c = vigie_arena_alloc(A, sizeof(*c));
-			void **slot = vigie_hashmap_slot(facts, id, strlen(id));
-			if (!c || !slot) {
-				rc = vigie_error_set(r->err, VIGIE_ENOMEM, NULL, 0,
-						     "out of memory");
-				goto out;
-			}
-			/* kept with the index: the judgements after read them there */
-			if (kept && !vigie_facts_cache_add(kept, id, &got[j])) {
-				rc = vigie_error_set(r->err, VIGIE_ENOMEM, NULL, 0,
-						     "out of memory");
-				goto out;
-			}
+			if (!(c = vigie_arena_alloc(A, sizeof(*c))) ||
+			    !(slot = vigie_hashmap_slot(facts, id, strlen(id))))
+				return vigie_error_set(r->err, VIGIE_ENOMEM, NULL, 0,
+						       "out of memory");
 			memset(c, 0, sizeof(*c));
-			c->kev = got[j].kev_added != NULL;
-			c->cvss = got[j].cvss;
-			c->cvss_vector = got[j].cvss_vector;
-			c->scope = got[j].scope;
+			c->cvss = -1;
 			*slot = c;
+			asked++;
 		}
 	}
-out:
-	free(got);
-	vigie_strv_release(&ids);
-	return rc;
+	return asked ? vigie_store_vuln_class_facts_each(r->s, class_cb, &x, r->err) : 0;
 }
 
 /* The digest of source on the day today under the policy. */
@@ -257,8 +253,7 @@ static const char *release_digest(struct rj *r, const struct vulnindex *idx,
 }
 
 /* The release's digests now: source -> hex, "" for the release itself. */
-static int digests_now(struct rj *r, struct vigie_index_cache *cache,
-		       const struct vulnindex *idx, struct vigie_hashmap *out,
+static int digests_now(struct rj *r, const struct vulnindex *idx, struct vigie_hashmap *out,
 		       struct vigie_arena *A)
 {
 	struct vigie_hashmap facts;
@@ -269,7 +264,7 @@ static int digests_now(struct rj *r, struct vigie_index_cache *cache,
 	int rc;
 	vigie_hashmap_init(&facts);
 	vigie_date_format(r->when, today, sizeof(today));
-	if ((rc = load_facts(r, cache, idx, &facts, A)))
+	if ((rc = load_facts(r, idx, &facts, A)))
 		goto out;
 	for (size_t i = 0; i < idx->sources.cap; i++) {
 		const struct vuln_source *src;
@@ -371,7 +366,7 @@ static int one_release(struct rj *r, struct vigie_index_cache *cache, const char
 	if (old_basis && !strcmp(old_basis, r->basis) && !r->full)
 		goto out; /* taken on this basis already: its hosts are current */
 	if ((rc = vigie_index_cache_get(cache, r->s, release, &idx, r->err)) ||
-	    (rc = digests_now(r, cache, idx, &now, &T)))
+	    (rc = digests_now(r, idx, &now, &T)))
 		goto out;
 	x.map = &before;
 	x.A = &T;

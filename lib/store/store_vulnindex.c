@@ -231,3 +231,37 @@ int vigie_store_vuln_facts_many(struct vigie_store *s, const char *const *ids, s
 			facts_empty(&out[i]);
 	return rc;
 }
+
+int vigie_store_vuln_class_facts_each(struct vigie_store *s, store_class_facts_cb *cb,
+				      void *ud, struct vigie_error *err)
+{
+	static const char *const sql[3] = {
+		"SELECT name, scope FROM vulns",
+		"SELECT cve, score, vector, kev_added FROM cvss",
+		"SELECT cve, date_added FROM kev",
+	};
+	int rc = 0;
+	for (int which = 0; !rc && which < 3; which++) {
+		struct vigie_stmt *st = vigie_store_stmt(s, sql[which], err);
+		int step = VIGIE_STEP_DONE;
+		if (!st)
+			return VIGIE_EDB;
+		while (!rc && (step = vdb_step(st)) == VIGIE_STEP_ROW) {
+			const char *id = vigie_store_col_text(st, 0);
+			if (!id)
+				continue;
+			if (which == 0)
+				rc = cb(ud, 0, id, vigie_store_col_text(st, 1), -1, NULL, 0);
+			else if (which == 1)
+				rc = cb(ud, 1, id, NULL,
+					vdb_col_isnull(st, 1) ? -1 : vdb_col_double(st, 1),
+					vigie_store_col_text(st, 2), !vdb_col_isnull(st, 3));
+			else
+				rc = cb(ud, 2, id, NULL, -1, NULL, !vdb_col_isnull(st, 1));
+		}
+		vdb_reset(st);
+		if (!rc && step != VIGIE_STEP_DONE)
+			return vigie_store_dberr(s, err, "read issue facts");
+	}
+	return rc;
+}

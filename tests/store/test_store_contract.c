@@ -847,6 +847,41 @@ static void test_history_same(void **state)
 	vigie_store_close(s);
 }
 
+/* vigie_store_vuln_class_facts_each merged per issue, as a caller does */
+struct class_seen {
+	char id[32], scope[16], vector[64];
+	int have_scope, have_vector, kev;
+	double cvss;
+};
+struct class_all {
+	struct class_seen *v;
+	size_t n;
+	const char *const *ids;
+};
+
+static int class_cb(void *ud, int which, const char *id, const char *scope, double cvss,
+		    const char *vector, int kev)
+{
+	struct class_all *a = ud;
+	for (size_t i = 0; i < a->n; i++) {
+		struct class_seen *c = &a->v[i];
+		if (strcmp(a->ids[i], id))
+			continue;
+		if (which == 0 && scope) {
+			snprintf(c->scope, sizeof(c->scope), "%s", scope);
+			c->have_scope = 1;
+		} else if (which == 1) {
+			c->cvss = cvss;
+			if (vector) {
+				snprintf(c->vector, sizeof(c->vector), "%s", vector);
+				c->have_vector = 1;
+			}
+		}
+		c->kev = c->kev || kev;
+	}
+	return 0;
+}
+
 /* Facts of many issues at once are, field by field, those read one by
  * one: 600 ids over three chunks, each with its own mix of a vulns row
  * (with or without scope), a CVSS row (score or none, its own KEV date or
@@ -924,6 +959,25 @@ static void test_vuln_facts_many(void **state)
 	}
 	/* the mix was there (so that equal does not mean empty) */
 	assert_true(with_desc > 300 && with_cvss > 200 && with_kev > 100);
+	/* what decides a class, table by table, merged: the same facts */
+	{
+		struct class_all a = { calloc(N, sizeof(struct class_seen)), N, ids };
+		assert_non_null(a.v);
+		for (int i = 0; i < N; i++)
+			a.v[i].cvss = -1;
+		assert_int_equal(vigie_store_vuln_class_facts_each(s, class_cb, &a, &err), 0);
+		for (int i = 0; i < N; i++) {
+			const struct class_seen *c = &a.v[i];
+			if (!same_str(c->have_scope ? c->scope : NULL, many[i].scope) ||
+			    c->cvss != many[i].cvss ||
+			    !same_str(c->have_vector ? c->vector : NULL, many[i].cvss_vector) ||
+			    c->kev != (many[i].kev_added != NULL))
+				fail_msg("%s: class facts differ (kev %d / %s, cvss %g / %g)", ids[i],
+					 c->kev, many[i].kev_added ? many[i].kev_added : "-", c->cvss,
+					 many[i].cvss);
+		}
+		free(a.v);
+	}
 	vigie_arena_release(&many_mem);
 	free(many);
 	vigie_store_close(s);

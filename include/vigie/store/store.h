@@ -762,5 +762,17 @@ int vigie_store_vuln_facts_get(struct vigie_store *s, const char *vuln,
 int vigie_store_vuln_facts_many(struct vigie_store *s, const char *const *ids, size_t n,
 				struct vigie_arena *arena, struct store_vuln_facts *out,
 				struct vigie_error *err);
+/* What decides an issue's class, for every issue the store holds facts
+ * of, one table after the other (three scans instead of lookups by id):
+ * cb gets the issue's id and, from vulns, its scope (which 0); from
+ * cvss, its score (-1 unknown), vector and whether the row carries a KEV
+ * date (which 1); from kev, whether its row has a date (which 2). The
+ * facts of an issue merged so (scope; score and vector; KEV if either
+ * says so) are those vigie_store_vuln_facts_get gives. Strings are valid
+ * during the call only; a non-zero return of cb stops and is returned. */
+typedef int store_class_facts_cb(void *ud, int which, const char *id, const char *scope,
+				 double cvss, const char *vector, int kev);
+int vigie_store_vuln_class_facts_each(struct vigie_store *s, store_class_facts_cb *cb,
+				      void *ud, struct vigie_error *err);
 
 #endif
