@@ -495,7 +495,7 @@ struct seen {
 };
 
 static int change_cb(void *ud, int64_t host_id, const char *cve, const char *source,
-		     int opened)
+		     int opened, const char *cls)
 {
 	struct seen *x = ud;
 	struct vigie_arena *A = &x->st->arena;
@@ -519,13 +519,18 @@ static int change_cb(void *ud, int64_t host_id, const char *cve, const char *sou
 			goto oom;
 		*slot = c;
 	}
-	if (opened) {
+	if (opened == 2) {
+		c->reclassified++;
+		x->st->reclassified++;
+	} else if (opened) {
 		c->opened++;
 		x->st->opened++;
 	} else {
 		c->resolved++;
 		x->st->resolved++;
 	}
+	if (cls && (!c->cls || strcmp(c->cls, cls)) && !(c->cls = vigie_arena_strdup(A, cls)))
+		goto oom;
 	snprintf(id, sizeof(id), "%lld", (long long)host_id);
 	if (!vigie_hashmap_get(&x->hosts, id, strlen(id))) {
 		char *kid = vigie_arena_strdup(A, id);
@@ -542,7 +547,8 @@ oom:
 static int cmp_change(const void *pa, const void *pb)
 {
 	const struct vigie_rejudge_change *a = pa, *b = pb;
-	size_t na = a->opened + a->resolved, nb = b->opened + b->resolved;
+	size_t na = a->opened + a->resolved + a->reclassified,
+	       nb = b->opened + b->resolved + b->reclassified;
 	int c;
 	if (na != nb)
 		return na > nb ? -1 : 1;

@@ -1238,7 +1238,13 @@ int vigie_store_finding_history_update_some(struct vigie_store *s, int64_t host_
 				continue; /* unchanged */
 		}
 		if (s->hist_cb && !open[i].not_effective && (!r || r->resolved) &&
-		    (rc = s->hist_cb(s->hist_ud, host_id, open[i].cve, open[i].source, 1)))
+		    (rc = s->hist_cb(s->hist_ud, host_id, open[i].cve, open[i].source, 1,
+				     open[i].cls)))
+			goto out;
+		if (s->hist_cb && !open[i].not_effective && r && !r->resolved &&
+		    !same_text(r->cls, open[i].cls) &&
+		    (rc = s->hist_cb(s->hist_ud, host_id, open[i].cve, open[i].source, 2,
+				     open[i].cls)))
 			goto out;
 		if (!open[i].not_effective) {
 			/* batched on a remote driver, where a key twice in one
@@ -1308,7 +1314,7 @@ int vigie_store_finding_history_update_some(struct vigie_store *s, int64_t host_
 		if ((rc = vigie_store_step_done(s, st, err, "resolve finding")))
 			goto out;
 		if (s->hist_cb && !r->resolved &&
-		    (rc = s->hist_cb(s->hist_ud, host_id, cve, sep + 1, 0)))
+		    (rc = s->hist_cb(s->hist_ud, host_id, cve, sep + 1, 0, NULL)))
 			goto out;
 	}
 out:

@@ -35,17 +35,27 @@ static void print_rejudge(const struct vigie_rejudge_stats *st)
 	if (st->current)
 		printf("; %zu already judged on this data, policy and day", st->current);
 	printf("\n");
-	if (st->opened + st->resolved) {
-		printf("findings opened: %zu, resolved: %zu, on %zu host%s\n", st->opened,
-		       st->resolved, st->hosts_changed, st->hosts_changed == 1 ? "" : "s");
+	if (st->opened + st->resolved + st->reclassified) {
+		printf("findings opened: %zu, resolved: %zu", st->opened, st->resolved);
+		if (st->reclassified)
+			printf(", in another class: %zu", st->reclassified);
+		printf(", on %zu host%s\n", st->hosts_changed, st->hosts_changed == 1 ? "" : "s");
 		for (size_t i = 0; i < st->nchanges && i < 5; i++) {
 			const struct vigie_rejudge_change *c = &st->changes[i];
+			const char *sep = "";
 			printf("  %s (%s):", c->cve, c->source);
-			if (c->opened)
+			if (c->opened) {
 				printf(" opened on %zu host%s", c->opened, c->opened == 1 ? "" : "s");
-			if (c->resolved)
-				printf("%s resolved on %zu host%s", c->opened ? "," : "", c->resolved,
+				sep = ",";
+			}
+			if (c->resolved) {
+				printf("%s resolved on %zu host%s", sep, c->resolved,
 				       c->resolved == 1 ? "" : "s");
+				sep = ",";
+			}
+			if (c->reclassified)
+				printf("%s now %s on %zu host%s", sep, c->cls ? c->cls : "?",
+				       c->reclassified, c->reclassified == 1 ? "" : "s");
 			printf("\n");
 		}
 		if (st->nchanges > 5)

@@ -119,7 +119,12 @@ expect_out '^judged [0-9]+ stored hosts? again \([1-9][0-9]* on (its|their) chan
 	"the hosts holding a moved source judged on it alone"
 expect_out '^data changed on bookworm for [0-9]+ sources?: .*linux' "the kernel's data moved"
 expect_out '^data changed on bullseye for [0-9]+ sources?: .*src010' "src010's class moved (KEV)"
-expect_out '^findings opened: [1-9][0-9]*, resolved: 0, on [1-9][0-9]* hosts$' "what it opened told"
+expect_out '^findings opened: [1-9][0-9]*, resolved: 0, in another class: [1-9][0-9]*, on 12 hosts$' \
+	"what it opened and reclassified told"
+n=$(q "$INC" "SELECT count(*) FROM finding_history WHERE cve = 'CVE-2026-00026'
+	AND source = 'src010' AND resolved_at IS NULL AND class = 'highly-critical'")
+expect_out "^  CVE-2026-00026 \(src010\): now highly-critical on $n hosts$" \
+	"src010's issue in KEV: its new class told, on the hosts the history says"
 expect_out '^  CVE-2026-90002 \(linux\): opened on 4 hosts$' "the kernel's new issue on its 4 hosts"
 n=$(q "$INC" "SELECT count(*) FROM finding_history WHERE first_seen = $(date -d ${D1}T10:00:00Z +%s)")
 expect_out "^findings opened: $n," "the count told is the history's"

@@ -143,10 +143,13 @@ struct vigie_rejudge_stats {
 	struct vigie_rejudge_change {
 		const char *cve, *source;
 		size_t opened, resolved; /* hosts */
+		size_t reclassified;     /* hosts where it stays open in another class */
+		const char *cls;         /* its class now (opened or reclassified) */
 	} *changes;
 	size_t nchanges;
-	size_t opened, resolved;   /* (host, CVE, source) rows */
-	size_t hosts_changed;      /* hosts with a finding opened or resolved */
+	size_t opened, resolved, reclassified; /* (host, CVE, source) rows */
+	size_t hosts_changed;      /* hosts with a finding opened, resolved or
+				      reclassified */
 	struct vigie_arena arena;
 };
 void vigie_rejudge_stats_release(struct vigie_rejudge_stats *st);

@@ -203,10 +203,12 @@ int vigie_store_source_digest_set(struct vigie_store *s, const char *release,
 				  const char *source, const char *digest,
 				  struct vigie_error *err);
 /* Until unset (cb NULL), every finding-history update of s tells cb of
- * each (host, CVE, source) it opens (new, or open again; opened 1) or
- * resolves (opened 0). A non-zero return of cb fails the update. */
+ * each (host, CVE, source) it opens (new, or open again; opened 1),
+ * resolves (opened 0) or keeps open in another class (opened 2), with
+ * its class now (NULL when resolved). A non-zero return of cb fails the
+ * update. */
 typedef int store_history_change_cb(void *ud, int64_t host_id, const char *cve,
-				    const char *source, int opened);
+				    const char *source, int opened, const char *cls);
 void vigie_store_history_observe(struct vigie_store *s, store_history_change_cb *cb,
 				 void *ud);
 /* The value of a key of the store's meta table, in arena (*out NULL:
