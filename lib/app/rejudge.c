@@ -42,8 +42,18 @@ struct rj {
 	struct rj_host *hosts; /* by id */
 	size_t n, cap;
 	struct vigie_arena *A;
+	void (*step)(void *ud, size_t done, size_t total);
+	void *step_ud;
+	size_t done, total;   /* hosts judged, to judge */
 	struct vigie_error *err;
 };
+
+static void tick(struct rj *r)
+{
+	r->done++;
+	if (r->step)
+		r->step(r->step_ud, r->done, r->total);
+}
 
 static const char *keep(struct rj *r, const char *v)
 {
@@ -474,6 +484,7 @@ static int full_cb(void *ud, const struct store_host *h, const struct scan_resul
 	struct full *f = ud;
 	struct store_host_summary sum;
 	f->n++;
+	tick(f->r);
 	if (!res) {
 		memset(&sum, 0, sizeof(sum));
 		sum.computed_at = f->r->when;
@@ -584,8 +595,9 @@ void vigie_rejudge_stats_release(struct vigie_rejudge_stats *st)
 }
 
 int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
-			  int64_t when, int full, struct vigie_rejudge_stats *st,
-			  struct vigie_error *err)
+			  int64_t when, int full,
+			  void (*step)(void *ud, size_t done, size_t total), void *step_ud,
+			  struct vigie_rejudge_stats *st, struct vigie_error *err)
 {
 	struct vigie_rejudge_stats local;
 	struct vigie_index_cache *cache = NULL;
@@ -606,6 +618,8 @@ int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
 	r.when = when ? when : vigie_now();
 	r.full = full;
 	r.A = &st->arena;
+	r.step = step;
+	r.step_ud = step_ud;
 	r.err = err;
 	vigie_strv_init(&releases);
 	memset(&seen, 0, sizeof(seen));
@@ -643,6 +657,8 @@ int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
 			goto out;
 		st->nreleases++;
 	}
+	for (size_t i = 0; i < r.n; i++)
+		r.total += r.hosts[i].action == RJ_PARTIAL || r.hosts[i].action == RJ_FULL;
 	/* the partial judgements before the rebase: one falling back to a
 	 * full judgement writes the new basis, which the rebase then skips */
 	for (size_t i = 0; i < r.n; i++) {
@@ -653,6 +669,7 @@ int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
 		if ((rc = vigie_app_host_rejudge(s, cache, h->id, h->name, policy, r.when, r.basis,
 						 h->basis, &h->sources, &partial, err)))
 			goto out;
+		tick(&r);
 		if (partial)
 			st->partial++;
 		else

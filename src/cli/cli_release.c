@@ -94,7 +94,9 @@ int cli_rejudge_hosts(struct vigie_store *s, int full)
 		free(pol);
 		return EXIT_ERROR;
 	}
-	rc = vigie_app_rejudge_all(s, pol, 0, full, &st, &err);
+	/* on a terminal, "judging hosts: N/M", cleared at the end */
+	rc = vigie_app_rejudge_all(s, pol, 0, full, cli_progress, (void *)"judging hosts", &st,
+				   &err);
 	free(pol);
 	if (rc)
 		return cli_error(&err);

@@ -161,6 +161,15 @@ VIGIE_DB=$FULL VIGIE_NOW=${D2}T09:00:00Z VIGIE_FLEET_PER_HOST=1 "$VIGIE" db reju
 	> /dev/null
 LAST=${D2}T09:00:00Z
 same "--full"
+# progress: never on a pipe; on a terminal one redrawn line, cleared
+expect_eq "$(printf '%s\n' "$ERR" | grep -c "judging hosts")" 0 "no progress on a pipe"
+if command -v script >/dev/null; then
+	VIGIE_DB=$INC VIGIE_NOW=${D2}T09:30:00Z script -qec \
+		"$(printf '%q ' "$VIGIE" db rejudge --full) >/dev/null" /dev/null > "$T/pty.out" 2>&1 || true
+	grep -aq "judging hosts: 11/12" "$T/pty.out" && ok ||
+		ko "progress on a terminal: $(head -c 300 "$T/pty.out")"
+	grep -aq "$(printf '\r\033\[K')" "$T/pty.out" && ok || ko "the progress line is cleared"
+fi
 run db rejudge extra
 expect_rc 2 "an operand is refused"
 finish

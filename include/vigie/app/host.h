@@ -164,9 +164,12 @@ void vigie_rejudge_stats_release(struct vigie_rejudge_stats *st);
  *   again on the sources it holds among those alone, or only has its
  *   summary moved to the new basis when it holds none;
  * - any other host (and every host with full) is judged in full.
- * st (may be NULL) is filled; release it with vigie_rejudge_stats_release. */
+ * st (may be NULL) is filled; release it with vigie_rejudge_stats_release.
+ * step (may be NULL) is called with step_ud after each host judged, with
+ * how many are done and how many are to judge. */
 int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
-			  int64_t when, int full, struct vigie_rejudge_stats *st,
-			  struct vigie_error *err);
+			  int64_t when, int full,
+			  void (*step)(void *ud, size_t done, size_t total), void *step_ud,
+			  struct vigie_rejudge_stats *st, struct vigie_error *err);
 
 #endif
