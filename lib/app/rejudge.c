@@ -502,6 +502,7 @@ struct seen {
 	struct vigie_rejudge_stats *st;
 	struct vigie_hashmap by_key;  /* "CVE\037source" -> change */
 	struct vigie_hashmap hosts;   /* host id (decimal) -> itself */
+	struct vigie_buf key;         /* the key looked up */
 	struct vigie_error *err;
 };
 
@@ -516,12 +517,16 @@ static int change_cb(void *ud, int64_t host_id, const char *cve, const char *sou
 	size_t n;
 	if (!cve || !source)
 		return 0;
-	n = strlen(cve) + 1 + strlen(source);
-	if (!(k = vigie_arena_alloc(A, n + 1)))
+	/* the key built in a buffer kept across calls, copied when new:
+	 * a first judgement of a fleet tells of millions of rows */
+	x->key.len = 0;
+	if (vigie_buf_adds(&x->key, cve) || vigie_buf_addc(&x->key, '\037') ||
+	    vigie_buf_adds(&x->key, source))
 		goto oom;
-	snprintf(k, n + 1, "%s\037%s", cve, source);
-	if (!(c = vigie_hashmap_get(&x->by_key, k, n))) {
-		if (!(c = vigie_arena_alloc(A, sizeof(*c))) ||
+	n = x->key.len;
+	if (!(c = vigie_hashmap_get(&x->by_key, x->key.data, n))) {
+		if (!(k = vigie_arena_strndup(A, x->key.data, n)) ||
+		    !(c = vigie_arena_alloc(A, sizeof(*c))) ||
 		    !(slot = vigie_hashmap_slot(&x->by_key, k, n)))
 			goto oom;
 		memset(c, 0, sizeof(*c));
@@ -716,6 +721,7 @@ out:
 done:
 	vigie_hashmap_release(&seen.by_key);
 	vigie_hashmap_release(&seen.hosts);
+	vigie_buf_release(&seen.key);
 	for (size_t i = 0; i < r.n; i++)
 		vigie_strv_release(&r.hosts[i].sources);
 	free(r.hosts);
