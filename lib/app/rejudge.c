@@ -45,6 +45,8 @@ struct rj {
 	void (*step)(void *ud, size_t done, size_t total);
 	void *step_ud;
 	size_t done, total;   /* hosts judged, to judge */
+	struct vigie_hashmap facts; /* class facts, read once (load_facts) */
+	int facts_read;
 	struct vigie_error *err;
 };
 
@@ -133,8 +135,10 @@ static const char *hex_of(struct vigie_arena *A, struct dbuf *d)
 	return vigie_arena_strdup(A, hex);
 }
 
-/* Fill the class facts of the issues asked for (facts: id -> struct
- * policy_facts*), merged as vigie_store_vuln_facts_get merges them. */
+/* What decides each issue's class (id -> struct policy_facts*), merged
+ * as vigie_store_vuln_facts_get merges it, for every issue the store has
+ * facts of: read once per re-judgement, in three table scans
+ * (vigie_store_vuln_class_facts_each), for all its releases. */
 struct class_fill {
 	struct vigie_hashmap *facts;
 	struct vigie_arena *A;
@@ -145,9 +149,18 @@ static int class_cb(void *ud, int which, const char *id, const char *scope, doub
 		    const char *vector, int kev)
 {
 	struct class_fill *x = ud;
-	struct policy_facts *c = vigie_hashmap_get(x->facts, id, strlen(id));
-	if (!c)
-		return 0; /* an issue no entry of this release names */
+	size_t len = strlen(id);
+	struct policy_facts *c = vigie_hashmap_get(x->facts, id, len);
+	if (!c) {
+		char *k = vigie_arena_strndup(x->A, id, len);
+		void **slot;
+		if (!k || !(c = vigie_arena_alloc(x->A, sizeof(*c))) ||
+		    !(slot = vigie_hashmap_slot(x->facts, k, len)))
+			goto oom;
+		memset(c, 0, sizeof(*c));
+		c->cvss = -1;
+		*slot = c;
+	}
 	if (which == 0) {
 		if (scope && !(c->scope = vigie_arena_strdup(x->A, scope)))
 			goto oom;
@@ -164,35 +177,13 @@ oom:
 	return vigie_error_set(x->err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 }
 
-/* The facts deciding the class of every issue idx's entries name, read
- * in three table scans (vigie_store_vuln_class_facts_each) into facts. */
-static int load_facts(struct rj *r, const struct vulnindex *idx, struct vigie_hashmap *facts,
-		      struct vigie_arena *A)
+static int load_facts(struct rj *r)
 {
-	struct class_fill x = { facts, A, r->err };
-	size_t asked = 0;
-	for (size_t i = 0; i < idx->sources.cap; i++) {
-		const struct vuln_source *src;
-		if (!idx->sources.keys || !idx->sources.keys[i])
-			continue;
-		src = idx->sources.vals[i];
-		for (size_t j = 0; j < src->n; j++) {
-			const char *id = src->entries[j].vuln;
-			struct policy_facts *c;
-			void **slot;
-			if (vigie_hashmap_get(facts, id, strlen(id)))
-				continue;
-			if (!(c = vigie_arena_alloc(A, sizeof(*c))) ||
-			    !(slot = vigie_hashmap_slot(facts, id, strlen(id))))
-				return vigie_error_set(r->err, VIGIE_ENOMEM, NULL, 0,
-						       "out of memory");
-			memset(c, 0, sizeof(*c));
-			c->cvss = -1;
-			*slot = c;
-			asked++;
-		}
-	}
-	return asked ? vigie_store_vuln_class_facts_each(r->s, class_cb, &x, r->err) : 0;
+	struct class_fill x = { &r->facts, r->A, r->err };
+	if (r->facts_read)
+		return 0;
+	r->facts_read = 1;
+	return vigie_store_vuln_class_facts_each(r->s, class_cb, &x, r->err);
 }
 
 /* The digest of source on the day today under the policy. */
@@ -266,22 +257,21 @@ static const char *release_digest(struct rj *r, const struct vulnindex *idx,
 static int digests_now(struct rj *r, const struct vulnindex *idx, struct vigie_hashmap *out,
 		       struct vigie_arena *A)
 {
-	struct vigie_hashmap facts;
+	struct vigie_hashmap *facts = &r->facts;
 	struct dbuf b = { VIGIE_BUF_INIT, 0 };
 	char today[16];
 	const char *d;
 	void **slot;
 	int rc;
-	vigie_hashmap_init(&facts);
 	vigie_date_format(r->when, today, sizeof(today));
-	if ((rc = load_facts(r, idx, &facts, A)))
+	if ((rc = load_facts(r)))
 		goto out;
 	for (size_t i = 0; i < idx->sources.cap; i++) {
 		const struct vuln_source *src;
 		if (!idx->sources.keys || !idx->sources.keys[i])
 			continue;
 		src = idx->sources.vals[i];
-		if (!(d = source_digest(r, src, &facts, today, &b, A)) ||
+		if (!(d = source_digest(r, src, facts, today, &b, A)) ||
 		    !(slot = vigie_hashmap_slot(out, src->name, strlen(src->name)))) {
 			rc = vigie_error_set(r->err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 			goto out;
@@ -300,7 +290,6 @@ static int digests_now(struct rj *r, const struct vulnindex *idx, struct vigie_h
 	*slot = (void *)d;
 out:
 	vigie_buf_release(&b.b);
-	vigie_hashmap_release(&facts);
 	return rc;
 }
 
@@ -632,6 +621,7 @@ int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
 	seen.err = err;
 	vigie_hashmap_init(&seen.by_key);
 	vigie_hashmap_init(&seen.hosts);
+	vigie_hashmap_init(&r.facts);
 	if (vigie_index_cache_new(&cache))
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 	if ((rc = vigie_store_begin(s, err)))
@@ -725,6 +715,7 @@ done:
 	for (size_t i = 0; i < r.n; i++)
 		vigie_strv_release(&r.hosts[i].sources);
 	free(r.hosts);
+	vigie_hashmap_release(&r.facts);
 	vigie_strv_release(&releases);
 	vigie_index_cache_free(cache);
 	if (rc || st == &local)
