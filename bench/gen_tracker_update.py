@@ -4,6 +4,7 @@ bench/gen_tracker.py with PERCENT of its source packages (default 1)
 changed, as a day of the security tracker changes them.
 
     gen_tracker_update.py IN.json OUT.json [--percent P] [--seed N]
+                          [--held FILE --held-count K]
 
 Deterministic (fixed seed). Each source picked gets one change:
   - 40%: an issue open in some release is fixed there (resolved, fixed at
@@ -11,6 +12,9 @@ Deterministic (fixed seed). Each source picked gets one change:
     ones keep it);
   - 30%: a new issue, open in every release the source is in;
   - 30%: one of its issues removed (as when an entry was a mistake).
+With --held, K of the sources picked are drawn from FILE (one source name
+a line, such as the sources a planted fleet holds), the others from the
+rest: an update known to touch the fleet.
 Prints the counts and the names of the sources changed to stderr."""
 import argparse
 import json
@@ -35,12 +39,22 @@ def main():
     ap.add_argument("output")
     ap.add_argument("--percent", type=float, default=1)
     ap.add_argument("--seed", type=int, default=15)
+    ap.add_argument("--held")
+    ap.add_argument("--held-count", type=int, default=0)
     a = ap.parse_args()
     rng = random.Random(a.seed)
     with open(a.input) as f:
         data = json.load(f)
     names = sorted(data)
-    picked = sorted(rng.sample(names, max(1, round(len(names) * a.percent / 100))))
+    n = max(1, round(len(names) * a.percent / 100))
+    if a.held:
+        with open(a.held) as f:
+            held = sorted(set(l.strip() for l in f if l.strip()) & set(names))
+        k = min(a.held_count, len(held), n)
+        rest = sorted(set(names) - set(held))
+        picked = sorted(rng.sample(held, k) + rng.sample(rest, n - k))
+    else:
+        picked = sorted(rng.sample(names, n))
     done = {"fixed": 0, "added": 0, "removed": 0}
     newid = 0
     for src in picked:
