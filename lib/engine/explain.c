@@ -398,7 +398,9 @@ int vigie_explain_render(struct vigie_buf *out, struct vigie_store *s, const cha
 			vigie_date_format(x->expires - 86400, ex, sizeof(ex));
 		int st = opts->decision_state;
 		if (st == VIGIE_DECISION_REOPENED) {
-			vigie_buf_adds(out, "Decision re-opened: Debian's data changed (was ");
+			vigie_buf_addf(out, "Decision re-opened: %s changed (was ",
+				       vigie_decision_what_changed(opts->decision_was,
+								   opts->decision_now));
 			vigie_buf_add_safe(out, opts->decision_was, strlen(opts->decision_was));
 			vigie_buf_adds(out, ", now ");
 			vigie_buf_add_safe(out, opts->decision_now, strlen(opts->decision_now));

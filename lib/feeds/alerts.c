@@ -346,7 +346,8 @@ int vigie_alerts_decisions_text(struct vigie_buf *out, const struct alerts_decis
 			vigie_date_format(x->d->expires - 86400, ex, sizeof(ex));
 			rc |= vigie_buf_addf(out, ") expired after %s: ", ex);
 		} else {
-			rc |= vigie_buf_adds(out, ") re-opened: Debian's data changed (was ");
+			rc |= vigie_buf_addf(out, ") re-opened: %s changed (was ",
+					     vigie_decision_what_changed(x->was, x->now));
 			rc |= vigie_buf_add_safe(out, x->was, strlen(x->was));
 			rc |= vigie_buf_adds(out, ", now ");
 			rc |= vigie_buf_add_safe(out, x->now, strlen(x->now));

@@ -269,8 +269,11 @@ int vigie_render_cyclonedx(struct vigie_buf *out, const struct vulndoc *d)
 			char at[32], ex[32];
 			vigie_time_format(it->decision->at, at, sizeof(at));
 			if (it->decision_state == VIGIE_DECISION_REOPENED)
-				vigie_buf_addf(&tmp, "Decision re-opened: Debian's data changed (was %s,"
-					       " now %s). ", it->decision_was, it->decision_now);
+				vigie_buf_addf(&tmp, "Decision re-opened: %s changed (was %s,"
+					       " now %s). ",
+					       vigie_decision_what_changed(it->decision_was,
+									   it->decision_now),
+					       it->decision_was, it->decision_now);
 			vigie_buf_addf(&tmp, "%s by %s on %s: %s",
 				       it->decision_state == VIGIE_DECISION_EXPIRED
 				       ? "Decision expired, taken"

@@ -282,10 +282,13 @@ int vigie_triage_render_openvex(struct vigie_buf *out, const struct triage_resul
 			if (it->decision->expires)
 				vigie_date_format(it->decision->expires - 86400, ex, sizeof(ex));
 			int st_ = it->decision_state;
-			notes = aprintf(&a, "%s%s%s%s%s%s%s %s (decision %lld by %s on %s%s%s): %s",
+			notes = aprintf(&a, "%s%s%s%s%s%s%s%s%s %s (decision %lld by %s on %s%s%s): %s",
 					it->evidence ? it->evidence : "", it->evidence ? "; " : "",
+					st_ == VIGIE_DECISION_REOPENED ? "decision re-opened: " : "",
 					st_ == VIGIE_DECISION_REOPENED
-					? "decision re-opened: Debian's data changed (was " : "",
+					? vigie_decision_what_changed(it->decision_was,
+								      it->decision_now) : "",
+					st_ == VIGIE_DECISION_REOPENED ? " changed (was " : "",
 					st_ == VIGIE_DECISION_REOPENED ? it->decision_was : "",
 					st_ == VIGIE_DECISION_REOPENED ? ", now " : "",
 					st_ == VIGIE_DECISION_REOPENED ? it->decision_now : "",

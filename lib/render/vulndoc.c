@@ -367,7 +367,8 @@ int vigie_render_decision_text(struct vigie_buf *out, const struct vigie_decisio
 		vigie_buf_addf(out, "    decision %lld (%s) expired after %s, no longer applies: ",
 			       (long long)x->id, x->status, ex);
 	} else if (state == VIGIE_DECISION_REOPENED) {
-		vigie_buf_adds(out, "    decision re-opened: Debian's data changed (was ");
+		vigie_buf_addf(out, "    decision re-opened: %s changed (was ",
+			       vigie_decision_what_changed(was, now));
 		vigie_buf_add_safe(out, was ? was : "?", strlen(was ? was : "?"));
 		vigie_buf_adds(out, ", now ");
 		vigie_buf_add_safe(out, now ? now : "?", strlen(now ? now : "?"));

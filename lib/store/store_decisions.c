@@ -54,8 +54,16 @@ static int fact_state(struct vigie_buf *b, const char *status, const char *fixed
 	return rc;
 }
 
+/* 1 when the issue of q.cve is in CISA KEV now (a KEV date, from the
+ * catalogue or the CVSS row, as vigie_store_vuln_facts_get says), else 0 */
+#define KEV_NOW(q)                                                                     \
+	"CASE WHEN EXISTS(SELECT 1 FROM kev k WHERE k.cve = " q                          \
+	" AND k.date_added IS NOT NULL) OR EXISTS(SELECT 1 FROM cvss c WHERE c.cve = " q  \
+	" AND c.kev_added IS NOT NULL) THEN 1 ELSE 0 END"
+
 /* Debian's data on cve now, as "release\tsource\tstate\n" lines in
- * (release, source) order: what a decision records. */
+ * (release, source) order, then the line of CISA KEV ("*\tCISA KEV\t" and
+ * VIGIE_DECISION_KEV_IN or _OUT): what a decision records. */
 static int facts_text(struct vigie_store *s, const char *cve, struct vigie_buf *out,
 		      struct vigie_error *err)
 {
@@ -81,6 +89,22 @@ static int facts_text(struct vigie_store *s, const char *cve, struct vigie_buf *
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 	if (r != VIGIE_STEP_ROW && r != VIGIE_STEP_DONE)
 		return vigie_store_dberr(s, err, "read Debian's data on the CVE");
+	{
+		static const char kev[] = "SELECT " KEV_NOW("CAST(?1 AS TEXT)");
+		int in = 0;
+		if (!(st = vigie_store_stmt(s, kev, err)))
+			return VIGIE_EDB;
+		vigie_store_bind_text(st, 1, cve);
+		if ((r = vdb_step(st)) == VIGIE_STEP_ROW)
+			in = vdb_col_int64(st, 0) != 0;
+		vdb_reset(st);
+		if (r != VIGIE_STEP_ROW)
+			return vigie_store_dberr(s, err, "read CISA KEV on the CVE");
+		if (vigie_buf_addf(out, "%s\t%s\t%s\n", VIGIE_DECISION_KEV_RELEASE,
+				   VIGIE_DECISION_KEV_SOURCE,
+				   in ? VIGIE_DECISION_KEV_IN : VIGIE_DECISION_KEV_OUT))
+			return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	}
 	return 0;
 }
 
@@ -291,6 +315,8 @@ static int load_data(struct vigie_store *s, struct vigie_decisions *out,
 	static const char sql[] =
 		"SELECT t.vuln, t.release, t.source, t.status, t.fixed_version, t.urgency"
 		" FROM tracker t WHERE t.vuln IN (SELECT cve FROM decisions)";
+	static const char kev_sql[] =
+		"SELECT d.cve, " KEV_NOW("d.cve") " FROM (SELECT DISTINCT cve FROM decisions) d";
 	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	struct vigie_buf b = VIGIE_BUF_INIT;
 	size_t cap = 0;
@@ -322,6 +348,29 @@ static int load_data(struct vigie_store *s, struct vigie_decisions *out,
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 	if (r != VIGIE_STEP_ROW && r != VIGIE_STEP_DONE)
 		return vigie_store_dberr(s, err, "read Debian's data on the decided CVEs");
+	/* and whether each is in CISA KEV now */
+	if (!(st = vigie_store_stmt(s, kev_sql, err)))
+		return VIGIE_EDB;
+	while ((r = vdb_step(st)) == VIGIE_STEP_ROW) {
+		struct vigie_decision_now *x = grow(&out->data, &out->ndata, &cap, sizeof(*x));
+		if (!x) {
+			oom = 1;
+			break;
+		}
+		x->cve = dup_or_null(&out->arena, vigie_store_col_text(st, 0), &oom);
+		x->f.release = VIGIE_DECISION_KEV_RELEASE;
+		x->f.source = VIGIE_DECISION_KEV_SOURCE;
+		x->f.state = vdb_col_int64(st, 1) ? VIGIE_DECISION_KEV_IN : VIGIE_DECISION_KEV_OUT;
+		if (oom || !x->cve) {
+			oom = 1;
+			break;
+		}
+	}
+	vdb_reset(st);
+	if (oom)
+		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	if (r != VIGIE_STEP_DONE)
+		return vigie_store_dberr(s, err, "read CISA KEV on the decided CVEs");
 	if (out->ndata)
 		qsort(out->data, out->ndata, sizeof(*out->data), now_cmp);
 	return 0;
@@ -442,4 +491,13 @@ int vigie_store_decision_alert_mark(struct vigie_store *s, int64_t id, const cha
 	vigie_store_bind_text(st, 3, detail);
 	vigie_store_bind_int64(st, 4, at);
 	return vigie_store_step_done(s, st, err, "record decision alert");
+}
+
+const char *vigie_decision_what_changed(const char *was, const char *now)
+{
+	static const char *const kev[] = { VIGIE_DECISION_KEV_IN, VIGIE_DECISION_KEV_OUT };
+	for (int i = 0; i < 2; i++)
+		if ((was && !strcmp(was, kev[i])) || (now && !strcmp(now, kev[i])))
+			return "CISA KEV";
+	return "Debian's data";
 }

@@ -260,7 +260,8 @@ static int list(int argc, char **argv)
 			if (x->revoked)
 				vigie_buf_adds(&out, ", revoked");
 			else if (st == VIGIE_DECISION_REOPENED) {
-				vigie_buf_adds(&out, ", re-opened: Debian's data changed (was ");
+				vigie_buf_addf(&out, ", re-opened: %s changed (was ",
+					       vigie_decision_what_changed(was, cur));
 				vigie_buf_add_safe(&out, was, strlen(was));
 				vigie_buf_adds(&out, ", now ");
 				vigie_buf_add_safe(&out, cur, strlen(cur));
@@ -390,7 +391,8 @@ static int show(int argc, char **argv)
 	else if (st == VIGIE_DECISION_EXPIRED)
 		vigie_buf_adds(&out, "state:         expired, no longer applies\n");
 	else if (st == VIGIE_DECISION_REOPENED) {
-		vigie_buf_adds(&out, "state:         re-opened: Debian's data changed (was ");
+		vigie_buf_addf(&out, "state:         re-opened: %s changed (was ",
+			       vigie_decision_what_changed(was, cur));
 		vigie_buf_add_safe(&out, was, strlen(was));
 		vigie_buf_adds(&out, ", now ");
 		vigie_buf_add_safe(&out, cur, strlen(cur));

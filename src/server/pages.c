@@ -436,9 +436,13 @@ static void decision_cell(struct req *r, struct vigie_buf *out, const struct fin
 		return;
 	}
 	if (f->decision_state == VIGIE_DECISION_REOPENED) {
+		int kev = !strcmp(vigie_decision_what_changed(f->decision_was, f->decision_now),
+				  "CISA KEV");
 		vigie_buf_addf(out, "<span class=\"warn\">%s ",
-			       T(r, "Decision re-opened: Debian's data changed (was",
-				 "Décision rouverte : les données Debian ont changé (avant"));
+			       kev ? T(r, "Decision re-opened: CISA KEV changed (was",
+				       "Décision rouverte : CISA KEV a changé (avant")
+				   : T(r, "Decision re-opened: Debian's data changed (was",
+				       "Décision rouverte : les données Debian ont changé (avant"));
 		srv_html(out, f->decision_was);
 		vigie_buf_addf(out, ", %s ", T(r, "now", "maintenant"));
 		srv_html(out, f->decision_now);

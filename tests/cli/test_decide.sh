@@ -194,4 +194,32 @@ for d in json.load(sys.stdin)["decisions"]:
         print(d["cve"], d["host"], d["status"], d.get("expires"))')" \
 	"$(printf 'CVE-2023-4911 None not_affected 2027-02-01T00:00:00Z\nCVE-2022-3715 old affected None')" \
 	"stored under the OpenVEX statuses, every host for --fleet, through the --until day"
+
+# a CVE entering CISA KEV re-opens an accepted risk, not a "not affected"
+K=$(newdb kev)
+VIGIE_DB=$K run db import --tracker-json "$D/tracker.json"
+VIGIE_DB=$K run hosts add old --status "$D/old.status" --release bullseye
+VIGIE_DB=$K run decide CVE-2021-3156 --host old --status accepted-risk --reason "sudo unused" --by dave
+expect_rc 0 "accepted risk, before KEV lists it"
+VIGIE_DB=$K run decide CVE-2024-1086 --host old --status false-positive --reason "module blacklisted" --by dave
+expect_rc 0 "false positive, before KEV lists it"
+kevstates() {
+	VIGIE_DB=$K run $SCAN --format json --show-decided
+	printf '%s' "$OUT" | python3 -c '
+import json, sys
+for f in json.load(sys.stdin)["findings"]:
+    d = f.get("decision")
+    if f["cve"] in ("CVE-2021-3156", "CVE-2024-1086") and d:
+        print(f["cve"], d["state"], d.get("debian_was"), d.get("debian_now"))' | sort
+}
+expect_eq "$(kevstates)" "$(printf 'CVE-2021-3156 in-force None None\nCVE-2024-1086 in-force None None')" \
+	"both decisions in force before KEV lists them"
+VIGIE_DB=$K run db import --kev "$D/kev.json"
+expect_eq "$(kevstates)" "$(printf 'CVE-2021-3156 re-opened not in CISA KEV in CISA KEV\nCVE-2024-1086 in-force None None')" \
+	"KEV listing re-opens the accepted risk only"
+VIGIE_DB=$K run $SCAN --show-decided
+expect_out "re-opened: CISA KEV changed \(was not in CISA KEV, now in CISA KEV\)" "the text says what changed"
+# taken while it is listed: stands
+VIGIE_DB=$K run decide CVE-2021-3156 --host old --status accepted-risk --reason "isolated" --by erin
+expect_eq "$(kevstates | head -1)" "CVE-2021-3156 in-force None None" "an acceptance taken while listed stands"
 finish

@@ -23,6 +23,16 @@
 struct vigie_decision_fact {
 	const char *release, *source, *state;
 };
+/* The fact of CISA KEV recorded with a decision beside Debian's: release
+ * "*" and source "CISA KEV" (for every release and source of the CVE),
+ * state whether the CVE is listed. */
+#define VIGIE_DECISION_KEV_RELEASE "*"
+#define VIGIE_DECISION_KEV_SOURCE "CISA KEV"
+#define VIGIE_DECISION_KEV_IN "in CISA KEV"
+#define VIGIE_DECISION_KEV_OUT "not in CISA KEV"
+/* What changed under a re-opened decision whose fact went from was to
+ * now: "CISA KEV" for the KEV fact, else "Debian's data". */
+const char *vigie_decision_what_changed(const char *was, const char *now);
 
 struct vigie_decision {
 	int64_t id;
