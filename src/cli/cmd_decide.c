@@ -400,11 +400,20 @@ static int show(int argc, char **argv)
 	} else
 		vigie_buf_adds(&out, "state:         in force\n");
 	if (x->recorded) {
+		size_t shown = 0;
+		const char *kev = NULL;
 		vigie_buf_adds(&out, "debian data:   ");
-		if (!x->nfacts)
+		for (size_t i = 0; i < x->nfacts; i++)
+			if (!strcmp(x->facts[i].release, VIGIE_DECISION_KEV_RELEASE) &&
+			    !strcmp(x->facts[i].source, VIGIE_DECISION_KEV_SOURCE))
+				kev = x->facts[i].state;
+		if (x->nfacts == (kev ? 1u : 0u))
 			vigie_buf_adds(&out, "(no entry when decided)\n");
 		for (size_t i = 0; i < x->nfacts; i++) {
-			vigie_buf_addf(&out, "%s", i ? "               " : "");
+			if (!strcmp(x->facts[i].release, VIGIE_DECISION_KEV_RELEASE) &&
+			    !strcmp(x->facts[i].source, VIGIE_DECISION_KEV_SOURCE))
+				continue;
+			vigie_buf_addf(&out, "%s", shown++ ? "               " : "");
 			vigie_buf_add_safe(&out, x->facts[i].release, strlen(x->facts[i].release));
 			vigie_buf_addc(&out, ' ');
 			vigie_buf_add_safe(&out, x->facts[i].source, strlen(x->facts[i].source));
@@ -412,6 +421,8 @@ static int show(int argc, char **argv)
 			vigie_buf_add_safe(&out, x->facts[i].state, strlen(x->facts[i].state));
 			vigie_buf_addc(&out, '\n');
 		}
+		if (kev)
+			vigie_buf_addf(&out, "cisa kev:      %s when decided\n", kev);
 	}
 	if (x->revoked) {
 		vigie_buf_addf(&out, "revoked at:    %s\n", vigie_time_format(x->revoked, t, sizeof(t)));

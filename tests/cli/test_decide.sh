@@ -219,6 +219,8 @@ expect_eq "$(kevstates)" "$(printf 'CVE-2021-3156 re-opened not in CISA KEV in C
 	"KEV listing re-opens the accepted risk only"
 VIGIE_DB=$K run $SCAN --show-decided
 expect_out "re-opened: CISA KEV changed \(was not in CISA KEV, now in CISA KEV\)" "the text says what changed"
+VIGIE_DB=$K run decisions show 1
+expect_out "^cisa kev: +not in CISA KEV when decided$" "show: the KEV listing when decided"
 # taken while it is listed: stands
 VIGIE_DB=$K run decide CVE-2021-3156 --host old --status accepted-risk --reason "isolated" --by erin
 expect_eq "$(kevstates | head -1)" "CVE-2021-3156 in-force None None" "an acceptance taken while listed stands"
