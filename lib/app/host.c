@@ -492,8 +492,10 @@ int vigie_app_host_ingest(struct vigie_store *s, const struct inventory *inv,
 	if (only && (rc = only_sources(inv, &ch.sources, &part, err)))
 		goto out;
 again:
-	if ((rc = judge(s, in->cache, out->host_id, only ? &part : inv, in->policy, when, &res,
-			&have_res, &idx, err)))
+	/* a partial judgement runs only when no process runs replaced code:
+	 * the stored process data then adds nothing, and is not read again */
+	if ((rc = judge(s, in->cache, only ? 0 : out->host_id, only ? &part : inv, in->policy,
+			when, &res, &have_res, &idx, err)))
 		goto out;
 	if (have_res) {
 		int redo;
@@ -602,8 +604,9 @@ int vigie_app_host_rejudge(struct vigie_store *s, struct vigie_index_cache *cach
 	if (rc)
 		goto out;
 again:
-	if ((rc = judge(s, cache, host_id, only ? &part : &inv, pol, when, &res, &have_res, &idx,
-			err)))
+	/* as in vigie_app_host_ingest: not busy, nothing to read again */
+	if ((rc = judge(s, cache, only ? 0 : host_id, only ? &part : &inv, pol, when, &res,
+			&have_res, &idx, err)))
 		goto out;
 	if (!have_res) {
 		memset(&sum, 0, sizeof(sum));
