@@ -100,17 +100,11 @@ static size_t data_first(const struct vigie_decisions *d, const char *cve)
 	return lo;
 }
 
-static int is_kev(const struct vigie_decision_fact *f)
-{
-	return !strcmp(f->release, VIGIE_DECISION_KEV_RELEASE) &&
-	       !strcmp(f->source, VIGIE_DECISION_KEV_SOURCE);
-}
-
 /* A fact on release and source (NULL: any); CISA KEV's is on all */
 static int fact_matches(const struct vigie_decision_fact *f, const char *release,
 			const char *source)
 {
-	return is_kev(f) || ((!release || !strcmp(f->release, release)) &&
+	return vigie_decision_fact_is_kev(f) || ((!release || !strcmp(f->release, release)) &&
 			     (!source || !strcmp(f->source, source)));
 }
 
@@ -134,7 +128,7 @@ int vigie_decision_reopened(const struct vigie_decisions *d, const struct vigie_
 	for (size_t i = 0; i < x->nfacts; i++) {
 		const struct vigie_decision_fact *f = &x->facts[i];
 		const char *cur = NULL;
-		if (!fact_matches(f, release, source) || (is_kev(f) && !kev_reopens(x)))
+		if (!fact_matches(f, release, source) || (vigie_decision_fact_is_kev(f) && !kev_reopens(x)))
 			continue;
 		for (size_t k = first; k < d->ndata && !strcmp(d->data[k].cve, x->cve); k++)
 			if (!strcmp(d->data[k].f.release, f->release) &&
@@ -154,7 +148,7 @@ int vigie_decision_reopened(const struct vigie_decisions *d, const struct vigie_
 		size_t i;
 		/* KEV's fact only against the one recorded (a decision
 		 * written before vigie recorded it has none) */
-		if (!fact_matches(c, release, source) || is_kev(c))
+		if (!fact_matches(c, release, source) || vigie_decision_fact_is_kev(c))
 			continue;
 		for (i = 0; i < x->nfacts; i++)
 			if (!strcmp(x->facts[i].release, c->release) &&

@@ -312,11 +312,14 @@ static int load_hosts(struct vigie_store *s, struct vigie_decisions *out,
 static int load_data(struct vigie_store *s, struct vigie_decisions *out,
 		     struct vigie_error *err)
 {
+	/* and whether each is in CISA KEV now, as a fact of its own */
 	static const char sql[] =
 		"SELECT t.vuln, t.release, t.source, t.status, t.fixed_version, t.urgency"
-		" FROM tracker t WHERE t.vuln IN (SELECT cve FROM decisions)";
-	static const char kev_sql[] =
-		"SELECT d.cve, " KEV_NOW("d.cve") " FROM (SELECT DISTINCT cve FROM decisions) d";
+		" FROM tracker t WHERE t.vuln IN (SELECT cve FROM decisions)"
+		" UNION ALL SELECT d.cve, '" VIGIE_DECISION_KEV_RELEASE "', '"
+		VIGIE_DECISION_KEV_SOURCE "', CASE WHEN " KEV_NOW("d.cve") " = 1 THEN '"
+		VIGIE_DECISION_KEV_IN "' ELSE '" VIGIE_DECISION_KEV_OUT "' END, NULL, NULL"
+		" FROM (SELECT DISTINCT cve FROM decisions) d";
 	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	struct vigie_buf b = VIGIE_BUF_INIT;
 	size_t cap = 0;
@@ -348,29 +351,6 @@ static int load_data(struct vigie_store *s, struct vigie_decisions *out,
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 	if (r != VIGIE_STEP_ROW && r != VIGIE_STEP_DONE)
 		return vigie_store_dberr(s, err, "read Debian's data on the decided CVEs");
-	/* and whether each is in CISA KEV now */
-	if (!(st = vigie_store_stmt(s, kev_sql, err)))
-		return VIGIE_EDB;
-	while ((r = vdb_step(st)) == VIGIE_STEP_ROW) {
-		struct vigie_decision_now *x = grow(&out->data, &out->ndata, &cap, sizeof(*x));
-		if (!x) {
-			oom = 1;
-			break;
-		}
-		x->cve = dup_or_null(&out->arena, vigie_store_col_text(st, 0), &oom);
-		x->f.release = VIGIE_DECISION_KEV_RELEASE;
-		x->f.source = VIGIE_DECISION_KEV_SOURCE;
-		x->f.state = vdb_col_int64(st, 1) ? VIGIE_DECISION_KEV_IN : VIGIE_DECISION_KEV_OUT;
-		if (oom || !x->cve) {
-			oom = 1;
-			break;
-		}
-	}
-	vdb_reset(st);
-	if (oom)
-		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
-	if (r != VIGIE_STEP_DONE)
-		return vigie_store_dberr(s, err, "read CISA KEV on the decided CVEs");
 	if (out->ndata)
 		qsort(out->data, out->ndata, sizeof(*out->data), now_cmp);
 	return 0;
@@ -493,11 +473,22 @@ int vigie_store_decision_alert_mark(struct vigie_store *s, int64_t id, const cha
 	return vigie_store_step_done(s, st, err, "record decision alert");
 }
 
-const char *vigie_decision_what_changed(const char *was, const char *now)
+int vigie_decision_fact_is_kev(const struct vigie_decision_fact *f)
+{
+	return !strcmp(f->release, VIGIE_DECISION_KEV_RELEASE) &&
+	       !strcmp(f->source, VIGIE_DECISION_KEV_SOURCE);
+}
+
+int vigie_decision_kev_changed(const char *was, const char *now)
 {
 	static const char *const kev[] = { VIGIE_DECISION_KEV_IN, VIGIE_DECISION_KEV_OUT };
 	for (int i = 0; i < 2; i++)
 		if ((was && !strcmp(was, kev[i])) || (now && !strcmp(now, kev[i])))
-			return "CISA KEV";
-	return "Debian's data";
+			return 1;
+	return 0;
+}
+
+const char *vigie_decision_what_changed(const char *was, const char *now)
+{
+	return vigie_decision_kev_changed(was, now) ? "CISA KEV" : "Debian's data";
 }

@@ -404,14 +404,12 @@ static int show(int argc, char **argv)
 		const char *kev = NULL;
 		vigie_buf_adds(&out, "debian data:   ");
 		for (size_t i = 0; i < x->nfacts; i++)
-			if (!strcmp(x->facts[i].release, VIGIE_DECISION_KEV_RELEASE) &&
-			    !strcmp(x->facts[i].source, VIGIE_DECISION_KEV_SOURCE))
+			if (vigie_decision_fact_is_kev(&x->facts[i]))
 				kev = x->facts[i].state;
 		if (x->nfacts == (kev ? 1u : 0u))
 			vigie_buf_adds(&out, "(no entry when decided)\n");
 		for (size_t i = 0; i < x->nfacts; i++) {
-			if (!strcmp(x->facts[i].release, VIGIE_DECISION_KEV_RELEASE) &&
-			    !strcmp(x->facts[i].source, VIGIE_DECISION_KEV_SOURCE))
+			if (vigie_decision_fact_is_kev(&x->facts[i]))
 				continue;
 			vigie_buf_addf(&out, "%s", shown++ ? "               " : "");
 			vigie_buf_add_safe(&out, x->facts[i].release, strlen(x->facts[i].release));

@@ -436,8 +436,7 @@ static void decision_cell(struct req *r, struct vigie_buf *out, const struct fin
 		return;
 	}
 	if (f->decision_state == VIGIE_DECISION_REOPENED) {
-		int kev = !strcmp(vigie_decision_what_changed(f->decision_was, f->decision_now),
-				  "CISA KEV");
+		int kev = vigie_decision_kev_changed(f->decision_was, f->decision_now);
 		vigie_buf_addf(out, "<span class=\"warn\">%s ",
 			       kev ? T(r, "Decision re-opened: CISA KEV changed (was",
 				       "Décision rouverte : CISA KEV a changé (avant")

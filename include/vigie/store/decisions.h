@@ -30,8 +30,11 @@ struct vigie_decision_fact {
 #define VIGIE_DECISION_KEV_SOURCE "CISA KEV"
 #define VIGIE_DECISION_KEV_IN "in CISA KEV"
 #define VIGIE_DECISION_KEV_OUT "not in CISA KEV"
-/* What changed under a re-opened decision whose fact went from was to
- * now: "CISA KEV" for the KEV fact, else "Debian's data". */
+/* f is that fact */
+int vigie_decision_fact_is_kev(const struct vigie_decision_fact *f);
+/* A re-opened decision's fact that went from was to now is KEV's */
+int vigie_decision_kev_changed(const char *was, const char *now);
+/* What changed under it, for messages: "CISA KEV" or "Debian's data" */
 const char *vigie_decision_what_changed(const char *was, const char *now);
 
 struct vigie_decision {

@@ -117,11 +117,11 @@ int vigie_store_source_put(struct vigie_store *s, const struct store_source *src
 		     struct vigie_error *err);
 /* Let this store's imports replace a source with much less (--allow-shrink). */
 void vigie_store_allow_shrink(struct vigie_store *s, int allow);
+#define VIGIE_SHRINK_KEEP_PERCENT 90
 /* Around the judgement of many hosts in one transaction (start 1, then
  * 0): the driver readies itself for many finding-history rows (SQLite: a
  * larger page cache while it lasts). */
 int vigie_store_history_bulk(struct vigie_store *s, int start, struct vigie_error *err);
-#define VIGIE_SHRINK_KEEP_PERCENT 90
 /* Calls cb for each source, ordered by name. cb returning non-zero stops
  * and that value is returned. */
 typedef int store_source_cb(void *ud, const struct store_source *src);
