@@ -427,6 +427,17 @@ static void restart_section(struct req *r, struct vigie_buf *out, const struct s
 
 /* The decision beside a finding: in force (status, who, when, until, why),
  * or why it no longer applies. */
+/* A fact's state as the page says it: KEV's in the page's language,
+ * Debian's as the tracker gives it */
+static const char *fact_state_text(struct req *r, const char *state)
+{
+	if (state && !strcmp(state, VIGIE_DECISION_KEV_IN))
+		return T(r, VIGIE_DECISION_KEV_IN, "dans le catalogue CISA KEV");
+	if (state && !strcmp(state, VIGIE_DECISION_KEV_OUT))
+		return T(r, VIGIE_DECISION_KEV_OUT, "absente du catalogue CISA KEV");
+	return state;
+}
+
 static void decision_cell(struct req *r, struct vigie_buf *out, const struct finding *f)
 {
 	const struct vigie_decision *x = f->decision;
@@ -442,9 +453,9 @@ static void decision_cell(struct req *r, struct vigie_buf *out, const struct fin
 				       "Décision rouverte : CISA KEV a changé (avant")
 				   : T(r, "Decision re-opened: Debian's data changed (was",
 				       "Décision rouverte : les données Debian ont changé (avant"));
-		srv_html(out, f->decision_was);
+		srv_html(out, fact_state_text(r, f->decision_was));
 		vigie_buf_addf(out, ", %s ", T(r, "now", "maintenant"));
-		srv_html(out, f->decision_now);
+		srv_html(out, fact_state_text(r, f->decision_now));
 		vigie_buf_adds(out, ")</span><br>");
 	} else if (f->decision_state == VIGIE_DECISION_EXPIRED) {
 		vigie_buf_addf(out, "<span class=\"warn\">%s ",

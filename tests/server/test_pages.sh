@@ -141,6 +141,25 @@ want=$(jq_ '"upgrades %d cves %d" % (sum(len(x["upgrades"]) for x in d["days"]),
 expect_eq "$($PN timeline "$T/tl.html")" "$want" "timeline page: the API's counts"
 # the API's numbers are themselves right (worked by hand in test_timeline.sh)
 expect_eq "$want" "upgrades 2 cves 1" "two upgrades, one CVE"
+# CVE-2022-28615 enters CISA KEV: web2's accepted risk re-opens, and the
+# host page says so in its language
+cat > "$T/kev.json" <<'KEV'
+{"title":"CISA Catalog of Known Exploited Vulnerabilities","catalogVersion":"2026.11.20",
+ "dateReleased":"2026-11-20T12:00:00.000Z","count":1,"vulnerabilities":[{"cveID":"CVE-2022-28615",
+ "vendorProject":"Apache","product":"HTTP Server","vulnerabilityName":"Apache HTTP Server Out-of-Bounds Read",
+ "dateAdded":"2026-11-20","shortDescription":"An out-of-bounds read.","requiredAction":"Apply updates.",
+ "dueDate":"2026-12-11","knownRansomwareCampaignUse":"Unknown","notes":"","cwes":[]}]}
+KEV
+"$VIGIE" db import --kev "$T/kev.json" >/dev/null
+as "$TOK_A" GET "/hosts/$HA2" -H "Accept-Language: fr"
+grep -q "Décision rouverte : CISA KEV a changé (avant absente du catalogue CISA KEV, maintenant dans le catalogue CISA KEV)" \
+	"$T/body" && ok || ko "host page (fr): the KEV re-opening in French"
+as "$TOK_A" GET "/hosts/$HA2" -H "Accept-Language: en"
+grep -q "Decision re-opened: CISA KEV changed (was not in CISA KEV, now in CISA KEV)" "$T/body" && ok ||
+	ko "host page (en): the KEV re-opening"
+as "$TOK_A" GET "/api/v1/hosts/$HA2/findings"
+expect_eq "$(jq_ '[(f["cve"], f["decision"]["state"]) for f in d["findings"] if f["decision"]]')" \
+	"[('CVE-2022-28615', 're-opened')]" "findings API: the decision re-opened"
 # the browser saw no script and loaded nothing external (CSP default-src 'none')
 if grep -qi '<script' "$T"/*.html; then ko "a page has a script"; else ok; fi
 srv_finish
