@@ -18,6 +18,18 @@ static const char *class_name(enum vigie_class c)
 	return vigie_policy_class_name(c);
 }
 
+/* 0, 1, 2 for a fact's class name (the names' own pointers first) */
+static int class_index(const char *cls)
+{
+	for (int c = 0; c < 3; c++)
+		if (cls == class_name((enum vigie_class)c))
+			return c;
+	for (int c = 0; cls && c < 3; c++)
+		if (!strcmp(cls, class_name((enum vigie_class)c)))
+			return c;
+	return -1;
+}
+
 static const char *fact_state(const struct finding *f)
 {
 	if (f->reboot_required)
@@ -48,39 +60,126 @@ int vigie_app_judgement_basis(struct vigie_store *s, const struct policy *pol, i
 }
 
 /* The digest of a full judgement's findings as the finding history
- * records them (each field ended by US, a NULL one SOH alone), into hex. */
-static int facts_digest(const struct store_finding_fact *f, size_t n,
-			char hex[SHA256_HEX_LEN + 1])
+ * records them, in two levels so that it can be summed per source: each
+ * source's facts in CVE order (each field ended by US, a NULL one SOH
+ * alone, then 0 or 1 for not in effect), hashed; then each source with
+ * facts, in byte order, its name, US and that digest, hashed into hex. */
+int vigie_app_facts_source_digest(const struct store_finding_fact *f, size_t n,
+				  struct vigie_buf *scratch, unsigned char out[32])
 {
-	struct vigie_buf b;
+	struct sha256 h;
 	int oom = 0;
-	vigie_buf_init(&b);
+	vigie_buf_reset(scratch);
 	for (size_t i = 0; i < n && !oom; i++) {
 		const char *v[6] = { f[i].cve, f[i].source, f[i].installed_version,
 				     f[i].fixed_version, f[i].cls, f[i].state };
 		for (int k = 0; k < 6 && !oom; k++)
-			oom = vigie_buf_adds(&b, v[k] ? v[k] : "\001") ||
-			      vigie_buf_addc(&b, '\037');
-		oom = oom || vigie_buf_addc(&b, f[i].not_effective ? '1' : '0');
+			oom = vigie_buf_adds(scratch, v[k] ? v[k] : "\001") ||
+			      vigie_buf_addc(scratch, '\037');
+		oom = oom || vigie_buf_addc(scratch, f[i].not_effective ? '1' : '0');
 	}
-	if (!oom)
-		vigie_sha256_hex(hex, b.data ? b.data : "", b.len);
-	vigie_buf_release(&b);
-	return oom ? VIGIE_ENOMEM : 0;
+	if (oom)
+		return VIGIE_ENOMEM;
+	vigie_sha256_init(&h);
+	vigie_sha256_update(&h, scratch->data, scratch->len);
+	vigie_sha256_final(&h, out);
+	return 0;
 }
 
-/* Record res as host_id's judgement. With only (a partial judgement), res
- * holds the findings of only's sources alone, judged on their own: the
- * caller knows every other source's findings unchanged since the stored
- * judgement kept, whose counts are corrected by the difference; when
- * they cannot be (kept counts fewer findings than the history holds),
- * *redo is set and no summary stored: the caller judges in full. */
-static int record(struct vigie_store *s, int64_t host_id, int64_t when,
-		  const struct scan_result *res, long pending_security, const char *basis,
-		  const struct vigie_strv *only, const struct store_host_summary *kept,
-		  struct store_host_summary *sum, int *redo, struct vigie_error *err)
+static int cmp_group_digest(const void *pa, const void *pb)
 {
-	struct store_finding_fact *facts = NULL;
+	const struct vigie_facts_group *a = pa, *b = pb;
+	return strcmp(a->source, b->source);
+}
+
+void vigie_app_facts_digest_combine(struct vigie_facts_group *g, size_t n,
+				    char hex[SHA256_HEX_LEN + 1])
+{
+	static const char digits[] = "0123456789abcdef";
+	struct sha256 h;
+	uint8_t d[SHA256_DIGEST_LEN];
+	if (n > 1)
+		qsort(g, n, sizeof(*g), cmp_group_digest);
+	vigie_sha256_init(&h);
+	for (size_t i = 0; i < n; i++) {
+		vigie_sha256_update(&h, g[i].source, strlen(g[i].source));
+		vigie_sha256_update(&h, "\037", 1);
+		vigie_sha256_update(&h, g[i].digest, sizeof(g[i].digest));
+	}
+	vigie_sha256_final(&h, d);
+	for (size_t i = 0; i < SHA256_DIGEST_LEN; i++) {
+		hex[2 * i] = digits[d[i] >> 4];
+		hex[2 * i + 1] = digits[d[i] & 15];
+	}
+	hex[SHA256_HEX_LEN] = 0;
+}
+
+static int cmp_fact_source_cve(const void *pa, const void *pb)
+{
+	const struct store_finding_fact *a = pa, *b = pb;
+	int c = strcmp(a->source, b->source);
+	return c ? c : strcmp(a->cve, b->cve);
+}
+
+/* The digest of facts[0..n) (any order) into hex. */
+static int facts_digest(const struct store_finding_fact *facts, size_t n,
+			char hex[SHA256_HEX_LEN + 1])
+{
+	struct store_finding_fact *v = NULL;
+	struct vigie_facts_group *g = NULL;
+	struct vigie_buf scratch = VIGIE_BUF_INIT;
+	size_t ng = 0;
+	int rc = 0;
+	if (n && (!(v = malloc(n * sizeof(*v))) || !(g = malloc(n * sizeof(*g))))) {
+		free(v);
+		return VIGIE_ENOMEM;
+	}
+	if (n)
+		memcpy(v, facts, n * sizeof(*v));
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_fact_source_cve);
+	for (size_t i = 0; !rc && i < n;) {
+		size_t j = i + 1;
+		while (j < n && !strcmp(v[j].source, v[i].source))
+			j++;
+		g[ng].source = v[i].source;
+		rc = vigie_app_facts_source_digest(v + i, j - i, &scratch, g[ng].digest);
+		ng++;
+		i = j;
+	}
+	if (!rc)
+		vigie_app_facts_digest_combine(g, ng, hex);
+	vigie_buf_release(&scratch);
+	free(v);
+	free(g);
+	return rc;
+}
+
+void vigie_app_finding_fact(const struct finding *f, struct store_finding_fact *out)
+{
+	out->cve = f->cve;
+	out->source = f->source;
+	out->installed_version = f->source_version;
+	out->fixed_version = f->fixed_version;
+	out->cls = class_name(f->cls);
+	out->state = fact_state(f);
+	out->not_effective = f->reboot_required || f->restart_required;
+}
+
+/* Record the judgement res whose findings are facts[0..n) (digest: their
+ * facts_digest when the caller has it, or NULL). With only (a partial
+ * judgement), they are those of only's sources alone, judged on their
+ * own: the caller knows every other source's findings unchanged since the
+ * stored judgement kept, whose counts are corrected by the difference;
+ * when they cannot be (kept counts fewer findings than the history
+ * holds), *redo is set and no summary stored: the caller judges in full. */
+static int record_facts(struct vigie_store *s, int64_t host_id, int64_t when,
+			const struct scan_result *res, const struct store_finding_fact *facts,
+			size_t n, const char *digest_in, long pending_security,
+			const char *basis, const struct vigie_strv *only,
+			const struct store_host_summary *kept, struct store_host_summary *sum,
+			int *redo, struct vigie_error *err)
+{
 	long before[3] = { 0, 0, 0 };
 	char digest[SHA256_HEX_LEN + 1];
 	int rc = 0, same = 0;
@@ -105,39 +204,29 @@ static int record(struct vigie_store *s, int64_t host_id, int64_t when,
 		return vigie_store_host_summary_put(s, host_id, sum, err);
 	}
 	sum->verdict = "judged";
-	if (res->n && !(facts = calloc(res->n, sizeof(*facts))))
-		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
-	for (size_t i = 0; i < res->n; i++) {
-		const struct finding *f = &res->findings[i];
-		facts[i].cve = f->cve;
-		facts[i].source = f->source;
-		facts[i].installed_version = f->source_version;
-		facts[i].fixed_version = f->fixed_version;
-		facts[i].cls = class_name(f->cls);
-		facts[i].state = fact_state(f);
-		facts[i].not_effective = f->reboot_required || f->restart_required;
-		if ((int)f->cls >= 0 && (int)f->cls < 3)
-			sum->open[f->cls]++;
+	for (size_t i = 0; i < n; i++) {
+		int c = class_index(facts[i].cls);
+		if (c >= 0)
+			sum->open[c]++;
 	}
 	/* a full judgement finding what the last full one wrote leaves the
 	 * history unread; a partial one leaves no digest */
 	if (!only) {
-		if (facts_digest(facts, res->n, digest)) {
-			free(facts);
+		if (digest_in) {
+			memcpy(digest, digest_in, sizeof(digest));
+		} else if (facts_digest(facts, n, digest)) {
 			return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 		}
 		sum->facts_digest = digest;
-		rc = vigie_store_finding_history_same(s, host_id, when, digest, res->n, &same,
-						      err);
+		rc = vigie_store_finding_history_same(s, host_id, when, digest, &same, err);
 	}
 	if (!rc && !same)
 		rc = only ? vigie_store_finding_history_update_some(
-				    s, host_id, when, res->kernel.booted_at, facts, res->n,
+				    s, host_id, when, res->kernel.booted_at, facts, n,
 				    (const char *const *)only->v, only->n, before, err)
 			  : vigie_store_finding_history_update(s, host_id, when,
-							       res->kernel.booted_at, facts,
-							       res->n, err);
-	free(facts);
+							       res->kernel.booted_at, facts, n,
+							       err);
 	for (int c = 0; !rc && only && c < 3; c++) {
 		sum->open[c] += kept->open[c] - before[c];
 		if (sum->open[c] < 0)
@@ -147,6 +236,34 @@ static int record(struct vigie_store *s, int64_t host_id, int64_t when,
 		rc = vigie_store_host_summary_put(s, host_id, sum, err);
 	sum->facts_digest = NULL; /* digest was local */
 	return rc;
+}
+
+/* record_facts with the facts of res's findings. */
+static int record(struct vigie_store *s, int64_t host_id, int64_t when,
+		  const struct scan_result *res, long pending_security, const char *basis,
+		  const struct vigie_strv *only, const struct store_host_summary *kept,
+		  struct store_host_summary *sum, int *redo, struct vigie_error *err)
+{
+	struct store_finding_fact *facts = NULL;
+	int rc;
+	if (!res->undetermined && res->n && !(facts = calloc(res->n, sizeof(*facts))))
+		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	for (size_t i = 0; facts && i < res->n; i++)
+		vigie_app_finding_fact(&res->findings[i], &facts[i]);
+	rc = record_facts(s, host_id, when, res, facts, res->undetermined ? 0 : res->n, NULL,
+			  pending_security, basis, only, kept, sum, redo, err);
+	free(facts);
+	return rc;
+}
+
+int vigie_app_record_facts(struct vigie_store *s, int64_t host_id, int64_t when,
+			   const struct scan_result *res, const struct store_finding_fact *facts,
+			   size_t n, const char *digest, const char *basis,
+			   struct store_host_summary *sum, struct vigie_error *err)
+{
+	int redo = 0;
+	return record_facts(s, host_id, when, res, facts, n, digest, -1, basis, NULL, NULL, sum,
+			    &redo, err);
 }
 
 int vigie_app_record_judgement(struct vigie_store *s, int64_t host_id, int64_t when,

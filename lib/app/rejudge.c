@@ -486,6 +486,35 @@ static int full_cb(void *ud, const struct store_host *h, const struct scan_resul
 					  f->r->err);
 }
 
+/* The hosts to judge in full, summed per (source, version): those done
+ * need no judging through the fleet path. */
+static int summed(struct rj *r, struct vigie_index_cache *cache, struct vigie_rejudge_stats *st)
+{
+	struct vigie_pair_judge *pj;
+	size_t nfull = 0;
+	int rc = 0;
+	for (size_t i = 0; i < r->n; i++)
+		nfull += r->hosts[i].action == RJ_FULL;
+	if (!nfull)
+		return 0;
+	if (vigie_pair_judge_new(&pj, r->s, cache, r->pol, r->when))
+		return vigie_error_set(r->err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	for (size_t i = 0; !rc && i < r->n; i++) {
+		struct rj_host *h = &r->hosts[i];
+		int done = 0;
+		if (h->action != RJ_FULL)
+			continue;
+		rc = vigie_pair_judge_host(pj, h->id, h->name, h->release, r->basis, &done, r->err);
+		if (!rc && done) {
+			h->action = RJ_CURRENT;
+			st->full++;
+			tick(r);
+		}
+	}
+	vigie_pair_judge_free(pj);
+	return rc;
+}
+
 /* ---- what the re-judgement opened and resolved ---- */
 struct seen {
 	struct vigie_rejudge_stats *st;
@@ -678,6 +707,10 @@ int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
 	fo.skip_ud = &fx;
 	fx.r = &r;
 	fx.n = 0;
+	/* the full judgements summed per (source, version) where they can
+	 * be; the rest (and all with VIGIE_FLEET_PER_HOST) host by host */
+	if (!vigie_fleet_per_host(&fo) && (rc = summed(&r, cache, st)))
+		goto out;
 	/* the fleet path reads every host row: only when one is to judge */
 	for (size_t i = 0; i < r.n; i++)
 		if (r.hosts[i].action == RJ_FULL) {

@@ -797,11 +797,11 @@ out:
 	return rc;
 }
 
-/* Add g's findings (g single-version, not the kernel) from the ones m
- * shares, built on first use as add_finding builds them, with g's
- * binaries. */
-static int add_shared(struct scan_ctx *c, struct matcher *m, const struct group *g,
-		      const struct vuln_source *src, const struct match_list *l)
+/* The findings m shares for g (single-version, not the kernel), built
+ * into m's result on first use as add_finding builds them. */
+static int pair_template(struct scan_ctx *c, struct matcher *m, const struct group *g,
+			 const struct vuln_source *src, const struct match_list *l,
+			 const struct shared **out)
 {
 	struct scan_result *host = c->res, *t = &m->tres;
 	struct pair_key key;
@@ -836,20 +836,33 @@ static int add_shared(struct scan_ctx *c, struct matcher *m, const struct group 
 		sh->n = t->n - sh->first;
 		*slot = sh;
 	}
+	*out = sh;
+out:
+	key_release(&key);
+	return rc;
+}
+
+/* Add g's findings (g single-version, not the kernel) from the ones m
+ * shares, with g's binaries. */
+static int add_shared(struct scan_ctx *c, struct matcher *m, const struct group *g,
+		      const struct vuln_source *src, const struct match_list *l)
+{
+	struct scan_result *host = c->res, *t = &m->tres;
+	const struct shared *sh;
+	int rc;
+
+	if ((rc = pair_template(c, m, g, src, l, &sh)))
+		return rc;
 	for (size_t i = 0; i < sh->n; i++) {
 		struct finding *f = vigie_scan_result_slot(host);
-		if (!f) {
-			rc = VIGIE_ENOMEM;
-			goto out;
-		}
+		if (!f)
+			return VIGIE_ENOMEM;
 		*f = t->findings[sh->first + i];
 		f->bins = g->bins;
 		f->nbins = g->nbins;
 		host->n++;
 	}
-out:
-	key_release(&key);
-	return rc;
+	return 0;
 }
 
 /* A source installed at several versions hides, at its oldest version,
@@ -1107,4 +1120,111 @@ out:
 	if (rc)
 		vigie_scan_result_release(res);
 	return rc;
+}
+
+int vigie_matcher_pairs(struct matcher *m, struct vigie_store *store,
+			const struct scan_opts *opts, const char *const *sources,
+			const char *const *versions, size_t n, struct vigie_error *err)
+{
+	struct scan_ctx c;
+	struct vigie_arena T;
+	int rc = 0, rd;
+	char today[16];
+
+	vigie_date_format(opts->now ? opts->now : vigie_now(), today, sizeof(today));
+	if (!m->share || strcmp(m->today, today) ||
+	    (m->tbound && (m->tpol != opts->policy || m->tstore != store)))
+		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0,
+				       "the matcher shares findings for another policy, store or day");
+	if (!m->tbound) {
+		m->tbound = 1;
+		m->tpol = opts->policy;
+		m->tstore = store;
+	}
+	memset(&c, 0, sizeof(c));
+	c.res = &m->tres;
+	c.idx = m->idx;
+	c.store = store;
+	c.opts = opts;
+	c.err = err;
+	if (!opts->policy)
+		vigie_policy_default(&c.defpol);
+	c.policy = opts->policy ? opts->policy : &c.defpol;
+	c.share = 1;
+	memcpy(c.today, today, sizeof(c.today));
+	vigie_hashmap_init(&c.facts);
+	vigie_arena_init(&c.facts_mem);
+	vigie_arena_init(&T);
+	/* the pairs not built yet, as groups without binaries */
+	for (size_t i = 0; i < n; i++) {
+		struct group *g;
+		struct pair_key key;
+		int known;
+		if (!vigie_vulnindex_source(m->idx, sources[i]))
+			continue;
+		if (key_make(&key, sources[i], versions[i]))
+			goto oom;
+		known = vigie_hashmap_get(&m->tmpl, key.data, key.len) != NULL;
+		key_release(&key);
+		if (known)
+			continue;
+		if (c.ng == c.gcap) {
+			size_t nc = c.gcap ? c.gcap * 2 : 64;
+			struct group **nl = realloc(c.glist, nc * sizeof(*nl));
+			if (!nl)
+				goto oom;
+			c.glist = nl;
+			c.gcap = nc;
+		}
+		if (!(g = vigie_arena_alloc(&T, sizeof(*g))))
+			goto oom;
+		memset(g, 0, sizeof(*g));
+		g->source = sources[i];
+		g->version = versions[i];
+		c.glist[c.ng++] = g;
+	}
+	if (!c.ng)
+		goto out;
+	rd = store ? vigie_store_read_begin(store) : 0;
+	facts_prefetch(&c, m);
+	for (size_t i = 0; !rc && i < c.ng; i++) {
+		const struct group *g = c.glist[i];
+		const struct vuln_source *src = vigie_vulnindex_source(m->idx, g->source);
+		const struct match_list *l = vigie_matcher_match(m, g->source, g->version);
+		const struct shared *sh;
+		rc = l ? pair_template(&c, m, g, src, l, &sh) : VIGIE_ENOMEM;
+	}
+	if (rd)
+		vigie_store_read_end(store);
+	if (rc)
+		rc = vigie_error_set(err, rc, NULL, 0, "out of memory");
+	goto out;
+oom:
+	rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+out:
+	vigie_hashmap_release(&c.facts);
+	vigie_arena_release(&c.facts_mem);
+	vigie_arena_release(&T);
+	free(c.glist);
+	return rc;
+}
+
+int vigie_matcher_pair_findings(struct matcher *m, const char *source, const char *version,
+				const struct finding **out, size_t *n)
+{
+	struct pair_key key;
+	const struct shared *sh;
+	*out = NULL;
+	*n = 0;
+	if (!vigie_vulnindex_source(m->idx, source))
+		return 0; /* no security data for it: no findings */
+	if (key_make(&key, source, version))
+		return 1;
+	sh = vigie_hashmap_get(&m->tmpl, key.data, key.len);
+	key_release(&key);
+	if (!sh)
+		return 1;
+	*out = m->tres.findings + sh->first;
+	*n = sh->n;
+	return 0;
 }

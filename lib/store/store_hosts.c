@@ -345,6 +345,108 @@ out:
 	return rc;
 }
 
+/* ---- the host's (source, version) pairs in one row ---- */
+struct pair_ref {
+	const char *source, *version;
+};
+
+static int cmp_pair_ref(const void *pa, const void *pb)
+{
+	const struct pair_ref *a = pa, *b = pb;
+	int c = strcmp(a->source, b->source);
+	return c ? c : strcmp(a->version, b->version);
+}
+
+/* inv's distinct pairs as lines into out; 1 when one cannot be a line */
+static int pairs_text(const struct inventory *inv, struct vigie_buf *out, int *bad)
+{
+	struct pair_ref *v;
+	size_t n = 0;
+	int oom = 0;
+	*bad = 0;
+	vigie_buf_reset(out);
+	if (!inv->npkgs)
+		return vigie_buf_add(out, "", 0) ? VIGIE_ENOMEM : 0;
+	if (!(v = malloc(inv->npkgs * sizeof(*v))))
+		return VIGIE_ENOMEM;
+	for (size_t i = 0; i < inv->npkgs; i++) {
+		const char *pv[6];
+		pkg_vals(&inv->pkgs[i], pv);
+		if (strpbrk(pv[3], "\t\n") || strpbrk(pv[4], "\t\n")) {
+			*bad = 1;
+			free(v);
+			return 0;
+		}
+		v[n].source = pv[3];
+		v[n].version = pv[4];
+		n++;
+	}
+	qsort(v, n, sizeof(*v), cmp_pair_ref);
+	for (size_t i = 0; i < n && !oom; i++) {
+		if (i && !cmp_pair_ref(&v[i - 1], &v[i]))
+			continue;
+		oom = vigie_buf_adds(out, v[i].source) || vigie_buf_addc(out, '\t') ||
+		      vigie_buf_adds(out, v[i].version) || vigie_buf_addc(out, '\n');
+	}
+	free(v);
+	return oom ? VIGIE_ENOMEM : 0;
+}
+
+int vigie_store_host_pairs_put(struct vigie_store *s, int64_t host_id,
+			       const struct inventory *inv, struct vigie_error *err)
+{
+	static const char put[] =
+		"INSERT INTO host_pairs(host_id, npackages, pairs) VALUES(?,?,?)"
+		" ON CONFLICT(host_id) DO UPDATE SET npackages=excluded.npackages,"
+		" pairs=excluded.pairs";
+	static const char del[] = "DELETE FROM host_pairs WHERE host_id=?";
+	struct vigie_buf text = VIGIE_BUF_INIT;
+	struct vigie_stmt *st;
+	int bad, rc;
+	if ((rc = pairs_text(inv, &text, &bad))) {
+		vigie_buf_release(&text);
+		return vigie_error_set(err, rc, NULL, 0, "out of memory");
+	}
+	if (!(st = vigie_store_stmt(s, bad ? del : put, err))) {
+		vigie_buf_release(&text);
+		return VIGIE_EDB;
+	}
+	vigie_store_bind_int64(st, 1, host_id);
+	if (!bad) {
+		vigie_store_bind_int64(st, 2, (int64_t)inv->npkgs);
+		vigie_store_bind_text(st, 3, text.data ? text.data : "");
+	}
+	rc = vigie_store_step_done(s, st, err, "store host pairs");
+	vigie_buf_release(&text);
+	return rc;
+}
+
+int vigie_store_host_pairs_get(struct vigie_store *s, int64_t host_id, struct vigie_buf *out,
+			       int *found, struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT p.pairs FROM host_pairs p JOIN hosts h ON h.id = p.host_id"
+		" WHERE p.host_id = ? AND p.npackages = h.npackages";
+	struct vigie_stmt *st;
+	int step, rc = 0;
+	*found = 0;
+	vigie_buf_reset(out);
+	if (!(st = vigie_store_stmt(s, sql, err)))
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, host_id);
+	if ((step = vdb_step(st)) == VIGIE_STEP_ROW) {
+		const char *t = vigie_store_col_text(st, 0);
+		*found = t != NULL;
+		if (t && vigie_buf_add(out, t, strlen(t)))
+			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		step = vdb_step(st);
+	}
+	vdb_reset(st);
+	if (!rc && step != VIGIE_STEP_DONE)
+		rc = vigie_store_dberr(s, err, "read host pairs");
+	return rc;
+}
+
 int vigie_store_host_put(struct vigie_store *s, const struct inventory *inv,
 		   const char *client, const char *origin, int64_t *host_id,
 		   struct vigie_error *err)
@@ -421,6 +523,8 @@ int vigie_store_host_put_changes(struct vigie_store *s, const struct inventory *
 	    (rc = vigie_store_host_id(s, inv->host, &id, err)) ||
 	    (rc = put_packages(s, id, inv, !ch->existed, ch, err)))
 		goto out;
+	if (!ch->existed || ch->added || ch->changed || ch->removed)
+		rc = vigie_store_host_pairs_put(s, id, inv, err);
 out:
 	rc = tx_leave(s, own, rc, err);
 	if (!rc && host_id)

@@ -996,13 +996,11 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 }
 
 int vigie_store_finding_history_same(struct vigie_store *s, int64_t host_id, int64_t when,
-				     const char *digest, size_t n, int *same,
-				     struct vigie_error *err)
+				     const char *digest, int *same, struct vigie_error *err)
 {
 	static const char sql[] =
-		"SELECT m.computed_at, m.facts_digest, (SELECT count(*) FROM finding_history f"
-		"  WHERE f.host_id = m.host_id AND f.effective_at IS NULL)"
-		" FROM host_summary m WHERE m.host_id = ? AND m.verdict = 'judged'";
+		"SELECT computed_at, facts_digest FROM host_summary"
+		" WHERE host_id = ? AND verdict = 'judged'";
 	struct vigie_stmt *st;
 	int step;
 	*same = 0;
@@ -1013,8 +1011,7 @@ int vigie_store_finding_history_same(struct vigie_store *s, int64_t host_id, int
 	vigie_store_bind_int64(st, 1, host_id);
 	if ((step = vdb_step(st)) == VIGIE_STEP_ROW) {
 		const char *d = vigie_store_col_text(st, 1);
-		*same = vdb_col_int64(st, 0) <= when && d && !strcmp(d, digest) &&
-			vdb_col_int64(st, 2) == (int64_t)n;
+		*same = vdb_col_int64(st, 0) <= when && d && !strcmp(d, digest);
 		step = vdb_step(st);
 	}
 	return done(s, st, step, err, "read host summary");

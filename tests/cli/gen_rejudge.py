@@ -16,7 +16,8 @@
   every host, with an open issue) ends on 2026-11-02;
 - hostNN.status (NN = 01 ... 12): dpkg status files of hosts holding 80
   of the 100 sources each at one of three versions, some with a kernel
-  image of linux-signed-amd64; hosts.txt: "NAME RELEASE" per line;
+  image of linux-signed-amd64, some with a source at two versions;
+  hosts.txt: "NAME RELEASE" per line;
 - host03-up.status: host03 with five sources upgraded.
 Fixed seed: the same files every run."""
 import copy
@@ -146,6 +147,11 @@ for h in range(1, 13):
     pkgs = [(s + "-bin", s, rnd.choice(VERS)) for s in held]
     if h % 3 == 0:
         pkgs.append(("linux-image-6.1.0-9-amd64", "linux-signed-amd64", "6.1.80+1"))
+    if h % 4 == 1:
+        # a source installed at two versions (a binary left behind): its
+        # findings are those of the older one, judged on the host
+        old = next(v for v in VERS if v != pkgs[1][2])
+        pkgs.append((held[1] + "-old", held[1], old))
     hosts.append((name, rel))
     with open(os.path.join(out, name + ".status"), "w") as f:
         f.write(status(pkgs))

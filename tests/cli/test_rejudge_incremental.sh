@@ -161,6 +161,13 @@ VIGIE_DB=$FULL VIGIE_NOW=${D2}T09:00:00Z VIGIE_FLEET_PER_HOST=1 "$VIGIE" db reju
 	> /dev/null
 LAST=${D2}T09:00:00Z
 same "--full"
+# both judged every host in full, one summed per (source, version), the
+# other host by host: the same findings digests
+DIG="SELECT h.name, coalesce(m.facts_digest, '-') FROM host_summary m
+	JOIN hosts h ON h.id = m.host_id ORDER BY h.name"
+if [ "$(q "$INC" "$DIG" | grep -c '|[0-9a-f]\{64\}$')" = 12 ] &&
+	[ "$(q "$INC" "$DIG")" = "$(q "$FULL" "$DIG")" ]; then ok; else
+	ko "--full: the findings digests differ: $(q "$INC" "$DIG" | head -3)"; fi
 # progress: never on a pipe; on a terminal one redrawn line, cleared
 expect_eq "$(printf '%s\n' "$ERR" | grep -c "judging hosts")" 0 "no progress on a pipe"
 if command -v script >/dev/null; then

@@ -84,6 +84,27 @@ int vigie_app_record_judgement(struct vigie_store *s, int64_t host_id, int64_t w
 			       const struct scan_result *res, long pending_security,
 			       const char *basis, struct store_host_summary *summary,
 			       struct vigie_error *err);
+/* The same for a judgement summed per (source, version) (lib/app/
+ * pairjudge.c): res gives the lifecycle, kernel and verdict, facts[0..n)
+ * the findings as the history records them, digest their findings digest
+ * (vigie_app_facts_digest_combine) or NULL. The pending updates stay. */
+int vigie_app_record_facts(struct vigie_store *s, int64_t host_id, int64_t when,
+			   const struct scan_result *res, const struct store_finding_fact *facts,
+			   size_t n, const char *digest, const char *basis,
+			   struct store_host_summary *sum, struct vigie_error *err);
+/* A finding as the history records it (strings f's). */
+void vigie_app_finding_fact(const struct finding *f, struct store_finding_fact *out);
+/* The findings digest a full judgement keeps (host_summary.facts_digest),
+ * summed per source: the digest of one source's facts f[0..n), given in
+ * CVE order (scratch: a buffer reused across calls), then the digest of
+ * the sources holding facts (any order; g is sorted) into hex. */
+struct vigie_facts_group {
+	const char *source;
+	unsigned char digest[32];
+};
+int vigie_app_facts_source_digest(const struct store_finding_fact *f, size_t n,
+				  struct vigie_buf *scratch, unsigned char out[32]);
+void vigie_app_facts_digest_combine(struct vigie_facts_group *g, size_t n, char hex[65]);
 /* What a judgement taken at when with pol (NULL: built-in) rests on besides
  * the host's inventory: vigie's version, the store's data version (moved
  * by every import), the policy's fingerprint and the day (support and
@@ -122,6 +143,25 @@ int vigie_app_host_rejudge(struct vigie_store *s, struct vigie_index_cache *cach
  * sources alone cannot take them (the running kernel and its reboot
  * depend on the whole host). */
 int vigie_app_sources_touch_kernel(const struct vigie_strv *sources);
+
+/* A full judgement of many hosts summed per (source, version)
+ * (lib/app/pairjudge.c): each distinct pair of a release is judged once,
+ * with the cache's indexes, pol and when; a host's findings, summary and
+ * history are those of its pairs plus a judgement of its kernel and its
+ * sources at several versions, the same a full judgement of the host
+ * records (vigie_app_record_judgement). vigie_pair_judge_host sets *done
+ * 0 and writes nothing when the host cannot be judged so (no release,
+ * processes running replaced code, more than 64 such sources, pairs not
+ * kept and not keepable): the caller judges it in full. Inside the
+ * caller's transaction. */
+struct vigie_pair_judge;
+int vigie_pair_judge_new(struct vigie_pair_judge **out, struct vigie_store *s,
+			 struct vigie_index_cache *cache, const struct policy *pol,
+			 int64_t when);
+int vigie_pair_judge_host(struct vigie_pair_judge *pj, int64_t id, const char *name,
+			  const char *release, const char *basis, int *done,
+			  struct vigie_error *err);
+void vigie_pair_judge_free(struct vigie_pair_judge *pj);
 
 /* What vigie_app_rejudge_all did. */
 struct vigie_rejudge_stats {

@@ -188,6 +188,22 @@ int vigie_scan_run(struct scan_result *res, const struct inventory *inv,
 	     const struct vulnindex *idx, struct vigie_store *store,
 	     const struct scan_opts *opts, struct vigie_error *err);
 void vigie_scan_result_release(struct scan_result *res);
+/* The findings a host holding source at version alone (one version of
+ * it, not a kernel source) gets from m (vigie_matcher_share), for
+ * opts' policy and day and store's facts, without a host: what a fleet
+ * judgement sums per (source, version) instead of judging each host.
+ * vigie_matcher_pairs builds those of the n pairs not built yet, reading
+ * their issues' facts in a few statements; VIGIE_EUSAGE when m shares
+ * for another policy, store or day (then judge hosts with
+ * vigie_scan_run). vigie_matcher_pair_findings points *out at the n
+ * findings of a pair built (or of a source without security data: none)
+ * and returns 0, or 1 when the pair was not built; the findings carry no
+ * binaries and stay m's, valid until the next vigie_matcher_pairs. */
+int vigie_matcher_pairs(struct matcher *m, struct vigie_store *store,
+			const struct scan_opts *opts, const char *const *sources,
+			const char *const *versions, size_t n, struct vigie_error *err);
+int vigie_matcher_pair_findings(struct matcher *m, const char *source, const char *version,
+				const struct finding **out, size_t *n);
 /* The scan's verdict: "undetermined" (res->undetermined says why),
  * "findings" or "no-findings". */
 const char *vigie_scan_verdict(const struct scan_result *res);

@@ -315,14 +315,16 @@ int vigie_store_finding_history_update(struct vigie_store *s, int64_t host_id,
 				       const struct store_finding_fact *open, size_t n,
 				       struct vigie_error *err);
 /* *same is set when the host's finding history needs no update for a
- * full judgement at when of n findings whose digest is digest: its judged
+ * full judgement at when of findings whose digest is digest: its judged
  * summary was computed no later than when, after a full judgement of
- * findings with that digest (facts_digest), and the history still holds
- * n rows still the host's findings (open, or fixed and not in effect).
- * Else *same is 0 and the caller updates the history. */
+ * findings with that digest (facts_digest). Every write of the history
+ * but a full judgement's goes with a summary without a digest (a partial
+ * judgement's, one without a verdict), so the history then holds what
+ * that judgement wrote; rows changed behind vigie's back are not looked
+ * for (that would read every row). Else *same is 0 and the caller
+ * updates the history. */
 int vigie_store_finding_history_same(struct vigie_store *s, int64_t host_id, int64_t when,
-				     const char *digest, size_t n, int *same,
-				     struct vigie_error *err);
+				     const char *digest, int *same, struct vigie_error *err);
 /* The same for the rows of the given sources only (at most 64): the
  * caller knows the open findings of every other source are those stored
  * (their packages and everything they are judged on unchanged); facts of

@@ -516,6 +516,18 @@ int vigie_store_host_load(struct vigie_store *s, const char *name,
 int vigie_store_host_load_sources(struct vigie_store *s, const char *name,
 				  const char *const *sources, size_t n,
 				  struct inventory *inv, struct vigie_error *err);
+/* Host host_id's distinct (source, version) pairs, as
+ * vigie_store_host_put keeps them beside its packages: one
+ * "SOURCE\tVERSION\n" line each, sorted by source then version (bytes),
+ * the defaults of a package row applied (source: the package, version:
+ * the package's). *found is 0 when none is kept (a host stored before
+ * schema 15, a name or version holding a tab or a newline) or the row no
+ * longer counts the host's packages. vigie_store_host_pairs_put writes
+ * inv's as host_id's. */
+int vigie_store_host_pairs_get(struct vigie_store *s, int64_t host_id, struct vigie_buf *out,
+			       int *found, struct vigie_error *err);
+int vigie_store_host_pairs_put(struct vigie_store *s, int64_t host_id,
+			       const struct inventory *inv, struct vigie_error *err);
 /* Call cb with the host called name (VIGIE_ENOTFOUND when absent), or with
  * every host ordered by name (vigie_store_hosts_each). A non-zero return of cb
  * stops and is returned. */

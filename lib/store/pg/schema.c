@@ -232,4 +232,8 @@ const struct vigie_migration vigie_store_pg_migrations[VIGIE_PG_NMIGRATIONS] = {
 	  /* see the SQLite migration 14 */
 	  "CREATE INDEX host_packages_src_host ON host_packages(source, host_id);"
 	  "DROP INDEX host_packages_src;" },
+	{ 15,
+	  /* see the SQLite migration 15 */
+	  "CREATE TABLE host_pairs(host_id BIGINT PRIMARY KEY REFERENCES hosts(id)"
+	  " ON DELETE CASCADE, npackages BIGINT NOT NULL, pairs TEXT NOT NULL);" },
 };

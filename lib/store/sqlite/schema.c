@@ -259,4 +259,12 @@ const struct vigie_migration vigie_store_sqlite_migrations[VIGIE_SQLITE_NMIGRATI
 	   * re-judgement after a data update): host_id beside the source */
 	  "CREATE INDEX host_packages_src_host ON host_packages(source, host_id);"
 	  "DROP INDEX host_packages_src;" },
+	{ 15,
+	  /* each host's distinct (source, version) pairs in one row, written
+	   * with its packages: a full judgement of a fleet sums the findings
+	   * judged once per pair instead of reading every package row
+	   * (lib/app/rejudge.c); npackages tells a row left stale by a write
+	   * behind vigie's back */
+	  "CREATE TABLE host_pairs(host_id INTEGER PRIMARY KEY REFERENCES hosts(id)"
+	  " ON DELETE CASCADE, npackages INTEGER NOT NULL, pairs TEXT NOT NULL);" },
 };
