@@ -168,15 +168,18 @@ void vigie_app_finding_fact(const struct finding *f, struct store_finding_fact *
 
 /* Record the judgement res whose findings are facts[0..n) (digest: their
  * facts_digest when the caller has it, or NULL). With only (a partial
- * judgement), they are those of only's sources alone, judged on their
- * own: the caller knows every other source's findings unchanged since the
- * stored judgement kept, whose counts are corrected by the difference;
- * when they cannot be (kept counts fewer findings than the history
- * holds), *redo is set and no summary stored: the caller judges in full. */
+ * judgement), the caller knows every other source's findings unchanged
+ * since the stored judgement kept: only the history of only's sources is
+ * updated. Then, when complete, facts are still all the host's (summed
+ * per pair), so the summary and digest are whole; else they are those
+ * of only's sources alone, judged on their own, and the kept counts are
+ * corrected by the difference; when they cannot be (kept counts fewer
+ * findings than the history holds), *redo is set and no summary stored:
+ * the caller judges in full. */
 static int record_facts(struct vigie_store *s, int64_t host_id, int64_t when,
 			const struct scan_result *res, const struct store_finding_fact *facts,
 			size_t n, const char *digest_in, long pending_security,
-			const char *basis, const struct vigie_strv *only,
+			const char *basis, const struct vigie_strv *only, int complete,
 			const struct store_host_summary *kept, struct store_host_summary *sum,
 			int *redo, struct vigie_error *err)
 {
@@ -196,7 +199,7 @@ static int record_facts(struct vigie_store *s, int64_t host_id, int64_t when,
 				     ? res->lifecycle.eol_elts
 				     : res->lifecycle.eol;
 	/* a partial judgement leaves the kernel out: its reboot stands */
-	sum->reboot = only ? kept->reboot : res->kernel.reboot_required;
+	sum->reboot = only && !complete ? kept->reboot : res->kernel.reboot_required;
 	if (res->undetermined) {
 		/* no verdict: the history keeps what it knew, untouched */
 		sum->verdict = "undetermined";
@@ -210,8 +213,8 @@ static int record_facts(struct vigie_store *s, int64_t host_id, int64_t when,
 			sum->open[c]++;
 	}
 	/* a full judgement finding what the last full one wrote leaves the
-	 * history unread; a partial one leaves no digest */
-	if (!only) {
+	 * history unread; a partial one leaves none unless complete */
+	if (!only || complete) {
 		if (digest_in) {
 			memcpy(digest, digest_in, sizeof(digest));
 		} else if (facts_digest(facts, n, digest)) {
@@ -227,7 +230,7 @@ static int record_facts(struct vigie_store *s, int64_t host_id, int64_t when,
 			  : vigie_store_finding_history_update(s, host_id, when,
 							       res->kernel.booted_at, facts, n,
 							       err);
-	for (int c = 0; !rc && only && c < 3; c++) {
+	for (int c = 0; !rc && only && !complete && c < 3; c++) {
 		sum->open[c] += kept->open[c] - before[c];
 		if (sum->open[c] < 0)
 			*redo = 1; /* summary and history disagree: judge in full */
@@ -251,7 +254,7 @@ static int record(struct vigie_store *s, int64_t host_id, int64_t when,
 	for (size_t i = 0; facts && i < res->n; i++)
 		vigie_app_finding_fact(&res->findings[i], &facts[i]);
 	rc = record_facts(s, host_id, when, res, facts, res->undetermined ? 0 : res->n, NULL,
-			  pending_security, basis, only, kept, sum, redo, err);
+			  pending_security, basis, only, 0, kept, sum, redo, err);
 	free(facts);
 	return rc;
 }
@@ -259,11 +262,12 @@ static int record(struct vigie_store *s, int64_t host_id, int64_t when,
 int vigie_app_record_facts(struct vigie_store *s, int64_t host_id, int64_t when,
 			   const struct scan_result *res, const struct store_finding_fact *facts,
 			   size_t n, const char *digest, const char *basis,
-			   struct store_host_summary *sum, struct vigie_error *err)
+			   const struct vigie_strv *only, struct store_host_summary *sum,
+			   struct vigie_error *err)
 {
 	int redo = 0;
-	return record_facts(s, host_id, when, res, facts, n, digest, -1, basis, NULL, NULL, sum,
-			    &redo, err);
+	return record_facts(s, host_id, when, res, facts, n, digest, -1, basis, only, 1, NULL,
+			    sum, &redo, err);
 }
 
 int vigie_app_record_judgement(struct vigie_store *s, int64_t host_id, int64_t when,

@@ -328,8 +328,8 @@ static int sum_facts(struct vigie_pair_judge *pj, const struct scan_result *res,
 }
 
 int vigie_pair_judge_host(struct vigie_pair_judge *pj, int64_t id, const char *name,
-			  const char *release, const char *basis, int *done,
-			  struct vigie_error *err)
+			  const char *release, const char *basis,
+			  const struct vigie_strv *only, int *done, struct vigie_error *err)
 {
 	static const char *const none[1] = { NULL };
 	const char *special[64];
@@ -388,7 +388,7 @@ int vigie_pair_judge_host(struct vigie_pair_judge *pj, int64_t id, const char *n
 	} else {
 		vigie_app_facts_digest_combine(pj->groups, ngroups, hex);
 		rc = vigie_app_record_facts(pj->s, id, pj->when, &res, pj->facts, nfacts, hex,
-					    basis, &sum, err);
+					    basis, only, &sum, err);
 	}
 	vigie_scan_result_release(&res);
 	vigie_inventory_release(&inv);

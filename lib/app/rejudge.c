@@ -488,30 +488,22 @@ static int full_cb(void *ud, const struct store_host *h, const struct scan_resul
 
 /* The hosts to judge in full, summed per (source, version): those done
  * need no judging through the fleet path. */
-static int summed(struct rj *r, struct vigie_index_cache *cache, struct vigie_rejudge_stats *st)
+static int summed(struct rj *r, struct vigie_pair_judge *pj, struct vigie_rejudge_stats *st)
 {
-	struct vigie_pair_judge *pj;
-	size_t nfull = 0;
 	int rc = 0;
-	for (size_t i = 0; i < r->n; i++)
-		nfull += r->hosts[i].action == RJ_FULL;
-	if (!nfull)
-		return 0;
-	if (vigie_pair_judge_new(&pj, r->s, cache, r->pol, r->when))
-		return vigie_error_set(r->err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 	for (size_t i = 0; !rc && i < r->n; i++) {
 		struct rj_host *h = &r->hosts[i];
 		int done = 0;
 		if (h->action != RJ_FULL)
 			continue;
-		rc = vigie_pair_judge_host(pj, h->id, h->name, h->release, r->basis, &done, r->err);
+		rc = vigie_pair_judge_host(pj, h->id, h->name, h->release, r->basis, NULL, &done,
+					   r->err);
 		if (!rc && done) {
 			h->action = RJ_CURRENT;
 			st->full++;
 			tick(r);
 		}
 	}
-	vigie_pair_judge_free(pj);
 	return rc;
 }
 
@@ -627,6 +619,7 @@ int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
 	struct vigie_strv releases;
 	struct fleet_opts fo;
 	struct full fx;
+	struct vigie_pair_judge *pj = NULL;
 	struct seen seen;
 	struct rj r;
 	int rc;
@@ -683,14 +676,28 @@ int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
 	}
 	for (size_t i = 0; i < r.n; i++)
 		r.total += r.hosts[i].action == RJ_PARTIAL || r.hosts[i].action == RJ_FULL;
+	/* summed per (source, version) (VIGIE_FLEET_PER_HOST: host by host) */
+	memset(&fo, 0, sizeof(fo));
+	if (!vigie_fleet_per_host(&fo) &&
+	    vigie_pair_judge_new(&pj, s, cache, policy, r.when)) {
+		rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		goto out;
+	}
 	/* the partial judgements before the rebase: one falling back to a
 	 * full judgement writes the new basis, which the rebase then skips */
 	for (size_t i = 0; i < r.n; i++) {
 		struct rj_host *h = &r.hosts[i];
-		int partial = 0;
+		int partial = 0, done = 0;
 		if (h->action != RJ_PARTIAL)
 			continue;
-		if ((rc = vigie_app_host_rejudge(s, cache, h->id, h->name, policy, r.when, r.basis,
+		/* summed: the whole summary and digest, the moved sources'
+		 * history alone */
+		if (pj && (rc = vigie_pair_judge_host(pj, h->id, h->name, h->release, r.basis,
+						      &h->sources, &done, err)))
+			goto out;
+		partial = done;
+		if (!done &&
+		    (rc = vigie_app_host_rejudge(s, cache, h->id, h->name, policy, r.when, r.basis,
 						 h->basis, &h->sources, &partial, err)))
 			goto out;
 		tick(&r);
@@ -709,7 +716,7 @@ int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
 	fx.n = 0;
 	/* the full judgements summed per (source, version) where they can
 	 * be; the rest (and all with VIGIE_FLEET_PER_HOST) host by host */
-	if (!vigie_fleet_per_host(&fo) && (rc = summed(&r, cache, st)))
+	if (pj && (rc = summed(&r, pj, st)))
 		goto out;
 	/* the fleet path reads every host row: only when one is to judge */
 	for (size_t i = 0; i < r.n; i++)
@@ -736,6 +743,7 @@ int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
 	rc = changes_list(&seen);
 out:
 	vigie_store_history_observe(s, NULL, NULL);
+	vigie_pair_judge_free(pj);
 	if (rc)
 		vigie_store_rollback(s);
 	else

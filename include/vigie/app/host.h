@@ -86,12 +86,16 @@ int vigie_app_record_judgement(struct vigie_store *s, int64_t host_id, int64_t w
 			       struct vigie_error *err);
 /* The same for a judgement summed per (source, version) (lib/app/
  * pairjudge.c): res gives the lifecycle, kernel and verdict, facts[0..n)
- * the findings as the history records them, digest their findings digest
- * (vigie_app_facts_digest_combine) or NULL. The pending updates stay. */
+ * all the host's findings as the history records them, digest their
+ * findings digest (vigie_app_facts_digest_combine) or NULL. With only,
+ * the history of only's sources alone is updated: the caller knows the
+ * others' findings unchanged since the host's summary was judged. The
+ * pending updates stay. */
 int vigie_app_record_facts(struct vigie_store *s, int64_t host_id, int64_t when,
 			   const struct scan_result *res, const struct store_finding_fact *facts,
 			   size_t n, const char *digest, const char *basis,
-			   struct store_host_summary *sum, struct vigie_error *err);
+			   const struct vigie_strv *only, struct store_host_summary *sum,
+			   struct vigie_error *err);
 /* A finding as the history records it (strings f's). */
 void vigie_app_finding_fact(const struct finding *f, struct store_finding_fact *out);
 /* The findings digest a full judgement keeps (host_summary.facts_digest),
@@ -149,18 +153,20 @@ int vigie_app_sources_touch_kernel(const struct vigie_strv *sources);
  * with the cache's indexes, pol and when; a host's findings, summary and
  * history are those of its pairs plus a judgement of its kernel and its
  * sources at several versions, the same a full judgement of the host
- * records (vigie_app_record_judgement). vigie_pair_judge_host sets *done
- * 0 and writes nothing when the host cannot be judged so (no release,
- * processes running replaced code, more than 64 such sources, pairs not
- * kept and not keepable): the caller judges it in full. Inside the
- * caller's transaction. */
+ * records (vigie_app_record_judgement). With only (no kernel source), the
+ * host's summary was judged and only those sources' data moved since:
+ * their history alone is updated, the summary and digest whole.
+ * vigie_pair_judge_host sets *done 0 and writes nothing when the host
+ * cannot be judged so (no release, processes running replaced code, more
+ * than 64 such sources, pairs not kept and not keepable): the caller
+ * judges it another way. Inside the caller's transaction. */
 struct vigie_pair_judge;
 int vigie_pair_judge_new(struct vigie_pair_judge **out, struct vigie_store *s,
 			 struct vigie_index_cache *cache, const struct policy *pol,
 			 int64_t when);
 int vigie_pair_judge_host(struct vigie_pair_judge *pj, int64_t id, const char *name,
-			  const char *release, const char *basis, int *done,
-			  struct vigie_error *err);
+			  const char *release, const char *basis,
+			  const struct vigie_strv *only, int *done, struct vigie_error *err);
 void vigie_pair_judge_free(struct vigie_pair_judge *pj);
 
 /* What vigie_app_rejudge_all did. */
