@@ -51,7 +51,8 @@ struct vigie_pair_judge {
 	struct vigie_buf text, scratch;
 	struct pj_line *lines;
 	size_t nlines, caplines;
-	const char **bsrc, **bver;     /* pairs to build, capacity caplines */
+	const char **bsrc, **bver;     /* pairs to build */
+	size_t capb;
 	struct store_finding_fact *facts;
 	size_t capfacts;
 	struct vigie_facts_group *groups;
@@ -255,11 +256,18 @@ static int parse_lines(struct vigie_pair_judge *pj)
 	for (size_t i = 1; i < pj->nlines; i++)
 		if (!strcmp(pj->lines[i].source, pj->lines[i - 1].source))
 			pj->lines[i].special = pj->lines[i - 1].special = 1;
-	free(pj->bsrc);
-	free(pj->bver);
-	pj->bsrc = malloc((pj->nlines ? pj->nlines : 1) * sizeof(*pj->bsrc));
-	pj->bver = malloc((pj->nlines ? pj->nlines : 1) * sizeof(*pj->bver));
-	return pj->bsrc && pj->bver ? 0 : VIGIE_ENOMEM;
+	if (pj->capb < pj->nlines) {
+		size_t cap = pj->caplines;
+		const char **a = realloc(pj->bsrc, cap * sizeof(*a)), **b;
+		if (!a)
+			return VIGIE_ENOMEM;
+		pj->bsrc = a;
+		if (!(b = realloc(pj->bver, cap * sizeof(*b))))
+			return VIGIE_ENOMEM;
+		pj->bver = b;
+		pj->capb = cap;
+	}
+	return 0;
 }
 
 /* The host's pairs, written from its packages when none are kept. */

@@ -999,6 +999,21 @@ void vigie_scan_result_release(struct scan_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
+static void ctx_init(struct scan_ctx *c, struct scan_result *res, const struct vulnindex *idx,
+		     struct vigie_store *store, const struct scan_opts *opts,
+		     struct vigie_error *err)
+{
+	memset(c, 0, sizeof(*c));
+	c->res = res;
+	c->idx = idx;
+	c->store = store;
+	c->opts = opts;
+	c->err = err;
+	if (!opts->policy)
+		vigie_policy_default(&c->defpol);
+	c->policy = opts->policy ? opts->policy : &c->defpol;
+}
+
 int vigie_scan_run(struct scan_result *res, const struct inventory *inv,
 	     const struct vulnindex *idx, struct vigie_store *store,
 	     const struct scan_opts *opts, struct vigie_error *err)
@@ -1009,16 +1024,8 @@ int vigie_scan_run(struct scan_result *res, const struct inventory *inv,
 
 	memset(res, 0, sizeof(*res));
 	vigie_arena_init(&res->arena);
-	memset(&c, 0, sizeof(c));
-	c.res = res;
+	ctx_init(&c, res, idx, store, opts, err);
 	c.inv = inv;
-	c.idx = idx;
-	c.store = store;
-	c.opts = opts;
-	c.err = err;
-	if (!opts->policy)
-		vigie_policy_default(&c.defpol);
-	c.policy = opts->policy ? opts->policy : &c.defpol;
 	vigie_hashmap_init(&c.groups);
 	vigie_hashmap_init(&c.by_source);
 	vigie_hashmap_init(&c.findings);
@@ -1141,15 +1148,7 @@ int vigie_matcher_pairs(struct matcher *m, struct vigie_store *store,
 		m->tpol = opts->policy;
 		m->tstore = store;
 	}
-	memset(&c, 0, sizeof(c));
-	c.res = &m->tres;
-	c.idx = m->idx;
-	c.store = store;
-	c.opts = opts;
-	c.err = err;
-	if (!opts->policy)
-		vigie_policy_default(&c.defpol);
-	c.policy = opts->policy ? opts->policy : &c.defpol;
+	ctx_init(&c, &m->tres, m->idx, store, opts, err);
 	c.share = 1;
 	memcpy(c.today, today, sizeof(c.today));
 	vigie_hashmap_init(&c.facts);

@@ -773,6 +773,78 @@ static void test_effective_history(void **state)
 	vigie_store_close(s);
 }
 
+/* A host's distinct (source, version) pairs are kept with its packages,
+ * sorted, with a package row's defaults; a write of the packages behind
+ * vigie's back that changes their count leaves them unread, a name
+ * holding a tab is never kept, and they go with the host. */
+static void test_host_pairs(void **state)
+{
+	struct vigie_store *s;
+	struct vigie_error err;
+	struct inventory inv;
+	struct inventory_pkg p[] = {
+		{ "zlib1g", "amd64", "1:1.2.13-1", "zlib", "1:1.2.13-1", "installed", 0 },
+		{ "libssl3", "amd64", "3.0.15-1", "openssl", "3.0.15-1", "installed", 0 },
+		{ "openssl", "amd64", "3.0.15-1", "openssl", "3.0.15-1", "installed", 0 },
+		{ "libssl1.1", "amd64", "1.1.1w-1", "openssl", "1.1.1w-1", "installed", 0 },
+		{ "bash", "amd64", "5.2.15-2+b7", NULL, NULL, "installed", 0 },
+		{ "libc6", "amd64", "2.36-9+deb12u9+b1", "glibc", "2.36-9+deb12u9", "installed", 0 },
+	};
+	struct vigie_buf b = VIGIE_BUF_INIT;
+	int64_t id;
+	int found = -1;
+	(void)state;
+	fresh_db();
+	vigie_error_init(&err);
+	s = open_store(0);
+	vigie_inventory_init(&inv);
+	inv.host = "h1";
+	inv.release = "bookworm";
+	inv.pkgs = p;
+	inv.npkgs = 6;
+	assert_int_equal(vigie_store_host_put(s, &inv, NULL, "cli", &id, &err), 0);
+	assert_int_equal(vigie_store_host_pairs_get(s, id, &b, &found, &err), 0);
+	assert_int_equal(found, 1);
+	assert_string_equal(b.data, "bash\t5.2.15-2+b7\nglibc\t2.36-9+deb12u9\n"
+				    "openssl\t1.1.1w-1\nopenssl\t3.0.15-1\nzlib\t1:1.2.13-1\n");
+	/* one package fewer: written again */
+	inv.npkgs = 5;
+	assert_int_equal(vigie_store_host_put(s, &inv, NULL, "cli", &id, &err), 0);
+	assert_int_equal(vigie_store_host_pairs_get(s, id, &b, &found, &err), 0);
+	assert_int_equal(found, 1);
+	assert_string_equal(b.data, "bash\t5.2.15-2+b7\nopenssl\t1.1.1w-1\nopenssl\t3.0.15-1\n"
+				    "zlib\t1:1.2.13-1\n");
+	/* a package added behind vigie's back */
+	assert_int_equal(vigie_store_exec(s, "UPDATE hosts SET npackages = npackages + 1", &err),
+			 0);
+	assert_int_equal(vigie_store_host_pairs_get(s, id, &b, &found, &err), 0);
+	assert_int_equal(found, 0);
+	assert_int_equal(vigie_store_host_pairs_put(s, id, &inv, &err), 0);
+	assert_int_equal(vigie_store_exec(s, "UPDATE hosts SET npackages = 5", &err), 0);
+	assert_int_equal(vigie_store_host_pairs_get(s, id, &b, &found, &err), 0);
+	assert_int_equal(found, 1);
+	/* a version no line can hold */
+	p[0].source_version = "1\t2";
+	inv.npkgs = 6;
+	assert_int_equal(vigie_store_host_put(s, &inv, NULL, "cli", &id, &err), 0);
+	assert_int_equal(vigie_store_host_pairs_get(s, id, &b, &found, &err), 0);
+	assert_int_equal(found, 0);
+	p[0].source_version = "1:1.2.13-1";
+	assert_int_equal(vigie_store_host_put(s, &inv, NULL, "cli", &id, &err), 0);
+	assert_int_equal(vigie_store_host_pairs_get(s, id, &b, &found, &err), 0);
+	assert_int_equal(found, 1);
+	assert_int_equal(vigie_store_host_remove(s, "h1", &err), 0);
+	assert_int_equal(vigie_store_host_pairs_get(s, id, &b, &found, &err), 0);
+	assert_int_equal(found, 0);
+	inv.pkgs = NULL;
+	inv.npkgs = 0;
+	inv.host = NULL;
+	inv.release = NULL;
+	vigie_inventory_release(&inv);
+	vigie_buf_release(&b);
+	vigie_store_close(s);
+}
+
 /* The history is left unread only when the judged summary's digest is
  * the new judgement's and the summary is not later than it: another
  * digest, a summary with no digest (a partial judgement) or without a
@@ -1142,6 +1214,7 @@ int main(void)
 		cmocka_unit_test(test_decisions),
 		cmocka_unit_test(test_previous_import),
 		cmocka_unit_test(test_effective_history),
+		cmocka_unit_test(test_host_pairs),
 		cmocka_unit_test(test_history_same),
 		cmocka_unit_test(test_vuln_facts_many),
 		cmocka_unit_test(test_results_outlive_gets),
