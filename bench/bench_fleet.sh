@@ -21,8 +21,11 @@
 #   (d) after `vigie db import --no-rejudge` of the tracker with 1% of
 #       its sources changed (bench/gen_tracker_update.py; timed beside
 #       it), REJUDGE: the re-verdict alone;
-#   (e) REJUDGE_FULL on the same data (every host judged in full: a full
-#       rescan with the finding history in place): the baseline of (d);
+#   (d1) REJUDGE_FULL of the same update on a copy of the store taken
+#       after the import (every host judged in full, its findings moved):
+#       the baseline of (d);
+#   (e) REJUDGE_FULL after (d), on the data it judged (every host judged
+#       in full, the findings digests (d) left in place);
 #   (f) the same with VIGIE_FLEET_PER_HOST=1, from the same state (no
 #       findings digest, as after (d)): the baseline of (e);
 #   (g) REJUDGE_FULL again: each host finds the findings digest the
@@ -162,6 +165,16 @@ fresh_store() {
 		echo "$VIGIE_TEST_PG_URL/$2"
 	fi
 }
+copy_store() { # copy_store DRIVER URL NAME: a copy of the store at URL; prints its URL
+	if [ "$1" = sqlite ]; then
+		python3 -c 'import sqlite3,sys; s=sqlite3.connect(sys.argv[1]); d=sqlite3.connect(sys.argv[2]); s.backup(d); d.close(); s.close()' \
+			"$2" "$W/$3.db"
+		echo "$W/$3.db"
+	else
+		psql -X -q "$VIGIE_TEST_PG_URL/postgres" -c "CREATE DATABASE $3 TEMPLATE ${2##*/}" >/dev/null
+		echo "$VIGIE_TEST_PG_URL/$3"
+	fi
+}
 drop_store() { # drop_store DRIVER NAME
 	if [ "$1" = sqlite ]; then
 		rm -f "$W/$2.db" "$W/$2.db-wal" "$W/$2.db-shm"
@@ -256,9 +269,17 @@ measure() {
 	echo "   (c) rescan, nothing changed: $(fmt "$key.c"); $(head -1 "$W/$key.c.out")"
 	timed "$key.d0" "$VIGIE" db import --tracker-json "$u" --no-rejudge
 	echo "   (d) tracker update (1% of sources), imported: $(fmt "$key.d0")"
+	# the baseline of (d): every host judged in full on the same update,
+	# on a copy of the store as the import left it
+	local copy
+	copy=$(copy_store "$drv" "$url" "${name}_d1")
 	# shellcheck disable=SC2086
 	timed "$key.d" $REJUDGE
 	echo "       and its re-verdict: $(fmt "$key.d"); $(head -1 "$W/$key.d.out")"
+	# shellcheck disable=SC2086
+	timed "$key.d1" env VIGIE_DB="$copy" $REJUDGE_FULL
+	drop_store "$drv" "${name}_d1"
+	echo "   (d1) full rescan of that update instead (on a copy): $(fmt "$key.d1"); $(head -1 "$W/$key.d1.out")"
 	# shellcheck disable=SC2086
 	timed "$key.e" $REJUDGE_FULL
 	echo "   (e) full rescan, same data: $(fmt "$key.e"); $(head -1 "$W/$key.e.out")"
@@ -301,7 +322,7 @@ report() { # report DRIVER N
 		"goal <= 10 s at 10,000 hosts: $(goal10k "$(wall "$k.g")" "$n")"
 	echo "   (c) rescan with nothing changed: $c s, $(ratio "$a" "$c")x faster than (a)"
 	echo "   (d) re-verdict after a 1% tracker update: $dd s (CPU $(cpu "$k.d") s; the import before it $(wall "$k.d0") s);" \
-		"baseline (e) full rescan $e s: $(ratio "$e" "$dd")x;" \
+		"baseline (d1) full rescan of the same update $(wall "$k.d1") s: $(ratio "$(wall "$k.d1")" "$dd")x;" \
 		"goal <= 2 s at 100,000 hosts: $(if [ "${R[$k.touched]:-0}" = 0 ]; then
 			echo "not measured (the update changes no source these hosts hold)"
 		else awk -v r="$dd" -v n="$n" 'BEGIN { print (n < 100000 ? "(goal is at 100,000; " sprintf("%.0f", r * 100000 / n) " s pro rata)" : (r <= 2 ? "met" : "NOT met")) }'; fi)"
