@@ -14,7 +14,9 @@
  * digest moved (a partial judgement, lib/app/host.c); one holding none
  * keeps its findings and summary, moved to the new basis; the rest (no
  * earlier digest, another basis, the release's lifecycle moved, the
- * kernel, more than 64 sources) is judged in full. */
+ * kernel, more than 64 sources) is judged in full. Both are summed per
+ * (source, version) where the host allows it (lib/app/pairjudge.c), else
+ * judged on the host's packages (lib/app/host.c, the fleet path). */
 #include "vigie/app/host.h"
 #include "vigie/core/sha256.h"
 #include "vigie/engine/fleet.h"
