@@ -166,28 +166,10 @@ void vigie_app_finding_fact(const struct finding *f, struct store_finding_fact *
 	out->not_effective = f->reboot_required || f->restart_required;
 }
 
-/* Record the judgement res whose findings are facts[0..n) (digest: their
- * facts_digest when the caller has it, or NULL). With only (a partial
- * judgement), the caller knows every other source's findings unchanged
- * since the stored judgement kept: only the history of only's sources is
- * updated. Then, when complete, facts are still all the host's (summed
- * per pair), so the summary and digest are whole; else they are those
- * of only's sources alone, judged on their own, and the kept counts are
- * corrected by the difference; when they cannot be (kept counts fewer
- * findings than the history holds), *redo is set and no summary stored:
- * the caller judges in full. */
-static int record_facts(struct vigie_store *s, int64_t host_id, int64_t when,
-			const struct scan_result *res, const struct store_finding_fact *facts,
-			size_t n, const char *digest_in, long pending_security,
-			const char *basis, const struct vigie_strv *only, int complete,
-			const struct store_host_summary *kept, struct store_host_summary *sum,
-			int *redo, struct vigie_error *err)
+/* The summary's fields res gives (a verdict aside). */
+static void summary_of(struct store_host_summary *sum, const struct scan_result *res,
+		       int64_t when, const char *basis, long pending_security)
 {
-	long before[3] = { 0, 0, 0 };
-	char digest[SHA256_HEX_LEN + 1];
-	int rc = 0, same = 0;
-
-	*redo = 0;
 	memset(sum, 0, sizeof(*sum));
 	sum->computed_at = when;
 	sum->basis = basis;
@@ -198,28 +180,49 @@ static int record_facts(struct vigie_store *s, int64_t host_id, int64_t when,
 			     : res->lifecycle.state && !strcmp(res->lifecycle.state, "elts")
 				     ? res->lifecycle.eol_elts
 				     : res->lifecycle.eol;
-	/* a partial judgement leaves the kernel out: its reboot stands */
-	sum->reboot = only && !complete ? kept->reboot : res->kernel.reboot_required;
+	sum->reboot = res->kernel.reboot_required;
 	if (res->undetermined) {
-		/* no verdict: the history keeps what it knew, untouched */
 		sum->verdict = "undetermined";
 		sum->reason = res->undetermined;
-		return vigie_store_host_summary_put(s, host_id, sum, err);
+	} else {
+		sum->verdict = "judged";
 	}
-	sum->verdict = "judged";
+}
+
+/* Record the judgement res whose findings are facts[0..n). With only (a
+ * partial judgement), they are those of only's sources alone, judged on
+ * their own: the caller knows every other source's findings unchanged
+ * since the stored judgement kept, whose counts are corrected by the
+ * difference; when they cannot be (kept counts fewer findings than the
+ * history holds), *redo is set and no summary stored: the caller judges
+ * in full. */
+static int record_facts(struct vigie_store *s, int64_t host_id, int64_t when,
+			const struct scan_result *res, const struct store_finding_fact *facts,
+			size_t n, long pending_security, const char *basis,
+			const struct vigie_strv *only, const struct store_host_summary *kept,
+			struct store_host_summary *sum, int *redo, struct vigie_error *err)
+{
+	long before[3] = { 0, 0, 0 };
+	char digest[SHA256_HEX_LEN + 1];
+	int rc = 0, same = 0;
+
+	*redo = 0;
+	summary_of(sum, res, when, basis, pending_security);
+	/* a partial judgement leaves the kernel out: its reboot stands */
+	if (only)
+		sum->reboot = kept->reboot;
+	if (res->undetermined) /* no verdict: the history keeps what it knew */
+		return vigie_store_host_summary_put(s, host_id, sum, err);
 	for (size_t i = 0; i < n; i++) {
 		int c = class_index(facts[i].cls);
 		if (c >= 0)
 			sum->open[c]++;
 	}
 	/* a full judgement finding what the last full one wrote leaves the
-	 * history unread; a partial one leaves none unless complete */
-	if (!only || complete) {
-		if (digest_in) {
-			memcpy(digest, digest_in, sizeof(digest));
-		} else if (facts_digest(facts, n, digest)) {
+	 * history unread; a partial one leaves no digest */
+	if (!only) {
+		if (facts_digest(facts, n, digest))
 			return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
-		}
 		sum->facts_digest = digest;
 		rc = vigie_store_finding_history_same(s, host_id, when, digest, &same, err);
 	}
@@ -230,7 +233,7 @@ static int record_facts(struct vigie_store *s, int64_t host_id, int64_t when,
 			  : vigie_store_finding_history_update(s, host_id, when,
 							       res->kernel.booted_at, facts, n,
 							       err);
-	for (int c = 0; !rc && only && !complete && c < 3; c++) {
+	for (int c = 0; !rc && only && c < 3; c++) {
 		sum->open[c] += kept->open[c] - before[c];
 		if (sum->open[c] < 0)
 			*redo = 1; /* summary and history disagree: judge in full */
@@ -253,21 +256,34 @@ static int record(struct vigie_store *s, int64_t host_id, int64_t when,
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 	for (size_t i = 0; facts && i < res->n; i++)
 		vigie_app_finding_fact(&res->findings[i], &facts[i]);
-	rc = record_facts(s, host_id, when, res, facts, res->undetermined ? 0 : res->n, NULL,
-			  pending_security, basis, only, 0, kept, sum, redo, err);
+	rc = record_facts(s, host_id, when, res, facts, res->undetermined ? 0 : res->n,
+			  pending_security, basis, only, kept, sum, redo, err);
 	free(facts);
 	return rc;
 }
 
-int vigie_app_record_facts(struct vigie_store *s, int64_t host_id, int64_t when,
-			   const struct scan_result *res, const struct store_finding_fact *facts,
-			   size_t n, const char *digest, const char *basis,
-			   const struct vigie_strv *only, struct store_host_summary *sum,
-			   struct vigie_error *err)
+int vigie_app_record_summed(struct vigie_store *s, int64_t host_id, int64_t when,
+			    const struct scan_result *res, const char *basis,
+			    const struct vigie_strv *only, const struct vigie_summed *x,
+			    struct store_host_summary *sum, struct vigie_error *err)
 {
-	int redo = 0;
-	return record_facts(s, host_id, when, res, facts, n, digest, -1, basis, only, 1, NULL,
-			    sum, &redo, err);
+	int rc = 0;
+	summary_of(sum, res, when, basis, -1);
+	if (res->undetermined)
+		return vigie_store_host_summary_put(s, host_id, sum, err);
+	memcpy(sum->open, x->open, sizeof(sum->open));
+	sum->facts_digest = x->digest;
+	if (!x->same)
+		rc = only ? vigie_store_finding_history_update_some(
+				    s, host_id, when, res->kernel.booted_at, x->facts, x->n,
+				    (const char *const *)only->v, only->n, NULL, err)
+			  : vigie_store_finding_history_update(s, host_id, when,
+							       res->kernel.booted_at, x->facts,
+							       x->n, err);
+	if (!rc)
+		rc = vigie_store_host_summary_put(s, host_id, sum, err);
+	sum->facts_digest = NULL;
+	return rc;
 }
 
 int vigie_app_record_judgement(struct vigie_store *s, int64_t host_id, int64_t when,

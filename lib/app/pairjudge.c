@@ -24,6 +24,7 @@
 struct pair_sum {
 	struct store_finding_fact *facts;
 	size_t n;
+	long open[3]; /* per class */
 	unsigned char digest[32];
 };
 
@@ -214,8 +215,12 @@ static int build_pairs(struct vigie_pair_judge *pj, struct pj_release *r,
 		ps->n = n;
 		if (!n)
 			ps->facts = NULL;
-		for (size_t j = 0; j < n; j++)
+		memset(ps->open, 0, sizeof(ps->open));
+		for (size_t j = 0; j < n; j++) {
 			vigie_app_finding_fact(&f[j], &ps->facts[j]);
+			if ((int)f[j].cls >= 0 && (int)f[j].cls < 3)
+				ps->open[f[j].cls]++;
+		}
 		if (n > 1)
 			qsort(ps->facts, n, sizeof(*ps->facts), cmp_fact_cve);
 		if (n && vigie_app_facts_source_digest(ps->facts, n, &pj->scratch, ps->digest))
@@ -287,25 +292,26 @@ static int host_pairs(struct vigie_pair_judge *pj, int64_t id, const char *name,
 	return rc;
 }
 
-/* The host's facts: those of res, then those of each pair; and the groups
- * of the findings digest. */
-static int sum_facts(struct vigie_pair_judge *pj, const struct scan_result *res, size_t *nfacts,
-		     size_t *ngroups)
+/* The host's counts and findings digest: res's findings (the sources
+ * judged on the host, their facts into pj->facts[0..res->n), by source
+ * then CVE), then each pair's. */
+static int sum_up(struct vigie_pair_judge *pj, const struct scan_result *res,
+		  struct vigie_summed *x, char hex[SHA256_HEX_LEN + 1])
 {
-	size_t n = res->n, ng = 0, k;
+	size_t ng = 0;
 	void *p;
-	for (size_t i = 0; i < pj->nlines; i++)
-		if (!pj->lines[i].special)
-			n += pj->lines[i].sum->n;
-	if (!(p = grow(pj->facts, &pj->capfacts, n ? n : 1, sizeof(*pj->facts))))
+	memset(x, 0, sizeof(*x));
+	if (!(p = grow(pj->facts, &pj->capfacts, res->n ? res->n : 1, sizeof(*pj->facts))))
 		return VIGIE_ENOMEM;
 	pj->facts = p;
 	if (!(p = grow(pj->groups, &pj->capgroups, pj->nlines + res->n + 1, sizeof(*pj->groups))))
 		return VIGIE_ENOMEM;
 	pj->groups = p;
-	for (size_t i = 0; i < res->n; i++)
+	for (size_t i = 0; i < res->n; i++) {
 		vigie_app_finding_fact(&res->findings[i], &pj->facts[i]);
-	/* the other sources' facts, grouped per source for their digests */
+		if ((int)res->findings[i].cls >= 0 && (int)res->findings[i].cls < 3)
+			x->open[res->findings[i].cls]++;
+	}
 	if (res->n > 1)
 		qsort(pj->facts, res->n, sizeof(*pj->facts), cmp_fact_source_cve);
 	for (size_t i = 0; i < res->n;) {
@@ -319,19 +325,62 @@ static int sum_facts(struct vigie_pair_judge *pj, const struct scan_result *res,
 		ng++;
 		i = j;
 	}
-	k = res->n;
 	for (size_t i = 0; i < pj->nlines; i++) {
+		const struct pj_line *l = &pj->lines[i];
+		if (l->special || !l->sum->n)
+			continue;
+		for (int c = 0; c < 3; c++)
+			x->open[c] += l->sum->open[c];
+		pj->groups[ng].source = l->source;
+		memcpy(pj->groups[ng].digest, l->sum->digest, sizeof(l->sum->digest));
+		ng++;
+	}
+	vigie_app_facts_digest_combine(pj->groups, ng, hex);
+	x->digest = hex;
+	return 0;
+}
+
+static int cmp_line_source(const void *key, const void *el)
+{
+	return strcmp(key, ((const struct pj_line *)el)->source);
+}
+
+/* The facts the history is updated with, after res's in pj->facts: every
+ * pair's (only NULL), or those of only's sources alone. */
+static int history_facts(struct vigie_pair_judge *pj, const struct scan_result *res,
+			 const struct vigie_strv *only, struct vigie_summed *x)
+{
+	size_t n = res->n, k = res->n;
+	void *p;
+	for (size_t i = 0; !only && i < pj->nlines; i++)
+		if (!pj->lines[i].special)
+			n += pj->lines[i].sum->n;
+	for (size_t o = 0; only && o < only->n; o++) {
+		const struct pj_line *l = bsearch(only->v[o], pj->lines, pj->nlines,
+						  sizeof(*pj->lines), cmp_line_source);
+		if (l && !l->special)
+			n += l->sum->n; /* one version: one line */
+	}
+	if (!(p = grow(pj->facts, &pj->capfacts, n ? n : 1, sizeof(*pj->facts))))
+		return VIGIE_ENOMEM;
+	pj->facts = p;
+	for (size_t i = 0; !only && i < pj->nlines; i++) {
 		const struct pj_line *l = &pj->lines[i];
 		if (l->special || !l->sum->n)
 			continue;
 		memcpy(pj->facts + k, l->sum->facts, l->sum->n * sizeof(*pj->facts));
 		k += l->sum->n;
-		pj->groups[ng].source = l->source;
-		memcpy(pj->groups[ng].digest, l->sum->digest, sizeof(l->sum->digest));
-		ng++;
 	}
-	*nfacts = k;
-	*ngroups = ng;
+	for (size_t o = 0; only && o < only->n; o++) {
+		const struct pj_line *l = bsearch(only->v[o], pj->lines, pj->nlines,
+						  sizeof(*pj->lines), cmp_line_source);
+		if (!l || l->special || !l->sum->n)
+			continue;
+		memcpy(pj->facts + k, l->sum->facts, l->sum->n * sizeof(*pj->facts));
+		k += l->sum->n;
+	}
+	x->facts = pj->facts;
+	x->n = k;
 	return 0;
 }
 
@@ -349,7 +398,8 @@ int vigie_pair_judge_host(struct vigie_pair_judge *pj, int64_t id, const char *n
 	struct scan_opts so;
 	struct vigie_arena RA;
 	char hex[SHA256_HEX_LEN + 1];
-	size_t nspecial = 0, nfacts, ngroups;
+	struct vigie_summed x;
+	size_t nspecial = 0;
 	int known = 0, found = 0, rc;
 
 	*done = 0;
@@ -391,12 +441,17 @@ int vigie_pair_judge_host(struct vigie_pair_judge *pj, int64_t id, const char *n
 	}
 	if (res.undetermined) {
 		rc = vigie_app_record_judgement(pj->s, id, pj->when, &res, -1, basis, &sum, err);
-	} else if ((rc = sum_facts(pj, &res, &nfacts, &ngroups))) {
-		rc = vigie_error_set(err, rc, NULL, 0, "out of memory");
+	} else if (sum_up(pj, &res, &x, hex)) {
+		rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
 	} else {
-		vigie_app_facts_digest_combine(pj->groups, ngroups, hex);
-		rc = vigie_app_record_facts(pj->s, id, pj->when, &res, pj->facts, nfacts, hex,
-					    basis, only, &sum, err);
+		/* the history is read only when the findings moved */
+		if (!only)
+			rc = vigie_store_finding_history_same(pj->s, id, pj->when, hex, &x.same, err);
+		if (!rc && !x.same && history_facts(pj, &res, only, &x))
+			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+		if (!rc)
+			rc = vigie_app_record_summed(pj->s, id, pj->when, &res, basis, only, &x, &sum,
+						     err);
 	}
 	vigie_scan_result_release(&res);
 	vigie_inventory_release(&inv);

@@ -84,18 +84,25 @@ int vigie_app_record_judgement(struct vigie_store *s, int64_t host_id, int64_t w
 			       const struct scan_result *res, long pending_security,
 			       const char *basis, struct store_host_summary *summary,
 			       struct vigie_error *err);
-/* The same for a judgement summed per (source, version) (lib/app/
- * pairjudge.c): res gives the lifecycle, kernel and verdict, facts[0..n)
- * all the host's findings as the history records them, digest their
- * findings digest (vigie_app_facts_digest_combine) or NULL. With only,
- * the history of only's sources alone is updated: the caller knows the
- * others' findings unchanged since the host's summary was judged. The
- * pending updates stay. */
-int vigie_app_record_facts(struct vigie_store *s, int64_t host_id, int64_t when,
-			   const struct scan_result *res, const struct store_finding_fact *facts,
-			   size_t n, const char *digest, const char *basis,
-			   const struct vigie_strv *only, struct store_host_summary *sum,
-			   struct vigie_error *err);
+/* What a judgement summed per (source, version) found (lib/app/
+ * pairjudge.c), and its record: res gives the lifecycle, kernel and
+ * verdict; the summary takes open and digest; unless same (the caller
+ * found the digest kept, vigie_store_finding_history_same), the history
+ * is updated with facts[0..n): all the host's findings, or, with only,
+ * those of only's sources (at least), whose history alone is updated
+ * (the caller knows the others' findings unchanged since the host's
+ * summary was judged). The pending updates stay. */
+struct vigie_summed {
+	long open[3];
+	const char *digest;
+	int same;
+	const struct store_finding_fact *facts;
+	size_t n;
+};
+int vigie_app_record_summed(struct vigie_store *s, int64_t host_id, int64_t when,
+			    const struct scan_result *res, const char *basis,
+			    const struct vigie_strv *only, const struct vigie_summed *x,
+			    struct store_host_summary *sum, struct vigie_error *err);
 /* A finding as the history records it (strings f's). */
 void vigie_app_finding_fact(const struct finding *f, struct store_finding_fact *out);
 /* The findings digest a full judgement keeps (host_summary.facts_digest),
