@@ -683,6 +683,27 @@ static void test_previous_import(void **state)
 	vigie_store_close(s);
 }
 
+/* A fresh store and an inventory of host h1 on bookworm (no packages;
+ * strings the caller's), for the history tests; close_h1 ends them. */
+static struct vigie_store *open_h1(struct inventory *inv, struct vigie_error *err)
+{
+	fresh_db();
+	vigie_error_init(err);
+	vigie_inventory_init(inv);
+	inv->host = "h1";
+	inv->release = "bookworm";
+	return open_store(0);
+}
+
+static void close_h1(struct vigie_store *s, struct inventory *inv)
+{
+	inv->host = inv->release = NULL;
+	inv->pkgs = NULL;
+	inv->npkgs = 0;
+	vigie_inventory_release(inv);
+	vigie_store_close(s);
+}
+
 /* Installed and effective times, worked by hand: CVE-A is open at 100,
  * installed at 200 while the kernel awaits a reboot, in effect at the boot
  * time 250 that the inventory at 300 reports, as CVE-B first seen waiting
@@ -729,12 +750,7 @@ static void test_effective_history(void **state)
 	struct fh_seen c;
 	int64_t id;
 	(void)state;
-	fresh_db();
-	vigie_error_init(&err);
-	s = open_store(0);
-	vigie_inventory_init(&inv);
-	inv.host = "h1";
-	inv.release = "bookworm";
+	s = open_h1(&inv, &err);
 	assert_int_equal(vigie_store_begin(s, &err), 0);
 	assert_int_equal(vigie_store_host_put(s, &inv, NULL, "cli", &id, &err), 0);
 	assert_int_equal(vigie_store_finding_history_update(s, id, 100, 0, f1, 3, &err), 0);
@@ -767,10 +783,7 @@ static void test_effective_history(void **state)
 	assert_int_equal(vigie_store_finding_history_each(s, NULL, "h1", NULL, 0, fh_cb, &c, &err), 0);
 	assert_int_equal(c.resolved[4], 400);
 	assert_int_equal(c.effective[4], 500);
-	inv.host = NULL;
-	inv.release = NULL;
-	vigie_inventory_release(&inv);
-	vigie_store_close(s);
+	close_h1(s, &inv);
 }
 
 /* A host's distinct (source, version) pairs are kept with its packages,
@@ -794,12 +807,7 @@ static void test_host_pairs(void **state)
 	int64_t id;
 	int found = -1;
 	(void)state;
-	fresh_db();
-	vigie_error_init(&err);
-	s = open_store(0);
-	vigie_inventory_init(&inv);
-	inv.host = "h1";
-	inv.release = "bookworm";
+	s = open_h1(&inv, &err);
 	inv.pkgs = p;
 	inv.npkgs = 6;
 	assert_int_equal(vigie_store_host_put(s, &inv, NULL, "cli", &id, &err), 0);
@@ -836,13 +844,8 @@ static void test_host_pairs(void **state)
 	assert_int_equal(vigie_store_host_remove(s, "h1", &err), 0);
 	assert_int_equal(vigie_store_host_pairs_get(s, id, &b, &found, &err), 0);
 	assert_int_equal(found, 0);
-	inv.pkgs = NULL;
-	inv.npkgs = 0;
-	inv.host = NULL;
-	inv.release = NULL;
-	vigie_inventory_release(&inv);
 	vigie_buf_release(&b);
-	vigie_store_close(s);
+	close_h1(s, &inv);
 }
 
 /* The history is left unread only when the judged summary's digest is
@@ -862,12 +865,7 @@ static void test_history_same(void **state)
 	int64_t id;
 	int same = -1;
 	(void)state;
-	fresh_db();
-	vigie_error_init(&err);
-	s = open_store(0);
-	vigie_inventory_init(&inv);
-	inv.host = "h1";
-	inv.release = "bookworm";
+	s = open_h1(&inv, &err);
 	assert_int_equal(vigie_store_begin(s, &err), 0);
 	assert_int_equal(vigie_store_host_put(s, &inv, NULL, "cli", &id, &err), 0);
 	/* no summary yet */
@@ -904,10 +902,7 @@ static void test_history_same(void **state)
 	assert_int_equal(vigie_store_finding_history_same(s, id, 400, "d1", &same, &err), 0);
 	assert_int_equal(same, 0);
 	assert_int_equal(vigie_store_commit(s, &err), 0);
-	inv.host = NULL;
-	inv.release = NULL;
-	vigie_inventory_release(&inv);
-	vigie_store_close(s);
+	close_h1(s, &inv);
 }
 
 /* vigie_store_vuln_class_facts_each merged per issue, as a caller does */
