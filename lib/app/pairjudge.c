@@ -5,15 +5,17 @@
  * kept as the finding history records them with their digest, and a
  * host's judgement is the sum of its pairs (kept with its packages,
  * vigie_store_host_pairs_get) and of a judgement of its other sources
- * alone (the kernel and sources installed at two versions), without
- * reading its packages or building its findings. A host running replaced
- * code (restart data naming processes) is left to the caller, as one
- * whose pairs are not kept and cannot be. The sum gives the findings
- * digest of vigie_app_record_judgement, so a host whose findings did not
- * move leaves its history unread. */
+ * alone (the kernel, sources installed at two versions and the sources
+ * of the packages its processes still run replaced code of, with its
+ * restart data), without reading its other packages or building their
+ * findings. A host whose pairs are not kept and cannot be is left to the
+ * caller, as is a partial judgement of a host running replaced code. The
+ * sum gives the findings digest of vigie_app_record_judgement, so a host
+ * whose findings did not move leaves its history unread. */
 #include "vigie/app/host.h"
 #include "vigie/core/hashmap.h"
 #include "vigie/core/sha256.h"
+#include "vigie/engine/scan_restart.h"
 #include "vigie/engine/vulnindex.h"
 
 #include <stdlib.h>
@@ -384,6 +386,26 @@ static int history_facts(struct vigie_pair_judge *pj, const struct scan_result *
 	return 0;
 }
 
+/* The sources of the packages restart names, into out; *over when they
+ * are too many to judge apart. */
+static int restart_sources(struct vigie_pair_judge *pj, int64_t id,
+			   const struct store_restart *restart, struct vigie_strv *out, int *over,
+			   struct vigie_error *err)
+{
+	struct vigie_strv pkgs;
+	int rc = 0;
+	vigie_strv_init(&pkgs);
+	for (size_t i = 0; !rc && i < restart->n; i++)
+		if (restart->v[i].package && vigie_strv_push_unique(&pkgs, restart->v[i].package))
+			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	*over = pkgs.n > 64;
+	if (!rc && !*over)
+		rc = vigie_store_host_sources_of(pj->s, id, (const char *const *)pkgs.v, pkgs.n, out,
+						 err);
+	vigie_strv_release(&pkgs);
+	return rc;
+}
+
 int vigie_pair_judge_host(struct vigie_pair_judge *pj, int64_t id, const char *name,
 			  const char *release, const char *basis,
 			  const struct vigie_strv *only, int *done, struct vigie_error *err)
@@ -400,23 +422,39 @@ int vigie_pair_judge_host(struct vigie_pair_judge *pj, int64_t id, const char *n
 	char hex[SHA256_HEX_LEN + 1];
 	struct vigie_summed x;
 	size_t nspecial = 0;
-	int known = 0, found = 0, rc;
+	struct vigie_strv rsrc;
+	int known = 0, found = 0, over = 0, rc;
 
 	*done = 0;
 	if (!release)
 		return 0;
-	/* processes running replaced code add findings of their own */
+	/* processes running replaced code add findings to the sources of
+	 * the packages they name: those are judged on the host */
+	vigie_strv_init(&rsrc);
 	vigie_arena_init(&RA);
 	rc = vigie_store_host_restart_get(pj->s, id, &restart, &known, &RA, err);
+	if (!rc && known && restart.n) {
+		if (only)
+			over = 1; /* left to lib/app/host.c, which judges it in full */
+		else
+			rc = restart_sources(pj, id, &restart, &rsrc, &over, err);
+	}
 	vigie_arena_release(&RA);
-	if (rc || (known && restart.n))
+	if (!rc && !over && !(rc = host_pairs(pj, id, name, &found, err)) && found &&
+	    (rc = parse_lines(pj))) {
+		if (rc == VIGIE_ENOMEM)
+			rc = vigie_error_set(err, rc, NULL, 0, "out of memory");
+		else
+			rc = found = 0; /* not pairs as written: judged in full */
+	}
+	if (rc || over || !found) {
+		vigie_strv_release(&rsrc);
 		return rc;
-	if ((rc = host_pairs(pj, id, name, &found, err)) || !found)
-		return rc;
-	if ((rc = parse_lines(pj)))
-		return rc == VIGIE_ENOMEM
-			       ? vigie_error_set(err, rc, NULL, 0, "out of memory")
-			       : 0; /* not pairs as written: judged in full */
+	}
+	for (size_t i = 0; rsrc.n && i < pj->nlines; i++)
+		if (vigie_strv_contains(&rsrc, pj->lines[i].source))
+			pj->lines[i].special = 1;
+	vigie_strv_release(&rsrc);
 	for (size_t i = 0; i < pj->nlines; i++) {
 		const struct pj_line *l = &pj->lines[i];
 		if (!l->special || (nspecial && !strcmp(special[nspecial - 1], l->source)))
@@ -435,6 +473,9 @@ int vigie_pair_judge_host(struct vigie_pair_judge *pj, int64_t id, const char *n
 	}
 	scan_opts_for(pj, r, &so);
 	rc = vigie_scan_run(&res, &inv, r->idx, pj->s, &so, err);
+	if (!rc && known && (rc = vigie_scan_add_stored_restart(&res, pj->s, id, &inv, r->idx,
+								   pj->pol, err)))
+		vigie_scan_result_release(&res);
 	if (rc) {
 		vigie_inventory_release(&inv);
 		return rc;

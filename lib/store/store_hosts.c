@@ -447,6 +447,34 @@ int vigie_store_host_pairs_get(struct vigie_store *s, int64_t host_id, struct vi
 	return rc;
 }
 
+#define HL_P8 "?,?,?,?,?,?,?,?,"
+int vigie_store_host_sources_of(struct vigie_store *s, int64_t host_id,
+				const char *const *packages, size_t n, struct vigie_strv *out,
+				struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT DISTINCT source FROM host_packages WHERE host_id=? AND package IN ("
+		HL_P8 HL_P8 HL_P8 HL_P8 HL_P8 HL_P8 HL_P8 HL_P8 "NULL)";
+	struct vigie_stmt *st;
+	int step = VIGIE_STEP_DONE, rc = 0;
+	if (n > 64)
+		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0, "more than 64 packages");
+	if (!(st = vigie_store_stmt(s, sql, err)))
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, host_id);
+	for (size_t k = 0; k < 64; k++)
+		vigie_store_bind_text(st, (int)k + 2, k < n ? packages[k] : NULL);
+	while (!rc && (step = vdb_step(st)) == VIGIE_STEP_ROW) {
+		const char *src = vigie_store_col_text(st, 0);
+		if (src && vigie_strv_push_unique(out, src))
+			rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
+	}
+	vdb_reset(st);
+	if (!rc && step != VIGIE_STEP_DONE)
+		rc = vigie_store_dberr(s, err, "read host packages");
+	return rc;
+}
+
 int vigie_store_host_put(struct vigie_store *s, const struct inventory *inv,
 		   const char *client, const char *origin, int64_t *host_id,
 		   struct vigie_error *err)
@@ -534,7 +562,6 @@ out:
 	return rc;
 }
 
-#define HL_P8 "?,?,?,?,?,?,?,?,"
 static int host_load(struct vigie_store *s, const char *name, const char *const *sources,
 		     size_t nsources, struct inventory *inv, struct vigie_error *err)
 {

@@ -98,6 +98,31 @@ expect_eq "$(hist effective_at) $(hist restart_pending) $(hist state)" "None Tru
 	"not in effect yet"
 as "$TOK_A" GET "/hosts/$HA"; expect_code 200 "host page"
 grep -q "corrigé, redémarrage requis" "$T/body" && ok || ko "host page (French: client A): fixed, restart needed"
+# a full re-judgement of the host whose service runs replaced code, summed
+# per (source, version) (apache2 judged on the host with its process
+# data) and host by host, keeps the history and summary the push left
+digest() {
+	local sql="SELECT m.facts_digest FROM host_summary m JOIN hosts h ON h.id = m.host_id WHERE h.name = '$HA'"
+	if [ "${VIGIE_TEST_DRIVER:-sqlite}" = pg ]; then psql -X -q -tA "$VIGIE_DB" -c "$sql"
+	else python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$VIGIE_DB" "$sql"; fi
+}
+state() {
+	run hosts history "$HA" --format json
+	printf '%s\n' "$OUT"
+	run hosts list --format json
+	printf '%s\n' "$OUT"
+}
+before=$(state)
+for path in summed per-host; do
+	if [ $path = per-host ]; then export VIGIE_FLEET_PER_HOST=1; fi
+	VIGIE_NOW=$T3 run db rejudge --full
+	expect_rc 0 "db rejudge --full ($path)"
+	unset VIGIE_FLEET_PER_HOST
+	expect_eq "$(state)" "$before" "db rejudge --full ($path): the history and summary kept"
+	eval "dig_${path/-/_}=\$(digest)"
+done
+if [ ${#dig_summed} = 64 ] && [ "$dig_summed" = "$dig_per_host" ]; then ok; else
+	ko "the findings digests of both paths differ: $dig_summed / $dig_per_host"; fi
 grep -q 'systemctl restart apache2.service' "$T/body" && ok || ko "host page: the action"
 grep -q "<td>apache2-bin</td><td>$old</td><td>$new</td>" "$T/body" && ok || \
 	ko "host page: running and installed versions"

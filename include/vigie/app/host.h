@@ -158,15 +158,17 @@ int vigie_app_sources_touch_kernel(const struct vigie_strv *sources);
 /* A full judgement of many hosts summed per (source, version)
  * (lib/app/pairjudge.c): each distinct pair of a release is judged once,
  * with the cache's indexes, pol and when; a host's findings, summary and
- * history are those of its pairs plus a judgement of its kernel and its
- * sources at several versions, the same a full judgement of the host
+ * history are those of its pairs plus a judgement on the host of its
+ * kernel, its sources at several versions and those of the packages its
+ * processes run replaced code of, the same a full judgement of the host
  * records (vigie_app_record_judgement). With only (no kernel source), the
  * host's summary was judged and only those sources' data moved since:
  * their history alone is updated, the summary and digest whole.
  * vigie_pair_judge_host sets *done 0 and writes nothing when the host
- * cannot be judged so (no release, processes running replaced code, more
- * than 64 such sources, pairs not kept and not keepable): the caller
- * judges it another way. Inside the caller's transaction. */
+ * cannot be judged so (no release, more than 64 sources to judge on the
+ * host, pairs not kept and not keepable, a partial judgement of a host
+ * running replaced code): the caller judges it another way. Inside the
+ * caller's transaction. */
 struct vigie_pair_judge;
 int vigie_pair_judge_new(struct vigie_pair_judge **out, struct vigie_store *s,
 			 struct vigie_index_cache *cache, const struct policy *pol,

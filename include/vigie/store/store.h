@@ -528,6 +528,11 @@ int vigie_store_host_pairs_get(struct vigie_store *s, int64_t host_id, struct vi
 			       int *found, struct vigie_error *err);
 int vigie_store_host_pairs_put(struct vigie_store *s, int64_t host_id,
 			       const struct inventory *inv, struct vigie_error *err);
+/* The sources (distinct, pushed onto out) of host_id's packages named
+ * packages[0..n) (at most 64, any architecture). */
+int vigie_store_host_sources_of(struct vigie_store *s, int64_t host_id,
+				const char *const *packages, size_t n, struct vigie_strv *out,
+				struct vigie_error *err);
 /* Call cb with the host called name (VIGIE_ENOTFOUND when absent), or with
  * every host ordered by name (vigie_store_hosts_each). A non-zero return of cb
  * stops and is returned. */
