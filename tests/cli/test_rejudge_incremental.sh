@@ -9,10 +9,11 @@
 # other has its digests removed before each step (so every host is judged
 # in full, the plain path, each host's findings built for it alone:
 # VIGIE_FLEET_PER_HOST). After each step every finding-history row, every
-# summary (counts, basis, times) and `vigie fleet --findings` and SARIF
-# (findings shared per (source, version), with each host's binaries,
-# against each host's own) must be the same
-# in both, and the output must show which path was taken.
+# summary (counts, basis, times), what the step tells it opened, resolved
+# and reclassified, and `vigie fleet --findings` and SARIF (findings
+# shared per (source, version), with each host's binaries, against each
+# host's own) must be the same in both, the findings digests too where
+# both judged in full, and the output must show which path was taken.
 . "$(dirname "$0")/lib.sh"
 set -e
 F=$T/fix
@@ -57,6 +58,12 @@ both() {
 	VIGIE_DB=$INC VIGIE_NOW=$when run "$@"
 	expect_rc 0 "vigie $*"
 	CREATED=1
+	# what the judgements opened, resolved and reclassified is told alike
+	local a b
+	a=$(printf '%s\n' "$OUT" | grep -E '^(findings opened|  CVE-)' || true)
+	b=$(grep -E '^(findings opened|  CVE-)' "$T/full.out" || true)
+	if [ "$a" = "$b" ]; then ok; else
+		ko "vigie $*: the changes told differ: $(diff <(echo "$b") <(echo "$a") | head -5)"; fi
 }
 # same LABEL: both databases hold the same history and summaries
 same() {
