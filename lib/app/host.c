@@ -98,14 +98,31 @@ void vigie_app_facts_digest_combine(struct vigie_facts_group *g, size_t n,
 	static const char digits[] = "0123456789abcdef";
 	struct sha256 h;
 	uint8_t d[SHA256_DIGEST_LEN];
+	char chunk[4096];
+	size_t used = 0;
 	if (n > 1)
 		qsort(g, n, sizeof(*g), cmp_group_digest);
 	vigie_sha256_init(&h);
+	/* hashed 4 KiB at a time: a call per field costs more than the hash */
 	for (size_t i = 0; i < n; i++) {
-		vigie_sha256_update(&h, g[i].source, strlen(g[i].source));
-		vigie_sha256_update(&h, "\037", 1);
-		vigie_sha256_update(&h, g[i].digest, sizeof(g[i].digest));
+		size_t l = strlen(g[i].source), need = l + 1 + sizeof(g[i].digest);
+		if (used + need > sizeof(chunk)) {
+			vigie_sha256_update(&h, chunk, used);
+			used = 0;
+		}
+		if (need > sizeof(chunk)) {
+			vigie_sha256_update(&h, g[i].source, l);
+			vigie_sha256_update(&h, "\037", 1);
+			vigie_sha256_update(&h, g[i].digest, sizeof(g[i].digest));
+			continue;
+		}
+		memcpy(chunk + used, g[i].source, l);
+		chunk[used + l] = '\037';
+		memcpy(chunk + used + l + 1, g[i].digest, sizeof(g[i].digest));
+		used += need;
 	}
+	if (used)
+		vigie_sha256_update(&h, chunk, used);
 	vigie_sha256_final(&h, d);
 	for (size_t i = 0; i < SHA256_DIGEST_LEN; i++) {
 		hex[2 * i] = digits[d[i] >> 4];
