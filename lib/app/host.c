@@ -18,18 +18,6 @@ static const char *class_name(enum vigie_class c)
 	return vigie_policy_class_name(c);
 }
 
-/* 0, 1, 2 for a fact's class name (the names' own pointers first) */
-static int class_index(const char *cls)
-{
-	for (int c = 0; c < 3; c++)
-		if (cls == class_name((enum vigie_class)c))
-			return c;
-	for (int c = 0; cls && c < 3; c++)
-		if (!strcmp(cls, class_name((enum vigie_class)c)))
-			return c;
-	return -1;
-}
-
 static const char *fact_state(const struct finding *f)
 {
 	if (f->reboot_required)
@@ -206,7 +194,8 @@ static void summary_of(struct store_host_summary *sum, const struct scan_result 
 	}
 }
 
-/* Record the judgement res whose findings are facts[0..n). With only (a
+/* Record the judgement res whose findings are facts[0..n), open[] of
+ * them per class. With only (a
  * partial judgement), they are those of only's sources alone, judged on
  * their own: the caller knows every other source's findings unchanged
  * since the stored judgement kept, whose counts are corrected by the
@@ -215,7 +204,7 @@ static void summary_of(struct store_host_summary *sum, const struct scan_result 
  * in full. */
 static int record_facts(struct vigie_store *s, int64_t host_id, int64_t when,
 			const struct scan_result *res, const struct store_finding_fact *facts,
-			size_t n, long pending_security, const char *basis,
+			size_t n, const long open[3], long pending_security, const char *basis,
 			const struct vigie_strv *only, const struct store_host_summary *kept,
 			struct store_host_summary *sum, int *redo, struct vigie_error *err)
 {
@@ -230,11 +219,7 @@ static int record_facts(struct vigie_store *s, int64_t host_id, int64_t when,
 		sum->reboot = kept->reboot;
 	if (res->undetermined) /* no verdict: the history keeps what it knew */
 		return vigie_store_host_summary_put(s, host_id, sum, err);
-	for (size_t i = 0; i < n; i++) {
-		int c = class_index(facts[i].cls);
-		if (c >= 0)
-			sum->open[c]++;
-	}
+	memcpy(sum->open, open, sizeof(sum->open));
 	/* a full judgement finding what the last full one wrote leaves the
 	 * history unread; a partial one leaves no digest */
 	if (!only) {
@@ -268,12 +253,16 @@ static int record(struct vigie_store *s, int64_t host_id, int64_t when,
 		  struct store_host_summary *sum, int *redo, struct vigie_error *err)
 {
 	struct store_finding_fact *facts = NULL;
+	long open[3] = { 0, 0, 0 };
 	int rc;
 	if (!res->undetermined && res->n && !(facts = calloc(res->n, sizeof(*facts))))
 		return vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
-	for (size_t i = 0; facts && i < res->n; i++)
+	for (size_t i = 0; facts && i < res->n; i++) {
 		vigie_app_finding_fact(&res->findings[i], &facts[i]);
-	rc = record_facts(s, host_id, when, res, facts, res->undetermined ? 0 : res->n,
+		if ((int)res->findings[i].cls >= 0 && (int)res->findings[i].cls < 3)
+			open[res->findings[i].cls]++;
+	}
+	rc = record_facts(s, host_id, when, res, facts, res->undetermined ? 0 : res->n, open,
 			  pending_security, basis, only, kept, sum, redo, err);
 	free(facts);
 	return rc;

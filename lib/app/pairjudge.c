@@ -55,7 +55,7 @@ struct vigie_pair_judge {
 	struct pj_line *lines;
 	size_t nlines, caplines;
 	const char **bsrc, **bver;     /* pairs to build */
-	size_t capb;
+	size_t capsrc, capver;
 	struct store_finding_fact *facts;
 	size_t capfacts;
 	struct vigie_facts_group *groups;
@@ -240,6 +240,7 @@ static int build_pairs(struct vigie_pair_judge *pj, struct pj_release *r,
 static int parse_lines(struct vigie_pair_judge *pj)
 {
 	char *p = pj->text.data, *end = p + pj->text.len;
+	void *np;
 	pj->nlines = 0;
 	while (p && p < end) {
 		char *nl = memchr(p, '\n', (size_t)(end - p)), *tab;
@@ -263,17 +264,13 @@ static int parse_lines(struct vigie_pair_judge *pj)
 	for (size_t i = 1; i < pj->nlines; i++)
 		if (!strcmp(pj->lines[i].source, pj->lines[i - 1].source))
 			pj->lines[i].special = pj->lines[i - 1].special = 1;
-	if (pj->capb < pj->nlines) {
-		size_t cap = pj->caplines;
-		const char **a = realloc(pj->bsrc, cap * sizeof(*a)), **b;
-		if (!a)
-			return VIGIE_ENOMEM;
-		pj->bsrc = a;
-		if (!(b = realloc(pj->bver, cap * sizeof(*b))))
-			return VIGIE_ENOMEM;
-		pj->bver = b;
-		pj->capb = cap;
-	}
+	/* the pairs to build: at most one per line */
+	if (!(np = grow(pj->bsrc, &pj->capsrc, pj->nlines, sizeof(*pj->bsrc))))
+		return VIGIE_ENOMEM;
+	pj->bsrc = np;
+	if (!(np = grow(pj->bver, &pj->capver, pj->nlines, sizeof(*pj->bver))))
+		return VIGIE_ENOMEM;
+	pj->bver = np;
 	return 0;
 }
 

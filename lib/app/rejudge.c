@@ -678,8 +678,15 @@ int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
 	}
 	for (size_t i = 0; i < r.n; i++)
 		r.total += r.hosts[i].action == RJ_PARTIAL || r.hosts[i].action == RJ_FULL;
-	/* summed per (source, version) (VIGIE_FLEET_PER_HOST: host by host) */
 	memset(&fo, 0, sizeof(fo));
+	fo.policy = policy;
+	fo.now = r.when;
+	fo.cache = cache;
+	fo.skip = full_skip;
+	fo.skip_ud = &fx;
+	fx.r = &r;
+	fx.n = 0;
+	/* summed per (source, version) (VIGIE_FLEET_PER_HOST: host by host) */
 	if (!vigie_fleet_per_host(&fo) &&
 	    vigie_pair_judge_new(&pj, s, cache, policy, r.when)) {
 		rc = vigie_error_set(err, VIGIE_ENOMEM, NULL, 0, "out of memory");
@@ -708,14 +715,6 @@ int vigie_app_rejudge_all(struct vigie_store *s, const struct policy *policy,
 		else
 			st->full++;
 	}
-	memset(&fo, 0, sizeof(fo));
-	fo.policy = policy;
-	fo.now = r.when;
-	fo.cache = cache;
-	fo.skip = full_skip;
-	fo.skip_ud = &fx;
-	fx.r = &r;
-	fx.n = 0;
 	/* the full judgements summed per (source, version) where they can
 	 * be; the rest (and all with VIGIE_FLEET_PER_HOST) host by host */
 	if (pj && (rc = summed(&r, pj, st)))

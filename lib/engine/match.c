@@ -999,6 +999,23 @@ void vigie_scan_result_release(struct scan_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
+/* 1 when m's shared findings serve a scan with policy and store on
+ * today: m shares, for that day, and for the policy and store of the
+ * first scan it shared for (bound here when none was yet). */
+static int share_for(struct matcher *m, const struct policy *policy,
+		     const struct vigie_store *store, const char *today)
+{
+	if (!m->share || strcmp(m->today, today) ||
+	    (m->tbound && (m->tpol != policy || m->tstore != store)))
+		return 0;
+	if (!m->tbound) {
+		m->tbound = 1;
+		m->tpol = policy;
+		m->tstore = store;
+	}
+	return 1;
+}
+
 static void ctx_init(struct scan_ctx *c, struct scan_result *res, const struct vulnindex *idx,
 		     struct vigie_store *store, const struct scan_opts *opts,
 		     struct vigie_error *err)
@@ -1054,13 +1071,7 @@ int vigie_scan_run(struct scan_result *res, const struct inventory *inv,
 	}
 	/* the matcher's shared findings, for the policy and store they were
 	 * built for */
-	c.share = m->share && m == opts->matcher && m->idx == idx && !strcmp(m->today, c.today) &&
-		  (!m->tbound || (m->tpol == opts->policy && m->tstore == store));
-	if (c.share && !m->tbound) {
-		m->tbound = 1;
-		m->tpol = opts->policy;
-		m->tstore = store;
-	}
+	c.share = m == opts->matcher && m->idx == idx && share_for(m, opts->policy, store, c.today);
 	rd = store ? vigie_store_read_begin(store) : 0;
 	if ((rc = group_packages(&c)))
 		goto out;
@@ -1139,15 +1150,9 @@ int vigie_matcher_pairs(struct matcher *m, struct vigie_store *store,
 	char today[16];
 
 	vigie_date_format(opts->now ? opts->now : vigie_now(), today, sizeof(today));
-	if (!m->share || strcmp(m->today, today) ||
-	    (m->tbound && (m->tpol != opts->policy || m->tstore != store)))
+	if (!share_for(m, opts->policy, store, today))
 		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0,
 				       "the matcher shares findings for another policy, store or day");
-	if (!m->tbound) {
-		m->tbound = 1;
-		m->tpol = opts->policy;
-		m->tstore = store;
-	}
 	ctx_init(&c, &m->tres, m->idx, store, opts, err);
 	c.share = 1;
 	memcpy(c.today, today, sizeof(c.today));

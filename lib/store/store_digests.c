@@ -33,7 +33,6 @@ int vigie_store_host_bases_each(struct vigie_store *s, store_host_basis_cb *cb, 
 	return rc;
 }
 
-#define HD_P8 "?,?,?,?,?,?,?,?,"
 int vigie_store_hosts_holding(struct vigie_store *s, const char *release,
 			      const char *const *sources, size_t n, int kernel_signed,
 			      store_host_source_cb *cb, void *ud, struct vigie_error *err)
@@ -46,7 +45,7 @@ int vigie_store_hosts_holding(struct vigie_store *s, const char *release,
 	static const char sql[] =
 		"SELECT p.host_id, p.source FROM host_packages p"
 		" JOIN hosts h ON h.id = p.host_id WHERE h.release = ? AND p.source IN ("
-		HD_P8 HD_P8 HD_P8 HD_P8 HD_P8 HD_P8 HD_P8 HD_P8 "NULL)"
+		VIGIE_STORE_IN64
 		" UNION SELECT p.host_id, p.source FROM host_packages p"
 		" JOIN hosts h ON h.id = p.host_id WHERE ? = 1 AND h.release = ?"
 		" AND p.source >= 'linux-signed-' AND p.source < 'linux-signed.'"
@@ -58,8 +57,7 @@ int vigie_store_hosts_holding(struct vigie_store *s, const char *release,
 	if (!(st = vigie_store_stmt(s, sql, err)))
 		return VIGIE_EDB;
 	vigie_store_bind_text(st, 1, release);
-	for (size_t i = 0; i < 64; i++)
-		vigie_store_bind_text(st, (int)i + 2, i < n ? sources[i] : NULL);
+	vigie_store_bind_in64(st, 2, sources, n);
 	vigie_store_bind_int64(st, 66, kernel_signed ? 1 : 0);
 	vigie_store_bind_text(st, 67, release);
 	while ((step = vdb_step(st)) == VIGIE_STEP_ROW)

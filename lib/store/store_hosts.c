@@ -447,14 +447,13 @@ int vigie_store_host_pairs_get(struct vigie_store *s, int64_t host_id, struct vi
 	return rc;
 }
 
-#define HL_P8 "?,?,?,?,?,?,?,?,"
 int vigie_store_host_sources_of(struct vigie_store *s, int64_t host_id,
 				const char *const *packages, size_t n, struct vigie_strv *out,
 				struct vigie_error *err)
 {
 	static const char sql[] =
 		"SELECT DISTINCT source FROM host_packages WHERE host_id=? AND package IN ("
-		HL_P8 HL_P8 HL_P8 HL_P8 HL_P8 HL_P8 HL_P8 HL_P8 "NULL)";
+		VIGIE_STORE_IN64;
 	struct vigie_stmt *st;
 	int step = VIGIE_STEP_DONE, rc = 0;
 	if (n > 64)
@@ -462,8 +461,7 @@ int vigie_store_host_sources_of(struct vigie_store *s, int64_t host_id,
 	if (!(st = vigie_store_stmt(s, sql, err)))
 		return VIGIE_EDB;
 	vigie_store_bind_int64(st, 1, host_id);
-	for (size_t k = 0; k < 64; k++)
-		vigie_store_bind_text(st, (int)k + 2, k < n ? packages[k] : NULL);
+	vigie_store_bind_in64(st, 2, packages, n);
 	while (!rc && (step = vdb_step(st)) == VIGIE_STEP_ROW) {
 		const char *src = vigie_store_col_text(st, 0);
 		if (src && vigie_strv_push_unique(out, src))
@@ -578,7 +576,7 @@ static int host_load(struct vigie_store *s, const char *name, const char *const 
 	static const char psome[] =
 		"SELECT package, arch, version, source, source_version, status"
 		" FROM host_packages WHERE host_id=? AND source IN ("
-		HL_P8 HL_P8 HL_P8 HL_P8 HL_P8 HL_P8 HL_P8 HL_P8 "NULL)";
+		VIGIE_STORE_IN64;
 	struct vigie_arena *A;
 	struct vigie_stmt *st;
 	int64_t id = 0, n = 0;
@@ -619,8 +617,8 @@ static int host_load(struct vigie_store *s, const char *name, const char *const 
 	if (!(st = vigie_store_stmt(s, sources ? psome : psql, err)))
 		return VIGIE_EDB;
 	vigie_store_bind_int64(st, 1, id);
-	for (size_t k = 0; sources && k < 64; k++)
-		vigie_store_bind_text(st, (int)k + 2, k < nsources ? sources[k] : NULL);
+	if (sources)
+		vigie_store_bind_in64(st, 2, sources, nsources);
 	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
 		struct inventory_pkg *p;
 		const char *src, *sv;

@@ -55,6 +55,20 @@ static inline int vigie_store_bind_text(struct vigie_stmt *st, int i, const char
 {
 	return st->drv->bind_text(st, i, v);
 }
+
+/* An IN list of up to 64 names: VIGIE_STORE_IN64 closes "x IN (" with 64
+ * placeholders and a NULL; vigie_store_bind_in64 binds v[0..n) from
+ * parameter first on and the others NULL, which match nothing. */
+#define VIGIE_STORE_P8 "?,?,?,?,?,?,?,?,"
+#define VIGIE_STORE_IN64                                                       \
+	VIGIE_STORE_P8 VIGIE_STORE_P8 VIGIE_STORE_P8 VIGIE_STORE_P8 VIGIE_STORE_P8 \
+	VIGIE_STORE_P8 VIGIE_STORE_P8 VIGIE_STORE_P8 "NULL)"
+static inline void vigie_store_bind_in64(struct vigie_stmt *st, int first,
+					 const char *const *v, size_t n)
+{
+	for (size_t k = 0; k < 64; k++)
+		vigie_store_bind_text(st, first + (int)k, k < n ? v[k] : NULL);
+}
 static inline int vigie_store_bind_int64(struct vigie_stmt *st, int i, int64_t v)
 {
 	return st->drv->bind_int64(st, i, v);

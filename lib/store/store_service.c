@@ -1052,7 +1052,6 @@ static int fh_flush(struct vigie_store *s, const char *up, const char *up_batch,
 	return rc;
 }
 
-#define FH_P8 "?,?,?,?,?,?,?,?,"
 int vigie_store_finding_history_update_some(struct vigie_store *s, int64_t host_id,
 					    int64_t when, int64_t booted_at,
 					    const struct store_finding_fact *open, size_t n,
@@ -1070,7 +1069,7 @@ int vigie_store_finding_history_update_some(struct vigie_store *s, int64_t host_
 		"SELECT cve, source, installed_version, fixed_version, class, state,"
 		" CASE WHEN resolved_at IS NULL THEN 0 ELSE 1 END"
 		" FROM finding_history WHERE host_id = ? AND effective_at IS NULL AND source IN ("
-		FH_P8 FH_P8 FH_P8 FH_P8 FH_P8 FH_P8 FH_P8 FH_P8 "NULL)";
+		VIGIE_STORE_IN64;
 	const char *cur = sources ? cur_some : cur_all;
 	struct vigie_hashmap only;
 	/* new or changed open findings; on a remote driver FH_BATCH rows per
@@ -1179,8 +1178,8 @@ int vigie_store_finding_history_update_some(struct vigie_store *s, int64_t host_
 		goto out;
 	}
 	vigie_store_bind_int64(st, 1, host_id);
-	for (size_t i = 0; sources && i < 64; i++)
-		vigie_store_bind_text(st, (int)i + 2, i < nsources ? sources[i] : NULL);
+	if (sources)
+		vigie_store_bind_in64(st, 2, sources, nsources);
 	while ((step = vdb_step(st)) == VIGIE_STEP_ROW) {
 		const char *cve = vigie_store_col_text(st, 0), *src = vigie_store_col_text(st, 1);
 		struct fh_row *r = vigie_arena_alloc(&A, sizeof(*r));

@@ -132,7 +132,7 @@ int vigie_store_vuln_facts_get(struct vigie_store *s, const char *vuln,
 
 /* The three tables one chunk of CVEs at a time: each statement lists
  * FACTS_CHUNK placeholders (the unused ones NULL, which match nothing). */
-#define FACTS_P8 "?,?,?,?,?,?,?,?,"
+#define FACTS_P8 VIGIE_STORE_P8
 #define FACTS_P64 FACTS_P8 FACTS_P8 FACTS_P8 FACTS_P8 FACTS_P8 FACTS_P8 FACTS_P8 FACTS_P8
 #define FACTS_IN "(" FACTS_P64 FACTS_P64 FACTS_P64 FACTS_P64 "NULL)"
 #define FACTS_CHUNK 256
