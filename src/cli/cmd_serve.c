@@ -10,14 +10,19 @@
 static void usage(FILE *f)
 {
 	fputs("usage: vigie serve [--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE]\n"
-	      "                   [--threads N] [--timeout SECONDS] [--rate N] [--policy FILE]\n"
+	      "                   [--threads N] [--timeout SECONDS] [--request-timeout SECONDS]\n"
+	      "                   [--rate N] [--auth-failures N] [--policy FILE]\n"
 	      "Serve the dashboard and the API (/api/v1/...), receive agents' pushes.\n"
 	      "  --listen ADDR:PORT  where to listen (default 127.0.0.1:8470; [::1]:8470)\n"
 	      "  --tls-cert FILE     PEM certificate (with --tls-key: HTTPS through GnuTLS)\n"
 	      "  --tls-key FILE      PEM private key\n"
 	      "  --threads N         worker threads (default 4)\n"
 	      "  --timeout SECONDS   idle connection timeout (default 30)\n"
+	      "  --request-timeout SECONDS\n"
+	      "                      time to send a whole request (default 60)\n"
 	      "  --rate N            requests per minute per token or session (default 1200)\n"
+	      "  --auth-failures N   failed authentications per minute per client address\n"
+	      "                      (default 300)\n"
 	      "  --policy FILE       criticality policy (default: the installed policy.conf)\n"
 	      "Logs one line per request on stderr; never a token or a password.\n", f);
 }
@@ -41,6 +46,8 @@ int cmd_serve(int argc, char **argv)
 		{ "threads", required_argument, NULL, 't' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "rate", required_argument, NULL, 'r' },
+		{ "request-timeout", required_argument, NULL, 'Q' },
+		{ "auth-failures", required_argument, NULL, 'F' },
 		{ "policy", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "routes", no_argument, NULL, 'R' }, /* hidden: for the tests */
@@ -60,6 +67,8 @@ int cmd_serve(int argc, char **argv)
 		case 't': o.threads = atoi(optarg); break;
 		case 'T': o.timeout = atoi(optarg); break;
 		case 'r': o.rate = atoi(optarg); break;
+		case 'Q': o.request_timeout = atoi(optarg); break;
+		case 'F': o.auth_failures = atoi(optarg); break;
 		case 'p': policy_path = optarg; break;
 		case 'h': usage(stdout); return EXIT_OK;
 		case 'R': print_routes(); return EXIT_OK;

@@ -163,7 +163,6 @@ int h_push(struct req *r, struct vigie_buf *out)
 	in.digest = digest;
 	in.bytes = (int64_t)doc->len;
 	if ((rc = vigie_app_host_ingest(s, &d.inv, &in, &res, &err))) {
-		atomic_fetch_add(&r->srv->m.push_errors, 1);
 		status = srv_error(r, out, rc == VIGIE_EUSAGE ? 403 : rc == VIGIE_EDB ? 503 : 400,
 				   err.msg);
 		goto out;
@@ -194,8 +193,8 @@ int h_push(struct req *r, struct vigie_buf *out)
 	yajl_gen_map_close(g);
 	status = json_done(r, g, out);
 out:
-	if (status >= 400 && status != 503)
-		atomic_fetch_add(&r->srv->m.push_errors, 1);
+	/* a refused push is counted by the server (server.c, count), with
+	 * those refused before this handler */
 	vigie_ingest_result_release(&res);
 	vigie_history_release(&logs);
 	vigie_invdoc_release(&d);
@@ -659,6 +658,11 @@ int h_metrics(struct req *r, struct vigie_buf *out)
 	for (int c = 1; c <= 5; c++)
 		vigie_buf_addf(out, "vigie_http_requests_total{code=\"%dxx\"} %lu\n", c,
 			       atomic_load(&m->requests[c]));
+	vigie_buf_adds(out, "# HELP vigie_http_connections_timed_out_total Connections closed"
+			    " for sending no whole request within --request-timeout.\n"
+			    "# TYPE vigie_http_connections_timed_out_total counter\n");
+	vigie_buf_addf(out, "vigie_http_connections_timed_out_total %lu\n",
+		       srv_conns_timed_out(r->srv));
 	srv_viewcache_stats(r->srv->views, &hits, &misses);
 	vigie_buf_adds(out, "# HELP vigie_view_cache_requests_total Fleet views (page, host"
 			    " list) served from the kept rendering (hit) or rendered (miss).\n"

@@ -93,15 +93,72 @@ void page_time(struct req *r, struct vigie_buf *out, int64_t t)
 
 /* ---- login ---- */
 
+/* Where to go once logged in: a path of this site ("/..." but not
+ * "//...", no backslash or control character), else NULL. */
+static const char *safe_next(const char *next)
+{
+	if (!next || next[0] != '/' || next[1] == '/' || strlen(next) > 512)
+		return NULL;
+	for (const char *p = next; *p; p++)
+		if ((unsigned char)*p < 0x21 || *p == 0x7f || *p == '\\' || *p == '"' ||
+		    *p == '<' || *p == '>')
+			return NULL;
+	return next;
+}
+
+/* The login form's CSRF token: a random value in a cookie of its own
+ * (there is no session yet) and in the form; the POST must carry both
+ * alike, which another site's page cannot (login CSRF). */
+#define LOGIN_COOKIE "vigie_login"
+
+static int is_hex64(const char *s)
+{
+	size_t n = 0;
+	for (; s && s[n]; n++)
+		if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
+			return 0;
+	return n == 64;
+}
+
 int h_login_form(struct req *r, struct vigie_buf *out)
 {
 	const char *bad = srv_arg(r, "failed");
+	const char *lang = srv_arg(r, "lang");
+	const char *next = safe_next(srv_arg(r, "next"));
+	const char *have = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, LOGIN_COOKIE);
+	char csrf[65];
+	struct vigie_error err;
+
+	vigie_error_init(&err);
+	if (is_hex64(have))
+		snprintf(csrf, sizeof(csrf), "%s", have);
+	else if (vigie_random_hex(csrf, 32, &err))
+		return srv_error(r, out, 500, err.msg);
+	else
+		srv_set_cookie(r, LOGIN_COOKIE, csrf, "Path=/login; HttpOnly; SameSite=Strict;"
+						      " Max-Age=3600");
+	/* the language switch of a visitor not logged in yet */
+	if (lang && (!strcmp(lang, "fr") || !strcmp(lang, "en"))) {
+		snprintf(r->lang, sizeof(r->lang), "%s", lang);
+		srv_set_cookie(r, "vigie_lang", lang, "Path=/; SameSite=Strict; Max-Age=31536000");
+	}
 	page_begin(r, out, T(r, "Log in", "Connexion"));
+	vigie_buf_addf(out, "<p class=\"nav\"><a href=\"/login?lang=%s%s",
+		       !strcmp(r->lang, "en") ? "fr" : "en", next ? "&amp;next=" : "");
+	if (next)
+		srv_html(out, next);
+	vigie_buf_addf(out, "\">%s</a></p>", !strcmp(r->lang, "en") ? "Français" : "English");
 	if (bad)
 		vigie_buf_addf(out, "<p class=\"warn\">%s</p>",
 			       T(r, "Wrong name or password.", "Nom ou mot de passe incorrect."));
 	vigie_buf_addf(out, "<form method=\"post\" action=\"/login\">"
-			    "<p><label>%s <input name=\"name\" autocomplete=\"username\" required></label></p>"
+			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", csrf);
+	if (next) {
+		vigie_buf_adds(out, "<input type=\"hidden\" name=\"next\" value=\"");
+		srv_html(out, next);
+		vigie_buf_adds(out, "\">");
+	}
+	vigie_buf_addf(out, "<p><label>%s <input name=\"name\" autocomplete=\"username\" required></label></p>"
 			    "<p><label>%s <input name=\"password\" type=\"password\""
 			    " autocomplete=\"current-password\" required></label></p>"
 			    "<p><button type=\"submit\">%s</button></p></form>",
@@ -134,22 +191,38 @@ static void redirect(struct req *r, const char *to)
 int h_login(struct req *r, struct vigie_buf *out)
 {
 	char name[VIGIE_NAME_MAX + 1], pw[VIGIE_PASSWORD_MAX + 1], token[VIGIE_TOKEN_LEN + 1];
-	char hash[VIGIE_TOKEN_HASH_LEN + 1], csrf[65], cookie[256];
+	char hash[VIGIE_TOKEN_HASH_LEN + 1], csrf[65], form_csrf[96], nextbuf[600];
+	struct vigie_buf failed = VIGIE_BUF_INIT;
+	const char *login_cookie =
+		MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, LOGIN_COOKIE);
+	const char *next = safe_next(srv_form(r, "next", nextbuf, sizeof(nextbuf)));
 	struct vigie_store *s = srv_store(r);
 	struct user_copy u;
 	struct vigie_error err;
 	int ok;
 
+	if (!is_hex64(login_cookie) || !srv_form(r, "csrf", form_csrf, sizeof(form_csrf)) ||
+	    !vigie_secret_equal(form_csrf, login_cookie))
+		return srv_error(r, out, 403, "missing or wrong CSRF token: open the login form again");
 	if (!s)
 		return srv_error(r, out, 503, "the database is not available");
 	memset(&u, 0, sizeof(u));
 	vigie_error_init(&err);
+	vigie_buf_adds(&failed, "/login?failed=1");
+	if (next) {
+		vigie_buf_adds(&failed, "&next=");
+		srv_url_encode(&failed, next);
+	}
+	if (!failed.data) /* out of memory */
+		return srv_error(r, out, 500, "out of memory");
 	if (!srv_form(r, "name", name, sizeof(name)) || !srv_form(r, "password", pw, sizeof(pw))) {
-		redirect(r, "/login?failed=1");
+		r->location = failed.data;
 		return 303;
 	}
-	if (vigie_store_user_get(s, name, user_copy_cb, &u, &err) == VIGIE_EDB)
+	if (vigie_store_user_get(s, name, user_copy_cb, &u, &err) == VIGIE_EDB) {
+		vigie_buf_release(&failed);
 		return srv_error(r, out, 503, "the database is not available");
+	}
 	/* verify even for an unknown name, so timing does not tell names */
 	ok = vigie_password_verify(u.found && u.hash[0] ? u.hash
 				   : "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$"
@@ -157,20 +230,24 @@ int h_login(struct req *r, struct vigie_buf *out)
 				   pw) && u.found;
 	memset(pw, 0, sizeof(pw));
 	if (!ok) {
-		redirect(r, "/login?failed=1");
+		r->location = failed.data;
 		return 303;
 	}
+	vigie_buf_release(&failed);
 	if (vigie_token_new(token, &err) || vigie_random_hex(csrf, 32, &err))
 		return srv_error(r, out, 500, err.msg);
 	vigie_token_hash(hash, token, strlen(token));
 	if (vigie_store_session_add(s, hash, u.id, csrf, vigie_now() + SESSION_TTL, &err))
 		return srv_error(r, out, 500, err.msg);
-	snprintf(cookie, sizeof(cookie),
-		 "vigie_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", token,
-		 SESSION_TTL, r->srv->tls ? "; Secure" : "");
+	{
+		char attrs[96];
+		snprintf(attrs, sizeof(attrs), "Path=/; HttpOnly; SameSite=Strict; Max-Age=%d",
+			 SESSION_TTL);
+		srv_set_cookie(r, "vigie_session", token, attrs);
+	}
 	memset(token, 0, sizeof(token));
-	r->set_cookie = strdup(cookie);
-	redirect(r, "/");
+	srv_set_cookie(r, LOGIN_COOKIE, "", "Path=/login; HttpOnly; SameSite=Strict; Max-Age=0");
+	redirect(r, next ? next : "/");
 	return 303;
 }
 
@@ -186,14 +263,14 @@ int h_logout(struct req *r, struct vigie_buf *out)
 		vigie_token_hash(hash, sess, strlen(sess));
 		vigie_store_session_remove(s, hash, &err);
 	}
-	r->set_cookie = strdup("vigie_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	srv_set_cookie(r, "vigie_session", "", "Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 	redirect(r, "/login");
 	return 303;
 }
 
 int h_set_lang(struct req *r, struct vigie_buf *out)
 {
-	char lang[8], cookie[96];
+	char lang[8];
 	struct vigie_store *s = srv_store(r);
 	struct vigie_error err;
 	if (!srv_form(r, "lang", lang, sizeof(lang)) || (strcmp(lang, "fr") && strcmp(lang, "en")))
@@ -201,9 +278,7 @@ int h_set_lang(struct req *r, struct vigie_buf *out)
 	vigie_error_init(&err);
 	if (s && r->who.user_id)
 		vigie_store_user_set_lang(s, r->who.user_id, lang, &err);
-	snprintf(cookie, sizeof(cookie), "vigie_lang=%s; Path=/; SameSite=Strict; Max-Age=31536000",
-		 lang);
-	r->set_cookie = strdup(cookie);
+	srv_set_cookie(r, "vigie_lang", lang, "Path=/; SameSite=Strict; Max-Age=31536000");
 	redirect(r, "/");
 	return 303;
 }

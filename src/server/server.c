@@ -145,6 +145,28 @@ static const char *reason(int status)
 	}
 }
 
+void srv_url_encode(struct vigie_buf *out, const char *s)
+{
+	for (const char *p = s; *p && p - s < 512; p++) {
+		unsigned char c = (unsigned char)*p;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    strchr("/-._~", c))
+			vigie_buf_addc(out, (char)c);
+		else
+			vigie_buf_addf(out, "%%%02X", c);
+	}
+}
+
+void srv_set_cookie(struct req *r, const char *name, const char *value, const char *attrs)
+{
+	char *c;
+	int i = r->set_cookie[0] ? 1 : 0;
+	if (r->set_cookie[i] || asprintf(&c, "%s=%s; %s%s", name, value, attrs,
+					 r->srv->tls ? "; Secure" : "") < 0)
+		return;
+	r->set_cookie[i] = c;
+}
+
 int srv_error(struct req *r, struct vigie_buf *out, int status, const char *msg)
 {
 	vigie_buf_reset(out);
@@ -165,17 +187,23 @@ int srv_error(struct req *r, struct vigie_buf *out, int status, const char *msg)
 			       r->lang, status, reason(status), status, reason(status));
 		srv_html(out, msg);
 		vigie_buf_adds(out, "</p>");
-		if (status == 401)
-			vigie_buf_adds(out, "<p><a href=\"/login\">Log in</a></p>");
+		if (status == 401) {
+			/* back to this page once logged in */
+			vigie_buf_adds(out, "<p><a href=\"/login?next=");
+			srv_url_encode(out, r->url);
+			vigie_buf_addf(out, "\">%s</a></p>",
+				       !strcmp(r->lang, "en") ? "Log in" : "Se connecter");
+		}
 		vigie_buf_adds(out, "</body></html>\n");
 		r->content_type = "text/html; charset=utf-8";
 	}
 	return status;
 }
 
-/* ---- rate limit: a fixed window per credential ---- */
+/* ---- rate limit: a fixed window of a minute per credential ---- */
 
-#define RATE_SLOTS 4096
+#define RATE_SLOTS 8192
+#define RATE_PROBES 16
 
 struct rate_slot {
 	char key[VIGIE_TOKEN_HASH_LEN + 1];
@@ -188,18 +216,37 @@ struct rate {
 	struct rate_slot slot[RATE_SLOTS];
 };
 
+/* Whether one more request of key fits in limit this minute. Each key has
+ * its own count (compared, never shared with another key of the same
+ * hash): its slot, or a free or stale one among RATE_PROBES; when all of
+ * them count other keys this minute, the least used of them is taken
+ * over (so a flood of keys can only ever reset a key, never count one
+ * key's requests against another's). */
 static int rate_allow(struct srv *s, const char *key, int limit)
 {
 	struct rate *rt = s->rate;
 	unsigned h = 5381;
 	int64_t w = time(NULL) / 60;
+	struct rate_slot *sl = NULL, *spare = NULL;
 	int ok;
-	struct rate_slot *sl;
 	for (const char *p = key; *p; p++)
 		h = h * 33 + (unsigned char)*p;
 	pthread_mutex_lock(&rt->mu);
-	sl = &rt->slot[h % RATE_SLOTS];
-	if (strcmp(sl->key, key) || sl->window != w) {
+	for (unsigned i = 0; i < RATE_PROBES; i++) {
+		struct rate_slot *e = &rt->slot[(h + i) % RATE_SLOTS];
+		if (e->window == w && !strcmp(e->key, key)) {
+			sl = e;
+			break;
+		}
+		if (e->window != w) {
+			if (!spare || spare->window == w)
+				spare = e;
+		} else if (!spare || (spare->window == w && e->count < spare->count)) {
+			spare = e;
+		}
+	}
+	if (!sl) {
+		sl = spare;
 		snprintf(sl->key, sizeof(sl->key), "%s", key);
 		sl->window = w;
 		sl->count = 0;
@@ -207,6 +254,20 @@ static int rate_allow(struct srv *s, const char *key, int limit)
 	ok = ++sl->count <= limit;
 	pthread_mutex_unlock(&rt->mu);
 	return ok;
+}
+
+/* The client's address, printed (for per-address limits). */
+static void client_ip(struct req *r, char *ip, size_t size)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(ip, size, "?");
+	if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)ci->client_addr)->sin_addr, ip,
+			  (socklen_t)size);
+	else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ci->client_addr)->sin6_addr, ip,
+			  (socklen_t)size);
 }
 
 /* ---- routing ---- */
@@ -311,12 +372,70 @@ static void pick_lang(struct req *r)
 		snprintf(r->lang, sizeof(r->lang), "%s", r->who.lang);
 	else if (c && (!strcmp(c, "fr") || !strcmp(c, "en")))
 		snprintf(r->lang, sizeof(r->lang), "%s", c);
-	else if (al) {
-		/* the first of fr / en in the header's order */
-		const char *f = strstr(al, "fr"), *e = strstr(al, "en");
-		snprintf(r->lang, sizeof(r->lang), "%s", f && (!e || f < e) ? "fr" : e ? "en" : "fr");
-	} else
-		snprintf(r->lang, sizeof(r->lang), "fr");
+	else
+		snprintf(r->lang, sizeof(r->lang), "%s", al ? srv_accept_lang(al) : "fr");
+}
+
+/* The language of an Accept-Language header (RFC 9110 12.5.4): of fr and
+ * en, the one of highest weight (q, default 1; q=0: not acceptable), the
+ * earlier on a tie; "*" stands for either; fr when neither is acceptable. */
+const char *srv_accept_lang(const char *al)
+{
+	double qfr = -1, qen = -1, qany = -1;
+	int first = 0; /* 1 fr, 2 en: which came first, for equal weights */
+	const char *p = al;
+	while (*p) {
+		const char *e = p + strcspn(p, ",");
+		const char *t = p, *te;
+		double q = 1;
+		while (t < e && (*t == ' ' || *t == '\t'))
+			t++;
+		te = t;
+		while (te < e && *te != ';' && *te != ' ' && *te != '\t')
+			te++;
+		/* the parameters: ";q=W" (others ignored) */
+		for (const char *x = memchr(te, ';', (size_t)(e - te)); x;
+		     x = x + 1 < e ? memchr(x + 1, ';', (size_t)(e - x - 1)) : NULL) {
+			const char *v = x + 1;
+			char num[8];
+			size_t n;
+			while (v < e && (*v == ' ' || *v == '\t'))
+				v++;
+			if (e - v < 2 || (v[0] != 'q' && v[0] != 'Q') || v[1] != '=')
+				continue;
+			n = strcspn(v + 2, ";, \t");
+			if (n > (size_t)(e - v - 2))
+				n = (size_t)(e - v - 2);
+			if (n >= sizeof(num))
+				n = sizeof(num) - 1;
+			memcpy(num, v + 2, n);
+			num[n] = '\0';
+			q = strtod(num, NULL);
+			if (!(q >= 0 && q <= 1))
+				q = 0;
+		}
+		size_t n = (size_t)(te - t);
+		int is_fr = n >= 2 && (n == 2 || t[2] == '-') && !strncasecmp(t, "fr", 2);
+		int is_en = n >= 2 && (n == 2 || t[2] == '-') && !strncasecmp(t, "en", 2);
+		if (is_fr && q > qfr)
+			qfr = q;
+		else if (is_en && q > qen)
+			qen = q;
+		else if (n == 1 && *t == '*')
+			qany = q;
+		if (!first && (is_fr || is_en))
+			first = is_fr ? 1 : 2;
+		p = *e ? e + 1 : e;
+	}
+	if (qfr < 0)
+		qfr = qany;
+	if (qen < 0)
+		qen = qany;
+	if (qfr <= 0 && qen <= 0)
+		return "fr";
+	if (qfr == qen)
+		return first == 2 ? "en" : "fr";
+	return qfr > qen ? "fr" : "en";
 }
 
 static int allowed(const struct req *r, enum srv_role need)
@@ -350,8 +469,16 @@ static int dispatch(struct req *r, struct vigie_buf *out)
 	if (rt->role != R_PUBLIC) {
 		if (a == 0)
 			return srv_error(r, out, 401, "authentication required");
-		if (a < 0)
+		if (a < 0) {
+			/* wrong credentials: limited per client address */
+			char ip[48];
+			client_ip(r, ip, sizeof(ip));
+			snprintf(key, sizeof(key), "fail:%s", ip);
+			if (!rate_allow(r->srv, key, r->srv->o.auth_failures))
+				return srv_error(r, out, 429,
+						 "too many failed authentications, wait a minute");
 			return srv_error(r, out, 401, "invalid or revoked credentials");
+		}
 		if (!allowed(r, rt->role))
 			return srv_error(r, out, 403, "not allowed for this account");
 		if (!rate_allow(r->srv, key, r->srv->o.rate))
@@ -364,15 +491,8 @@ static int dispatch(struct req *r, struct vigie_buf *out)
 		}
 	} else if (!strcmp(rt->method, "POST")) {
 		/* public forms (login): per client address */
-		const union MHD_ConnectionInfo *ci =
-			MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-		char ip[48] = "?";
-		if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((struct sockaddr_in *)ci->client_addr)->sin_addr, ip,
-				  sizeof(ip));
-		else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
-				  ip, sizeof(ip));
+		char ip[48];
+		client_ip(r, ip, sizeof(ip));
 		snprintf(key, sizeof(key), "login:%s", ip);
 		if (!rate_allow(r->srv, key, 30))
 			return srv_error(r, out, 429, "too many attempts, wait a minute");
@@ -397,13 +517,25 @@ static void log_request(struct req *r, int64_t us)
 		r->sent, (double)us / 1000.0, who);
 }
 
-static void count(struct srv *s, int status, int64_t us)
+static int is_push(const char *method, const char *url)
 {
+	return !strcmp(method, "POST") && !strncmp(url, "/api/v1/push", 12) &&
+	       (url[12] == '\0' || url[12] == '?');
+}
+
+static void count(struct req *r, int64_t us)
+{
+	struct srv *s = r->srv;
+	int status = r->status;
 	double sec = (double)us / 1e6;
 	int b = 0;
 	int cls = status / 100;
 	if (cls >= 1 && cls <= 5)
 		atomic_fetch_add(&s->m.requests[cls], 1);
+	/* a push refused, by its handler or before it (credentials, size,
+	 * rate): a 4xx answer to POST /api/v1/push */
+	if (cls == 4 && is_push(r->method, r->url))
+		atomic_fetch_add(&s->m.push_errors, 1);
 	while (b < SRV_NBUCKETS && sec > srv_buckets[b])
 		b++;
 	atomic_fetch_add(&s->m.latency[b], 1);
@@ -416,8 +548,16 @@ static enum MHD_Result respond(struct req *r, struct vigie_buf *out)
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 	int head = !strcmp(r->method, "HEAD");
-	resp = MHD_create_response_from_buffer(head ? 0 : out->len, out->data ? out->data : "",
-					       MHD_RESPMEM_MUST_COPY);
+	size_t len = out->len;
+	/* the answer's bytes are handed over to libmicrohttpd, which frees
+	 * them when sent: no copy of a large answer */
+	if (!head && out->data && out->len) {
+		resp = MHD_create_response_from_buffer(out->len, out->data, MHD_RESPMEM_MUST_FREE);
+		if (resp)
+			vigie_buf_init(out);
+	} else {
+		resp = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+	}
 	if (!resp)
 		return MHD_NO;
 	MHD_add_response_header(resp, "Content-Type",
@@ -431,8 +571,9 @@ static enum MHD_Result respond(struct req *r, struct vigie_buf *out)
 				" form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
 	if (r->srv->tls)
 		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
-	if (r->set_cookie)
-		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
+	for (int i = 0; i < 2; i++)
+		if (r->set_cookie[i])
+			MHD_add_response_header(resp, "Set-Cookie", r->set_cookie[i]);
 	if (r->location)
 		MHD_add_response_header(resp, "Location", r->location);
 	if (r->content_disposition)
@@ -441,14 +582,129 @@ static enum MHD_Result respond(struct req *r, struct vigie_buf *out)
 		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"vigie\"");
 	ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
-	r->sent = out->len;
+	r->sent = len;
 	return ret;
+}
+
+/* ---- connection deadlines ----
+ * libmicrohttpd closes a connection idle for --timeout seconds; a client
+ * that trickles a byte now and then is never idle. So each connection
+ * also has --request-timeout seconds, from its start or its previous
+ * answer, to send a whole request (line, headers and body): a sweeper
+ * thread shuts down those past it, and libmicrohttpd then closes them.
+ * A request being answered is not timed (its answer is bounded by the
+ * idle timeout). */
+struct conn_ent {
+	struct conn_ent *prev, *next;
+	int fd;
+	int busy;
+	int64_t since_us;
+};
+
+struct conns {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct conn_ent head; /* circular list */
+	int64_t limit_us;
+	int stop;
+	pthread_t th;
+	unsigned long closed;
+};
+
+static struct conns *g_conns; /* one daemon per process */
+static char uri_too_long;     /* *con_cls of a request whose URI is too long */
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct conns *c = ((struct srv *)cls)->conns;
+	struct conn_ent *e = *socket_context;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (!ci || !(e = calloc(1, sizeof(*e))))
+			return;
+		e->fd = ci->connect_fd;
+		e->since_us = now_us();
+		pthread_mutex_lock(&c->mu);
+		e->next = c->head.next;
+		e->prev = &c->head;
+		c->head.next->prev = e;
+		c->head.next = e;
+		pthread_mutex_unlock(&c->mu);
+		*socket_context = e;
+	} else if (e) {
+		/* before libmicrohttpd closes the socket: the sweeper never
+		 * touches a descriptor reused by another connection */
+		pthread_mutex_lock(&c->mu);
+		e->prev->next = e->next;
+		e->next->prev = e->prev;
+		pthread_mutex_unlock(&c->mu);
+		free(e);
+		*socket_context = NULL;
+	}
+}
+
+static void conn_busy(struct MHD_Connection *conn, int busy)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn_ent *e = ci ? ci->socket_context : NULL;
+	if (!e || !g_conns)
+		return;
+	pthread_mutex_lock(&g_conns->mu);
+	e->busy = busy;
+	e->since_us = now_us();
+	pthread_mutex_unlock(&g_conns->mu);
+}
+
+static void *sweeper(void *arg)
+{
+	struct conns *c = arg;
+	pthread_mutex_lock(&c->mu);
+	while (!c->stop) {
+		struct timespec ts;
+		int64_t now = now_us();
+		for (struct conn_ent *e = c->head.next; e != &c->head; e = e->next)
+			if (!e->busy && now - e->since_us > c->limit_us) {
+				shutdown(e->fd, SHUT_RDWR);
+				e->since_us = INT64_MAX / 2; /* once */
+				c->closed++;
+				fprintf(stderr, "vigie serve: a connection sent no whole request in"
+						" %lld s: closed\n",
+					(long long)(c->limit_us / 1000000));
+			}
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&c->cv, &c->mu, &ts);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+unsigned long srv_conns_timed_out(const struct srv *s)
+{
+	struct conns *c = s->conns;
+	unsigned long n;
+	if (!c)
+		return 0;
+	pthread_mutex_lock(&c->mu);
+	n = c->closed;
+	pthread_mutex_unlock(&c->mu);
+	return n;
+}
+
+static void *uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	(void)cls;
+	(void)conn;
+	/* the whole URI, query included (the access handler sees the path) */
+	return strlen(uri) > SRV_MAX_URL ? (void *)&uri_too_long : NULL;
 }
 
 static size_t body_cap_for(const char *method, const char *url)
 {
-	if (!strcmp(method, "POST") && !strncmp(url, "/api/v1/push", 12) &&
-	    (url[12] == '\0' || url[12] == '?'))
+	if (is_push(method, url))
 		return SRV_MAX_PUSH_WIRE;
 	return SRV_MAX_FORM;
 }
@@ -463,8 +719,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	enum MHD_Result ret;
 	(void)version;
 
-	if (!r) {
+	if (!r || r == (void *)&uri_too_long) {
 		const char *cl;
+		int long_uri = r == (void *)&uri_too_long;
 		if (!(r = calloc(1, sizeof(*r))))
 			return MHD_NO;
 		r->srv = s;
@@ -473,20 +730,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->url = url;
 		r->start_us = now_us();
 		r->body_cap = body_cap_for(method, url);
+		r->api = !strncmp(url, "/api/", 5) || !strcmp(url, "/metrics");
+		snprintf(r->lang, sizeof(r->lang), "fr");
 		*con_cls = r;
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-		if (strlen(url) > SRV_MAX_URL) {
+		if (long_uri || strlen(url) > SRV_MAX_URL) {
 			r->status = srv_error(r, &out, 414, "URL too long");
 		} else if (cl && strtoull(cl, NULL, 10) > r->body_cap) {
 			/* refused before reading a byte of it */
-			r->api = !strncmp(url, "/api/", 5);
 			r->status = srv_error(r, &out, 413, "request body too large");
 		} else {
 			return MHD_YES;
 		}
 		ret = respond(r, &out);
 		vigie_buf_release(&out);
-		count(s, r->status, now_us() - r->start_us);
+		count(r, now_us() - r->start_us);
 		log_request(r, now_us() - r->start_us);
 		r->status = -1; /* answered */
 		return ret;
@@ -507,11 +765,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	conn_busy(conn, 1);
 	r->status = dispatch(r, &out);
 	if (r->status >= 500)
 		store_reset_if_broken();
 	ret = respond(r, &out);
-	count(s, r->status, now_us() - r->start_us);
+	count(r, now_us() - r->start_us);
 	log_request(r, now_us() - r->start_us);
 	vigie_buf_release(&out);
 	r->status = -1;
@@ -523,13 +782,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
 	struct req *r = *con_cls;
 	(void)cls;
-	(void)conn;
 	(void)toe;
-	if (!r)
+	conn_busy(conn, 0); /* the next request's time starts now */
+	if (!r || r == (void *)&uri_too_long)
 		return;
 	free_params(r);
 	vigie_buf_release(&r->body);
-	free(r->set_cookie);
+	free(r->set_cookie[0]);
+	free(r->set_cookie[1]);
 	free(r->location);
 	free(r->content_disposition);
 	free(r);
@@ -618,9 +878,12 @@ int srv_run(const struct srv_opts *o)
 	struct vigie_error err;
 	struct vigie_store *probe = NULL;
 	char *cert = NULL, *key = NULL, dbdef[4096];
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	/* epoll on Linux: no select() limit on the number of connections */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
 	int fam, rc = 2;
 	struct rate *rt;
+	struct conns *cs;
+	pthread_condattr_t ca;
 
 	memset(&s, 0, sizeof(s));
 	s.o = *o;
@@ -632,6 +895,10 @@ int srv_run(const struct srv_opts *o)
 		s.o.timeout = 30;
 	if (s.o.rate <= 0)
 		s.o.rate = 1200;
+	if (s.o.request_timeout <= 0)
+		s.o.request_timeout = 60;
+	if (s.o.auth_failures <= 0)
+		s.o.auth_failures = 300;
 	s.db_url = o->db ? o->db : vigie_store_default_path(dbdef, sizeof(dbdef));
 	vigie_error_init(&err);
 	/* open (create, migrate) once before serving: a bad URL fails now */
@@ -659,13 +926,22 @@ int srv_run(const struct srv_opts *o)
 	}
 	if (fam == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	if (!(rt = calloc(1, sizeof(*rt)))) {
+	if (!(rt = calloc(1, sizeof(*rt))) || !(cs = calloc(1, sizeof(*cs)))) {
+		free(rt);
 		free(cert);
 		free(key);
 		return 2;
 	}
 	pthread_mutex_init(&rt->mu, NULL);
 	s.rate = rt;
+	pthread_mutex_init(&cs->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&cs->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	cs->head.next = cs->head.prev = &cs->head;
+	cs->limit_us = (int64_t)s.o.request_timeout * 1000000;
+	s.conns = g_conns = cs;
 	s.policy = o->policy;
 	if (vigie_index_cache_new(&s.cache) || !(s.views = srv_viewcache_new())) {
 		fprintf(stderr, "vigie: out of memory\n");
@@ -676,15 +952,22 @@ int srv_run(const struct srv_opts *o)
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s.o.threads,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s.o.timeout,
-			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
 			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)256,
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, &s,
+			     MHD_OPTION_URI_LOG_CALLBACK, uri_log, NULL,
 			     s.tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
 			     MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "vigie: cannot listen on %s: %s\n", s.o.listen,
 			errno ? strerror(errno) : "libmicrohttpd refused the settings");
+		goto out;
+	}
+	if (pthread_create(&cs->th, NULL, sweeper, cs)) {
+		fprintf(stderr, "vigie: cannot start a thread\n");
+		MHD_stop_daemon(d);
 		goto out;
 	}
 	signal(SIGINT, on_signal);
@@ -696,6 +979,11 @@ int srv_run(const struct srv_opts *o)
 	while (!stop)
 		pause();
 	fprintf(stderr, "vigie serve: stopping\n");
+	pthread_mutex_lock(&cs->mu);
+	cs->stop = 1;
+	pthread_cond_signal(&cs->cv);
+	pthread_mutex_unlock(&cs->mu);
+	pthread_join(cs->th, NULL);
 	MHD_stop_daemon(d);
 	rc = 0;
 out:
@@ -703,6 +991,10 @@ out:
 	vigie_index_cache_free(s.cache);
 	pthread_mutex_destroy(&rt->mu);
 	free(rt);
+	g_conns = NULL;
+	pthread_cond_destroy(&cs->cv);
+	pthread_mutex_destroy(&cs->mu);
+	free(cs);
 	free(cert);
 	free(key);
 	return rc;

@@ -29,8 +29,11 @@ struct srv_opts {
 	const char *db;         /* database URL (NULL: default) */
 	const char *tls_cert, *tls_key;
 	int threads;            /* worker threads, default 4 */
-	int timeout;            /* seconds per connection, default 30 */
+	int timeout;            /* idle seconds per connection, default 30 */
+	int request_timeout;    /* seconds to send a whole request, default 60 */
 	int rate;               /* requests per minute per token, default 1200 */
+	int auth_failures;      /* failed authentications per minute per
+				   client address, default 300 */
 	const struct policy *policy; /* NULL: built-in */
 };
 
@@ -53,6 +56,7 @@ struct srv {
 	int tls;
 	struct srv_metrics m;
 	void *rate;             /* rate limiter (server.c) */
+	void *conns;            /* connections and their deadlines (server.c) */
 	struct srv_viewcache *views; /* rendered fleet views (viewcache.c) */
 };
 
@@ -74,7 +78,7 @@ struct req {
 	int api;                /* errors as JSON */
 	/* set by handlers */
 	const char *content_type;
-	char *set_cookie;       /* malloc'd */
+	char *set_cookie[2];    /* malloc'd (srv_set_cookie) */
 	char *location;         /* malloc'd: redirect target */
 	char *content_disposition;
 	int status;
@@ -95,6 +99,10 @@ struct route {
 extern const struct route srv_routes[];
 extern const size_t srv_nroutes;
 
+/* "fr" or "en": the language an Accept-Language header prefers. */
+const char *srv_accept_lang(const char *al);
+/* Connections closed for sending no whole request in time. */
+unsigned long srv_conns_timed_out(const struct srv *s);
 /* Run the server until SIGINT/SIGTERM. Returns an exit status. */
 int srv_run(const struct srv_opts *o);
 
@@ -105,6 +113,11 @@ const char *srv_arg(struct req *r, const char *name);
 /* A form field of an application/x-www-form-urlencoded body (decoded into
  * buf), or NULL. */
 const char *srv_form(struct req *r, const char *name, char *buf, size_t size);
+/* s (its first 512 bytes) percent-encoded for a query value. */
+void srv_url_encode(struct vigie_buf *out, const char *s);
+/* Add a Set-Cookie header to the answer: "NAME=VALUE; ATTRIBUTES", with
+ * Secure added under TLS. At most two per answer. */
+void srv_set_cookie(struct req *r, const char *name, const char *value, const char *attrs);
 /* Write an error document (JSON for the API, a page otherwise) into out
  * and return status. */
 int srv_error(struct req *r, struct vigie_buf *out, int status, const char *msg);

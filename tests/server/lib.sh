@@ -127,10 +127,15 @@ push() {
 
 # login NAME PASSWORD: a session through the login form; sets $SESSION
 # (the cookie's value) and $CSRF (from the fleet page's forms).
+# The form first: its CSRF token, in the form and in a cookie of its own.
 login() {
-	local pwf=$T/login.pw
+	local pwf=$T/login.pw lc lcsrf
 	printf '%s' "$2" > "$pwf"
-	CODE=$(curl -s -o /dev/null -D "$T/login.headers" -w '%{http_code}' \
+	curl -s -D "$T/loginform.headers" -o "$T/loginform.html" "$URL/login"
+	lc=$(sed -n 's/^[Ss]et-[Cc]ookie: vigie_login=\([0-9a-f]*\);.*/\1/p' "$T/loginform.headers" | tr -d '\r')
+	lcsrf=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$T/loginform.html" | head -1)
+	CODE=$(curl -s -o /dev/null -D "$T/login.headers" -w '%{http_code}' -b "vigie_login=$lc" \
+		--data-urlencode "csrf=$lcsrf" ${LOGIN_NEXT:+--data-urlencode "next=$LOGIN_NEXT"} \
 		--data-urlencode "name=$1" --data-urlencode "password@$pwf" "$URL/login")
 	SESSION=$(sed -n 's/^[Ss]et-[Cc]ookie: vigie_session=\([^;]*\);.*/\1/p' "$T/login.headers" | tr -d '\r')
 	CSRF=

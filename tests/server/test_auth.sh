@@ -15,6 +15,47 @@ req GET /login; expect_code 200 "login form"
 grep -q '<form method="post" action="/login">' "$T/body" && ok || ko "the form posts to /login"
 grep -q 'name="password" type="password"' "$T/body" && ok || ko "a password field"
 
+# the form's CSRF token: in the form and in a cookie of its own; a POST
+# without both alike is refused (login CSRF), and makes no session
+grep -q 'name="csrf" value="[0-9a-f]\{64\}"' "$T/body" && ok || ko "the login form carries a CSRF token"
+LC=$(sed -n 's/^[Ss]et-[Cc]ookie: vigie_login=\([0-9a-f]*\);.*/\1/p' "$T/headers" | tr -d '\r')
+grep -i '^set-cookie: vigie_login=' "$T/headers" | grep -qi 'HttpOnly; SameSite=Strict' && ok ||
+	ko "the login form's cookie is HttpOnly and SameSite=Strict"
+printf '%s' "$PW_A" > "$T/pwa"
+req POST /login --data-urlencode "name=alice" --data-urlencode "password@$T/pwa"
+expect_code 403 "a login POST without the form's token"
+grep -qi '^set-cookie: vigie_session=' "$T/headers" && ko "a session without the form's token" || ok
+req POST /login -b "vigie_login=$LC" --data-urlencode "csrf=$(printf '%064d' 0)" \
+	--data-urlencode "name=alice" --data-urlencode "password@$T/pwa"
+expect_code 403 "a login POST whose token differs from its cookie"
+req POST /login --data-urlencode "csrf=$LC" --data-urlencode "name=alice" --data-urlencode "password@$T/pwa"
+expect_code 403 "a login POST with the token but not the cookie"
+
+# the language: a switch on the login form; Accept-Language's weights
+req GET "/login?lang=en"; grep -q '<html lang="en">' "$T/body" && ok || ko "/login?lang=en is in English"
+grep -qi '^set-cookie: vigie_lang=en' "$T/headers" && ok || ko "and remembers it"
+grep -q 'href="/login?lang=fr"' "$T/body" && ok || ko "with a switch back to French"
+req GET /login -H 'Accept-Language: fr;q=0.1, en;q=0.9'; grep -q '<html lang="en">' "$T/body" && ok ||
+	ko "Accept-Language fr;q=0.1, en;q=0.9 gives English"
+req GET /login -H 'Accept-Language: en-GB;q=0.5, fr-CA'; grep -q '<html lang="fr">' "$T/body" && ok ||
+	ko "Accept-Language en-GB;q=0.5, fr-CA gives French"
+req GET /login -H 'Accept-Language: de, en;q=0'; grep -q '<html lang="fr">' "$T/body" && ok ||
+	ko "Accept-Language with en;q=0 does not give English"
+
+# a page asked for without a session: 401 with a link to the form, which
+# comes back to the page once logged in; a next leaving the site is not
+# followed
+req GET "/hosts/$HA/timeline"; expect_code 401 "a page without a session"
+grep -q "href=\"/login?next=/hosts/$HA/timeline\"" "$T/body" && ok || ko "the 401 page links to the form with next: $(grep -o 'href="[^"]*"' "$T/body")"
+LOGIN_NEXT=/hosts/$HA/timeline login alice "$PW_A"; expect_code 303 "login with next"
+grep -qi "^location: /hosts/$HA/timeline" "$T/login.headers" && ok || ko "login goes back to the page asked for"
+LOGIN_NEXT=/hosts/$HA/timeline login alice "wrong"; expect_code 303 "a failed login with next"
+grep -qi "^location: /login?failed=1&next=/hosts/$HA/timeline" "$T/login.headers" && ok || ko "a failed login keeps next"
+for bad in //evil.example/x 'https://evil.example/' '/\evil.example'; do
+	LOGIN_NEXT=$bad login alice "$PW_A"
+	tr -d '\r' < "$T/login.headers" | grep -qi '^location: /$' && ok || ko "next $bad is not followed: $(grep -i '^location' "$T/login.headers")"
+done
+
 # wrong password, unknown user: back to the form, no session
 login alice "not-the-password"; expect_code 303 "wrong password"
 expect_eq "$SESSION" "" "no session for a wrong password"
@@ -80,4 +121,27 @@ for s in "$PW_A" "$PW_B" "$PW_OP" "$TOK_A" "$TOK_OP" "$TOK_AGENT_A" "$S1" "$S2";
 	if grep -aqF -- "$s" "$T/dump"; then ko "the database holds a secret in clear: ${s:0:6}..."; else ok; fi
 done
 grep -aq 'argon2id' "$T/dump" && ok || ko "passwords are stored as argon2id hashes"
+
+# under TLS, every cookie the server sets is Secure
+if command -v openssl >/dev/null 2>&1 &&
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+		-addext subjectAltName=IP:127.0.0.1 -keyout "$T/tls.key" -out "$T/tls.crt" >/dev/null 2>&1; then
+	PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	URL=https://127.0.0.1:$PORT
+	SRV_LOG=$T/serve-tls.log
+	"$VIGIE" serve --listen "127.0.0.1:$PORT" --threads 2 --tls-cert "$T/tls.crt" --tls-key "$T/tls.key" 2>"$SRV_LOG" &
+	SRV_PID=$!
+	export CURL_CA_BUNDLE=$T/tls.crt
+	for i in $(seq 1 100); do curl -sf "$URL/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+	login alice "$PW_A"; expect_code 303 "login under TLS"
+	grep -i '^set-cookie: vigie_login=' "$T/loginform.headers" | grep -q '; Secure' && ok || ko "the form's cookie is Secure under TLS"
+	grep -i '^set-cookie: vigie_session=' "$T/login.headers" | grep -q '; Secure' && ok || ko "the session cookie is Secure under TLS"
+	req GET "/login?lang=en"; grep -i '^set-cookie: vigie_lang=' "$T/headers" | grep -q '; Secure' && ok || ko "the language cookie is Secure under TLS"
+	CSRF=$(curl -s -b "vigie_session=$SESSION" "$URL/" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
+	ascookie "$SESSION" POST /logout --data "csrf=$CSRF"; expect_code 303 "logout under TLS"
+	grep -i '^set-cookie: vigie_session=' "$T/headers" | grep -q '; Secure' && ok || ko "the logout cookie is Secure under TLS"
+	grep -qi '^strict-transport-security:' "$T/headers" && ok || ko "HSTS under TLS"
+else
+	echo "openssl not available: the TLS part skipped"
+fi
 srv_finish
