@@ -846,6 +846,36 @@ int vigie_store_host_candidates_set(struct vigie_store *s, int64_t host_id,
 	return 0;
 }
 
+int vigie_store_host_pending_each(struct vigie_store *s, const char *scope, const char *name,
+				  store_pending_cb *cb, void *ud, struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT c.package, c.arch, p.version, c.version, c.suite, c.security"
+		" FROM hosts h JOIN host_candidates c ON c.host_id = h.id"
+		" LEFT JOIN host_packages p ON p.host_id = c.host_id AND p.package = c.package"
+		"  AND p.arch = c.arch"
+		" WHERE " SCOPE " AND h.name = ?2 ORDER BY c.security DESC, c.package, c.arch";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, scope);
+	vigie_store_bind_text(st, 2, name);
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
+		struct store_pending_update u = {
+			vigie_store_col_text(st, 0), vigie_store_col_text(st, 1),
+			vigie_store_col_text(st, 2), vigie_store_col_text(st, 3),
+			vigie_store_col_text(st, 4), vdb_col_int64(st, 5) != 0
+		};
+		int x = cb(ud, &u);
+		if (x) {
+			vdb_reset(st);
+			return x;
+		}
+	}
+	return done(s, st, rc, err, "read pending updates");
+}
+
 /* ---- processes still running replaced files ---- */
 
 int vigie_store_host_restart_set(struct vigie_store *s, int64_t host_id,

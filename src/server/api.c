@@ -241,16 +241,18 @@ static void host_decisions_json(yajl_gen g, const struct vigie_decisions *d,
 	yajl_gen_array_close(g);
 }
 
-static void host_json_dec(yajl_gen g, const struct store_fleet_host *h,
-			  const struct vigie_decisions *dec);
+static void host_json_fields(yajl_gen g, const struct store_fleet_host *h,
+			     const struct vigie_decisions *dec);
 
 static void host_json(yajl_gen g, const struct store_fleet_host *h)
 {
-	host_json_dec(g, h, NULL);
+	host_json_fields(g, h, NULL);
+	yajl_gen_map_close(g);
 }
 
-static void host_json_dec(yajl_gen g, const struct store_fleet_host *h,
-			  const struct vigie_decisions *dec)
+/* A host's object, left open for more fields. */
+static void host_json_fields(yajl_gen g, const struct store_fleet_host *h,
+			     const struct vigie_decisions *dec)
 {
 	yajl_gen_map_open(g);
 	vigie_json_kv_str(g, "name", h->name);
@@ -287,7 +289,6 @@ static void host_json_dec(yajl_gen g, const struct store_fleet_host *h,
 	}
 	if (dec)
 		host_decisions_json(g, dec, h);
-	yajl_gen_map_close(g);
 }
 
 static int host_cb(void *ud, const struct store_fleet_host *h)
@@ -348,12 +349,36 @@ int h_api_hosts(struct req *r, struct vigie_buf *out)
 struct host_one {
 	yajl_gen g;
 	const struct vigie_decisions *dec;
+	struct vigie_store *s;
+	const char *scope;
+	struct vigie_error *err;
+	int rc;
 };
+
+static int pending_cb(void *ud, const struct store_pending_update *u)
+{
+	yajl_gen g = ud;
+	yajl_gen_map_open(g);
+	vigie_json_kv_str(g, "package", u->package);
+	vigie_json_kv_str(g, "arch", u->arch);
+	vigie_json_kv_str(g, "installed", u->installed);
+	vigie_json_kv_str(g, "candidate", u->candidate);
+	vigie_json_kv_str(g, "suite", u->suite);
+	vigie_json_kv_bool(g, "security", u->security);
+	yajl_gen_map_close(g);
+	return 0;
+}
 
 static int host_one_cb(void *ud, const struct store_fleet_host *h)
 {
 	struct host_one *o = ud;
-	host_json_dec(o->g, h, o->dec);
+	host_json_fields(o->g, h, o->dec);
+	/* the updates the host's apt sees, as its last inventory told */
+	vigie_json_key(o->g, "pending_updates");
+	yajl_gen_array_open(o->g);
+	o->rc = vigie_store_host_pending_each(o->s, o->scope, h->name, pending_cb, o->g, o->err);
+	yajl_gen_array_close(o->g);
+	yajl_gen_map_close(o->g);
 	return 0;
 }
 
@@ -377,8 +402,13 @@ int h_api_host(struct req *r, struct vigie_buf *out)
 	}
 	o.g = vigie_json_gen_new(&tmp);
 	o.dec = &dec;
-	rc = vigie_store_fleet_host_get(s, vigie_principal_scope(&r->who), r->params[0], host_one_cb,
-					&o, &err);
+	o.s = s;
+	o.scope = vigie_principal_scope(&r->who);
+	o.err = &err;
+	o.rc = 0;
+	rc = vigie_store_fleet_host_get(s, o.scope, r->params[0], host_one_cb, &o, &err);
+	if (!rc)
+		rc = o.rc;
 	yajl_gen_free(o.g);
 	vigie_decisions_release(&dec);
 	if (rc) {
@@ -457,6 +487,18 @@ static int history_cb(void *ud, const struct store_history_row *h)
 	return 0;
 }
 
+struct cve_hosts {
+	yajl_gen g;
+	long n;
+};
+
+static int cve_history_cb(void *ud, const struct store_history_row *h)
+{
+	struct cve_hosts *c = ud;
+	c->n++;
+	return history_cb(c->g, h);
+}
+
 int h_api_history(struct req *r, struct vigie_buf *out)
 {
 	struct vigie_store *s = srv_store(r);
@@ -524,6 +566,7 @@ int h_api_cve(struct req *r, struct vigie_buf *out)
 	struct store_vuln_facts f;
 	struct vigie_arena facts_mem; /* f's strings */
 	struct tracker_ctx tc;
+	struct cve_hosts ch;
 	char id[48];
 	yajl_gen g;
 	if (!s)
@@ -560,8 +603,10 @@ int h_api_cve(struct req *r, struct vigie_buf *out)
 	vigie_json_kv_bool(g, "debian_data", tc.n > 0);
 	vigie_json_key(g, "hosts");
 	yajl_gen_array_open(g);
+	ch.g = g;
+	ch.n = 0;
 	if (vigie_store_finding_history_each(s, vigie_principal_scope(&r->who), NULL, id, 0,
-					     history_cb, g, &err)) {
+					     cve_history_cb, &ch, &err)) {
 		vigie_arena_release(&facts_mem);
 		yajl_gen_free(g);
 		return srv_error(r, out, 500, err.msg);
@@ -569,6 +614,13 @@ int h_api_cve(struct req *r, struct vigie_buf *out)
 	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
 	vigie_arena_release(&facts_mem);
+	if (!tc.n && !ch.n) {
+		/* neither Debian's data nor a host in scope: unknown, as a
+		 * CVE that only another client's hosts had would be */
+		yajl_gen_free(g);
+		return srv_error(r, out, 404, "unknown CVE: the database has no Debian data for it"
+					      " and no host of yours has it");
+	}
 	return json_done(r, g, out);
 }
 

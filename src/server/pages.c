@@ -561,6 +561,58 @@ static void decision_cell(struct req *r, struct vigie_buf *out, const struct fin
 	vigie_buf_adds(out, "</span>");
 }
 
+struct pending_rows {
+	struct req *r;
+	struct vigie_buf *out;
+	long n;
+};
+
+static int pending_row(void *ud, const struct store_pending_update *u)
+{
+	struct pending_rows *p = ud;
+	struct vigie_buf *out = p->out;
+	if (!p->n++)
+		vigie_buf_addf(out, "<table id=\"pending\"><thead><tr><th>%s</th><th>%s</th>"
+				    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>\n",
+			       T(p->r, "Package", "Paquet"), T(p->r, "Architecture", "Architecture"),
+			       T(p->r, "Installed", "Installé"), T(p->r, "Candidate", "Candidat"),
+			       T(p->r, "From", "Depuis"), T(p->r, "Security", "Sécurité"));
+	vigie_buf_adds(out, "<tr><td>");
+	srv_html(out, u->package);
+	vigie_buf_adds(out, "</td><td>");
+	srv_html(out, u->arch && u->arch[0] ? u->arch : "–");
+	vigie_buf_adds(out, "</td><td>");
+	srv_html(out, u->installed ? u->installed : "–");
+	vigie_buf_adds(out, "</td><td>");
+	srv_html(out, u->candidate);
+	vigie_buf_adds(out, "</td><td>");
+	srv_html(out, u->suite ? u->suite : "–");
+	vigie_buf_addf(out, "</td><td%s>%s</td></tr>\n", u->security ? " class=\"hc\"" : "",
+		       u->security ? T(p->r, "yes", "oui") : T(p->r, "no", "non"));
+	return 0;
+}
+
+/* The updates the host's apt sees as pending, from its last inventory. */
+static int pending_section(struct req *r, struct vigie_buf *out, struct vigie_store *s,
+			   struct vigie_error *err)
+{
+	struct pending_rows p = { r, out, 0 };
+	int rc;
+	vigie_buf_addf(out, "<h2 id=\"updates\">%s</h2>\n", T(r, "Pending updates", "Mises à jour en attente"));
+	if ((rc = vigie_store_host_pending_each(s, vigie_principal_scope(&r->who), r->params[0],
+						pending_row, &p, err)))
+		return rc;
+	if (p.n)
+		vigie_buf_adds(out, "</tbody></table>\n");
+	else
+		vigie_buf_addf(out, "<p class=\"muted\">%s</p>\n",
+			       T(r, "None told by the host's last inventory (or it did not carry apt's"
+				    " candidates).",
+				 "Aucune selon le dernier inventaire du serveur (ou il ne portait pas"
+				 " les candidats d'apt)."));
+	return 0;
+}
+
 int h_page_host(struct req *r, struct vigie_buf *out)
 {
 	struct vigie_store *s = srv_store(r);
@@ -680,6 +732,11 @@ int h_page_host(struct req *r, struct vigie_buf *out)
 		vigie_store_history_index_release(&since);
 		restart_section(r, out, &res);
 		vigie_scan_result_release(&res);
+		if ((rc = pending_section(r, out, s, &err))) {
+			vigie_decisions_release(&dec);
+			vigie_inventory_release(&inv);
+			return srv_error(r, out, 500, err.msg);
+		}
 	} else {
 		vigie_buf_addf(out, "<p class=\"warn\">%s</p>",
 			       T(r, "The host's release is unknown: no verdict.",
@@ -742,6 +799,7 @@ int h_page_cve(struct req *r, struct vigie_buf *out)
 	struct vigie_store *s = srv_store(r);
 	struct vigie_error err;
 	struct cve_rows c = { r, out, 0 };
+	long debian;
 	char id[48];
 	if (!s)
 		return srv_error(r, out, 503, "the database is not available");
@@ -761,6 +819,7 @@ int h_page_cve(struct req *r, struct vigie_buf *out)
 	if (vigie_store_tracker_for_vuln(s, id, cve_debian_row, &c, &err))
 		return srv_error(r, out, 500, err.msg);
 	vigie_buf_adds(out, "</tbody></table>\n");
+	debian = c.n;
 	if (!c.n)
 		vigie_buf_addf(out, "<p class=\"warn\">%s</p>",
 			       T(r, "Unknown: the database has no Debian data for this CVE.",
@@ -776,5 +835,13 @@ int h_page_cve(struct req *r, struct vigie_buf *out)
 					     cve_host_row, &c, &err))
 		return srv_error(r, out, 500, err.msg);
 	vigie_buf_adds(out, "</tbody></table>\n");
+	if (!debian && !c.n)
+		/* neither Debian's data nor a host in scope: unknown, as a
+		 * CVE that only another client's hosts had would be */
+		return srv_error(r, out, 404,
+				 T(r, "Unknown CVE: the database has no Debian data for it and"
+				      " no host of yours has it.",
+				   "CVE inconnue : la base ne contient aucune donnée Debian pour elle"
+				   " et aucun de vos serveurs ne l'a."));
 	return page_end(r, out);
 }

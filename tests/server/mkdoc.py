@@ -5,11 +5,14 @@ NAME ARCH VERSION [SOURCE [SOURCE_VERSION]] ('-' for an absent field).
 
 mkdoc.py PKGS --host H --release R [--dpkg-log FILE] [--drop FIELD]
          [--collected-at T] [--restart PID:UNIT:PACKAGE:RUNNING:PATH ...]
-         [--no-restart-entries] > doc.json
+         [--no-restart-entries] [--candidate PKG:ARCH:VERSION:SUITE:SECURITY ...]
+         > doc.json
 
 --restart adds a process of a system unit still mapping PATH of PACKAGE
 at version RUNNING (the document's "restart" object); --no-restart-entries
-adds that object with no entry (the agent looked and found none)."""
+adds that object with no entry (the agent looked and found none).
+--candidate adds an update apt would install (the document's
+"candidates"; SECURITY is 1 or 0)."""
 import argparse
 import json
 import sys
@@ -29,6 +32,7 @@ def main():
     ap.add_argument("--collected-at", default="2026-11-27T08:55:00Z")
     ap.add_argument("--restart", action="append", default=[])
     ap.add_argument("--no-restart-entries", action="store_true")
+    ap.add_argument("--candidate", action="append", default=[])
     a = ap.parse_args()
     pkgs = []
     with open(a.pkgs) as f:
@@ -60,6 +64,12 @@ def main():
                             "running_version": running, "path": path})
         doc["restart"] = {"processes_scanned": 40, "processes_unreadable": 0,
                           "entries": entries}
+    if a.candidate:
+        doc["candidates"] = []
+        for c in a.candidate:
+            pkg, arch, ver, suite, sec = c.split(":", 4)
+            doc["candidates"].append({"package": pkg, "arch": arch, "version": ver,
+                                      "suite": suite, "security": sec == "1"})
     for k in a.drop:
         doc.pop(k, None)
     json.dump(doc, sys.stdout, indent=1)

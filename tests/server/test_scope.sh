@@ -190,4 +190,27 @@ for p in "/api/v1/hosts/$HA/findings" "/api/v1/hosts/$HA" "/hosts/$HA"; do
 done
 as "$TOK_A" GET "/api/v1/hosts/$HA/findings"
 expect_eq "$(jq_ '[f["cve"] for f in d["findings"] if f["decision"]]')" "[]" "no decision left for A's host"
+
+# A CVE that only B's history has (not in Debian's data): A's answer is
+# the one of a CVE nobody has, 404, for the API and the page alike; the
+# operator and B see B's host.
+hb_id=$(db_val "SELECT id FROM hosts WHERE name = '$HB'")
+ins="INSERT INTO finding_history(host_id, cve, source, first_seen, last_seen, installed_version, class, state) VALUES($hb_id, 'CVE-2099-0002', 'glibc', 1, 1, '2.31-13', 'standard', 'open')"
+if [ "${VIGIE_TEST_DRIVER:-sqlite}" = pg ]; then
+	psql -X -q -v ON_ERROR_STOP=1 "$VIGIE_DB" -c "$ins" >/dev/null
+else
+	python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()' "$VIGIE_DB" "$ins"
+fi
+for base in /api/v1/cves /cves; do
+	as "$TOK_A" GET "$base/CVE-2099-0002"; expect_code 404 "A: $base of B's CVE outside Debian's data"
+	sed 's/CVE-2099-0002/CVE-X/g' "$T/body" > "$T/a_b.body"
+	no_b "A: $base of B's CVE"
+	as "$TOK_A" GET "$base/CVE-2099-0003"; expect_code 404 "A: $base of a CVE nobody has"
+	sed 's/CVE-2099-0003/CVE-X/g' "$T/body" > "$T/a_none.body"
+	cmp -s "$T/a_b.body" "$T/a_none.body" && ok || ko "A's answers for B's CVE and for none differ ($base)"
+	grep -qiE "unknown|inconnue" "$T/body" && ok || ko "the 404 says the CVE is unknown ($base)"
+	as "$TOK_OP" GET "$base/CVE-2099-0002"; expect_code 200 "the operator: $base of B's CVE"
+	must_have "$HB" "the operator's $base of B's CVE"
+	as "$TOK_B" GET "$base/CVE-2099-0002"; expect_code 200 "B: $base of its CVE"
+done
 srv_finish

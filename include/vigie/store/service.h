@@ -288,6 +288,18 @@ struct store_candidate {
 int vigie_store_host_candidates_set(struct vigie_store *s, int64_t host_id,
 				    const struct store_candidate *c, size_t n,
 				    struct vigie_error *err);
+/* One update the host's apt sees as pending: its candidate, and the
+ * version installed (NULL when the package is not installed). */
+struct store_pending_update {
+	const char *package, *arch, *installed, *candidate, *suite;
+	int security;
+};
+typedef int store_pending_cb(void *ud, const struct store_pending_update *u);
+/* The pending updates of host NAME in scope (NULL: every client),
+ * security ones first, then by package: nothing for a host out of
+ * scope. */
+int vigie_store_host_pending_each(struct vigie_store *s, const char *scope, const char *name,
+				  store_pending_cb *cb, void *ud, struct vigie_error *err);
 
 /* ---- finding history: facts per (host, CVE, source) ---- */
 struct store_finding_fact {
