@@ -1472,3 +1472,32 @@ int vigie_store_finding_history_each(struct vigie_store *s, const char *scope,
 	}
 	return done(s, st, rc, err, "read finding history");
 }
+
+int vigie_store_findings_resolved_each(struct vigie_store *s, const char *client,
+				       int64_t since, int64_t until, store_resolved_cb *cb,
+				       void *ud, struct vigie_error *err)
+{
+	/* SCOPE is ?1: the client, never NULL here */
+	static const char sql[] =
+		"SELECT f.class, f.first_seen, f.resolved_at FROM hosts h"
+		" JOIN finding_history f ON f.host_id = h.id"
+		" WHERE " SCOPE " AND f.resolved_at >= ?2 AND f.resolved_at < ?3";
+	struct vigie_stmt *st;
+	int rc;
+	if (!client)
+		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0, "no client");
+	if (!(st = vigie_store_stmt(s, sql, err)))
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, client);
+	vigie_store_bind_int64(st, 2, since);
+	vigie_store_bind_int64(st, 3, until);
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
+		int x = cb(ud, vigie_store_col_text(st, 0), vdb_col_int64(st, 1),
+			   vdb_col_int64(st, 2));
+		if (x) {
+			vdb_reset(st);
+			return x;
+		}
+	}
+	return done(s, st, rc, err, "read resolved findings");
+}

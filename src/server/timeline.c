@@ -14,6 +14,7 @@
 #include "vigie/render/history_report.h"
 #include "vigie/render/json.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -356,6 +357,14 @@ struct sla_model {
 	size_t nitems;
 	size_t undated, followups;
 	struct sla_summary sum[SLA_NCLASSES];
+	/* time to remediate: the findings of the finding history resolved
+	 * in the month, from first seen to resolved, per class */
+	struct mttr {
+		size_t n, cap;
+		double *days;
+		double mean, median;
+	} mttr[SLA_NCLASSES];
+	size_t mttr_unclassed;
 };
 
 static void sla_model_release(struct sla_model *m)
@@ -365,6 +374,8 @@ static void sla_model_release(struct sla_model *m)
 	free(m->hosts);
 	free(m->items);
 	free(m->item_host);
+	for (int c = 0; c < SLA_NCLASSES; c++)
+		free(m->mttr[c].days);
 	if (m->have_pol)
 		vigie_sla_policy_release(&m->pol);
 }
@@ -433,6 +444,46 @@ static int parse_month(const char *s, int *y, int *m)
 }
 
 /* Compute the model: 0 or an HTTP status already written to out. */
+static int mttr_cb(void *ud, const char *cls, int64_t first_seen, int64_t resolved_at)
+{
+	struct sla_model *m = ud;
+	int c = cls ? vigie_sla_class_parse(cls) : -1;
+	struct mttr *t;
+	if (c < 0) {
+		m->mttr_unclassed++;
+		return 0;
+	}
+	t = &m->mttr[c];
+	if (t->n == t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 64;
+		double *nd = realloc(t->days, nc * sizeof(*nd));
+		if (!nd)
+			return VIGIE_ENOMEM;
+		t->days = nd;
+		t->cap = nc;
+	}
+	t->days[t->n++] = resolved_at > first_seen ? (double)(resolved_at - first_seen) / 86400.0 : 0;
+	return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void mttr_finish(struct mttr *t)
+{
+	double sum = 0;
+	if (!t->n)
+		return;
+	qsort(t->days, t->n, sizeof(*t->days), cmp_double);
+	for (size_t i = 0; i < t->n; i++)
+		sum += t->days[i];
+	t->mean = sum / (double)t->n;
+	t->median = t->n % 2 ? t->days[t->n / 2] : (t->days[t->n / 2 - 1] + t->days[t->n / 2]) / 2;
+}
+
 static int sla_compute(struct req *r, struct vigie_buf *out, struct sla_model *m)
 {
 	struct vigie_store *s = srv_store(r);
@@ -523,8 +574,18 @@ static int sla_compute(struct req *r, struct vigie_buf *out, struct sla_model *m
 		}
 		free(items);
 	}
-	if (vigie_sla_summarize(m->sum, m->items, m->nitems, &err))
+	if (vigie_sla_summarize(m->sum, m->items, m->nitems, &err)) {
 		status = srv_error(r, out, 500, err.msg);
+		goto out;
+	}
+	/* the client is the scope of the read */
+	if ((rc = vigie_store_findings_resolved_each(s, m->client, since, until, mttr_cb, m,
+						     &err))) {
+		status = srv_error(r, out, 500, rc == VIGIE_ENOMEM ? "out of memory" : err.msg);
+		goto out;
+	}
+	for (int c = 0; c < SLA_NCLASSES; c++)
+		mttr_finish(&m->mttr[c]);
 out:
 	for (size_t i = 0; i < names.n; i++)
 		free(names.v[i]);
@@ -585,6 +646,21 @@ int h_api_sla(struct req *r, struct vigie_buf *out)
 		vigie_json_kv_int(g, "count", (int64_t)m.sum[c].count);
 		vigie_json_kv_int(g, "met", (int64_t)m.sum[c].met);
 		vigie_sla_measures_json(g, &m.sum[c]);
+		/* from the finding history: first seen to resolved */
+		vigie_json_key(g, "time_to_remediate");
+		yajl_gen_map_open(g);
+		vigie_json_kv_int(g, "resolved", (int64_t)m.mttr[c].n);
+		vigie_json_key(g, "mean_days");
+		if (m.mttr[c].n)
+			yajl_gen_double(g, round(m.mttr[c].mean * 100) / 100);
+		else
+			yajl_gen_null(g);
+		vigie_json_key(g, "median_days");
+		if (m.mttr[c].n)
+			yajl_gen_double(g, round(m.mttr[c].median * 100) / 100);
+		else
+			yajl_gen_null(g);
+		yajl_gen_map_close(g);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
@@ -668,6 +744,32 @@ int h_page_sla(struct req *r, struct vigie_buf *out)
 							   : T(r, "business days", "jours ouvrés"), m.sum[c].met, m.sum[c].count,
 			       m.sum[c].median_days, T(r, "days", "jours"), m.sum[c].p90_days,
 			       T(r, "days", "jours"));
+	}
+	vigie_buf_adds(out, "</tbody></table>\n");
+	/* MTTR, from the finding history */
+	vigie_buf_addf(out, "<h2>%s</h2><p class=\"muted\">%s</p>"
+			    "<table id=\"mttr\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+			    "<th>%s</th></tr></thead><tbody>\n",
+		       T(r, "Time to remediate", "Délai de remédiation"),
+		       T(r, "Findings of the client's hosts resolved this month, from the first"
+			    " inventory that showed them to the first that no longer did (calendar"
+			    " days).",
+			 "Vulnérabilités des serveurs du client résolues ce mois-ci, du premier"
+			 " inventaire qui les montrait au premier qui ne les montrait plus (jours"
+			 " calendaires)."),
+		       T(r, "Class", "Classe"), T(r, "Resolved", "Résolues"),
+		       T(r, "Mean (MTTR)", "Moyenne (MTTR)"), T(r, "Median", "Médiane"));
+	for (int c = SLA_NCLASSES - 1; c >= 0; c--) {
+		const char *name = vigie_sla_class_name((enum sla_class)c);
+		vigie_buf_addf(out, "<tr data-class=\"%s\"><td class=\"%s\">%s</td>"
+				    "<td class=\"n resolved\">%zu</td>",
+			       name, cls_css(name), cls_label(r, name), m.mttr[c].n);
+		if (m.mttr[c].n)
+			vigie_buf_addf(out, "<td class=\"n mean\">%.2f %s</td><td class=\"n median\">%.2f %s</td></tr>\n",
+				       m.mttr[c].mean, T(r, "days", "jours"), m.mttr[c].median,
+				       T(r, "days", "jours"));
+		else
+			vigie_buf_adds(out, "<td class=\"n mean\">–</td><td class=\"n median\">–</td></tr>\n");
 	}
 	vigie_buf_adds(out, "</tbody></table>\n");
 	if (m.undated || m.followups)

@@ -295,6 +295,14 @@ struct store_pending_update {
 	int security;
 };
 typedef int store_pending_cb(void *ud, const struct store_pending_update *u);
+/* The findings of client's hosts resolved in [since, until): their class
+ * (NULL when unknown), when first seen and when resolved (the inventory
+ * that no longer had them), in no given order. */
+typedef int store_resolved_cb(void *ud, const char *cls, int64_t first_seen,
+			      int64_t resolved_at);
+int vigie_store_findings_resolved_each(struct vigie_store *s, const char *client,
+				       int64_t since, int64_t until, store_resolved_cb *cb,
+				       void *ud, struct vigie_error *err);
 /* The pending updates of host NAME in scope (NULL: every client),
  * security ones first, then by package: nothing for a host out of
  * scope. */

@@ -236,4 +236,8 @@ const struct vigie_migration vigie_store_pg_migrations[VIGIE_PG_NMIGRATIONS] = {
 	  /* see the SQLite migration 15 */
 	  "CREATE TABLE host_pairs(host_id BIGINT PRIMARY KEY REFERENCES hosts(id)"
 	  " ON DELETE CASCADE, npackages BIGINT NOT NULL, pairs TEXT NOT NULL);" },
+	{ 16,
+	  /* see the SQLite migration 16 */
+	  "CREATE INDEX finding_history_resolved ON finding_history(host_id, resolved_at)"
+	  " WHERE resolved_at IS NOT NULL;" },
 };

@@ -267,4 +267,10 @@ const struct vigie_migration vigie_store_sqlite_migrations[VIGIE_SQLITE_NMIGRATI
 	   * behind vigie's back */
 	  "CREATE TABLE host_pairs(host_id INTEGER PRIMARY KEY REFERENCES hosts(id)"
 	  " ON DELETE CASCADE, npackages INTEGER NOT NULL, pairs TEXT NOT NULL);" },
+	{ 16,
+	  /* the findings resolved in a month, per host: the time to
+	   * remediate of a client's SLA (vigie_store_findings_resolved_each)
+	   * without reading the open rows */
+	  "CREATE INDEX finding_history_resolved ON finding_history(host_id, resolved_at)"
+	  " WHERE resolved_at IS NOT NULL;" },
 };
