@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,6 +334,27 @@ static int is_live_root(const char *root)
 	return !root || !*root || !strcmp(root, "/");
 }
 
+/* This machine's fully qualified name, as `hostname -f` tells it: the
+ * canonical name of its host name (/etc/hosts, then DNS); NULL when it
+ * does not resolve to a name with a dot. Hosts are enrolled under it. */
+static char *fqdn_of(struct vigie_arena *a, const char *name)
+{
+	struct addrinfo hints, *res = NULL;
+	char *out = NULL;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_flags = AI_CANONNAME;
+	if (getaddrinfo(name, NULL, &hints, &res) || !res)
+		return NULL;
+	if (res->ai_canonname && strchr(res->ai_canonname, '.') &&
+	    strlen(res->ai_canonname) < 254 &&
+	    strspn(res->ai_canonname, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				      "0123456789.-") == strlen(res->ai_canonname))
+		out = vigie_arena_strdup(a, res->ai_canonname);
+	freeaddrinfo(res);
+	return out;
+}
+
 int vigie_agent_collect(struct vigie_agent_doc *d, const struct vigie_agent_opts *o,
 			const char *from, struct vigie_error *err)
 {
@@ -355,6 +377,12 @@ int vigie_agent_collect(struct vigie_agent_doc *d, const struct vigie_agent_opts
 	io.host = o->host;
 	if ((rc = vigie_inventory_load(&inv, &io, err)))
 		goto out;
+	if (!o->host && !root && inv.host && !strchr(inv.host, '.')) {
+		/* this machine's short name: its fully qualified one */
+		char *f = fqdn_of(&inv.arena, inv.host);
+		if (f)
+			inv.host = f;
+	}
 	d->packages = inv.npkgs;
 	/* the candidates apt would install, as `vigie updates` computes them */
 	memset(&hp, 0, sizeof(hp));

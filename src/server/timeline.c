@@ -738,12 +738,17 @@ int h_page_sla(struct req *r, struct vigie_buf *out)
 				    "<td class=\"n\">%d %s</td>"
 				    "<td class=\"n\"><span class=\"met\">%zu</span> / "
 				    "<span class=\"total\">%zu</span></td>"
-				    "<td class=\"n\">%.1f %s</td><td class=\"n\">%.1f %s</td></tr>\n",
+				    "",
 			       name, cls_css(name), cls_label(r, name), m.pol.deadline_days[c],
 			       m.pol.deadline_days[c] == 1 ? T(r, "business day", "jour ouvré")
-							   : T(r, "business days", "jours ouvrés"), m.sum[c].met, m.sum[c].count,
-			       m.sum[c].median_days, T(r, "days", "jours"), m.sum[c].p90_days,
-			       T(r, "days", "jours"));
+							   : T(r, "business days", "jours ouvrés"), m.sum[c].met, m.sum[c].count);
+		/* no fix this month: no delay to tell */
+		if (m.sum[c].count)
+			vigie_buf_addf(out, "<td class=\"n\">%.1f %s</td><td class=\"n\">%.1f %s</td></tr>\n",
+				       m.sum[c].median_days, T(r, "days", "jours"), m.sum[c].p90_days,
+				       T(r, "days", "jours"));
+		else
+			vigie_buf_adds(out, "<td class=\"n\">–</td><td class=\"n\">–</td></tr>\n");
 	}
 	vigie_buf_adds(out, "</tbody></table>\n");
 	/* MTTR, from the finding history */
