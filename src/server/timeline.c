@@ -157,6 +157,55 @@ static void host_nav(struct req *r, struct vigie_buf *out)
 	vigie_buf_addf(out, "/history\">%s</a></p>\n", T(r, "Updates", "Mises à jour"));
 }
 
+/* The CVEs fixed per day (per week past 120 days) from the first upgrade
+ * to the last, as an inline SVG: follow-ups are not counted again. */
+static int fixed_chart(struct req *r, struct vigie_buf *out, const struct timeline *tl)
+{
+	struct histogram hg;
+	int64_t first, last, span;
+	int step, rc;
+	memset(&hg, 0, sizeof(hg));
+	if (!tl->n)
+		return 0;
+	first = vigie_calendar_local_day(tl->ups[0].ev->time);
+	last = first;
+	for (size_t i = 0; i < tl->n; i++) {
+		int64_t d = vigie_calendar_local_day(tl->ups[i].ev->time);
+		first = d < first ? d : first;
+		last = d > last ? d : last;
+	}
+	span = last - first + 1;
+	step = span > 120 ? 7 : 1;
+	hg.by = step == 7 ? HISTOGRAM_WEEK : HISTOGRAM_DAY;
+	hg.n = (size_t)((span + step - 1) / step);
+	if (hg.n > HISTOGRAM_MAX_BINS || !(hg.bins = calloc(hg.n, sizeof(*hg.bins))))
+		return VIGIE_ENOMEM;
+	for (size_t i = 0; i < hg.n; i++) {
+		hg.bins[i].first_day = first + (int64_t)i * step;
+		hg.bins[i].last_day = hg.bins[i].first_day + step - 1;
+	}
+	for (size_t i = 0; i < tl->n; i++) {
+		size_t b = (size_t)((vigie_calendar_local_day(tl->ups[i].ev->time) - first) / step);
+		for (size_t k = 0; k < tl->ups[i].ncves; k++)
+			hg.bins[b].count += !tl->ups[i].cves[k].followup;
+	}
+	for (size_t i = 0; i < hg.n; i++) {
+		hg.total += hg.bins[i].count;
+		hg.max = hg.bins[i].count > hg.max ? hg.bins[i].count : hg.max;
+	}
+	rc = 0;
+	if (hg.total) {
+		vigie_buf_adds(out, "<figure id=\"fixed-chart\">");
+		rc = vigie_histogram_report_svg(out, &hg, step == 7 ? T(r, "CVEs fixed per week",
+									"CVE corrigées par semaine")
+								: T(r, "CVEs fixed per day",
+								    "CVE corrigées par jour"));
+		vigie_buf_adds(out, "</figure>\n");
+	}
+	vigie_histogram_release(&hg);
+	return rc;
+}
+
 int h_page_timeline(struct req *r, struct vigie_buf *out)
 {
 	struct host_tl t;
@@ -190,6 +239,10 @@ int h_page_timeline(struct req *r, struct vigie_buf *out)
 			       T(r, "No upgrade recorded.", "Aucune mise à niveau enregistrée."));
 		host_tl_release(&t);
 		return page_end(r, out);
+	}
+	if (fixed_chart(r, out, &t.tl)) {
+		host_tl_release(&t);
+		return srv_error(r, out, 500, "out of memory");
 	}
 	vigie_buf_addf(out, "<table id=\"timeline\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
 			    "<th>%s</th></tr></thead><tbody>\n",

@@ -6,6 +6,15 @@ pagenums.py fleet DOM      -> "HOST hc c s" per host row of table#hosts
 pagenums.py host DOM       -> "summary hc c s" then "findings hc c s"
                               (rows of table#findings counted by class)
 pagenums.py sla DOM        -> "CLASS met total" per row of table#classes
+pagenums.py sladelay DOM   -> "CLASS median p90" per row of table#classes
+                              (days, "None" for "–"), then "breaches N"
+                              and "breach HOST CVE" per row of table#breaches
+pagenums.py mttr DOM       -> "CLASS resolved mean median" per row of
+                              table#mttr ("None" for "–")
+pagenums.py cve DOM        -> "HOST SOURCE STATE FIXED" per row of table#hosts
+pagenums.py pending DOM    -> "PACKAGE INSTALLED CANDIDATE" per row of
+                              table#pending
+pagenums.py history DOM    -> "total N" then "BIN N" per row of table#bins
 pagenums.py timeline DOM   -> "upgrades N cves N"
 pagenums.py decisions DOM  -> "CVE SOURCE: TEXT" per row of table#findings,
                               TEXT the Decision column as shown """
@@ -81,6 +90,37 @@ elif kind == "sla":
         t = [c[1].strip() for c in r]
         met, total = [x.strip() for x in t[2].split("/")]
         print(ra.get("data-class"), met, total)
+elif kind == "sladelay":
+    def days(x):
+        x = x.strip()
+        return "None" if x in ("–", "") else "%.1f" % float(x.split()[0])
+    for ra, r in body_rows(p, "classes"):
+        t = [c[1] for c in r]
+        print(ra.get("data-class"), days(t[3]), days(t[4]))
+    print("breaches", p.spans.get("nbreaches"))
+    for _, r in body_rows(p, "breaches"):
+        t = [c[1].strip() for c in r]
+        print("breach", t[0], t[1])
+elif kind == "mttr":
+    def days(x):
+        x = x.strip()
+        return "None" if x in ("–", "") else "%.2f" % float(x.split()[0])
+    for ra, r in body_rows(p, "mttr"):
+        t = [c[1] for c in r]
+        print(ra.get("data-class"), t[1].strip(), days(t[2]), days(t[3]))
+elif kind == "cve":
+    for _, r in body_rows(p, "hosts"):
+        t = [c[1].strip() for c in r]
+        print(t[0], t[1], t[2], t[3])
+elif kind == "pending":
+    for _, r in body_rows(p, "pending"):
+        t = [c[1].strip() for c in r]
+        print(t[0], t[2], t[3])
+elif kind == "history":
+    print("total", p.spans.get("total"))
+    for _, r in body_rows(p, "bins"):
+        t = [c[1].strip() for c in r]
+        print(t[0], t[1])
 elif kind == "decisions":
     head = [c[1].strip() for c in p.tables["findings"][0][1]]
     col = [i for i, h in enumerate(head) if h in ("Decision", "Décision")][0]

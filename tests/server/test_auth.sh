@@ -96,6 +96,15 @@ grep -qi '^set-cookie: vigie_session=;.*Max-Age=0' "$T/headers" && ok || ko "log
 ascookie "$S1" GET /; expect_code 401 "the session is gone after logout"
 ascookie "$S1" GET /api/v1/hosts; expect_code 401 "for the API too"
 ascookie "$S2" GET /; expect_code 200 "another user's session lives on"
+# the language is the user's, kept: a new session (no language cookie, a
+# browser asking for French) opens in English; and the API token's pages too
+login alice "$PW_A"; S3=$SESSION
+req GET / -b "vigie_session=$S3" -H 'Accept-Language: fr'
+grep -q '<html lang="en">' "$T/body" && ok || ko "alice's next session is in her language, English"
+as "$TOK_A" GET / -H 'Accept-Language: fr'
+grep -q '<html lang="en">' "$T/body" && ok || ko "alice's token opens her pages in English"
+as "$TOK_B" GET / -H 'Accept-Language: fr'
+grep -q '<html lang="fr">' "$T/body" && ok || ko "bob, with no choice kept, gets his browser's French"
 
 # an API answer does not show the database's location
 as "$TOK_A" GET "/api/v1/hosts/$HA/findings"; expect_code 200 "findings"

@@ -135,6 +135,29 @@ for c in acme globex; do
 	want=$(jq_ '"\n".join("%s %d %d" % (x["class"], x["met"], x["count"]) for x in d["classes"])')
 	expect_eq "$($PN sla "$T/sla_$c.html")" "$want" "SLA page of $c: the API's numbers"
 done
+# the SLA's delays and breaches, and its time to remediate
+for c in acme globex; do
+	as "$TOK_OP" GET "/api/v1/clients/$c/sla?month=2026-11"
+	want=$(jq_ '"\n".join(["%s %s %s" % (x["class"], "None" if x["median_business_days"] is None else "%.1f" % x["median_business_days"], "None" if x["p90_business_days"] is None else "%.1f" % x["p90_business_days"]) for x in d["classes"]] + ["breaches %d" % sum(not i["met"] for i in d["items"])] + ["breach %s %s" % (i["host"], i["cve"]) for i in d["items"] if not i["met"]])')
+	expect_eq "$($PN sladelay "$T/sla_$c.html")" "$want" "SLA page of $c: the API's delays and breaches"
+	want=$(jq_ '"\n".join("%s %d %s %s" % (x["class"], x["time_to_remediate"]["resolved"], "None" if x["time_to_remediate"]["mean_days"] is None else "%.2f" % x["time_to_remediate"]["mean_days"], "None" if x["time_to_remediate"]["median_days"] is None else "%.2f" % x["time_to_remediate"]["median_days"]) for x in d["classes"])')
+	expect_eq "$($PN mttr "$T/sla_$c.html")" "$want" "SLA page of $c: the API's time to remediate"
+done
+case $($PN sladelay "$T/sla_acme.html") in *"breaches 1"*) ok ;; *) ko "acme's month has its breach" ;; esac
+case $($PN mttr "$T/sla_acme.html") in *"standard 0 "*) ko "acme resolved its apache2 finding in November" ;; *) ok ;; esac
+# a CVE's page: the hosts in scope, as its API
+chrome cve_op "$PURL_op/cves/CVE-2022-28615"
+as "$TOK_OP" GET /api/v1/cves/CVE-2022-28615
+want=$(jq_ '"\n".join("%s %s %s %s" % (h["host"], h["source"], "fixed" if h["resolved_at"] else h["state"], h["fixed_version"] or "–") for h in d["hosts"])')
+expect_eq "$($PN cve "$T/cve_op.html")" "$want" "CVE page: the API's hosts, states and fixed versions"
+case $want in *"$HA apache2 fixed "*"$HA2 apache2 fixed-available "*) ok ;; *) ko "web1 fixed, web2 open (a fix available): $want" ;; esac
+chrome cve_a "$PURL_a/cves/CVE-2022-28615"
+if grep -q "$HB" "$T/cve_a.html"; then ko "acme's CVE page names globex's host"; else ok; fi
+# the updates histogram: its total and bins, against the timeline API's upgrades
+chrome hist "$PURL_a/hosts/$HA/history?year=2026&by=day"
+as "$TOK_A" GET "/api/v1/hosts/$HA/timeline"
+want=$(jq_ '"\n".join(["total %d" % sum(len(x["upgrades"]) for x in d["days"])] + ["%s %d" % (x["date"], len(x["upgrades"])) for x in d["days"]])')
+expect_eq "$($PN history "$T/hist.html")" "$want" "history page: the upgrades per day of the API"
 chrome tl "$PURL_a/hosts/$HA/timeline"
 as "$TOK_A" GET "/api/v1/hosts/$HA/timeline"
 want=$(jq_ '"upgrades %d cves %d" % (sum(len(x["upgrades"]) for x in d["days"]), sum(x["cve_count"] for x in d["days"]))')

@@ -57,6 +57,11 @@ for lang in fr en; do
 	grep -q 'href="/cves/CVE-2022-28615"' "$T/body" && ok || ko "the CVE links to its page"
 done
 grep -q 'Security timeline\|security timeline' "$T/body" && ok || ko "English title"
+# the chart: the CVEs fixed per day, one bar (Nov 2: 1, the follow-up not again)
+grep -q '<figure id="fixed-chart"><svg' "$T/body" && ok || ko "the timeline has an inline SVG chart"
+expect_eq "$(grep -o '<title>[0-9-]*: [0-9]*</title>' "$T/body" | tr '\n' ' ')" "<title>2026-11-02: 1</title> " \
+	"the chart's bar: 1 CVE fixed on Nov 2"
+if grep -qiE '<script|src="http|href="http|<link ' "$T/body"; then ko "timeline: no JS, no external assets"; else ok; fi
 
 # ---- history histogram ----
 bins() { sed -n 's/.*<tr><td>\([0-9 –-]*\)<\/td><td class="n">\([0-9]*\)<.*/\1=\2/p' "$T/body" | tr '\n' ' '; }
