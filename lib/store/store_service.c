@@ -317,6 +317,58 @@ int vigie_store_user_set_lang(struct vigie_store *s, int64_t user_id, const char
 
 /* ---- tokens ---- */
 
+/* An agent token enrols host for client: refused (VIGIE_EUSAGE) when the
+ * stored host belongs to another client (a push would be refused: an
+ * inventory never moves a host between tenants), or when an active agent
+ * token already enrols it for another client (whichever pushed first
+ * would own it). */
+static int host_enrol_check(struct vigie_store *s, const char *host, const char *client,
+			    struct vigie_error *err)
+{
+	static const char owner[] = "SELECT client FROM hosts WHERE name = ?";
+	static const char enrolled[] =
+		"SELECT c.name, t.id FROM tokens t JOIN clients c ON c.id = t.client_id"
+		" WHERE t.kind = 'agent' AND t.host = ? AND t.revoked_at IS NULL AND c.name <> ?"
+		" ORDER BY t.id LIMIT 1";
+	char other[256];
+	struct vigie_stmt *st = vigie_store_stmt(s, owner, err);
+	int64_t tid = 0;
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, host);
+	other[0] = '\0';
+	if ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
+		const char *v = vigie_store_col_text(st, 0);
+		snprintf(other, sizeof(other), "%s", v ? v : "");
+	}
+	vdb_reset(st);
+	if (rc != VIGIE_STEP_ROW && rc != VIGIE_STEP_DONE)
+		return vigie_store_dberr(s, err, "find host");
+	if (other[0] && strcmp(other, client))
+		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0,
+				       "host %s belongs to client %s, not %s: its pushes would be"
+				       " refused (to move it: vigie hosts remove %s)",
+				       host, other, client, host);
+	if (!(st = vigie_store_stmt(s, enrolled, err)))
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, host);
+	vigie_store_bind_text(st, 2, client);
+	if ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
+		const char *v = vigie_store_col_text(st, 0);
+		snprintf(other, sizeof(other), "%s", v ? v : "");
+		tid = vdb_col_int64(st, 1);
+	}
+	vdb_reset(st);
+	if (rc != VIGIE_STEP_ROW && rc != VIGIE_STEP_DONE)
+		return vigie_store_dberr(s, err, "read tokens");
+	if (rc == VIGIE_STEP_ROW)
+		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0,
+				       "host %s is enrolled for client %s (active agent token %lld):"
+				       " revoke that token first", host, other, (long long)tid);
+	return 0;
+}
+
 int vigie_store_token_add(struct vigie_store *s, const char *hash, const char *kind,
 			  const char *host, const char *client, const char *user,
 			  int64_t *id, struct vigie_error *err)
@@ -329,6 +381,8 @@ int vigie_store_token_add(struct vigie_store *s, const char *hash, const char *k
 	int rc;
 	int64_t cid;
 	if (client && (rc = client_id(s, client, &cid, err)))
+		return rc;
+	if (host && client && (rc = host_enrol_check(s, host, client, err)))
 		return rc;
 	if (!(st = vigie_store_stmt(s, sql, err)))
 		return VIGIE_EDB;

@@ -1194,6 +1194,70 @@ static void test_results_outlive_gets(void **state)
 	vigie_arena_release(&first);
 }
 
+static int count_tokens_cb(void *ud, const struct store_token *t)
+{
+	(void)t;
+	(*(int *)ud)++;
+	return 0;
+}
+
+/* An agent token enrols a host for one client: refused for a stored host
+ * of another client, and while another client's agent token for that
+ * host is active; nothing stored when refused. */
+static void test_token_host_owner(void **state)
+{
+	struct inventory_pkg p[] = {
+		{ "zlib1g", "amd64", "1.1-1", "zlib", "1.1-1", "installed", 0 },
+	};
+	struct vigie_store *s;
+	struct vigie_error err;
+	struct inventory inv;
+	int64_t hid, tid = 0, tid2 = 0;
+	int n = 0;
+	(void)state;
+	fresh_db();
+	vigie_error_init(&err);
+	s = open_store(0);
+	assert_int_equal(vigie_store_client_add(s, "acme", "fr", NULL, &err), 0);
+	assert_int_equal(vigie_store_client_add(s, "globex", "en", NULL, &err), 0);
+	vigie_inventory_init(&inv);
+	inv.host = "web1";
+	inv.release = "bookworm";
+	inv.pkgs = p;
+	inv.npkgs = 1;
+	assert_int_equal(vigie_store_begin(s, &err), 0);
+	assert_int_equal(vigie_store_host_put(s, &inv, "acme", "push", &hid, &err), 0);
+	inv.host = "nobody";
+	assert_int_equal(vigie_store_host_put(s, &inv, NULL, "cli", &hid, &err), 0);
+	assert_int_equal(vigie_store_commit(s, &err), 0);
+	/* web1 is acme's */
+	assert_int_equal(vigie_store_token_add(s, "h1", "agent", "web1", "globex", NULL, &tid,
+					       &err), VIGIE_EUSAGE);
+	assert_non_null(strstr(err.msg, "web1 belongs to client acme"));
+	assert_int_equal(vigie_store_token_add(s, "h2", "agent", "web1", "acme", NULL, &tid, &err),
+			 0);
+	/* web2, not stored yet, enrolled for acme by an active token */
+	assert_int_equal(vigie_store_token_add(s, "h3", "agent", "web2", "acme", NULL, &tid, &err),
+			 0);
+	assert_int_equal(vigie_store_token_add(s, "h4", "agent", "web2", "globex", NULL, &tid2,
+					       &err), VIGIE_EUSAGE);
+	assert_non_null(strstr(err.msg, "web2 is enrolled for client acme"));
+	assert_int_equal(vigie_store_token_add(s, "h5", "agent", "web2", "acme", NULL, &tid2, &err),
+			 0);
+	/* revoked: no longer in the way */
+	assert_int_equal(vigie_store_token_revoke(s, tid, &err), 0);
+	assert_int_equal(vigie_store_token_revoke(s, tid2, &err), 0);
+	assert_int_equal(vigie_store_token_add(s, "h6", "agent", "web2", "globex", NULL, &tid,
+					       &err), 0);
+	/* a stored host of no client: any client may enrol it */
+	assert_int_equal(vigie_store_token_add(s, "h7", "agent", "nobody", "globex", NULL, &tid,
+					       &err), 0);
+	/* the refused ones were not stored */
+	assert_int_equal(vigie_store_tokens_each(s, count_tokens_cb, &n, &err), 0);
+	assert_int_equal(n, 5);
+	vigie_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1214,6 +1278,7 @@ int main(void)
 		cmocka_unit_test(test_vuln_facts_many),
 		cmocka_unit_test(test_results_outlive_gets),
 		cmocka_unit_test(test_rejudge_reads),
+		cmocka_unit_test(test_token_host_owner),
 	};
 	const char *drv = getenv("VIGIE_TEST_DRIVER");
 	if (drv && !strcmp(drv, "pg")) {

@@ -99,7 +99,10 @@ struct store_token {
 	const char *host, *client, *user;
 	int64_t created_at, revoked_at, last_used_at;
 };
-/* An agent token (host and client set) or a user token (user set). */
+/* An agent token (host and client set) or a user token (user set). An
+ * agent token is refused (VIGIE_EUSAGE, the message naming the host and
+ * its client) when the stored host belongs to another client, or while an
+ * active agent token enrols it for another client. */
 int vigie_store_token_add(struct vigie_store *s, const char *hash, const char *kind,
 			  const char *host, const char *client, const char *user,
 			  int64_t *id, struct vigie_error *err);
