@@ -176,6 +176,11 @@ int vigie_store_client_remove(struct vigie_store *s, const char *name,
 {
 	static const char count[] = "SELECT count(*) FROM hosts WHERE client = ?";
 	static const char del[] = "DELETE FROM clients WHERE name = ?";
+	/* its decisions are kept, in writing, but revoked: a new client of
+	 * the same name does not inherit them */
+	static const char revoke[] =
+		"UPDATE decisions SET revoked_at = ?, revoked_by = 'vigie clients remove'"
+		" WHERE client = ? AND revoked_at IS NULL";
 	struct vigie_stmt *st;
 	int64_t id, n;
 	int rc;
@@ -190,8 +195,15 @@ int vigie_store_client_remove(struct vigie_store *s, const char *name,
 		return vigie_store_dberr(s, err, "count hosts");
 	if (n > 0)
 		return vigie_error_set(err, VIGIE_EUSAGE, NULL, 0,
-				       "client %s still has %lld host(s): remove or move them first",
+				       "client %s still has %lld host(s): remove them first"
+				       " (vigie hosts remove NAME)",
 				       name, (long long)n);
+	if (!(st = vigie_store_stmt(s, revoke, err)))
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, vigie_now());
+	vigie_store_bind_text(st, 2, name);
+	if ((rc = vigie_store_step_done(s, st, err, "revoke the client's decisions")))
+		return rc;
 	return exec1(s, del, "remove client", err, 1, &name);
 }
 
@@ -456,13 +468,17 @@ int vigie_store_token_principal(struct vigie_store *s, const char *hash,
 				struct vigie_principal *out, struct vigie_error *err)
 {
 	static const char sql[] =
-		"SELECT t.kind, t.host, tc.name, u.id, u.name, u.role, uc.name, u.lang"
+		"SELECT t.kind, t.host, tc.name, u.id, u.name, u.role, uc.name, u.lang,"
+		" t.id, coalesce(t.last_used_at, 0)"
 		" FROM tokens t LEFT JOIN clients tc ON tc.id = t.client_id"
 		" LEFT JOIN users u ON u.id = t.user_id"
 		" LEFT JOIN clients uc ON uc.id = u.client_id"
 		" WHERE t.hash = ? AND t.revoked_at IS NULL";
+	/* when it was last used, to the hour: one write per token per hour */
+	static const char used[] = "UPDATE tokens SET last_used_at = ? WHERE id = ?";
 	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
 	const char *kind;
+	int64_t id, last, now = vigie_now();
 	int rc;
 	memset(out, 0, sizeof(*out));
 	if (!st)
@@ -474,6 +490,8 @@ int vigie_store_token_principal(struct vigie_store *s, const char *hash,
 		return rc == VIGIE_STEP_DONE ? VIGIE_ENOTFOUND
 					     : vigie_store_dberr(s, err, "read token");
 	}
+	id = vdb_col_int64(st, 8);
+	last = vdb_col_int64(st, 9);
 	kind = vigie_store_col_text(st, 0);
 	if (kind && !strcmp(kind, "agent")) {
 		out->role = VIGIE_ROLE_AGENT;
@@ -492,6 +510,16 @@ int vigie_store_token_principal(struct vigie_store *s, const char *hash,
 	if (out->role == VIGIE_ROLE_NONE ||
 	    (out->role != VIGIE_ROLE_OPERATOR && !out->client[0]))
 		return VIGIE_ENOTFOUND;
+	if (now - last >= 3600 || now < last) {
+		/* best effort: a store that cannot write still authenticates */
+		struct vigie_error e2;
+		vigie_error_init(&e2);
+		if ((st = vigie_store_stmt(s, used, &e2))) {
+			vigie_store_bind_int64(st, 1, now);
+			vigie_store_bind_int64(st, 2, id);
+			vigie_store_step_done(s, st, &e2, "record token use");
+		}
+	}
 	return 0;
 }
 

@@ -22,12 +22,14 @@ static void usage(FILE *f)
 
 static int print_token(void *ud, const struct store_token *t)
 {
-	char a[40], b[40];
+	char a[40], b[40], c[40];
 	(void)ud;
-	printf("%-5lld %-6s %-28s %-16s %s%s%s\n", (long long)t->id, t->kind,
+	printf("%-5lld %-6s %-28s %-16s %s%s%s%s%s\n", (long long)t->id, t->kind,
 	       t->host ? t->host : t->user ? t->user : "-", t->client ? t->client : "-",
 	       vigie_time_format(t->created_at, a, sizeof(a)), t->revoked_at ? " revoked " : "",
-	       t->revoked_at ? vigie_time_format(t->revoked_at, b, sizeof(b)) : "");
+	       t->revoked_at ? vigie_time_format(t->revoked_at, b, sizeof(b)) : "",
+	       t->last_used_at ? " used " : "",
+	       t->last_used_at ? vigie_time_format(t->last_used_at, c, sizeof(c)) : "");
 	return 0;
 }
 

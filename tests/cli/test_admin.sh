@@ -90,6 +90,9 @@ expect_eq "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(json.load(s
 	acme "its host still acme's"
 
 # ---- a client without hosts goes with its users and tokens ----
+# its decisions stay written, revoked: a new globex does not inherit them
+run decide CVE-2022-28615 --client globex --status not_affected --reason "globex apache off" --by bob
+expect_rc 0 "a decision for globex"
 run clients remove globex; expect_rc 0 "remove globex"
 expect_out '^removed client globex$' "removed"
 run clients list
@@ -103,6 +106,17 @@ expect_eq "$(ntokens '^[0-9]+ +agent +web9 ')" 0 "its agent token removed"
 expect_eq "$(ntokens .)" 3 "the other tokens kept"
 run clients remove globex; expect_rc 2 "remove it twice"
 expect_err 'no client named globex' "the second time: unknown"
+run decisions --format json
+expect_eq "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print([d["client"] for d in json.load(sys.stdin)["decisions"]])')" \
+	"[]" "the removed client's decision no longer applies"
+run decisions --all --format json
+expect_eq "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print([(d["client"], d["reason"], d["revoked_by"]) for d in json.load(sys.stdin)["decisions"]])')" \
+	"[('globex', 'globex apache off', 'vigie clients remove')]" "kept in writing, revoked by the removal"
+run clients add globex; expect_rc 0 "a new client globex"
+run decisions --format json
+expect_eq "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["decisions"]))')" \
+	0 "the new globex inherits no decision"
+run clients remove globex; expect_rc 0 "and goes again"
 
 # ---- users remove ----
 run users remove alice; expect_rc 0 "remove alice"

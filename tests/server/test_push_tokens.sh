@@ -93,4 +93,9 @@ expect_eq "$(db_val "SELECT version FROM host_packages p JOIN hosts h ON h.id = 
 mkdoc "$T/b.json" bullseye-db.pkgs "$HB" bullseye
 push "$TOK_AGENT_B" "$T/b.json"; expect_code 200 "B's own token"
 expect_eq "$(db_val "SELECT client FROM hosts WHERE name = '$HB'")" globex "B's host is globex's"
+# tokens list tells when a token was last used: B's agent token was, B's
+# user token never was
+"$VIGIE" tokens list > "$T/tokens"
+grep -E "^[0-9]+ +agent +$HB " "$T/tokens" | grep -q ' used 20' && ok || ko "B's agent token: last used: $(grep " $HB " "$T/tokens")"
+grep -E '^[0-9]+ +user +bob ' "$T/tokens" | grep -q ' used ' && ko "bob's unused token shows a use" || ok
 srv_finish
