@@ -759,6 +759,18 @@ int h_api_sla(struct req *r, struct vigie_buf *out)
 	return 200;
 }
 
+/* Two cells of days (class ca and cb, prec decimals) ending a row, or
+ * dashes when there is nothing to measure. */
+static void day_cells(struct req *r, struct vigie_buf *out, int have, const char *ca, double a,
+		      const char *cb, double b, int prec)
+{
+	if (have)
+		vigie_buf_addf(out, "<td class=\"%s\">%.*f %s</td><td class=\"%s\">%.*f %s</td></tr>\n",
+			       ca, prec, a, T(r, "days", "jours"), cb, prec, b, T(r, "days", "jours"));
+	else
+		vigie_buf_addf(out, "<td class=\"%s\">–</td><td class=\"%s\">–</td></tr>\n", ca, cb);
+}
+
 int h_page_sla(struct req *r, struct vigie_buf *out)
 {
 	struct sla_model m;
@@ -790,18 +802,13 @@ int h_page_sla(struct req *r, struct vigie_buf *out)
 		vigie_buf_addf(out, "<tr data-class=\"%s\"><td class=\"%s\">%s</td>"
 				    "<td class=\"n\">%d %s</td>"
 				    "<td class=\"n\"><span class=\"met\">%zu</span> / "
-				    "<span class=\"total\">%zu</span></td>"
-				    "",
+				    "<span class=\"total\">%zu</span></td>",
 			       name, cls_css(name), cls_label(r, name), m.pol.deadline_days[c],
 			       m.pol.deadline_days[c] == 1 ? T(r, "business day", "jour ouvré")
 							   : T(r, "business days", "jours ouvrés"), m.sum[c].met, m.sum[c].count);
 		/* no fix this month: no delay to tell */
-		if (m.sum[c].count)
-			vigie_buf_addf(out, "<td class=\"n\">%.1f %s</td><td class=\"n\">%.1f %s</td></tr>\n",
-				       m.sum[c].median_days, T(r, "days", "jours"), m.sum[c].p90_days,
-				       T(r, "days", "jours"));
-		else
-			vigie_buf_adds(out, "<td class=\"n\">–</td><td class=\"n\">–</td></tr>\n");
+		day_cells(r, out, m.sum[c].count > 0, "n", m.sum[c].median_days, "n",
+			  m.sum[c].p90_days, 1);
 	}
 	vigie_buf_adds(out, "</tbody></table>\n");
 	/* MTTR, from the finding history */
@@ -822,12 +829,8 @@ int h_page_sla(struct req *r, struct vigie_buf *out)
 		vigie_buf_addf(out, "<tr data-class=\"%s\"><td class=\"%s\">%s</td>"
 				    "<td class=\"n resolved\">%zu</td>",
 			       name, cls_css(name), cls_label(r, name), m.mttr[c].n);
-		if (m.mttr[c].n)
-			vigie_buf_addf(out, "<td class=\"n mean\">%.2f %s</td><td class=\"n median\">%.2f %s</td></tr>\n",
-				       m.mttr[c].mean, T(r, "days", "jours"), m.mttr[c].median,
-				       T(r, "days", "jours"));
-		else
-			vigie_buf_adds(out, "<td class=\"n mean\">–</td><td class=\"n median\">–</td></tr>\n");
+		day_cells(r, out, m.mttr[c].n > 0, "n mean", m.mttr[c].mean, "n median",
+			  m.mttr[c].median, 2);
 	}
 	vigie_buf_adds(out, "</tbody></table>\n");
 	if (m.undated || m.followups)
