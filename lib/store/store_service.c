@@ -774,7 +774,9 @@ int vigie_store_host_summary_confirm(struct vigie_store *s, int64_t host_id, int
 	" h.last_push, h.npackages," \
 	" m.host_id, m.computed_at, m.verdict, m.reason, m.open_standard," \
 	" m.open_critical, m.open_highly, m.pending_security, m.reboot, m.lifecycle," \
-	" m.lifecycle_end FROM hosts h LEFT JOIN host_summary m ON m.host_id = h.id"
+	" m.lifecycle_end, q.month, q.met, q.total, q.computed_at" \
+	" FROM hosts h LEFT JOIN host_summary m ON m.host_id = h.id" \
+	" LEFT JOIN host_sla q ON q.host_id = h.id"
 
 static int fleet_rows(struct vigie_store *s, struct vigie_stmt *st,
 		      store_fleet_host_cb *cb, void *ud, struct vigie_error *err, int *n)
@@ -803,6 +805,10 @@ static int fleet_rows(struct vigie_store *s, struct vigie_stmt *st,
 		h.sum.reboot = (int)vdb_col_int64(st, 17);
 		h.sum.lifecycle = vigie_store_col_text(st, 18);
 		h.sum.lifecycle_end = vigie_store_col_text(st, 19);
+		h.sla_month = vigie_store_col_text(st, 20);
+		h.sla_met = (long)vdb_col_int64(st, 21);
+		h.sla_total = (long)vdb_col_int64(st, 22);
+		h.sla_at = vdb_col_int64(st, 23);
 		(*n)++;
 		if ((r = cb(ud, &h))) {
 			vdb_reset(st);
@@ -1582,4 +1588,58 @@ int vigie_store_findings_resolved_each(struct vigie_store *s, const char *client
 		}
 	}
 	return done(s, st, rc, err, "read resolved findings");
+}
+
+/* ---- each host's SLA of the month ---- */
+
+int vigie_store_host_sla_stale_each(struct vigie_store *s, const char *month,
+				    const char *basis, long limit, store_sla_stale_cb *cb,
+				    void *ud, struct vigie_error *err)
+{
+	static const char sql[] =
+		"SELECT h.id, h.name, coalesce((SELECT max(e.id) FROM events e"
+		"  WHERE e.host_id = h.id), 0) AS ev FROM hosts h"
+		" LEFT JOIN host_sla q ON q.host_id = h.id"
+		" WHERE q.host_id IS NULL OR q.month <> ?1 OR q.basis <> ?2"
+		"  OR q.events < coalesce((SELECT max(e.id) FROM events e"
+		"  WHERE e.host_id = h.id), 0)"
+		" ORDER BY h.id LIMIT CAST(?3 AS INTEGER)";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	int rc;
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_text(st, 1, month);
+	vigie_store_bind_text(st, 2, basis);
+	vigie_store_bind_int64(st, 3, limit);
+	while ((rc = vdb_step(st)) == VIGIE_STEP_ROW) {
+		int x = cb(ud, vdb_col_int64(st, 0), vigie_store_col_text(st, 1),
+			   vdb_col_int64(st, 2));
+		if (x) {
+			vdb_reset(st);
+			return x;
+		}
+	}
+	return done(s, st, rc, err, "find hosts whose SLA is stale");
+}
+
+int vigie_store_host_sla_put(struct vigie_store *s, int64_t host_id, const char *month,
+			     long met, long total, int64_t events, const char *basis,
+			     int64_t when, struct vigie_error *err)
+{
+	static const char sql[] =
+		"INSERT INTO host_sla(host_id, month, met, total, events, basis, computed_at)"
+		" VALUES(?,?,?,?,?,?,?) ON CONFLICT(host_id) DO UPDATE SET month = excluded.month,"
+		" met = excluded.met, total = excluded.total, events = excluded.events,"
+		" basis = excluded.basis, computed_at = excluded.computed_at";
+	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+	if (!st)
+		return VIGIE_EDB;
+	vigie_store_bind_int64(st, 1, host_id);
+	vigie_store_bind_text(st, 2, month);
+	vigie_store_bind_int64(st, 3, met);
+	vigie_store_bind_int64(st, 4, total);
+	vigie_store_bind_int64(st, 5, events);
+	vigie_store_bind_text(st, 6, basis);
+	vigie_store_bind_int64(st, 7, when);
+	return vigie_store_step_done(s, st, err, "store host SLA");
 }

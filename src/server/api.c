@@ -287,6 +287,18 @@ static void host_json_fields(yajl_gen g, const struct store_fleet_host *h,
 		vigie_json_kv_str(g, "lifecycle_end", h->sum.lifecycle_end);
 		yajl_gen_map_close(g);
 	}
+	/* its SLA of a month as the server last computed it (slarefresh.c) */
+	vigie_json_key(g, "sla_month");
+	if (!h->sla_month) {
+		yajl_gen_null(g);
+	} else {
+		yajl_gen_map_open(g);
+		vigie_json_kv_str(g, "month", h->sla_month);
+		vigie_json_kv_int(g, "met", h->sla_met);
+		vigie_json_kv_int(g, "total", h->sla_total);
+		vigie_json_kv_time(g, "computed_at", h->sla_at);
+		yajl_gen_map_close(g);
+	}
 	if (dec)
 		host_decisions_json(g, dec, h);
 }

@@ -5,6 +5,7 @@
 #include "vigie/app/host.h"
 #include "vigie/core/hashmap.h"
 #include "vigie/core/secret.h"
+#include "vigie/engine/calendar.h"
 #include "vigie/engine/scan_restart.h"
 #include "vigie/scanners/decisions.h"
 
@@ -299,6 +300,33 @@ struct fleet_page {
 	long n;
 };
 
+/* The host's SLA of this month, as the server's refresher last computed
+ * it (slarefresh.c): fixes within their deadline out of all, the share,
+ * and when; "–" before it is computed for this month or without fixes. */
+static void sla_cell(struct req *r, struct vigie_buf *out, const struct store_fleet_host *h)
+{
+	char month[8], at[40];
+	int y, m, d;
+	vigie_civil_from_days(vigie_calendar_local_day(vigie_now()), &y, &m, &d);
+	snprintf(month, sizeof(month), "%04d-%02d", y, m);
+	if (!h->sla_month || strcmp(h->sla_month, month)) {
+		vigie_buf_addf(out, "<td class=\"n muted sla\" title=\"%s\">…</td>",
+			       T(r, "not computed yet for this month", "pas encore calculé ce mois-ci"));
+		return;
+	}
+	if (!h->sla_total) {
+		vigie_buf_addf(out, "<td class=\"n muted sla\" title=\"%s\">–</td>",
+			       T(r, "no security fix installed this month",
+				 "aucun correctif de sécurité installé ce mois-ci"));
+		return;
+	}
+	vigie_buf_addf(out, "<td class=\"n sla %s\" title=\"%s %s\"><span class=\"met\">%ld</span>/"
+			    "<span class=\"total\">%ld</span> (%ld %%)</td>",
+		       h->sla_met == h->sla_total ? "ok" : "warn",
+		       T(r, "computed", "calculé le"), vigie_time_format(h->sla_at, at, sizeof(at)),
+		       h->sla_met, h->sla_total, (h->sla_met * 100 + h->sla_total / 2) / h->sla_total);
+}
+
 static int fleet_row(void *ud, const struct store_fleet_host *h)
 {
 	struct fleet_page *p = ud;
@@ -349,7 +377,9 @@ static int fleet_row(void *ud, const struct store_fleet_host *h)
 	}
 	vigie_buf_adds(out, "</td><td>");
 	page_time(r, out, h->last_push ? h->last_push : h->inventoried_at);
-	vigie_buf_adds(out, "</td></tr>\n");
+	vigie_buf_adds(out, "</td>");
+	sla_cell(r, out, h);
+	vigie_buf_adds(out, "</tr>\n");
 	return 0;
 }
 
@@ -407,13 +437,14 @@ int h_page_fleet(struct req *r, struct vigie_buf *out)
 	}
 	vigie_buf_addf(out, "<table id=\"hosts\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
 			    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-			    "<th>%s</th></tr></thead><tbody>\n",
+			    "<th>%s</th><th>%s</th></tr></thead><tbody>\n",
 		       T(r, "Host", "Serveur"), T(r, "Client", "Client"),
 		       T(r, "Release", "Version"), T(r, "Highly critical", "Très critiques"),
 		       T(r, "Critical", "Critiques"), T(r, "Standard", "Standard"),
 		       T(r, "Pending security updates", "Mises à jour de sécurité en attente"),
 		       T(r, "Reboot needed", "Redémarrage requis"),
-		       T(r, "Support", "Support"), T(r, "Last report", "Dernier rapport"));
+		       T(r, "Support", "Support"), T(r, "Last report", "Dernier rapport"),
+		       T(r, "SLA met this month", "SLA respecté ce mois-ci"));
 	if (vigie_store_fleet_hosts_page(s, vigie_principal_scope(&r->who),
 					 (int64_t)(page - 1) * SRV_FLEET_PAGE, SRV_FLEET_PAGE,
 					 fleet_row, &p, &err))
@@ -647,13 +678,14 @@ int h_page_host(struct req *r, struct vigie_buf *out)
 		vigie_buf_addf(out, "/history\">%s</a></p>\n", T(r, "Updates", "Mises à jour"));
 		vigie_buf_addf(out, "<table id=\"summary\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
 				    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-				    "<th>%s</th><th>%s</th></tr></thead><tbody>",
+				    "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 			       T(r, "Host", "Serveur"), T(r, "Client", "Client"),
 			       T(r, "Release", "Version"), T(r, "Highly critical", "Très critiques"),
 			       T(r, "Critical", "Critiques"), T(r, "Standard", "Standard"),
 			       T(r, "Pending security updates", "Mises à jour de sécurité en attente"),
 			       T(r, "Reboot needed", "Redémarrage requis"),
-			       T(r, "Support", "Support"), T(r, "Last report", "Dernier rapport"));
+			       T(r, "Support", "Support"), T(r, "Last report", "Dernier rapport"),
+			       T(r, "SLA met this month", "SLA respecté ce mois-ci"));
 		vigie_buf_add(out, row.data, row.len);
 		vigie_buf_adds(out, "</tbody></table>\n");
 		vigie_buf_release(&row);

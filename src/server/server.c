@@ -970,6 +970,8 @@ int srv_run(const struct srv_opts *o)
 		MHD_stop_daemon(d);
 		goto out;
 	}
+	if (!(s.sla = srv_slarefresh_start(&s)))
+		fprintf(stderr, "vigie serve: the hosts' SLA of the month will not be kept\n");
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
@@ -984,6 +986,7 @@ int srv_run(const struct srv_opts *o)
 	pthread_cond_signal(&cs->cv);
 	pthread_mutex_unlock(&cs->mu);
 	pthread_join(cs->th, NULL);
+	srv_slarefresh_stop(s.sla);
 	MHD_stop_daemon(d);
 	rc = 0;
 out:

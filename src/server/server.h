@@ -57,6 +57,7 @@ struct srv {
 	struct srv_metrics m;
 	void *rate;             /* rate limiter (server.c) */
 	void *conns;            /* connections and their deadlines (server.c) */
+	struct srv_slarefresh *sla; /* the hosts' SLA of the month (slarefresh.c) */
 	struct srv_viewcache *views; /* rendered fleet views (viewcache.c) */
 };
 
@@ -101,6 +102,12 @@ extern const size_t srv_nroutes;
 
 /* "fr" or "en": the language an Accept-Language header prefers. */
 const char *srv_accept_lang(const char *al);
+/* The thread keeping each host's SLA of the month (host_sla) for the fleet
+ * page: a round every VIGIE_SLA_REFRESH seconds (default 60). NULL when it
+ * cannot start. Stop it before the store's URL goes. */
+struct srv_slarefresh;
+struct srv_slarefresh *srv_slarefresh_start(struct srv *srv);
+void srv_slarefresh_stop(struct srv_slarefresh *f);
 /* Connections closed for sending no whole request in time. */
 unsigned long srv_conns_timed_out(const struct srv *s);
 /* Run the server until SIGINT/SIGTERM. Returns an exit status. */

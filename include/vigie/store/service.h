@@ -228,6 +228,11 @@ struct store_fleet_host {
 	long packages;
 	int has_summary;
 	struct store_host_summary sum;
+	/* its SLA of a month as last computed (host_sla): month NULL when
+	 * never */
+	const char *sla_month;
+	long sla_met, sla_total;
+	int64_t sla_at;
 };
 typedef int store_fleet_host_cb(void *ud, const struct store_fleet_host *h);
 /* The hosts in scope (client NULL: all), by name. */
@@ -306,6 +311,18 @@ typedef int store_resolved_cb(void *ud, const char *cls, int64_t first_seen,
 int vigie_store_findings_resolved_each(struct vigie_store *s, const char *client,
 				       int64_t since, int64_t until, store_resolved_cb *cb,
 				       void *ud, struct vigie_error *err);
+/* ---- each host's SLA of the month (the server's refresher) ---- */
+/* The hosts whose stored SLA is not that of month on basis with their
+ * events as they are now (none stored, another month or basis, events
+ * added since), at most limit of them: cb gets id, name and its last
+ * event's id. */
+typedef int store_sla_stale_cb(void *ud, int64_t id, const char *name, int64_t events);
+int vigie_store_host_sla_stale_each(struct vigie_store *s, const char *month,
+				    const char *basis, long limit, store_sla_stale_cb *cb,
+				    void *ud, struct vigie_error *err);
+int vigie_store_host_sla_put(struct vigie_store *s, int64_t host_id, const char *month,
+			     long met, long total, int64_t events, const char *basis,
+			     int64_t when, struct vigie_error *err);
 /* The pending updates of host NAME in scope (NULL: every client),
  * security ones first, then by package: nothing for a host out of
  * scope. */

@@ -240,4 +240,12 @@ const struct vigie_migration vigie_store_pg_migrations[VIGIE_PG_NMIGRATIONS] = {
 	  /* see the SQLite migration 16 */
 	  "CREATE INDEX finding_history_resolved ON finding_history(host_id, resolved_at)"
 	  " WHERE resolved_at IS NOT NULL;" },
+	{ 17,
+	  /* see the SQLite migration 17 */
+	  "CREATE TABLE host_sla(host_id BIGINT PRIMARY KEY REFERENCES hosts(id)"
+	  " ON DELETE CASCADE, month TEXT COLLATE \"C\" NOT NULL, met BIGINT NOT NULL,"
+	  " total BIGINT NOT NULL, events BIGINT NOT NULL, basis TEXT COLLATE \"C\" NOT NULL,"
+	  " computed_at BIGINT NOT NULL);"
+	  "CREATE TRIGGER host_sla_view AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
+	  " ON host_sla FOR EACH STATEMENT EXECUTE FUNCTION vigie_view_bump();" },
 };

@@ -273,4 +273,19 @@ const struct vigie_migration vigie_store_sqlite_migrations[VIGIE_SQLITE_NMIGRATI
 	   * without reading the open rows */
 	  "CREATE INDEX finding_history_resolved ON finding_history(host_id, resolved_at)"
 	  " WHERE resolved_at IS NOT NULL;" },
+	{ 17,
+	  /* each host's SLA of the month, as the server's refresher last
+	   * computed it (vigie_app_host_sla): for the fleet page, which cannot
+	   * build every host's timeline per request; events and basis tell
+	   * when it is stale (new events, other data or month) */
+	  "CREATE TABLE host_sla(host_id INTEGER PRIMARY KEY REFERENCES hosts(id)"
+	  " ON DELETE CASCADE, month TEXT NOT NULL, met INTEGER NOT NULL,"
+	  " total INTEGER NOT NULL, events INTEGER NOT NULL, basis TEXT NOT NULL,"
+	  " computed_at INTEGER NOT NULL);"
+	  "CREATE TRIGGER host_sla_view_i AFTER INSERT ON host_sla"
+	  " BEGIN UPDATE view_generation SET n = n + 1; END;"
+	  "CREATE TRIGGER host_sla_view_u AFTER UPDATE ON host_sla"
+	  " BEGIN UPDATE view_generation SET n = n + 1; END;"
+	  "CREATE TRIGGER host_sla_view_d AFTER DELETE ON host_sla"
+	  " BEGIN UPDATE view_generation SET n = n + 1; END;" },
 };

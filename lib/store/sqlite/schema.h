@@ -5,7 +5,7 @@
 
 #include "vigie/store/driver.h"
 
-#define VIGIE_SQLITE_NMIGRATIONS 16
+#define VIGIE_SQLITE_NMIGRATIONS 17
 extern const struct vigie_migration vigie_store_sqlite_migrations[VIGIE_SQLITE_NMIGRATIONS];
 
 #endif
