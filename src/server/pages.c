@@ -321,7 +321,7 @@ static void sla_cell(struct req *r, struct vigie_buf *out, const struct store_fl
 		return;
 	}
 	vigie_buf_addf(out, "<td class=\"n sla %s\" title=\"%s %s\"><span class=\"met\">%ld</span>/"
-			    "<span class=\"total\">%ld</span> (%ld %%)</td>",
+			    "<span class=\"total\">%ld</span>&nbsp;(%ld&nbsp;%%)</td>",
 		       h->sla_met == h->sla_total ? "ok" : "warn",
 		       T(r, "computed", "calculé le"), vigie_time_format(h->sla_at, at, sizeof(at)),
 		       h->sla_met, h->sla_total, (h->sla_met * 100 + h->sla_total / 2) / h->sla_total);

@@ -174,6 +174,10 @@ static int fixed_chart(struct req *r, struct vigie_buf *out, const struct timeli
 		first = d < first ? d : first;
 		last = d > last ? d : last;
 	}
+	/* at least 30 days, ending with the last upgrade: a single day is a
+	 * bar among days, not the whole chart */
+	if (last - first < 29)
+		first = last - 29;
 	span = last - first + 1;
 	step = span > 120 ? 7 : 1;
 	hg.by = step == 7 ? HISTOGRAM_WEEK : HISTOGRAM_DAY;

@@ -48,7 +48,7 @@ for row in re.findall(r"<tr><td><a href=\"/hosts/([^\"]+)\">.*?</tr>", t, re.S):
     pass
 for m in re.finditer(r'<tr><td><a href="/hosts/([^"]+)">(.*?)</tr>', t, re.S):
     c = re.search(r'<td class="n sla[^"]*"[^>]*>(.*?)</td>', m.group(2), re.S)
-    print(m.group(1), re.sub(r"<[^>]+>", "", c.group(1)) if c else "?")
+    print(m.group(1), html.unescape(re.sub(r"<[^>]+>", "", c.group(1))).replace("\xa0", " ") if c else "?")
 PY
 expect_eq "$(cat "$T/cells")" "$HB 1/1 (100 %)
 $HA 0/1 (0 %)" "the fleet page's SLA column"
