@@ -24,6 +24,8 @@
 struct stale {
 	int64_t id, events;
 	char *name;
+	long met, total;
+	int computed;
 };
 
 struct stale_list {
@@ -58,6 +60,29 @@ static int stale_cb(void *ud, int64_t id, const char *name, int64_t events)
 	return 0;
 }
 
+/* Write the figures computed this round, in one transaction: how many,
+ * or -1. */
+static int put_computed(struct vigie_store *s, struct stale_list *l, const char *month,
+			const char *basis, int64_t now, struct vigie_error *err)
+{
+	int n = 0, rc = 0, any = 0;
+	for (size_t i = 0; !rc && i < l->n; i++) {
+		if (!l->v[i].computed)
+			continue;
+		if (!any && (rc = vigie_store_begin(s, err)))
+			return -1;
+		any = 1;
+		rc = vigie_store_host_sla_put(s, l->v[i].id, month, l->v[i].met, l->v[i].total,
+					      l->v[i].events, basis, now, err);
+		n += !rc;
+	}
+	if (any && !rc)
+		rc = vigie_store_commit(s, err);
+	else if (any)
+		vigie_store_rollback(s);
+	return rc ? -1 : n;
+}
+
 /* One round: returns the number of hosts brought up to date, -1 on a
  * database error (logged; the next round opens the store again); *full
  * when there may be more. */
@@ -72,6 +97,7 @@ static long round_once(struct srv_slarefresh *f, struct vigie_store *s, int *ful
 	char month[8], basis[32];
 	const char *path;
 	long done = 0;
+	int rc;
 
 	if (!l)
 		return 0;
@@ -95,41 +121,20 @@ static long round_once(struct srv_slarefresh *f, struct vigie_store *s, int *ful
 		goto out;
 	}
 	*full = l->n == SLA_ROUND_HOSTS;
-	/* a host without events has no fix to measure: 0 of 0, written for
-	 * all of them in one transaction */
-	{
-		int any = 0, rc = 0;
-		for (size_t i = 0; !rc && i < l->n; i++) {
-			if (l->v[i].events)
-				continue;
-			if (!any && (rc = vigie_store_begin(s, &err)))
-				break;
-			any = 1;
-			rc = vigie_store_host_sla_put(s, l->v[i].id, month, 0, 0, 0, basis, now, &err);
-			done += !rc;
-		}
-		if (any && !rc)
-			rc = vigie_store_commit(s, &err);
-		else if (any)
-			vigie_store_rollback(s);
-		if (rc) {
-			fprintf(stderr, "vigie serve: SLA refresh: %s\n", err.msg);
-			done = -1;
-			goto out;
-		}
-	}
+	/* a host without events has no fix to measure: 0 of 0 */
+	for (size_t i = 0; i < l->n; i++)
+		l->v[i].computed = !l->v[i].events;
 	if (!l->n || vigie_sla_policy_init(&pol, &err))
-		goto out;
+		goto write;
 	path = vigie_sla_policy_path(NULL, &required);
 	if (path && vigie_sla_policy_load(&pol, path, &err) && required) {
 		fprintf(stderr, "vigie serve: SLA refresh: %s\n", err.msg);
 		vigie_sla_policy_release(&pol);
-		goto out;
+		goto write;
 	}
 	for (size_t i = 0; i < l->n; i++) {
 		struct vigie_host_sla hs;
 		long met = 0, total = 0;
-		int rc;
 		if (!l->v[i].events)
 			continue;
 		pthread_mutex_lock(&f->mu);
@@ -151,19 +156,29 @@ static long round_once(struct srv_slarefresh *f, struct vigie_store *s, int *ful
 		vigie_host_sla_release(&hs);
 		if (rc == VIGIE_ENOTFOUND)
 			continue; /* removed meanwhile */
-		if (rc || vigie_store_host_sla_put(s, l->v[i].id, month, met, total,
-						   l->v[i].events, basis, now, &err)) {
+		if (rc) {
 			fprintf(stderr, "vigie serve: SLA refresh of %s: %s\n", l->v[i].name,
 				err.msg);
-			if (rc == VIGIE_EDB || !rc) {
+			if (rc == VIGIE_EDB) {
 				done = -1;
 				break;
 			}
 			continue;
 		}
-		done++;
+		l->v[i].met = met;
+		l->v[i].total = total;
+		l->v[i].computed = 1;
 	}
 	vigie_sla_policy_release(&pol);
+write:
+	/* the round's figures in one transaction: the fleet views are
+	 * rendered again once per round, not once per host */
+	if (done >= 0 && (rc = put_computed(s, l, month, basis, now, &err)) < 0) {
+		fprintf(stderr, "vigie serve: SLA refresh: %s\n", err.msg);
+		done = -1;
+	} else if (done >= 0) {
+		done += rc;
+	}
 out:
 	for (size_t i = 0; i < l->n; i++)
 		free(l->v[i].name);
