@@ -1520,21 +1520,33 @@ int vigie_store_finding_history_each(struct vigie_store *s, const char *scope,
 				     store_history_cb *cb, void *ud,
 				     struct vigie_error *err)
 {
+#define FH_EACH_COLS                                                                    \
+	"SELECT h.name, h.client, f.cve, f.source, f.first_seen,"                        \
+	" CASE WHEN f.resolved_at IS NULL AND m.computed_at > f.last_seen"               \
+	"  THEN m.computed_at ELSE f.last_seen END,"                                     \
+	" coalesce(f.resolved_at, 0), f.resolved_version, f.installed_version,"          \
+	" f.fixed_version, f.class, f.state, coalesce(f.effective_at, 0),"                \
+	" CASE WHEN f.resolved_at IS NOT NULL AND f.effective_at IS NULL THEN 1 ELSE 0 END"
+#define FH_EACH_WHERE                                                                   \
+	" AND (CAST(?2 AS TEXT) IS NULL OR h.name = CAST(?2 AS TEXT))"                   \
+	" AND (?4 = 0 OR f.resolved_at IS NULL)"                                          \
+	" ORDER BY h.name, f.first_seen, f.cve, f.source"
 	static const char sql[] =
-		"SELECT h.name, h.client, f.cve, f.source, f.first_seen,"
-		" CASE WHEN f.resolved_at IS NULL AND m.computed_at > f.last_seen"
-		"  THEN m.computed_at ELSE f.last_seen END,"
-		" coalesce(f.resolved_at, 0), f.resolved_version, f.installed_version,"
-		" f.fixed_version, f.class, f.state, coalesce(f.effective_at, 0),"
-		" CASE WHEN f.resolved_at IS NOT NULL AND f.effective_at IS NULL THEN 1 ELSE 0 END"
-		" FROM finding_history f"
+		FH_EACH_COLS " FROM finding_history f"
 		" JOIN hosts h ON h.id = f.host_id LEFT JOIN host_summary m"
 		" ON m.host_id = f.host_id AND m.verdict = 'judged' WHERE " SCOPE
-		" AND (CAST(?2 AS TEXT) IS NULL OR h.name = CAST(?2 AS TEXT))"
-		" AND (CAST(?3 AS TEXT) IS NULL OR f.cve = CAST(?3 AS TEXT))"
-		" AND (?4 = 0 OR f.resolved_at IS NULL)"
-		" ORDER BY h.name, f.first_seen, f.cve, f.source";
-	struct vigie_stmt *st = vigie_store_stmt(s, sql, err);
+		" AND (CAST(?3 AS TEXT) IS NULL OR f.cve = CAST(?3 AS TEXT))" FH_EACH_WHERE;
+	/* one CVE across the hosts in scope: each host's rows of it through
+	 * the primary key (host_id, cve, ...), the hosts first (CROSS JOIN
+	 * keeps SQLite's order); no index by CVE, which every history write
+	 * would pay for at a random place */
+	static const char by_cve[] =
+		FH_EACH_COLS " FROM hosts h CROSS JOIN finding_history f LEFT JOIN host_summary m"
+		" ON m.host_id = f.host_id AND m.verdict = 'judged'"
+		" WHERE f.host_id = h.id AND f.cve = CAST(?3 AS TEXT) AND " SCOPE FH_EACH_WHERE;
+#undef FH_EACH_COLS
+#undef FH_EACH_WHERE
+	struct vigie_stmt *st = vigie_store_stmt(s, cve ? by_cve : sql, err);
 	int rc;
 	if (!st)
 		return VIGIE_EDB;

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # A fleet's first judgement in one re-judgement (every host never judged,
 # as after planting them or restoring their packages alone): the finding
-# history must be what judging each host as it was added wrote, the CVE
-# index stays, and a re-judgement where a few hosts are new must leave the
-# rows of the others as they were.
+# history must be what judging each host as it was added wrote, no index
+# by CVE comes back (schema 18 dropped it), and a re-judgement where a few
+# hosts are new must leave the rows of the others as they were.
 . "$(dirname "$0")/lib.sh"
 set -e
 D=$TESTDATA/scan
@@ -57,7 +57,7 @@ expect_rc 0 "db rejudge"
 expect_out '^judged 6 stored hosts again$' "every host judged"
 expect_out "^findings opened: $o, resolved: 0, on 6 hosts$" "every open row told opened"
 as_added first "the first judgement's history is the hosts' own"
-expect_eq "$(index_there)" 1 "the CVE index is there after"
+expect_eq "$(index_there)" 0 "no index by CVE (schema 18)"
 
 # two hosts forgotten of six: judged again, the others' rows untouched
 db_sql "DELETE FROM finding_history WHERE host_id IN (SELECT id FROM hosts WHERE name IN ('h1', 'h2'))"
@@ -65,5 +65,5 @@ db_sql "DELETE FROM host_summary WHERE host_id IN (SELECT id FROM hosts WHERE na
 VIGIE_NOW=2026-11-02T09:00:00Z run db rejudge
 expect_out '^judged 2 stored hosts again; 4 already judged' "the two forgotten hosts judged"
 as_added again "the history after judging two hosts again is the same"
-expect_eq "$(index_there)" 1 "the CVE index is still there"
+expect_eq "$(index_there)" 0 "still none"
 finish

@@ -783,6 +783,22 @@ static void test_effective_history(void **state)
 	assert_int_equal(vigie_store_finding_history_each(s, NULL, "h1", NULL, 0, fh_cb, &c, &err), 0);
 	assert_int_equal(c.resolved[4], 400);
 	assert_int_equal(c.effective[4], 500);
+	/* one CVE across the hosts (through each host's primary key): the
+	 * same row as the host's read, none for another CVE or scope, and
+	 * none open once resolved */
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(vigie_store_finding_history_each(s, NULL, NULL, "CVE-D", 0, fh_cb, &c, &err), 0);
+	assert_int_equal(c.resolved[3], 300);
+	assert_int_equal(c.effective[3], 300);
+	assert_int_equal(c.resolved[0] + c.resolved[1] + c.resolved[2] + c.resolved[4], 0);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(vigie_store_finding_history_each(s, "nosuchclient", NULL, "CVE-D", 0, fh_cb,
+							  &c, &err), 0);
+	assert_int_equal(c.resolved[3], 0);
+	memset(&c, 0, sizeof(c));
+	c.resolved[3] = -1;
+	assert_int_equal(vigie_store_finding_history_each(s, NULL, NULL, "CVE-D", 1, fh_cb, &c, &err), 0);
+	assert_int_equal(c.resolved[3], -1); /* resolved: not among the open */
 	close_h1(s, &inv);
 }
 

@@ -248,4 +248,7 @@ const struct vigie_migration vigie_store_pg_migrations[VIGIE_PG_NMIGRATIONS] = {
 	  " computed_at BIGINT NOT NULL);"
 	  "CREATE TRIGGER host_sla_view AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
 	  " ON host_sla FOR EACH STATEMENT EXECUTE FUNCTION vigie_view_bump();" },
+	{ 18,
+	  /* see the SQLite migration 18 */
+	  "DROP INDEX IF EXISTS finding_history_cve;" },
 };

@@ -4,7 +4,7 @@
 
 #include "vigie/store/driver.h"
 
-#define VIGIE_PG_NMIGRATIONS 17
+#define VIGIE_PG_NMIGRATIONS 18
 extern const struct vigie_migration vigie_store_pg_migrations[VIGIE_PG_NMIGRATIONS];
 
 #endif

@@ -436,8 +436,8 @@ static int sq_bulk_hint(struct vigie_conn *c, const char *table, int start)
 	 * them back, and the vuln index is rebuilt once, sorted, at the end
 	 * (a rollback restores it) */
 	/* the finding history of a whole fleet judged in one transaction:
-	 * its indexes (by CVE above all) take rows in no order, which a page
-	 * cache of 2 MB turns into a read of a page per row */
+	 * its partial index of open rows and the many hosts' rows touch more
+	 * pages than a page cache of 2 MB holds */
 	if (!strcmp(table, "finding_history"))
 		return sq_exec(c, start ? "PRAGMA cache_size=-131072" : "PRAGMA cache_size=-2000");
 	if (strcmp(table, "tracker"))

@@ -5,7 +5,7 @@
 
 #include "vigie/store/driver.h"
 
-#define VIGIE_SQLITE_NMIGRATIONS 17
+#define VIGIE_SQLITE_NMIGRATIONS 18
 extern const struct vigie_migration vigie_store_sqlite_migrations[VIGIE_SQLITE_NMIGRATIONS];
 
 #endif
