@@ -180,6 +180,13 @@ int64_t vigie_calendar_local_midnight(int64_t day)
 	return local_time_of(day, 0);
 }
 
+void vigie_calendar_local_month(int y, int m, int64_t *since, int64_t *until)
+{
+	*since = vigie_calendar_local_midnight(vigie_days_from_civil(y, m, 1));
+	*until = vigie_calendar_local_midnight(
+		vigie_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1));
+}
+
 int64_t vigie_calendar_add_business_days(const struct calendar *c, int64_t t, int n)
 {
 	int64_t day = vigie_calendar_local_day(t), sod = 0;

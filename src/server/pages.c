@@ -298,18 +298,28 @@ struct fleet_page {
 	struct req *r;
 	struct vigie_buf *out;
 	long n;
+	char month[8]; /* this local month, "YYYY-MM" (fleet_page_init) */
 };
+
+static void fleet_page_init(struct fleet_page *p, struct req *r, struct vigie_buf *out)
+{
+	int y, m, d;
+	p->r = r;
+	p->out = out;
+	p->n = 0;
+	vigie_civil_from_days(vigie_calendar_local_day(vigie_now()), &y, &m, &d);
+	snprintf(p->month, sizeof(p->month), "%04d-%02d", y, m);
+}
 
 /* The host's SLA of this month, as the server's refresher last computed
  * it (slarefresh.c): fixes within their deadline out of all, the share,
  * and when; "–" before it is computed for this month or without fixes. */
-static void sla_cell(struct req *r, struct vigie_buf *out, const struct store_fleet_host *h)
+static void sla_cell(const struct fleet_page *p, const struct store_fleet_host *h)
 {
-	char month[8], at[40];
-	int y, m, d;
-	vigie_civil_from_days(vigie_calendar_local_day(vigie_now()), &y, &m, &d);
-	snprintf(month, sizeof(month), "%04d-%02d", y, m);
-	if (!h->sla_month || strcmp(h->sla_month, month)) {
+	struct req *r = p->r;
+	struct vigie_buf *out = p->out;
+	char at[40];
+	if (!h->sla_month || strcmp(h->sla_month, p->month)) {
 		vigie_buf_addf(out, "<td class=\"n muted sla\" title=\"%s\">…</td>",
 			       T(r, "not computed yet for this month", "pas encore calculé ce mois-ci"));
 		return;
@@ -378,7 +388,7 @@ static int fleet_row(void *ud, const struct store_fleet_host *h)
 	vigie_buf_adds(out, "</td><td>");
 	page_time(r, out, h->last_push ? h->last_push : h->inventoried_at);
 	vigie_buf_adds(out, "</td>");
-	sla_cell(r, out, h);
+	sla_cell(p, h);
 	vigie_buf_adds(out, "</tr>\n");
 	return 0;
 }
@@ -387,7 +397,7 @@ int h_page_fleet(struct req *r, struct vigie_buf *out)
 {
 	struct vigie_store *s = srv_store(r);
 	struct vigie_error err;
-	struct fleet_page p = { r, out, 0 };
+	struct fleet_page p;
 	struct store_fleet_totals tot;
 	long page = srv_arg_long(r, "page", 1, 1000000), pages;
 	char key[256], part[24];
@@ -398,6 +408,7 @@ int h_page_fleet(struct req *r, struct vigie_buf *out)
 	if (page < 1)
 		return srv_error(r, out, 400, "page: expected a number from 1");
 	vigie_error_init(&err);
+	fleet_page_init(&p, r, out);
 	/* the generation first: what is rendered below is at least as new */
 	if (vigie_store_view_generation(s, &gen, &err))
 		return srv_error(r, out, 500, err.msg);
@@ -651,7 +662,6 @@ int h_page_host(struct req *r, struct vigie_buf *out)
 	struct inventory inv;
 	struct scan_result res;
 	struct store_history_index since; /* read once, not once per finding */
-	struct fleet_page p = { r, out, 0 };
 	struct vigie_decisions dec;
 	int have = 0, rc;
 	if (!s)
@@ -661,7 +671,8 @@ int h_page_host(struct req *r, struct vigie_buf *out)
 	/* visibility first: another client's host is not found */
 	{
 		struct vigie_buf row = VIGIE_BUF_INIT;
-		struct fleet_page q = { r, &row, 0 };
+		struct fleet_page q;
+		fleet_page_init(&q, r, &row);
 		rc = vigie_store_fleet_host_get(s, vigie_principal_scope(&r->who), r->params[0],
 						fleet_row, &q, &err);
 		if (rc) {
@@ -689,7 +700,6 @@ int h_page_host(struct req *r, struct vigie_buf *out)
 		vigie_buf_add(out, row.data, row.len);
 		vigie_buf_adds(out, "</tbody></table>\n");
 		vigie_buf_release(&row);
-		(void)p;
 	}
 	vigie_inventory_init(&inv);
 	rc = vigie_app_host_scan_cached(s, r->srv->cache, r->params[0], r->srv->policy, &inv, &res, &have, &err);

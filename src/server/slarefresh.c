@@ -104,9 +104,7 @@ static long round_once(struct srv_slarefresh *f, struct vigie_store *s, int *ful
 	vigie_error_init(&err);
 	vigie_civil_from_days(day, &y, &m, &d);
 	snprintf(month, sizeof(month), "%04d-%02d", y, m);
-	since = vigie_calendar_local_midnight(vigie_days_from_civil(y, m, 1));
-	until = vigie_calendar_local_midnight(
-		vigie_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1));
+	vigie_calendar_local_month(y, m, &since, &until);
 	if (vigie_store_data_version(s, &ver, &err)) {
 		fprintf(stderr, "vigie serve: SLA refresh: %s\n", err.msg);
 		free(l);

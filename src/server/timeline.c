@@ -574,10 +574,7 @@ static int sla_compute(struct req *r, struct vigie_buf *out, struct sla_model *m
 	path = vigie_sla_policy_path(NULL, &required);
 	if (path && vigie_sla_policy_load(&m->pol, path, &err) && required)
 		return srv_error(r, out, 500, "the SLA policy cannot be read");
-	since = vigie_calendar_local_midnight(vigie_days_from_civil(m->year, m->month, 1));
-	until = vigie_calendar_local_midnight(
-		vigie_days_from_civil(m->month == 12 ? m->year + 1 : m->year,
-				      m->month == 12 ? 1 : m->month + 1, 1));
+	vigie_calendar_local_month(m->year, m->month, &since, &until);
 	/* the client's hosts: the client is the scope of the read */
 	if (vigie_store_fleet_hosts_each(s, m->client, name_cb, &names, &err) || names.oom) {
 		status = srv_error(r, out, 500,

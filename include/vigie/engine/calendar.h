@@ -58,5 +58,8 @@ int64_t vigie_calendar_business_seconds(const struct calendar *c, int64_t t0, in
 /* Local civil day of Unix time t, and local midnight of a civil day. */
 int64_t vigie_calendar_local_day(int64_t t);
 int64_t vigie_calendar_local_midnight(int64_t day);
+/* Local month y-m as [*since, *until): local midnights of its first day
+ * and of the next month's. */
+void vigie_calendar_local_month(int y, int m, int64_t *since, int64_t *until);
 
 #endif
